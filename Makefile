@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: Apache-2.0
+# Thin wrapper around meson: the README's commands.
+BUILD ?= build
+MESON_OPTS ?= -Dwerror=true
+
+DEB_PACKAGES := build-essential meson ninja-build pkg-config \
+	libdpdk-dev dpdk-dev dpdk libpcap-dev \
+	libmnl-dev libnftnl-dev libvirt-dev libjansson-dev libmicrohttpd-dev \
+	libsqlite3-dev sqlite3 libsodium-dev libcmocka-dev \
+	iproute2 iputils-ping ethtool tcpdump procps python3-scapy \
+	python3-openstackclient curl
+
+.PHONY: all deps build test unit smoke run bench clean
+
+all: build
+
+# Idempotent: installs only what dpkg does not already have.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+unit: build
+	meson test -C $(BUILD) --suite unit --print-errorlogs
+
+smoke: build
+	meson test -C $(BUILD) --suite smoke --print-errorlogs
+
+test: deps build
+	meson test -C $(BUILD) --print-errorlogs --num-processes 1
+
+run: deps build
+	tools/demo.sh $(BUILD)
+
+bench: deps build
+	$(BUILD)/tools/bench/virga-bench
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The control thread's view of the configuration: what was asked over the
+ * control socket (or on the command line), as mutable records. Workers never
+ * read these; after each change the control thread rebuilds the affected
+ * snapshots in dp_tables (dp_conf_publish_*).
+ *
+ * Control thread only. Every function returns 0 or a negative errno and
+ * changes nothing when it fails.
+ */
+#ifndef VIRGA_DP_CONF_H
+#define VIRGA_DP_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#include <virga/dp_api.h>
+
+#include "dp_tables.h"
+
+struct dp_port_conf {
+	bool used;
+	char name[DP_PORT_NAME_LEN];
+	char devargs[DP_DEVARGS_LEN];
+	uint16_t port_id;
+	uint16_t mtu;
+	uint8_t mode; /* enum dp_port_mode */
+	uint16_t net_id;
+	char physnet[DP_PHYSNET_LEN];
+	struct rte_ether_addr dev_mac;
+	/* port security */
+	bool security;
+	struct rte_ether_addr mac;
+	uint8_t n_addrs;
+	uint8_t n_pairs;
+	struct dp_ip_prefix addrs[DP_MAX_ADDRS];
+	struct dp_addr_pair pairs[DP_MAX_PAIRS];
+};
+
+struct dp_net_conf {
+	bool used;
+	char name[DP_NAME_LEN];
+	char physnet[DP_PHYSNET_LEN];
+	uint8_t type;
+	uint32_t seg_id;
+	uint16_t mtu;
+};
+
+/* Indexed by DPDK port id, and by network id (1..DP_MAX_NETWORKS-1). */
+extern struct dp_port_conf dp_port_confs[RTE_MAX_ETHPORTS];
+extern struct dp_net_conf dp_net_confs[DP_MAX_NETWORKS];
+/* Bumped on every change that must invalidate a port's MAC entries; survives the port. */
+extern uint16_t dp_port_epochs[RTE_MAX_ETHPORTS];
+
+/* Lookups by name: the id, or -ENOENT. */
+int dp_conf_port_by_name(const char *name);
+int dp_conf_net_by_name(const char *name);
+
+/* Networks (l2/dp_network_conf.c). */
+int dp_conf_net_add(const struct dp_network_add_req *req, uint16_t *id);
+int dp_conf_net_del(const char *name, bool missing_ok);
+uint32_t dp_conf_net_count_ports(uint16_t net_id);
+
+/* Ports (port/dp_port_conf.c); devices are opened by port/dp_port_dev.c. */
+int dp_conf_port_add(const struct dp_port_add_req *req, struct dp_port_add_reply *reply);
+int dp_conf_port_del(const char *name, bool missing_ok);
+int dp_conf_port_attach(const struct dp_port_attach_req *req);
+int dp_conf_port_detach(const char *name);
+int dp_conf_port_security(const struct dp_port_security_req *req);
+
+/* Rebuild and publish the snapshot of one port / network from its conf. */
+int dp_conf_publish_port(uint16_t port_id);
+int dp_conf_publish_network(uint16_t net_id);
+/* Republish every network on physnet and its uplink (after an uplink or network change). */
+int dp_conf_publish_physnet(const char *physnet);
+
+/* Validates a fixed-size name field: NUL-terminated, non-empty when required. */
+bool dp_conf_name_ok(const char *name, size_t size, bool required);
+
+#endif

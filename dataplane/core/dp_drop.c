@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+
+#include <rte_graph_worker.h>
+#include <rte_mbuf.h>
+
+#include "dp_drop.h"
+#include "dp_node.h"
+
+static const char *const reason_names[DP_DROP_REASON_MAX] = {
+	[DP_DROP_RUNT_FRAME] = "runt_frame",
+	[DP_DROP_INVALID_SRC_MAC] = "invalid_src_mac",
+	[DP_DROP_BAD_VLAN] = "bad_vlan",
+	[DP_DROP_NO_NETWORK] = "no_network",
+	[DP_DROP_SPOOFED_SRC_MAC] = "spoofed_src_mac",
+	[DP_DROP_SPOOFED_SRC_IP] = "spoofed_src_ip",
+	[DP_DROP_SPOOFED_ARP] = "spoofed_arp",
+	[DP_DROP_ETHERTYPE_DENIED] = "ethertype_denied",
+	[DP_DROP_MTU_EXCEEDED] = "mtu_exceeded",
+	[DP_DROP_SAME_PORT] = "same_port",
+	[DP_DROP_NO_MBUF] = "no_mbuf",
+	[DP_DROP_TX_QUEUE_FULL] = "tx_queue_full",
+	[DP_DROP_PORT_GONE] = "port_gone",
+};
+
+static char node_names[DP_DROP_REASON_MAX][RTE_NODE_NAMESIZE];
+
+const char *dp_drop_reason_name(enum dp_drop_reason r)
+{
+	return r < DP_DROP_REASON_MAX ? reason_names[r] : "unknown";
+}
+
+const char *dp_drop_node_name(enum dp_drop_reason r)
+{
+	if (node_names[r][0] == '\0')
+		snprintf(node_names[r], sizeof(node_names[r]), "drop_%s", reason_names[r]);
+	return node_names[r];
+}
+
+static uint16_t drop_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+		uint16_t n)
+{
+	struct dp_worker *w = dp_node_worker(node);
+	uint32_t reason = dp_node_arg(node);
+
+	RTE_SET_USED(graph);
+	w->drops[reason] += n;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = objs[i];
+
+		w->port[m->port].rx_dropped++;
+	}
+	rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);
+	return n;
+}
+
+int dp_drop_nodes_register(void)
+{
+	for (unsigned int r = 0; r < DP_DROP_REASON_MAX; r++) {
+		int rc = dp_node_register_full(dp_drop_node_name(r), drop_process, 0, r, NULL, 0);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Why a packet was dropped. Each reason is its own graph node named
+ * "drop_<name>" that counts and frees what reaches it, so every drop is
+ * counted and named without code in the stage that decided it.
+ *
+ * Counters live in each worker (struct dp_worker.drops) and are summed by the
+ * control thread on read: no atomics on the packet path.
+ */
+#ifndef VIRGA_DP_DROP_H
+#define VIRGA_DP_DROP_H
+
+#include <stdint.h>
+
+enum dp_drop_reason {
+	DP_DROP_RUNT_FRAME,	   /* shorter than an Ethernet (or VLAN) header */
+	DP_DROP_INVALID_SRC_MAC,   /* multicast/broadcast source address (IEEE 802.3 4.2.3.1.1) */
+	DP_DROP_BAD_VLAN,	   /* tagged frame on an access port, or QinQ */
+	DP_DROP_NO_NETWORK,	   /* port not attached, or no network for this VLAN on the uplink */
+	DP_DROP_SPOOFED_SRC_MAC,   /* port security: source MAC not the port's */
+	DP_DROP_SPOOFED_SRC_IP,	   /* port security: source IP not the port's */
+	DP_DROP_SPOOFED_ARP,	   /* port security: ARP sender MAC/IP not the port's */
+	DP_DROP_ETHERTYPE_DENIED,  /* port security: only IPv4, ARP and IPv6 leave a VM */
+	DP_DROP_MTU_EXCEEDED,	   /* payload larger than the network's or a port's MTU */
+	DP_DROP_SAME_PORT,	   /* destination is behind the port it came from */
+	DP_DROP_NO_MBUF,	   /* flooding could not copy the frame */
+	DP_DROP_TX_QUEUE_FULL,	   /* the device did not take the frame */
+	DP_DROP_PORT_GONE,	   /* egress port removed while the frame was in flight */
+	DP_DROP_REASON_MAX,
+};
+
+/* "runt_frame" for DP_DROP_RUNT_FRAME. */
+const char *dp_drop_reason_name(enum dp_drop_reason r);
+
+/* Registers the drop_<name> graph nodes; call once before creating graphs. */
+int dp_drop_nodes_register(void);
+
+/* The node name for a reason, "drop_runt_frame": for next_nodes tables. */
+const char *dp_drop_node_name(enum dp_drop_reason r);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Packet trace: when on, each stage records, per frame, what it decided and
+ * why. Workers push raw records into a multi-producer ring (a full ring loses
+ * records, never blocks); the control thread drains it, formats each record
+ * as a line of text, and keeps the last N lines for `virga dp trace show`.
+ */
+#ifndef VIRGA_DP_TRACE_H
+#define VIRGA_DP_TRACE_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include <virga/dp_api.h>
+
+#include "dp_worker.h"
+
+/* Names the edge `edge` of a stage, for the trace text ("port_tx", "drop_mtu_exceeded"). */
+typedef const char *(*dp_trace_edge_name_t)(uint16_t edge);
+
+/* Packet path (only while tracing): one record per frame of the burst. */
+void dp_trace_burst(struct dp_worker *w, const char *stage, dp_trace_edge_name_t edge_name,
+		struct rte_mbuf **pkts, const uint16_t *next, uint16_t n);
+
+/* Control thread. */
+int dp_trace_init(void);
+void dp_trace_fini(void);
+int dp_trace_set(int enabled, uint32_t max_records);
+/* Moves records from the ring into the text log; call from the control loop. */
+void dp_trace_drain(void);
+/* Copies up to max lines from position cursor on; returns the count, sets *next_cursor. */
+uint32_t dp_trace_read(uint32_t cursor, struct dp_trace_record *out, uint32_t max,
+		uint32_t *next_cursor);
+
+#endif

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <stdio.h>
+
+#include <rte_cycles.h>
+#include <rte_graph.h>
+#include <rte_graph_worker.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+
+#include "dp_conf.h"
+#include "dp_log.h"
+#include "dp_tables.h"
+#include "dp_worker.h"
+
+struct dp_workers dp_workers;
+static uint64_t boot_tsc;
+
+/* tx_pending_mask has one bit per port. */
+_Static_assert(RTE_MAX_ETHPORTS <= 32, "tx_pending_mask is 32 bits");
+
+int dp_workers_init(const unsigned int *lcores, unsigned int n)
+{
+	if (n > DP_MAX_WORKERS)
+		return -EINVAL;
+	boot_tsc = rte_rdtsc();
+	for (unsigned int i = 0; i < n; i++) {
+		struct dp_worker *w = rte_zmalloc("worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+
+		if (w == NULL)
+			return -ENOMEM;
+		w->index = i;
+		w->lcore_id = lcores[i];
+		w->next_sec_tsc = boot_tsc + rte_get_tsc_hz();
+		snprintf(w->graph_name, sizeof(w->graph_name), "worker%u", i);
+		dp_workers.w[dp_workers.n++] = w;
+	}
+	return 0;
+}
+
+int dp_workers_create_graphs(void)
+{
+	static const char *patterns[] = {"port_rx", "bridge_input", "l2_flood", "port_tx",
+			"drop_*"};
+
+	for (unsigned int i = 0; i < dp_workers.n; i++) {
+		struct dp_worker *w = dp_workers.w[i];
+		struct rte_graph_param param = {
+			.socket_id = rte_lcore_to_socket_id(w->lcore_id),
+			.nb_node_patterns = RTE_DIM(patterns),
+			.node_patterns = patterns,
+		};
+		rte_graph_t id = rte_graph_create(w->graph_name, &param);
+
+		if (id == RTE_GRAPH_ID_INVALID) {
+			DP_LOG(ERR, "cannot create graph %s: %s", w->graph_name, rte_strerror(rte_errno));
+			return -rte_errno;
+		}
+		w->graph = rte_graph_lookup(w->graph_name);
+	}
+	return 0;
+}
+
+int dp_workers_publish_rxqs(void)
+{
+	for (unsigned int i = 0; i < dp_workers.n; i++) {
+		struct dp_worker *w = dp_workers.w[i];
+		struct dp_rxq_list *l = rte_zmalloc("rxqs", sizeof(*l), RTE_CACHE_LINE_SIZE);
+		void *old;
+
+		if (l == NULL)
+			return -ENOMEM;
+		for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
+			if (!dp_port_confs[p].used)
+				continue;
+			l->q[l->n].port_id = p;
+			l->q[l->n].queue_id = w->index;
+			l->n++;
+		}
+		old = __atomic_exchange_n(&w->rxq_list, l, __ATOMIC_RELEASE);
+		/* Retired like any snapshot: freed after every worker passed a quiescent state. */
+		if (old != NULL && rte_rcu_qsbr_dq_enqueue(dp_tables.defer, &old) != 0) {
+			dp_tables_synchronize();
+			rte_free(old);
+		}
+	}
+	return 0;
+}
+
+uint32_t dp_clock_sec(void)
+{
+	return (rte_rdtsc() - boot_tsc) / rte_get_tsc_hz();
+}
+
+static inline void worker_clock(struct dp_worker *w, uint64_t now)
+{
+	/* A compare per loop instead of a division: the clock only needs seconds. */
+	if (unlikely(now >= w->next_sec_tsc)) {
+		w->now_sec = (now - boot_tsc) / rte_get_tsc_hz();
+		w->next_sec_tsc = boot_tsc + (uint64_t)(w->now_sec + 1) * rte_get_tsc_hz();
+	}
+}
+
+static int worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct rte_rcu_qsbr *rcu = dp_tables.rcu;
+
+	rte_rcu_qsbr_thread_register(rcu, w->index);
+	rte_rcu_qsbr_thread_online(rcu, w->index);
+	DP_LOG(INFO, "worker %u running on lcore %u", w->index, w->lcore_id);
+	while (!w->stop) {
+		uint64_t t0 = rte_rdtsc(), packets = w->packets;
+
+		worker_clock(w, t0);
+		w->trace = __atomic_load_n(&dp_tables.trace, __ATOMIC_RELAXED);
+		rte_graph_walk(w->graph);
+		/* Nothing read from the tables above is held past this point. */
+		rte_rcu_qsbr_quiescent(rcu, w->index);
+		if (w->packets != packets)
+			w->busy_cycles += rte_rdtsc() - t0;
+		else
+			w->idle_cycles += rte_rdtsc() - t0;
+	}
+	rte_rcu_qsbr_thread_offline(rcu, w->index);
+	rte_rcu_qsbr_thread_unregister(rcu, w->index);
+	return 0;
+}
+
+int dp_workers_start(void)
+{
+	for (unsigned int i = 0; i < dp_workers.n; i++) {
+		struct dp_worker *w = dp_workers.w[i];
+		int rc = rte_eal_remote_launch(worker_main, w, w->lcore_id);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+void dp_workers_stop(void)
+{
+	for (unsigned int i = 0; i < dp_workers.n; i++)
+		dp_workers.w[i]->stop = true;
+	for (unsigned int i = 0; i < dp_workers.n; i++)
+		rte_eal_wait_lcore(dp_workers.w[i]->lcore_id);
+}
+
+void dp_workers_fini(void)
+{
+	for (unsigned int i = 0; i < dp_workers.n; i++) {
+		struct dp_worker *w = dp_workers.w[i];
+
+		if (w->graph)
+			rte_graph_destroy(rte_graph_from_name(w->graph_name));
+		rte_free(w->rxq_list);
+		rte_free(w);
+	}
+	memset(&dp_workers, 0, sizeof(dp_workers));
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A worker: one lcore running one rte_graph (rx -> bridge -> tx).
+ *
+ * Contract: everything in struct dp_worker is written only by its own lcore,
+ * except `rxq_list` (published by the control thread under RCU) and `stop`.
+ * The control thread reads the counters without locks; they are 64-bit and
+ * naturally aligned, so a read is never torn, only a little stale.
+ */
+#ifndef VIRGA_DP_WORKER_H
+#define VIRGA_DP_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_graph.h>
+
+#include "dp_drop.h"
+
+#define DP_MAX_WORKERS 32
+#define DP_TX_BURST 64
+
+struct dp_rxq {
+	uint16_t port_id;
+	uint16_t queue_id;
+};
+
+/* A worker's poll list: immutable once published, replaced whole. */
+struct dp_rxq_list {
+	uint16_t n;
+	struct dp_rxq q[RTE_MAX_ETHPORTS];
+};
+
+struct dp_port_counters {
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t rx_dropped;
+	uint64_t tx_dropped;
+};
+
+/* Frames waiting for one tx burst on one port; flushed at the end of each node call. */
+struct dp_txbuf {
+	uint16_t n;
+	struct rte_mbuf *pkts[RTE_GRAPH_BURST_SIZE];
+};
+
+struct dp_worker {
+	uint32_t index; /* 0..n_workers-1: rx/tx queue id and RCU thread id */
+	uint32_t lcore_id;
+	struct rte_graph *graph;
+	char graph_name[RTE_GRAPH_NAMESIZE];
+	struct dp_rxq_list *rxq_list; /* RCU: published by the control thread */
+	volatile bool stop;
+
+	uint32_t now_sec; /* coarse clock for MAC aging, updated once per loop */
+	uint64_t next_sec_tsc;
+	bool trace;	  /* copy of the global trace switch, read once per loop */
+
+	uint64_t busy_cycles;
+	uint64_t idle_cycles;
+	uint64_t packets;
+	uint64_t drops[DP_DROP_REASON_MAX];
+	struct dp_port_counters port[RTE_MAX_ETHPORTS];
+
+	uint32_t tx_pending_mask; /* ports with frames in txbuf */
+	struct dp_txbuf txbuf[RTE_MAX_ETHPORTS];
+} __rte_cache_aligned;
+
+struct dp_workers {
+	uint32_t n;
+	struct dp_worker *w[DP_MAX_WORKERS];
+};
+
+extern struct dp_workers dp_workers;
+
+/* Control thread: allocates one worker per lcore of `lcores` (n of them). */
+int dp_workers_init(const unsigned int *lcores, unsigned int n);
+/* Control thread: creates each worker's graph (all nodes registered by now). */
+int dp_workers_create_graphs(void);
+/* Control thread: launches each worker on its lcore; stops and joins them. */
+int dp_workers_start(void);
+void dp_workers_stop(void);
+void dp_workers_fini(void);
+/* Seconds since start, the clock of MAC table entries. Any thread. */
+uint32_t dp_clock_sec(void);
+
+/* Control thread: rebuilds every worker's poll list from the configured ports. */
+int dp_workers_publish_rxqs(void);
+
+/* Packet path: queue a frame for port `port_id` (the caller checked the port exists). */
+static inline void dp_tx_enqueue(struct dp_worker *w, uint16_t port_id, struct rte_mbuf *m);
+/* Packet path: send everything queued by dp_tx_enqueue. */
+void dp_tx_flush(struct dp_worker *w);
+void dp_tx_flush_port(struct dp_worker *w, uint16_t port_id);
+
+static inline void dp_tx_enqueue(struct dp_worker *w, uint16_t port_id, struct rte_mbuf *m)
+{
+	struct dp_txbuf *b = &w->txbuf[port_id];
+
+	if (unlikely(b->n == RTE_DIM(b->pkts)))
+		dp_tx_flush_port(w, port_id);
+	b->pkts[b->n++] = m;
+	w->tx_pending_mask |= 1u << port_id;
+}
+
+/* Counts and frees one frame dropped outside a drop node (e.g. one flood copy). */
+static inline void dp_drop_one(struct dp_worker *w, enum dp_drop_reason r, struct rte_mbuf *m)
+{
+	w->drops[r]++;
+	rte_pktmbuf_free(m);
+}
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Request handlers of the control socket, one per message type (see dp_ctl.h). */
+#ifndef VIRGA_CTL_HANDLERS_H
+#define VIRGA_CTL_HANDLERS_H
+
+#include "dp_ctl.h"
+
+#define HANDLER(name) int name(const void *req, uint32_t req_len, void *reply, uint32_t *reply_len)
+
+/* ctl_config.c: networks and ports */
+HANDLER(dp_ctl_network_add);
+HANDLER(dp_ctl_network_del);
+HANDLER(dp_ctl_network_list);
+HANDLER(dp_ctl_port_add);
+HANDLER(dp_ctl_port_del);
+HANDLER(dp_ctl_port_attach);
+HANDLER(dp_ctl_port_detach);
+HANDLER(dp_ctl_port_security);
+HANDLER(dp_ctl_port_list);
+
+/* ctl_state.c: MAC table, counters, trace, hello */
+HANDLER(dp_ctl_hello);
+HANDLER(dp_ctl_mac_add);
+HANDLER(dp_ctl_mac_del);
+HANDLER(dp_ctl_mac_list);
+HANDLER(dp_ctl_stats);
+HANDLER(dp_ctl_trace_set);
+HANDLER(dp_ctl_trace_show);
+
+/* How many list entries of `entry_size` fit in a reply after a count/cursor pair. */
+#define DP_CTL_PAGE(entry_size)                                                                    \
+	((DP_MSG_MAX - sizeof(struct dp_reply_hdr) - 2 * sizeof(uint32_t)) / (entry_size))
+
+#endif

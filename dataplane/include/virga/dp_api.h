@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The dataplane control protocol: fixed, versioned request/response structs
+ * carried over a UNIX SOCK_SEQPACKET socket (one message per packet, so no
+ * framing). Shared by virga-dataplane (server) and its clients: the `virga`
+ * CLI, the node agent and virga-bench.
+ *
+ * Rules every request follows:
+ *  - A request is `struct dp_msg_hdr` + the body of its type; the reply is
+ *    `struct dp_reply_hdr` + the reply body (possibly empty).
+ *  - `status` in the reply is 0 or a negative errno. A request that fails
+ *    changes nothing.
+ *  - Requests are idempotent: adds take `exist_ok`, deletes take
+ *    `missing_ok`, so an agent can replay its whole desired state.
+ *  - Every request carries the sender's generation number; the dataplane
+ *    remembers the highest one it has seen and reports it in HELLO, so an
+ *    agent can tell a dataplane it already programmed from a fresh one.
+ *  - Names are NUL-terminated within their fixed arrays; a name that fills
+ *    its array without a NUL is rejected with -EINVAL.
+ *  - List requests are paged: the client sends a cursor (0 to start), the
+ *    reply carries up to N entries and the cursor of the next page (0 when
+ *    there is no next page).
+ *
+ * No pointers, no variable-length fields except the trailing entry arrays of
+ * list replies, whose count is in the reply body.
+ */
+#ifndef VIRGA_DP_API_H
+#define VIRGA_DP_API_H
+
+#include <stdint.h>
+
+#define DP_API_MAGIC 0x56475250u /* "VGRP" */
+#define DP_API_VERSION 1
+#define DP_DEFAULT_SOCKET "/run/virga/dataplane.sock"
+/* Largest message either side sends; list pages are sized to fit. */
+#define DP_MSG_MAX 65536
+
+#define DP_NAME_LEN 64
+#define DP_PORT_NAME_LEN 32
+#define DP_PHYSNET_LEN 32
+#define DP_DEVARGS_LEN 256
+#define DP_MAX_ADDRS 16
+#define DP_MAX_PAIRS 16
+
+enum dp_msg_type {
+	DP_MSG_HELLO = 1,
+	DP_MSG_NETWORK_ADD,
+	DP_MSG_NETWORK_DEL,
+	DP_MSG_NETWORK_LIST,
+	DP_MSG_PORT_ADD,
+	DP_MSG_PORT_DEL,
+	DP_MSG_PORT_ATTACH,
+	DP_MSG_PORT_DETACH,
+	DP_MSG_PORT_SECURITY,
+	DP_MSG_PORT_LIST,
+	DP_MSG_MAC_ADD,
+	DP_MSG_MAC_DEL,
+	DP_MSG_MAC_LIST,
+	DP_MSG_STATS,
+	DP_MSG_TRACE_SET,
+	DP_MSG_TRACE_SHOW,
+	DP_MSG_TYPE_MAX,
+};
+
+struct dp_msg_hdr {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t type; /* enum dp_msg_type */
+	uint32_t len;  /* body length in bytes, after this header */
+	uint32_t seq;  /* echoed in the reply */
+	uint64_t generation;
+};
+
+struct dp_reply_hdr {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t type; /* the request's type */
+	uint32_t len;  /* body length in bytes, after this header */
+	uint32_t seq;
+	int32_t status; /* 0 or -errno */
+	uint32_t reserved;
+};
+
+/* ---- HELLO: no request body ---- */
+struct dp_hello_reply {
+	uint64_t boot_id;	  /* random per dataplane start */
+	uint64_t generation;	  /* highest generation seen from any client */
+	uint64_t tsc_hz;
+	uint32_t n_workers;
+	uint32_t api_version;
+};
+
+/* ---- networks ---- */
+enum dp_net_type {
+	DP_NET_FLAT = 1,
+	DP_NET_VLAN = 2,
+	DP_NET_VXLAN = 3, /* reserved for the overlay; refused with -ENOTSUP until then */
+};
+
+struct dp_network_add_req {
+	char name[DP_NAME_LEN];
+	char physnet[DP_PHYSNET_LEN]; /* flat and vlan networks: the provider network */
+	uint32_t seg_id;	      /* VLAN id (1..4094) or VNI */
+	uint16_t mtu;		      /* L3 MTU; 0 = 1500 */
+	uint8_t type;		      /* enum dp_net_type */
+	uint8_t exist_ok;	      /* same name and same type/physnet/seg_id: update mtu, return 0 */
+};
+
+struct dp_network_add_reply {
+	uint16_t id;
+	uint16_t reserved[3];
+};
+
+struct dp_network_del_req {
+	char name[DP_NAME_LEN];
+	uint8_t missing_ok;
+	uint8_t reserved[7];
+};
+
+struct dp_network_info {
+	char name[DP_NAME_LEN];
+	char physnet[DP_PHYSNET_LEN];
+	uint32_t seg_id;
+	uint16_t id;
+	uint16_t mtu;
+	uint8_t type;
+	uint8_t reserved[3];
+	uint32_t n_ports; /* access ports attached (uplinks not counted) */
+	uint32_t n_macs;  /* MAC table entries in this network */
+};
+
+struct dp_list_req {
+	uint32_t cursor; /* 0 = first page */
+	uint32_t reserved;
+	char filter[DP_NAME_LEN]; /* MAC_LIST: network name, "" = all; unused otherwise */
+};
+
+struct dp_network_list_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_network_info entries[];
+};
+
+/* ---- ports ---- */
+enum dp_port_mode {
+	DP_PORT_DETACHED = 0,
+	DP_PORT_ACCESS = 1, /* a VM's or namespace's port on one network */
+	DP_PORT_UPLINK = 2, /* a provider trunk: flat (untagged) and VLAN networks of one physnet */
+};
+
+struct dp_port_add_req {
+	char name[DP_PORT_NAME_LEN];
+	char devargs[DP_DEVARGS_LEN]; /* e.g. "net_af_packet0,iface=veth1" or a PCI address */
+	uint16_t mtu;		      /* L3 MTU; 0 = 1500 */
+	uint8_t exist_ok;	      /* same name and devargs: update mtu, return 0 */
+	uint8_t reserved[5];
+};
+
+struct dp_port_add_reply {
+	uint16_t port_id;
+	uint8_t mac[6];
+};
+
+struct dp_port_del_req {
+	char name[DP_PORT_NAME_LEN];
+	uint8_t missing_ok;
+	uint8_t reserved[7];
+};
+
+struct dp_port_attach_req {
+	char port[DP_PORT_NAME_LEN];
+	char network[DP_NAME_LEN];    /* DP_PORT_ACCESS */
+	char physnet[DP_PHYSNET_LEN]; /* DP_PORT_UPLINK */
+	uint8_t mode;		      /* enum dp_port_mode */
+	uint8_t reserved[7];
+};
+
+struct dp_port_detach_req {
+	char port[DP_PORT_NAME_LEN];
+};
+
+struct dp_ip_prefix {
+	uint8_t family; /* AF_INET or AF_INET6 */
+	uint8_t prefixlen;
+	uint8_t reserved[2];
+	uint8_t addr[16]; /* network byte order; IPv4 in the first 4 bytes */
+};
+
+struct dp_addr_pair {
+	uint8_t mac[6];
+	uint8_t reserved[2];
+	struct dp_ip_prefix ip;
+};
+
+/*
+ * Port security, as Neutron means it: when enabled, the port may only send
+ * frames from `mac` or a pair's MAC, and, if any addresses are given, IP
+ * packets and ARP from those addresses (fixed IPs, then allowed address
+ * pairs). DHCP discovery from 0.0.0.0 and IPv6 link-local are allowed.
+ */
+struct dp_port_security_req {
+	char port[DP_PORT_NAME_LEN];
+	uint8_t enabled;
+	uint8_t n_addrs;
+	uint8_t n_pairs;
+	uint8_t reserved;
+	uint8_t mac[6];
+	uint8_t reserved2[2];
+	struct dp_ip_prefix addrs[DP_MAX_ADDRS];
+	struct dp_addr_pair pairs[DP_MAX_PAIRS];
+};
+
+struct dp_port_info {
+	char name[DP_PORT_NAME_LEN];
+	char devargs[DP_DEVARGS_LEN];
+	char network[DP_NAME_LEN];    /* access ports */
+	char physnet[DP_PHYSNET_LEN]; /* uplinks */
+	uint16_t port_id;
+	uint16_t mtu;
+	uint8_t mode; /* enum dp_port_mode */
+	uint8_t security_enabled;
+	uint8_t link_up;
+	uint8_t n_addrs;
+	uint8_t mac[6];		/* the device's own MAC */
+	uint8_t allowed_mac[6]; /* port security MAC, zero when unset */
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t rx_dropped; /* dropped by the pipeline after arriving here */
+	uint64_t tx_dropped; /* the device refused them (queue full) */
+};
+
+struct dp_port_list_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_port_info entries[];
+};
+
+/* ---- MAC table ---- */
+struct dp_mac_req {
+	char network[DP_NAME_LEN];
+	char port[DP_PORT_NAME_LEN]; /* MAC_ADD only */
+	uint8_t mac[6];
+	uint8_t exist_ok;   /* MAC_ADD */
+	uint8_t missing_ok; /* MAC_DEL */
+};
+
+struct dp_mac_info {
+	char network[DP_NAME_LEN];
+	char port[DP_PORT_NAME_LEN];
+	uint8_t mac[6];
+	uint8_t is_static;
+	uint8_t reserved;
+	uint32_t age_sec; /* seconds since last seen; 0 for static entries */
+};
+
+struct dp_mac_list_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_mac_info entries[];
+};
+
+/* ---- counters ---- */
+#define DP_STATS_MAX_WORKERS 32
+#define DP_STATS_MAX_DROPS 64
+#define DP_DROP_NAME_LEN 32
+
+struct dp_worker_stats {
+	uint32_t lcore_id;
+	uint32_t reserved;
+	uint64_t busy_cycles; /* loop iterations that moved packets */
+	uint64_t idle_cycles; /* loop iterations that found nothing */
+	uint64_t packets;     /* packets received by this worker */
+};
+
+struct dp_drop_stats {
+	char name[DP_DROP_NAME_LEN]; /* e.g. "spoofed_src", "mtu_exceeded" */
+	uint64_t packets;
+};
+
+struct dp_stats_reply {
+	uint64_t tsc_hz;
+	uint32_t n_workers;
+	uint32_t n_drops;
+	struct dp_worker_stats workers[DP_STATS_MAX_WORKERS];
+	struct dp_drop_stats drops[DP_STATS_MAX_DROPS];
+};
+
+/* ---- packet trace ---- */
+struct dp_trace_set_req {
+	uint8_t enabled;
+	uint8_t reserved[3];
+	uint32_t max_records; /* ring size; 0 = keep the current one (default 1024) */
+};
+
+#define DP_TRACE_TEXT_LEN 240
+struct dp_trace_record {
+	uint64_t seq;
+	uint64_t tsc;
+	uint32_t lcore_id;
+	uint32_t reserved;
+	char text[DP_TRACE_TEXT_LEN]; /* "port v1 net blue: 02:..>ff:.. vlan - -> flood (unknown unicast)" */
+};
+
+struct dp_trace_list_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_trace_record entries[];
+};
+
+#endif /* VIRGA_DP_API_H */

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <rte_graph_worker.h>
+
+#include "core/dp_node.h"
+#include "core/dp_tables.h"
+#include "core/dp_trace.h"
+#include "pkt/dp_mbuf.h"
+#include "dp_bridge.h"
+#include "dp_fdb.h"
+#include "dp_port_security.h"
+
+/* What the first pass learned about a frame, for the second. */
+struct bridge_ctx {
+	uint64_t src_key;
+	uint64_t dst_key;
+	uint32_t src_hash;
+	uint32_t dst_hash;
+	const struct dp_port *in;
+	const struct dp_network *net;
+	uint32_t payload; /* bytes after the L2 header(s) */
+	uint8_t tagged;	  /* the VLAN tag is still in the frame */
+};
+
+#define PENDING UINT16_MAX
+
+static inline uint16_t drop(enum dp_drop_reason r)
+{
+	return DP_BRIDGE_EDGE_DROP(r);
+}
+
+/* First pass: everything that needs only the frame and the ingress port. */
+static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
+{
+	uint32_t len = rte_pktmbuf_data_len(m);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	const struct dp_port *in = dp_port_get(m->port);
+	uint16_t etype, net_id, vlan_id = 0;
+	uint32_t hdr = sizeof(*eth);
+	bool tagged = false;
+
+	if (unlikely(len < sizeof(*eth)))
+		return drop(DP_DROP_RUNT_FRAME);
+	/* A group address is never a valid source (IEEE 802.3 3.2.3). */
+	if (unlikely(rte_is_multicast_ether_addr(&eth->src_addr)))
+		return drop(DP_DROP_INVALID_SRC_MAC);
+	if (unlikely(in == NULL || in->mode == DP_PORT_DETACHED))
+		return drop(DP_DROP_NO_NETWORK);
+
+	etype = eth->ether_type;
+	if (etype == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
+		const struct rte_vlan_hdr *vh = (const void *)(eth + 1);
+
+		if (unlikely(in->mode != DP_PORT_UPLINK))
+			return drop(DP_DROP_BAD_VLAN);
+		if (unlikely(len < sizeof(*eth) + sizeof(*vh)))
+			return drop(DP_DROP_RUNT_FRAME);
+		vlan_id = rte_be_to_cpu_16(vh->vlan_tci) & 0xfff;
+		etype = vh->eth_proto;
+		hdr += sizeof(*vh);
+		tagged = true;
+		if (unlikely(etype == RTE_BE16(RTE_ETHER_TYPE_VLAN) ||
+				etype == RTE_BE16(RTE_ETHER_TYPE_QINQ)))
+			return drop(DP_DROP_BAD_VLAN);
+	} else if (unlikely(etype == RTE_BE16(RTE_ETHER_TYPE_QINQ))) {
+		return drop(DP_DROP_BAD_VLAN);
+	} else if (unlikely(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)) {
+		/* The device (or the kernel under af_packet) took the tag out of the frame. */
+		if (in->mode != DP_PORT_UPLINK)
+			return drop(DP_DROP_BAD_VLAN);
+		vlan_id = m->vlan_tci & 0xfff;
+	}
+
+	/* VLAN id 0 is a priority tag (802.1Q 9.6): the frame belongs to the flat network. */
+	net_id = in->mode == DP_PORT_ACCESS ? in->net_id : in->vlan_net[vlan_id];
+	c->net = net_id ? dp_network_get(net_id) : NULL;
+	if (unlikely(c->net == NULL))
+		return drop(DP_DROP_NO_NETWORK);
+
+	c->payload = rte_pktmbuf_pkt_len(m) - hdr;
+	if (unlikely(c->payload > c->net->max_payload || c->payload > in->max_payload))
+		return drop(DP_DROP_MTU_EXCEEDED);
+
+	if (in->security) {
+		unsigned int r = dp_port_security_check(in, eth, etype, (const uint8_t *)eth + hdr,
+				len - hdr);
+		if (unlikely(r != DP_PORT_SECURITY_PASS))
+			return drop(r);
+	}
+
+	c->in = in;
+	c->tagged = tagged;
+	c->src_key = dp_fdb_key(net_id, &eth->src_addr);
+	c->dst_key = dp_fdb_key(net_id, &eth->dst_addr);
+	c->src_hash = dp_fdb_hash(c->src_key);
+	c->dst_hash = dp_fdb_hash(c->dst_key);
+	dp_fdb_prefetch(&dp_tables.fdb, c->src_hash);
+	dp_fdb_prefetch(&dp_tables.fdb, c->dst_hash);
+	return PENDING;
+}
+
+static inline void learn(struct dp_worker *w, struct rte_mbuf *m, const struct bridge_ctx *c)
+{
+	struct dp_fdb *fdb = &dp_tables.fdb;
+	uint64_t v;
+
+	if (dp_fdb_lookup(fdb, c->src_key, c->src_hash, &v)) {
+		/* Static entries are the operator's word: a frame does not move them. */
+		if (v & DP_FDB_VAL_STATIC)
+			return;
+		if (DP_FDB_VAL_PORT(v) == m->port && DP_FDB_VAL_EPOCH(v) == c->in->epoch &&
+				DP_FDB_VAL_SEEN(v) == w->now_sec)
+			return;
+	}
+	dp_fdb_set(fdb, c->src_key, c->src_hash, dp_fdb_val(m->port, c->in->epoch, false, w->now_sec));
+}
+
+/* Second pass: learn, look up, rewrite for the egress port. */
+static inline uint16_t forward(struct dp_worker *w, struct rte_mbuf *m, const struct bridge_ctx *c)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
+	const struct dp_port *out;
+	uint16_t out_id;
+	uint64_t v;
+
+	learn(w, m, c);
+
+	if (rte_is_multicast_ether_addr(&eth->dst_addr) ||
+			!dp_fdb_lookup(&dp_tables.fdb, c->dst_key, c->dst_hash, &v))
+		goto flood;
+	out_id = DP_FDB_VAL_PORT(v);
+	out = dp_port_get(out_id);
+	/* An entry of a port that was detached or deleted since: as good as unknown. */
+	if (unlikely(out == NULL || DP_FDB_VAL_EPOCH(v) != out->epoch))
+		goto flood;
+	if (unlikely(out_id == m->port))
+		return drop(DP_DROP_SAME_PORT);
+	if (unlikely(c->payload > out->max_payload))
+		return drop(DP_DROP_MTU_EXCEEDED);
+	if (c->tagged)
+		dp_vlan_pop(m);
+	if (out->mode == DP_PORT_UPLINK && c->net->type == DP_NET_VLAN &&
+			unlikely(dp_vlan_push(m, c->net->vlan_id) < 0))
+		return drop(DP_DROP_NO_MBUF);
+	meta->out_port = out_id;
+	return DP_BRIDGE_TX;
+
+flood:
+	if (c->tagged)
+		dp_vlan_pop(m);
+	m->ol_flags &= ~RTE_MBUF_F_RX_VLAN_STRIPPED;
+	meta->net_id = c->net->id;
+	return DP_BRIDGE_FLOOD;
+}
+
+void dp_bridge_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	struct bridge_ctx ctx[RTE_GRAPH_BURST_SIZE];
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i + 4 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
+		next[i] = classify(pkts[i], &ctx[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (next[i] == PENDING)
+			next[i] = forward(w, pkts[i], &ctx[i]);
+	}
+	if (unlikely(w->trace))
+		dp_trace_burst(w, "bridge_input", dp_bridge_edge_name, pkts, next, n);
+}
+
+static uint16_t bridge_input_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+		uint16_t n)
+{
+	struct dp_worker *w = dp_node_worker(node);
+	uint16_t next[RTE_GRAPH_BURST_SIZE];
+
+	dp_bridge_input_burst(w, (struct rte_mbuf **)objs, n, next);
+	dp_node_enqueue_burst(graph, node, objs, next, n);
+	return n;
+}
+
+const char *dp_bridge_edge_name(uint16_t edge)
+{
+	if (edge == DP_BRIDGE_TX)
+		return "port_tx";
+	if (edge == DP_BRIDGE_FLOOD)
+		return "l2_flood";
+	if (edge >= DP_BRIDGE_DROP && edge < DP_BRIDGE_DROP + DP_DROP_REASON_MAX)
+		return dp_drop_node_name(edge - DP_BRIDGE_DROP);
+	return "?";
+}
+
+int dp_bridge_node_register(void)
+{
+	const char *edges[DP_BRIDGE_DROP + DP_DROP_REASON_MAX];
+
+	for (uint16_t e = 0; e < RTE_DIM(edges); e++)
+		edges[e] = dp_bridge_edge_name(e);
+	return dp_node_register("bridge_input", bridge_input_process, edges, RTE_DIM(edges));
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+
+#include <rte_malloc.h>
+
+#include "dp_fdb.h"
+
+static void bucket_lock(struct dp_fdb_bucket *b)
+{
+	uint32_t seq;
+
+	for (;;) {
+		seq = __atomic_load_n(&b->seq, __ATOMIC_RELAXED);
+		if (!(seq & 1) && __atomic_compare_exchange_n(&b->seq, &seq, seq + 1, false,
+					  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
+		rte_pause();
+	}
+}
+
+static void bucket_unlock(struct dp_fdb_bucket *b)
+{
+	__atomic_store_n(&b->seq, b->seq + 1, __ATOMIC_RELEASE);
+}
+
+/* Called with b locked: slot of key, or of a free slot when free_ok, or -1. */
+static int bucket_slot(const struct dp_fdb_bucket *b, uint64_t key, bool free_ok)
+{
+	int free_slot = -1;
+
+	for (int i = 0; i < DP_FDB_SLOTS; i++) {
+		if (b->keys[i] == key)
+			return i;
+		if (b->keys[i] == 0 && free_slot < 0)
+			free_slot = i;
+	}
+	return free_ok ? free_slot : -1;
+}
+
+static void slot_write(struct dp_fdb_bucket *b, int i, uint64_t key, uint64_t val)
+{
+	__atomic_store_n(&b->vals[i], val, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->keys[i], key, __ATOMIC_RELAXED);
+}
+
+/* Called with b locked: replaces key if present in b. */
+static bool bucket_replace(struct dp_fdb_bucket *b, uint64_t key, uint64_t val)
+{
+	int i = bucket_slot(b, key, false);
+
+	if (i < 0)
+		return false;
+	slot_write(b, i, key, val);
+	return true;
+}
+
+int dp_fdb_set(struct dp_fdb *t, uint64_t key, uint32_t hash, uint64_t val)
+{
+	struct dp_fdb_bucket *p = dp_fdb_primary(t, hash);
+	struct dp_fdb_bucket *s = dp_fdb_spill(t, hash);
+	int i, rc = 0;
+
+	/* Lock order is always primary then spill: two writers can never wait on each
+	 * other in a cycle, because a bucket is only ever locked as someone's spill
+	 * after that writer's own primary. */
+	bucket_lock(p);
+	if (bucket_replace(p, key, val))
+		goto out;
+	if (p->overflowed) {
+		bucket_lock(s);
+		bool replaced = bucket_replace(s, key, val);
+		bucket_unlock(s);
+		if (replaced)
+			goto out;
+	}
+	i = bucket_slot(p, key, true);
+	if (i >= 0) {
+		slot_write(p, i, key, val);
+		goto out;
+	}
+	bucket_lock(s);
+	i = bucket_slot(s, key, true);
+	if (i >= 0) {
+		slot_write(s, i, key, val);
+		__atomic_store_n(&p->overflowed, 1, __ATOMIC_RELAXED);
+	} else {
+		t->learn_failed++;
+		rc = -ENOSPC;
+	}
+	bucket_unlock(s);
+out:
+	bucket_unlock(p);
+	return rc;
+}
+
+static bool bucket_del(struct dp_fdb_bucket *b, uint64_t key)
+{
+	int i = bucket_slot(b, key, false);
+
+	if (i < 0)
+		return false;
+	slot_write(b, i, 0, 0);
+	return true;
+}
+
+int dp_fdb_del(struct dp_fdb *t, uint64_t key, uint32_t hash)
+{
+	struct dp_fdb_bucket *p = dp_fdb_primary(t, hash);
+	struct dp_fdb_bucket *s = dp_fdb_spill(t, hash);
+	bool found;
+
+	bucket_lock(p);
+	found = bucket_del(p, key);
+	if (!found && p->overflowed) {
+		bucket_lock(s);
+		found = bucket_del(s, key);
+		bucket_unlock(s);
+	}
+	bucket_unlock(p);
+	return found ? 0 : -ENOENT;
+}
+
+uint32_t dp_fdb_walk(struct dp_fdb *t, uint32_t start, dp_fdb_visit_t fn, void *arg)
+{
+	for (uint32_t bi = start; bi <= t->mask; bi++) {
+		struct dp_fdb_bucket *b = &t->buckets[bi];
+		bool stop = false;
+
+		bucket_lock(b);
+		for (int i = 0; i < DP_FDB_SLOTS; i++) {
+			if (b->keys[i] == 0)
+				continue;
+			switch (fn(b->keys[i], b->vals[i], arg)) {
+			case DP_FDB_DELETE:
+				slot_write(b, i, 0, 0);
+				break;
+			case DP_FDB_STOP:
+				stop = true;
+				break;
+			case DP_FDB_KEEP:
+				break;
+			}
+		}
+		bucket_unlock(b);
+		if (stop)
+			return bi + 1 > t->mask ? 0 : bi + 1;
+	}
+	return 0;
+}
+
+int dp_fdb_init(struct dp_fdb *t, uint32_t n_entries, uint32_t aging_sec)
+{
+	uint32_t n_buckets = rte_align32pow2(RTE_MAX(n_entries / DP_FDB_SLOTS * 2, 2u));
+
+	t->buckets = rte_zmalloc("fdb", (size_t)n_buckets * sizeof(*t->buckets), 128);
+	if (t->buckets == NULL)
+		return -ENOMEM;
+	t->mask = n_buckets - 1;
+	t->aging_sec = aging_sec;
+	t->learn_failed = 0;
+	return 0;
+}
+
+void dp_fdb_fini(struct dp_fdb *t)
+{
+	rte_free(t->buckets);
+	t->buckets = NULL;
+}

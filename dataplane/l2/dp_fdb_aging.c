@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* MAC aging, on the control thread: forgets what was not seen for the aging
+ * time, and reclaims the entries of ports flushed by an epoch bump. */
+#include "core/dp_conf.h"
+#include "dp_fdb_aging.h"
+
+struct aging {
+	uint32_t now;
+	uint32_t max_age;
+	uint32_t removed;
+};
+
+static enum dp_fdb_visit age_one(uint64_t key, uint64_t val, void *arg)
+{
+	struct aging *a = arg;
+	bool stale = DP_FDB_VAL_EPOCH(val) != dp_port_epochs[DP_FDB_VAL_PORT(val)];
+	bool old = !(val & DP_FDB_VAL_STATIC) && a->now - DP_FDB_VAL_SEEN(val) > a->max_age;
+
+	RTE_SET_USED(key);
+	if (!stale && !old)
+		return DP_FDB_KEEP;
+	a->removed++;
+	return DP_FDB_DELETE;
+}
+
+uint32_t dp_fdb_age(struct dp_fdb *t, uint32_t now_sec)
+{
+	struct aging a = {.now = now_sec, .max_age = t->aging_sec};
+
+	dp_fdb_walk(t, 0, age_one, &a);
+	return a.removed;
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+
+#include "core/dp_conf.h"
+#include "core/dp_tables.h"
+#include "core/dp_trace.h"
+#include "dp_test_env.h"
+#include "pkt/dp_mbuf.h"
+#include "port/dp_port_dev.h"
+
+struct rte_mempool *test_pool;
+struct dp_worker *test_worker;
+
+#define CHECK(expr)                                                                                \
+	do {                                                                                       \
+		int rc_ = (expr);                                                                  \
+		if (rc_ < 0) {                                                                     \
+			fprintf(stderr, "%s:%d: %s failed: %s\n", __FILE__, __LINE__, #expr,       \
+					strerror(-rc_));                                           \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+
+int test_env_init(const char *name)
+{
+	char prefix[64];
+	char *args[] = {"test", "-l", "0", "--no-huge", "-m", "512", "--no-pci", "--file-prefix",
+			prefix, "--log-level", "*:warning", NULL};
+	unsigned int lcore = 0;
+
+	snprintf(prefix, sizeof(prefix), "virga-test-%s-%d", name, getpid());
+	if (rte_eal_init(RTE_DIM(args) - 1, args) < 0)
+		return -1;
+	test_pool = rte_pktmbuf_pool_create("test_pool", 4096, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+			SOCKET_ID_ANY);
+	CHECK(test_pool ? 0 : -ENOMEM);
+	CHECK(dp_mbuf_meta_register());
+	CHECK(dp_tables_init(1, 4096, 300));
+	CHECK(dp_trace_init());
+	CHECK(dp_port_dev_init(2048, 1));
+	/* One worker context, never launched: the tests call the stages on it. */
+	CHECK(dp_workers_init(&lcore, 1));
+	test_worker = dp_workers.w[0];
+	return 0;
+}
+
+static enum dp_fdb_visit delete_all(uint64_t key, uint64_t val, void *arg)
+{
+	RTE_SET_USED(key);
+	RTE_SET_USED(val);
+	RTE_SET_USED(arg);
+	return DP_FDB_DELETE;
+}
+
+void test_env_reset(void)
+{
+	struct rte_mbuf *junk[64];
+	uint16_t n;
+
+	for (int p = 0; p < RTE_MAX_ETHPORTS; p++) {
+		if (!dp_port_confs[p].used)
+			continue;
+		while ((n = test_port_drain(p, junk, RTE_DIM(junk))) > 0)
+			rte_pktmbuf_free_bulk(junk, n);
+		CHECK(dp_conf_port_del(dp_port_confs[p].name, false));
+	}
+	for (int id = 1; id < DP_MAX_NETWORKS; id++)
+		if (dp_net_confs[id].used)
+			CHECK(dp_conf_net_del(dp_net_confs[id].name, false));
+	dp_fdb_walk(&dp_tables.fdb, 0, delete_all, NULL);
+	memset(test_worker->drops, 0, sizeof(test_worker->drops));
+	memset(test_worker->port, 0, sizeof(test_worker->port));
+	dp_tables_reclaim();
+}
+
+uint16_t test_port(const char *name)
+{
+	struct dp_port_add_req req = {0};
+	struct dp_port_add_reply reply;
+
+	snprintf(req.name, sizeof(req.name), "%s", name);
+	snprintf(req.devargs, sizeof(req.devargs), "net_ring_%s", name);
+	CHECK(dp_conf_port_add(&req, &reply));
+	return reply.port_id;
+}
+
+void test_network(const char *name, uint8_t type, const char *physnet, uint32_t seg_id,
+		uint16_t mtu)
+{
+	struct dp_network_add_req req = {.type = type, .seg_id = seg_id, .mtu = mtu};
+	uint16_t id;
+
+	snprintf(req.name, sizeof(req.name), "%s", name);
+	snprintf(req.physnet, sizeof(req.physnet), "%s", physnet);
+	CHECK(dp_conf_net_add(&req, &id));
+}
+
+static void attach(const char *port, uint8_t mode, const char *network, const char *physnet)
+{
+	struct dp_port_attach_req req = {.mode = mode};
+
+	snprintf(req.port, sizeof(req.port), "%s", port);
+	snprintf(req.network, sizeof(req.network), "%s", network);
+	snprintf(req.physnet, sizeof(req.physnet), "%s", physnet);
+	CHECK(dp_conf_port_attach(&req));
+}
+
+void test_attach(const char *port, const char *network)
+{
+	attach(port, DP_PORT_ACCESS, network, "");
+}
+
+void test_uplink(const char *port, const char *physnet)
+{
+	attach(port, DP_PORT_UPLINK, "", physnet);
+}
+
+void test_security(const char *port, const struct rte_ether_addr *mac, const char *ipv4)
+{
+	struct dp_port_security_req req = {.enabled = 1};
+
+	snprintf(req.port, sizeof(req.port), "%s", port);
+	memcpy(req.mac, mac, 6);
+	if (ipv4[0]) {
+		req.n_addrs = 1;
+		req.addrs[0].family = AF_INET;
+		req.addrs[0].prefixlen = 32;
+		inet_pton(AF_INET, ipv4, req.addrs[0].addr);
+	}
+	CHECK(dp_conf_port_security(&req));
+}
+
+void test_security_off(const char *port)
+{
+	struct dp_port_security_req req = {.enabled = 0};
+
+	snprintf(req.port, sizeof(req.port), "%s", port);
+	CHECK(dp_conf_port_security(&req));
+}
+
+uint16_t test_port_drain(uint16_t port_id, struct rte_mbuf **pkts, uint16_t max)
+{
+	return rte_eth_rx_burst(port_id, 0, pkts, max);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A dataplane without threads for unit tests: a no-huge EAL, the real
+ * tables, and one worker context that the test drives by calling stage
+ * functions itself. Ports are real net_ring devices, so what a stage sends
+ * can be received back from the same port.
+ */
+#ifndef VIRGA_TEST_ENV_H
+#define VIRGA_TEST_ENV_H
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include <virga/dp_api.h>
+
+#include "core/dp_worker.h"
+
+extern struct rte_mempool *test_pool;
+extern struct dp_worker *test_worker;
+
+/* Once per test binary: EAL, tables, pipeline metadata. */
+int test_env_init(const char *name);
+/* Between tests: delete every port and network, clear counters and the MAC table. */
+void test_env_reset(void);
+
+/* Adds a net_ring port named `name`; returns its port id (asserts on failure). */
+uint16_t test_port(const char *name);
+void test_network(const char *name, uint8_t type, const char *physnet, uint32_t seg_id,
+		uint16_t mtu);
+void test_attach(const char *port, const char *network);
+void test_uplink(const char *port, const char *physnet);
+/* Port security on, with the port's MAC and optional IPv4 address ("" for none). */
+void test_security(const char *port, const struct rte_ether_addr *mac, const char *ipv4);
+void test_security_off(const char *port);
+
+/* Receives what was sent to a ring port; returns the count. */
+uint16_t test_port_drain(uint16_t port_id, struct rte_mbuf **pkts, uint16_t max);
+
+#endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "pkt_builder.h"
+
+struct rte_ether_addr mac_of(uint8_t last)
+{
+	struct rte_ether_addr m = {{0x02, 0x00, 0x00, 0x00, 0x00, last}};
+
+	return m;
+}
+
+/* Ethernet (+ tag) header; returns where the L3 header goes. */
+static uint8_t *put_l2(struct rte_mbuf *m, const struct pkt_spec *s, uint16_t etype, uint16_t l3_len)
+{
+	uint16_t l2 = sizeof(struct rte_ether_hdr) + (s->vlan != NO_VLAN ? 4 : 0);
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, l2 + l3_len);
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
+
+	memset(p, 0, l2 + l3_len);
+	eth->dst_addr = s->dst;
+	eth->src_addr = s->src;
+	if (s->vlan != NO_VLAN) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
+
+		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+		vh->vlan_tci = rte_cpu_to_be_16(s->vlan);
+		vh->eth_proto = rte_cpu_to_be_16(etype);
+	} else {
+		eth->ether_type = rte_cpu_to_be_16(etype);
+	}
+	m->port = s->in_port;
+	return p + l2;
+}
+
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+struct rte_mbuf *pkt_ipv4_udp(struct rte_mempool *mp, const struct pkt_spec *s, const char *src_ip,
+		const char *dst_ip, uint16_t payload)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint16_t l3_len = sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr) + payload;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)put_l2(m, s, RTE_ETHER_TYPE_IPV4, l3_len);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(l3_len);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = ip4(src_ip);
+	ip->dst_addr = ip4(dst_ip);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = rte_cpu_to_be_16(68);
+	udp->dst_port = rte_cpu_to_be_16(67);
+	udp->dgram_len = rte_cpu_to_be_16(sizeof(*udp) + payload);
+	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	return m;
+}
+
+struct rte_mbuf *pkt_arp_request(struct rte_mempool *mp, const struct pkt_spec *s,
+		const struct rte_ether_addr *sha, const char *sip, const char *tip)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_arp_hdr *arp =
+			(struct rte_arp_hdr *)put_l2(m, s, RTE_ETHER_TYPE_ARP, sizeof(struct rte_arp_hdr));
+
+	arp->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = RTE_ETHER_ADDR_LEN;
+	arp->arp_plen = 4;
+	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+	arp->arp_data.arp_sha = sha ? *sha : s->src;
+	arp->arp_data.arp_sip = ip4(sip);
+	arp->arp_data.arp_tip = ip4(tip);
+	return m;
+}
+
+struct rte_mbuf *pkt_raw(struct rte_mempool *mp, const struct pkt_spec *s, uint16_t ethertype,
+		uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_ether_hdr eth = {.dst_addr = s->dst, .src_addr = s->src,
+			.ether_type = rte_cpu_to_be_16(ethertype)};
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, len);
+
+	memset(p, 0, len);
+	memcpy(p, &eth, RTE_MIN(len, (uint16_t)sizeof(eth)));
+	m->port = s->in_port;
+	return m;
+}

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Port security in bridge_input: what a VM port may and may not send. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/dp_conf.h"
+#include "dp_test_env.h"
+#include "l2/dp_bridge.h"
+#include "pkt_builder.h"
+
+static uint16_t vm;
+
+/* Port "vm" on network "red", MAC ...:0a, address 10.0.0.10. */
+static int setup(void **state)
+{
+	struct rte_ether_addr mac = mac_of(0xa);
+
+	(void)state;
+	test_env_reset();
+	test_network("red", DP_NET_FLAT, "", 0, 1500);
+	vm = test_port("vm");
+	test_port("peer");
+	test_attach("vm", "red");
+	test_attach("peer", "red");
+	test_security("vm", &mac, "10.0.0.10");
+	return 0;
+}
+
+static uint16_t run1(struct rte_mbuf *m)
+{
+	uint16_t next;
+
+	dp_bridge_input_burst(test_worker, &m, 1, &next);
+	rte_pktmbuf_free(m);
+	return next;
+}
+
+static struct pkt_spec from_vm(uint8_t src)
+{
+	struct pkt_spec s = {.src = mac_of(src), .dst = mac_of(0xb), .vlan = NO_VLAN, .in_port = vm};
+
+	return s;
+}
+
+static void port_sends_from_its_own_mac_and_ip(void **state)
+{
+	struct pkt_spec s = from_vm(0xa);
+
+	(void)state;
+	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "10.0.0.10", "10.0.0.11", 10)),
+			DP_BRIDGE_FLOOD);
+}
+
+static void spoofed_source_mac_is_dropped(void **state)
+{
+	struct pkt_spec s = from_vm(0x66);
+
+	(void)state;
+	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "10.0.0.10", "10.0.0.11", 10)),
+			DP_BRIDGE_EDGE_DROP(DP_DROP_SPOOFED_SRC_MAC));
+}
+
+static void spoofed_source_ip_is_dropped(void **state)
+{
+	struct pkt_spec s = from_vm(0xa);
+
+	(void)state;
+	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "10.0.0.99", "10.0.0.11", 10)),
+			DP_BRIDGE_EDGE_DROP(DP_DROP_SPOOFED_SRC_IP));
+}
+
+static void dhcp_discover_from_zero_address_passes(void **state)
+{
+	struct pkt_spec s = from_vm(0xa);
+
+	(void)state;
+	memset(&s.dst, 0xff, sizeof(s.dst));
+	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "0.0.0.0", "255.255.255.255", 10)),
+			DP_BRIDGE_FLOOD);
+}
+
+static void arp_claiming_another_ip_is_dropped(void **state)
+{
+	struct pkt_spec s = from_vm(0xa);
+
+	(void)state;
+	assert_int_equal(run1(pkt_arp_request(test_pool, &s, NULL, "10.0.0.11", "10.0.0.1")),
+			DP_BRIDGE_EDGE_DROP(DP_DROP_SPOOFED_ARP));
+}
+
+static void arp_with_foreign_sender_mac_is_dropped(void **state)
+{
+	struct pkt_spec s = from_vm(0xa);
+	struct rte_ether_addr other = mac_of(0x77);
+
+	(void)state;
+	assert_int_equal(run1(pkt_arp_request(test_pool, &s, &other, "10.0.0.10", "10.0.0.1")),
+			DP_BRIDGE_EDGE_DROP(DP_DROP_SPOOFED_ARP));
+}
+
+static void own_arp_passes(void **state)
+{
+	struct pkt_spec s = from_vm(0xa);
+
+	(void)state;
+	assert_int_equal(run1(pkt_arp_request(test_pool, &s, NULL, "10.0.0.10", "10.0.0.1")),
+			DP_BRIDGE_FLOOD);
+}
+
+static void non_ip_ethertype_is_denied(void **state)
+{
+	struct pkt_spec s = from_vm(0xa);
+
+	(void)state;
+	assert_int_equal(run1(pkt_raw(test_pool, &s, 0x88cc, 60)),
+			DP_BRIDGE_EDGE_DROP(DP_DROP_ETHERTYPE_DENIED));
+}
+
+static void allowed_address_pair_passes_with_its_mac(void **state)
+{
+	struct dp_port_security_req req = {.enabled = 1, .n_addrs = 1, .n_pairs = 1};
+	struct pkt_spec s = from_vm(0xc);
+	struct rte_ether_addr mac = mac_of(0xa), pair_mac = mac_of(0xc);
+
+	(void)state;
+	snprintf(req.port, sizeof(req.port), "vm");
+	memcpy(req.mac, &mac, 6);
+	req.addrs[0] = (struct dp_ip_prefix){.family = AF_INET, .prefixlen = 32};
+	inet_pton(AF_INET, "10.0.0.10", req.addrs[0].addr);
+	memcpy(req.pairs[0].mac, &pair_mac, 6);
+	req.pairs[0].ip = (struct dp_ip_prefix){.family = AF_INET, .prefixlen = 24};
+	inet_pton(AF_INET, "192.168.5.0", req.pairs[0].ip.addr);
+	assert_int_equal(dp_conf_port_security(&req), 0);
+
+	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "192.168.5.77", "10.0.0.11", 10)),
+			DP_BRIDGE_FLOOD);
+	/* The pair's address with the port's own MAC is not what the pair allows. */
+	s = from_vm(0xa);
+	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "192.168.5.77", "10.0.0.11", 10)),
+			DP_BRIDGE_EDGE_DROP(DP_DROP_SPOOFED_SRC_IP));
+}
+
+static void new_port_is_secure_until_its_mac_is_known(void **state)
+{
+	struct pkt_spec s = {.src = mac_of(0xb), .dst = mac_of(0xa), .vlan = NO_VLAN};
+
+	(void)state;
+	s.in_port = dp_conf_port_by_name("peer");
+	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "10.0.0.11", "10.0.0.10", 10)),
+			DP_BRIDGE_EDGE_DROP(DP_DROP_SPOOFED_SRC_MAC));
+}
+
+static void security_with_empty_mac_is_refused(void **state)
+{
+	struct dp_port_security_req req = {.enabled = 1};
+
+	(void)state;
+	snprintf(req.port, sizeof(req.port), "vm");
+	assert_int_equal(dp_conf_port_security(&req), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(port_sends_from_its_own_mac_and_ip, setup),
+		cmocka_unit_test_setup(spoofed_source_mac_is_dropped, setup),
+		cmocka_unit_test_setup(spoofed_source_ip_is_dropped, setup),
+		cmocka_unit_test_setup(dhcp_discover_from_zero_address_passes, setup),
+		cmocka_unit_test_setup(arp_claiming_another_ip_is_dropped, setup),
+		cmocka_unit_test_setup(arp_with_foreign_sender_mac_is_dropped, setup),
+		cmocka_unit_test_setup(own_arp_passes, setup),
+		cmocka_unit_test_setup(non_ip_ethertype_is_denied, setup),
+		cmocka_unit_test_setup(allowed_address_pair_passes_with_its_mac, setup),
+		cmocka_unit_test_setup(new_port_is_secure_until_its_mac_is_known, setup),
+		cmocka_unit_test_setup(security_with_empty_mac_is_refused, setup),
+	};
+
+	if (test_env_init("security") < 0)
+		return 1;
+	return cmocka_run_group_tests_name("port_security", tests, NULL, NULL);
+}
