@@ -156,8 +156,8 @@ static int dp_client_send(struct dp_client *c, enum dp_msg_type type, const void
 	struct dp_msg_hdr hdr = {
 		.magic = DP_API_MAGIC,
 		.version = DP_API_VERSION,
-		.type = type,
-		.len = req_len,
+		.type = (uint16_t)type,
+		.len = (uint32_t)req_len, /* bounded by DP_MSG_MAX in dp_client_call() */
 		.seq = c->seq,
 		.generation = c->generation,
 	};
@@ -236,7 +236,7 @@ int dp_client_call(struct dp_client *c, enum dp_msg_type type, const void *req, 
 		return dp_client_broken(c, ret);
 	n = dp_client_recv(c);
 	if (n < 0)
-		return dp_client_broken(c, n);
+		return dp_client_broken(c, (int)n);
 	if ((size_t)n < sizeof(hdr))
 		return dp_client_broken(c, -EPROTO);
 	memcpy(&hdr, c->rx, sizeof(hdr));

@@ -40,8 +40,10 @@ static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
 
 	if (unlikely(len < sizeof(*eth)))
 		return drop(DP_DROP_RUNT_FRAME);
-	/* A group address is never a valid source (IEEE 802.3 3.2.3). */
-	if (unlikely(rte_is_multicast_ether_addr(&eth->src_addr)))
+	/* A group address is never a valid source (IEEE 802.3 3.2.3), and all-zero is
+	 * no station's address: learning either would poison the table. */
+	if (unlikely(rte_is_multicast_ether_addr(&eth->src_addr) ||
+			rte_is_zero_ether_addr(&eth->src_addr)))
 		return drop(DP_DROP_INVALID_SRC_MAC);
 	if (unlikely(in == NULL || in->mode == DP_PORT_DETACHED))
 		return drop(DP_DROP_NO_NETWORK);

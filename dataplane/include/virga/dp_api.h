@@ -197,6 +197,8 @@ struct dp_addr_pair {
  * frames from `mac` or a pair's MAC, and, if any addresses are given, IP
  * packets and ARP from those addresses (fixed IPs, then allowed address
  * pairs). DHCP discovery from 0.0.0.0 and IPv6 link-local are allowed.
+ * Enabling it needs a unicast `mac` (-EINVAL otherwise). A port is created
+ * with security on and no MAC: it forwards nothing until configured.
  */
 struct dp_port_security_req {
 	char port[DP_PORT_NAME_LEN];
@@ -269,8 +271,8 @@ struct dp_mac_list_reply {
 struct dp_worker_stats {
 	uint32_t lcore_id;
 	uint32_t reserved;
-	uint64_t busy_cycles; /* loop iterations that moved packets */
-	uint64_t idle_cycles; /* loop iterations that found nothing */
+	uint64_t busy_cycles; /* TSC cycles of loop iterations that moved packets */
+	uint64_t idle_cycles; /* TSC cycles of loop iterations that found nothing */
 	uint64_t packets;     /* packets received by this worker */
 };
 
@@ -287,7 +289,7 @@ struct dp_stats_reply {
 	struct dp_drop_stats drops[DP_STATS_MAX_DROPS];
 };
 
-/* ---- packet trace ---- */
+/* ---- packet trace: TRACE_SHOW takes a struct dp_list_req (cursor only) ---- */
 struct dp_trace_set_req {
 	uint8_t enabled;
 	uint8_t reserved[3];

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared by the smoke tests: checks that count, and a dataplane with its
+# namespaces that is torn down whatever happens.
+set -uo pipefail
+
+BUILD=${BUILD:?BUILD must name the build directory}
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib/topo.sh"
+
+SMOKE_DIR=$(mktemp -d /tmp/virga-smoke.XXXXXX)
+SOCK="$SMOKE_DIR/dp.sock"
+TOPO_LOG="$SMOKE_DIR/dataplane.log"
+PASSED=0
+FAILED=0
+
+smoke_exit() {
+	local rc=$?
+	topo_cleanup
+	if [ "$FAILED" -gt 0 ] || [ "$rc" -ne 0 ]; then
+		echo "--- dataplane log ---"
+		cat "$TOPO_LOG" 2>/dev/null | tail -30
+	fi
+	rm -rf "$SMOKE_DIR"
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ] && [ "$rc" -eq 0 ] && [ "$PASSED" -gt 0 ]
+	exit $?
+}
+trap smoke_exit EXIT
+trap 'exit 130' INT TERM
+
+vg() { "$BUILD/tools/virga/virga" --socket "$SOCK" "$@"; }
+
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+	local desc=$1
+	shift
+	if "$@" >"$SMOKE_DIR/out" 2>&1; then
+		echo "ok - $desc"
+		PASSED=$((PASSED + 1))
+	else
+		echo "not ok - $desc"
+		sed 's/^/    /' "$SMOKE_DIR/out" | tail -15
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+# check_fails DESCRIPTION COMMAND...: the command must fail.
+check_fails() {
+	local desc=$1
+	shift
+	if "$@" >"$SMOKE_DIR/out" 2>&1; then
+		echo "not ok - $desc (it succeeded)"
+		FAILED=$((FAILED + 1))
+	else
+		echo "ok - $desc"
+		PASSED=$((PASSED + 1))
+	fi
+}
+
+# drops REASON: the dataplane's drop counter for REASON.
+drops() {
+	vg --json dp stats | /usr/bin/python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+print(next(d["packets"] for d in doc["drops"] if d["name"] == sys.argv[1]))' "$1"
+}
+
+# grew BEFORE REASON MIN: the counter rose by at least MIN since BEFORE.
+grew() {
+	local now
+	now=$(drops "$2")
+	echo "$2: $1 -> $now"
+	[ "$now" -ge $(($1 + $3)) ]
+}
+
+ping_ok() { ip netns exec "$(topo_ns "$1")" ping -c 2 -i 0.2 -W 1 "${@:2}"; }

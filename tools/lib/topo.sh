@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: Apache-2.0
+# Test and demo topologies: network namespaces standing in for VMs, each
+# joined to the dataplane by a veth pair whose host end the dataplane opens
+# with net_af_packet. Sourced by tools/demo.sh and tests/smoke/*.sh.
+#
+# Everything created is named with $TOPO_PREFIX so a cleanup removes exactly
+# what this run made, even after a failure.
+
+TOPO_PREFIX=${TOPO_PREFIX:-vg$$}
+TOPO_NS=()
+TOPO_LINKS=()
+TOPO_PIDS=()
+
+topo_cleanup() {
+	local pid ns link
+	for pid in "${TOPO_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${TOPO_PIDS[@]}"; do
+		# The dataplane stops its workers and closes its ports on SIGTERM.
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$pid" 2>/dev/null
+	done
+	for ns in "${TOPO_NS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	for link in "${TOPO_LINKS[@]}"; do ip link del "$link" 2>/dev/null; done
+	TOPO_PIDS=() TOPO_NS=() TOPO_LINKS=()
+}
+
+# topo_host NAME MAC IP/LEN: a namespace "${TOPO_PREFIX}-NAME" with interface
+# eth0 (MAC, IP), whose peer "${TOPO_PREFIX}NAME" (max 15 chars) stays in the
+# root namespace for the dataplane.
+topo_host() {
+	local name=$1 mac=$2 ip=$3 ns="${TOPO_PREFIX}-$1" host="${TOPO_PREFIX}$1"
+	ip netns add "$ns"
+	TOPO_NS+=("$ns")
+	ip link add "$host" type veth peer name eth0 netns "$ns"
+	TOPO_LINKS+=("$host")
+	ip netns exec "$ns" ip link set eth0 address "$mac"
+	[ -n "$ip" ] && ip netns exec "$ns" ip addr add "$ip" dev eth0
+	ip netns exec "$ns" ip link set eth0 up
+	ip netns exec "$ns" ip link set lo up
+	# af_packet hands frames to DPDK as the kernel built them: without this,
+	# TCP and UDP checksums are left for an offload that never happens.
+	ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null
+	ethtool -K "$host" tx off >/dev/null
+	ip link set "$host" up
+	# No IPv6 chatter from the host side of the wire.
+	sysctl -qw "net.ipv6.conf.$host.disable_ipv6=1"
+}
+
+topo_ns() { echo "${TOPO_PREFIX}-$1"; }
+topo_if() { echo "${TOPO_PREFIX}$1"; }
+
+# topo_dataplane BINARY SOCKET [ARGS...]: starts the dataplane, waits for its socket.
+topo_dataplane() {
+	local bin=$1 sock=$2
+	shift 2
+	"$bin" --socket "$sock" --name "$TOPO_PREFIX" "$@" >"${TOPO_LOG:-/dev/null}" 2>&1 &
+	TOPO_PIDS+=($!)
+	for _ in $(seq 100); do
+		[ -S "$sock" ] && return 0
+		kill -0 "${TOPO_PIDS[-1]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "dataplane did not start; its log:" >&2
+	cat "${TOPO_LOG:-/dev/null}" >&2
+	return 1
+}

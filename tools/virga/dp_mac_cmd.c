@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `virga dp mac ...`: the per-network MAC tables, static entries and learned ones. */
+#include <stdio.h>
+#include <string.h>
+
+#include "vg_cli.h"
+#include "vg_output.h"
+#include "vg_parse.h"
+
+enum {
+	OPT_EXIST_OK = VG_OPT_FIRST,
+	OPT_MISSING_OK,
+};
+
+/* NETWORK MAC [PORT]: the operands mac add and mac del share. */
+static int mac_operands(struct vg_ctx *ctx, char **argv, bool with_port, struct dp_mac_req *req)
+{
+	int status;
+
+	status = vg_name_arg(ctx, "NETWORK", req->network, sizeof(req->network), argv[0]);
+	if (status != VG_EXIT_OK)
+		return status;
+	if (vg_parse_mac(argv[1], req->mac) < 0)
+		return vg_usage_error(ctx, "'%s' is not a MAC address", argv[1]);
+	if (with_port)
+		return vg_name_arg(ctx, "PORT", req->port, sizeof(req->port), argv[2]);
+	return VG_EXIT_OK;
+}
+
+static int mac_add(struct vg_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"exist-ok", no_argument, NULL, OPT_EXIST_OK},
+		{0},
+	};
+	struct dp_mac_req req = {0};
+	char what[160], mac[VG_MAC_STRLEN];
+	int c, status;
+
+	while ((c = vg_opt_next(ctx, argc, argv, opts, &status)) != -1) {
+		if (c == VG_OPT_STOP)
+			return status;
+		if (c == OPT_EXIST_OK)
+			req.exist_ok = 1;
+	}
+	status = vg_operands(ctx, argc - optind, argv + optind, 3, 3);
+	if (status == VG_EXIT_OK)
+		status = mac_operands(ctx, argv + optind, true, &req);
+	if (status != VG_EXIT_OK)
+		return status;
+
+	snprintf(what, sizeof(what), "mac add %s %s", req.network, vg_format_mac(req.mac, mac));
+	status = vg_request(ctx, what, DP_MSG_MAC_ADD, &req, sizeof(req), NULL, 0);
+	return status != VG_EXIT_OK ? status : vg_ok(ctx);
+}
+
+static int mac_del(struct vg_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"missing-ok", no_argument, NULL, OPT_MISSING_OK},
+		{0},
+	};
+	struct dp_mac_req req = {0};
+	char what[160], mac[VG_MAC_STRLEN];
+	int c, status;
+
+	while ((c = vg_opt_next(ctx, argc, argv, opts, &status)) != -1) {
+		if (c == VG_OPT_STOP)
+			return status;
+		if (c == OPT_MISSING_OK)
+			req.missing_ok = 1;
+	}
+	status = vg_operands(ctx, argc - optind, argv + optind, 2, 2);
+	if (status == VG_EXIT_OK)
+		status = mac_operands(ctx, argv + optind, false, &req);
+	if (status != VG_EXIT_OK)
+		return status;
+
+	snprintf(what, sizeof(what), "mac del %s %s", req.network, vg_format_mac(req.mac, mac));
+	status = vg_request(ctx, what, DP_MSG_MAC_DEL, &req, sizeof(req), NULL, 0);
+	return status != VG_EXIT_OK ? status : vg_ok(ctx);
+}
+
+static const struct vg_col mac_cols[] = {
+	{"NETWORK", false},
+	{"MAC", false},
+	{"PORT", false},
+	{"TYPE", false},
+	{"AGE_SEC", true},
+};
+
+static int mac_row(void *arg, const void *entry)
+{
+	struct vg_rows *rows = arg;
+	struct dp_mac_info m;
+	char mac[VG_MAC_STRLEN];
+
+	memcpy(&m, entry, sizeof(m));
+	/* The protocol promises NUL-terminated names; do not read past one that is not. */
+	m.network[sizeof(m.network) - 1] = '\0';
+	m.port[sizeof(m.port) - 1] = '\0';
+
+	if (rows->array != NULL)
+		return vg_json_append(rows->array,
+				json_pack("{s:s, s:s, s:o, s:b, s:I}", "network", m.network, "port",
+						m.port, "mac", vg_json_mac(m.mac, false), "is_static",
+						m.is_static, "age_sec", vg_json_int(m.age_sec)));
+	vg_table_cell(rows->table, "%s", m.network);
+	vg_table_cell(rows->table, "%s", vg_format_mac(m.mac, mac));
+	vg_table_cell(rows->table, "%s", m.port);
+	vg_table_cell(rows->table, "%s", m.is_static ? "static" : "learned");
+	/* Static entries do not age: "-" rather than 0. */
+	if (m.is_static)
+		vg_table_cell(rows->table, "%s", "");
+	else
+		vg_table_cell(rows->table, "%u", m.age_sec);
+	return 0;
+}
+
+static int mac_list(struct vg_ctx *ctx, int argc, char **argv)
+{
+	char network[DP_NAME_LEN]; /* the size of dp_list_req.filter */
+	char what[128] = "mac list";
+	bool filtered = false;
+	struct vg_rows rows;
+	int c, status;
+
+	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
+		if (c == VG_OPT_STOP)
+			return status;
+	}
+	status = vg_operands(ctx, argc - optind, argv + optind, 0, 1);
+	if (status != VG_EXIT_OK)
+		return status;
+	if (optind < argc) {
+		status = vg_name_arg(ctx, "NETWORK", network, sizeof(network), argv[optind]);
+		if (status != VG_EXIT_OK)
+			return status;
+		filtered = true;
+		snprintf(what, sizeof(what), "mac list %s", network);
+	}
+
+	status = vg_rows_begin(ctx, &rows, mac_cols, VG_ARRAY_SIZE(mac_cols));
+	if (status != VG_EXIT_OK)
+		return status;
+	status = vg_list(ctx, what, DP_MSG_MAC_LIST, filtered ? network : NULL, sizeof(struct dp_mac_info),
+			mac_row, &rows);
+	if (status != VG_EXIT_OK) {
+		vg_rows_drop(&rows);
+		return status;
+	}
+	return vg_rows_end(&rows);
+}
+
+const struct vg_cmd dp_mac_cmds[] = {
+	{"mac", "add", "mac add NETWORK MAC PORT [--exist-ok]",
+			"add a static MAC entry: frames to MAC on NETWORK go to PORT", mac_add},
+	{"mac", "del", "mac del NETWORK MAC [--missing-ok]", "delete a MAC entry", mac_del},
+	{"mac", "list", "mac list [NETWORK]", "list MAC entries, of one network or all", mac_list},
+	{0},
+};

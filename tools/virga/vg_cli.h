@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What every `virga` command shares: the invocation context, the command
+ * table entry, and the helpers that parse a command's options, talk to the
+ * dataplane and report to the user.
+ *
+ * The CLI is where a negative errno becomes a message and an exit status, so
+ * the helpers here that report something return an exit status (VG_EXIT_*,
+ * where 0 means "go on") instead of an errno: a command only passes it up.
+ */
+#ifndef VG_CLI_H
+#define VG_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <virga/dp_client.h>
+
+#define VG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+enum vg_exit {
+	VG_EXIT_OK = 0,
+	VG_EXIT_FAIL = 1,  /* a request failed or the dataplane was unreachable */
+	VG_EXIT_USAGE = 2, /* the command line was wrong; nothing was sent */
+};
+
+struct vg_ctx;
+
+struct vg_cmd {
+	const char *family; /* "network" */
+	const char *verb;   /* "add"; NULL when the family is the whole command ("stats") */
+	const char *usage;  /* everything after "virga dp ", for help and usage errors */
+	const char *summary;
+	/* argv[0] is the verb (the family for verbless commands). Returns an exit status. */
+	int (*run)(struct vg_ctx *ctx, int argc, char **argv);
+};
+
+/* Each family's commands, terminated by an entry with a NULL family. */
+extern const struct vg_cmd dp_status_cmds[];
+extern const struct vg_cmd dp_network_cmds[];
+extern const struct vg_cmd dp_port_cmds[];
+extern const struct vg_cmd dp_port_security_cmds[];
+extern const struct vg_cmd dp_mac_cmds[];
+extern const struct vg_cmd dp_stats_cmds[];
+extern const struct vg_cmd dp_trace_cmds[];
+
+struct vg_ctx {
+	const char *socket_path;
+	bool json;		  /* one JSON document on stdout instead of tables */
+	const struct vg_cmd *cmd; /* the command running, for its usage line */
+	struct dp_client *client; /* connected by the first request */
+	void *page;		  /* DP_MSG_MAX bytes: one page of a list reply */
+};
+
+void vg_ctx_release(struct vg_ctx *ctx);
+
+/* "usage: virga [--socket PATH] [--json] dp <cmd->usage>" */
+void vg_print_cmd_usage(FILE *f, const struct vg_cmd *cmd);
+
+/* Prints "virga: <message>" and the command's usage on stderr; returns VG_EXIT_USAGE. */
+int vg_usage_error(const struct vg_ctx *ctx, const char *fmt, ...)
+		__attribute__((format(printf, 2, 3)));
+
+/* Prints "virga: <what>: <strerror(-err)>" on stderr; returns VG_EXIT_FAIL. */
+int vg_fail(const char *what, int err);
+
+/*
+ * getopt_long over the command's own options (opts, terminated by a zero
+ * entry) plus --help and --json, which every command takes after its words.
+ * Options and operands may be mixed; once it returns -1 the operands are
+ * argv[optind..argc-1]. Returns the next option's val, -1 at the end, or
+ * VG_OPT_STOP when the command must return *status (help printed, or a usage
+ * error reported). The dispatcher resets getopt before each command.
+ */
+#define VG_OPT_STOP (-2)
+/* Commands number their own options' vals from here (above --help and --json). */
+#define VG_OPT_FIRST 0x200
+int vg_opt_next(struct vg_ctx *ctx, int argc, char **argv, const struct option *opts,
+		int *status);
+
+/* Checks that there are min..max operands; else reports a usage error. */
+int vg_operands(const struct vg_ctx *ctx, int argc, char **argv, int min, int max);
+
+/* Copies a name (label: "NAME", "--physnet") into a protocol array of cap
+ * bytes; a usage error when it is empty or does not fit with its NUL. */
+int vg_name_arg(const struct vg_ctx *ctx, const char *label, char *dst, size_t cap,
+		const char *value);
+
+/*
+ * Sends one request. A reply body must be exactly resp_size bytes (none is
+ * looked at when resp is NULL). what names the operation in error messages:
+ * "network add blue".
+ */
+int vg_request(struct vg_ctx *ctx, const char *what, enum dp_msg_type type, const void *req,
+		size_t req_len, void *resp, size_t resp_size);
+
+/*
+ * Calls fn on every entry of a paged list (struct dp_list_req request, reply
+ * of count + next_cursor + entries of entry_size bytes), following the cursor
+ * until the last page. filter may be NULL. fn returns 0 or a negative errno,
+ * which stops the walk.
+ */
+int vg_list(struct vg_ctx *ctx, const char *what, enum dp_msg_type type, const char *filter,
+		size_t entry_size, int (*fn)(void *arg, const void *entry), void *arg);
+
+#endif /* VG_CLI_H */

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A command's result on stdout: a table, or one JSON document. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "vg_output.h"
+#include "vg_parse.h"
+
+int vg_rows_begin(const struct vg_ctx *ctx, struct vg_rows *rows, const struct vg_col *cols,
+		size_t n_cols)
+{
+	*rows = (struct vg_rows){0};
+	if (ctx->json)
+		rows->array = json_array();
+	else
+		rows->table = vg_table_new(cols, n_cols);
+	if (rows->array == NULL && rows->table == NULL)
+		return vg_fail("output", -ENOMEM);
+	return VG_EXIT_OK;
+}
+
+void vg_rows_drop(struct vg_rows *rows)
+{
+	json_decref(rows->array);
+	vg_table_free(rows->table);
+	*rows = (struct vg_rows){0};
+}
+
+int vg_rows_end(struct vg_rows *rows)
+{
+	int ret;
+
+	if (rows->array != NULL) {
+		ret = vg_json_print(rows->array);
+		*rows = (struct vg_rows){0};
+		return ret;
+	}
+	ret = vg_table_print(rows->table, stdout);
+	vg_rows_drop(rows);
+	return ret < 0 ? vg_fail("output", ret) : VG_EXIT_OK;
+}
+
+int vg_ok(const struct vg_ctx *ctx)
+{
+	return ctx->json ? vg_json_print(json_object()) : VG_EXIT_OK;
+}
+
+int vg_json_print(json_t *doc)
+{
+	int ret;
+
+	if (doc == NULL)
+		return vg_fail("JSON output", -ENOMEM);
+	ret = json_dumpf(doc, stdout, JSON_INDENT(2));
+	json_decref(doc);
+	if (ret < 0 || fputc('\n', stdout) == EOF)
+		return vg_fail("JSON output", -EIO);
+	return VG_EXIT_OK;
+}
+
+int vg_json_append(json_t *array, json_t *item)
+{
+	return json_array_append_new(array, item) < 0 ? -ENOMEM : 0;
+}
+
+json_t *vg_json_mac(const uint8_t mac[6], bool null_if_zero)
+{
+	char buf[VG_MAC_STRLEN];
+
+	if (null_if_zero && vg_mac_is_zero(mac))
+		return json_null();
+	return json_string(vg_format_mac(mac, buf));
+}
