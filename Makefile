@@ -37,7 +37,8 @@ smoke: build
 	meson test -C $(BUILD) --suite smoke --print-errorlogs
 
 test: deps build
-	meson test -C $(BUILD) --print-errorlogs --num-processes 1
+	@meson test -C $(BUILD) --print-errorlogs --num-processes 1; rc=$$?; \
+		tools/test-summary.sh $(BUILD); exit $$rc
 
 run: deps build
 	tools/demo.sh $(BUILD)
