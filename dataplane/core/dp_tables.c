@@ -41,7 +41,7 @@ int dp_tables_init(unsigned int n_workers, uint32_t fdb_entries, uint32_t aging_
 	dp_tables.defer = rte_rcu_qsbr_dq_create(&params);
 	if (dp_tables.defer == NULL)
 		return -rte_errno;
-	return dp_fdb_init(&dp_tables.fdb, fdb_entries, aging_sec);
+	return dp_kv_init(&dp_tables.fdb, fdb_entries, aging_sec);
 }
 
 void dp_tables_fini(void)
@@ -52,7 +52,7 @@ void dp_tables_fini(void)
 		rte_free(dp_tables.networks[i]);
 	if (dp_tables.defer)
 		rte_rcu_qsbr_dq_delete(dp_tables.defer);
-	dp_fdb_fini(&dp_tables.fdb);
+	dp_kv_fini(&dp_tables.fdb);
 	rte_free(dp_tables.rcu);
 	memset(&dp_tables, 0, sizeof(dp_tables));
 }

@@ -70,7 +70,7 @@ struct dp_network {
 struct dp_tables {
 	struct dp_port *ports[RTE_MAX_ETHPORTS];
 	struct dp_network *networks[DP_MAX_NETWORKS];
-	struct dp_fdb fdb;
+	struct dp_kv fdb;
 	struct rte_rcu_qsbr *rcu;
 	struct rte_rcu_qsbr_dq *defer;
 	bool trace;			/* packet trace switch */

@@ -39,13 +39,13 @@ HANDLER(dp_ctl_network_del)
 	return dp_conf_net_del(r->name, r->missing_ok);
 }
 
-static enum dp_fdb_visit count_one(uint64_t key, uint64_t val, void *arg)
+static enum dp_kv_visit count_one(uint64_t key, uint64_t val, void *arg)
 {
 	uint32_t *per_net = arg;
 
 	RTE_SET_USED(val);
 	per_net[dp_fdb_key_net(key)]++;
-	return DP_FDB_KEEP;
+	return DP_KV_KEEP;
 }
 
 HANDLER(dp_ctl_network_list)
@@ -58,7 +58,7 @@ HANDLER(dp_ctl_network_list)
 
 	RTE_SET_USED(req_len);
 	memset(macs, 0, sizeof(macs));
-	dp_fdb_walk(&dp_tables.fdb, 0, count_one, macs);
+	dp_kv_walk(&dp_tables.fdb, 0, count_one, macs);
 	out->count = 0;
 	for (id = RTE_MAX(r->cursor, 1u); id < DP_MAX_NETWORKS && out->count < page; id++) {
 		const struct dp_net_conf *c = &dp_net_confs[id];

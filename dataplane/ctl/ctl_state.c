@@ -63,10 +63,10 @@ HANDLER(dp_ctl_mac_add)
 	rc = mac_key(r, true, &key, &port);
 	if (rc < 0)
 		return rc;
-	if (dp_fdb_lookup(&dp_tables.fdb, key, dp_fdb_hash(key), &val) &&
+	if (dp_kv_lookup(&dp_tables.fdb, key, dp_kv_hash(key), &val) &&
 			(val & DP_FDB_VAL_STATIC) && !r->exist_ok)
 		return -EEXIST;
-	return dp_fdb_set(&dp_tables.fdb, key, dp_fdb_hash(key),
+	return dp_kv_set(&dp_tables.fdb, key, dp_kv_hash(key),
 			dp_fdb_val(port, dp_port_epochs[port], true, dp_clock_sec()));
 }
 
@@ -82,7 +82,7 @@ HANDLER(dp_ctl_mac_del)
 	rc = mac_key(r, false, &key, NULL);
 	if (rc < 0)
 		return rc == -ENOENT && r->missing_ok ? 0 : rc;
-	rc = dp_fdb_del(&dp_tables.fdb, key, dp_fdb_hash(key));
+	rc = dp_kv_del(&dp_tables.fdb, key, dp_kv_hash(key));
 	return rc == -ENOENT && r->missing_ok ? 0 : rc;
 }
 
@@ -93,7 +93,7 @@ struct mac_page {
 	uint32_t now;
 };
 
-static enum dp_fdb_visit list_one(uint64_t key, uint64_t val, void *arg)
+static enum dp_kv_visit list_one(uint64_t key, uint64_t val, void *arg)
 {
 	struct mac_page *pg = arg;
 	uint16_t net = dp_fdb_key_net(key), port = DP_FDB_VAL_PORT(val);
@@ -101,7 +101,7 @@ static enum dp_fdb_visit list_one(uint64_t key, uint64_t val, void *arg)
 
 	/* Stale entries (port detached since) are gone as far as anyone can see. */
 	if ((pg->net_filter && net != pg->net_filter) || DP_FDB_VAL_EPOCH(val) != dp_port_epochs[port])
-		return DP_FDB_KEEP;
+		return DP_KV_KEEP;
 	e = &pg->out->entries[pg->out->count++];
 	memset(e, 0, sizeof(*e));
 	snprintf(e->network, sizeof(e->network), "%s", dp_net_confs[net].name);
@@ -109,7 +109,7 @@ static enum dp_fdb_visit list_one(uint64_t key, uint64_t val, void *arg)
 	dp_fdb_key_mac(key, (struct rte_ether_addr *)e->mac);
 	e->is_static = (val & DP_FDB_VAL_STATIC) != 0;
 	e->age_sec = e->is_static ? 0 : pg->now - DP_FDB_VAL_SEEN(val);
-	return pg->out->count >= pg->stop_at ? DP_FDB_STOP : DP_FDB_KEEP;
+	return pg->out->count >= pg->stop_at ? DP_KV_STOP : DP_KV_KEEP;
 }
 
 HANDLER(dp_ctl_mac_list)
@@ -118,7 +118,7 @@ HANDLER(dp_ctl_mac_list)
 	struct dp_mac_list_reply *out = reply;
 	struct mac_page pg = {
 		.out = out,
-		.stop_at = DP_CTL_PAGE(sizeof(out->entries[0])) - DP_FDB_SLOTS,
+		.stop_at = DP_CTL_PAGE(sizeof(out->entries[0])) - DP_KV_SLOTS,
 		.now = dp_clock_sec(),
 	};
 
@@ -133,7 +133,7 @@ HANDLER(dp_ctl_mac_list)
 	if (r->cursor > dp_tables.fdb.mask)
 		return -EINVAL;
 	out->count = 0;
-	out->next_cursor = dp_fdb_walk(&dp_tables.fdb, r->cursor, list_one, &pg);
+	out->next_cursor = dp_kv_walk(&dp_tables.fdb, r->cursor, list_one, &pg);
 	*reply_len = sizeof(*out) + out->count * sizeof(out->entries[0]);
 	return 0;
 }

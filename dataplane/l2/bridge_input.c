@@ -93,19 +93,19 @@ static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
 	c->tagged = tagged;
 	c->src_key = dp_fdb_key(net_id, &eth->src_addr);
 	c->dst_key = dp_fdb_key(net_id, &eth->dst_addr);
-	c->src_hash = dp_fdb_hash(c->src_key);
-	c->dst_hash = dp_fdb_hash(c->dst_key);
-	dp_fdb_prefetch(&dp_tables.fdb, c->src_hash);
-	dp_fdb_prefetch(&dp_tables.fdb, c->dst_hash);
+	c->src_hash = dp_kv_hash(c->src_key);
+	c->dst_hash = dp_kv_hash(c->dst_key);
+	dp_kv_prefetch(&dp_tables.fdb, c->src_hash);
+	dp_kv_prefetch(&dp_tables.fdb, c->dst_hash);
 	return PENDING;
 }
 
 static inline void learn(struct dp_worker *w, struct rte_mbuf *m, const struct bridge_ctx *c)
 {
-	struct dp_fdb *fdb = &dp_tables.fdb;
+	struct dp_kv *fdb = &dp_tables.fdb;
 	uint64_t v;
 
-	if (dp_fdb_lookup(fdb, c->src_key, c->src_hash, &v)) {
+	if (dp_kv_lookup(fdb, c->src_key, c->src_hash, &v)) {
 		/* Static entries are the operator's word: a frame does not move them. */
 		if (v & DP_FDB_VAL_STATIC)
 			return;
@@ -113,7 +113,7 @@ static inline void learn(struct dp_worker *w, struct rte_mbuf *m, const struct b
 				DP_FDB_VAL_SEEN(v) == w->now_sec)
 			return;
 	}
-	dp_fdb_set(fdb, c->src_key, c->src_hash, dp_fdb_val(m->port, c->in->epoch, false, w->now_sec));
+	dp_kv_set(fdb, c->src_key, c->src_hash, dp_fdb_val(m->port, c->in->epoch, false, w->now_sec));
 }
 
 /* Second pass: learn, look up, rewrite for the egress port. */
@@ -128,7 +128,7 @@ static inline uint16_t forward(struct dp_worker *w, struct rte_mbuf *m, const st
 	learn(w, m, c);
 
 	if (rte_is_multicast_ether_addr(&eth->dst_addr) ||
-			!dp_fdb_lookup(&dp_tables.fdb, c->dst_key, c->dst_hash, &v))
+			!dp_kv_lookup(&dp_tables.fdb, c->dst_key, c->dst_hash, &v))
 		goto flood;
 	out_id = DP_FDB_VAL_PORT(v);
 	out = dp_port_get(out_id);

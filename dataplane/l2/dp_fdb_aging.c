@@ -10,7 +10,7 @@ struct aging {
 	uint32_t removed;
 };
 
-static enum dp_fdb_visit age_one(uint64_t key, uint64_t val, void *arg)
+static enum dp_kv_visit age_one(uint64_t key, uint64_t val, void *arg)
 {
 	struct aging *a = arg;
 	bool stale = DP_FDB_VAL_EPOCH(val) != dp_port_epochs[DP_FDB_VAL_PORT(val)];
@@ -18,15 +18,15 @@ static enum dp_fdb_visit age_one(uint64_t key, uint64_t val, void *arg)
 
 	RTE_SET_USED(key);
 	if (!stale && !old)
-		return DP_FDB_KEEP;
+		return DP_KV_KEEP;
 	a->removed++;
-	return DP_FDB_DELETE;
+	return DP_KV_DELETE;
 }
 
-uint32_t dp_fdb_age(struct dp_fdb *t, uint32_t now_sec)
+uint32_t dp_fdb_age(struct dp_kv *t, uint32_t now_sec)
 {
 	struct aging a = {.now = now_sec, .max_age = t->aging_sec};
 
-	dp_fdb_walk(t, 0, age_one, &a);
+	dp_kv_walk(t, 0, age_one, &a);
 	return a.removed;
 }

@@ -5,6 +5,6 @@
 #include "dp_fdb.h"
 
 /* Control thread: removes entries older than t->aging_sec or of a flushed port; returns how many. */
-uint32_t dp_fdb_age(struct dp_fdb *t, uint32_t now_sec);
+uint32_t dp_fdb_age(struct dp_kv *t, uint32_t now_sec);
 
 #endif

@@ -170,10 +170,10 @@ int dp_conf_net_add(const struct dp_network_add_req *req, uint16_t *id_out)
 	return 0;
 }
 
-static enum dp_fdb_visit purge_network(uint64_t key, uint64_t val, void *arg)
+static enum dp_kv_visit purge_network(uint64_t key, uint64_t val, void *arg)
 {
 	RTE_SET_USED(val);
-	return dp_fdb_key_net(key) == *(uint16_t *)arg ? DP_FDB_DELETE : DP_FDB_KEEP;
+	return dp_fdb_key_net(key) == *(uint16_t *)arg ? DP_KV_DELETE : DP_KV_KEEP;
 }
 
 int dp_conf_net_del(const char *name, bool missing_ok)
@@ -195,7 +195,7 @@ int dp_conf_net_del(const char *name, bool missing_ok)
 	 * until no worker can still be switching a frame of the old network, or one
 	 * could learn a MAC into it after the purge. */
 	dp_tables_synchronize();
-	dp_fdb_walk(&dp_tables.fdb, 0, purge_network, &net_id);
+	dp_kv_walk(&dp_tables.fdb, 0, purge_network, &net_id);
 	DP_LOG(INFO, "network %s deleted", name);
 	return 0;
 }

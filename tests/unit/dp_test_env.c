@@ -51,12 +51,12 @@ int test_env_init(const char *name)
 	return 0;
 }
 
-static enum dp_fdb_visit delete_all(uint64_t key, uint64_t val, void *arg)
+static enum dp_kv_visit delete_all(uint64_t key, uint64_t val, void *arg)
 {
 	RTE_SET_USED(key);
 	RTE_SET_USED(val);
 	RTE_SET_USED(arg);
-	return DP_FDB_DELETE;
+	return DP_KV_DELETE;
 }
 
 void test_env_reset(void)
@@ -74,7 +74,7 @@ void test_env_reset(void)
 	for (int id = 1; id < DP_MAX_NETWORKS; id++)
 		if (dp_net_confs[id].used)
 			CHECK(dp_conf_net_del(dp_net_confs[id].name, false));
-	dp_fdb_walk(&dp_tables.fdb, 0, delete_all, NULL);
+	dp_kv_walk(&dp_tables.fdb, 0, delete_all, NULL);
 	memset(test_worker->drops, 0, sizeof(test_worker->drops));
 	memset(test_worker->port, 0, sizeof(test_worker->port));
 	dp_tables_reclaim();

@@ -12,18 +12,18 @@
 #include "l2/dp_fdb.h"
 #include "l2/dp_fdb_aging.h"
 
-static struct dp_fdb t;
+static struct dp_kv t;
 
 static int setup(void **state)
 {
 	(void)state;
-	return dp_fdb_init(&t, 64, 300);
+	return dp_kv_init(&t, 64, 300);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	dp_fdb_fini(&t);
+	dp_kv_fini(&t);
 	return 0;
 }
 
@@ -39,9 +39,9 @@ static void set_entry_is_found_with_its_value(void **state)
 	uint64_t k = key_of(1, 1), v;
 
 	(void)state;
-	assert_false(dp_fdb_lookup(&t, k, dp_fdb_hash(k), &v));
-	assert_int_equal(dp_fdb_set(&t, k, dp_fdb_hash(k), dp_fdb_val(3, 7, false, 42)), 0);
-	assert_true(dp_fdb_lookup(&t, k, dp_fdb_hash(k), &v));
+	assert_false(dp_kv_lookup(&t, k, dp_kv_hash(k), &v));
+	assert_int_equal(dp_kv_set(&t, k, dp_kv_hash(k), dp_fdb_val(3, 7, false, 42)), 0);
+	assert_true(dp_kv_lookup(&t, k, dp_kv_hash(k), &v));
 	assert_int_equal(DP_FDB_VAL_PORT(v), 3);
 	assert_int_equal(DP_FDB_VAL_EPOCH(v), 7);
 	assert_int_equal(DP_FDB_VAL_SEEN(v), 42);
@@ -53,11 +53,11 @@ static void same_mac_in_two_networks_is_two_entries(void **state)
 	uint64_t k1 = key_of(1, 5), k2 = key_of(2, 5), v;
 
 	(void)state;
-	dp_fdb_set(&t, k1, dp_fdb_hash(k1), dp_fdb_val(1, 0, false, 0));
-	dp_fdb_set(&t, k2, dp_fdb_hash(k2), dp_fdb_val(2, 0, false, 0));
-	assert_true(dp_fdb_lookup(&t, k1, dp_fdb_hash(k1), &v));
+	dp_kv_set(&t, k1, dp_kv_hash(k1), dp_fdb_val(1, 0, false, 0));
+	dp_kv_set(&t, k2, dp_kv_hash(k2), dp_fdb_val(2, 0, false, 0));
+	assert_true(dp_kv_lookup(&t, k1, dp_kv_hash(k1), &v));
 	assert_int_equal(DP_FDB_VAL_PORT(v), 1);
-	assert_true(dp_fdb_lookup(&t, k2, dp_fdb_hash(k2), &v));
+	assert_true(dp_kv_lookup(&t, k2, dp_kv_hash(k2), &v));
 	assert_int_equal(DP_FDB_VAL_PORT(v), 2);
 }
 
@@ -66,9 +66,9 @@ static void set_replaces_existing_entry(void **state)
 	uint64_t k = key_of(1, 9), v;
 
 	(void)state;
-	dp_fdb_set(&t, k, dp_fdb_hash(k), dp_fdb_val(1, 0, false, 0));
-	dp_fdb_set(&t, k, dp_fdb_hash(k), dp_fdb_val(4, 0, false, 0));
-	assert_true(dp_fdb_lookup(&t, k, dp_fdb_hash(k), &v));
+	dp_kv_set(&t, k, dp_kv_hash(k), dp_fdb_val(1, 0, false, 0));
+	dp_kv_set(&t, k, dp_kv_hash(k), dp_fdb_val(4, 0, false, 0));
+	assert_true(dp_kv_lookup(&t, k, dp_kv_hash(k), &v));
 	assert_int_equal(DP_FDB_VAL_PORT(v), 4);
 }
 
@@ -79,15 +79,15 @@ static void full_bucket_spills_and_entries_stay_reachable(void **state)
 	uint64_t v;
 
 	(void)state;
-	for (uint32_t i = 0; i < 2 * DP_FDB_SLOTS; i++)
-		assert_int_equal(dp_fdb_set(&t, key_of(1, 100 + i), h, dp_fdb_val(i, 0, false, 0)), 0);
-	for (uint32_t i = 0; i < 2 * DP_FDB_SLOTS; i++) {
-		assert_true(dp_fdb_lookup(&t, key_of(1, 100 + i), h, &v));
+	for (uint32_t i = 0; i < 2 * DP_KV_SLOTS; i++)
+		assert_int_equal(dp_kv_set(&t, key_of(1, 100 + i), h, dp_fdb_val(i, 0, false, 0)), 0);
+	for (uint32_t i = 0; i < 2 * DP_KV_SLOTS; i++) {
+		assert_true(dp_kv_lookup(&t, key_of(1, 100 + i), h, &v));
 		assert_int_equal(DP_FDB_VAL_PORT(v), i);
 	}
 	/* Both buckets full: refused and counted, never evicting someone else. */
-	assert_int_equal(dp_fdb_set(&t, key_of(1, 999), h, 1), -ENOSPC);
-	assert_int_equal(t.learn_failed, 1);
+	assert_int_equal(dp_kv_set(&t, key_of(1, 999), h, 1), -ENOSPC);
+	assert_int_equal(t.set_failed, 1);
 }
 
 static void deleted_entry_is_gone(void **state)
@@ -95,10 +95,10 @@ static void deleted_entry_is_gone(void **state)
 	uint64_t k = key_of(3, 3), v;
 
 	(void)state;
-	dp_fdb_set(&t, k, dp_fdb_hash(k), dp_fdb_val(1, 0, true, 0));
-	assert_int_equal(dp_fdb_del(&t, k, dp_fdb_hash(k)), 0);
-	assert_false(dp_fdb_lookup(&t, k, dp_fdb_hash(k), &v));
-	assert_int_equal(dp_fdb_del(&t, k, dp_fdb_hash(k)), -ENOENT);
+	dp_kv_set(&t, k, dp_kv_hash(k), dp_fdb_val(1, 0, true, 0));
+	assert_int_equal(dp_kv_del(&t, k, dp_kv_hash(k)), 0);
+	assert_false(dp_kv_lookup(&t, k, dp_kv_hash(k), &v));
+	assert_int_equal(dp_kv_del(&t, k, dp_kv_hash(k)), -ENOENT);
 }
 
 static void aging_forgets_old_dynamic_entries_but_keeps_static(void **state)
@@ -107,13 +107,13 @@ static void aging_forgets_old_dynamic_entries_but_keeps_static(void **state)
 
 	(void)state;
 	dp_port_epochs[1] = 0;
-	dp_fdb_set(&t, old, dp_fdb_hash(old), dp_fdb_val(1, 0, false, 10));
-	dp_fdb_set(&t, fresh, dp_fdb_hash(fresh), dp_fdb_val(1, 0, false, 400));
-	dp_fdb_set(&t, st, dp_fdb_hash(st), dp_fdb_val(1, 0, true, 0));
+	dp_kv_set(&t, old, dp_kv_hash(old), dp_fdb_val(1, 0, false, 10));
+	dp_kv_set(&t, fresh, dp_kv_hash(fresh), dp_fdb_val(1, 0, false, 400));
+	dp_kv_set(&t, st, dp_kv_hash(st), dp_fdb_val(1, 0, true, 0));
 	assert_int_equal(dp_fdb_age(&t, 500), 1);
-	assert_false(dp_fdb_lookup(&t, old, dp_fdb_hash(old), &v));
-	assert_true(dp_fdb_lookup(&t, fresh, dp_fdb_hash(fresh), &v));
-	assert_true(dp_fdb_lookup(&t, st, dp_fdb_hash(st), &v));
+	assert_false(dp_kv_lookup(&t, old, dp_kv_hash(old), &v));
+	assert_true(dp_kv_lookup(&t, fresh, dp_kv_hash(fresh), &v));
+	assert_true(dp_kv_lookup(&t, st, dp_kv_hash(st), &v));
 }
 
 static void aging_reclaims_entries_of_a_flushed_port(void **state)
@@ -122,18 +122,18 @@ static void aging_reclaims_entries_of_a_flushed_port(void **state)
 
 	(void)state;
 	dp_port_epochs[2] = 5;
-	dp_fdb_set(&t, k, dp_fdb_hash(k), dp_fdb_val(2, 5, true, 0));
+	dp_kv_set(&t, k, dp_kv_hash(k), dp_fdb_val(2, 5, true, 0));
 	dp_port_epochs[2] = 6;
 	assert_int_equal(dp_fdb_age(&t, 1), 1);
-	assert_false(dp_fdb_lookup(&t, k, dp_fdb_hash(k), &v));
+	assert_false(dp_kv_lookup(&t, k, dp_kv_hash(k), &v));
 }
 
-static enum dp_fdb_visit count(uint64_t key, uint64_t val, void *arg)
+static enum dp_kv_visit count(uint64_t key, uint64_t val, void *arg)
 {
 	(void)key;
 	(void)val;
 	++*(unsigned int *)arg;
-	return DP_FDB_KEEP;
+	return DP_KV_KEEP;
 }
 
 static void walk_visits_every_entry_once(void **state)
@@ -144,9 +144,9 @@ static void walk_visits_every_entry_once(void **state)
 	for (uint32_t i = 0; i < 50; i++) {
 		uint64_t k = key_of(1, i);
 
-		dp_fdb_set(&t, k, dp_fdb_hash(k), dp_fdb_val(1, 0, false, 0));
+		dp_kv_set(&t, k, dp_kv_hash(k), dp_fdb_val(1, 0, false, 0));
 	}
-	assert_int_equal(dp_fdb_walk(&t, 0, count, &n), 0);
+	assert_int_equal(dp_kv_walk(&t, 0, count, &n), 0);
 	assert_int_equal(n, 50);
 }
 

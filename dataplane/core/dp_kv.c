@@ -3,9 +3,9 @@
 
 #include <rte_malloc.h>
 
-#include "dp_fdb.h"
+#include "dp_kv.h"
 
-static void bucket_lock(struct dp_fdb_bucket *b)
+static void bucket_lock(struct dp_kv_bucket *b)
 {
 	uint32_t seq;
 
@@ -18,17 +18,17 @@ static void bucket_lock(struct dp_fdb_bucket *b)
 	}
 }
 
-static void bucket_unlock(struct dp_fdb_bucket *b)
+static void bucket_unlock(struct dp_kv_bucket *b)
 {
 	__atomic_store_n(&b->seq, b->seq + 1, __ATOMIC_RELEASE);
 }
 
 /* Called with b locked: slot of key, or of a free slot when free_ok, or -1. */
-static int bucket_slot(const struct dp_fdb_bucket *b, uint64_t key, bool free_ok)
+static int bucket_slot(const struct dp_kv_bucket *b, uint64_t key, bool free_ok)
 {
 	int free_slot = -1;
 
-	for (int i = 0; i < DP_FDB_SLOTS; i++) {
+	for (int i = 0; i < DP_KV_SLOTS; i++) {
 		if (b->keys[i] == key)
 			return i;
 		if (b->keys[i] == 0 && free_slot < 0)
@@ -37,14 +37,14 @@ static int bucket_slot(const struct dp_fdb_bucket *b, uint64_t key, bool free_ok
 	return free_ok ? free_slot : -1;
 }
 
-static void slot_write(struct dp_fdb_bucket *b, int i, uint64_t key, uint64_t val)
+static void slot_write(struct dp_kv_bucket *b, int i, uint64_t key, uint64_t val)
 {
 	__atomic_store_n(&b->vals[i], val, __ATOMIC_RELAXED);
 	__atomic_store_n(&b->keys[i], key, __ATOMIC_RELAXED);
 }
 
 /* Called with b locked: replaces key if present in b. */
-static bool bucket_replace(struct dp_fdb_bucket *b, uint64_t key, uint64_t val)
+static bool bucket_replace(struct dp_kv_bucket *b, uint64_t key, uint64_t val)
 {
 	int i = bucket_slot(b, key, false);
 
@@ -54,10 +54,10 @@ static bool bucket_replace(struct dp_fdb_bucket *b, uint64_t key, uint64_t val)
 	return true;
 }
 
-int dp_fdb_set(struct dp_fdb *t, uint64_t key, uint32_t hash, uint64_t val)
+int dp_kv_set(struct dp_kv *t, uint64_t key, uint32_t hash, uint64_t val)
 {
-	struct dp_fdb_bucket *p = dp_fdb_primary(t, hash);
-	struct dp_fdb_bucket *s = dp_fdb_spill(t, hash);
+	struct dp_kv_bucket *p = dp_kv_primary(t, hash);
+	struct dp_kv_bucket *s = dp_kv_spill(t, hash);
 	int i, rc = 0;
 
 	/* Lock order is always primary then spill: two writers can never wait on each
@@ -84,7 +84,7 @@ int dp_fdb_set(struct dp_fdb *t, uint64_t key, uint32_t hash, uint64_t val)
 		slot_write(s, i, key, val);
 		__atomic_store_n(&p->overflowed, 1, __ATOMIC_RELAXED);
 	} else {
-		t->learn_failed++;
+		t->set_failed++;
 		rc = -ENOSPC;
 	}
 	bucket_unlock(s);
@@ -93,7 +93,7 @@ out:
 	return rc;
 }
 
-static bool bucket_del(struct dp_fdb_bucket *b, uint64_t key)
+static bool bucket_del(struct dp_kv_bucket *b, uint64_t key)
 {
 	int i = bucket_slot(b, key, false);
 
@@ -103,10 +103,10 @@ static bool bucket_del(struct dp_fdb_bucket *b, uint64_t key)
 	return true;
 }
 
-int dp_fdb_del(struct dp_fdb *t, uint64_t key, uint32_t hash)
+int dp_kv_del(struct dp_kv *t, uint64_t key, uint32_t hash)
 {
-	struct dp_fdb_bucket *p = dp_fdb_primary(t, hash);
-	struct dp_fdb_bucket *s = dp_fdb_spill(t, hash);
+	struct dp_kv_bucket *p = dp_kv_primary(t, hash);
+	struct dp_kv_bucket *s = dp_kv_spill(t, hash);
 	bool found;
 
 	bucket_lock(p);
@@ -120,24 +120,24 @@ int dp_fdb_del(struct dp_fdb *t, uint64_t key, uint32_t hash)
 	return found ? 0 : -ENOENT;
 }
 
-uint32_t dp_fdb_walk(struct dp_fdb *t, uint32_t start, dp_fdb_visit_t fn, void *arg)
+uint32_t dp_kv_walk(struct dp_kv *t, uint32_t start, dp_kv_visit_t fn, void *arg)
 {
 	for (uint32_t bi = start; bi <= t->mask; bi++) {
-		struct dp_fdb_bucket *b = &t->buckets[bi];
+		struct dp_kv_bucket *b = &t->buckets[bi];
 		bool stop = false;
 
 		bucket_lock(b);
-		for (int i = 0; i < DP_FDB_SLOTS; i++) {
+		for (int i = 0; i < DP_KV_SLOTS; i++) {
 			if (b->keys[i] == 0)
 				continue;
 			switch (fn(b->keys[i], b->vals[i], arg)) {
-			case DP_FDB_DELETE:
+			case DP_KV_DELETE:
 				slot_write(b, i, 0, 0);
 				break;
-			case DP_FDB_STOP:
+			case DP_KV_STOP:
 				stop = true;
 				break;
-			case DP_FDB_KEEP:
+			case DP_KV_KEEP:
 				break;
 			}
 		}
@@ -148,20 +148,20 @@ uint32_t dp_fdb_walk(struct dp_fdb *t, uint32_t start, dp_fdb_visit_t fn, void *
 	return 0;
 }
 
-int dp_fdb_init(struct dp_fdb *t, uint32_t n_entries, uint32_t aging_sec)
+int dp_kv_init(struct dp_kv *t, uint32_t n_entries, uint32_t aging_sec)
 {
-	uint32_t n_buckets = rte_align32pow2(RTE_MAX(n_entries / DP_FDB_SLOTS * 2, 2u));
+	uint32_t n_buckets = rte_align32pow2(RTE_MAX(n_entries / DP_KV_SLOTS * 2, 2u));
 
 	t->buckets = rte_zmalloc("fdb", (size_t)n_buckets * sizeof(*t->buckets), 128);
 	if (t->buckets == NULL)
 		return -ENOMEM;
 	t->mask = n_buckets - 1;
 	t->aging_sec = aging_sec;
-	t->learn_failed = 0;
+	t->set_failed = 0;
 	return 0;
 }
 
-void dp_fdb_fini(struct dp_fdb *t)
+void dp_kv_fini(struct dp_kv *t)
 {
 	rte_free(t->buckets);
 	t->buckets = NULL;
