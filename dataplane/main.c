@@ -18,6 +18,7 @@
 
 #include "core/dp_conf.h"
 #include "core/dp_log.h"
+#include "core/dp_neigh.h"
 #include "core/dp_tables.h"
 #include "core/dp_trace.h"
 #include "core/dp_worker.h"
@@ -222,6 +223,7 @@ static void control_loop(void)
 		now = dp_clock_sec();
 		if (now != last_aging) {
 			dp_fdb_age(&dp_tables.fdb, now);
+			dp_neigh_age(now);
 			last_aging = now;
 		}
 	}

@@ -52,6 +52,11 @@ static const char *const dp_msg_type_names[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_STATS] = "stats",
 	[DP_MSG_TRACE_SET] = "trace_set",
 	[DP_MSG_TRACE_SHOW] = "trace_show",
+	[DP_MSG_VTEP_SET] = "vtep_set",
+	[DP_MSG_VTEP_PEER_ADD] = "vtep_peer_add",
+	[DP_MSG_VTEP_PEER_DEL] = "vtep_peer_del",
+	[DP_MSG_VTEP_PEER_LIST] = "vtep_peer_list",
+	[DP_MSG_NEIGH_LIST] = "neigh_list",
 };
 
 const char *dp_msg_type_name(enum dp_msg_type type)

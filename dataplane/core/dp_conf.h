@@ -46,13 +46,44 @@ struct dp_net_conf {
 	uint8_t type;
 	uint32_t seg_id;
 	uint16_t mtu;
+	uint16_t n_peers; /* VXLAN: remote VTEPs (indexes into dp_peer_confs) */
+	uint16_t peers[DP_MAX_NET_PEERS];
+};
+
+struct dp_vtep_conf {
+	bool set;
+	uint16_t port_id;
+	uint32_t local_ip; /* network byte order */
+	uint32_t gateway;
+	uint8_t prefixlen;
+	bool learning;
+	uint16_t udp_port; /* host byte order */
+};
+
+struct dp_peer_conf {
+	bool used;
+	uint32_t ip;   /* network byte order */
+	uint32_t refs; /* networks listing it */
 };
 
 /* Indexed by DPDK port id, and by network id (1..DP_MAX_NETWORKS-1). */
 extern struct dp_port_conf dp_port_confs[RTE_MAX_ETHPORTS];
 extern struct dp_net_conf dp_net_confs[DP_MAX_NETWORKS];
+extern struct dp_vtep_conf dp_vtep_conf;
+extern struct dp_peer_conf dp_peer_confs[DP_MAX_PEERS];
 /* Bumped on every change that must invalidate a port's MAC entries; survives the port. */
 extern uint16_t dp_port_epochs[RTE_MAX_ETHPORTS];
+
+/* A MAC table entry whose port or remote VTEP was flushed (epoch moved on) since. */
+static inline bool dp_conf_fdb_stale(uint64_t val)
+{
+	uint16_t id = DP_FDB_VAL_PORT(val);
+
+	if (id >= DP_PEER_BASE)
+		return id - DP_PEER_BASE >= DP_MAX_PEERS ||
+		       DP_FDB_VAL_EPOCH(val) != dp_tables.peer_epoch[id - DP_PEER_BASE];
+	return id >= RTE_MAX_ETHPORTS || DP_FDB_VAL_EPOCH(val) != dp_port_epochs[id];
+}
 
 /* Lookups by name: the id, or -ENOENT. */
 int dp_conf_port_by_name(const char *name);
@@ -69,6 +100,16 @@ int dp_conf_port_del(const char *name, bool missing_ok);
 int dp_conf_port_attach(const struct dp_port_attach_req *req);
 int dp_conf_port_detach(const char *name);
 int dp_conf_port_security(const struct dp_port_security_req *req);
+
+/* VXLAN (l2/dp_vtep_conf.c). */
+int dp_conf_vtep_set(const struct dp_vtep_set_req *req);
+void dp_conf_vtep_unset(void);
+int dp_conf_peer_add(const struct dp_vtep_peer_req *req);
+int dp_conf_peer_del(const struct dp_vtep_peer_req *req);
+/* Forgets every peer of a network (it is being deleted). */
+void dp_conf_peers_release(uint16_t net_id);
+int dp_conf_peer_by_ip(uint32_t ip);
+int dp_conf_publish_vtep(void);
 
 /* Rebuild and publish the snapshot of one port / network from its conf. */
 int dp_conf_publish_port(uint16_t port_id);

@@ -21,6 +21,13 @@ static const char *const reason_names[DP_DROP_REASON_MAX] = {
 	[DP_DROP_NO_MBUF] = "no_mbuf",
 	[DP_DROP_TX_QUEUE_FULL] = "tx_queue_full",
 	[DP_DROP_PORT_GONE] = "port_gone",
+	[DP_DROP_VXLAN_BAD_HEADER] = "vxlan_bad_header",
+	[DP_DROP_VXLAN_NOT_FOR_US] = "vxlan_not_for_us",
+	[DP_DROP_VXLAN_UNKNOWN_VNI] = "vxlan_unknown_vni",
+	[DP_DROP_VXLAN_NO_VTEP] = "vxlan_no_vtep",
+	[DP_DROP_UNDERLAY_MTU] = "underlay_mtu_exceeded",
+	[DP_DROP_NEIGH_UNRESOLVED] = "neigh_unresolved",
+	[DP_DROP_ARP_CONSUMED] = "arp_consumed",
 };
 
 static char node_names[DP_DROP_REASON_MAX][RTE_NODE_NAMESIZE];
@@ -48,7 +55,8 @@ static uint16_t drop_process(struct rte_graph *graph, struct rte_node *node, voi
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 
-		w->port[m->port].rx_dropped++;
+		if (reason != DP_DROP_ARP_CONSUMED)
+			w->port[m->port].rx_dropped++;
 	}
 	rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);
 	return n;

@@ -26,6 +26,13 @@ enum dp_drop_reason {
 	DP_DROP_NO_MBUF,	   /* flooding could not copy the frame */
 	DP_DROP_TX_QUEUE_FULL,	   /* the device did not take the frame */
 	DP_DROP_PORT_GONE,	   /* egress port removed while the frame was in flight */
+	DP_DROP_VXLAN_BAD_HEADER,  /* outer IPv4/UDP/VXLAN header malformed (RFC 7348 5) */
+	DP_DROP_VXLAN_NOT_FOR_US,  /* underlay frame not VXLAN to our VTEP address and port */
+	DP_DROP_VXLAN_UNKNOWN_VNI, /* no network carries this VNI here */
+	DP_DROP_VXLAN_NO_VTEP,	   /* VXLAN network, but no VTEP configured */
+	DP_DROP_UNDERLAY_MTU,	   /* inner frame + 50 bytes of VXLAN does not fit the underlay */
+	DP_DROP_NEIGH_UNRESOLVED,  /* next hop's MAC unknown yet: an ARP request went out */
+	DP_DROP_ARP_CONSUMED,	   /* not an error: an ARP packet the dataplane answered or learned */
 	DP_DROP_REASON_MAX,
 };
 

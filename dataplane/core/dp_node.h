@@ -43,7 +43,7 @@ static inline int dp_node_register(const char *name, rte_node_process_t process,
 }
 
 /*
- * Packet path: moves each objs[i] to edge next[i]. When the whole burst goes
+ * Packet path: moves each objs[i] to edge next[i]. When the node's whole burst goes
  * one way (the common case) the stream itself is handed over, with no copy
  * (DPDK lib/node/ip4_lookup.c does the same); otherwise runs of equal edges
  * are enqueued together.
@@ -58,8 +58,13 @@ static inline void dp_node_enqueue_burst(struct rte_graph *graph, struct rte_nod
 	for (i = 1; i < n; i++)
 		if (next[i] != next[0])
 			break;
-	if (i == n) {
+	/* Moving the stream hands over node->objs itself: only when that is what we have. */
+	if (i == n && objs == node->objs && n == node->idx) {
 		rte_node_next_stream_move(graph, node, next[0]);
+		return;
+	}
+	if (i == n) {
+		rte_node_enqueue(graph, node, next[0], objs, n);
 		return;
 	}
 	for (i = 1; i <= n; i++) {

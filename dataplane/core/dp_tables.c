@@ -5,6 +5,7 @@
 #include <rte_malloc.h>
 
 #include "dp_log.h"
+#include "dp_neigh.h"
 #include "dp_tables.h"
 
 struct dp_tables dp_tables;
@@ -41,6 +42,9 @@ int dp_tables_init(unsigned int n_workers, uint32_t fdb_entries, uint32_t aging_
 	dp_tables.defer = rte_rcu_qsbr_dq_create(&params);
 	if (dp_tables.defer == NULL)
 		return -rte_errno;
+	rc = dp_kv_init(&dp_tables.neigh, 4096, DP_NEIGH_TIMEOUT_SEC);
+	if (rc < 0)
+		return rc;
 	return dp_kv_init(&dp_tables.fdb, fdb_entries, aging_sec);
 }
 
@@ -50,6 +54,8 @@ void dp_tables_fini(void)
 		rte_free(dp_tables.ports[i]);
 	for (unsigned int i = 0; i < RTE_DIM(dp_tables.networks); i++)
 		rte_free(dp_tables.networks[i]);
+	rte_free(dp_tables.vtep);
+	dp_kv_fini(&dp_tables.neigh);
 	if (dp_tables.defer)
 		rte_rcu_qsbr_dq_delete(dp_tables.defer);
 	dp_kv_fini(&dp_tables.fdb);
@@ -77,6 +83,11 @@ void dp_tables_publish_port(uint16_t port_id, struct dp_port *p)
 void dp_tables_publish_network(uint16_t net_id, struct dp_network *n)
 {
 	retire(__atomic_exchange_n(&dp_tables.networks[net_id], n, __ATOMIC_RELEASE));
+}
+
+void dp_tables_publish_vtep(struct dp_vtep *v)
+{
+	retire(__atomic_exchange_n(&dp_tables.vtep, v, __ATOMIC_RELEASE));
 }
 
 void dp_tables_reclaim(void)

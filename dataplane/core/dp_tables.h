@@ -27,6 +27,13 @@
 #include "l2/dp_fdb.h"
 
 #define DP_MAX_NETWORKS 4096 /* network ids 1..4095; 0 is "none" */
+#define DP_MAX_PEERS 1024    /* remote VTEPs */
+#define DP_MAX_NET_PEERS 64  /* head-end replication list of one VXLAN network */
+/* MAC table "ports" from DP_PEER_BASE on are remote VTEPs: DP_PEER_BASE + peer index. */
+#define DP_PEER_BASE 256
+#define DP_VNI_MAP_SIZE 8192 /* open addressing, at least twice DP_MAX_NETWORKS */
+#define DP_PEER_MAP_SIZE 2048 /* open addressing, at least twice DP_MAX_PEERS */
+#define DP_PEER_UNKNOWN (DP_PEER_BASE + DP_MAX_PEERS) /* source id of frames from an unlisted VTEP */
 #define DP_MAX_SEC_ADDRS (DP_MAX_ADDRS + DP_MAX_PAIRS)
 
 /* One address a port-security port may send from, and with which MAC. */
@@ -59,6 +66,9 @@ struct dp_network {
 	uint16_t id;
 	uint8_t type; /* enum dp_net_type */
 	uint16_t vlan_id;
+	uint32_t vni;	       /* VXLAN networks */
+	uint16_t n_peers;      /* VXLAN: remote VTEPs flooded to */
+	uint16_t peers[DP_MAX_NET_PEERS];
 	uint16_t uplink_port; /* UINT16_MAX: none */
 	uint32_t max_payload; /* network MTU */
 	uint16_t n_members;   /* access ports, for flooding */
@@ -67,10 +77,60 @@ struct dp_network {
 
 #define DP_NO_PORT UINT16_MAX
 
+/* The node's VXLAN tunnel endpoint, with the VNI -> network map for decapsulation. */
+struct dp_vtep {
+	uint16_t port_id; /* the underlay port */
+	uint16_t udp_port; /* network byte order */
+	uint32_t local_ip; /* network byte order, like the masks and addresses below */
+	uint32_t mask;
+	uint32_t gateway; /* 0: none */
+	bool learning;
+	struct rte_ether_addr mac; /* the underlay port's own */
+	uint32_t max_payload;	   /* underlay MTU */
+	struct {
+		uint32_t vni; /* 0: free slot */
+		uint16_t net_id;
+	} vni_map[DP_VNI_MAP_SIZE];
+	struct {
+		uint32_t ip; /* 0: free slot */
+		uint16_t index;
+	} peer_map[DP_PEER_MAP_SIZE];
+} __rte_cache_aligned;
+
+/* Packet path: the index of the remote VTEP at `ip`, or -1. */
+static inline int dp_vtep_peer_index(const struct dp_vtep *v, uint32_t ip)
+{
+	for (uint32_t i = rte_be_to_cpu_32(ip) & (DP_PEER_MAP_SIZE - 1);;
+			i = (i + 1) & (DP_PEER_MAP_SIZE - 1)) {
+		if (v->peer_map[i].ip == ip)
+			return v->peer_map[i].index;
+		if (v->peer_map[i].ip == 0)
+			return -1;
+	}
+}
+
+/* Packet path: the network carrying VNI `vni`, or 0. */
+static inline uint16_t dp_vtep_vni_net(const struct dp_vtep *v, uint32_t vni)
+{
+	for (uint32_t i = vni & (DP_VNI_MAP_SIZE - 1);; i = (i + 1) & (DP_VNI_MAP_SIZE - 1)) {
+		if (v->vni_map[i].vni == vni)
+			return v->vni_map[i].net_id;
+		if (v->vni_map[i].vni == 0)
+			return 0;
+	}
+}
+
 struct dp_tables {
 	struct dp_port *ports[RTE_MAX_ETHPORTS];
 	struct dp_network *networks[DP_MAX_NETWORKS];
+	struct dp_vtep *vtep; /* NULL until DP_MSG_VTEP_SET */
+	/* Remote VTEPs by index: written by the control thread before any table entry
+	 * or network refers to the index; an epoch bump retires every MAC behind one. */
+	uint32_t peer_ip[DP_MAX_PEERS];
+	uint16_t peer_epoch[DP_MAX_PEERS];
 	struct dp_kv fdb;
+	struct dp_kv neigh;
+	struct rte_mempool *pool; /* for frames the dataplane builds itself (ARP, copies) */
 	struct rte_rcu_qsbr *rcu;
 	struct rte_rcu_qsbr_dq *defer;
 	bool trace;			/* packet trace switch */
@@ -89,6 +149,11 @@ static inline const struct dp_network *dp_network_get(uint16_t net_id)
 	return __atomic_load_n(&dp_tables.networks[net_id], __ATOMIC_ACQUIRE);
 }
 
+static inline const struct dp_vtep *dp_vtep_get(void)
+{
+	return __atomic_load_n(&dp_tables.vtep, __ATOMIC_ACQUIRE);
+}
+
 /* Control thread: RCU variable for n_workers readers, defer queue, MAC table. */
 int dp_tables_init(unsigned int n_workers, uint32_t fdb_entries, uint32_t aging_sec);
 void dp_tables_fini(void);
@@ -96,6 +161,7 @@ void dp_tables_fini(void);
 /* Control thread: publish a snapshot (or NULL) and retire the old one after a grace period. */
 void dp_tables_publish_port(uint16_t port_id, struct dp_port *p);
 void dp_tables_publish_network(uint16_t net_id, struct dp_network *n);
+void dp_tables_publish_vtep(struct dp_vtep *v);
 
 /* Control thread: frees retired snapshots whose grace period has passed. */
 void dp_tables_reclaim(void);

@@ -27,6 +27,13 @@ HANDLER(dp_ctl_stats);
 HANDLER(dp_ctl_trace_set);
 HANDLER(dp_ctl_trace_show);
 
+/* ctl_vxlan.c: the overlay */
+HANDLER(dp_ctl_vtep_set);
+HANDLER(dp_ctl_vtep_peer_add);
+HANDLER(dp_ctl_vtep_peer_del);
+HANDLER(dp_ctl_vtep_peer_list);
+HANDLER(dp_ctl_neigh_list);
+
 /* How many list entries of `entry_size` fit in a reply after a count/cursor pair. */
 #define DP_CTL_PAGE(entry_size)                                                                    \
 	((DP_MSG_MAX - sizeof(struct dp_reply_hdr) - 2 * sizeof(uint32_t)) / (entry_size))

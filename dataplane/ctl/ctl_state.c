@@ -28,21 +28,31 @@ HANDLER(dp_ctl_hello)
 	return 0;
 }
 
-/* Resolves a MAC request to its table key; the port too when asked. */
+/* Resolves a MAC request to its table key; the port (or remote VTEP) too when asked. */
 static int mac_key(const struct dp_mac_req *r, bool want_port, uint64_t *key, int *port)
 {
+	uint32_t remote;
 	const struct rte_ether_addr *mac = (const void *)r->mac;
 	int net;
 
 	if (!dp_conf_name_ok(r->network, sizeof(r->network), true) ||
-			!dp_conf_name_ok(r->port, sizeof(r->port), want_port))
+			!dp_conf_name_ok(r->port, sizeof(r->port), false))
 		return -EINVAL;
 	if (!rte_is_unicast_ether_addr(mac) || rte_is_zero_ether_addr(mac))
 		return -EINVAL;
 	net = dp_conf_net_by_name(r->network);
 	if (net < 0)
 		return net;
-	if (want_port) {
+	memcpy(&remote, r->remote_vtep, 4);
+	if (want_port && remote != 0) {
+		/* l2population: the MAC lives behind a peer of this VXLAN network. */
+		if (r->port[0] != '\0' || dp_net_confs[net].type != DP_NET_VXLAN)
+			return -EINVAL;
+		*port = dp_conf_peer_by_ip(remote);
+		if (*port < 0)
+			return *port;
+		*port += DP_PEER_BASE;
+	} else if (want_port) {
 		*port = dp_conf_port_by_name(r->port);
 		if (*port < 0)
 			return *port;
@@ -67,7 +77,8 @@ HANDLER(dp_ctl_mac_add)
 			(val & DP_FDB_VAL_STATIC) && !r->exist_ok)
 		return -EEXIST;
 	return dp_kv_set(&dp_tables.fdb, key, dp_kv_hash(key),
-			dp_fdb_val(port, dp_port_epochs[port], true, dp_clock_sec()));
+			dp_fdb_val(port, port >= DP_PEER_BASE ? dp_tables.peer_epoch[port - DP_PEER_BASE] :
+					dp_port_epochs[port], true, dp_clock_sec()));
 }
 
 HANDLER(dp_ctl_mac_del)
@@ -100,12 +111,15 @@ static enum dp_kv_visit list_one(uint64_t key, uint64_t val, void *arg)
 	struct dp_mac_info *e;
 
 	/* Stale entries (port detached since) are gone as far as anyone can see. */
-	if ((pg->net_filter && net != pg->net_filter) || DP_FDB_VAL_EPOCH(val) != dp_port_epochs[port])
+	if ((pg->net_filter && net != pg->net_filter) || dp_conf_fdb_stale(val))
 		return DP_KV_KEEP;
 	e = &pg->out->entries[pg->out->count++];
 	memset(e, 0, sizeof(*e));
 	snprintf(e->network, sizeof(e->network), "%s", dp_net_confs[net].name);
-	snprintf(e->port, sizeof(e->port), "%s", dp_port_confs[port].name);
+	if (port >= DP_PEER_BASE)
+		memcpy(e->remote_vtep, &dp_tables.peer_ip[port - DP_PEER_BASE], 4);
+	else
+		snprintf(e->port, sizeof(e->port), "%s", dp_port_confs[port].name);
 	dp_fdb_key_mac(key, (struct rte_ether_addr *)e->mac);
 	e->is_static = (val & DP_FDB_VAL_STATIC) != 0;
 	e->age_sec = e->is_static ? 0 : pg->now - DP_FDB_VAL_SEEN(val);
@@ -205,4 +219,9 @@ const struct dp_ctl_handler dp_ctl_handlers[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_STATS] = {0, dp_ctl_stats},
 	[DP_MSG_TRACE_SET] = {sizeof(struct dp_trace_set_req), dp_ctl_trace_set},
 	[DP_MSG_TRACE_SHOW] = {sizeof(struct dp_list_req), dp_ctl_trace_show},
+	[DP_MSG_VTEP_SET] = {sizeof(struct dp_vtep_set_req), dp_ctl_vtep_set},
+	[DP_MSG_VTEP_PEER_ADD] = {sizeof(struct dp_vtep_peer_req), dp_ctl_vtep_peer_add},
+	[DP_MSG_VTEP_PEER_DEL] = {sizeof(struct dp_vtep_peer_req), dp_ctl_vtep_peer_del},
+	[DP_MSG_VTEP_PEER_LIST] = {sizeof(struct dp_list_req), dp_ctl_vtep_peer_list},
+	[DP_MSG_NEIGH_LIST] = {sizeof(struct dp_list_req), dp_ctl_neigh_list},
 };

@@ -7,6 +7,7 @@
 #include "pkt/dp_mbuf.h"
 #include "dp_bridge.h"
 #include "dp_fdb.h"
+#include "dp_l2.h"
 #include "dp_port_security.h"
 
 /* What the first pass learned about a frame, for the second. */
@@ -25,7 +26,7 @@ struct bridge_ctx {
 
 static inline uint16_t drop(enum dp_drop_reason r)
 {
-	return DP_BRIDGE_EDGE_DROP(r);
+	return DP_L2_EDGE_DROP(r);
 }
 
 /* First pass: everything that needs only the frame and the ingress port. */
@@ -47,6 +48,8 @@ static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
 		return drop(DP_DROP_INVALID_SRC_MAC);
 	if (unlikely(in == NULL || in->mode == DP_PORT_DETACHED))
 		return drop(DP_DROP_NO_NETWORK);
+	if (in->mode == DP_PORT_UNDERLAY)
+		return DP_L2_UNDERLAY;
 
 	etype = eth->ether_type;
 	if (etype == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
@@ -100,59 +103,11 @@ static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
 	return PENDING;
 }
 
-static inline void learn(struct dp_worker *w, struct rte_mbuf *m, const struct bridge_ctx *c)
-{
-	struct dp_kv *fdb = &dp_tables.fdb;
-	uint64_t v;
-
-	if (dp_kv_lookup(fdb, c->src_key, c->src_hash, &v)) {
-		/* Static entries are the operator's word: a frame does not move them. */
-		if (v & DP_FDB_VAL_STATIC)
-			return;
-		if (DP_FDB_VAL_PORT(v) == m->port && DP_FDB_VAL_EPOCH(v) == c->in->epoch &&
-				DP_FDB_VAL_SEEN(v) == w->now_sec)
-			return;
-	}
-	dp_kv_set(fdb, c->src_key, c->src_hash, dp_fdb_val(m->port, c->in->epoch, false, w->now_sec));
-}
-
-/* Second pass: learn, look up, rewrite for the egress port. */
+/* Second pass: learn the source, decide where the frame goes. */
 static inline uint16_t forward(struct dp_worker *w, struct rte_mbuf *m, const struct bridge_ctx *c)
 {
-	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
-	const struct dp_port *out;
-	uint16_t out_id;
-	uint64_t v;
-
-	learn(w, m, c);
-
-	if (rte_is_multicast_ether_addr(&eth->dst_addr) ||
-			!dp_kv_lookup(&dp_tables.fdb, c->dst_key, c->dst_hash, &v))
-		goto flood;
-	out_id = DP_FDB_VAL_PORT(v);
-	out = dp_port_get(out_id);
-	/* An entry of a port that was detached or deleted since: as good as unknown. */
-	if (unlikely(out == NULL || DP_FDB_VAL_EPOCH(v) != out->epoch))
-		goto flood;
-	if (unlikely(out_id == m->port))
-		return drop(DP_DROP_SAME_PORT);
-	if (unlikely(c->payload > out->max_payload))
-		return drop(DP_DROP_MTU_EXCEEDED);
-	if (c->tagged)
-		dp_vlan_pop(m);
-	if (out->mode == DP_PORT_UPLINK && c->net->type == DP_NET_VLAN &&
-			unlikely(dp_vlan_push(m, c->net->vlan_id) < 0))
-		return drop(DP_DROP_NO_MBUF);
-	meta->out_port = out_id;
-	return DP_BRIDGE_TX;
-
-flood:
-	if (c->tagged)
-		dp_vlan_pop(m);
-	m->ol_flags &= ~RTE_MBUF_F_RX_VLAN_STRIPPED;
-	meta->net_id = c->net->id;
-	return DP_BRIDGE_FLOOD;
+	dp_l2_learn(w, c->src_key, c->src_hash, m->port, c->in->epoch);
+	return dp_l2_output(m, c->net, c->payload, c->dst_key, c->dst_hash, m->port, c->tagged);
 }
 
 void dp_bridge_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
@@ -170,7 +125,7 @@ void dp_bridge_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t
 			next[i] = forward(w, pkts[i], &ctx[i]);
 	}
 	if (unlikely(w->trace))
-		dp_trace_burst(w, "bridge_input", dp_bridge_edge_name, pkts, next, n);
+		dp_trace_burst(w, "bridge_input", dp_l2_edge_name, pkts, next, n);
 }
 
 static uint16_t bridge_input_process(struct rte_graph *graph, struct rte_node *node, void **objs,
@@ -184,22 +139,10 @@ static uint16_t bridge_input_process(struct rte_graph *graph, struct rte_node *n
 	return n;
 }
 
-const char *dp_bridge_edge_name(uint16_t edge)
-{
-	if (edge == DP_BRIDGE_TX)
-		return "port_tx";
-	if (edge == DP_BRIDGE_FLOOD)
-		return "l2_flood";
-	if (edge >= DP_BRIDGE_DROP && edge < DP_BRIDGE_DROP + DP_DROP_REASON_MAX)
-		return dp_drop_node_name(edge - DP_BRIDGE_DROP);
-	return "?";
-}
-
 int dp_bridge_node_register(void)
 {
-	const char *edges[DP_BRIDGE_DROP + DP_DROP_REASON_MAX];
+	const char *edges[DP_L2_EDGE_MAX];
 
-	for (uint16_t e = 0; e < RTE_DIM(edges); e++)
-		edges[e] = dp_bridge_edge_name(e);
+	dp_l2_edges(edges);
 	return dp_node_register("bridge_input", bridge_input_process, edges, RTE_DIM(edges));
 }

@@ -13,7 +13,7 @@ struct aging {
 static enum dp_kv_visit age_one(uint64_t key, uint64_t val, void *arg)
 {
 	struct aging *a = arg;
-	bool stale = DP_FDB_VAL_EPOCH(val) != dp_port_epochs[DP_FDB_VAL_PORT(val)];
+	bool stale = dp_conf_fdb_stale(val);
 	bool old = !(val & DP_FDB_VAL_STATIC) && a->now - DP_FDB_VAL_SEEN(val) > a->max_age;
 
 	RTE_SET_USED(key);

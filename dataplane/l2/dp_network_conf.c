@@ -52,6 +52,9 @@ int dp_conf_publish_network(uint16_t net_id)
 	n->id = net_id;
 	n->type = c->type;
 	n->vlan_id = c->type == DP_NET_VLAN ? c->seg_id : 0;
+	n->vni = c->type == DP_NET_VXLAN ? c->seg_id : 0;
+	n->n_peers = c->n_peers;
+	memcpy(n->peers, c->peers, sizeof(n->peers));
 	n->max_payload = c->mtu;
 	up = c->physnet[0] ? find_uplink(c->physnet) : -ENOENT;
 	n->uplink_port = up >= 0 ? up : DP_NO_PORT;
@@ -102,16 +105,18 @@ static int validate(const struct dp_network_add_req *req)
 		/* 0 and 4095 are reserved (802.1Q 9.6), and a VLAN rides a provider network. */
 		return req->seg_id >= 1 && req->seg_id <= 4094 && req->physnet[0] ? 0 : -EINVAL;
 	case DP_NET_VXLAN:
-		return -ENOTSUP;
+		/* A 24-bit VNI (RFC 7348 5); the overlay rides the VTEP, not a physnet. */
+		return req->seg_id >= 1 && req->seg_id <= 0xffffff && req->physnet[0] == '\0' ? 0 :
+				-EINVAL;
 	default:
 		return -EINVAL;
 	}
 }
 
-/* Another network already claims this physnet's VLAN (or its untagged slot). */
+/* Another network already claims this physnet's VLAN (or its untagged slot), or this VNI. */
 static bool segment_taken(const struct dp_network_add_req *req)
 {
-	if (req->physnet[0] == '\0')
+	if (req->physnet[0] == '\0' && req->type != DP_NET_VXLAN)
 		return false;
 	for (int id = 1; id < DP_MAX_NETWORKS; id++) {
 		const struct dp_net_conf *c = &dp_net_confs[id];
@@ -125,7 +130,8 @@ static bool segment_taken(const struct dp_network_add_req *req)
 
 int dp_conf_net_add(const struct dp_network_add_req *req, uint16_t *id_out)
 {
-	uint16_t mtu = req->mtu ? req->mtu : DEFAULT_MTU;
+	/* Neutron's default for VXLAN: 1500 less the 50 bytes of encapsulation. */
+	uint16_t mtu = req->mtu ? req->mtu : req->type == DP_NET_VXLAN ? DEFAULT_MTU - 50 : DEFAULT_MTU;
 	struct dp_net_conf *c;
 	int rc, id = dp_conf_net_by_name(req->name);
 
@@ -160,6 +166,8 @@ int dp_conf_net_add(const struct dp_network_add_req *req, uint16_t *id_out)
 	rc = dp_conf_publish_network(id);
 	if (rc == 0)
 		rc = dp_conf_publish_physnet(c->physnet);
+	if (rc == 0 && c->type == DP_NET_VXLAN)
+		rc = dp_conf_publish_vtep();
 	if (rc < 0) {
 		c->used = false;
 		dp_conf_publish_network(id);
@@ -188,9 +196,11 @@ int dp_conf_net_del(const char *name, bool missing_ok)
 		return -EBUSY;
 	net_id = id;
 	memcpy(physnet, dp_net_confs[id].physnet, sizeof(physnet));
+	dp_conf_peers_release(net_id);
 	dp_net_confs[id].used = false;
 	dp_conf_publish_network(net_id);
 	dp_conf_publish_physnet(physnet);
+	dp_conf_publish_vtep();
 	/* The id may be reused by the next network: its MACs must not survive it. Wait
 	 * until no worker can still be switching a frame of the old network, or one
 	 * could learn a MAC into it after the purge. */

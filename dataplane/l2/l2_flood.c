@@ -3,7 +3,9 @@
  * l2_flood: broadcast, multicast and unknown unicast, sent to every port of
  * the frame's network but the one it came from. Access ports share the frame
  * (reference count, no copy); the uplink of a VLAN network gets a copy with
- * its tag pushed, since a shared frame cannot be rewritten.
+ * its tag pushed, and each remote VTEP of a VXLAN network a copy with outer
+ * headers (head-end replication), since a shared frame cannot be rewritten.
+ * Frames that came from the overlay are not replicated back into it.
  */
 #include <rte_graph_worker.h>
 
@@ -13,6 +15,7 @@
 #include "pkt/dp_mbuf.h"
 #include "dp_bridge.h"
 #include "dp_flood.h"
+#include "dp_vxlan.h"
 
 static void flood_to_uplink(struct dp_worker *w, struct rte_mbuf *m, const struct dp_network *net,
 		const struct dp_port *up, uint32_t payload)
@@ -36,6 +39,32 @@ static void flood_to_uplink(struct dp_worker *w, struct rte_mbuf *m, const struc
 		return;
 	}
 	dp_tx_enqueue(w, up->port_id, c);
+}
+
+static void flood_to_peers(struct dp_worker *w, struct rte_mbuf *m, const struct dp_network *net)
+{
+	const struct dp_vtep *v = dp_vtep_get();
+
+	if (v == NULL) {
+		w->drops[DP_DROP_VXLAN_NO_VTEP] += net->n_peers;
+		return;
+	}
+	if (m->port == v->port_id)
+		return;
+	for (uint16_t i = 0; i < net->n_peers; i++) {
+		struct rte_mbuf *c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+		unsigned int r;
+
+		if (c == NULL) {
+			w->drops[DP_DROP_NO_MBUF]++;
+			continue;
+		}
+		r = dp_vxlan_encap(w, c, v, net->vni, dp_tables.peer_ip[net->peers[i]]);
+		if (r != DP_DROP_REASON_MAX)
+			dp_drop_one(w, r, c);
+		else
+			dp_tx_enqueue(w, v->port_id, c);
+	}
 }
 
 void dp_flood_one(struct dp_worker *w, struct rte_mbuf *m)
@@ -64,6 +93,8 @@ void dp_flood_one(struct dp_worker *w, struct rte_mbuf *m)
 	if (net->uplink_port != DP_NO_PORT && net->uplink_port != m->port &&
 			(out = dp_port_get(net->uplink_port)) != NULL)
 		flood_to_uplink(w, m, net, out, payload);
+	if (net->n_peers)
+		flood_to_peers(w, m, net);
 	rte_pktmbuf_free(m);
 }
 

@@ -187,6 +187,8 @@ int dp_conf_port_detach(const char *name)
 	c = &dp_port_confs[id];
 	mode = c->mode;
 	c->mode = DP_PORT_DETACHED;
+	if (mode == DP_PORT_UNDERLAY)
+		dp_conf_vtep_unset();
 	/* Its MACs belong to the old attachment: flush them all at once. */
 	dp_port_epochs[id]++;
 	dp_conf_publish_port(id);

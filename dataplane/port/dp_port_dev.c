@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 
 #include "core/dp_log.h"
+#include "core/dp_tables.h"
 #include "dp_port_dev.h"
 
 static struct rte_mempool *pool;
@@ -20,6 +21,7 @@ int dp_port_dev_init(uint32_t n_mbufs, unsigned int n_workers)
 	n_queues = n_workers;
 	pool = rte_pktmbuf_pool_create("virga_mbufs", n_mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 			SOCKET_ID_ANY);
+	dp_tables.pool = pool;
 	return pool ? 0 : -rte_errno;
 }
 

@@ -75,6 +75,7 @@ void test_env_reset(void)
 		if (dp_net_confs[id].used)
 			CHECK(dp_conf_net_del(dp_net_confs[id].name, false));
 	dp_kv_walk(&dp_tables.fdb, 0, delete_all, NULL);
+	dp_kv_walk(&dp_tables.neigh, 0, delete_all, NULL);
 	memset(test_worker->drops, 0, sizeof(test_worker->drops));
 	memset(test_worker->port, 0, sizeof(test_worker->port));
 	dp_tables_reclaim();
@@ -82,11 +83,13 @@ void test_env_reset(void)
 
 uint16_t test_port(const char *name)
 {
+	static unsigned int serial;
 	struct dp_port_add_req req = {0};
 	struct dp_port_add_reply reply;
 
+	/* A fresh device name each time: the ring PMD keeps its rings after removal. */
 	snprintf(req.name, sizeof(req.name), "%s", name);
-	snprintf(req.devargs, sizeof(req.devargs), "net_ring_%s", name);
+	snprintf(req.devargs, sizeof(req.devargs), "net_ring_%s%u", name, serial++);
 	CHECK(dp_conf_port_add(&req, &reply));
 	return reply.port_id;
 }
@@ -148,4 +151,30 @@ void test_security_off(const char *port)
 uint16_t test_port_drain(uint16_t port_id, struct rte_mbuf **pkts, uint16_t max)
 {
 	return rte_eth_rx_burst(port_id, 0, pkts, max);
+}
+
+void test_vtep(const char *port, const char *ip, uint8_t prefixlen, bool learning)
+{
+	struct dp_vtep_set_req req = {.prefixlen = prefixlen, .learning = learning};
+
+	snprintf(req.port, sizeof(req.port), "%s", port);
+	inet_pton(AF_INET, ip, req.local_ip);
+	CHECK(dp_conf_vtep_set(&req));
+}
+
+void test_peer(const char *network, const char *ip)
+{
+	struct dp_vtep_peer_req req = {0};
+
+	snprintf(req.network, sizeof(req.network), "%s", network);
+	inet_pton(AF_INET, ip, req.ip);
+	CHECK(dp_conf_peer_add(&req));
+}
+
+uint32_t test_ip(const char *ip)
+{
+	uint32_t a;
+
+	inet_pton(AF_INET, ip, &a);
+	return a;
 }

@@ -8,6 +8,7 @@
 #ifndef VIRGA_TEST_ENV_H
 #define VIRGA_TEST_ENV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_ether.h>
@@ -34,6 +35,12 @@ void test_uplink(const char *port, const char *physnet);
 /* Port security on, with the port's MAC and optional IPv4 address ("" for none). */
 void test_security(const char *port, const struct rte_ether_addr *mac, const char *ipv4);
 void test_security_off(const char *port);
+
+/* The VTEP on `port` at ip/prefixlen; a remote VTEP of a VXLAN network. */
+void test_vtep(const char *port, const char *ip, uint8_t prefixlen, bool learning);
+void test_peer(const char *network, const char *ip);
+/* A dotted IPv4 address in network byte order. */
+uint32_t test_ip(const char *ip);
 
 /* Receives what was sent to a ring port; returns the count. */
 uint16_t test_port_drain(uint16_t port_id, struct rte_mbuf **pkts, uint16_t max);

@@ -48,7 +48,7 @@ static uint16_t run1(struct rte_mbuf *m)
 
 static void free_if_dropped(struct rte_mbuf *m, uint16_t next)
 {
-	if (next >= DP_BRIDGE_DROP)
+	if (next >= DP_L2_DROP)
 		rte_pktmbuf_free(m);
 }
 
@@ -64,7 +64,7 @@ static void unknown_unicast_is_flooded(void **state)
 	struct rte_mbuf *m = udp_from(pa, 0xa, 0xb, NO_VLAN);
 
 	(void)state;
-	assert_int_equal(run1(m), DP_BRIDGE_FLOOD);
+	assert_int_equal(run1(m), DP_L2_FLOOD);
 	assert_int_equal(dp_mbuf_meta(m)->net_id, dp_conf_net_by_name("red"));
 	rte_pktmbuf_free(m);
 }
@@ -75,8 +75,8 @@ static void learned_mac_is_forwarded_to_its_port(void **state)
 	struct rte_mbuf *m2 = udp_from(pb, 0xb, 0xa, NO_VLAN);
 
 	(void)state;
-	assert_int_equal(run1(m1), DP_BRIDGE_FLOOD); /* learns 0xa on a */
-	assert_int_equal(run1(m2), DP_BRIDGE_TX);
+	assert_int_equal(run1(m1), DP_L2_FLOOD); /* learns 0xa on a */
+	assert_int_equal(run1(m2), DP_L2_TX);
 	assert_int_equal(dp_mbuf_meta(m2)->out_port, pa);
 	rte_pktmbuf_free(m1);
 	rte_pktmbuf_free(m2);
@@ -90,7 +90,7 @@ static void macs_are_learned_per_network(void **state)
 
 	(void)state;
 	run1(m1);
-	assert_int_equal(run1(m2), DP_BRIDGE_FLOOD);
+	assert_int_equal(run1(m2), DP_L2_FLOOD);
 	assert_int_equal(dp_mbuf_meta(m2)->net_id, dp_conf_net_by_name("green"));
 	rte_pktmbuf_free(m1);
 	rte_pktmbuf_free(m2);
@@ -105,7 +105,7 @@ static void broadcast_is_flooded_even_when_known(void **state)
 	memset(&s.dst, 0xff, sizeof(s.dst));
 	s.vlan = NO_VLAN;
 	m = pkt_arp_request(test_pool, &s, NULL, "10.0.0.1", "10.0.0.2");
-	assert_int_equal(run1(m), DP_BRIDGE_FLOOD);
+	assert_int_equal(run1(m), DP_L2_FLOOD);
 	rte_pktmbuf_free(m);
 }
 
@@ -118,7 +118,7 @@ static void frame_to_its_own_port_is_dropped(void **state)
 	(void)state;
 	run1(m1);
 	next = run1(m2);
-	assert_int_equal(next, DP_BRIDGE_EDGE_DROP(DP_DROP_SAME_PORT));
+	assert_int_equal(next, DP_L2_EDGE_DROP(DP_DROP_SAME_PORT));
 	rte_pktmbuf_free(m1);
 	free_if_dropped(m2, next);
 }
@@ -130,7 +130,7 @@ static void runt_frame_is_dropped(void **state)
 	uint16_t next = run1(m);
 
 	(void)state;
-	assert_int_equal(next, DP_BRIDGE_EDGE_DROP(DP_DROP_RUNT_FRAME));
+	assert_int_equal(next, DP_L2_EDGE_DROP(DP_DROP_RUNT_FRAME));
 	free_if_dropped(m, next);
 }
 
@@ -142,7 +142,7 @@ static void multicast_source_is_dropped(void **state)
 	(void)state;
 	rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr.addr_bytes[0] = 0x01;
 	next = run1(m);
-	assert_int_equal(next, DP_BRIDGE_EDGE_DROP(DP_DROP_INVALID_SRC_MAC));
+	assert_int_equal(next, DP_L2_EDGE_DROP(DP_DROP_INVALID_SRC_MAC));
 	free_if_dropped(m, next);
 }
 
@@ -152,7 +152,7 @@ static void tagged_frame_on_access_port_is_dropped(void **state)
 	uint16_t next = run1(m);
 
 	(void)state;
-	assert_int_equal(next, DP_BRIDGE_EDGE_DROP(DP_DROP_BAD_VLAN));
+	assert_int_equal(next, DP_L2_EDGE_DROP(DP_DROP_BAD_VLAN));
 	free_if_dropped(m, next);
 }
 
@@ -162,7 +162,7 @@ static void uplink_frame_with_unknown_vlan_is_dropped(void **state)
 	uint16_t next = run1(m);
 
 	(void)state;
-	assert_int_equal(next, DP_BRIDGE_EDGE_DROP(DP_DROP_NO_NETWORK));
+	assert_int_equal(next, DP_L2_EDGE_DROP(DP_DROP_NO_NETWORK));
 	free_if_dropped(m, next);
 }
 
@@ -175,7 +175,7 @@ static void uplink_vlan_frame_reaches_access_port_untagged(void **state)
 
 	(void)state;
 	run1(learn);
-	assert_int_equal(run1(m), DP_BRIDGE_TX);
+	assert_int_equal(run1(m), DP_L2_TX);
 	assert_int_equal(dp_mbuf_meta(m)->out_port, pc);
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	assert_int_equal(eth->ether_type, rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4));
@@ -195,7 +195,7 @@ static void access_frame_to_uplink_gets_the_network_vlan_tag(void **state)
 
 	(void)state;
 	run1(learn);
-	assert_int_equal(run1(m), DP_BRIDGE_TX);
+	assert_int_equal(run1(m), DP_L2_TX);
 	assert_int_equal(dp_mbuf_meta(m)->out_port, up);
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	vh = (struct rte_vlan_hdr *)(eth + 1);
@@ -220,9 +220,9 @@ static void frame_over_network_mtu_is_dropped(void **state)
 	/* 1000 bytes of IP: exactly the MTU; 1001: one too many. */
 	ok = pkt_ipv4_udp(test_pool, &s, "10.0.0.1", "10.0.0.2", 1000 - 28);
 	big = pkt_ipv4_udp(test_pool, &s, "10.0.0.1", "10.0.0.2", 1001 - 28);
-	assert_int_equal(run1(ok), DP_BRIDGE_FLOOD);
+	assert_int_equal(run1(ok), DP_L2_FLOOD);
 	next = run1(big);
-	assert_int_equal(next, DP_BRIDGE_EDGE_DROP(DP_DROP_MTU_EXCEEDED));
+	assert_int_equal(next, DP_L2_EDGE_DROP(DP_DROP_MTU_EXCEEDED));
 	rte_pktmbuf_free(ok);
 	free_if_dropped(big, next);
 }
@@ -237,7 +237,7 @@ static void detached_port_loses_its_macs_at_once(void **state)
 	assert_int_equal(dp_conf_port_detach("a"), 0);
 	test_attach("a", "red");
 	/* 0xa's entry carries the old epoch of port a: unknown again, so flooded. */
-	assert_int_equal(run1(m2), DP_BRIDGE_FLOOD);
+	assert_int_equal(run1(m2), DP_L2_FLOOD);
 	rte_pktmbuf_free(m1);
 	rte_pktmbuf_free(m2);
 }
@@ -250,10 +250,10 @@ static void mixed_burst_gets_one_edge_per_frame(void **state)
 
 	(void)state;
 	dp_bridge_input_burst(test_worker, m, 3, next);
-	assert_int_equal(next[0], DP_BRIDGE_FLOOD);
-	assert_int_equal(next[1], DP_BRIDGE_EDGE_DROP(DP_DROP_BAD_VLAN));
+	assert_int_equal(next[0], DP_L2_FLOOD);
+	assert_int_equal(next[1], DP_L2_EDGE_DROP(DP_DROP_BAD_VLAN));
 	/* The second pass runs after the whole first: 0xa, learned from frame 0, is known. */
-	assert_int_equal(next[2], DP_BRIDGE_TX);
+	assert_int_equal(next[2], DP_L2_TX);
 	rte_pktmbuf_free(m[0]);
 	rte_pktmbuf_free(m[1]);
 	rte_pktmbuf_free(m[2]);

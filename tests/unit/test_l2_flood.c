@@ -96,7 +96,7 @@ static void flood_skips_ports_whose_mtu_is_too_small(void **state)
 
 	(void)state;
 	snprintf(req.name, sizeof(req.name), "b");
-	snprintf(req.devargs, sizeof(req.devargs), "net_ring_b");
+	snprintf(req.devargs, sizeof(req.devargs), "%s", dp_port_confs[pb].devargs);
 	assert_int_equal(dp_conf_port_add(&req, &reply), 0);
 	dp_flood_one(test_worker, broadcast_from(pa, 1000));
 	dp_tx_flush(test_worker);

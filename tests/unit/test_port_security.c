@@ -51,7 +51,7 @@ static void port_sends_from_its_own_mac_and_ip(void **state)
 
 	(void)state;
 	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "10.0.0.10", "10.0.0.11", 10)),
-			DP_BRIDGE_FLOOD);
+			DP_L2_FLOOD);
 }
 
 static void spoofed_source_mac_is_dropped(void **state)
@@ -60,7 +60,7 @@ static void spoofed_source_mac_is_dropped(void **state)
 
 	(void)state;
 	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "10.0.0.10", "10.0.0.11", 10)),
-			DP_BRIDGE_EDGE_DROP(DP_DROP_SPOOFED_SRC_MAC));
+			DP_L2_EDGE_DROP(DP_DROP_SPOOFED_SRC_MAC));
 }
 
 static void spoofed_source_ip_is_dropped(void **state)
@@ -69,7 +69,7 @@ static void spoofed_source_ip_is_dropped(void **state)
 
 	(void)state;
 	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "10.0.0.99", "10.0.0.11", 10)),
-			DP_BRIDGE_EDGE_DROP(DP_DROP_SPOOFED_SRC_IP));
+			DP_L2_EDGE_DROP(DP_DROP_SPOOFED_SRC_IP));
 }
 
 static void dhcp_discover_from_zero_address_passes(void **state)
@@ -79,7 +79,7 @@ static void dhcp_discover_from_zero_address_passes(void **state)
 	(void)state;
 	memset(&s.dst, 0xff, sizeof(s.dst));
 	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "0.0.0.0", "255.255.255.255", 10)),
-			DP_BRIDGE_FLOOD);
+			DP_L2_FLOOD);
 }
 
 static void arp_claiming_another_ip_is_dropped(void **state)
@@ -88,7 +88,7 @@ static void arp_claiming_another_ip_is_dropped(void **state)
 
 	(void)state;
 	assert_int_equal(run1(pkt_arp_request(test_pool, &s, NULL, "10.0.0.11", "10.0.0.1")),
-			DP_BRIDGE_EDGE_DROP(DP_DROP_SPOOFED_ARP));
+			DP_L2_EDGE_DROP(DP_DROP_SPOOFED_ARP));
 }
 
 static void arp_with_foreign_sender_mac_is_dropped(void **state)
@@ -98,7 +98,7 @@ static void arp_with_foreign_sender_mac_is_dropped(void **state)
 
 	(void)state;
 	assert_int_equal(run1(pkt_arp_request(test_pool, &s, &other, "10.0.0.10", "10.0.0.1")),
-			DP_BRIDGE_EDGE_DROP(DP_DROP_SPOOFED_ARP));
+			DP_L2_EDGE_DROP(DP_DROP_SPOOFED_ARP));
 }
 
 static void own_arp_passes(void **state)
@@ -107,7 +107,7 @@ static void own_arp_passes(void **state)
 
 	(void)state;
 	assert_int_equal(run1(pkt_arp_request(test_pool, &s, NULL, "10.0.0.10", "10.0.0.1")),
-			DP_BRIDGE_FLOOD);
+			DP_L2_FLOOD);
 }
 
 static void non_ip_ethertype_is_denied(void **state)
@@ -116,7 +116,7 @@ static void non_ip_ethertype_is_denied(void **state)
 
 	(void)state;
 	assert_int_equal(run1(pkt_raw(test_pool, &s, 0x88cc, 60)),
-			DP_BRIDGE_EDGE_DROP(DP_DROP_ETHERTYPE_DENIED));
+			DP_L2_EDGE_DROP(DP_DROP_ETHERTYPE_DENIED));
 }
 
 static void allowed_address_pair_passes_with_its_mac(void **state)
@@ -136,11 +136,11 @@ static void allowed_address_pair_passes_with_its_mac(void **state)
 	assert_int_equal(dp_conf_port_security(&req), 0);
 
 	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "192.168.5.77", "10.0.0.11", 10)),
-			DP_BRIDGE_FLOOD);
+			DP_L2_FLOOD);
 	/* The pair's address with the port's own MAC is not what the pair allows. */
 	s = from_vm(0xa);
 	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "192.168.5.77", "10.0.0.11", 10)),
-			DP_BRIDGE_EDGE_DROP(DP_DROP_SPOOFED_SRC_IP));
+			DP_L2_EDGE_DROP(DP_DROP_SPOOFED_SRC_IP));
 }
 
 static void new_port_is_secure_until_its_mac_is_known(void **state)
@@ -150,7 +150,7 @@ static void new_port_is_secure_until_its_mac_is_known(void **state)
 	(void)state;
 	s.in_port = dp_conf_port_by_name("peer");
 	assert_int_equal(run1(pkt_ipv4_udp(test_pool, &s, "10.0.0.11", "10.0.0.10", 10)),
-			DP_BRIDGE_EDGE_DROP(DP_DROP_SPOOFED_SRC_MAC));
+			DP_L2_EDGE_DROP(DP_DROP_SPOOFED_SRC_MAC));
 }
 
 static void security_with_empty_mac_is_refused(void **state)

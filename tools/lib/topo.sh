@@ -48,14 +48,28 @@ topo_host() {
 	sysctl -qw "net.ipv6.conf.$host.disable_ipv6=1"
 }
 
+# topo_wire A B: a veth pair "${TOPO_PREFIX}A" <-> "${TOPO_PREFIX}B" in the root
+# namespace, a cable between two dataplanes (an underlay).
+topo_wire() {
+	local a="${TOPO_PREFIX}$1" b="${TOPO_PREFIX}$2"
+	ip link add "$a" type veth peer name "$b"
+	TOPO_LINKS+=("$a")
+	for dev in "$a" "$b"; do
+		ethtool -K "$dev" tx off >/dev/null
+		sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
+		ip link set "$dev" up
+	done
+}
+
 topo_ns() { echo "${TOPO_PREFIX}-$1"; }
 topo_if() { echo "${TOPO_PREFIX}$1"; }
 
 # topo_dataplane BINARY SOCKET [ARGS...]: starts the dataplane, waits for its socket.
+# Several may run at once: each gets its own --name (and so EAL file prefix).
 topo_dataplane() {
 	local bin=$1 sock=$2
 	shift 2
-	"$bin" --socket "$sock" --name "$TOPO_PREFIX" "$@" >"${TOPO_LOG:-/dev/null}" 2>&1 &
+	"$bin" --socket "$sock" --name "$TOPO_PREFIX${#TOPO_PIDS[@]}" "$@" >>"${TOPO_LOG:-/dev/null}" 2>&1 &
 	TOPO_PIDS+=($!)
 	for _ in $(seq 100); do
 		[ -S "$sock" ] && return 0

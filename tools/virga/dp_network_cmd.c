@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `virga dp network ...`: the dataplane's L2 networks (flat and VLAN). */
+/* `virga dp network ...`: the dataplane's L2 networks (flat, VLAN and VXLAN). */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +11,7 @@ enum {
 	OPT_TYPE = VG_OPT_FIRST,
 	OPT_PHYSNET,
 	OPT_VID,
+	OPT_VNI,
 	OPT_MTU,
 	OPT_EXIST_OK,
 	OPT_MISSING_OK,
@@ -35,13 +36,14 @@ static int network_add(struct vg_ctx *ctx, int argc, char **argv)
 		{"type", required_argument, NULL, OPT_TYPE},
 		{"physnet", required_argument, NULL, OPT_PHYSNET},
 		{"vid", required_argument, NULL, OPT_VID},
+		{"vni", required_argument, NULL, OPT_VNI},
 		{"mtu", required_argument, NULL, OPT_MTU},
 		{"exist-ok", no_argument, NULL, OPT_EXIST_OK},
 		{0},
 	};
 	struct dp_network_add_req req = {0};
 	struct dp_network_add_reply reply;
-	bool has_vid = false;
+	uint32_t vid = 0, vni = 0; /* 0: not given */
 	char what[128];
 	int c, status;
 
@@ -50,13 +52,15 @@ static int network_add(struct vg_ctx *ctx, int argc, char **argv)
 		case VG_OPT_STOP:
 			return status;
 		case OPT_TYPE:
-			/* vxlan exists in the protocol but the dataplane refuses it for now. */
 			if (strcmp(optarg, "flat") == 0)
 				req.type = DP_NET_FLAT;
 			else if (strcmp(optarg, "vlan") == 0)
 				req.type = DP_NET_VLAN;
+			else if (strcmp(optarg, "vxlan") == 0)
+				req.type = DP_NET_VXLAN;
 			else
-				return vg_usage_error(ctx, "--type must be flat or vlan, not '%s'",
+				return vg_usage_error(ctx,
+						"--type must be flat, vlan or vxlan, not '%s'",
 						optarg);
 			break;
 		case OPT_PHYSNET:
@@ -67,9 +71,14 @@ static int network_add(struct vg_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_VID:
 			/* 0 and 4095 are reserved by IEEE 802.1Q. */
-			if (vg_parse_u32(optarg, 1, 4094, &req.seg_id) < 0)
+			if (vg_parse_u32(optarg, 1, 4094, &vid) < 0)
 				return vg_usage_error(ctx, "--vid must be 1..4094, not '%s'", optarg);
-			has_vid = true;
+			break;
+		case OPT_VNI:
+			/* 24 bits (RFC 7348); the dataplane keeps 0 for "no VNI". */
+			if (vg_parse_u32(optarg, 1, 0xffffff, &vni) < 0)
+				return vg_usage_error(ctx, "--vni must be 1..16777215, not '%s'",
+						optarg);
 			break;
 		case OPT_MTU:
 			if (vg_parse_mtu(optarg, &req.mtu) < 0)
@@ -88,10 +97,18 @@ static int network_add(struct vg_ctx *ctx, int argc, char **argv)
 		return status;
 	if (req.type == 0)
 		return vg_usage_error(ctx, "--type is required");
-	if (req.type == DP_NET_VLAN && !has_vid)
+	if (req.type == DP_NET_VLAN && vid == 0)
 		return vg_usage_error(ctx, "a vlan network needs --vid");
-	if (req.type == DP_NET_FLAT && has_vid)
+	if (req.type != DP_NET_VLAN && vid != 0)
 		return vg_usage_error(ctx, "--vid is only for vlan networks");
+	if (req.type == DP_NET_VXLAN && vni == 0)
+		return vg_usage_error(ctx, "a vxlan network needs --vni");
+	if (req.type != DP_NET_VXLAN && vni != 0)
+		return vg_usage_error(ctx, "--vni is only for vxlan networks");
+	/* A VXLAN network rides the VTEP's underlay, not a provider network. */
+	if (req.type == DP_NET_VXLAN && req.physnet[0] != '\0')
+		return vg_usage_error(ctx, "a vxlan network takes no --physnet");
+	req.seg_id = req.type == DP_NET_VXLAN ? vni : vid;
 
 	snprintf(what, sizeof(what), "network add %s", req.name);
 	status = vg_request(ctx, what, DP_MSG_NETWORK_ADD, &req, sizeof(req), &reply,
@@ -167,7 +184,8 @@ static int network_row(void *arg, const void *entry)
 	vg_table_cell(rows->table, "%s", n.name);
 	vg_table_cell(rows->table, "%s", net_type_name(n.type));
 	vg_table_cell(rows->table, "%s", n.physnet);
-	/* A flat network has no segment: show "-" rather than a misleading 0. */
+	/* A flat network has no segment: show "-" rather than a misleading 0. For a
+	 * VXLAN network the segment is the VNI. */
 	if (n.type == DP_NET_FLAT)
 		vg_table_cell(rows->table, "%s", "");
 	else
@@ -205,9 +223,11 @@ static int network_list(struct vg_ctx *ctx, int argc, char **argv)
 
 const struct vg_cmd dp_network_cmds[] = {
 	{"network", "add",
-			"network add NAME --type flat|vlan [--physnet P] [--vid N] [--mtu N] "
-			"[--exist-ok]",
-			"create a network (--exist-ok: succeed if it exists alike)", network_add},
+			"network add NAME --type flat|vlan|vxlan [--physnet P] [--vid N] [--vni N] "
+			"[--mtu N] [--exist-ok]",
+			"create a network; vxlan takes --vni, no --physnet (--exist-ok: succeed if "
+			"it exists alike)",
+			network_add},
 	{"network", "del", "network del NAME [--missing-ok]", "delete a network", network_del},
 	{"network", "list", "network list", "list networks", network_list},
 	{0},

@@ -27,6 +27,8 @@ static const char *port_mode_name(uint8_t mode)
 		return "access";
 	case DP_PORT_UPLINK:
 		return "uplink";
+	case DP_PORT_UNDERLAY:
+		return "underlay";
 	}
 	return "unknown";
 }
@@ -260,7 +262,8 @@ const struct vg_cmd dp_port_cmds[] = {
 	{"port", "attach", "port attach NAME (--network NET | --uplink PHYSNET)",
 			"make a port an access port of a network, or the uplink of a physnet",
 			port_attach},
-	{"port", "detach", "port detach NAME", "detach a port from its network or physnet",
+	{"port", "detach", "port detach NAME",
+			"detach a port from its network or physnet (the underlay port: removes the VTEP)",
 			port_detach},
 	{"port", "list", "port list", "list ports", port_list},
 	{0},

@@ -4,6 +4,8 @@
  * [VERB]", which is looked up in the families' command tables; the command
  * parses the rest of the line itself.
  *
+ * A verb may be several words ("dp vtep peer add").
+ *
  * Exit status: 0 done, 1 the request failed (message on stderr), 2 the
  * command line was wrong (message and usage on stderr, nothing was sent).
  */
@@ -24,6 +26,8 @@ static const struct vg_cmd *const vg_tables[] = {
 	dp_port_cmds,
 	dp_port_security_cmds,
 	dp_mac_cmds,
+	dp_vtep_cmds,
+	dp_neigh_cmds,
 	dp_stats_cmds,
 	dp_trace_cmds,
 };
@@ -63,15 +67,73 @@ static void print_family_usage(FILE *f, const char *family)
 	}
 }
 
-static const struct vg_cmd *find_cmd(const char *family, const char *verb)
+/*
+ * How many of the n words in args match the first words of verb, one each;
+ * *whole tells whether that was all of verb. A NULL verb (a verbless
+ * command) is whole with no words.
+ */
+static int verb_words(const char *verb, int n, char **args, bool *whole)
 {
+	int i = 0;
+
+	*whole = verb == NULL;
+	while (verb != NULL && i < n) {
+		size_t len = strcspn(verb, " ");
+
+		if (strlen(args[i]) != len || strncmp(args[i], verb, len) != 0)
+			break;
+		i++;
+		verb += len;
+		if (*verb == '\0') {
+			*whole = true;
+			break;
+		}
+		verb++; /* the space */
+	}
+	return i;
+}
+
+/* The command that args (the words after the family) name, and in *n_words
+ * how many words its verb took. */
+static const struct vg_cmd *find_cmd(const char *family, int n, char **args, int *n_words)
+{
+	bool whole;
+
 	VG_FOR_EACH_CMD(cmd) {
 		if (strcmp(cmd->family, family) != 0)
 			continue;
-		if (cmd->verb == NULL || (verb != NULL && strcmp(cmd->verb, verb) == 0))
+		*n_words = verb_words(cmd->verb, n, args, &whole);
+		if (whole)
 			return cmd;
 	}
 	return NULL;
+}
+
+/* How many of args begin a longer verb of family: 1 for "peer" of "peer add". */
+static int verb_prefix(const char *family, int n, char **args)
+{
+	int depth = 0, words;
+	bool whole;
+
+	VG_FOR_EACH_CMD(cmd) {
+		if (strcmp(cmd->family, family) != 0)
+			continue;
+		words = verb_words(cmd->verb, n, args, &whole);
+		if (!whole && words > depth)
+			depth = words;
+	}
+	return depth;
+}
+
+/* "vtep peer": the first n words of args, for messages. */
+static const char *join_words(char *buf, size_t cap, int n, char **args)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n && len < cap; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s", i > 0 ? " " : "", args[i]);
+	return buf;
 }
 
 static bool is_help(const char *arg)
@@ -140,7 +202,8 @@ static int parse_global(struct vg_ctx *ctx, int argc, char **argv)
 static int dispatch(struct vg_ctx *ctx, int n, char **args)
 {
 	const struct vg_cmd *cmd;
-	int skip;
+	char words[256];
+	int skip, depth;
 
 	if (n == 0)
 		return usage_error(NULL, "missing command after 'dp'");
@@ -151,18 +214,22 @@ static int dispatch(struct vg_ctx *ctx, int n, char **args)
 	if (!family_known(args[0]))
 		return usage_error(NULL, "unknown command 'dp %s'", args[0]);
 
-	cmd = find_cmd(args[0], n > 1 ? args[1] : NULL);
-	if (cmd == NULL && n > 1 && is_help(args[1])) {
-		print_family_usage(stdout, args[0]);
-		return VG_EXIT_OK;
+	cmd = find_cmd(args[0], n - 1, args + 1, &skip);
+	if (cmd == NULL) {
+		/* The family and the words of a verb typed so far: "vtep peer". */
+		depth = 1 + verb_prefix(args[0], n - 1, args + 1);
+		if (depth < n && is_help(args[depth])) {
+			print_family_usage(stdout, args[0]);
+			return VG_EXIT_OK;
+		}
+		if (depth == n)
+			return usage_error(args[0], "'dp %s' needs a command",
+					join_words(words, sizeof(words), depth, args));
+		return usage_error(args[0], "unknown command 'dp %s'",
+				join_words(words, sizeof(words), depth + 1, args));
 	}
-	if (cmd == NULL && n == 1)
-		return usage_error(args[0], "'dp %s' needs a command", args[0]);
-	if (cmd == NULL)
-		return usage_error(args[0], "unknown command 'dp %s %s'", args[0], args[1]);
 
-	/* The command sees its own words from argv[0]: the verb, or the family. */
-	skip = cmd->verb != NULL ? 1 : 0;
+	/* The command sees its own words from argv[0]: the verb's last, or the family. */
 	ctx->cmd = cmd;
 	optind = 0; /* a fresh getopt scan for the command's options */
 	return cmd->run(ctx, n - skip, args + skip);

@@ -30,10 +30,13 @@ struct vg_ctx;
 
 struct vg_cmd {
 	const char *family; /* "network" */
-	const char *verb;   /* "add"; NULL when the family is the whole command ("stats") */
+	/* "add", or words separated by one space ("peer add"); NULL when the family
+	 * is the whole command ("stats") */
+	const char *verb;
 	const char *usage;  /* everything after "virga dp ", for help and usage errors */
 	const char *summary;
-	/* argv[0] is the verb (the family for verbless commands). Returns an exit status. */
+	/* argv[0] is the verb's last word (the family for verbless commands). Returns an
+	 * exit status. */
 	int (*run)(struct vg_ctx *ctx, int argc, char **argv);
 };
 
@@ -43,6 +46,8 @@ extern const struct vg_cmd dp_network_cmds[];
 extern const struct vg_cmd dp_port_cmds[];
 extern const struct vg_cmd dp_port_security_cmds[];
 extern const struct vg_cmd dp_mac_cmds[];
+extern const struct vg_cmd dp_vtep_cmds[];
+extern const struct vg_cmd dp_neigh_cmds[];
 extern const struct vg_cmd dp_stats_cmds[];
 extern const struct vg_cmd dp_trace_cmds[];
 

@@ -71,3 +71,12 @@ json_t *vg_json_mac(const uint8_t mac[6], bool null_if_zero)
 		return json_null();
 	return json_string(vg_format_mac(mac, buf));
 }
+
+json_t *vg_json_ip4(const uint8_t ip[4], bool null_if_zero)
+{
+	char buf[VG_IP4_STRLEN];
+
+	if (null_if_zero && vg_ip4_is_zero(ip))
+		return json_null();
+	return json_string(vg_format_ip4(ip, buf));
+}

@@ -45,6 +45,9 @@ int vg_json_append(json_t *array, json_t *item);
 /* "aa:bb:cc:dd:ee:ff"; JSON null for an all-zero MAC when null_if_zero (an unset MAC). */
 json_t *vg_json_mac(const uint8_t mac[6], bool null_if_zero);
 
+/* "a.b.c.d"; JSON null for 0.0.0.0 when null_if_zero (an unset address). */
+json_t *vg_json_ip4(const uint8_t ip[4], bool null_if_zero);
+
 /* jansson integers are signed 64-bit; counters never get near the top bit. */
 static inline json_int_t vg_json_int(uint64_t v)
 {

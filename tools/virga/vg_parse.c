@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Text <-> protocol values: MAC addresses, IP prefixes, numbers, names. */
+/* Text <-> protocol values: MAC and IPv4 addresses, IP prefixes, numbers, names. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -56,6 +56,28 @@ bool vg_mac_is_zero(const uint8_t mac[6])
 	static const uint8_t zero[6];
 
 	return memcmp(mac, zero, sizeof(zero)) == 0;
+}
+
+int vg_parse_ip4(const char *s, uint8_t ip[4])
+{
+	uint8_t out[4];
+
+	/* inet_pton takes only the four-part dotted decimal form: no "10.1", no hex. */
+	if (inet_pton(AF_INET, s, out) != 1)
+		return -EINVAL;
+	memcpy(ip, out, sizeof(out));
+	return 0;
+}
+
+char *vg_format_ip4(const uint8_t ip[4], char buf[VG_IP4_STRLEN])
+{
+	snprintf(buf, VG_IP4_STRLEN, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+	return buf;
+}
+
+bool vg_ip4_is_zero(const uint8_t ip[4])
+{
+	return ip[0] == 0 && ip[1] == 0 && ip[2] == 0 && ip[3] == 0;
 }
 
 int vg_parse_prefix(const char *s, struct dp_ip_prefix *p)

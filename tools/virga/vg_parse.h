@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Text <-> protocol values for the CLI: MAC addresses, IP prefixes, bounded
- * numbers and names. Parsers return 0 or -EINVAL (-ENAMETOOLONG for names)
+ * Text <-> protocol values for the CLI: MAC and IPv4 addresses, IP prefixes,
+ * bounded numbers and names. Parsers return 0 or -EINVAL (-ENAMETOOLONG for names)
  * and leave the output untouched on failure.
  */
 #ifndef VG_PARSE_H
@@ -22,6 +22,14 @@
 int vg_parse_mac(const char *s, uint8_t mac[6]);
 char *vg_format_mac(const uint8_t mac[6], char buf[VG_MAC_STRLEN]);
 bool vg_mac_is_zero(const uint8_t mac[6]);
+
+/* "a.b.c.d" plus the NUL. */
+#define VG_IP4_STRLEN 16
+
+/* A dotted-quad IPv4 address (the protocol's uint8_t[4], network byte order). */
+int vg_parse_ip4(const char *s, uint8_t ip[4]);
+char *vg_format_ip4(const uint8_t ip[4], char buf[VG_IP4_STRLEN]);
+bool vg_ip4_is_zero(const uint8_t ip[4]);
 
 /* "ADDR" or "ADDR/LEN", IPv4 or IPv6; without /LEN the prefix is a host (/32, /128). */
 int vg_parse_prefix(const char *s, struct dp_ip_prefix *p);

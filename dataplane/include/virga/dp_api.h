@@ -59,6 +59,11 @@ enum dp_msg_type {
 	DP_MSG_STATS,
 	DP_MSG_TRACE_SET,
 	DP_MSG_TRACE_SHOW,
+	DP_MSG_VTEP_SET,
+	DP_MSG_VTEP_PEER_ADD,
+	DP_MSG_VTEP_PEER_DEL,
+	DP_MSG_VTEP_PEER_LIST,
+	DP_MSG_NEIGH_LIST,
 	DP_MSG_TYPE_MAX,
 };
 
@@ -94,7 +99,7 @@ struct dp_hello_reply {
 enum dp_net_type {
 	DP_NET_FLAT = 1,
 	DP_NET_VLAN = 2,
-	DP_NET_VXLAN = 3, /* reserved for the overlay; refused with -ENOTSUP until then */
+	DP_NET_VXLAN = 3, /* seg_id is the VNI (1..2^24-1); no physnet */
 };
 
 struct dp_network_add_req {
@@ -146,6 +151,7 @@ enum dp_port_mode {
 	DP_PORT_DETACHED = 0,
 	DP_PORT_ACCESS = 1, /* a VM's or namespace's port on one network */
 	DP_PORT_UPLINK = 2, /* a provider trunk: flat (untagged) and VLAN networks of one physnet */
+	DP_PORT_UNDERLAY = 3, /* carries VXLAN to other nodes: set by DP_MSG_VTEP_SET */
 };
 
 struct dp_port_add_req {
@@ -242,19 +248,22 @@ struct dp_port_list_reply {
 /* ---- MAC table ---- */
 struct dp_mac_req {
 	char network[DP_NAME_LEN];
-	char port[DP_PORT_NAME_LEN]; /* MAC_ADD only */
+	char port[DP_PORT_NAME_LEN]; /* MAC_ADD: a local port, or "" with remote_vtep */
 	uint8_t mac[6];
-	uint8_t exist_ok;   /* MAC_ADD */
-	uint8_t missing_ok; /* MAC_DEL */
+	uint8_t exist_ok;	/* MAC_ADD */
+	uint8_t missing_ok;	/* MAC_DEL */
+	uint8_t remote_vtep[4]; /* MAC_ADD on a VXLAN network: the MAC is behind this VTEP
+				 * (l2population); it must be a peer of the network */
 };
 
 struct dp_mac_info {
 	char network[DP_NAME_LEN];
-	char port[DP_PORT_NAME_LEN];
+	char port[DP_PORT_NAME_LEN]; /* "" for a remote MAC */
 	uint8_t mac[6];
 	uint8_t is_static;
 	uint8_t reserved;
 	uint32_t age_sec; /* seconds since last seen; 0 for static entries */
+	uint8_t remote_vtep[4]; /* for a remote MAC */
 };
 
 struct dp_mac_list_reply {
@@ -309,6 +318,64 @@ struct dp_trace_list_reply {
 	uint32_t count;
 	uint32_t next_cursor;
 	struct dp_trace_record entries[];
+};
+
+/* ---- VXLAN (RFC 7348) ---- */
+/*
+ * The node's VTEP: one underlay port and the local address VXLAN leaves
+ * from. The dataplane answers ARP for local_ip on that port and resolves
+ * the underlay next hop (the peer itself on the local subnet, else gateway).
+ */
+struct dp_vtep_set_req {
+	char port[DP_PORT_NAME_LEN];
+	uint8_t local_ip[4];
+	uint8_t gateway[4]; /* 0.0.0.0: every peer is on the local subnet */
+	uint8_t prefixlen;
+	uint8_t learning; /* learn inner source MACs of decapsulated frames */
+	uint16_t udp_port; /* 0 = 4789 */
+	uint8_t reserved[4];
+};
+
+/* A remote VTEP of a VXLAN network: where its broadcast/unknown frames go. */
+struct dp_vtep_peer_req {
+	char network[DP_NAME_LEN];
+	uint8_t ip[4];
+	uint8_t exist_ok;   /* PEER_ADD */
+	uint8_t missing_ok; /* PEER_DEL */
+	uint8_t reserved[2];
+};
+
+struct dp_vtep_peer_info {
+	char network[DP_NAME_LEN];
+	uint8_t ip[4];
+	uint32_t vni;
+};
+
+struct dp_vtep_peer_list_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_vtep_peer_info entries[];
+};
+
+/* ---- neighbours (ARP) ---- */
+enum dp_neigh_state {
+	DP_NEIGH_INCOMPLETE = 1, /* asked, no answer yet */
+	DP_NEIGH_REACHABLE = 2,
+};
+
+struct dp_neigh_info {
+	char scope[DP_NAME_LEN]; /* "underlay", or the network a router interface is on */
+	uint8_t ip[4];
+	uint8_t mac[6];
+	uint8_t state; /* enum dp_neigh_state */
+	uint8_t reserved;
+	uint32_t age_sec;
+};
+
+struct dp_neigh_list_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_neigh_info entries[];
 };
 
 #endif /* VIRGA_DP_API_H */

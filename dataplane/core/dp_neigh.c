@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "dp_neigh.h"
+#include "dp_tables.h"
+#include "pkt/dp_arp.h"
+
+static inline uint64_t mac_bits(const struct rte_ether_addr *mac)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, mac, 6);
+	return v;
+}
+
+static inline uint64_t neigh_val(const struct rte_ether_addr *mac, uint32_t now, bool reachable)
+{
+	return (mac ? mac_bits(mac) : 0) | (uint64_t)(now & 0x7fff) << 48 |
+	       (reachable ? DP_NEIGH_VAL_REACHABLE : 0);
+}
+
+bool dp_neigh_lookup(uint16_t scope, uint32_t ip, struct rte_ether_addr *mac)
+{
+	uint64_t key = dp_neigh_key(scope, ip), v;
+
+	if (!dp_kv_lookup(&dp_tables.neigh, key, dp_kv_hash(key), &v) || !(v & DP_NEIGH_VAL_REACHABLE))
+		return false;
+	memcpy(mac, &v, 6);
+	return true;
+}
+
+void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,
+		const struct rte_ether_addr *mac)
+{
+	uint64_t key = dp_neigh_key(scope, ip), v, nv = neigh_val(mac, w->now_sec, true);
+	uint32_t hash = dp_kv_hash(key);
+
+	/* Write only when something changed: a steady ARP flow costs no stores. */
+	if (dp_kv_lookup(&dp_tables.neigh, key, hash, &v) && v == nv)
+		return;
+	dp_kv_set(&dp_tables.neigh, key, hash, nv);
+}
+
+void dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t target, uint16_t port_id,
+		const struct rte_ether_addr *mac, uint32_t ip)
+{
+	uint64_t key = dp_neigh_key(scope, target), v = 0;
+	uint32_t hash = dp_kv_hash(key);
+	struct rte_mbuf *req;
+
+	if (dp_kv_lookup(&dp_tables.neigh, key, hash, &v) &&
+			dp_neigh_seen(v) == (w->now_sec & 0x7fff))
+		return;
+	/* A reachable entry being re-asked stays usable until aged out: keep its MAC. */
+	dp_kv_set(&dp_tables.neigh, key, hash,
+			(v & (DP_NEIGH_VAL_REACHABLE | 0xffffffffffffull)) | neigh_val(NULL, w->now_sec, false));
+	req = dp_arp_request(dp_tables.pool, mac, ip, target);
+	if (req == NULL) {
+		w->drops[DP_DROP_NO_MBUF]++;
+		return;
+	}
+	dp_tx_enqueue(w, port_id, req);
+}
+
+struct neigh_aging {
+	uint32_t now;
+	uint32_t removed;
+};
+
+static enum dp_kv_visit age_one(uint64_t key, uint64_t val, void *arg)
+{
+	struct neigh_aging *a = arg;
+	uint16_t age = (a->now - dp_neigh_seen(val)) & 0x7fff;
+	uint16_t max = val & DP_NEIGH_VAL_REACHABLE ? DP_NEIGH_TIMEOUT_SEC : DP_NEIGH_INCOMPLETE_SEC;
+
+	RTE_SET_USED(key);
+	if (age <= max)
+		return DP_KV_KEEP;
+	a->removed++;
+	return DP_KV_DELETE;
+}
+
+uint32_t dp_neigh_age(uint32_t now_sec)
+{
+	struct neigh_aging a = {.now = now_sec};
+
+	dp_kv_walk(&dp_tables.neigh, 0, age_one, &a);
+	return a.removed;
+}

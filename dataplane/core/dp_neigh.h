@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Neighbours: IPv4 address -> MAC, per scope (the underlay, or a network a
+ * router has an interface on). One dp_kv table (see core/dp_kv.h for the
+ * concurrency contract): workers learn from ARP and mark addresses they asked
+ * for; the control thread ages entries out.
+ *
+ * Key: scope (16 bits) << 32 | IPv4 address (network byte order).
+ * Value: MAC (48 bits) | last seen or asked, seconds mod 2^15 (bits 48-62)
+ *        | reachable (bit 63). Without the reachable bit the entry only
+ *        records that a request went out (state incomplete).
+ */
+#ifndef VIRGA_DP_NEIGH_H
+#define VIRGA_DP_NEIGH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#include "dp_kv.h"
+#include "dp_worker.h"
+
+#define DP_NEIGH_SCOPE_UNDERLAY 0xffff
+#define DP_NEIGH_TIMEOUT_SEC 300   /* a reachable entry not confirmed for this long is forgotten */
+#define DP_NEIGH_INCOMPLETE_SEC 3  /* an unanswered request is forgotten (and may be resent) */
+#define DP_NEIGH_VAL_REACHABLE (1ull << 63)
+
+static inline uint64_t dp_neigh_key(uint16_t scope, uint32_t ip)
+{
+	return (uint64_t)scope << 32 | ip;
+}
+
+static inline uint16_t dp_neigh_seen(uint64_t val)
+{
+	return (val >> 48) & 0x7fff;
+}
+
+/* Packet path: true and *mac when ip is reachable in scope. */
+bool dp_neigh_lookup(uint16_t scope, uint32_t ip, struct rte_ether_addr *mac);
+
+/* Packet path: records (ip -> mac) heard from an ARP packet. */
+void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,
+		const struct rte_ether_addr *mac);
+
+/*
+ * Packet path: asks for `target` on port_id with an ARP request from
+ * (mac, ip), at most once per second per address.
+ */
+void dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t target, uint16_t port_id,
+		const struct rte_ether_addr *mac, uint32_t ip);
+
+/* Control thread: forgets stale entries; returns how many. */
+uint32_t dp_neigh_age(uint32_t now_sec);
+
+#endif

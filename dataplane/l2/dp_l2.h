@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The switching decision shared by the stages that hand frames to a network:
+ * bridge_input (frames from local ports) and underlay_input (frames from
+ * remote VTEPs). They share one edge layout, so both can reach port_tx,
+ * l2_flood, vxlan_output and every drop.
+ *
+ * Packet path, inline.
+ */
+#ifndef VIRGA_DP_L2_H
+#define VIRGA_DP_L2_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "core/dp_drop.h"
+#include "core/dp_tables.h"
+#include "core/dp_worker.h"
+#include "pkt/dp_mbuf.h"
+#include "dp_fdb.h"
+
+enum dp_l2_edge {
+	DP_L2_TX,	/* port_tx, to dp_mbuf_meta(m)->out_port */
+	DP_L2_FLOOD,	/* l2_flood, in dp_mbuf_meta(m)->net_id */
+	DP_L2_VXLAN,	/* vxlan_output, to remote VTEP out_port - DP_PEER_BASE */
+	DP_L2_UNDERLAY, /* underlay_input: a frame that arrived on the underlay port */
+	DP_L2_DROP,	/* + enum dp_drop_reason: drop_<reason> */
+	DP_L2_EDGE_MAX = DP_L2_DROP + DP_DROP_REASON_MAX,
+};
+
+#define DP_L2_EDGE_DROP(reason) ((uint16_t)(DP_L2_DROP + (reason)))
+
+/* "port_tx", "l2_flood", ..., "drop_<reason>": the node an edge leads to. */
+const char *dp_l2_edge_name(uint16_t edge);
+
+/* The epoch a MAC table entry of source/port `id` must carry to be valid. */
+static inline uint16_t dp_l2_epoch(uint16_t id, const struct dp_port *p)
+{
+	return id >= DP_PEER_BASE ? dp_tables.peer_epoch[id - DP_PEER_BASE] : p->epoch;
+}
+
+/* Learns (key -> id), writing only when something changed. */
+static inline void dp_l2_learn(struct dp_worker *w, uint64_t key, uint32_t hash, uint16_t id,
+		uint16_t epoch)
+{
+	struct dp_kv *fdb = &dp_tables.fdb;
+	uint64_t v;
+
+	if (dp_kv_lookup(fdb, key, hash, &v)) {
+		/* Static entries are the operator's word: a frame does not move them. */
+		if (v & DP_FDB_VAL_STATIC)
+			return;
+		if (DP_FDB_VAL_PORT(v) == id && DP_FDB_VAL_EPOCH(v) == epoch &&
+				DP_FDB_VAL_SEEN(v) == w->now_sec)
+			return;
+	}
+	dp_kv_set(fdb, key, hash, dp_fdb_val(id, epoch, false, w->now_sec));
+}
+
+static inline uint16_t dp_l2_flood(struct rte_mbuf *m, const struct dp_network *net, bool tagged)
+{
+	if (tagged)
+		dp_vlan_pop(m);
+	m->ol_flags &= ~RTE_MBUF_F_RX_VLAN_STRIPPED;
+	dp_mbuf_meta(m)->net_id = net->id;
+	return DP_L2_FLOOD;
+}
+
+/*
+ * Where a frame of network `net` goes, from source `in_id` (a port id, or
+ * DP_PEER_BASE + peer for frames from a tunnel). `payload` is its size after
+ * the L2 header, `tagged` says its VLAN tag is still in the frame.
+ */
+static inline uint16_t dp_l2_output(struct rte_mbuf *m, const struct dp_network *net,
+		uint32_t payload, uint64_t dst_key, uint32_t dst_hash, uint16_t in_id, bool tagged)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
+	const struct dp_port *out;
+	uint16_t out_id;
+	uint64_t v;
+
+	if (rte_is_multicast_ether_addr(&eth->dst_addr) ||
+			!dp_kv_lookup(&dp_tables.fdb, dst_key, dst_hash, &v))
+		return dp_l2_flood(m, net, tagged);
+	out_id = DP_FDB_VAL_PORT(v);
+	if (out_id >= DP_PEER_BASE) {
+		if (unlikely(DP_FDB_VAL_EPOCH(v) != dp_tables.peer_epoch[out_id - DP_PEER_BASE]))
+			return dp_l2_flood(m, net, tagged);
+		/* Split horizon: what came from the overlay never goes back into it. */
+		if (unlikely(in_id >= DP_PEER_BASE))
+			return DP_L2_EDGE_DROP(DP_DROP_SAME_PORT);
+		if (tagged)
+			dp_vlan_pop(m);
+		meta->out_port = out_id;
+		meta->net_id = net->id;
+		return DP_L2_VXLAN;
+	}
+	out = dp_port_get(out_id);
+	/* An entry of a port that was detached or deleted since: as good as unknown. */
+	if (unlikely(out == NULL || DP_FDB_VAL_EPOCH(v) != out->epoch))
+		return dp_l2_flood(m, net, tagged);
+	if (unlikely(out_id == in_id))
+		return DP_L2_EDGE_DROP(DP_DROP_SAME_PORT);
+	if (unlikely(payload > out->max_payload))
+		return DP_L2_EDGE_DROP(DP_DROP_MTU_EXCEEDED);
+	if (tagged)
+		dp_vlan_pop(m);
+	if (out->mode == DP_PORT_UPLINK && net->type == DP_NET_VLAN &&
+			unlikely(dp_vlan_push(m, net->vlan_id) < 0))
+		return DP_L2_EDGE_DROP(DP_DROP_NO_MBUF);
+	meta->out_port = out_id;
+	return DP_L2_TX;
+}
+
+/* Start-up: the next_nodes table every L2 stage registers with. */
+void dp_l2_edges(const char *edges[DP_L2_EDGE_MAX]);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * VXLAN encapsulation and decapsulation (RFC 7348) on the packet path.
+ *
+ * Outer headers: Ethernet (14) + IPv4 (20, no options, DF set, TTL 64) +
+ * UDP (8, checksum 0 as section 5 allows for IPv4) + VXLAN (8) = 50 bytes.
+ * The UDP source port is a hash of the inner flow in 49152-65535, so an
+ * ECMP underlay spreads flows (section 5) but keeps each one in order.
+ */
+#ifndef VIRGA_DP_VXLAN_H
+#define VIRGA_DP_VXLAN_H
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
+
+#include "core/dp_tables.h"
+#include "core/dp_worker.h"
+
+#define DP_VXLAN_PORT 4789
+#define DP_VXLAN_OVERHEAD 50
+#define DP_VXLAN_FLAG_VNI 0x08 /* the I flag: the VNI is valid */
+
+struct dp_vxlan_hdr {
+	uint8_t flags;
+	uint8_t reserved1[3];
+	uint8_t vni[3];
+	uint8_t reserved2;
+};
+
+/* 14 + 20 + 8 + 8 bytes with no padding: every member is 2-byte aligned. */
+struct dp_vxlan_outer {
+	struct rte_ether_hdr eth;
+	struct rte_ipv4_hdr ip;
+	struct rte_udp_hdr udp;
+	struct dp_vxlan_hdr vxlan;
+} __rte_aligned(2);
+
+_Static_assert(sizeof(struct dp_vxlan_outer) == 50, "VXLAN outer headers are 50 bytes");
+
+/* The UDP source port for the inner frame at the start of m. */
+uint16_t dp_vxlan_src_port(const struct rte_mbuf *m);
+
+/*
+ * Packet path: prepends the outer headers for `peer_ip` on network `vni`.
+ * Returns DP_DROP_REASON_MAX on success (the frame is ready for the
+ * underlay port), else why it cannot be sent (an ARP request may have gone
+ * out for the next hop). m must not be shared.
+ */
+unsigned int dp_vxlan_encap(struct dp_worker *w, struct rte_mbuf *m, const struct dp_vtep *v,
+		uint32_t vni, uint32_t peer_ip);
+
+/*
+ * Packet path: checks the outer headers of a frame that arrived on the
+ * underlay (already known to be IPv4), strips them, and reports the VNI and
+ * the sender's address. Returns DP_DROP_REASON_MAX or the drop reason.
+ */
+unsigned int dp_vxlan_decap(struct rte_mbuf *m, const struct dp_vtep *v, uint32_t *vni,
+		uint32_t *src_ip);
+
+/* Packet path: underlay_input's decision for each of n frames (edges: enum dp_l2_edge). */
+void dp_underlay_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint16_t *next);
+
+/* Registers vxlan_output (inner frames to remote VTEPs) and underlay_input. */
+int dp_vxlan_output_node_register(void);
+int dp_underlay_input_node_register(void);
+
+#endif
