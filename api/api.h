@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The HTTP layer: libmicrohttpd in thread-per-connection mode (so a change
+ * feed long poll only holds its own thread), a route table, token
+ * authentication, JSON in and out, and the one errno -> HTTP mapping.
+ * Nothing here knows SQL; services are called with a cp_ctx.
+ */
+#ifndef API_API_H
+#define API_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "../controlplane/core/resource.h"
+#include "../controlplane/identity/identity.h"
+
+#define API_MAX_BODY (1u << 20) /* larger request bodies get 413 */
+#define API_MAX_SEGS 12
+
+/* Which error body shape a route answers with. */
+enum api_flavor { API_KEYSTONE, API_NEUTRON };
+
+struct api_server {
+	struct cp_db *db;
+	struct cp_identity identity;
+	int feed_timeout_ms; /* longest a change-feed request is held */
+	struct MHD_Daemon *mhd;
+};
+
+struct api_req {
+	struct api_server *srv;
+	void *conn; /* struct MHD_Connection */
+	const char *method;
+	char path[1024];
+	char *seg[API_MAX_SEGS];
+	int nseg;
+	const char *arg[4]; /* path segments matched by "*" */
+	json_t *query;      /* key -> array of strings */
+	const char *body;
+	size_t body_len;
+	json_t *json; /* parsed body, NULL when empty */
+	const char *token;
+	struct cp_caller caller;
+	struct cp_ctx ctx; /* caller + err for service calls */
+	enum api_flavor flavor;
+	/* The response. */
+	int status;
+	json_t *resp;
+	char subject_token[CP_TOKEN_LEN];
+};
+
+/* A handler returns 0 with status/resp set, or a negative errno with
+ * req->ctx.err describing it (errors.c turns it into a response). */
+typedef int (*api_handler)(struct api_req *req, const void *arg);
+
+#define API_NOAUTH 0x1u /* version discovery and POST /v3/auth/tokens */
+
+struct api_route {
+	const char *method;
+	const char *pattern; /* "/network/v2.0/networks/ *" without the space */
+	api_handler handler;
+	const void *arg;
+	unsigned flags;
+	enum api_flavor flavor;
+};
+
+/* Route tables, one per area, NULL-method terminated. */
+extern const struct api_route api_version_routes[];
+extern const struct api_route api_identity_routes[];
+extern const struct api_route api_network_routes[];
+extern const struct api_route api_feed_routes[];
+
+int api_server_start(struct api_server *srv, const char *host, int port);
+void api_server_stop(struct api_server *srv);
+
+/* Routing and authentication (router.c): fills req->resp/status. */
+void api_dispatch(struct api_req *req);
+
+/* errors.c: the one errno -> HTTP status mapping, and error bodies. */
+int api_http_status(int err);
+json_t *api_error_body(enum api_flavor flavor, int status, const struct cp_err *err);
+
+/* json_util.c */
+/* The request body as the object under key (e.g. "network"); -EINVAL when
+ * missing or not an object. */
+int api_body_member(struct api_req *req, const char *key, const json_t **out);
+/* Parses Neutron/Keystone list options from the query string; filters are
+ * every key that is not a paging/sorting/fields key. Caller frees with
+ * api_list_opts_free. */
+int api_list_opts(struct api_req *req, struct cp_list_opts *opts);
+void api_list_opts_free(struct cp_list_opts *opts);
+/* First value of a query key, or NULL. */
+const char *api_query(struct api_req *req, const char *key);
+/* Sets the response: status and body (stolen). */
+int api_reply(struct api_req *req, int status, json_t *body);
+/* The URL prefix of this server ("http://127.0.0.1:PORT"). */
+const char *api_base(struct api_req *req);
+
+#endif

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The one place where a negative errno becomes an HTTP status, and where
+ * error bodies get their OpenStack shape (Keystone's "error", Neutron's
+ * "NeutronError").
+ */
+#include "api.h"
+
+#include <errno.h>
+
+int api_http_status(int err)
+{
+	switch (-err) {
+	case EINVAL:
+	case EBADMSG:
+	case EDESTADDRREQ:
+		return 400;
+	case ENOKEY:
+	case EKEYEXPIRED:
+	case EKEYREVOKED:
+	case EKEYREJECTED:
+		return 401;
+	case EPERM:
+	case EACCES:
+		return 403;
+	case ENOENT:
+		return 404;
+	case EOPNOTSUPP:
+		return 405;
+	case EEXIST:
+	case EBUSY:
+	case EADDRINUSE:
+	case ENOSPC:
+	case ENOTEMPTY:
+		return 409;
+	case EMSGSIZE:
+		return 413;
+	case ENOSYS:
+		return 501;
+	case ETIMEDOUT:
+		return 504;
+	default:
+		return 500;
+	}
+}
+
+static const char *title_of(int status)
+{
+	switch (status) {
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Request Entity Too Large";
+	case 501:
+		return "Not Implemented";
+	default:
+		return "Internal Server Error";
+	}
+}
+
+json_t *api_error_body(enum api_flavor flavor, int status, const struct cp_err *err)
+{
+	if (flavor == API_KEYSTONE)
+		return json_pack("{s:{s:i, s:s, s:s}}", "error", "code", status, "title",
+			title_of(status), "message", err->msg);
+	return json_pack("{s:{s:s, s:s, s:s}}", "NeutronError", "type", err->type, "message",
+		err->msg, "detail", "");
+}

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * virga-controller: the control plane daemon. Opens (or creates) the state
+ * database, bootstraps identity on first start, serves every API under one
+ * address until SIGINT/SIGTERM.
+ *
+ *   virga-controller --state-dir DIR --listen 127.0.0.1:PORT --admin-password PW
+ *
+ * Options may also come from a file (--config FILE, "key = value" lines with
+ * the long option names); the command line wins.
+ */
+#include "api.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+
+struct options {
+	char state_dir[512];
+	char listen[128];
+	char admin_user[128];
+	char admin_password[256];
+	char admin_project[128];
+	char region[64];
+	char service_token[CP_TOKEN_LEN];
+	int token_ttl;
+	int feed_timeout;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: virga-controller --state-dir DIR [--listen HOST:PORT]\n"
+		   "         [--admin-password PW] [--admin-user NAME] [--admin-project NAME]\n"
+		   "         [--region NAME] [--token-ttl SECONDS] [--service-token TOKEN]\n"
+		   "         [--feed-timeout SECONDS] [--config FILE]\n");
+}
+
+static int set_option(struct options *o, const char *key, const char *val)
+{
+	struct {
+		const char *name;
+		char *dst;
+		size_t len;
+	} strs[] = {
+		{"state-dir", o->state_dir, sizeof(o->state_dir)},
+		{"listen", o->listen, sizeof(o->listen)},
+		{"admin-user", o->admin_user, sizeof(o->admin_user)},
+		{"admin-password", o->admin_password, sizeof(o->admin_password)},
+		{"admin-project", o->admin_project, sizeof(o->admin_project)},
+		{"region", o->region, sizeof(o->region)},
+		{"service-token", o->service_token, sizeof(o->service_token)},
+	};
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if (strcmp(key, strs[i].name) == 0) {
+			snprintf(strs[i].dst, strs[i].len, "%s", val);
+			return 0;
+		}
+	if (strcmp(key, "token-ttl") == 0 && atoi(val) > 0) {
+		o->token_ttl = atoi(val);
+		return 0;
+	}
+	if (strcmp(key, "feed-timeout") == 0 && atoi(val) > 0) {
+		o->feed_timeout = atoi(val);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int load_config(struct options *o, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	int lineno = 0;
+
+	if (!f) {
+		fprintf(stderr, "virga-controller: cannot read %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char key[128], val[768];
+
+		lineno++;
+		if (line[strspn(line, " \t")] == '#' || line[strspn(line, " \t\r\n")] == '\0')
+			continue;
+		if (sscanf(line, " %127[^= \t] = %767[^\r\n]", key, val) != 2 ||
+			set_option(o, key, val) != 0) {
+			fprintf(stderr, "virga-controller: %s:%d: bad line\n", path, lineno);
+			fclose(f);
+			return -EINVAL;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int parse_args(struct options *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"state-dir", required_argument, NULL, 0},
+		{"listen", required_argument, NULL, 0},
+		{"admin-user", required_argument, NULL, 0},
+		{"admin-password", required_argument, NULL, 0},
+		{"admin-project", required_argument, NULL, 0},
+		{"region", required_argument, NULL, 0},
+		{"service-token", required_argument, NULL, 0},
+		{"token-ttl", required_argument, NULL, 0},
+		{"feed-timeout", required_argument, NULL, 0},
+		{"config", required_argument, NULL, 0},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int idx, c;
+
+	/* The config file first, so the command line overrides it. */
+	for (int i = 1; i < argc - 1; i++)
+		if (strcmp(argv[i], "--config") == 0 && load_config(o, argv[i + 1]))
+			return -EINVAL;
+	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		if (c != 0)
+			return -EINVAL;
+		if (strcmp(longopts[idx].name, "config") == 0)
+			continue;
+		if (set_option(o, longopts[idx].name, optarg)) {
+			fprintf(stderr, "virga-controller: bad value for --%s\n", longopts[idx].name);
+			return -EINVAL;
+		}
+	}
+	if (optind != argc || !o->state_dir[0])
+		return -EINVAL;
+	return 0;
+}
+
+/* The agents' service token: given, or kept in the state dir (mode 0600). */
+static int service_token(struct options *o)
+{
+	char path[600];
+	uint8_t raw[32];
+	FILE *f;
+	int fd;
+
+	if (o->service_token[0])
+		return 0;
+	snprintf(path, sizeof(path), "%s/service-token", o->state_dir);
+	f = fopen(path, "r");
+	if (f) {
+		int ok = fscanf(f, "%64s", o->service_token) == 1;
+
+		fclose(f);
+		return ok ? 0 : -EINVAL;
+	}
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(o->service_token, sizeof(o->service_token), raw, sizeof(raw));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || dprintf(fd, "%s\n", o->service_token) < 0 || fsync(fd) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return -errno;
+	}
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {.listen = "127.0.0.1:5000", .admin_user = "admin",
+		.admin_project = "admin", .region = "RegionOne", .token_ttl = 3600,
+		.feed_timeout = 30};
+	struct api_server srv = {0};
+	char host[64], dbpath[600];
+	int port = 0, sig, rc;
+	bool created;
+	sigset_t set;
+
+	if (parse_args(&o, argc, argv)) {
+		usage(stderr);
+		return 2;
+	}
+	if (sscanf(o.listen, "%63[^:]:%d", host, &port) != 2 || port <= 0 || port > 65535) {
+		fprintf(stderr, "virga-controller: --listen wants HOST:PORT\n");
+		return 2;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "virga-controller: libsodium failed to initialise\n");
+		return 1;
+	}
+	if (mkdir(o.state_dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "virga-controller: cannot create %s: %s\n", o.state_dir,
+			strerror(errno));
+		return 1;
+	}
+	snprintf(dbpath, sizeof(dbpath), "%s/virga.db", o.state_dir);
+	if (cp_db_open(&srv.db, dbpath) != 0)
+		return 1;
+	rc = cp_identity_bootstrap(srv.db, o.admin_user, o.admin_password, o.admin_project,
+		&created);
+	if (rc == -EINVAL) {
+		fprintf(stderr, "virga-controller: first start needs --admin-password\n");
+		return 2;
+	}
+	if (rc) {
+		fprintf(stderr, "virga-controller: bootstrap failed (%d)\n", rc);
+		return 1;
+	}
+	if (created)
+		fprintf(stderr,
+			"virga-controller: bootstrapped identity: domain Default, roles admin/member/"
+			"reader/service, project '%s', user '%s' with role admin\n",
+			o.admin_project, o.admin_user);
+	sodium_memzero(o.admin_password, sizeof(o.admin_password));
+	if (service_token(&o)) {
+		fprintf(stderr, "virga-controller: cannot set up the service token\n");
+		return 1;
+	}
+	snprintf(srv.identity.base_url, sizeof(srv.identity.base_url), "http://%s:%d", host, port);
+	snprintf(srv.identity.region, sizeof(srv.identity.region), "%s", o.region);
+	snprintf(srv.identity.service_token, sizeof(srv.identity.service_token), "%s",
+		o.service_token);
+	srv.identity.token_ttl = o.token_ttl;
+	srv.feed_timeout_ms = o.feed_timeout * 1000;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (api_server_start(&srv, host, port) != 0) {
+		fprintf(stderr, "virga-controller: cannot listen on %s\n", o.listen);
+		return 1;
+	}
+	fprintf(stderr, "virga-controller: listening on %s, state in %s\n", srv.identity.base_url,
+		dbpath);
+	printf("export OS_AUTH_URL=%s/identity/v3\n"
+	       "export OS_IDENTITY_API_VERSION=3\n"
+	       "export OS_USERNAME=%s\n"
+	       "export OS_PROJECT_NAME=%s\n"
+	       "export OS_USER_DOMAIN_NAME=Default\n"
+	       "export OS_PROJECT_DOMAIN_NAME=Default\n"
+	       "export OS_REGION_NAME=%s\n"
+	       "# export OS_PASSWORD=<the admin password>\n",
+		srv.identity.base_url, o.admin_user, o.admin_project, o.region);
+	fflush(stdout);
+	sigwait(&set, &sig);
+	fprintf(stderr, "virga-controller: signal %d, stopping\n", sig);
+	api_server_stop(&srv);
+	cp_db_close(srv.db);
+	return 0;
+}

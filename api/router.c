@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Route matching and the authentication middleware: every route but
+ * version discovery and token creation needs a valid X-Auth-Token.
+ */
+#include "api.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+
+static const struct api_route *const tables[] = {
+	api_version_routes,
+	api_identity_routes,
+	api_network_routes,
+	api_feed_routes,
+};
+
+/* Whether req's path matches pattern; captures "*" segments into req->arg. */
+static bool path_matches(struct api_req *req, const char *pattern)
+{
+	char buf[256], *p, *save = NULL;
+	int i = 0, nargs = 0;
+
+	snprintf(buf, sizeof(buf), "%s", pattern);
+	for (p = strtok_r(buf, "/", &save); p; p = strtok_r(NULL, "/", &save), i++) {
+		if (i >= req->nseg)
+			return false;
+		if (strcmp(p, "*") == 0) {
+			if (nargs < 4)
+				req->arg[nargs++] = req->seg[i];
+		} else if (strcmp(p, req->seg[i]) != 0) {
+			return false;
+		}
+	}
+	return i == req->nseg;
+}
+
+static int authenticate(struct api_req *req)
+{
+	const char *svc = req->srv->identity.service_token;
+
+	if (!req->token || !req->token[0])
+		return cp_fail(&req->ctx.err, -ENOKEY, "Unauthorized",
+			"The request you have made requires authentication.");
+	if (svc[0] && strlen(req->token) == strlen(svc) &&
+		sodium_memcmp(req->token, svc, strlen(svc)) == 0) {
+		memset(&req->caller, 0, sizeof(req->caller));
+		req->caller.is_service = true;
+		return 0;
+	}
+	return cp_identity_validate(&req->ctx, req->token, &req->caller, NULL);
+}
+
+static int parse_body(struct api_req *req)
+{
+	json_error_t jerr;
+
+	if (!req->body_len)
+		return 0;
+	req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!req->json)
+		return cp_fail(&req->ctx.err, -EINVAL, "HTTPBadRequest",
+			"Malformed JSON in request body: %s", jerr.text);
+	return 0;
+}
+
+static int run(struct api_req *req)
+{
+	bool path_found = false;
+
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		for (const struct api_route *r = tables[t]; r->method; r++) {
+			int rc;
+
+			if (!path_matches(req, r->pattern))
+				continue;
+			path_found = true;
+			req->flavor = r->flavor;
+			if (strcmp(r->method, req->method) != 0 &&
+				!(strcmp(r->method, "GET") == 0 && strcmp(req->method, "HEAD") == 0))
+				continue;
+			if (!(r->flags & API_NOAUTH) && (rc = authenticate(req)))
+				return rc;
+			if ((rc = parse_body(req)))
+				return rc;
+			return r->handler(req, r->arg);
+		}
+	}
+	if (path_found)
+		return cp_fail(&req->ctx.err, -EOPNOTSUPP, "HTTPMethodNotAllowed",
+			"Method %s is not allowed on this resource", req->method);
+	return cp_fail(&req->ctx.err, -ENOENT, "HTTPNotFound", "The resource could not be found.");
+}
+
+void api_dispatch(struct api_req *req)
+{
+	int rc = run(req);
+
+	if (rc == 0 && req->status)
+		return;
+	if (rc == 0)
+		rc = cp_fail(&req->ctx.err, -EIO, "InternalError", "handler gave no answer");
+	if (!req->ctx.err.code)
+		cp_fail(&req->ctx.err, rc, "HTTPError", "Request failed: %s", strerror(-rc));
+	json_decref(req->resp);
+	req->subject_token[0] = '\0';
+	req->status = api_http_status(rc);
+	req->resp = api_error_body(req->flavor, req->status, &req->ctx.err);
+}

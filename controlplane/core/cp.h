@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Control-plane core types shared by every service: the caller a request runs
+ * as, the error a service returns (negative errno + OpenStack error type +
+ * message) and small helpers. Nothing here knows about HTTP or SQL.
+ * All functions are for control threads only.
+ */
+#ifndef CP_CP_H
+#define CP_CP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#define CP_ID_LEN 40
+
+struct cp_caller {
+	char user_id[CP_ID_LEN];
+	char user_name[256];
+	char project_id[CP_ID_LEN];
+	char domain_id[CP_ID_LEN];
+	bool is_admin;   /* holds the admin role on its scope */
+	bool is_service; /* the agents' shared service token */
+};
+
+/* A service error: code is a negative errno, type an OpenStack error type
+ * such as "NetworkNotFound"; message is for humans. */
+struct cp_err {
+	int code;
+	char type[64];
+	char msg[320];
+};
+
+/* Fills err and returns code (a negative errno), for `return cp_fail(...)`. */
+int cp_fail(struct cp_err *err, int code, const char *type, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Random UUID, "8-4-4-4-12" with dashes (Neutron) or 32 hex digits (Keystone). */
+void cp_uuid(char out[CP_ID_LEN], bool dashes);
+
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (Neutron) into out[32]. */
+void cp_time_iso(char out[32], int64_t unix_sec);
+int64_t cp_now(void);
+
+/* Cheap JSON accessors that tolerate a missing key or wrong type. */
+const char *cp_json_str(const json_t *obj, const char *key);
+bool cp_json_bool(const json_t *obj, const char *key, bool dflt);
+
+#endif

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "policy.h"
+
+#include <errno.h>
+#include <string.h>
+
+struct cp_policy_entry {
+	const char *kind;
+	unsigned actions;
+	const char *attr; /* NULL: the object */
+	enum cp_rule rule;
+};
+
+/* Mirrors Neutron's and Keystone's default policies for what Virga serves. */
+static const struct cp_policy_entry policy_table[] = {
+	/* Networks: provider and external attributes are the operator's. */
+	{"network", CP_ALL_ACTIONS, "provider:network_type", CP_RULE_ADMIN},
+	{"network", CP_ALL_ACTIONS, "provider:physical_network", CP_RULE_ADMIN},
+	{"network", CP_ALL_ACTIONS, "provider:segmentation_id", CP_RULE_ADMIN},
+	{"network", CP_CREATE | CP_UPDATE, "router:external", CP_RULE_ADMIN},
+	{"network", CP_CREATE | CP_UPDATE, "shared", CP_RULE_ADMIN},
+	{"network", CP_CREATE | CP_UPDATE, "is_default", CP_RULE_ADMIN},
+	/* Ports: binding is for the operator (and the agents). */
+	{"port", CP_ALL_ACTIONS, "binding:host_id", CP_RULE_ADMIN},
+	{"port", CP_ALL_ACTIONS, "binding:profile", CP_RULE_ADMIN},
+	{"port", CP_CREATE | CP_UPDATE, "mac_address", CP_RULE_ADMIN},
+	/* Routers and floating IPs. */
+	{"router", CP_CREATE | CP_UPDATE, "external_gateway_info:enable_snat", CP_RULE_ADMIN},
+	{"router", CP_CREATE | CP_UPDATE, "external_gateway_info:external_fixed_ips",
+		CP_RULE_ADMIN},
+	{"floatingip", CP_CREATE, "floating_ip_address", CP_RULE_ADMIN},
+	/* Everyone may create in their own project; another project is admin's. */
+	{NULL, CP_CREATE, "project_id", CP_RULE_ADMIN},
+	{NULL, CP_CREATE, "tenant_id", CP_RULE_ADMIN},
+	/* Identity administration. */
+	{"domain", CP_CREATE | CP_UPDATE | CP_DELETE, NULL, CP_RULE_ADMIN},
+	{"domain", CP_READ, NULL, CP_RULE_ADMIN},
+	{"project", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"user", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"group", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"role", CP_CREATE | CP_UPDATE | CP_DELETE, NULL, CP_RULE_ADMIN},
+	{"role", CP_READ, NULL, CP_RULE_ADMIN},
+	{"role_assignment", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"group_membership", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	/* The change feed. */
+	{"feed", CP_READ, NULL, CP_RULE_ADMIN},
+};
+
+enum cp_rule cp_policy_rule(const char *kind, enum cp_action action, const char *attr)
+{
+	for (size_t i = 0; i < sizeof(policy_table) / sizeof(policy_table[0]); i++) {
+		const struct cp_policy_entry *e = &policy_table[i];
+
+		if (e->kind && strcmp(e->kind, kind) != 0)
+			continue;
+		if (!(e->actions & action))
+			continue;
+		if ((e->attr == NULL) != (attr == NULL))
+			continue;
+		if (attr && strcmp(e->attr, attr) != 0)
+			continue;
+		return e->rule;
+	}
+	return attr ? CP_RULE_ANY : CP_RULE_OWNER;
+}
+
+bool cp_policy_allows(const struct cp_caller *caller, enum cp_rule rule, const char *owner_project)
+{
+	switch (rule) {
+	case CP_RULE_ANY:
+		return true;
+	case CP_RULE_OWNER:
+		return caller->is_admin ||
+			(owner_project && strcmp(owner_project, caller->project_id) == 0);
+	case CP_RULE_ADMIN:
+		return caller->is_admin;
+	}
+	return false;
+}
+
+int cp_policy_check(const struct cp_caller *caller, const char *kind, enum cp_action action,
+	const char *attr, const char *owner_project, struct cp_err *err)
+{
+	static const char *const verbs[] = {"create", "get", "update", "delete"};
+	const char *verb = verbs[__builtin_ctz((unsigned)action)];
+
+	if (cp_policy_allows(caller, cp_policy_rule(kind, action, attr), owner_project))
+		return 0;
+	if (attr)
+		return cp_fail(err, -EPERM, "PolicyNotAuthorized",
+			"(rule:%s_%s:%s) is disallowed by policy", verb, kind, attr);
+	return cp_fail(err, -EPERM, "PolicyNotAuthorized", "(rule:%s_%s) is disallowed by policy",
+		verb, kind);
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "db.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct cp_db {
+	sqlite3 *h;
+	pthread_mutex_t lock;
+	pthread_mutex_t rev_lock;
+	pthread_cond_t rev_cond;
+	int64_t committed_rev;
+	int64_t tx_rev; /* 0 until the current write transaction bumps */
+	bool in_write;
+};
+
+sqlite3 *cp_db_handle(struct cp_db *db)
+{
+	return db->h;
+}
+
+int cp_db_exec(struct cp_db *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "virga-controller: sql error: %s (%s)\n", msg ? msg : "?", sql);
+		sqlite3_free(msg);
+		return -EIO;
+	}
+	return 0;
+}
+
+sqlite3_stmt *cp_db_prepare(struct cp_db *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "virga-controller: sql prepare: %s (%s)\n", sqlite3_errmsg(db->h),
+			sql);
+		return NULL;
+	}
+	return st;
+}
+
+static int64_t read_revision(struct cp_db *db)
+{
+	sqlite3_stmt *st = cp_db_prepare(db, "SELECT value FROM meta WHERE key='revision'");
+	int64_t rev = 0;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		rev = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rev;
+}
+
+int cp_db_open(struct cp_db **out, const char *path)
+{
+	struct cp_db *db = calloc(1, sizeof(*db));
+	int rc;
+
+	if (!db)
+		return -ENOMEM;
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		fprintf(stderr, "virga-controller: cannot open %s: %s\n", path,
+			sqlite3_errmsg(db->h));
+		sqlite3_close(db->h);
+		free(db);
+		return -EIO;
+	}
+	sqlite3_busy_timeout(db->h, 5000);
+	/* WAL + synchronous=FULL: a committed transaction survives kill -9 and
+	 * power loss; readers never block the writer. */
+	rc = cp_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			    "PRAGMA foreign_keys=ON;");
+	if (rc == 0)
+		rc = cp_db_migrate(db->h);
+	if (rc) {
+		sqlite3_close(db->h);
+		free(db);
+		return rc;
+	}
+	pthread_mutex_init(&db->lock, NULL);
+	pthread_mutex_init(&db->rev_lock, NULL);
+	pthread_cond_init(&db->rev_cond, NULL);
+	db->committed_rev = read_revision(db);
+	*out = db;
+	return 0;
+}
+
+void cp_db_close(struct cp_db *db)
+{
+	if (!db)
+		return;
+	sqlite3_close(db->h);
+	pthread_mutex_destroy(&db->lock);
+	pthread_mutex_destroy(&db->rev_lock);
+	pthread_cond_destroy(&db->rev_cond);
+	free(db);
+}
+
+int cp_db_begin(struct cp_db *db, bool write)
+{
+	pthread_mutex_lock(&db->lock);
+	db->tx_rev = 0;
+	db->in_write = write;
+	if (cp_db_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN") != 0) {
+		pthread_mutex_unlock(&db->lock);
+		return -EIO;
+	}
+	return 0;
+}
+
+int cp_db_commit(struct cp_db *db)
+{
+	int64_t rev = db->tx_rev;
+	int rc = cp_db_exec(db, "COMMIT");
+
+	if (rc != 0)
+		cp_db_exec(db, "ROLLBACK");
+	db->tx_rev = 0;
+	db->in_write = false;
+	pthread_mutex_unlock(&db->lock);
+	if (rc == 0 && rev > 0) {
+		pthread_mutex_lock(&db->rev_lock);
+		if (rev > db->committed_rev)
+			db->committed_rev = rev;
+		pthread_cond_broadcast(&db->rev_cond);
+		pthread_mutex_unlock(&db->rev_lock);
+	}
+	return rc;
+}
+
+void cp_db_rollback(struct cp_db *db)
+{
+	cp_db_exec(db, "ROLLBACK");
+	db->tx_rev = 0;
+	db->in_write = false;
+	pthread_mutex_unlock(&db->lock);
+}
+
+int64_t cp_db_tx_revision(struct cp_db *db)
+{
+	if (db->tx_rev == 0) {
+		if (cp_db_exec(db, "UPDATE meta SET value = value + 1 WHERE key='revision'") != 0)
+			return -EIO;
+		db->tx_rev = read_revision(db);
+	}
+	return db->tx_rev;
+}
+
+int64_t cp_db_revision(struct cp_db *db)
+{
+	int64_t rev;
+
+	pthread_mutex_lock(&db->rev_lock);
+	rev = db->committed_rev;
+	pthread_mutex_unlock(&db->rev_lock);
+	return rev;
+}
+
+int64_t cp_db_wait_revision(struct cp_db *db, int64_t since, int timeout_ms)
+{
+	struct timespec ts;
+	int64_t rev;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&db->rev_lock);
+	while (db->committed_rev <= since)
+		if (pthread_cond_timedwait(&db->rev_cond, &db->rev_lock, &ts) != 0)
+			break;
+	rev = db->committed_rev;
+	pthread_mutex_unlock(&db->rev_lock);
+	return rev;
+}

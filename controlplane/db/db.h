@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The controller's state: one SQLite file in WAL mode, one connection shared
+ * by all HTTP threads under a mutex (SQLite serialises writers anyway, and a
+ * single connection keeps transactions simple). Every write transaction
+ * bumps the global revision once; waiters on the change feed are woken on
+ * commit. Control threads only.
+ */
+#ifndef CP_DB_H
+#define CP_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sqlite3.h>
+#include <jansson.h>
+
+struct cp_db;
+
+/* Opens (creating if needed) the database at path and applies migrations. */
+int cp_db_open(struct cp_db **out, const char *path);
+void cp_db_close(struct cp_db *db);
+sqlite3 *cp_db_handle(struct cp_db *db);
+
+/* Takes the connection lock and starts a transaction (IMMEDIATE for writes).
+ * Exactly one of commit/rollback must follow; both release the lock. */
+int cp_db_begin(struct cp_db *db, bool write);
+int cp_db_commit(struct cp_db *db);
+void cp_db_rollback(struct cp_db *db);
+
+/* Inside a write transaction: the revision this transaction writes (bumped
+ * on first call, the same value afterwards). */
+int64_t cp_db_tx_revision(struct cp_db *db);
+/* Last committed revision. */
+int64_t cp_db_revision(struct cp_db *db);
+/* Blocks until the committed revision exceeds since or timeout_ms passes;
+ * returns the committed revision. Does not hold the connection lock. */
+int64_t cp_db_wait_revision(struct cp_db *db, int64_t since, int timeout_ms);
+
+/* Runs one statement with no result rows; returns 0 or -EIO. */
+int cp_db_exec(struct cp_db *db, const char *sql);
+/* Prepares sql; NULL on error (logged). */
+sqlite3_stmt *cp_db_prepare(struct cp_db *db, const char *sql);
+
+/* The numbered schema migrations (migrations.c). */
+int cp_db_migrate(sqlite3 *h);
+
+/*
+ * Generic object rows: every API resource is one row (kind, id) holding its
+ * JSON document plus the columns queries need: owning project, parent (the
+ * network of a subnet/port, the group of a rule), a "public" flag (shared or
+ * external networks, visible to every project) and the revision that last
+ * wrote it. Deletions leave a tombstone with the deleting revision.
+ */
+int cp_obj_put(struct cp_db *db, const char *kind, json_t *body, const char *project_id,
+	const char *parent_id, bool public_);
+json_t *cp_obj_get(struct cp_db *db, const char *kind, const char *id);
+int cp_obj_del(struct cp_db *db, const char *kind, const char *id);
+/* All rows of kind, optionally only those of project_id (plus public rows
+ * when with_public), of parent_id, or written after since_rev. */
+json_t *cp_obj_list(struct cp_db *db, const char *kind, const char *project_id, bool with_public,
+	const char *parent_id, int64_t since_rev);
+int cp_obj_count(struct cp_db *db, const char *kind, const char *parent_id);
+/* Tombstones of kind written after since_rev: array of {"id", "kind", "revision"}. */
+json_t *cp_obj_deleted_since(struct cp_db *db, int64_t since_rev);
+
+#endif

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The change feed agents follow: what changed for one node since a
+ * revision. Control threads only.
+ */
+#ifndef CP_FEED_H
+#define CP_FEED_H
+
+#include "../core/resource.h"
+
+/* {"revision": R, "ports": [...], "networks": [...], "subnets": [...],
+ *  "security_groups": [... with rules], "deleted": [{kind, id, revision}]}
+ * with the node's bound ports changed after since, and the networks,
+ * subnets and security groups they use that changed after since (all of
+ * them for a port that itself changed, so a newly bound port arrives with
+ * its dependencies). since == 0 gives the full state of the node. */
+int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out);
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Identity (Keystone v3) service: domains, projects, users, groups, roles,
+ * role assignments, password authentication and tokens. Passwords are kept
+ * only as libsodium argon2id hashes, tokens only as hashes. Control threads.
+ */
+#ifndef CP_IDENTITY_H
+#define CP_IDENTITY_H
+
+#include "../core/resource.h"
+
+#define CP_DEFAULT_DOMAIN "default"
+#define CP_TOKEN_LEN 65 /* 64 hex digits + NUL */
+
+/* Service-wide settings, passed as ctx->svc to identity calls. */
+struct cp_identity {
+	char base_url[256]; /* http://127.0.0.1:PORT, the catalog's prefix */
+	char region[64];
+	int token_ttl; /* seconds */
+	char service_token[CP_TOKEN_LEN]; /* agents' shared secret */
+};
+
+extern const struct cp_kind cp_kind_domain, cp_kind_project, cp_kind_user, cp_kind_group,
+	cp_kind_role;
+
+/* First start: Default domain, admin/member/reader roles, the admin project
+ * and user with the admin role. *created tells whether anything was made. */
+int cp_identity_bootstrap(struct cp_db *db, const char *user, const char *password,
+	const char *project, bool *created);
+
+/* POST /v3/auth/tokens: body is the "auth" object. On success *token is the
+ * new token (CP_TOKEN_LEN) and *out the Keystone token document. */
+int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token, json_t **out);
+/* Validates token; fills caller, and *out (when non-NULL) with the token
+ * document. -ENOKEY unknown, -EKEYEXPIRED expired, -EKEYREVOKED revoked. */
+int cp_identity_validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller,
+	json_t **out);
+int cp_identity_revoke(struct cp_ctx *ctx, const char *token);
+/* The service catalog for a project-scoped token. */
+json_t *cp_identity_catalog(const struct cp_identity *id, const char *project_id);
+
+/* Role assignments. actor_type "user"|"group", target_type "project"|"domain". */
+int cp_identity_assign(struct cp_ctx *ctx, const char *target_type, const char *target_id,
+	const char *actor_type, const char *actor_id, const char *role_id, bool grant);
+int cp_identity_check_assignment(struct cp_ctx *ctx, const char *target_type,
+	const char *target_id, const char *actor_type, const char *actor_id, const char *role_id);
+/* Keystone-shaped role_assignments list, filtered by query keys user.id,
+ * group.id, role.id, scope.project.id, scope.domain.id; effective expands
+ * groups into their users. */
+int cp_identity_list_assignments(struct cp_ctx *ctx, const json_t *filters, bool effective,
+	bool names, json_t **out);
+/* Roles an actor holds directly on a target (Keystone's .../roles list). */
+int cp_identity_list_roles_on(struct cp_ctx *ctx, const char *target_type, const char *target_id,
+	const char *actor_type, const char *actor_id, json_t **out);
+/* Group membership. */
+int cp_identity_membership(struct cp_ctx *ctx, const char *group_id, const char *user_id,
+	int op /* 1 add, -1 remove, 0 check */);
+int cp_identity_group_users(struct cp_ctx *ctx, const char *group_id, json_t **out);
+int cp_identity_user_groups(struct cp_ctx *ctx, const char *user_id, json_t **out);
+/* Projects a user has any role on (GET /v3/users/{id}/projects, /v3/auth/projects). */
+int cp_identity_user_projects(struct cp_ctx *ctx, const char *user_id, json_t **out);
+
+/* Internal (in-transaction) helpers shared by the identity files. */
+json_t *cp_identity_effective_roles(struct cp_ctx *ctx, const char *user_id,
+	const char *project_id);
+int cp_identity_set_password(struct cp_ctx *ctx, const char *user_id, const char *password);
+bool cp_identity_check_password(struct cp_db *db, const char *user_id, const char *password);
+
+#endif

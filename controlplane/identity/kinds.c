@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Keystone's objects as generic resource kinds: schemas, name uniqueness,
+ * passwords moved out of the document, and cascades on delete.
+ */
+#include "identity.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+
+#define NAME_ATTR {"name", CP_T_STR, CP_A_RW | CP_A_REQ, NULL}
+#define DESC_ATTR {"description", CP_T_STR, CP_A_RW | CP_A_NULL, "\"\""}
+#define ENABLED_ATTR {"enabled", CP_T_BOOL, CP_A_RW, "true"}
+#define DOMAIN_ATTR {"domain_id", CP_T_STR, CP_A_POST, "\"" CP_DEFAULT_DOMAIN "\""}
+#define OPTIONS_ATTR {"options", CP_T_OBJ, CP_A_RW, "{}"}
+
+static int unique_name(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *obj,
+	const char *scope_attr)
+{
+	const char *name = cp_json_str(obj, "name");
+
+	if (!name || !name[0])
+		return cp_fail(&ctx->err, -EINVAL, "ValidationError", "name must not be empty");
+	if (cp_res_exists(ctx, k, "name", name, scope_attr,
+		    scope_attr ? (cp_json_str(obj, scope_attr) ?: "") : NULL, cp_json_str(obj, "id")))
+		return cp_fail(&ctx->err, -EEXIST, "Conflict",
+			"Conflict occurred attempting to store %s - Duplicate entry.", k->name);
+	return 0;
+}
+
+static int need_domain(struct cp_ctx *ctx, const json_t *obj)
+{
+	const char *dom = cp_json_str(obj, "domain_id");
+	json_t *d;
+
+	if (!dom)
+		return 0;
+	d = cp_obj_get(ctx->db, "domain", dom);
+	if (!d)
+		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
+			"Could not find domain: %s.", dom);
+	json_decref(d);
+	return 0;
+}
+
+/* Removes the role assignments and memberships that mention id. */
+static int drop_references(struct cp_ctx *ctx, const char *field, const char *id)
+{
+	static const char *const kinds[] = {"role_assignment", "group_membership"};
+
+	for (size_t k = 0; k < 2; k++) {
+		json_t *all = cp_obj_list(ctx->db, kinds[k], NULL, false, NULL, 0), *o;
+		size_t i;
+		int rc = 0;
+
+		json_array_foreach(all, i, o) {
+			const char *v = cp_json_str(o, field);
+
+			if (v && strcmp(v, id) == 0 && (rc = cp_obj_del(ctx->db, kinds[k],
+								cp_json_str(o, "id"))))
+				break;
+		}
+		json_decref(all);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int domain_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
+{
+	(void)old;
+	return unique_name(ctx, &cp_kind_domain, obj, NULL);
+}
+
+static int domain_before_delete(struct cp_ctx *ctx, const json_t *obj)
+{
+	if (cp_json_bool(obj, "enabled", true))
+		return cp_fail(&ctx->err, -EPERM, "Forbidden",
+			"Cannot delete a domain that is enabled, please disable it first.");
+	return drop_references(ctx, "target_id", cp_json_str(obj, "id"));
+}
+
+static const struct cp_attr domain_attrs[] = {
+	NAME_ATTR, DESC_ATTR, ENABLED_ATTR, OPTIONS_ATTR,
+	{"tags", CP_T_LIST, CP_A_RW, "[]"},
+	{NULL, 0, 0, NULL},
+};
+
+const struct cp_kind cp_kind_domain = {
+	.name = "domain",
+	.not_found = "Not Found",
+	.attrs = domain_attrs,
+	.keystone = true,
+	.prepare = domain_prepare,
+	.before_delete = domain_before_delete,
+};
+
+static int project_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
+{
+	int rc = old ? 0 : need_domain(ctx, obj);
+
+	if (!old && !json_object_get(obj, "parent_id"))
+		json_object_set(obj, "parent_id", json_object_get(obj, "domain_id"));
+	return rc ? rc : unique_name(ctx, &cp_kind_project, obj, "domain_id");
+}
+
+static int project_before_delete(struct cp_ctx *ctx, const json_t *obj)
+{
+	return drop_references(ctx, "target_id", cp_json_str(obj, "id"));
+}
+
+static const struct cp_attr project_attrs[] = {
+	NAME_ATTR, DESC_ATTR, ENABLED_ATTR, DOMAIN_ATTR, OPTIONS_ATTR,
+	{"is_domain", CP_T_BOOL, CP_A_POST, "false"},
+	{"parent_id", CP_T_STR, CP_A_POST | CP_A_NULL, NULL},
+	{"tags", CP_T_LIST, CP_A_RW, "[]"},
+	{NULL, 0, 0, NULL},
+};
+
+const struct cp_kind cp_kind_project = {
+	.name = "project",
+	.not_found = "Not Found",
+	.attrs = project_attrs,
+	.keystone = true,
+	.prepare = project_prepare,
+	.before_delete = project_before_delete,
+};
+
+int cp_identity_set_password(struct cp_ctx *ctx, const char *user_id, const char *password)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	sqlite3_stmt *st;
+	int rc = -EIO;
+
+	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return cp_fail(&ctx->err, -ENOMEM, "InternalError", "password hashing failed");
+	st = cp_db_prepare(ctx->db, "INSERT OR REPLACE INTO passwords (user_id, hash) VALUES (?, ?)");
+	if (st) {
+		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+	}
+	sqlite3_finalize(st);
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+bool cp_identity_check_password(struct cp_db *db, const char *user_id, const char *password)
+{
+	sqlite3_stmt *st;
+	char hash[crypto_pwhash_STRBYTES] = "";
+
+	if (cp_db_begin(db, false))
+		return false;
+	st = cp_db_prepare(db, "SELECT hash FROM passwords WHERE user_id=?");
+	if (st) {
+		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			snprintf(hash, sizeof(hash), "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	cp_db_commit(db);
+	/* Verify outside the database lock: argon2id is slow on purpose. */
+	return hash[0] && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+static int user_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
+{
+	json_t *pw = json_incref(json_object_get(obj, "password"));
+	int rc = old ? 0 : need_domain(ctx, obj);
+
+	/* The clear password never reaches the stored document. */
+	json_object_del(obj, "password");
+	if (rc == 0)
+		rc = unique_name(ctx, &cp_kind_user, obj, "domain_id");
+	if (rc == 0 && json_is_string(pw))
+		rc = cp_identity_set_password(ctx, cp_json_str(obj, "id"), json_string_value(pw));
+	json_decref(pw);
+	if (!json_object_get(obj, "password_expires_at"))
+		json_object_set_new(obj, "password_expires_at", json_null());
+	return rc;
+}
+
+static int user_before_delete(struct cp_ctx *ctx, const json_t *obj)
+{
+	const char *id = cp_json_str(obj, "id");
+	sqlite3_stmt *st;
+	int rc = drop_references(ctx, "actor_id", id);
+
+	if (rc == 0)
+		rc = drop_references(ctx, "user_id", id);
+	for (int i = 0; rc == 0 && i < 2; i++) {
+		st = cp_db_prepare(ctx->db, i ? "DELETE FROM tokens WHERE user_id=?"
+					      : "DELETE FROM passwords WHERE user_id=?");
+		if (!st)
+			return -EIO;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+static const struct cp_attr user_attrs[] = {
+	NAME_ATTR, DESC_ATTR, ENABLED_ATTR, DOMAIN_ATTR, OPTIONS_ATTR,
+	{"password", CP_T_STR, CP_A_RW | CP_A_NULL, NULL},
+	{"email", CP_T_STR, CP_A_RW | CP_A_NULL, NULL},
+	{"default_project_id", CP_T_STR, CP_A_RW | CP_A_NULL, NULL},
+	{NULL, 0, 0, NULL},
+};
+
+const struct cp_kind cp_kind_user = {
+	.name = "user",
+	.not_found = "Not Found",
+	.attrs = user_attrs,
+	.keystone = true,
+	.prepare = user_prepare,
+	.before_delete = user_before_delete,
+};
+
+static int group_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
+{
+	int rc = old ? 0 : need_domain(ctx, obj);
+
+	return rc ? rc : unique_name(ctx, &cp_kind_group, obj, "domain_id");
+}
+
+static int group_before_delete(struct cp_ctx *ctx, const json_t *obj)
+{
+	int rc = drop_references(ctx, "actor_id", cp_json_str(obj, "id"));
+
+	return rc ? rc : drop_references(ctx, "group_id", cp_json_str(obj, "id"));
+}
+
+static const struct cp_attr group_attrs[] = {
+	NAME_ATTR, DESC_ATTR, DOMAIN_ATTR,
+	{NULL, 0, 0, NULL},
+};
+
+const struct cp_kind cp_kind_group = {
+	.name = "group",
+	.not_found = "Not Found",
+	.attrs = group_attrs,
+	.keystone = true,
+	.prepare = group_prepare,
+	.before_delete = group_before_delete,
+};
+
+static int role_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
+{
+	(void)old;
+	return unique_name(ctx, &cp_kind_role, obj, NULL);
+}
+
+static int role_before_delete(struct cp_ctx *ctx, const json_t *obj)
+{
+	return drop_references(ctx, "role_id", cp_json_str(obj, "id"));
+}
+
+static const struct cp_attr role_attrs[] = {
+	NAME_ATTR, OPTIONS_ATTR,
+	{"description", CP_T_STR, CP_A_RW | CP_A_NULL, "null"},
+	{"domain_id", CP_T_STR, CP_A_POST | CP_A_NULL, "null"},
+	{NULL, 0, 0, NULL},
+};
+
+const struct cp_kind cp_kind_role = {
+	.name = "role",
+	.not_found = "Not Found",
+	.attrs = role_attrs,
+	.keystone = true,
+	.prepare = role_prepare,
+	.before_delete = role_before_delete,
+};

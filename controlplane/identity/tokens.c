@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Password authentication and tokens. A token is 32 random bytes (hex); the
+ * database keeps only its BLAKE2b hash, its owner, scope, expiry and a
+ * revocation flag. Roles are recomputed at validation, so removing an
+ * assignment takes effect at once, as in Keystone.
+ */
+#include "identity.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+
+static void token_hash(const char *token, char out[CP_TOKEN_LEN])
+{
+	uint8_t h[32];
+
+	crypto_generichash(h, sizeof(h), (const uint8_t *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, CP_TOKEN_LEN, h, sizeof(h));
+}
+
+static int unauthorized(struct cp_ctx *ctx)
+{
+	return cp_fail(&ctx->err, -EKEYREJECTED, "Unauthorized",
+		"The request you have made requires authentication.");
+}
+
+/* The object of kind named name (in domain dom_id when given). */
+static json_t *find_named(struct cp_ctx *ctx, const char *kind, const char *name,
+	const char *dom_id)
+{
+	json_t *all = cp_obj_list(ctx->db, kind, NULL, false, NULL, 0), *o, *found = NULL;
+	size_t i;
+
+	json_array_foreach(all, i, o)
+		if (!found && strcmp(cp_json_str(o, "name") ?: "", name) == 0 &&
+			(!dom_id || strcmp(cp_json_str(o, "domain_id") ?: "", dom_id) == 0))
+			found = json_incref(o);
+	json_decref(all);
+	return found;
+}
+
+/* Finds an object of kind by {"id"} or {"name", "domain": {"id"|"name"}}. */
+static json_t *find_by_ref(struct cp_ctx *ctx, const char *kind, const json_t *ref)
+{
+	const char *id = cp_json_str(ref, "id"), *name = cp_json_str(ref, "name");
+	const json_t *dref = json_object_get(ref, "domain");
+	const char *dom_id = cp_json_str(dref, "id"), *dom_name = cp_json_str(dref, "name");
+	json_t *d, *found;
+
+	if (id)
+		return cp_obj_get(ctx->db, kind, id);
+	if (!name)
+		return NULL;
+	if (dom_id || !dom_name)
+		return find_named(ctx, kind, name, dom_id);
+	d = find_named(ctx, "domain", dom_name, NULL);
+	if (!d)
+		return NULL;
+	found = find_named(ctx, kind, name, cp_json_str(d, "id"));
+	json_decref(d);
+	return found;
+}
+
+static json_t *ref_of(struct cp_ctx *ctx, const json_t *obj)
+{
+	const char *dom_id = cp_json_str(obj, "domain_id");
+	json_t *d = dom_id ? cp_obj_get(ctx->db, "domain", dom_id) : NULL;
+	json_t *ref = json_pack("{s:O, s:O, s:{s:s, s:s}}", "id", json_object_get(obj, "id"), "name",
+		json_object_get(obj, "name"), "domain", "id", dom_id ?: "", "name",
+		d ? cp_json_str(d, "name") : "");
+
+	json_decref(d);
+	return ref;
+}
+
+static json_t *token_document(struct cp_ctx *ctx, const json_t *user, const json_t *project,
+	json_t *roles, int64_t issued, int64_t expires, const char *audit_id)
+{
+	const struct cp_identity *ident = ctx->svc;
+	char iss[32], exp[32];
+	json_t *t, *u = ref_of(ctx, user);
+
+	cp_time_iso(iss, issued);
+	cp_time_iso(exp, expires);
+	/* Keystone prints microseconds; clients parse either. */
+	json_object_set_new(u, "password_expires_at", json_null());
+	t = json_pack("{s:[s], s:o, s:[s], s:s, s:s}", "methods", "password", "user", u, "audit_ids",
+		audit_id, "issued_at", iss, "expires_at", exp);
+	if (project) {
+		json_object_set_new(t, "project", ref_of(ctx, project));
+		json_object_set_new(t, "is_domain", json_false());
+		json_object_set(t, "roles", roles);
+		json_object_set_new(t, "catalog",
+			cp_identity_catalog(ident, cp_json_str(project, "id")));
+	}
+	return json_pack("{s:o}", "token", t);
+}
+
+static bool has_role(const json_t *roles, const char *name)
+{
+	size_t i;
+	const json_t *r;
+
+	json_array_foreach(roles, i, r)
+		if (strcmp(cp_json_str(r, "name") ?: "", name) == 0)
+			return true;
+	return false;
+}
+
+/* Resolves the scope of an auth request to an enabled project with roles. */
+static int resolve_scope(struct cp_ctx *ctx, const json_t *scope, const json_t *user,
+	json_t **project, json_t **roles)
+{
+	const json_t *pref = json_object_get(scope, "project");
+
+	*project = NULL;
+	*roles = json_array();
+	if (!scope || json_is_null(scope))
+		return 0;
+	if (!json_is_object(pref))
+		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
+			"Only project scope is supported.");
+	*project = find_by_ref(ctx, "project", pref);
+	if (!*project || !cp_json_bool(*project, "enabled", true))
+		return unauthorized(ctx);
+	json_decref(*roles);
+	*roles = cp_identity_effective_roles(ctx, cp_json_str(user, "id"),
+		cp_json_str(*project, "id"));
+	if (json_array_size(*roles) == 0)
+		return unauthorized(ctx);
+	return 0;
+}
+
+static int store_token(struct cp_ctx *ctx, const char *token, const char *user_id,
+	const char *project_id, int64_t issued, int64_t expires, const char *audit_id)
+{
+	char hash[CP_TOKEN_LEN];
+	sqlite3_stmt *st;
+	int rc = -EIO;
+
+	token_hash(token, hash);
+	if (cp_db_begin(ctx->db, true))
+		return -EIO;
+	st = cp_db_prepare(ctx->db, "INSERT INTO tokens (hash, user_id, project_id, issued_at,"
+				    " expires_at, audit_id) VALUES (?, ?, ?, ?, ?, ?)");
+	if (st) {
+		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, user_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, project_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, issued);
+		sqlite3_bind_int64(st, 5, expires);
+		sqlite3_bind_text(st, 6, audit_id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+	}
+	sqlite3_finalize(st);
+	/* Expired tokens are dead weight: sweep them while we hold the lock. */
+	if (rc == 0)
+		cp_db_exec(ctx->db, "DELETE FROM tokens WHERE expires_at < strftime('%s','now') - 86400");
+	if (rc) {
+		cp_db_rollback(ctx->db);
+		return rc;
+	}
+	return cp_db_commit(ctx->db);
+}
+
+int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token, json_t **out)
+{
+	const struct cp_identity *ident = ctx->svc;
+	const json_t *identity = json_object_get(auth, "identity");
+	const json_t *methods = json_object_get(identity, "methods");
+	const json_t *pw_user = json_object_get(json_object_get(identity, "password"), "user");
+	const char *password = cp_json_str(pw_user, "password");
+	const char *old_token = cp_json_str(json_object_get(identity, "token"), "id");
+	json_t *user = NULL, *project = NULL, *roles = NULL;
+	char audit[CP_ID_LEN], user_id[CP_ID_LEN] = "";
+	int64_t now = cp_now();
+	uint8_t raw[32];
+	int rc;
+
+	if (!json_is_object(auth) || !json_is_array(methods) || !json_array_size(methods))
+		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
+			"Expecting to find identity.methods in auth.");
+	if (old_token) {
+		/* Re-scoping with an existing token (the "token" method). */
+		struct cp_caller c;
+
+		rc = cp_identity_validate(ctx, old_token, &c, NULL);
+		if (rc)
+			return rc;
+		snprintf(user_id, sizeof(user_id), "%s", c.user_id);
+	} else if (!json_is_object(pw_user) || !password) {
+		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
+			"Expecting to find identity.password.user with a password.");
+	}
+	if (cp_db_begin(ctx->db, false))
+		return -EIO;
+	user = user_id[0] ? cp_obj_get(ctx->db, "user", user_id) : find_by_ref(ctx, "user", pw_user);
+	cp_db_commit(ctx->db);
+	if (!user || !cp_json_bool(user, "enabled", true) ||
+		(!old_token && !cp_identity_check_password(ctx->db, cp_json_str(user, "id"), password))) {
+		json_decref(user);
+		return unauthorized(ctx);
+	}
+	if (cp_db_begin(ctx->db, false)) {
+		json_decref(user);
+		return -EIO;
+	}
+	rc = resolve_scope(ctx, json_object_get(auth, "scope"), user, &project, &roles);
+	cp_db_commit(ctx->db);
+	if (rc == 0) {
+		randombytes_buf(raw, sizeof(raw));
+		sodium_bin2hex(token, CP_TOKEN_LEN, raw, sizeof(raw));
+		cp_uuid(audit, false);
+		audit[22] = '\0';
+		rc = store_token(ctx, token, cp_json_str(user, "id"),
+			project ? cp_json_str(project, "id") : NULL, now, now + ident->token_ttl,
+			audit);
+	}
+	if (rc == 0) {
+		cp_db_begin(ctx->db, false);
+		*out = token_document(ctx, user, project, roles, now, now + ident->token_ttl, audit);
+		cp_db_commit(ctx->db);
+	}
+	json_decref(user);
+	json_decref(project);
+	json_decref(roles);
+	return rc;
+}
+
+int cp_identity_validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller,
+	json_t **out)
+{
+	char hash[CP_TOKEN_LEN], user_id[CP_ID_LEN] = "", project_id[CP_ID_LEN] = "", audit[64] = "";
+	int64_t issued = 0, expires = 0;
+	int revoked = -1, rc = 0;
+	json_t *user = NULL, *project = NULL, *roles = NULL;
+	sqlite3_stmt *st;
+
+	memset(caller, 0, sizeof(*caller));
+	if (!token || strlen(token) != CP_TOKEN_LEN - 1)
+		return cp_fail(&ctx->err, -ENOKEY, "Unauthorized", "The token is not valid.");
+	token_hash(token, hash);
+	if (cp_db_begin(ctx->db, false))
+		return -EIO;
+	st = cp_db_prepare(ctx->db, "SELECT user_id, project_id, issued_at, expires_at, audit_id,"
+				    " revoked FROM tokens WHERE hash=?");
+	if (st) {
+		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			snprintf(user_id, sizeof(user_id), "%s", sqlite3_column_text(st, 0));
+			if (sqlite3_column_text(st, 1))
+				snprintf(project_id, sizeof(project_id), "%s",
+					sqlite3_column_text(st, 1));
+			issued = sqlite3_column_int64(st, 2);
+			expires = sqlite3_column_int64(st, 3);
+			snprintf(audit, sizeof(audit), "%s", sqlite3_column_text(st, 4));
+			revoked = sqlite3_column_int(st, 5);
+		}
+	}
+	sqlite3_finalize(st);
+	if (revoked < 0)
+		rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized", "The token is not valid.");
+	else if (revoked)
+		rc = cp_fail(&ctx->err, -EKEYREVOKED, "Unauthorized", "The token has been revoked.");
+	else if (expires <= cp_now())
+		rc = cp_fail(&ctx->err, -EKEYEXPIRED, "Unauthorized", "The token has expired.");
+	if (rc == 0) {
+		user = cp_obj_get(ctx->db, "user", user_id);
+		project = project_id[0] ? cp_obj_get(ctx->db, "project", project_id) : NULL;
+		if (!user || !cp_json_bool(user, "enabled", true) ||
+			(project_id[0] && (!project || !cp_json_bool(project, "enabled", true))))
+			rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized",
+				"The token's user or project is gone or disabled.");
+	}
+	if (rc == 0) {
+		roles = project ? cp_identity_effective_roles(ctx, user_id, project_id) : json_array();
+		snprintf(caller->user_id, sizeof(caller->user_id), "%s", user_id);
+		snprintf(caller->user_name, sizeof(caller->user_name), "%s",
+			cp_json_str(user, "name") ?: "");
+		snprintf(caller->project_id, sizeof(caller->project_id), "%s", project_id);
+		snprintf(caller->domain_id, sizeof(caller->domain_id), "%s",
+			cp_json_str(user, "domain_id") ?: "");
+		caller->is_admin = project && has_role(roles, "admin");
+		if (project && json_array_size(roles) == 0)
+			rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized",
+				"The token's user has no role on its project any more.");
+		if (rc == 0 && out)
+			*out = token_document(ctx, user, project, roles, issued, expires, audit);
+	}
+	cp_db_commit(ctx->db);
+	json_decref(user);
+	json_decref(project);
+	json_decref(roles);
+	return rc;
+}
+
+int cp_identity_revoke(struct cp_ctx *ctx, const char *token)
+{
+	char hash[CP_TOKEN_LEN];
+	sqlite3_stmt *st;
+	int rc = -EIO;
+
+	if (!token || strlen(token) != CP_TOKEN_LEN - 1)
+		return cp_fail(&ctx->err, -ENOENT, "Not Found", "Could not find token.");
+	token_hash(token, hash);
+	if (cp_db_begin(ctx->db, true))
+		return -EIO;
+	st = cp_db_prepare(ctx->db, "UPDATE tokens SET revoked=1 WHERE hash=? AND revoked=0 AND"
+				    " (user_id=? OR ?)");
+	if (st) {
+		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, ctx->caller->user_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, ctx->caller->is_admin);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+		if (rc == 0 && sqlite3_changes(cp_db_handle(ctx->db)) == 0)
+			rc = cp_fail(&ctx->err, -ENOENT, "Not Found", "Could not find token.");
+	}
+	sqlite3_finalize(st);
+	if (rc) {
+		cp_db_rollback(ctx->db);
+		return rc;
+	}
+	return cp_db_commit(ctx->db);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Networking (Neutron v2.0) service: networks, subnets (with IPAM), ports,
+ * routers, floating IPs, security groups and rules, as generic resource
+ * kinds with hooks, plus the router and floating IP actions that are not
+ * plain CRUD. Control threads only.
+ */
+#ifndef CP_NETWORK_H
+#define CP_NETWORK_H
+
+#include "../core/resource.h"
+
+extern const struct cp_kind cp_kind_network, cp_kind_subnet, cp_kind_port, cp_kind_router,
+	cp_kind_floatingip, cp_kind_secgroup, cp_kind_secgroup_rule;
+
+/* PUT /routers/{id}/add_router_interface and remove_router_interface:
+ * body {"subnet_id"} or {"port_id"}; *out is Neutron's interface info. */
+int cp_router_interface(struct cp_ctx *ctx, const char *router_id, const json_t *body, bool add,
+	json_t **out);
+
+/* Ensures the caller's project has its "default" security group (Neutron
+ * creates it on first use). Inside a write transaction. */
+int cp_secgroup_ensure_default(struct cp_ctx *ctx, const char *project_id);
+/* Same, in its own transaction; for list/show entry points. */
+int cp_secgroup_ensure_default_tx(struct cp_ctx *ctx);
+
+/* Internal helpers shared by the network files (inside a transaction). */
+/* Allocates the fixed IPs a port asks for (or one per subnet of its
+ * network when none), writing ip_allocations rows; rewrites *fixed_ips. */
+int cp_port_allocate_ips(struct cp_ctx *ctx, const char *network_id, const char *port_id,
+	json_t *fixed_ips, bool default_v4_only);
+int cp_port_release_ips(struct cp_ctx *ctx, const char *port_id);
+/* Creates a service port (router interface/gateway, floating IP) owned by
+ * project_id, bypassing the caller's policy. */
+int cp_port_create_internal(struct cp_ctx *ctx, const char *network_id, const char *project_id,
+	const char *device_id, const char *device_owner, json_t *fixed_ips, json_t **out);
+/* Deletes every port with this device_id and device_owner (NULL: any). */
+int cp_port_delete_by_device(struct cp_ctx *ctx, const char *device_id, const char *device_owner);
+json_t *cp_ports_of(struct cp_ctx *ctx, const char *device_id, const char *device_owner);
+/* The object regardless of owner (service code only). */
+json_t *cp_net_get(struct cp_ctx *ctx, const char *kind, const char *id);
+
+#endif
