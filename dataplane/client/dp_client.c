@@ -57,6 +57,14 @@ static const char *const dp_msg_type_names[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_VTEP_PEER_DEL] = "vtep_peer_del",
 	[DP_MSG_VTEP_PEER_LIST] = "vtep_peer_list",
 	[DP_MSG_NEIGH_LIST] = "neigh_list",
+	[DP_MSG_ROUTER_ADD] = "router_add",
+	[DP_MSG_ROUTER_DEL] = "router_del",
+	[DP_MSG_ROUTER_LIST] = "router_list",
+	[DP_MSG_ROUTER_IF_ADD] = "router_if_add",
+	[DP_MSG_ROUTER_IF_DEL] = "router_if_del",
+	[DP_MSG_ROUTE_ADD] = "route_add",
+	[DP_MSG_ROUTE_DEL] = "route_del",
+	[DP_MSG_ROUTE_LIST] = "route_list",
 };
 
 const char *dp_msg_type_name(enum dp_msg_type type)

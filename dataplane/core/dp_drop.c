@@ -28,6 +28,13 @@ static const char *const reason_names[DP_DROP_REASON_MAX] = {
 	[DP_DROP_UNDERLAY_MTU] = "underlay_mtu_exceeded",
 	[DP_DROP_NEIGH_UNRESOLVED] = "neigh_unresolved",
 	[DP_DROP_ARP_CONSUMED] = "arp_consumed",
+	[DP_DROP_IP_BAD_HEADER] = "ip_bad_header",
+	[DP_DROP_TTL_EXCEEDED] = "ttl_exceeded",
+	[DP_DROP_NO_ROUTE] = "no_route",
+	[DP_DROP_FRAG_NEEDED] = "frag_needed",
+	[DP_DROP_FRAG_UNSUPPORTED] = "frag_unsupported",
+	[DP_DROP_IP_LOCAL] = "ip_local_unsupported",
+	[DP_DROP_NEIGH_QUEUE_FULL] = "neigh_queue_full",
 };
 
 static char node_names[DP_DROP_REASON_MAX][RTE_NODE_NAMESIZE];
@@ -55,7 +62,8 @@ static uint16_t drop_process(struct rte_graph *graph, struct rte_node *node, voi
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 
-		if (reason != DP_DROP_ARP_CONSUMED)
+		/* Frames the dataplane made itself carry no ingress port. */
+		if (reason != DP_DROP_ARP_CONSUMED && m->port < RTE_MAX_ETHPORTS)
 			w->port[m->port].rx_dropped++;
 	}
 	rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);

@@ -33,6 +33,13 @@ enum dp_drop_reason {
 	DP_DROP_UNDERLAY_MTU,	   /* inner frame + 50 bytes of VXLAN does not fit the underlay */
 	DP_DROP_NEIGH_UNRESOLVED,  /* next hop's MAC unknown yet: an ARP request went out */
 	DP_DROP_ARP_CONSUMED,	   /* not an error: an ARP packet the dataplane answered or learned */
+	DP_DROP_IP_BAD_HEADER,	   /* IPv4 header fails RFC 1812 5.2.2 checks */
+	DP_DROP_TTL_EXCEEDED,	   /* TTL would reach 0: ICMP time exceeded sent (RFC 792) */
+	DP_DROP_NO_ROUTE,	   /* no route: ICMP destination unreachable sent */
+	DP_DROP_FRAG_NEEDED,	   /* DF set and the egress MTU too small: ICMP frag needed sent (RFC 1191) */
+	DP_DROP_FRAG_UNSUPPORTED,  /* too big for the egress MTU without DF: Virga does not fragment */
+	DP_DROP_IP_LOCAL,	   /* to a router address and not an echo request */
+	DP_DROP_NEIGH_QUEUE_FULL,  /* waiting for ARP, but the wait queue is full */
 	DP_DROP_REASON_MAX,
 };
 

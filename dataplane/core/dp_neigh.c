@@ -39,7 +39,7 @@ void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,
 	dp_kv_set(&dp_tables.neigh, key, hash, nv);
 }
 
-void dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t target, uint16_t port_id,
+struct rte_mbuf *dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t target,
 		const struct rte_ether_addr *mac, uint32_t ip)
 {
 	uint64_t key = dp_neigh_key(scope, target), v = 0;
@@ -48,16 +48,14 @@ void dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t target, uint
 
 	if (dp_kv_lookup(&dp_tables.neigh, key, hash, &v) &&
 			dp_neigh_seen(v) == (w->now_sec & 0x7fff))
-		return;
+		return NULL;
 	/* A reachable entry being re-asked stays usable until aged out: keep its MAC. */
 	dp_kv_set(&dp_tables.neigh, key, hash,
 			(v & (DP_NEIGH_VAL_REACHABLE | 0xffffffffffffull)) | neigh_val(NULL, w->now_sec, false));
 	req = dp_arp_request(dp_tables.pool, mac, ip, target);
-	if (req == NULL) {
+	if (req == NULL)
 		w->drops[DP_DROP_NO_MBUF]++;
-		return;
-	}
-	dp_tx_enqueue(w, port_id, req);
+	return req;
 }
 
 struct neigh_aging {

@@ -44,10 +44,11 @@ void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,
 		const struct rte_ether_addr *mac);
 
 /*
- * Packet path: asks for `target` on port_id with an ARP request from
- * (mac, ip), at most once per second per address.
+ * Packet path: an ARP request for `target` from (mac, ip), for the caller to
+ * send; NULL when one went out this second already (or no mbuf was free).
+ * Marks the address incomplete until an answer is learned.
  */
-void dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t target, uint16_t port_id,
+struct rte_mbuf *dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t target,
 		const struct rte_ether_addr *mac, uint32_t ip);
 
 /* Control thread: forgets stale entries; returns how many. */

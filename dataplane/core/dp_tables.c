@@ -55,6 +55,8 @@ void dp_tables_fini(void)
 	for (unsigned int i = 0; i < RTE_DIM(dp_tables.networks); i++)
 		rte_free(dp_tables.networks[i]);
 	rte_free(dp_tables.vtep);
+	for (unsigned int i = 0; i < RTE_DIM(dp_tables.routers); i++)
+		rte_free(dp_tables.routers[i]);
 	dp_kv_fini(&dp_tables.neigh);
 	if (dp_tables.defer)
 		rte_rcu_qsbr_dq_delete(dp_tables.defer);
@@ -88,6 +90,11 @@ void dp_tables_publish_network(uint16_t net_id, struct dp_network *n)
 void dp_tables_publish_vtep(struct dp_vtep *v)
 {
 	retire(__atomic_exchange_n(&dp_tables.vtep, v, __ATOMIC_RELEASE));
+}
+
+void dp_tables_publish_router(uint16_t id, struct dp_router *r)
+{
+	retire(__atomic_exchange_n(&dp_tables.routers[id], r, __ATOMIC_RELEASE));
 }
 
 void dp_tables_reclaim(void)

@@ -25,6 +25,7 @@
 #include <virga/dp_api.h>
 
 #include "l2/dp_fdb.h"
+#include "l3/dp_router.h"
 
 #define DP_MAX_NETWORKS 4096 /* network ids 1..4095; 0 is "none" */
 #define DP_MAX_PEERS 1024    /* remote VTEPs */
@@ -69,6 +70,8 @@ struct dp_network {
 	uint32_t vni;	       /* VXLAN networks */
 	uint16_t n_peers;      /* VXLAN: remote VTEPs flooded to */
 	uint16_t peers[DP_MAX_NET_PEERS];
+	uint8_t n_rifs;	       /* routers with an interface on this network */
+	struct dp_net_rif rifs[DP_MAX_NET_RIFS];
 	uint16_t uplink_port; /* UINT16_MAX: none */
 	uint32_t max_payload; /* network MTU */
 	uint16_t n_members;   /* access ports, for flooding */
@@ -124,6 +127,7 @@ struct dp_tables {
 	struct dp_port *ports[RTE_MAX_ETHPORTS];
 	struct dp_network *networks[DP_MAX_NETWORKS];
 	struct dp_vtep *vtep; /* NULL until DP_MSG_VTEP_SET */
+	struct dp_router *routers[DP_MAX_ROUTERS];
 	/* Remote VTEPs by index: written by the control thread before any table entry
 	 * or network refers to the index; an epoch bump retires every MAC behind one. */
 	uint32_t peer_ip[DP_MAX_PEERS];
@@ -149,6 +153,11 @@ static inline const struct dp_network *dp_network_get(uint16_t net_id)
 	return __atomic_load_n(&dp_tables.networks[net_id], __ATOMIC_ACQUIRE);
 }
 
+static inline const struct dp_router *dp_router_get(uint16_t id)
+{
+	return __atomic_load_n(&dp_tables.routers[id], __ATOMIC_ACQUIRE);
+}
+
 static inline const struct dp_vtep *dp_vtep_get(void)
 {
 	return __atomic_load_n(&dp_tables.vtep, __ATOMIC_ACQUIRE);
@@ -162,6 +171,7 @@ void dp_tables_fini(void);
 void dp_tables_publish_port(uint16_t port_id, struct dp_port *p);
 void dp_tables_publish_network(uint16_t net_id, struct dp_network *n);
 void dp_tables_publish_vtep(struct dp_vtep *v);
+void dp_tables_publish_router(uint16_t id, struct dp_router *r);
 
 /* Control thread: frees retired snapshots whose grace period has passed. */
 void dp_tables_reclaim(void);

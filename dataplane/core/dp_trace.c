@@ -8,6 +8,9 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include <arpa/inet.h>
+
+#include "dp_conf.h"
 #include "dp_log.h"
 #include "dp_tables.h"
 #include "dp_trace.h"
@@ -27,7 +30,12 @@ struct raw_record {
 	uint16_t etype;
 	uint8_t src[6];
 	uint8_t dst[6];
+	uint8_t note; /* NO_NOTE, or enum dp_trace_note (then ip1, ip2, net_id say what) */
+	uint32_t ip1;
+	uint32_t ip2;
 };
+
+#define NO_NOTE 0xff
 
 #define RING_SIZE 4096
 #define DEFAULT_RECORDS 1024
@@ -56,6 +64,7 @@ void dp_trace_burst(struct dp_worker *w, const char *stage, dp_trace_edge_name_t
 			.net_id = dp_mbuf_meta(m)->net_id,
 			.edge = next[i],
 			.vlan = 0xffff,
+			.note = NO_NOTE,
 		};
 
 		if (rte_pktmbuf_data_len(m) >= 14) {
@@ -69,6 +78,22 @@ void dp_trace_burst(struct dp_worker *w, const char *stage, dp_trace_edge_name_t
 		}
 		rte_ring_mp_enqueue_elem(dp_tables.trace_ring, &r, sizeof(r));
 	}
+}
+
+void dp_trace_note(struct dp_worker *w, const char *stage, enum dp_trace_note note, uint32_t ip1,
+		uint32_t ip2, uint16_t net_id)
+{
+	struct raw_record r = {
+		.tsc = rte_rdtsc(),
+		.stage = stage,
+		.lcore_id = w->lcore_id,
+		.net_id = net_id,
+		.note = note,
+		.ip1 = ip1,
+		.ip2 = ip2,
+	};
+
+	rte_ring_mp_enqueue_elem(dp_tables.trace_ring, &r, sizeof(r));
 }
 
 int dp_trace_init(void)
@@ -112,10 +137,54 @@ static void format_mac(char *buf, size_t sz, const uint8_t *m)
 	snprintf(buf, sz, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
+static const char *net_name(uint16_t id)
+{
+	return id < DP_MAX_NETWORKS && dp_net_confs[id].used ? dp_net_confs[id].name : "?";
+}
+
+static void format_note(const struct raw_record *r, char *text, size_t sz)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &r->ip1, a, sizeof(a));
+	inet_ntop(AF_INET, &r->ip2, b, sizeof(b));
+	switch (r->note) {
+	case DP_TRACE_ROUTE_RESOLVED:
+		snprintf(text, sz, "%s: %s -> via %s network %s, neigh resolved", r->stage, a, b,
+				net_name(r->net_id));
+		break;
+	case DP_TRACE_ROUTE_WAITING:
+		snprintf(text, sz, "%s: %s -> via %s network %s, neigh unresolved: ARP sent, frame waits",
+				r->stage, a, b, net_name(r->net_id));
+		break;
+	case DP_TRACE_ROUTE_LOCAL:
+		snprintf(text, sz, "%s: %s is the router's own address", r->stage, a);
+		break;
+	case DP_TRACE_VXLAN_ENCAP:
+		snprintf(text, sz, "%s: network %s -> VTEP %s vni %u", r->stage, net_name(r->net_id), a,
+				rte_be_to_cpu_32(r->ip2));
+		break;
+	case DP_TRACE_VXLAN_DECAP:
+		snprintf(text, sz, "%s: VTEP %s vni %u -> network %s", r->stage, a,
+				rte_be_to_cpu_32(r->ip2), net_name(r->net_id));
+		break;
+	default:
+		snprintf(text, sz, "%s: ?", r->stage);
+	}
+}
+
 static void format_record(const struct raw_record *r, struct dp_trace_record *out)
 {
-	char src[18], dst[18], vlan[12] = "-", via[48] = "";
+	char src[18], dst[18], vlan[12] = "-", via[96] = "";
 	const char *edge = r->edge_name ? r->edge_name(r->edge) : "?";
+
+	out->seq = trace_log.next_seq;
+	out->tsc = r->tsc;
+	out->lcore_id = r->lcore_id;
+	if (r->note != NO_NOTE) {
+		format_note(r, out->text, sizeof(out->text));
+		return;
+	}
 
 	format_mac(src, sizeof(src), r->src);
 	format_mac(dst, sizeof(dst), r->dst);
@@ -124,10 +193,7 @@ static void format_record(const struct raw_record *r, struct dp_trace_record *ou
 	if (strcmp(edge, "port_tx") == 0)
 		snprintf(via, sizeof(via), " port %u", r->out_port);
 	else if (strcmp(edge, "l2_flood") == 0)
-		snprintf(via, sizeof(via), " network %u", r->net_id);
-	out->seq = trace_log.next_seq;
-	out->tsc = r->tsc;
-	out->lcore_id = r->lcore_id;
+		snprintf(via, sizeof(via), " network %s", net_name(r->net_id));
 	snprintf(out->text, sizeof(out->text),
 			"%s: in port %u %s > %s vlan %s type 0x%04x len %u -> %s%s", r->stage,
 			r->in_port, src, dst, vlan, r->etype, r->len, edge, via);

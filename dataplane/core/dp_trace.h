@@ -23,6 +23,19 @@ typedef const char *(*dp_trace_edge_name_t)(uint16_t edge);
 void dp_trace_burst(struct dp_worker *w, const char *stage, dp_trace_edge_name_t edge_name,
 		struct rte_mbuf **pkts, const uint16_t *next, uint16_t n);
 
+/* Why a stage decided what it did, beyond the edge: a line of its own in the trace. */
+enum dp_trace_note {
+	DP_TRACE_ROUTE_RESOLVED, /* ip1 via ip2 in net, next hop's MAC known */
+	DP_TRACE_ROUTE_WAITING,	 /* ip1 via ip2 in net, ARP sent, the frame waits */
+	DP_TRACE_ROUTE_LOCAL,	 /* ip1 is the router's own address */
+	DP_TRACE_VXLAN_ENCAP,	 /* to VTEP ip1, VNI ip2, from net */
+	DP_TRACE_VXLAN_DECAP,	 /* from VTEP ip1, VNI ip2, into net */
+};
+
+/* Packet path (only while tracing). Addresses in network byte order. */
+void dp_trace_note(struct dp_worker *w, const char *stage, enum dp_trace_note note, uint32_t ip1,
+		uint32_t ip2, uint16_t net_id);
+
 /* Control thread. */
 int dp_trace_init(void);
 void dp_trace_fini(void);

@@ -21,6 +21,9 @@
 
 #define DP_MAX_WORKERS 32
 #define DP_TX_BURST 64
+#define DP_ARP_WAIT_MAX 64     /* routed frames waiting for a next hop's ARP answer */
+#define DP_ARP_WAIT_SEC 2      /* how long one may wait */
+#define DP_ICMP_ERRORS_PER_SEC 100 /* per worker (RFC 1812 4.3.2.8: rate-limit them) */
 
 struct dp_rxq {
 	uint16_t port_id;
@@ -65,6 +68,19 @@ struct dp_worker {
 	uint64_t packets;
 	uint64_t drops[DP_DROP_REASON_MAX];
 	struct dp_port_counters port[RTE_MAX_ETHPORTS];
+
+	/* Routed frames whose next hop's MAC was unknown: sent when the answer comes. */
+	struct {
+		uint16_t n;
+		struct {
+			struct rte_mbuf *m;
+			uint32_t ip;
+			uint16_t scope;
+			uint32_t since;
+		} q[DP_ARP_WAIT_MAX];
+	} arp_wait;
+	uint32_t icmp_sec;  /* the second icmp_sent counts */
+	uint32_t icmp_sent;
 
 	uint32_t tx_pending_mask; /* ports with frames in txbuf */
 	struct dp_txbuf txbuf[RTE_MAX_ETHPORTS];

@@ -34,6 +34,16 @@ HANDLER(dp_ctl_vtep_peer_del);
 HANDLER(dp_ctl_vtep_peer_list);
 HANDLER(dp_ctl_neigh_list);
 
+/* ctl_router.c: routers */
+HANDLER(dp_ctl_router_add);
+HANDLER(dp_ctl_router_del);
+HANDLER(dp_ctl_router_list);
+HANDLER(dp_ctl_router_if_add);
+HANDLER(dp_ctl_router_if_del);
+HANDLER(dp_ctl_route_add);
+HANDLER(dp_ctl_route_del);
+HANDLER(dp_ctl_route_list);
+
 /* How many list entries of `entry_size` fit in a reply after a count/cursor pair. */
 #define DP_CTL_PAGE(entry_size)                                                                    \
 	((DP_MSG_MAX - sizeof(struct dp_reply_hdr) - 2 * sizeof(uint32_t)) / (entry_size))

@@ -224,4 +224,12 @@ const struct dp_ctl_handler dp_ctl_handlers[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_VTEP_PEER_DEL] = {sizeof(struct dp_vtep_peer_req), dp_ctl_vtep_peer_del},
 	[DP_MSG_VTEP_PEER_LIST] = {sizeof(struct dp_list_req), dp_ctl_vtep_peer_list},
 	[DP_MSG_NEIGH_LIST] = {sizeof(struct dp_list_req), dp_ctl_neigh_list},
+	[DP_MSG_ROUTER_ADD] = {sizeof(struct dp_router_req), dp_ctl_router_add},
+	[DP_MSG_ROUTER_DEL] = {sizeof(struct dp_router_req), dp_ctl_router_del},
+	[DP_MSG_ROUTER_LIST] = {sizeof(struct dp_list_req), dp_ctl_router_list},
+	[DP_MSG_ROUTER_IF_ADD] = {sizeof(struct dp_router_if_req), dp_ctl_router_if_add},
+	[DP_MSG_ROUTER_IF_DEL] = {sizeof(struct dp_router_if_req), dp_ctl_router_if_del},
+	[DP_MSG_ROUTE_ADD] = {sizeof(struct dp_route_req), dp_ctl_route_add},
+	[DP_MSG_ROUTE_DEL] = {sizeof(struct dp_route_req), dp_ctl_route_del},
+	[DP_MSG_ROUTE_LIST] = {sizeof(struct dp_list_req), dp_ctl_route_list},
 };

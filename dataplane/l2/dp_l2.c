@@ -8,6 +8,7 @@ const char *dp_l2_edge_name(uint16_t edge)
 		[DP_L2_FLOOD] = "l2_flood",
 		[DP_L2_VXLAN] = "vxlan_output",
 		[DP_L2_UNDERLAY] = "underlay_input",
+		[DP_L2_ROUTE] = "ip4_route",
 	};
 
 	if (edge < DP_L2_DROP)

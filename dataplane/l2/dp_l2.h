@@ -27,6 +27,7 @@ enum dp_l2_edge {
 	DP_L2_FLOOD,	/* l2_flood, in dp_mbuf_meta(m)->net_id */
 	DP_L2_VXLAN,	/* vxlan_output, to remote VTEP out_port - DP_PEER_BASE */
 	DP_L2_UNDERLAY, /* underlay_input: a frame that arrived on the underlay port */
+	DP_L2_ROUTE,	/* ip4_route: addressed to a router interface (meta router_id, rif) */
 	DP_L2_DROP,	/* + enum dp_drop_reason: drop_<reason> */
 	DP_L2_EDGE_MAX = DP_L2_DROP + DP_DROP_REASON_MAX,
 };
@@ -70,9 +71,42 @@ static inline uint16_t dp_l2_flood(struct rte_mbuf *m, const struct dp_network *
 }
 
 /*
+ * Frames for a router of this network: to an interface's MAC, or an ARP
+ * request for an interface's address (answered by the router, not flooded).
+ * Returns DP_L2_ROUTE, or DP_L2_EDGE_MAX when the frame is not the router's.
+ */
+static inline uint16_t dp_l2_to_router(struct rte_mbuf *m, const struct dp_network *net, bool tagged)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const uint8_t *l3 = (const uint8_t *)(eth + 1) + (tagged ? 4 : 0);
+	uint16_t etype = tagged ? *(const uint16_t *)(l3 - 2) : eth->ether_type;
+	uint32_t tip = 0;
+
+	if (rte_is_broadcast_ether_addr(&eth->dst_addr) && etype == RTE_BE16(RTE_ETHER_TYPE_ARP) &&
+			rte_pktmbuf_data_len(m) >= (uint32_t)(l3 - (const uint8_t *)eth) + 28)
+		memcpy(&tip, l3 + 24, 4); /* the ARP target address */
+	for (uint8_t i = 0; i < net->n_rifs; i++) {
+		const struct dp_net_rif *r = &net->rifs[i];
+
+		if (rte_is_same_ether_addr(&eth->dst_addr, &r->mac) || (tip && tip == r->ip)) {
+			struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
+
+			if (tagged)
+				dp_vlan_pop(m);
+			meta->net_id = net->id;
+			meta->router_id = r->router_id;
+			meta->rif = r->rif;
+			return DP_L2_ROUTE;
+		}
+	}
+	return DP_L2_EDGE_MAX;
+}
+
+/*
  * Where a frame of network `net` goes, from source `in_id` (a port id, or
- * DP_PEER_BASE + peer for frames from a tunnel). `payload` is its size after
- * the L2 header, `tagged` says its VLAN tag is still in the frame.
+ * DP_PEER_BASE + peer for frames from a tunnel, or DP_SRC_ROUTER). `payload`
+ * is its size after the L2 header, `tagged` says its VLAN tag is still in
+ * the frame.
  */
 static inline uint16_t dp_l2_output(struct rte_mbuf *m, const struct dp_network *net,
 		uint32_t payload, uint64_t dst_key, uint32_t dst_hash, uint16_t in_id, bool tagged)
@@ -82,6 +116,13 @@ static inline uint16_t dp_l2_output(struct rte_mbuf *m, const struct dp_network 
 	const struct dp_port *out;
 	uint16_t out_id;
 	uint64_t v;
+
+	if (unlikely(net->n_rifs)) {
+		uint16_t e = dp_l2_to_router(m, net, tagged);
+
+		if (e != DP_L2_EDGE_MAX)
+			return e;
+	}
 
 	if (rte_is_multicast_ether_addr(&eth->dst_addr) ||
 			!dp_kv_lookup(&dp_tables.fdb, dst_key, dst_hash, &v))

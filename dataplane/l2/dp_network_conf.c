@@ -7,6 +7,7 @@
 
 #include "core/dp_conf.h"
 #include "core/dp_log.h"
+#include "l3/dp_router_conf.h"
 
 struct dp_net_conf dp_net_confs[DP_MAX_NETWORKS];
 
@@ -55,6 +56,7 @@ int dp_conf_publish_network(uint16_t net_id)
 	n->vni = c->type == DP_NET_VXLAN ? c->seg_id : 0;
 	n->n_peers = c->n_peers;
 	memcpy(n->peers, c->peers, sizeof(n->peers));
+	n->n_rifs = dp_conf_net_rifs(net_id, n->rifs);
 	n->max_payload = c->mtu;
 	up = c->physnet[0] ? find_uplink(c->physnet) : -ENOENT;
 	n->uplink_port = up >= 0 ? up : DP_NO_PORT;
@@ -186,13 +188,14 @@ static enum dp_kv_visit purge_network(uint64_t key, uint64_t val, void *arg)
 
 int dp_conf_net_del(const char *name, bool missing_ok)
 {
+	struct dp_net_rif rifs[DP_MAX_NET_RIFS];
 	char physnet[DP_PHYSNET_LEN];
 	int id = dp_conf_net_by_name(name);
 	uint16_t net_id;
 
 	if (id < 0)
 		return missing_ok ? 0 : id;
-	if (dp_conf_net_count_ports(id) > 0)
+	if (dp_conf_net_count_ports(id) > 0 || dp_conf_net_rifs(id, rifs) > 0)
 		return -EBUSY;
 	net_id = id;
 	memcpy(physnet, dp_net_confs[id].physnet, sizeof(physnet));

@@ -84,8 +84,8 @@ int dp_conf_vtep_set(const struct dp_vtep_set_req *req)
 	if (req->prefixlen == 0 || req->prefixlen > 32 || ip == 0)
 		return -EINVAL;
 	mask = rte_cpu_to_be_32(~0u << (32 - req->prefixlen));
-	if (gw != 0 && ((gw ^ ip) & mask) != 0)
-		return -EINVAL; /* a gateway we could not reach */
+	if (gw != 0 && (((gw ^ ip) & mask) != 0 || gw == ip))
+		return -EINVAL; /* a gateway we could not reach, or ourselves */
 	pc = &dp_port_confs[port];
 	if (pc->mode != DP_PORT_DETACHED && pc->mode != DP_PORT_UNDERLAY)
 		return -EBUSY;
@@ -141,7 +141,8 @@ int dp_conf_peer_add(const struct dp_vtep_peer_req *req)
 	if (id < 0)
 		return id;
 	memcpy(&ip, req->ip, 4);
-	if (ip == 0 || ip == 0xffffffff)
+	/* A peer is one unicast address (no multicast underlay: head-end replication). */
+	if (ip == 0 || ip == 0xffffffff || (rte_be_to_cpu_32(ip) >> 28) == 0xe)
 		return -EINVAL;
 	n = &dp_net_confs[id];
 	index = dp_conf_peer_by_ip(ip);

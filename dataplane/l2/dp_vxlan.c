@@ -35,9 +35,11 @@ unsigned int dp_vxlan_encap(struct dp_worker *w, struct rte_mbuf *m, const struc
 	if (unlikely(inner_len + DP_VXLAN_OVERHEAD - RTE_ETHER_HDR_LEN > v->max_payload))
 		return DP_DROP_UNDERLAY_MTU;
 	if (unlikely(nexthop == 0 || !dp_neigh_lookup(DP_NEIGH_SCOPE_UNDERLAY, nexthop, &dst))) {
-		if (nexthop != 0)
-			dp_neigh_solicit(w, DP_NEIGH_SCOPE_UNDERLAY, nexthop, v->port_id, &v->mac,
-					v->local_ip);
+		struct rte_mbuf *req = nexthop == 0 ? NULL :
+				dp_neigh_solicit(w, DP_NEIGH_SCOPE_UNDERLAY, nexthop, &v->mac, v->local_ip);
+
+		if (req != NULL)
+			dp_tx_enqueue(w, v->port_id, req);
 		return DP_DROP_NEIGH_UNRESOLVED;
 	}
 	/* The hash reads the inner frame: take it before the outer headers go on. */

@@ -55,6 +55,9 @@ static uint16_t vxlan_input(struct dp_worker *w, struct rte_mbuf *m, const struc
 		return drop(r);
 	net_id = dp_vtep_vni_net(v, vni);
 	net = net_id ? dp_network_get(net_id) : NULL;
+	if (unlikely(w->trace))
+		dp_trace_note(w, "underlay_input", DP_TRACE_VXLAN_DECAP, src_ip, rte_cpu_to_be_32(vni),
+				net_id);
 	if (net == NULL)
 		return drop(DP_DROP_VXLAN_UNKNOWN_VNI);
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);

@@ -31,9 +31,14 @@ static uint16_t vxlan_output_process(struct rte_graph *graph, struct rte_node *n
 		const struct dp_network *net = dp_network_get(meta->net_id);
 		unsigned int r = DP_DROP_VXLAN_NO_VTEP;
 
-		if (likely(v != NULL && net != NULL))
-			r = dp_vxlan_encap(w, m, v, net->vni,
-					dp_tables.peer_ip[meta->out_port - DP_PEER_BASE]);
+		if (likely(v != NULL && net != NULL)) {
+			uint32_t peer_ip = dp_tables.peer_ip[meta->out_port - DP_PEER_BASE];
+
+			if (unlikely(w->trace))
+				dp_trace_note(w, "vxlan_output", DP_TRACE_VXLAN_ENCAP, peer_ip,
+						rte_cpu_to_be_32(net->vni), net->id);
+			r = dp_vxlan_encap(w, m, v, net->vni, peer_ip);
+		}
 		if (likely(r == DP_DROP_REASON_MAX)) {
 			dp_tx_enqueue(w, v->port_id, m);
 			continue;

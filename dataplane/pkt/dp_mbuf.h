@@ -12,9 +12,16 @@
 #include <rte_mbuf_dyn.h>
 
 struct dp_mbuf_meta {
-	uint16_t out_port; /* port_tx: where to send */
-	uint16_t net_id;   /* l2_flood: the network to flood in */
+	uint16_t out_port;  /* port_tx: where to send */
+	uint16_t net_id;    /* l2_flood: the network to flood in; ip4_route: where it came from */
+	uint16_t router_id; /* ip4_route: the router whose interface the frame is addressed to */
+	uint8_t rif;	    /* ip4_route: which interface of that router */
+	uint8_t reserved;
 };
+
+/* m->port of frames the dataplane routed or made itself: no real port (ports are
+ * below RTE_MAX_ETHPORTS) and not a remote VTEP (those are DP_PEER_BASE and up). */
+#define DP_SRC_ROUTER 255
 
 extern int dp_mbuf_meta_offset;
 

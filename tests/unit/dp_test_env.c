@@ -11,6 +11,7 @@
 #include "core/dp_conf.h"
 #include "core/dp_tables.h"
 #include "core/dp_trace.h"
+#include "l3/dp_router_conf.h"
 #include "dp_test_env.h"
 #include "pkt/dp_mbuf.h"
 #include "port/dp_port_dev.h"
@@ -59,6 +60,28 @@ static enum dp_kv_visit delete_all(uint64_t key, uint64_t val, void *arg)
 	return DP_KV_DELETE;
 }
 
+static void delete_routers(void)
+{
+	for (int id = 0; id < DP_MAX_ROUTERS; id++) {
+		struct dp_router_conf *c = &dp_router_confs[id];
+		struct dp_router_req r = {0};
+
+		if (!c->used)
+			continue;
+		for (uint8_t i = 0; i < c->n_rifs; i++) {
+			struct dp_router_if_req d = {0};
+
+			if (!c->rifs[i].net_id)
+				continue;
+			snprintf(d.router, sizeof(d.router), "%s", c->name);
+			snprintf(d.network, sizeof(d.network), "%s", dp_net_confs[c->rifs[i].net_id].name);
+			CHECK(dp_conf_router_if_del(&d));
+		}
+		snprintf(r.name, sizeof(r.name), "%s", c->name);
+		CHECK(dp_conf_router_del(&r));
+	}
+}
+
 void test_env_reset(void)
 {
 	struct rte_mbuf *junk[64];
@@ -71,6 +94,7 @@ void test_env_reset(void)
 			rte_pktmbuf_free_bulk(junk, n);
 		CHECK(dp_conf_port_del(dp_port_confs[p].name, false));
 	}
+	delete_routers();
 	for (int id = 1; id < DP_MAX_NETWORKS; id++)
 		if (dp_net_confs[id].used)
 			CHECK(dp_conf_net_del(dp_net_confs[id].name, false));
@@ -78,6 +102,8 @@ void test_env_reset(void)
 	dp_kv_walk(&dp_tables.neigh, 0, delete_all, NULL);
 	memset(test_worker->drops, 0, sizeof(test_worker->drops));
 	memset(test_worker->port, 0, sizeof(test_worker->port));
+	while (test_worker->arp_wait.n)
+		rte_pktmbuf_free(test_worker->arp_wait.q[--test_worker->arp_wait.n].m);
 	dp_tables_reclaim();
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <rte_arp.h>
+#include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
 
@@ -66,6 +67,39 @@ struct rte_mbuf *pkt_ipv4_udp(struct rte_mempool *mp, const struct pkt_spec *s, 
 	udp->dgram_len = rte_cpu_to_be_16(sizeof(*udp) + payload);
 	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
 	return m;
+}
+
+struct rte_mbuf *pkt_icmp_echo(struct rte_mempool *mp, const struct pkt_spec *s, const char *src_ip,
+		const char *dst_ip, uint16_t payload)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint16_t l3_len = sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_icmp_hdr) + payload;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)put_l2(m, s, RTE_ETHER_TYPE_IPV4, l3_len);
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(ip + 1);
+
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(l3_len);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->src_addr = ip4(src_ip);
+	ip->dst_addr = ip4(dst_ip);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+	icmp->icmp_ident = rte_cpu_to_be_16(0x1234);
+	icmp->icmp_seq_nb = rte_cpu_to_be_16(1);
+	icmp->icmp_cksum = ~rte_raw_cksum(icmp, sizeof(*icmp) + payload);
+	return m;
+}
+
+void pkt_ipv4_set(struct rte_mbuf *m, uint8_t ttl, int df)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+			sizeof(struct rte_ether_hdr));
+
+	ip->time_to_live = ttl;
+	ip->fragment_offset = df ? RTE_BE16(RTE_IPV4_HDR_DF_FLAG) : 0;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
 }
 
 struct rte_mbuf *pkt_arp_request(struct rte_mempool *mp, const struct pkt_spec *s,

@@ -23,6 +23,12 @@ struct pkt_spec {
 /* IPv4/UDP from src_ip to dst_ip (dotted strings) with `payload` bytes of data. */
 struct rte_mbuf *pkt_ipv4_udp(struct rte_mempool *mp, const struct pkt_spec *s, const char *src_ip,
 		const char *dst_ip, uint16_t payload);
+/* ICMP echo request from src_ip to dst_ip with `payload` bytes of data. */
+struct rte_mbuf *pkt_icmp_echo(struct rte_mempool *mp, const struct pkt_spec *s, const char *src_ip,
+		const char *dst_ip, uint16_t payload);
+/* Sets the TTL and DF of an IPv4 frame built above and fixes its checksum. */
+void pkt_ipv4_set(struct rte_mbuf *m, uint8_t ttl, int df);
+
 /* ARP request: sender (eth src unless sha given) / sip asking for tip. */
 struct rte_mbuf *pkt_arp_request(struct rte_mempool *mp, const struct pkt_spec *s,
 		const struct rte_ether_addr *sha, const char *sip, const char *tip);

@@ -4,7 +4,7 @@
  * [VERB]", which is looked up in the families' command tables; the command
  * parses the rest of the line itself.
  *
- * A verb may be several words ("dp vtep peer add").
+ * A verb may be several words ("dp vtep peer add", "dp router interface add").
  *
  * Exit status: 0 done, 1 the request failed (message on stderr), 2 the
  * command line was wrong (message and usage on stderr, nothing was sent).
@@ -27,6 +27,8 @@ static const struct vg_cmd *const vg_tables[] = {
 	dp_port_security_cmds,
 	dp_mac_cmds,
 	dp_vtep_cmds,
+	dp_router_cmds,
+	dp_route_cmds,
 	dp_neigh_cmds,
 	dp_stats_cmds,
 	dp_trace_cmds,

@@ -22,7 +22,9 @@
  *    there is no next page).
  *
  * No pointers, no variable-length fields except the trailing entry arrays of
- * list replies, whose count is in the reply body.
+ * list replies, whose count is in the reply body. Integers are in host byte
+ * order; IPv4 addresses are 4-byte arrays in network order (as inet_pton
+ * writes them).
  */
 #ifndef VIRGA_DP_API_H
 #define VIRGA_DP_API_H
@@ -64,6 +66,14 @@ enum dp_msg_type {
 	DP_MSG_VTEP_PEER_DEL,
 	DP_MSG_VTEP_PEER_LIST,
 	DP_MSG_NEIGH_LIST,
+	DP_MSG_ROUTER_ADD,
+	DP_MSG_ROUTER_DEL,
+	DP_MSG_ROUTER_LIST,
+	DP_MSG_ROUTER_IF_ADD,
+	DP_MSG_ROUTER_IF_DEL,
+	DP_MSG_ROUTE_ADD,
+	DP_MSG_ROUTE_DEL,
+	DP_MSG_ROUTE_LIST,
 	DP_MSG_TYPE_MAX,
 };
 
@@ -106,7 +116,7 @@ struct dp_network_add_req {
 	char name[DP_NAME_LEN];
 	char physnet[DP_PHYSNET_LEN]; /* flat and vlan networks: the provider network */
 	uint32_t seg_id;	      /* VLAN id (1..4094) or VNI */
-	uint16_t mtu;		      /* L3 MTU; 0 = 1500 */
+	uint16_t mtu;		      /* L3 MTU; 0 = 1500 (1450 for VXLAN, as Neutron) */
 	uint8_t type;		      /* enum dp_net_type */
 	uint8_t exist_ok;	      /* same name and same type/physnet/seg_id: update mtu, return 0 */
 };
@@ -137,7 +147,7 @@ struct dp_network_info {
 struct dp_list_req {
 	uint32_t cursor; /* 0 = first page */
 	uint32_t reserved;
-	char filter[DP_NAME_LEN]; /* MAC_LIST: network name, "" = all; unused otherwise */
+	char filter[DP_NAME_LEN]; /* MAC_LIST: network, ROUTE_LIST: router; "" = all */
 };
 
 struct dp_network_list_reply {
@@ -376,6 +386,76 @@ struct dp_neigh_list_reply {
 	uint32_t count;
 	uint32_t next_cursor;
 	struct dp_neigh_info entries[];
+};
+
+/* ---- IPv4 routers ---- */
+/*
+ * A router has its own routing table (tenant address spaces may overlap),
+ * interfaces on networks (a gateway address and MAC on each), connected
+ * routes for those, and static routes through next hops on them. The
+ * dataplane answers ARP and ICMP echo for interface addresses, resolves
+ * next hops by ARP, and sends ICMP errors (time exceeded, unreachable,
+ * fragmentation needed), rate-limited.
+ */
+struct dp_router_req {
+	char name[DP_NAME_LEN];
+	uint32_t max_routes; /* ROUTER_ADD: capacity of its table; 0 = 1024 */
+	uint8_t exist_ok;
+	uint8_t missing_ok;
+	uint8_t reserved[2];
+};
+
+struct dp_router_info {
+	char name[DP_NAME_LEN];
+	uint16_t id;
+	uint16_t n_interfaces;
+	uint32_t n_routes;
+	uint32_t max_routes;
+	uint32_t reserved;
+};
+
+struct dp_router_list_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_router_info entries[];
+};
+
+struct dp_router_if_req {
+	char router[DP_NAME_LEN];
+	char network[DP_NAME_LEN];
+	uint8_t ip[4];	 /* the gateway address on that network */
+	uint8_t prefixlen;
+	uint8_t exist_ok;   /* IF_ADD */
+	uint8_t missing_ok; /* IF_DEL */
+	uint8_t reserved;
+	uint8_t mac[6]; /* 00:00:00:00:00:00 = derive one */
+	uint8_t reserved2[2];
+};
+
+struct dp_route_req {
+	char router[DP_NAME_LEN];
+	uint8_t prefix[4];
+	uint8_t prefixlen;
+	uint8_t exist_ok;   /* ROUTE_ADD: same prefix and next hop */
+	uint8_t missing_ok; /* ROUTE_DEL */
+	uint8_t reserved;
+	uint8_t nexthop[4]; /* ROUTE_ADD: on a connected subnet of the router */
+};
+
+struct dp_route_info {
+	char router[DP_NAME_LEN];
+	char network[DP_NAME_LEN]; /* the egress interface's network */
+	uint8_t prefix[4];
+	uint8_t prefixlen;
+	uint8_t connected; /* 1: the subnet of an interface */
+	uint8_t reserved[2];
+	uint8_t nexthop[4]; /* 0.0.0.0 for connected routes */
+};
+
+struct dp_route_list_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_route_info entries[];
 };
 
 #endif /* VIRGA_DP_API_H */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * IPv4 routers: what workers read.
+ *
+ * Contract
+ *  - The control thread is the only writer (l3/dp_router_conf.c). A router's
+ *    snapshot (interfaces) is replaced whole under RCU like ports and networks.
+ *  - Its routing table is an rte_lpm changed in place by the control thread
+ *    and read lock-free by workers; freed tbl8 groups go through the LPM's
+ *    RCU defer queue on dp_tables.rcu, so a worker mid-lookup never reads a
+ *    reused group.
+ *  - Next hops: an array the control thread fills before a route refers to
+ *    an entry, and does not reuse before a grace period; workers read it.
+ *  - Full: route adds beyond max_routes (or out of tbl8 groups) fail with
+ *    -ENOSPC and change nothing.
+ */
+#ifndef VIRGA_DP_ROUTER_H
+#define VIRGA_DP_ROUTER_H
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_lpm.h>
+
+#define DP_MAX_ROUTERS 64
+#define DP_MAX_RIFS 16	      /* interfaces of one router */
+#define DP_MAX_NET_RIFS 4     /* router interfaces on one network */
+#define DP_MAX_NEXTHOPS 4096  /* distinct next hops of one router */
+
+struct dp_rif {
+	uint16_t net_id;
+	uint8_t prefixlen;
+	uint32_t ip;   /* network byte order, like mask */
+	uint32_t mask;
+	struct rte_ether_addr mac;
+};
+
+struct dp_nexthop {
+	uint32_t gateway; /* network byte order; 0: the destination itself (connected) */
+	uint8_t rif;
+};
+
+#define DP_NO_NEXTHOP UINT32_MAX
+
+struct dp_router {
+	uint16_t id;
+	uint8_t n_rifs;
+	/* rte_lpm takes prefixes of /1 to /32: the default route lives here instead. */
+	uint32_t default_nh;
+	struct rte_lpm *lpm;	 /* owned by the router's conf, shared by its snapshots */
+	struct dp_nexthop *nh;	 /* likewise; indexed by the LPM's next hop */
+	struct dp_rif rifs[DP_MAX_RIFS];
+} __rte_cache_aligned;
+
+/* A router interface as its network sees it: frames to `mac` are routed. */
+struct dp_net_rif {
+	struct rte_ether_addr mac;
+	uint16_t router_id;
+	uint32_t ip;
+	uint8_t rif;
+};
+
+#endif

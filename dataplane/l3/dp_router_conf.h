@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Routers on the control thread: their configuration, and the operations
+ * the control socket calls. Control thread only; each returns 0 or -errno
+ * and changes nothing when it fails.
+ */
+#ifndef VIRGA_DP_ROUTER_CONF_H
+#define VIRGA_DP_ROUTER_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <virga/dp_api.h>
+
+#include "dp_router.h"
+
+struct dp_route_entry {
+	uint32_t prefix; /* host byte order, as rte_lpm takes it */
+	uint8_t prefixlen;
+	bool connected;
+	uint16_t nh; /* index into the router's next hops */
+};
+
+struct dp_router_conf {
+	bool used;
+	char name[DP_NAME_LEN];
+	uint32_t max_routes;
+	struct rte_lpm *lpm;
+	struct dp_nexthop *nh; /* DP_MAX_NEXTHOPS */
+	uint32_t nh_refs[DP_MAX_NEXTHOPS];
+	/* A next hop no route uses may still be read by a worker that looked a route up
+	 * just before it went: reused only after a grace period. */
+	bool nh_retired[DP_MAX_NEXTHOPS];
+	uint8_t n_rifs; /* slots in use are those with net_id != 0, below n_rifs */
+	struct dp_rif rifs[DP_MAX_RIFS];
+	uint32_t default_nh; /* DP_NO_NEXTHOP: no 0.0.0.0/0 route */
+	uint32_t n_routes;
+	uint32_t cap_routes;
+	struct dp_route_entry *routes;
+};
+
+extern struct dp_router_conf dp_router_confs[DP_MAX_ROUTERS];
+
+int dp_conf_router_by_name(const char *name);
+int dp_conf_router_add(const struct dp_router_req *req);
+int dp_conf_router_del(const struct dp_router_req *req);
+int dp_conf_router_if_add(const struct dp_router_if_req *req);
+int dp_conf_router_if_del(const struct dp_router_if_req *req);
+int dp_conf_route_add(const struct dp_route_req *req);
+int dp_conf_route_del(const struct dp_route_req *req);
+int dp_conf_publish_router(uint16_t id);
+/* The router interfaces on a network, for its snapshot; returns how many. */
+uint8_t dp_conf_net_rifs(uint16_t net_id, struct dp_net_rif *out);
+
+#endif

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ip4_route on crafted frames: ARP and echo for the gateway, forwarding with
+ * TTL and checksum, ARP resolution with a waiting queue, and ICMP errors. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <rte_arp.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+
+#include "core/dp_conf.h"
+#include "core/dp_neigh.h"
+#include "dp_test_env.h"
+#include "l2/dp_bridge.h"
+#include "l3/dp_icmp.h"
+#include "l3/dp_ip4_route.h"
+#include "l3/dp_router_conf.h"
+#include "pkt/dp_arp.h"
+#include "pkt_builder.h"
+
+static uint16_t pa, pb;
+static struct rte_ether_addr gw_left, gw_right;
+static const struct rte_ether_addr host_a = {{2, 0, 0, 0, 0, 0xa}}, host_b = {{2, 0, 0, 0, 0, 0xb}};
+
+static void rif(const char *net, const char *ip, uint8_t len)
+{
+	struct dp_router_if_req r = {.router = "r1", .prefixlen = len};
+
+	snprintf(r.network, sizeof(r.network), "%s", net);
+	inet_pton(AF_INET, ip, r.ip);
+	assert_int_equal(dp_conf_router_if_add(&r), 0);
+}
+
+static void route(const char *prefix, uint8_t len, const char *via)
+{
+	struct dp_route_req r = {.router = "r1", .prefixlen = len};
+
+	inet_pton(AF_INET, prefix, r.prefix);
+	inet_pton(AF_INET, via, r.nexthop);
+	assert_int_equal(dp_conf_route_add(&r), 0);
+}
+
+/* Router r1 between "left" (10.1.0.1/24, host a 10.1.0.10 on port a) and "right"
+ * (10.2.0.1/24, MTU 1000, host b 10.2.0.5 on port b); 10.9.0.0/16 via 10.2.0.254. */
+static int setup(void **state)
+{
+	struct dp_router_req r = {.name = "r1"};
+
+	(void)state;
+	test_env_reset();
+	test_network("left", DP_NET_FLAT, "", 0, 1500);
+	test_network("right", DP_NET_FLAT, "", 0, 1000);
+	pa = test_port("a");
+	pb = test_port("b");
+	test_attach("a", "left");
+	test_attach("b", "right");
+	test_security_off("a");
+	test_security_off("b");
+	assert_int_equal(dp_conf_router_add(&r), 0);
+	rif("left", "10.1.0.1", 24);
+	rif("right", "10.2.0.1", 24);
+	route("10.9.0.0", 16, "10.2.0.254");
+	gw_left = dp_router_confs[dp_conf_router_by_name("r1")].rifs[0].mac;
+	gw_right = dp_router_confs[dp_conf_router_by_name("r1")].rifs[1].mac;
+	return 0;
+}
+
+/* What left the router for one input frame. */
+struct result {
+	uint16_t n;
+	struct rte_mbuf *m[8];
+	uint16_t next[8];
+};
+
+/* Runs m through bridge_input (it must choose the router), then ip4_route. */
+static struct result route_frame(struct rte_mbuf *m)
+{
+	struct rte_mbuf *out[2 * (1 + DP_ARP_WAIT_MAX)];
+	uint16_t next[RTE_DIM(out)], edge;
+	struct result r = {0};
+
+	dp_bridge_input_burst(test_worker, &m, 1, &edge);
+	assert_int_equal(edge, DP_L2_ROUTE);
+	r.n = dp_ip4_route_burst(test_worker, &m, 1, out, next);
+	assert_true(r.n <= RTE_DIM(r.m));
+	memcpy(r.m, out, r.n * sizeof(out[0]));
+	memcpy(r.next, next, r.n * sizeof(next[0]));
+	return r;
+}
+
+static void release(struct result *r)
+{
+	for (uint16_t i = 0; i < r->n; i++)
+		rte_pktmbuf_free(r->m[i]);
+}
+
+static struct rte_mbuf *from_a(const char *dst_ip, uint16_t payload)
+{
+	struct pkt_spec s = {.src = host_a, .dst = gw_left, .vlan = NO_VLAN, .in_port = pa};
+
+	return pkt_ipv4_udp(test_pool, &s, "10.1.0.10", dst_ip, payload);
+}
+
+static const struct rte_ipv4_hdr *ip_of(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+}
+
+static const struct rte_icmp_hdr *icmp_of(struct rte_mbuf *m)
+{
+	return (const struct rte_icmp_hdr *)(ip_of(m) + 1);
+}
+
+/* host b is known on the right: its MAC is learned from an ARP reply to the router. */
+static void teach_host_b(void)
+{
+	dp_neigh_learn(test_worker, dp_conf_net_by_name("right"), test_ip("10.2.0.5"), &host_b);
+}
+
+static void arp_for_the_gateway_is_answered_by_the_router(void **state)
+{
+	struct pkt_spec s = {.src = host_a, .vlan = NO_VLAN, .in_port = pa};
+	struct rte_arp_hdr *arp;
+	struct result r;
+
+	(void)state;
+	memset(&s.dst, 0xff, 6);
+	r = route_frame(pkt_arp_request(test_pool, &s, NULL, "10.1.0.10", "10.1.0.1"));
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.next[0], DP_L2_TX);
+	assert_int_equal(dp_mbuf_meta(r.m[0])->out_port, pa);
+	arp = dp_arp_parse(r.m[0]);
+	assert_int_equal(arp->arp_opcode, RTE_BE16(RTE_ARP_OP_REPLY));
+	assert_true(rte_is_same_ether_addr(&arp->arp_data.arp_sha, &gw_left));
+	assert_int_equal(arp->arp_data.arp_sip, test_ip("10.1.0.1"));
+	release(&r);
+}
+
+static void echo_to_the_gateway_is_answered(void **state)
+{
+	struct pkt_spec s = {.src = host_a, .dst = gw_left, .vlan = NO_VLAN, .in_port = pa};
+	struct result r;
+
+	(void)state;
+	r = route_frame(pkt_icmp_echo(test_pool, &s, "10.1.0.10", "10.2.0.1", 32));
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.next[0], DP_L2_TX);
+	assert_int_equal(icmp_of(r.m[0])->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
+	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.2.0.1"));
+	assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.1.0.10"));
+	assert_int_equal(rte_raw_cksum(ip_of(r.m[0]), 20), 0xffff);
+	assert_int_equal(rte_raw_cksum(icmp_of(r.m[0]), sizeof(struct rte_icmp_hdr) + 32), 0xffff);
+	release(&r);
+}
+
+static void routed_frame_has_ttl_decremented_and_macs_rewritten(void **state)
+{
+	struct rte_ether_hdr *eth;
+	struct result r;
+
+	(void)state;
+	teach_host_b();
+	r = route_frame(from_a("10.2.0.5", 40));
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.next[0], DP_L2_FLOOD); /* b's MAC is not in the MAC table yet */
+	eth = rte_pktmbuf_mtod(r.m[0], struct rte_ether_hdr *);
+	assert_true(rte_is_same_ether_addr(&eth->dst_addr, &host_b));
+	assert_true(rte_is_same_ether_addr(&eth->src_addr, &gw_right));
+	assert_int_equal(ip_of(r.m[0])->time_to_live, 63);
+	assert_int_equal(rte_raw_cksum(ip_of(r.m[0]), 20), 0xffff);
+	assert_int_equal(dp_mbuf_meta(r.m[0])->net_id, dp_conf_net_by_name("right"));
+	release(&r);
+}
+
+static void ttl_1_sends_time_exceeded(void **state)
+{
+	struct rte_mbuf *m = from_a("10.2.0.5", 40);
+	struct result r;
+
+	(void)state;
+	pkt_ipv4_set(m, 1, 0);
+	r = route_frame(m);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.next[0], DP_L2_TX); /* the error, back to a */
+	assert_int_equal(r.next[1], DP_L2_EDGE_DROP(DP_DROP_TTL_EXCEEDED));
+	assert_int_equal(icmp_of(r.m[0])->icmp_type, DP_ICMP_TIME_EXCEEDED);
+	assert_int_equal(icmp_of(r.m[0])->icmp_code, 0);
+	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.1.0.1"));
+	assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.1.0.10"));
+	/* It quotes the original header. */
+	assert_int_equal(((const struct rte_ipv4_hdr *)(icmp_of(r.m[0]) + 1))->dst_addr,
+			test_ip("10.2.0.5"));
+	release(&r);
+}
+
+static void no_route_sends_net_unreachable(void **state)
+{
+	struct result r = route_frame(from_a("172.16.0.1", 40));
+
+	(void)state;
+	assert_int_equal(r.n, 2);
+	assert_int_equal(icmp_of(r.m[0])->icmp_type, DP_ICMP_DEST_UNREACH);
+	assert_int_equal(icmp_of(r.m[0])->icmp_code, DP_ICMP_NET_UNREACH);
+	assert_int_equal(r.next[1], DP_L2_EDGE_DROP(DP_DROP_NO_ROUTE));
+	release(&r);
+}
+
+static void df_over_egress_mtu_sends_frag_needed_with_the_mtu(void **state)
+{
+	struct rte_mbuf *m = from_a("10.2.0.5", 1200);
+	struct result r;
+
+	(void)state;
+	teach_host_b();
+	pkt_ipv4_set(m, 64, 1);
+	r = route_frame(m);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(icmp_of(r.m[0])->icmp_type, DP_ICMP_DEST_UNREACH);
+	assert_int_equal(icmp_of(r.m[0])->icmp_code, DP_ICMP_FRAG_NEEDED);
+	assert_int_equal(rte_be_to_cpu_16(icmp_of(r.m[0])->icmp_seq_nb), 1000);
+	assert_int_equal(r.next[1], DP_L2_EDGE_DROP(DP_DROP_FRAG_NEEDED));
+	release(&r);
+}
+
+static void bad_header_checksum_is_dropped(void **state)
+{
+	struct rte_mbuf *m = from_a("10.2.0.5", 40);
+	struct result r;
+
+	(void)state;
+	rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14)->hdr_checksum ^= 0x1;
+	r = route_frame(m);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.next[0], DP_L2_EDGE_DROP(DP_DROP_IP_BAD_HEADER));
+	release(&r);
+}
+
+static void unresolved_next_hop_waits_for_arp_then_goes(void **state)
+{
+	struct pkt_spec s = {.src = host_b, .dst = gw_right, .vlan = NO_VLAN, .in_port = pb};
+	struct rte_mbuf *req = NULL, *reply;
+	struct rte_arp_hdr *arp;
+	struct result r;
+
+	(void)state;
+	/* To 10.9.1.1: via 10.2.0.254, unknown. The frame waits; an ARP request goes out. */
+	r = route_frame(from_a("10.9.1.1", 40));
+	assert_int_equal(r.n, 0);
+	assert_int_equal(test_worker->arp_wait.n, 1);
+	dp_tx_flush(test_worker);
+	assert_int_equal(test_port_drain(pb, &req, 1), 1);
+	arp = dp_arp_parse(req);
+	assert_int_equal(arp->arp_data.arp_tip, test_ip("10.2.0.254"));
+	assert_int_equal(arp->arp_data.arp_sip, test_ip("10.2.0.1"));
+	rte_pktmbuf_free(req);
+
+	/* The gateway answers (from port b); the waiting frame leaves towards it. */
+	s.src = mac_of(0xfe);
+	reply = pkt_arp_request(test_pool, &s, NULL, "10.2.0.254", "10.2.0.1");
+	rte_pktmbuf_mtod_offset(reply, struct rte_arp_hdr *, 14)->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
+	r = route_frame(reply);
+	assert_int_equal(test_worker->arp_wait.n, 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.9.1.1"));
+	assert_true(rte_is_same_ether_addr(&rte_pktmbuf_mtod(r.m[0], struct rte_ether_hdr *)->dst_addr,
+			&(struct rte_ether_addr){{2, 0, 0, 0, 0, 0xfe}}));
+	assert_int_equal(r.next[1], DP_L2_EDGE_DROP(DP_DROP_ARP_CONSUMED));
+	release(&r);
+}
+
+static void default_route_catches_what_nothing_else_does(void **state)
+{
+	const struct rte_ether_addr gw = {{2, 0, 0, 0, 0, 0xfe}};
+	struct result r;
+
+	(void)state;
+	route("0.0.0.0", 0, "10.2.0.254");
+	dp_neigh_learn(test_worker, dp_conf_net_by_name("right"), test_ip("10.2.0.254"), &gw);
+	r = route_frame(from_a("172.16.0.1", 40));
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.next[0], DP_L2_FLOOD);
+	assert_true(rte_is_same_ether_addr(&rte_pktmbuf_mtod(r.m[0], struct rte_ether_hdr *)->dst_addr,
+			&gw));
+	release(&r);
+}
+
+static void routes_need_a_connected_next_hop_and_clean_prefixes(void **state)
+{
+	struct dp_route_req r = {.router = "r1", .prefixlen = 16};
+
+	(void)state;
+	inet_pton(AF_INET, "10.8.0.0", r.prefix);
+	inet_pton(AF_INET, "192.168.7.1", r.nexthop);
+	assert_int_equal(dp_conf_route_add(&r), -ENETUNREACH);
+	inet_pton(AF_INET, "10.8.1.0", r.prefix); /* host bits set */
+	inet_pton(AF_INET, "10.2.0.254", r.nexthop);
+	assert_int_equal(dp_conf_route_add(&r), -EINVAL);
+	inet_pton(AF_INET, "10.8.0.0", r.prefix);
+	inet_pton(AF_INET, "10.2.0.1", r.nexthop); /* the router itself */
+	assert_int_equal(dp_conf_route_add(&r), -EINVAL);
+	inet_pton(AF_INET, "10.2.0.254", r.nexthop);
+	inet_pton(AF_INET, "10.9.0.0", r.prefix);
+	assert_int_equal(dp_conf_route_add(&r), -EEXIST);
+	r.exist_ok = 1;
+	assert_int_equal(dp_conf_route_add(&r), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(arp_for_the_gateway_is_answered_by_the_router, setup),
+		cmocka_unit_test_setup(echo_to_the_gateway_is_answered, setup),
+		cmocka_unit_test_setup(routed_frame_has_ttl_decremented_and_macs_rewritten, setup),
+		cmocka_unit_test_setup(ttl_1_sends_time_exceeded, setup),
+		cmocka_unit_test_setup(no_route_sends_net_unreachable, setup),
+		cmocka_unit_test_setup(df_over_egress_mtu_sends_frag_needed_with_the_mtu, setup),
+		cmocka_unit_test_setup(bad_header_checksum_is_dropped, setup),
+		cmocka_unit_test_setup(unresolved_next_hop_waits_for_arp_then_goes, setup),
+		cmocka_unit_test_setup(default_route_catches_what_nothing_else_does, setup),
+		cmocka_unit_test_setup(routes_need_a_connected_next_hop_and_clean_prefixes, setup),
+	};
+
+	if (test_env_init("route") < 0)
+		return 1;
+	return cmocka_run_group_tests_name("ip4_route", tests, NULL, NULL);
+}
