@@ -186,6 +186,7 @@ static int start(const struct options *o)
 		if (n < o->workers)
 			lcores[n++] = lcore;
 	}
+
 	if ((rc = dp_mbuf_meta_register()) < 0 ||
 			(rc = dp_tables_init(n, o->mac_table, o->mac_aging)) < 0 ||
 			(rc = dp_trace_init()) < 0 || (rc = dp_port_dev_init(o->mbufs, n)) < 0 ||

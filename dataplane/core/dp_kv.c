@@ -4,6 +4,7 @@
 #include <rte_malloc.h>
 
 #include "dp_kv.h"
+#include "dp_mem.h"
 
 static void bucket_lock(struct dp_kv_bucket *b)
 {
@@ -152,7 +153,7 @@ int dp_kv_init(struct dp_kv *t, uint32_t n_entries, uint32_t aging_sec)
 {
 	uint32_t n_buckets = rte_align32pow2(RTE_MAX(n_entries / DP_KV_SLOTS * 2, 2u));
 
-	t->buckets = rte_zmalloc("fdb", (size_t)n_buckets * sizeof(*t->buckets), 128);
+	t->buckets = dp_table_zalloc((size_t)n_buckets * sizeof(*t->buckets));
 	if (t->buckets == NULL)
 		return -ENOMEM;
 	t->mask = n_buckets - 1;
@@ -163,6 +164,6 @@ int dp_kv_init(struct dp_kv *t, uint32_t n_entries, uint32_t aging_sec)
 
 void dp_kv_fini(struct dp_kv *t)
 {
-	rte_free(t->buckets);
+	dp_table_free(t->buckets, ((size_t)t->mask + 1) * sizeof(*t->buckets));
 	t->buckets = NULL;
 }

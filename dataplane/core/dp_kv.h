@@ -7,7 +7,7 @@
  * Contract
  *  - Writers: workers (learning) and the control thread (static entries,
  *    deletes, aging, flushes). Readers: workers and the control thread.
- *  - Each 128-byte bucket has a sequence counter used as a seqlock: a writer
+ *  - Each 64-byte bucket has a sequence counter used as a seqlock: a writer
  *    takes the bucket by CAS from even to odd, writes, and releases it even
  *    again; a reader retries while the counter is odd or moved. Lookups take
  *    no lock and write nothing; learning writes only when something changed
@@ -33,7 +33,9 @@
 #include <rte_pause.h>
 #include <rte_prefetch.h>
 
-#define DP_KV_SLOTS 7
+/* Three slots and the header fill one cache line: a lookup that hits its primary
+ * bucket reads exactly one line. */
+#define DP_KV_SLOTS 3
 
 struct dp_kv_bucket {
 	uint32_t seq;	     /* odd while a writer holds the bucket */
@@ -41,7 +43,7 @@ struct dp_kv_bucket {
 	uint64_t keys[DP_KV_SLOTS];
 	uint64_t vals[DP_KV_SLOTS];
 	uint64_t reserved;
-} __rte_aligned(128);
+} __rte_aligned(64);
 
 struct dp_kv {
 	uint32_t mask; /* n_buckets - 1 */
@@ -70,10 +72,7 @@ static inline struct dp_kv_bucket *dp_kv_spill(const struct dp_kv *t, uint32_t h
 /* Packet path: warms the cache lines a lookup of `hash` will read. */
 static inline void dp_kv_prefetch(const struct dp_kv *t, uint32_t hash)
 {
-	const struct dp_kv_bucket *b = dp_kv_primary(t, hash);
-
-	rte_prefetch0(b);
-	rte_prefetch0(&b->vals[0]);
+	rte_prefetch0(dp_kv_primary(t, hash));
 }
 
 static inline bool dp_kv_bucket_find(const struct dp_kv_bucket *b, uint64_t key, uint64_t *val)

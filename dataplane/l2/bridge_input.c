@@ -94,25 +94,48 @@ static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
 
 	c->in = in;
 	c->tagged = tagged;
-	c->src_key = dp_fdb_key(net_id, &eth->src_addr);
-	c->dst_key = dp_fdb_key(net_id, &eth->dst_addr);
+	c->src_key = dp_fdb_key_hdr(net_id, &eth->src_addr);
+	c->dst_key = dp_fdb_key_hdr(net_id, &eth->dst_addr);
 	c->src_hash = dp_kv_hash(c->src_key);
 	c->dst_hash = dp_kv_hash(c->dst_key);
-	dp_kv_prefetch(&dp_tables.fdb, c->src_hash);
-	dp_kv_prefetch(&dp_tables.fdb, c->dst_hash);
 	return PENDING;
 }
 
-/* Second pass: learn the source, decide where the frame goes. */
-static inline uint16_t forward(struct dp_worker *w, struct rte_mbuf *m, const struct bridge_ctx *c)
+/*
+ * How many frames ahead the second pass warms MAC table buckets: enough to
+ * hide a miss, few enough that the prefetches do not queue behind each other
+ * (a whole burst of them stalls the core).
+ */
+#define BUCKET_PREFETCH_AHEAD 4
+
+static inline void prefetch_buckets(const struct bridge_ctx *c)
 {
-	dp_l2_learn(w, c->src_key, c->src_hash, m->port, c->in->epoch);
+	dp_kv_prefetch(&dp_tables.fdb, c->src_hash);
+	dp_kv_prefetch(&dp_tables.fdb, c->dst_hash);
+}
+
+/* Second pass: learn the source, decide where the frame goes. */
+struct last_learned {
+	uint64_t key; /* 0 is never a key: network ids start at 1 */
+	uint16_t port;
+};
+
+static inline uint16_t forward(struct dp_worker *w, struct rte_mbuf *m, const struct bridge_ctx *c,
+		struct last_learned *last)
+{
+	/* A burst from one VM is mostly one source: check its entry once per burst. */
+	if (c->src_key != last->key || m->port != last->port) {
+		dp_l2_learn(w, c->src_key, c->src_hash, m->port, c->in->epoch);
+		last->key = c->src_key;
+		last->port = m->port;
+	}
 	return dp_l2_output(m, c->net, c->payload, c->dst_key, c->dst_hash, m->port, c->tagged);
 }
 
 void dp_bridge_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
 {
 	struct bridge_ctx ctx[RTE_GRAPH_BURST_SIZE];
+	struct last_learned last = {0};
 	uint16_t i;
 
 	for (i = 0; i < n; i++) {
@@ -120,9 +143,14 @@ void dp_bridge_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
 		next[i] = classify(pkts[i], &ctx[i]);
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < RTE_MIN(n, (uint16_t)BUCKET_PREFETCH_AHEAD); i++)
 		if (next[i] == PENDING)
-			next[i] = forward(w, pkts[i], &ctx[i]);
+			prefetch_buckets(&ctx[i]);
+	for (i = 0; i < n; i++) {
+		if (i + BUCKET_PREFETCH_AHEAD < n && next[i + BUCKET_PREFETCH_AHEAD] == PENDING)
+			prefetch_buckets(&ctx[i + BUCKET_PREFETCH_AHEAD]);
+		if (next[i] == PENDING)
+			next[i] = forward(w, pkts[i], &ctx[i], &last);
 	}
 	if (unlikely(w->trace))
 		dp_trace_burst(w, "bridge_input", dp_l2_edge_name, pkts, next, n);
