@@ -65,6 +65,8 @@ static const char *const dp_msg_type_names[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_ROUTE_ADD] = "route_add",
 	[DP_MSG_ROUTE_DEL] = "route_del",
 	[DP_MSG_ROUTE_LIST] = "route_list",
+	[DP_MSG_NEIGH_ADD] = "neigh_add",
+	[DP_MSG_NEIGH_DEL] = "neigh_del",
 };
 
 const char *dp_msg_type_name(enum dp_msg_type type)

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+
 #include "dp_neigh.h"
 #include "dp_tables.h"
 #include "pkt/dp_arp.h"
@@ -13,7 +15,7 @@ static inline uint64_t mac_bits(const struct rte_ether_addr *mac)
 
 static inline uint64_t neigh_val(const struct rte_ether_addr *mac, uint32_t now, bool reachable)
 {
-	return (mac ? mac_bits(mac) : 0) | (uint64_t)(now & 0x7fff) << 48 |
+	return (mac ? mac_bits(mac) : 0) | (uint64_t)(now & DP_NEIGH_SEEN_MASK) << 48 |
 	       (reachable ? DP_NEIGH_VAL_REACHABLE : 0);
 }
 
@@ -33,8 +35,10 @@ void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,
 	uint64_t key = dp_neigh_key(scope, ip), v, nv = neigh_val(mac, w->now_sec, true);
 	uint32_t hash = dp_kv_hash(key);
 
-	/* Write only when something changed: a steady ARP flow costs no stores. */
-	if (dp_kv_lookup(&dp_tables.neigh, key, hash, &v) && v == nv)
+	/* Write only when something changed: a steady ARP flow costs no stores. And ARP
+	 * never overrides what the control plane made permanent. */
+	if (dp_kv_lookup(&dp_tables.neigh, key, hash, &v) &&
+			(v == nv || (v & DP_NEIGH_VAL_PERMANENT)))
 		return;
 	dp_kv_set(&dp_tables.neigh, key, hash, nv);
 }
@@ -47,7 +51,7 @@ struct rte_mbuf *dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t 
 	struct rte_mbuf *req;
 
 	if (dp_kv_lookup(&dp_tables.neigh, key, hash, &v) &&
-			dp_neigh_seen(v) == (w->now_sec & 0x7fff))
+			dp_neigh_seen(v) == (w->now_sec & DP_NEIGH_SEEN_MASK))
 		return NULL;
 	/* A reachable entry being re-asked stays usable until aged out: keep its MAC. */
 	dp_kv_set(&dp_tables.neigh, key, hash,
@@ -58,6 +62,25 @@ struct rte_mbuf *dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t 
 	return req;
 }
 
+int dp_neigh_add_permanent(uint16_t scope, uint32_t ip, const struct rte_ether_addr *mac,
+		bool exist_ok)
+{
+	uint64_t key = dp_neigh_key(scope, ip), v;
+	uint32_t hash = dp_kv_hash(key);
+
+	if (dp_kv_lookup(&dp_tables.neigh, key, hash, &v) && (v & DP_NEIGH_VAL_PERMANENT) && !exist_ok)
+		return -EEXIST;
+	return dp_kv_set(&dp_tables.neigh, key, hash,
+			neigh_val(mac, 0, true) | DP_NEIGH_VAL_PERMANENT);
+}
+
+int dp_neigh_del(uint16_t scope, uint32_t ip)
+{
+	uint64_t key = dp_neigh_key(scope, ip);
+
+	return dp_kv_del(&dp_tables.neigh, key, dp_kv_hash(key));
+}
+
 struct neigh_aging {
 	uint32_t now;
 	uint32_t removed;
@@ -66,11 +89,11 @@ struct neigh_aging {
 static enum dp_kv_visit age_one(uint64_t key, uint64_t val, void *arg)
 {
 	struct neigh_aging *a = arg;
-	uint16_t age = (a->now - dp_neigh_seen(val)) & 0x7fff;
+	uint16_t age = (a->now - dp_neigh_seen(val)) & DP_NEIGH_SEEN_MASK;
 	uint16_t max = val & DP_NEIGH_VAL_REACHABLE ? DP_NEIGH_TIMEOUT_SEC : DP_NEIGH_INCOMPLETE_SEC;
 
 	RTE_SET_USED(key);
-	if (age <= max)
+	if (age <= max || (val & DP_NEIGH_VAL_PERMANENT))
 		return DP_KV_KEEP;
 	a->removed++;
 	return DP_KV_DELETE;

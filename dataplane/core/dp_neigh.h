@@ -6,9 +6,10 @@
  * for; the control thread ages entries out.
  *
  * Key: scope (16 bits) << 32 | IPv4 address (network byte order).
- * Value: MAC (48 bits) | last seen or asked, seconds mod 2^15 (bits 48-62)
- *        | reachable (bit 63). Without the reachable bit the entry only
- *        records that a request went out (state incomplete).
+ * Value: MAC (48 bits) | last seen or asked, seconds mod 2^14 (bits 48-61)
+ *        | permanent (bit 62) | reachable (bit 63). Without the reachable bit
+ *        the entry only records that a request went out (state incomplete).
+ *        Permanent entries (NEIGH_ADD) are neither aged nor overwritten.
  */
 #ifndef VIRGA_DP_NEIGH_H
 #define VIRGA_DP_NEIGH_H
@@ -25,6 +26,8 @@
 #define DP_NEIGH_TIMEOUT_SEC 300   /* a reachable entry not confirmed for this long is forgotten */
 #define DP_NEIGH_INCOMPLETE_SEC 3  /* an unanswered request is forgotten (and may be resent) */
 #define DP_NEIGH_VAL_REACHABLE (1ull << 63)
+#define DP_NEIGH_VAL_PERMANENT (1ull << 62)
+#define DP_NEIGH_SEEN_MASK 0x3fff
 
 static inline uint64_t dp_neigh_key(uint16_t scope, uint32_t ip)
 {
@@ -33,7 +36,7 @@ static inline uint64_t dp_neigh_key(uint16_t scope, uint32_t ip)
 
 static inline uint16_t dp_neigh_seen(uint64_t val)
 {
-	return (val >> 48) & 0x7fff;
+	return (val >> 48) & DP_NEIGH_SEEN_MASK;
 }
 
 /* Packet path: true and *mac when ip is reachable in scope. */
@@ -50,6 +53,11 @@ void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,
  */
 struct rte_mbuf *dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t target,
 		const struct rte_ether_addr *mac, uint32_t ip);
+
+/* Control thread: permanent entries. */
+int dp_neigh_add_permanent(uint16_t scope, uint32_t ip, const struct rte_ether_addr *mac,
+		bool exist_ok);
+int dp_neigh_del(uint16_t scope, uint32_t ip);
 
 /* Control thread: forgets stale entries; returns how many. */
 uint32_t dp_neigh_age(uint32_t now_sec);

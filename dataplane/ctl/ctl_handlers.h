@@ -33,6 +33,8 @@ HANDLER(dp_ctl_vtep_peer_add);
 HANDLER(dp_ctl_vtep_peer_del);
 HANDLER(dp_ctl_vtep_peer_list);
 HANDLER(dp_ctl_neigh_list);
+HANDLER(dp_ctl_neigh_add);
+HANDLER(dp_ctl_neigh_del);
 
 /* ctl_router.c: routers */
 HANDLER(dp_ctl_router_add);

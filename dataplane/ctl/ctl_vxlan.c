@@ -89,8 +89,10 @@ static enum dp_kv_visit list_neigh(uint64_t key, uint64_t val, void *arg)
 		snprintf(e->scope, sizeof(e->scope), "%s", dp_net_confs[scope].name);
 	memcpy(e->ip, &ip, 4);
 	memcpy(e->mac, &val, 6);
-	e->state = val & DP_NEIGH_VAL_REACHABLE ? DP_NEIGH_REACHABLE : DP_NEIGH_INCOMPLETE;
-	e->age_sec = (pg->now - dp_neigh_seen(val)) & 0x7fff;
+	e->state = val & DP_NEIGH_VAL_PERMANENT ? DP_NEIGH_PERMANENT :
+		   val & DP_NEIGH_VAL_REACHABLE	 ? DP_NEIGH_REACHABLE :
+						   DP_NEIGH_INCOMPLETE;
+	e->age_sec = val & DP_NEIGH_VAL_PERMANENT ? 0 : (pg->now - dp_neigh_seen(val)) & DP_NEIGH_SEEN_MASK;
 	return pg->out->count >= pg->stop_at ? DP_KV_STOP : DP_KV_KEEP;
 }
 
@@ -111,4 +113,51 @@ HANDLER(dp_ctl_neigh_list)
 	out->next_cursor = dp_kv_walk(&dp_tables.neigh, r->cursor, list_neigh, &pg);
 	*reply_len = sizeof(*out) + out->count * sizeof(out->entries[0]);
 	return 0;
+}
+
+/* "underlay", or a network a router has an interface on. */
+static int neigh_scope(const char *name)
+{
+	int net;
+
+	if (!dp_conf_name_ok(name, DP_NAME_LEN, true))
+		return -EINVAL;
+	if (strcmp(name, "underlay") == 0)
+		return DP_NEIGH_SCOPE_UNDERLAY;
+	net = dp_conf_net_by_name(name);
+	return net;
+}
+
+HANDLER(dp_ctl_neigh_add)
+{
+	const struct dp_neigh_req *r = req;
+	const struct rte_ether_addr *mac = (const void *)r->mac;
+	int scope = neigh_scope(r->scope);
+	uint32_t ip;
+
+	RTE_SET_USED(req_len);
+	RTE_SET_USED(reply);
+	RTE_SET_USED(reply_len);
+	if (scope < 0)
+		return scope;
+	memcpy(&ip, r->ip, 4);
+	if (ip == 0 || !rte_is_unicast_ether_addr(mac) || rte_is_zero_ether_addr(mac))
+		return -EINVAL;
+	return dp_neigh_add_permanent(scope, ip, mac, r->exist_ok);
+}
+
+HANDLER(dp_ctl_neigh_del)
+{
+	const struct dp_neigh_req *r = req;
+	int scope = neigh_scope(r->scope), rc;
+	uint32_t ip;
+
+	RTE_SET_USED(req_len);
+	RTE_SET_USED(reply);
+	RTE_SET_USED(reply_len);
+	if (scope < 0)
+		return scope == -ENOENT && r->missing_ok ? 0 : scope;
+	memcpy(&ip, r->ip, 4);
+	rc = dp_neigh_del(scope, ip);
+	return rc == -ENOENT && r->missing_ok ? 0 : rc;
 }

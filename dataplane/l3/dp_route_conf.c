@@ -18,7 +18,8 @@ static int nexthop_get(struct dp_router_conf *c, uint32_t gateway, uint8_t rif)
 {
 	int free_slot = -1;
 
-	for (int i = 0; i < DP_MAX_NEXTHOPS; i++) {
+	/* Slots above nh_high were never used: a router with few next hops scans few. */
+	for (int i = 0; i < (int)c->nh_high; i++) {
 		if (c->nh_refs[i] > 0 && c->nh[i].gateway == gateway && c->nh[i].rif == rif) {
 			c->nh_refs[i]++;
 			return i;
@@ -26,6 +27,8 @@ static int nexthop_get(struct dp_router_conf *c, uint32_t gateway, uint8_t rif)
 		if (c->nh_refs[i] == 0 && !c->nh_retired[i] && free_slot < 0)
 			free_slot = i;
 	}
+	if (free_slot < 0 && c->nh_high < DP_MAX_NEXTHOPS)
+		free_slot = c->nh_high++;
 	if (free_slot < 0) {
 		/* Only retired slots left: once no worker can hold one, they are free. */
 		dp_tables_synchronize();
@@ -49,6 +52,8 @@ static void nexthop_put(struct dp_router_conf *c, uint16_t i)
 		c->nh_retired[i] = true;
 }
 
+/* The route's index in the list: a scan, for deletes and exist_ok only (listing order
+ * needs the list; presence is asked of the LPM itself). */
 static int route_find(const struct dp_router_conf *c, uint32_t prefix, uint8_t len)
 {
 	for (uint32_t i = 0; i < c->n_routes; i++)
@@ -57,13 +62,23 @@ static int route_find(const struct dp_router_conf *c, uint32_t prefix, uint8_t l
 	return -ENOENT;
 }
 
+/* Whether prefix/len is in the table, without scanning the route list. */
+static bool route_present(const struct dp_router_conf *c, uint32_t prefix, uint8_t len)
+{
+	uint32_t nh;
+
+	if (len == 0)
+		return c->default_nh != DP_NO_NEXTHOP;
+	return rte_lpm_is_rule_present(c->lpm, prefix, len, &nh) == 1;
+}
+
 /* Puts (prefix/len -> gateway via rif) in the table. */
 static int route_insert(struct dp_router_conf *c, uint32_t prefix, uint8_t len, uint32_t gateway,
 		uint8_t rif, bool connected)
 {
 	int nh, rc;
 
-	if (route_find(c, prefix, len) >= 0)
+	if (route_present(c, prefix, len))
 		return -EEXIST; /* rte_lpm_add would silently replace it */
 	if (c->n_routes == c->max_routes)
 		return -ENOSPC;
@@ -149,8 +164,8 @@ int dp_conf_route_add(const struct dp_route_req *req)
 	if (gw == c->rifs[rif].ip || (gw & ~c->rifs[rif].mask) == 0 ||
 			(gw & ~c->rifs[rif].mask) == ~c->rifs[rif].mask)
 		return -EINVAL;
-	i = route_find(c, rte_be_to_cpu_32(prefix), req->prefixlen);
-	if (i >= 0) {
+	if (route_present(c, rte_be_to_cpu_32(prefix), req->prefixlen)) {
+		i = route_find(c, rte_be_to_cpu_32(prefix), req->prefixlen);
 		nh_index = c->routes[i].nh;
 		return req->exist_ok && !c->routes[i].connected && c->nh[nh_index].gateway == gw ?
 				0 : -EEXIST;

@@ -28,6 +28,7 @@ struct dp_router_conf {
 	struct rte_lpm *lpm;
 	struct dp_nexthop *nh; /* DP_MAX_NEXTHOPS */
 	uint32_t nh_refs[DP_MAX_NEXTHOPS];
+	uint32_t nh_high; /* slots at and above were never used */
 	/* A next hop no route uses may still be read by a worker that looked a route up
 	 * just before it went: reused only after a grace period. */
 	bool nh_retired[DP_MAX_NEXTHOPS];

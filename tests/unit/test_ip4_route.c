@@ -287,6 +287,23 @@ static void default_route_catches_what_nothing_else_does(void **state)
 	release(&r);
 }
 
+static void permanent_neighbour_wins_over_arp(void **state)
+{
+	const struct rte_ether_addr fixed = {{2, 0, 0, 0, 0, 0x55}};
+	struct rte_ether_addr mac;
+
+	(void)state;
+	assert_int_equal(dp_neigh_add_permanent(dp_conf_net_by_name("right"), test_ip("10.2.0.5"),
+			&fixed, false), 0);
+	assert_int_equal(dp_neigh_add_permanent(dp_conf_net_by_name("right"), test_ip("10.2.0.5"),
+			&fixed, false), -EEXIST);
+	teach_host_b(); /* ARP says otherwise */
+	assert_true(dp_neigh_lookup(dp_conf_net_by_name("right"), test_ip("10.2.0.5"), &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &fixed));
+	assert_int_equal(dp_neigh_age(100000), 0);
+	assert_true(dp_neigh_lookup(dp_conf_net_by_name("right"), test_ip("10.2.0.5"), &mac));
+}
+
 static void routes_need_a_connected_next_hop_and_clean_prefixes(void **state)
 {
 	struct dp_route_req r = {.router = "r1", .prefixlen = 16};
@@ -320,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup(bad_header_checksum_is_dropped, setup),
 		cmocka_unit_test_setup(unresolved_next_hop_waits_for_arp_then_goes, setup),
 		cmocka_unit_test_setup(default_route_catches_what_nothing_else_does, setup),
+		cmocka_unit_test_setup(permanent_neighbour_wins_over_arp, setup),
 		cmocka_unit_test_setup(routes_need_a_connected_next_hop_and_clean_prefixes, setup),
 	};
 

@@ -74,6 +74,8 @@ enum dp_msg_type {
 	DP_MSG_ROUTE_ADD,
 	DP_MSG_ROUTE_DEL,
 	DP_MSG_ROUTE_LIST,
+	DP_MSG_NEIGH_ADD,
+	DP_MSG_NEIGH_DEL,
 	DP_MSG_TYPE_MAX,
 };
 
@@ -371,6 +373,17 @@ struct dp_vtep_peer_list_reply {
 enum dp_neigh_state {
 	DP_NEIGH_INCOMPLETE = 1, /* asked, no answer yet */
 	DP_NEIGH_REACHABLE = 2,
+	DP_NEIGH_PERMANENT = 3, /* set by NEIGH_ADD: never aged, never overwritten by ARP */
+};
+
+/* A permanent neighbour, e.g. from the control plane's port list (like Neutron's
+ * ARP responder), so the first frame to it need not wait for ARP. */
+struct dp_neigh_req {
+	char scope[DP_NAME_LEN]; /* "underlay", or a network with a router interface */
+	uint8_t ip[4];
+	uint8_t mac[6];	    /* NEIGH_ADD */
+	uint8_t exist_ok;   /* NEIGH_ADD */
+	uint8_t missing_ok; /* NEIGH_DEL */
 };
 
 struct dp_neigh_info {
