@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -146,17 +147,42 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/*
+ * Lcore 0 is the control thread, 1..workers the workers, one CPU each. With
+ * more lcores than CPUs (more workers than this machine has cores, e.g. to
+ * test multi-queue on a small box) the extra workers share the last CPUs:
+ * correct, not fast.
+ */
+static void lcore_map(unsigned int workers, char *buf, size_t sz)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t len = 0;
+
+	if (cpus < 1)
+		cpus = 1;
+	if (workers + 1 <= (unsigned long)cpus) {
+		snprintf(buf, sz, "-l 0-%u", workers);
+		return;
+	}
+	len += snprintf(buf, sz, "--lcores ");
+	for (unsigned int l = 0; l <= workers && len < sz; l++)
+		len += snprintf(buf + len, sz - len, "%s%u@%ld", l ? "," : "", l,
+				l < (unsigned long)cpus ? (long)l : cpus - 1);
+}
+
 static int start_eal(const char *prog, const struct options *o)
 {
-	static char lcores[32], mem[16], prefix[64];
+	static char lcores[512], mem[16], prefix[64];
 	char *args[MAX_EAL_ARGS];
 	int n = 0;
 
-	snprintf(lcores, sizeof(lcores), "0-%u", o->workers);
+	lcore_map(o->workers, lcores, sizeof(lcores));
 	snprintf(prefix, sizeof(prefix), "virga-%s", o->name);
 	args[n++] = (char *)prog;
-	args[n++] = "-l";
+	/* "-l LIST" or "--lcores MAP": split at the space into two arguments. */
 	args[n++] = lcores;
+	args[n++] = strchr(lcores, ' ') + 1;
+	lcores[strcspn(lcores, " ")] = '\0';
 	args[n++] = "--file-prefix";
 	args[n++] = prefix;
 	if (!o->huge) {
