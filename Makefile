@@ -10,7 +10,7 @@ DEB_PACKAGES := build-essential meson ninja-build pkg-config \
 	iproute2 iputils-ping ethtool tcpdump procps python3-scapy \
 	python3-openstackclient curl
 
-.PHONY: all deps build test unit smoke run bench clean
+.PHONY: all deps build test unit smoke run demo bench clean
 
 all: build
 
@@ -40,7 +40,12 @@ test: deps build
 	@meson test -C $(BUILD) --print-errorlogs --num-processes 1; rc=$$?; \
 		tools/test-summary.sh $(BUILD); exit $$rc
 
+# The all-in-one node: controller, dataplane and agent; prints the OS_* variables.
 run: deps build
+	tools/allinone.sh $(BUILD)
+
+# The dataplane alone, with namespaces pinging through it.
+demo: deps build
 	tools/demo.sh $(BUILD)
 
 bench: deps build

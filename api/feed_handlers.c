@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * GET /internal/v1/nodes/{node}/changes?since=REV[&timeout=SECONDS]: the
- * agents' long poll. Held (on this connection's own thread) until the
- * revision moves past since or the timeout passes.
+ * The agents' internal API (service token):
+ *  GET /internal/v1/nodes/{node}/changes?since=REV[&timeout=SECONDS]: the
+ *    long poll. Held (on this connection's own thread) until the revision
+ *    moves past since or the timeout passes.
+ *  PUT /internal/v1/nodes/{node}/ports/{id}/status {"status", "applied_rev"}:
+ *    what the node's dataplane does with a port (ACTIVE once it forwards).
  */
 #include "api.h"
 #include "../controlplane/db/feed.h"
+#include "../controlplane/network/network.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -44,7 +48,23 @@ static int feed_changes(struct api_req *req, const void *arg)
 	return rc ? rc : api_reply(req, 200, out);
 }
 
+static int port_status(struct api_req *req, const void *arg)
+{
+	const json_t *st = json_object_get(req->json, "status");
+	const json_t *rev = json_object_get(req->json, "applied_rev");
+	int rc;
+
+	(void)arg;
+	if (!json_is_object(req->json) || !json_is_string(st) || !json_is_integer(rev))
+		return cp_fail(&req->ctx.err, -EINVAL, "HTTPBadRequest",
+			"Body must be {\"status\": STRING, \"applied_rev\": INTEGER}");
+	rc = cp_port_report_status(&req->ctx, req->arg[0], req->arg[1], json_string_value(st),
+		json_integer_value(rev));
+	return rc ? rc : api_reply(req, 204, NULL);
+}
+
 const struct api_route api_feed_routes[] = {
 	{"GET", "/internal/v1/nodes/*/changes", feed_changes, NULL, 0, API_NEUTRON},
+	{"PUT", "/internal/v1/nodes/*/ports/*/status", port_status, NULL, 0, API_NEUTRON},
 	{NULL, NULL, NULL, NULL, 0, 0},
 };

@@ -49,6 +49,7 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 {
 	json_t *ports, *p, *changed = json_array(), *nets = json_array(), *subnets = json_array();
 	json_t *sgs = json_array(), *deleted = json_array(), *tomb, *t;
+	json_t *unbound = json_array(), *routers, *fips;
 	sqlite3_stmt *st;
 	int64_t rev = 0;
 	size_t i, j;
@@ -67,8 +68,14 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		bool port_changed;
 		json_t *subs, *s, *v;
 
-		if (strcmp(cp_json_str(p, "binding:host_id") ?: "", node) != 0)
+		if (strcmp(cp_json_str(p, "binding:host_id") ?: "", node) != 0) {
+			/* A port bound away from (or never bound to) this node
+			 * leaves no tombstone: name it, so an agent that had it
+			 * removes it. Agents ignore ids they do not have. */
+			if (rev_of(p) > since)
+				json_array_append(unbound, json_object_get(p, "id"));
 			continue;
+		}
 		port_changed = rev_of(p) > since;
 		if (port_changed)
 			json_array_append(changed, p);
@@ -81,6 +88,10 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 			add_dep(ctx, sgs, "security_group", json_string_value(v), since, port_changed);
 	}
 	json_decref(ports);
+	/* Routers and floating IPs are not per node (every node forwards for
+	 * them): each agent gets all that changed. */
+	routers = cp_obj_list(ctx->db, "router", NULL, false, NULL, since);
+	fips = cp_obj_list(ctx->db, "floatingip", NULL, false, NULL, since);
 	/* Deletions cannot be filtered by node any more: agents ignore ids
 	 * they do not have. */
 	tomb = cp_obj_deleted_since(ctx->db, since);
@@ -89,13 +100,15 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 
 		if (strcmp(k, "port") == 0 || strcmp(k, "network") == 0 ||
 			strcmp(k, "subnet") == 0 || strcmp(k, "security_group") == 0 ||
-			strcmp(k, "security_group_rule") == 0)
+			strcmp(k, "security_group_rule") == 0 || strcmp(k, "router") == 0 ||
+			strcmp(k, "floatingip") == 0)
 			json_array_append(deleted, t);
 	}
 	json_decref(tomb);
 	cp_db_commit(ctx->db);
-	*out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "revision", (json_int_t)rev, "ports",
-		changed, "networks", nets, "subnets", subnets, "security_groups", sgs, "deleted",
-		deleted);
+	*out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "revision",
+		(json_int_t)rev, "ports", changed, "networks", nets, "subnets", subnets,
+		"security_groups", sgs, "routers", routers, "floatingips", fips, "unbound", unbound,
+		"deleted", deleted);
 	return 0;
 }

@@ -9,11 +9,15 @@
 #include "../core/resource.h"
 
 /* {"revision": R, "ports": [...], "networks": [...], "subnets": [...],
- *  "security_groups": [... with rules], "deleted": [{kind, id, revision}]}
+ *  "security_groups": [... with rules], "routers": [...], "floatingips": [...],
+ *  "unbound": [port ids], "deleted": [{kind, id, revision}]}
  * with the node's bound ports changed after since, and the networks,
  * subnets and security groups they use that changed after since (all of
  * them for a port that itself changed, so a newly bound port arrives with
- * its dependencies). since == 0 gives the full state of the node. */
+ * its dependencies). "unbound" names ports changed after since that are
+ * not bound to the node (one moved away leaves no tombstone); routers and
+ * floating IPs are every one changed after since. since == 0 gives the
+ * full state of the node. */
 int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out);
 
 #endif

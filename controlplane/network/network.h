@@ -24,6 +24,15 @@ int cp_secgroup_ensure_default(struct cp_ctx *ctx, const char *project_id);
 /* Same, in its own transaction; for list/show entry points. */
 int cp_secgroup_ensure_default_tx(struct cp_ctx *ctx);
 
+/* The agent of node reports what its dataplane does with a port bound
+ * there: status "ACTIVE" once it forwards for it, "DOWN" or "ERROR"
+ * otherwise. applied_rev is the feed revision the agent programmed; a
+ * report older than the port's last change is refused (-EBUSY), as is one
+ * for a port bound to another node. Service token or admin. Its own
+ * transaction. */
+int cp_port_report_status(struct cp_ctx *ctx, const char *node, const char *port_id,
+	const char *status, int64_t applied_rev);
+
 /* Internal helpers shared by the network files (inside a transaction). */
 /* Allocates the fixed IPs a port asks for (or one per subnet of its
  * network when none), writing ip_allocations rows; rewrites *fixed_ips. */

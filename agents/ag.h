@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * virga-agent: makes one node match the controller. One process, one
+ * thread, one loop: long-poll the change feed (ag_feed.c), compute the
+ * node's desired dataplane state from it (ag_desired.c), bring the
+ * dataplane and the kernel to it without flushing what already forwards
+ * (ag_reconcile.c, ag_netlink.c), and report port status back.
+ *
+ * Everything here runs on the agent's only thread; nothing is thread-safe.
+ */
+#ifndef AG_H
+#define AG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <virga/dp_api.h>
+
+struct dp_client;
+
+#define AG_MAX_UPLINKS 8
+#define AG_ID_LEN 64
+#define AG_IFNAME_LEN 16 /* IFNAMSIZ */
+/* Neutron names a port's tap device "tap" + the first 11 chars of its id. */
+#define AG_PORT_ID_CHARS 11
+
+/* ---- logging (main.c): one helper for the process ---- */
+enum ag_log_level { AG_ERR, AG_WARN, AG_INFO, AG_DEBUG };
+void ag_log(enum ag_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- HTTP (ag_http.c): HTTP/1.1 over a TCP socket, one request per connection ---- */
+struct ag_http_resp {
+	int status; /* HTTP status code */
+	char *body; /* NUL-terminated; caller frees */
+	size_t len;
+};
+
+/*
+ * Sends one request to base_url ("http://HOST:PORT", no TLS) and reads the
+ * whole response, giving up after timeout_ms. body may be NULL. Returns 0
+ * with *resp filled (any HTTP status) or a negative errno for a transport
+ * failure (-ECONNREFUSED, -ETIMEDOUT, -EPROTO for a malformed response).
+ */
+int ag_http_request(const char *base_url, const char *method, const char *path, const char *token,
+                const char *body, int timeout_ms, struct ag_http_resp *resp);
+
+/* ---- the controller's view of the node (ag_feed.c) ---- */
+struct ag_feed {
+	const char *controller; /* base URL */
+	const char *token;      /* the service token */
+	const char *node;
+	int64_t rev; /* the revision the cache reflects; 0 = nothing fetched yet */
+	/* Objects by id, as the feed sent them. */
+	json_t *ports, *networks, *subnets, *security_groups, *routers, *floatingips;
+};
+
+void ag_feed_init(struct ag_feed *f, const char *controller, const char *token, const char *node);
+void ag_feed_free(struct ag_feed *f);
+/*
+ * Fetches what changed since f->rev (everything the first time), waiting up
+ * to timeout_s for a change, and merges it into the cache. Returns 1 when
+ * something changed, 0 when nothing did, or a negative errno (the cache is
+ * then unchanged).
+ */
+int ag_feed_poll(struct ag_feed *f, int timeout_s);
+/*
+ * Tells the controller what the dataplane does with a port ("ACTIVE",
+ * "DOWN"), as programmed from revision f->rev. On success the cached port's
+ * status is updated too, so the report is not repeated. A report the
+ * controller refuses as stale (the port changed since) returns -EBUSY: the
+ * feed brings the newer port next.
+ */
+int ag_feed_report_status(struct ag_feed *f, const char *port_id, const char *status);
+
+/* ---- desired state (ag_desired.c) ---- */
+struct ag_net {
+	char id[AG_ID_LEN]; /* the Neutron network UUID: also its dataplane name */
+	char physnet[DP_PHYSNET_LEN];
+	uint32_t seg_id;
+	uint16_t mtu;
+	uint8_t type; /* enum dp_net_type */
+};
+
+struct ag_port {
+	char id[AG_ID_LEN];
+	char dp_name[DP_PORT_NAME_LEN]; /* "tap" + 11: the dataplane port, as Neutron names taps */
+	char dp_if[AG_IFNAME_LEN];      /* "vg" + 11: the veth end the dataplane opens */
+	char vm_if[AG_IFNAME_LEN];      /* "tap" + 11: the veth end a VM (or namespace) gets */
+	char devargs[DP_DEVARGS_LEN];
+	char network[AG_ID_LEN];
+	uint16_t mtu;
+	bool admin_up;
+	bool active; /* the controller shows it ACTIVE */
+	struct dp_port_security_req security;
+};
+
+struct ag_desired {
+	struct ag_net *nets;
+	size_t n_nets;
+	struct ag_port *ports;
+	size_t n_ports;
+};
+
+/*
+ * What the node's dataplane should have: every port of the cache (they are
+ * all bound here) on a network the dataplane supports, and those networks.
+ * Ports it cannot program are left out with a log line (once per port and
+ * revision). Returns 0 or -ENOMEM.
+ */
+int ag_desired_build(const struct ag_feed *f, struct ag_desired *d);
+void ag_desired_free(struct ag_desired *d);
+/* Logs, once per object, what the feed holds that this dataplane does not
+ * enforce yet (security groups, routers, floating IPs). */
+void ag_desired_note_unenforced(const struct ag_feed *f);
+
+/* ---- kernel interfaces (ag_netlink.c) ---- */
+struct ag_nl;
+int ag_nl_open(struct ag_nl **out);
+void ag_nl_close(struct ag_nl *nl);
+/*
+ * Makes the veth pair dp_if <-> vm_if exist with this MTU, the dataplane
+ * end up, IPv6 off on it, and TX checksum offload off on both ends (af_packet
+ * hands the dataplane frames as the kernel built them: offloaded checksums
+ * would never be filled in). An existing pair is kept as it is, so a
+ * restarted agent does not disturb a running VM. Returns 0 or -errno.
+ */
+int ag_veth_ensure(struct ag_nl *nl, const char *dp_if, const char *vm_if, uint16_t mtu);
+/* Deletes a link (and so its veth peer); a missing one is fine. */
+int ag_link_del(struct ag_nl *nl, const char *ifname);
+
+/* ---- the dataplane (ag_reconcile.c) ---- */
+struct ag_uplink {
+	char physnet[DP_PHYSNET_LEN];
+	char ifname[DP_PORT_NAME_LEN]; /* a dataplane port, or a kernel interface to open */
+};
+
+struct ag_dp {
+	const char *socket;
+	struct dp_client *client; /* NULL while disconnected */
+	uint64_t boot_id;         /* of the dataplane last programmed; 0 = none yet */
+	json_t *applied;          /* port name -> hash of the config last sent (this boot) */
+	struct ag_uplink uplinks[AG_MAX_UPLINKS];
+	int n_uplinks;
+	unsigned int passes; /* reconcile passes done; the first one is logged in full */
+};
+
+struct ag_reconcile_stats {
+	unsigned int kept, added, updated, removed, failed;
+};
+
+void ag_dp_init(struct ag_dp *dp, const char *socket);
+void ag_dp_free(struct ag_dp *dp);
+/*
+ * Brings the dataplane to d: adds what is missing, updates what differs,
+ * and removes only what the agent owns ("tap" ports, networks named by a
+ * UUID) and d no longer has. Never flushes. Reports each port's status
+ * through f. Returns 0 or a negative errno when the dataplane is
+ * unreachable (nothing is then reported).
+ */
+int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const struct ag_desired *d,
+                struct ag_reconcile_stats *st);
+
+#endif /* AG_H */

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * From the feed's cache to what the node's dataplane should have: one
+ * access port per Neutron port bound here (with Neutron's port security:
+ * its MAC, fixed IPs and allowed address pairs), and the networks those
+ * ports are on, typed from their provider attributes.
+ *
+ * What the dataplane cannot do yet is named, once per object, rather than
+ * silently dropped: security groups, routers and floating IPs are stored
+ * and served by the API, not enforced on this node.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ag.h"
+
+/* Ids (with the revision) already logged, so a problem is said once, not every pass. */
+static json_t *noted;
+
+/* Whether "what" about an object at this revision is news; records it. */
+static bool first_time(const char *what, const json_t *obj)
+{
+	char key[160];
+	json_int_t rev = json_integer_value(json_object_get(obj, "revision_number"));
+
+	if (noted == NULL)
+		noted = json_object();
+	snprintf(key, sizeof(key), "%s/%s", what, json_string_value(json_object_get(obj, "id")));
+	if (json_integer_value(json_object_get(noted, key)) == rev &&
+	                json_object_get(noted, key) != NULL)
+		return false;
+	json_object_set_new(noted, key, json_integer(rev));
+	return true;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+static bool boolean(const json_t *o, const char *key, bool dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_boolean(v) ? json_is_true(v) : dflt;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+	                    &tail) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+/* "10.0.0.5", "10.0.0.0/24" or an IPv6 form into a dataplane prefix; a bare address is a host. */
+static int parse_prefix(const char *s, struct dp_ip_prefix *p)
+{
+	char addr[64];
+	const char *slash = strchr(s, '/');
+	long len = -1;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - s) : (int)strlen(s), s);
+	if (slash != NULL) {
+		char *end;
+
+		len = strtol(slash + 1, &end, 10);
+		if (*end != '\0' || end == slash + 1)
+			return -EINVAL;
+	}
+	if (inet_pton(AF_INET, addr, p->addr) == 1) {
+		p->family = AF_INET;
+		p->prefixlen = len < 0 ? 32 : (uint8_t)len;
+		return len > 32 ? -EINVAL : 0;
+	}
+	if (inet_pton(AF_INET6, addr, p->addr) == 1) {
+		p->family = AF_INET6;
+		p->prefixlen = len < 0 ? 128 : (uint8_t)len;
+		return len > 128 ? -EINVAL : 0;
+	}
+	return -EINVAL;
+}
+
+/* The dataplane's network for a Neutron network; -EOPNOTSUPP for types it has not. */
+static int build_net(const json_t *n, struct ag_net *out)
+{
+	const char *type = str(n, "provider:network_type");
+	json_int_t mtu = json_integer_value(json_object_get(n, "mtu"));
+
+	memset(out, 0, sizeof(*out));
+	if (strlen(str(n, "id")) >= sizeof(out->id) ||
+	                strlen(str(n, "provider:physical_network")) >= sizeof(out->physnet))
+		return -ENAMETOOLONG;
+	snprintf(out->id, sizeof(out->id), "%s", str(n, "id"));
+	out->seg_id = (uint32_t)json_integer_value(json_object_get(n, "provider:segmentation_id"));
+	out->mtu = mtu >= 68 && mtu <= 9000 ? (uint16_t)mtu : 0;
+	if (strcmp(type, "flat") == 0) {
+		out->type = DP_NET_FLAT;
+		out->seg_id = 0;
+	} else if (strcmp(type, "vlan") == 0) {
+		out->type = DP_NET_VLAN;
+	} else if (strcmp(type, "vxlan") == 0) {
+		out->type = DP_NET_VXLAN;
+		return 0; /* no physnet: the overlay rides the VTEP */
+	} else {
+		return -EOPNOTSUPP;
+	}
+	snprintf(out->physnet, sizeof(out->physnet), "%s", str(n, "provider:physical_network"));
+	return 0;
+}
+
+/* Neutron's port security as the dataplane's request; -E2BIG past its limits. */
+static int build_security(const json_t *p, struct dp_port_security_req *sec)
+{
+	const json_t *v;
+	size_t i;
+
+	sec->enabled = boolean(p, "port_security_enabled", true);
+	if (parse_mac(str(p, "mac_address"), sec->mac) < 0)
+		return -EINVAL;
+	json_array_foreach(json_object_get(p, "fixed_ips"), i, v)
+	{
+		if (sec->n_addrs == DP_MAX_ADDRS)
+			return -E2BIG;
+		if (parse_prefix(str(v, "ip_address"), &sec->addrs[sec->n_addrs]) < 0)
+			return -EINVAL;
+		sec->n_addrs++;
+	}
+	json_array_foreach(json_object_get(p, "allowed_address_pairs"), i, v)
+	{
+		struct dp_addr_pair *pair = &sec->pairs[sec->n_pairs];
+
+		if (sec->n_pairs == DP_MAX_PAIRS)
+			return -E2BIG;
+		/* The API fills a pair's MAC with the port's when none is given. */
+		if (parse_mac(json_object_get(v, "mac_address") ? str(v, "mac_address")
+		                                                : str(p, "mac_address"),
+		                    pair->mac) < 0 ||
+		                parse_prefix(str(v, "ip_address"), &pair->ip) < 0)
+			return -EINVAL;
+		sec->n_pairs++;
+	}
+	return 0;
+}
+
+static int build_port(const json_t *p, const struct ag_net *net, struct ag_port *out)
+{
+	const char *id = str(p, "id");
+
+	memset(out, 0, sizeof(*out));
+	if (strlen(id) < AG_PORT_ID_CHARS || strlen(id) >= sizeof(out->id))
+		return -EINVAL;
+	snprintf(out->id, sizeof(out->id), "%s", id);
+	snprintf(out->dp_name, sizeof(out->dp_name), "tap%.*s", AG_PORT_ID_CHARS, id);
+	snprintf(out->vm_if, sizeof(out->vm_if), "tap%.*s", AG_PORT_ID_CHARS, id);
+	snprintf(out->dp_if, sizeof(out->dp_if), "vg%.*s", AG_PORT_ID_CHARS, id);
+	/* The device name only has to be unique and start with the driver's
+	 * name: the port id makes it both, and stable across agent restarts. */
+	snprintf(out->devargs, sizeof(out->devargs), "net_af_packet_%.*s,iface=%s",
+	                AG_PORT_ID_CHARS, id, out->dp_if);
+	snprintf(out->network, sizeof(out->network), "%s", net->id);
+	out->mtu = net->mtu;
+	out->admin_up = boolean(p, "admin_state_up", true);
+	out->active = strcmp(str(p, "status"), "ACTIVE") == 0;
+	snprintf(out->security.port, sizeof(out->security.port), "%s", out->dp_name);
+	return build_security(p, &out->security);
+}
+
+static struct ag_net *find_net(struct ag_desired *d, const char *id)
+{
+	for (size_t i = 0; i < d->n_nets; i++)
+		if (strcmp(d->nets[i].id, id) == 0)
+			return &d->nets[i];
+	return NULL;
+}
+
+int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
+{
+	size_t n_ports = json_object_size(f->ports);
+	const char *id;
+	json_t *p;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->ports = calloc(n_ports ? n_ports : 1, sizeof(*d->ports));
+	d->nets = calloc(n_ports ? n_ports : 1, sizeof(*d->nets));
+	if (d->ports == NULL || d->nets == NULL) {
+		ag_desired_free(d);
+		return -ENOMEM;
+	}
+	json_object_foreach(f->ports, id, p)
+	{
+		const json_t *n = json_object_get(f->networks, str(p, "network_id"));
+		struct ag_net net, *have;
+
+		if (n == NULL) {
+			/* The feed sends a port's network with it; a gap is a bug upstream. */
+			if (first_time("nonet", p))
+				ag_log(AG_ERR, "port %s: its network %s is not in the feed", id,
+				                str(p, "network_id"));
+			continue;
+		}
+		rc = build_net(n, &net);
+		if (rc < 0) {
+			if (first_time("nettype", p))
+				ag_log(AG_WARN,
+				                "port %s: network %s of type '%s' is not supported "
+				                "by "
+				                "this dataplane (%s): not programmed",
+				                id, net.id, str(n, "provider:network_type"),
+				                strerror(-rc));
+			continue;
+		}
+		have = find_net(d, net.id);
+		if (have == NULL) {
+			have = &d->nets[d->n_nets++];
+			*have = net;
+		}
+		rc = build_port(p, have, &d->ports[d->n_ports]);
+		if (rc < 0) {
+			if (first_time("port", p))
+				ag_log(AG_WARN,
+				                "port %s: cannot be programmed (%s): more than %d "
+				                "fixed IPs or address pairs, or a malformed "
+				                "address",
+				                id, strerror(-rc), DP_MAX_ADDRS);
+			continue;
+		}
+		d->n_ports++;
+	}
+	return 0;
+}
+
+void ag_desired_free(struct ag_desired *d)
+{
+	free(d->ports);
+	free(d->nets);
+	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * The seam for what lands next: when the dataplane gets routers (its
+ * dp_api.h already has ROUTER_ADD/ROUTER_IF_ADD/ROUTE_ADD), floating IPs
+ * and security groups, their desired state is built here from these same
+ * cache maps and ag_reconcile.c programs it. Until then each is said once.
+ */
+void ag_desired_note_unenforced(const struct ag_feed *f)
+{
+	static const struct {
+		size_t off;
+		const char *what;
+	} kinds[] = {
+	                {offsetof(struct ag_feed, security_groups), "security group"},
+	                {offsetof(struct ag_feed, routers), "router"},
+	                {offsetof(struct ag_feed, floatingips), "floating IP"},
+	};
+	const char *id;
+	json_t *o;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		const json_t *map = *(const json_t *const *)((const char *)f + kinds[k].off);
+
+		json_object_foreach((json_t *)map, id, o)
+		{
+			if (first_time(kinds[k].what, o))
+				ag_log(AG_WARN,
+				                "%s %s (%s): stored, not yet enforced by this "
+				                "dataplane",
+				                kinds[k].what, id, str(o, "name"));
+		}
+	}
+}

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Desired state vs. what the dataplane has, turned into control messages.
+ *
+ * The dataplane is the record of what is installed: each pass lists its
+ * networks and ports, so a restarted agent picks up where the last one left
+ * off instead of starting from nothing. What is already right is left
+ * alone (traffic keeps flowing through it); what is missing is added, what
+ * differs is updated, and only what the agent owns and no longer wants is
+ * removed: ports named "tap…" and networks named by a Neutron UUID. Nothing
+ * else is ever touched, and nothing is flushed.
+ *
+ * What the port list does not show (port security's addresses) is re-sent
+ * once per agent start and dataplane boot, and after that only when it
+ * changes: `applied` remembers a hash of what was sent.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <virga/dp_client.h>
+
+#include "ag.h"
+
+struct dp_view {
+	struct dp_network_info *nets;
+	size_t n_nets;
+	struct dp_port_info *ports;
+	size_t n_ports;
+};
+
+void ag_dp_init(struct ag_dp *dp, const char *socket)
+{
+	memset(dp, 0, sizeof(*dp));
+	dp->socket = socket;
+	dp->applied = json_object();
+}
+
+void ag_dp_free(struct ag_dp *dp)
+{
+	if (dp->client != NULL)
+		dp_client_close(dp->client);
+	json_decref(dp->applied);
+}
+
+static void disconnect(struct ag_dp *dp)
+{
+	dp_client_close(dp->client);
+	dp->client = NULL;
+}
+
+/* Logs a failed request and passes its status on. */
+static int call(struct ag_dp *dp, enum dp_msg_type type, const char *what, const void *req,
+                size_t len, void *resp, size_t cap)
+{
+	int rc = dp_client_call(dp->client, type, req, len, resp, cap, NULL);
+
+	if (rc < 0)
+		ag_log(AG_ERR, "dataplane %s %s: %s", dp_msg_type_name(type), what, strerror(-rc));
+	return rc;
+}
+
+/*
+ * Connects if needed and says hello. A new boot id means a dataplane that
+ * started since we last programmed it: everything we sent is gone.
+ */
+static int hello(struct ag_dp *dp)
+{
+	struct dp_hello_reply h;
+	size_t len;
+	int rc;
+
+	if (dp->client == NULL) {
+		dp->client = dp_client_connect(dp->socket);
+		if (dp->client == NULL)
+			return -errno;
+	}
+	rc = dp_client_call(dp->client, DP_MSG_HELLO, NULL, 0, &h, sizeof(h), &len);
+	if (rc == 0 && len < sizeof(h))
+		rc = -EPROTO;
+	if (rc < 0) {
+		disconnect(dp);
+		return rc;
+	}
+	if (h.boot_id != dp->boot_id) {
+		if (dp->boot_id != 0)
+			ag_log(AG_WARN,
+			                "the dataplane restarted (boot id %016" PRIx64
+			                " -> %016" PRIx64 "): programming it again",
+			                dp->boot_id, h.boot_id);
+		else
+			ag_log(AG_INFO,
+			                "dataplane boot id %016" PRIx64 ", programmed up to "
+			                "generation %" PRIu64 " before this agent started",
+			                h.boot_id, h.generation);
+		json_object_clear(dp->applied);
+		dp->boot_id = h.boot_id;
+		dp->passes = 0;
+	}
+	return 0;
+}
+
+/* Fetches every page of a list into one array of entry_size entries. */
+static int list_all(struct ag_dp *dp, enum dp_msg_type type, size_t entry_size, void **out,
+                size_t *n_out)
+{
+	struct dp_list_req req = {.cursor = 0};
+	uint8_t *page = malloc(DP_MSG_MAX), *all = NULL;
+	size_t n = 0, len;
+	int rc = 0;
+
+	if (page == NULL)
+		return -ENOMEM;
+	do {
+		uint32_t head[2]; /* count, next_cursor: the head of every list reply */
+		uint8_t *grown;
+
+		rc = dp_client_call(dp->client, type, &req, sizeof(req), page, DP_MSG_MAX, &len);
+		if (rc < 0)
+			break;
+		memcpy(head, page, sizeof(head));
+		if (len != sizeof(head) + head[0] * entry_size ||
+		                (head[1] != 0 && head[1] == req.cursor)) {
+			rc = -EPROTO;
+			break;
+		}
+		grown = realloc(all, (n + head[0] + 1) * entry_size);
+		if (grown == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		all = grown;
+		memcpy(all + n * entry_size, page + sizeof(head), head[0] * entry_size);
+		n += head[0];
+		req.cursor = head[1];
+	} while (req.cursor != 0);
+	free(page);
+	if (rc < 0) {
+		free(all);
+		return rc;
+	}
+	*out = all;
+	*n_out = n;
+	return 0;
+}
+
+static int view_load(struct ag_dp *dp, struct dp_view *v)
+{
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	rc = list_all(dp, DP_MSG_NETWORK_LIST, sizeof(*v->nets), (void **)&v->nets, &v->n_nets);
+	if (rc == 0)
+		rc = list_all(dp, DP_MSG_PORT_LIST, sizeof(*v->ports), (void **)&v->ports,
+		                &v->n_ports);
+	for (size_t i = 0; i < v->n_nets; i++)
+		v->nets[i].name[sizeof(v->nets[i].name) - 1] = '\0';
+	for (size_t i = 0; i < v->n_ports; i++) {
+		v->ports[i].name[sizeof(v->ports[i].name) - 1] = '\0';
+		v->ports[i].devargs[sizeof(v->ports[i].devargs) - 1] = '\0';
+		v->ports[i].network[sizeof(v->ports[i].network) - 1] = '\0';
+		v->ports[i].physnet[sizeof(v->ports[i].physnet) - 1] = '\0';
+	}
+	return rc;
+}
+
+static void view_free(struct dp_view *v)
+{
+	free(v->nets);
+	free(v->ports);
+}
+
+static const struct dp_network_info *view_net(const struct dp_view *v, const char *name)
+{
+	for (size_t i = 0; i < v->n_nets; i++)
+		if (strcmp(v->nets[i].name, name) == 0)
+			return &v->nets[i];
+	return NULL;
+}
+
+static const struct dp_port_info *view_port(const struct dp_view *v, const char *name)
+{
+	for (size_t i = 0; i < v->n_ports; i++)
+		if (strcmp(v->ports[i].name, name) == 0)
+			return &v->ports[i];
+	return NULL;
+}
+
+/* Ports the agent created: Neutron's tap names. */
+static bool port_is_ours(const char *name)
+{
+	return strncmp(name, "tap", 3) == 0 && strlen(name) == 3 + AG_PORT_ID_CHARS;
+}
+
+/* Networks the agent created are named by their Neutron UUID (8-4-4-4-12 hex). */
+static bool net_is_ours(const char *name)
+{
+	if (strlen(name) != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? name[i] != '-' : !isxdigit((unsigned char)name[i]))
+			return false;
+	}
+	return true;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* What was last sent for a port, as one number. */
+static json_int_t port_hash(const struct ag_port *p)
+{
+	uint64_t h = fnv1a(0xcbf29ce484222325ull, &p->security, sizeof(p->security));
+
+	h = fnv1a(h, p->network, strlen(p->network));
+	h = fnv1a(h, &p->admin_up, sizeof(p->admin_up));
+	return (json_int_t)(h >> 1);
+}
+
+static bool is_desired_port(const struct ag_desired *d, const char *name)
+{
+	for (size_t i = 0; i < d->n_ports; i++)
+		if (strcmp(d->ports[i].dp_name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool is_desired_net(const struct ag_desired *d, const char *name)
+{
+	for (size_t i = 0; i < d->n_nets; i++)
+		if (strcmp(d->nets[i].id, name) == 0)
+			return true;
+	return false;
+}
+
+/* Removes what the agent owns and no longer wants: ports first, so their networks empty. */
+static void remove_unwanted(struct ag_dp *dp, struct ag_nl *nl, const struct dp_view *v,
+                const struct ag_desired *d, struct ag_reconcile_stats *st)
+{
+	for (size_t i = 0; i < v->n_ports; i++) {
+		const struct dp_port_info *p = &v->ports[i];
+		struct dp_port_del_req del = {.missing_ok = 1};
+		char dp_if[AG_IFNAME_LEN];
+
+		if (!port_is_ours(p->name) || is_desired_port(d, p->name))
+			continue;
+		snprintf(del.name, sizeof(del.name), "%s", p->name);
+		if (call(dp, DP_MSG_PORT_DEL, p->name, &del, sizeof(del), NULL, 0) < 0) {
+			st->failed++;
+			continue;
+		}
+		json_object_del(dp->applied, p->name);
+		snprintf(dp_if, sizeof(dp_if), "vg%s", p->name + 3);
+		if (ag_link_del(nl, dp_if) < 0)
+			ag_log(AG_WARN, "cannot delete veth %s", dp_if);
+		ag_log(AG_INFO, "removed port %s (and veth %s)", p->name, dp_if);
+		st->removed++;
+	}
+	for (size_t i = 0; i < v->n_nets; i++) {
+		const struct dp_network_info *n = &v->nets[i];
+		struct dp_network_del_req del = {.missing_ok = 1};
+		int rc;
+
+		if (!net_is_ours(n->name) || is_desired_net(d, n->name))
+			continue;
+		snprintf(del.name, sizeof(del.name), "%s", n->name);
+		rc = dp_client_call(
+		                dp->client, DP_MSG_NETWORK_DEL, &del, sizeof(del), NULL, 0, NULL);
+		if (rc == -EBUSY) {
+			/* Someone else's ports (or a router interface) are on it: not ours to
+			 * break. */
+			ag_log(AG_DEBUG, "network %s is no longer wanted but still in use",
+			                n->name);
+			continue;
+		}
+		if (rc < 0) {
+			ag_log(AG_ERR, "dataplane network_del %s: %s", n->name, strerror(-rc));
+			st->failed++;
+			continue;
+		}
+		ag_log(AG_INFO, "removed network %s", n->name);
+		st->removed++;
+	}
+}
+
+static const char *net_type_name(uint8_t type)
+{
+	switch (type) {
+	case DP_NET_FLAT:
+		return "flat";
+	case DP_NET_VLAN:
+		return "vlan";
+	case DP_NET_VXLAN:
+		return "vxlan";
+	}
+	return "unknown";
+}
+
+/* Adds or updates one network; false when its ports cannot go on it. */
+static bool ensure_net(struct ag_dp *dp, const struct dp_view *v, const struct ag_net *n,
+                struct ag_reconcile_stats *st)
+{
+	const struct dp_network_info *have = view_net(v, n->id);
+	struct dp_network_add_req req = {
+	                .type = n->type, .seg_id = n->seg_id, .mtu = n->mtu, .exist_ok = 1};
+	struct dp_network_add_reply reply;
+	uint16_t mtu = n->mtu ? n->mtu : n->type == DP_NET_VXLAN ? 1450 : 1500;
+
+	if (have != NULL && (have->type != n->type || have->seg_id != n->seg_id ||
+	                                    strcmp(have->physnet, n->physnet) != 0)) {
+		/* A network's segment never changes in Neutron: this one was made by
+		 * hand or by another controller. Changing it would cut its ports off. */
+		ag_log(AG_ERR,
+		                "network %s exists in the dataplane with another segment "
+		                "(%s %u physnet '%s'): leaving it and its ports alone",
+		                n->id, net_type_name(have->type), have->seg_id, have->physnet);
+		st->failed++;
+		return false;
+	}
+	if (have != NULL && have->mtu == mtu)
+		return true;
+	snprintf(req.name, sizeof(req.name), "%s", n->id);
+	snprintf(req.physnet, sizeof(req.physnet), "%s", n->physnet);
+	if (call(dp, DP_MSG_NETWORK_ADD, n->id, &req, sizeof(req), &reply, sizeof(reply)) < 0) {
+		st->failed++;
+		return false;
+	}
+	if (have == NULL) {
+		ag_log(AG_INFO, "added network %s (%s %u%s%s)", n->id, net_type_name(n->type),
+		                n->seg_id, n->physnet[0] ? " on " : "", n->physnet);
+		st->added++;
+	} else {
+		st->updated++;
+	}
+	return true;
+}
+
+/* Whether the visible part of a port's security matches what we would send. */
+static bool security_looks_same(const struct dp_port_info *have, const struct ag_port *p)
+{
+	return have->security_enabled == p->security.enabled &&
+	       have->n_addrs == p->security.n_addrs &&
+	       memcmp(have->allowed_mac, p->security.mac, 6) == 0;
+}
+
+/*
+ * Brings one port to what p says: the veth, the dataplane port, its
+ * attachment and its security. Returns whether the dataplane now forwards
+ * for it as desired.
+ */
+static bool ensure_port(struct ag_dp *dp, struct ag_nl *nl, const struct dp_view *v,
+                const struct ag_port *p, struct ag_reconcile_stats *st)
+{
+	const struct dp_port_info *have = view_port(v, p->dp_name);
+	json_int_t hash = port_hash(p);
+	bool changed = false;
+
+	if (have != NULL && strcmp(have->devargs, p->devargs) != 0) {
+		struct dp_port_del_req del = {.missing_ok = 1};
+
+		/* Someone re-created it on another device: ours is the right one. */
+		ag_log(AG_WARN, "port %s is on %s, not %s: re-creating it", p->dp_name,
+		                have->devargs, p->devargs);
+		snprintf(del.name, sizeof(del.name), "%s", p->dp_name);
+		if (call(dp, DP_MSG_PORT_DEL, p->dp_name, &del, sizeof(del), NULL, 0) < 0)
+			goto fail;
+		have = NULL;
+	}
+	if (have == NULL || json_object_get(dp->applied, p->dp_name) == NULL) {
+		if (ag_veth_ensure(nl, p->dp_if, p->vm_if, p->mtu) < 0)
+			goto fail;
+	}
+	if (have == NULL) {
+		struct dp_port_add_req add = {.mtu = p->mtu, .exist_ok = 1};
+		struct dp_port_add_reply reply;
+
+		snprintf(add.name, sizeof(add.name), "%s", p->dp_name);
+		snprintf(add.devargs, sizeof(add.devargs), "%s", p->devargs);
+		if (call(dp, DP_MSG_PORT_ADD, p->dp_name, &add, sizeof(add), &reply,
+		                    sizeof(reply)) < 0)
+			goto fail;
+		json_object_del(dp->applied, p->dp_name);
+		ag_log(AG_INFO, "added port %s (%s) for Neutron port %s", p->dp_name, p->devargs,
+		                p->id);
+	}
+	if (p->admin_up && (have == NULL || have->mode != DP_PORT_ACCESS ||
+	                                   strcmp(have->network, p->network) != 0)) {
+		struct dp_port_attach_req att = {.mode = DP_PORT_ACCESS};
+
+		snprintf(att.port, sizeof(att.port), "%s", p->dp_name);
+		snprintf(att.network, sizeof(att.network), "%s", p->network);
+		if (call(dp, DP_MSG_PORT_ATTACH, p->dp_name, &att, sizeof(att), NULL, 0) < 0)
+			goto fail;
+		changed = true;
+	} else if (!p->admin_up && have != NULL && have->mode != DP_PORT_DETACHED) {
+		struct dp_port_detach_req det;
+
+		/* admin_state_up false: Neutron's port stops forwarding but stays. */
+		snprintf(det.port, sizeof(det.port), "%s", p->dp_name);
+		if (call(dp, DP_MSG_PORT_DETACH, p->dp_name, &det, sizeof(det), NULL, 0) < 0)
+			goto fail;
+		changed = true;
+	}
+	if (json_integer_value(json_object_get(dp->applied, p->dp_name)) != hash ||
+	                json_object_get(dp->applied, p->dp_name) == NULL) {
+		if (call(dp, DP_MSG_PORT_SECURITY, p->dp_name, &p->security, sizeof(p->security),
+		                    NULL, 0) < 0)
+			goto fail;
+		if (have != NULL && !security_looks_same(have, p))
+			changed = true;
+		json_object_set_new(dp->applied, p->dp_name, json_integer(hash));
+	}
+	if (have == NULL)
+		st->added++;
+	else if (changed)
+		st->updated++;
+	else
+		st->kept++;
+	return p->admin_up;
+fail:
+	json_object_del(dp->applied, p->dp_name);
+	st->failed++;
+	return false;
+}
+
+/* The provider uplinks given on the command line, unless the dataplane has them already. */
+static void ensure_uplinks(struct ag_dp *dp, const struct dp_view *v)
+{
+	for (int i = 0; i < dp->n_uplinks; i++) {
+		const struct ag_uplink *u = &dp->uplinks[i];
+		const struct dp_port_info *have = view_port(v, u->ifname);
+		struct dp_port_attach_req att = {.mode = DP_PORT_UPLINK};
+		bool done = false;
+
+		for (size_t j = 0; j < v->n_ports; j++)
+			if (v->ports[j].mode == DP_PORT_UPLINK &&
+			                strcmp(v->ports[j].physnet, u->physnet) == 0)
+				done = true;
+		if (done)
+			continue;
+		if (have == NULL) {
+			/* Not a dataplane port: a kernel interface to open with af_packet. */
+			struct dp_port_add_req add = {.exist_ok = 1};
+			struct dp_port_add_reply reply;
+
+			snprintf(add.name, sizeof(add.name), "%s", u->ifname);
+			snprintf(add.devargs, sizeof(add.devargs), "net_af_packet_up_%s,iface=%s",
+			                u->physnet, u->ifname);
+			if (call(dp, DP_MSG_PORT_ADD, u->ifname, &add, sizeof(add), &reply,
+			                    sizeof(reply)) < 0)
+				continue;
+		}
+		snprintf(att.port, sizeof(att.port), "%s", u->ifname);
+		snprintf(att.physnet, sizeof(att.physnet), "%s", u->physnet);
+		if (call(dp, DP_MSG_PORT_ATTACH, u->ifname, &att, sizeof(att), NULL, 0) == 0)
+			ag_log(AG_INFO, "port %s is the uplink of %s", u->ifname, u->physnet);
+	}
+}
+
+/* Tells the controller when what the dataplane does differs from what it shows. */
+static void report(struct ag_feed *f, const struct ag_port *p, bool forwarding)
+{
+	int rc = 0;
+
+	if (forwarding && !p->active)
+		rc = ag_feed_report_status(f, p->id, "ACTIVE");
+	else if (!forwarding && p->active)
+		rc = ag_feed_report_status(f, p->id, "DOWN");
+	if (rc < 0 && rc != -EBUSY)
+		ag_log(AG_WARN, "port %s: status not reported (%s), will retry", p->id,
+		                strerror(-rc));
+}
+
+int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const struct ag_desired *d,
+                struct ag_reconcile_stats *st)
+{
+	struct dp_view v;
+	bool *net_ok;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	rc = hello(dp);
+	if (rc < 0)
+		return rc;
+	/* The dataplane remembers the highest generation it saw: the feed
+	 * revision last programmed, for whoever looks after a restart. */
+	dp_client_set_generation(dp->client, (uint64_t)f->rev);
+	rc = view_load(dp, &v);
+	if (rc < 0) {
+		ag_log(AG_ERR, "cannot list the dataplane's state: %s", strerror(-rc));
+		view_free(&v);
+		disconnect(dp);
+		return rc;
+	}
+	net_ok = calloc(d->n_nets + 1, sizeof(*net_ok));
+	if (net_ok == NULL) {
+		view_free(&v);
+		return -ENOMEM;
+	}
+	ensure_uplinks(dp, &v);
+	remove_unwanted(dp, nl, &v, d, st);
+	for (size_t i = 0; i < d->n_nets; i++)
+		net_ok[i] = ensure_net(dp, &v, &d->nets[i], st);
+	for (size_t i = 0; i < d->n_ports; i++) {
+		const struct ag_port *p = &d->ports[i];
+		bool ok = false;
+
+		for (size_t j = 0; j < d->n_nets; j++)
+			if (strcmp(d->nets[j].id, p->network) == 0 && net_ok[j])
+				ok = true;
+		if (ok)
+			ok = ensure_port(dp, nl, &v, p, st);
+		report(f, p, ok);
+	}
+	free(net_ok);
+	view_free(&v);
+	dp->passes++;
+	return 0;
+}

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * virga-agent: keeps one node's dataplane and kernel interfaces matching
+ * the controller.
+ *
+ *   virga-agent --node NAME --controller http://127.0.0.1:PORT
+ *               --service-token-file FILE --dp-socket PATH
+ *               [--physnet-uplink PHYSNET=PORT ...] [--poll-timeout S] [--verbose]
+ *
+ * One thread, one loop: long-poll the change feed from the last revision,
+ * compute the desired state, reconcile the dataplane with it, report port
+ * status. The dataplane is reconciled every pass, not only when the feed
+ * moves, so a restarted dataplane is noticed within one poll timeout.
+ * While the controller or the dataplane is unreachable the agent waits and
+ * retries; it never flushes what is installed, so traffic keeps flowing.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ag.h"
+
+#define DEFAULT_POLL_TIMEOUT 5
+#define RETRY_SECONDS 1
+
+static volatile sig_atomic_t stopping;
+static enum ag_log_level log_level = AG_INFO;
+
+void ag_log(enum ag_log_level level, const char *fmt, ...)
+{
+	static const char *const names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
+	struct timespec ts;
+	struct tm tm;
+	char stamp[32];
+	va_list ap;
+
+	if (level > log_level)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ld virga-agent %s: ", stamp, ts.tv_nsec / 1000000, names[level]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+struct options {
+	const char *node, *controller, *token_file, *dp_socket;
+	int poll_timeout;
+	struct ag_uplink uplinks[AG_MAX_UPLINKS];
+	int n_uplinks;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: virga-agent --node NAME --controller http://HOST:PORT\n"
+	           "                   --service-token-file FILE [--dp-socket PATH]\n"
+	           "                   [--physnet-uplink PHYSNET=PORT ...] [--poll-timeout S]"
+	           " [--verbose]\n"
+	           "  --physnet-uplink  the provider uplink of PHYSNET: a dataplane port, or a\n"
+	           "                    kernel interface the agent opens with af_packet\n");
+}
+
+static int parse_uplink(struct options *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct ag_uplink *u;
+
+	if (eq == NULL || eq == arg || eq[1] == '\0' || o->n_uplinks == AG_MAX_UPLINKS ||
+	                (size_t)(eq - arg) >= sizeof(u->physnet) || strlen(eq + 1) >= AG_IFNAME_LEN)
+		return -EINVAL;
+	u = &o->uplinks[o->n_uplinks++];
+	snprintf(u->physnet, sizeof(u->physnet), "%.*s", (int)(eq - arg), arg);
+	snprintf(u->ifname, sizeof(u->ifname), "%s", eq + 1);
+	return 0;
+}
+
+static int parse_args(struct options *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	                {"node", required_argument, NULL, 'n'},
+	                {"controller", required_argument, NULL, 'c'},
+	                {"service-token-file", required_argument, NULL, 't'},
+	                {"dp-socket", required_argument, NULL, 's'},
+	                {"physnet-uplink", required_argument, NULL, 'u'},
+	                {"poll-timeout", required_argument, NULL, 'p'},
+	                {"verbose", no_argument, NULL, 'v'},
+	                {"help", no_argument, NULL, 'h'},
+	                {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	o->dp_socket = DP_DEFAULT_SOCKET;
+	o->poll_timeout = DEFAULT_POLL_TIMEOUT;
+	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o->node = optarg;
+			break;
+		case 'c':
+			o->controller = optarg;
+			break;
+		case 't':
+			o->token_file = optarg;
+			break;
+		case 's':
+			o->dp_socket = optarg;
+			break;
+		case 'u':
+			if (parse_uplink(o, optarg) < 0) {
+				fprintf(stderr, "virga-agent: --physnet-uplink wants "
+				                "PHYSNET=PORT\n");
+				return -EINVAL;
+			}
+			break;
+		case 'p':
+			o->poll_timeout = atoi(optarg);
+			if (o->poll_timeout < 1 || o->poll_timeout > 300)
+				return -EINVAL;
+			break;
+		case 'v':
+			log_level = AG_DEBUG;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			return -EINVAL;
+		}
+	}
+	if (optind != argc || o->node == NULL || o->controller == NULL || o->token_file == NULL)
+		return -EINVAL;
+	return 0;
+}
+
+static int read_token(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (f == NULL)
+		return -errno;
+	ok = fgets(buf, (int)cap, f) != NULL;
+	fclose(f);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return ok && buf[0] ? 0 : -EINVAL;
+}
+
+/* Says a failure once until it changes or clears, not once per retry. */
+static void log_outage(const char *what, int rc, int *last)
+{
+	if (rc < 0 && rc != *last)
+		ag_log(AG_WARN, "%s unreachable (%s); retrying, leaving the dataplane as it is",
+		                what, strerror(-rc));
+	else if (rc == 0 && *last < 0)
+		ag_log(AG_INFO, "%s reachable again", what);
+	*last = rc;
+}
+
+static void sleep_retry(void)
+{
+	struct timespec ts = {.tv_sec = RETRY_SECONDS};
+
+	nanosleep(&ts, NULL);
+}
+
+static int run(const struct options *o, const char *token)
+{
+	struct ag_reconcile_stats st;
+	struct ag_desired d;
+	struct ag_feed feed;
+	struct ag_nl *nl;
+	struct ag_dp dp;
+	int rc, feed_err = 0, dp_err = 0;
+	bool reconciled_once = false, first_pass;
+
+	rc = ag_nl_open(&nl);
+	if (rc < 0) {
+		ag_log(AG_ERR, "cannot open rtnetlink: %s", strerror(-rc));
+		return 1;
+	}
+	ag_feed_init(&feed, o->controller, token, o->node);
+	ag_dp_init(&dp, o->dp_socket);
+	memcpy(dp.uplinks, o->uplinks, sizeof(dp.uplinks));
+	dp.n_uplinks = o->n_uplinks;
+	ag_log(AG_INFO, "node %s: controller %s, dataplane %s", o->node, o->controller,
+	                o->dp_socket);
+
+	while (!stopping) {
+		/* Until the first full state is in, there is nothing to program
+		 * from: above all, no reason to remove anything. */
+		rc = ag_feed_poll(&feed, reconciled_once ? o->poll_timeout : 0);
+		if (stopping)
+			break;
+		log_outage("controller", rc, &feed_err);
+		if (rc < 0 && feed.rev == 0) {
+			sleep_retry();
+			continue;
+		}
+		/* With a stale cache (controller down), keep the dataplane as it
+		 * is but still notice a dataplane restart and re-program it. */
+		ag_desired_note_unenforced(&feed);
+		rc = ag_desired_build(&feed, &d);
+		if (rc < 0) {
+			ag_log(AG_ERR, "cannot compute the desired state: %s", strerror(-rc));
+			sleep_retry();
+			continue;
+		}
+		first_pass = dp.passes == 0;
+		rc = ag_reconcile(&dp, nl, &feed, &d, &st);
+		ag_desired_free(&d);
+		log_outage("dataplane", rc, &dp_err);
+		if (rc < 0) {
+			sleep_retry();
+			continue;
+		}
+		if (first_pass)
+			ag_log(AG_INFO,
+			                "reconciled with the dataplane at revision %" PRId64
+			                ": %u ports/networks kept, %u added, %u updated, %u "
+			                "removed, "
+			                "%u failed; nothing flushed",
+			                feed.rev, st.kept, st.added, st.updated, st.removed,
+			                st.failed);
+		else if (st.added + st.updated + st.removed + st.failed > 0)
+			ag_log(AG_INFO,
+			                "applied revision %" PRId64 ": %u added, %u updated, "
+			                "%u removed, %u failed",
+			                feed.rev, st.added, st.updated, st.removed, st.failed);
+		reconciled_once = true;
+		/* Without a controller the poll fails at once: do not spin. */
+		if (feed_err < 0)
+			sleep_retry();
+	}
+	ag_log(AG_INFO, "stopping; the dataplane keeps what it has");
+	ag_dp_free(&dp);
+	ag_feed_free(&feed);
+	ag_nl_close(nl);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = {.sa_handler = on_signal}; /* no SA_RESTART: wake a long poll */
+	struct options o = {0};
+	char token[256];
+	int rc;
+
+	if (parse_args(&o, argc, argv) < 0) {
+		usage(stderr);
+		return 2;
+	}
+	rc = read_token(o.token_file, token, sizeof(token));
+	if (rc < 0) {
+		fprintf(stderr, "virga-agent: cannot read the service token from %s: %s\n",
+		                o.token_file, strerror(-rc));
+		return 2;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	return run(&o, token);
+}

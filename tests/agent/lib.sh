@@ -1,0 +1,183 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared by the agent tests: a private controller (state in a temp dir, a
+# free loopback port), a dataplane and a virga-agent for one node, the real
+# openstack CLI, and a cleanup that removes every process, namespace and
+# veth the run made, whatever happens.
+set -uo pipefail
+
+BUILD=${BUILD:?BUILD must name the build directory}
+OS_CLI=/usr/bin/openstack
+PY=/usr/bin/python3 # Debian's: a pyenv python3 on PATH cannot see its packages
+TOPO_PREFIX=vga$$
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib/topo.sh"
+
+A_DIR=$(mktemp -d /tmp/virga-agent-test.XXXXXX)
+SOCK="$A_DIR/dp.sock"
+TOPO_LOG="$A_DIR/dataplane.log"
+AGENT_LOG="$A_DIR/agent.log"
+NODE="agtest$$"
+A_CTL_PID=""
+A_AGENT_PID=""
+A_PORTS=() # Neutron port ids whose veths the agent made
+PASSED=0
+FAILED=0
+
+a_exit() {
+	local rc=$? id
+	# The agent first, so it creates nothing more while the rest goes away.
+	if [ -n "$A_AGENT_PID" ]; then
+		kill -9 "$A_AGENT_PID" 2>/dev/null
+		wait "$A_AGENT_PID" 2>/dev/null
+	fi
+	topo_cleanup
+	for id in "${A_PORTS[@]}"; do ip link del "vg${id:0:11}" 2>/dev/null; done
+	if [ -n "$A_CTL_PID" ]; then
+		kill "$A_CTL_PID" 2>/dev/null
+		wait "$A_CTL_PID" 2>/dev/null
+	fi
+	if [ "$FAILED" -gt 0 ] || [ "$rc" -ne 0 ]; then
+		echo "--- agent log ---"
+		tail -40 "$AGENT_LOG" 2>/dev/null
+		echo "--- dataplane log ---"
+		tail -20 "$TOPO_LOG" 2>/dev/null
+		echo "--- controller log ---"
+		tail -20 "$A_DIR/controller.err" 2>/dev/null
+	fi
+	rm -rf "$A_DIR"
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ] && [ "$rc" -eq 0 ] && [ "$PASSED" -gt 0 ]
+	exit $?
+}
+trap a_exit EXIT
+trap 'exit 130' INT TERM
+
+die() {
+	echo "FATAL: $*"
+	FAILED=$((FAILED + 1))
+	exit 1
+}
+
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+	local desc=$1
+	shift
+	if "$@" >"$A_DIR/out" 2>&1; then
+		echo "ok - $desc"
+		PASSED=$((PASSED + 1))
+	else
+		echo "not ok - $desc"
+		sed 's/^/    /' "$A_DIR/out" | tail -15
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+# check_fails DESCRIPTION COMMAND...: the command must fail.
+check_fails() {
+	local desc=$1
+	shift
+	if "$@" >"$A_DIR/out" 2>&1; then
+		echo "not ok - $desc (it succeeded)"
+		sed 's/^/    /' "$A_DIR/out" | tail -15
+		FAILED=$((FAILED + 1))
+	else
+		echo "ok - $desc"
+		PASSED=$((PASSED + 1))
+	fi
+}
+
+vg() { "$BUILD/tools/virga/virga" --socket "$SOCK" "$@"; }
+os() { "$OS_CLI" "$@"; }
+
+start_controller() {
+	local port pw="admin-$$-pw"
+	port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+	"$BUILD/api/virga-controller" --state-dir "$A_DIR/state" --listen "127.0.0.1:$port" \
+		--admin-password "$pw" >"$A_DIR/controller.out" 2>"$A_DIR/controller.err" &
+	A_CTL_PID=$!
+	A_URL="http://127.0.0.1:$port"
+	for _ in $(seq 100); do
+		curl -s -o /dev/null "$A_URL/identity" && break
+		kill -0 "$A_CTL_PID" 2>/dev/null || die "controller exited at start"
+		sleep 0.05
+	done
+	curl -s -o /dev/null "$A_URL/identity" || die "controller did not answer"
+	export OS_AUTH_URL="$A_URL/identity/v3" OS_IDENTITY_API_VERSION=3 OS_USERNAME=admin \
+		OS_PASSWORD="$pw" OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \
+		OS_PROJECT_DOMAIN_NAME=Default OS_REGION_NAME=RegionOne
+	unset OS_CLOUD OS_TOKEN OS_AUTH_TYPE 2>/dev/null || true
+	SVC_TOKEN_FILE="$A_DIR/state/service-token"
+}
+
+start_dataplane() {
+	topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" || die "dataplane did not start"
+}
+
+start_agent() {
+	"$BUILD/agents/virga-agent" --node "$NODE" --controller "$A_URL" \
+		--service-token-file "$SVC_TOKEN_FILE" --dp-socket "$SOCK" --poll-timeout 2 \
+		>>"$AGENT_LOG" 2>&1 &
+	A_AGENT_PID=$!
+}
+
+# port_field ID FIELD: one attribute of a port, through the REST API (the
+# CLI is too slow to poll with).
+port_field() {
+	curl -s -H "X-Auth-Token: $(admin_token)" "$A_URL/network/v2.0/ports/$1" |
+		"$PY" -c 'import json, sys; print(json.load(sys.stdin)["port"][sys.argv[1]])' "$2"
+}
+
+# admin_token: an admin token (fetched once per run).
+admin_token() {
+	if [ ! -s "$A_DIR/admin-token" ]; then
+		curl -s -D - -o /dev/null -H 'Content-Type: application/json' -d "$(printf \
+			'{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","domain":{"id":"default"},"password":"%s"}}},"scope":{"project":{"name":"admin","domain":{"id":"default"}}}}}' \
+			"$OS_PASSWORD")" "$A_URL/identity/v3/auth/tokens" | tr -d '\r' |
+			awk 'tolower($1) == "x-subject-token:" {print $2}' >"$A_DIR/admin-token"
+	fi
+	cat "$A_DIR/admin-token"
+}
+
+# wait_status ID STATUS [SECONDS]
+wait_status() {
+	for _ in $(seq $((${3:-15} * 10))); do
+		[ "$(port_field "$1" status 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "port $1 status: $(port_field "$1" status 2>&1)"
+	return 1
+}
+
+# create_port NAME NETWORK: a port bound to this node through the CLI; prints its id.
+create_port() {
+	local id
+	id=$(os port create --network "$2" --host "$NODE" -f value -c id "$1") || return 1
+	A_PORTS+=("$id")
+	echo "$id"
+}
+
+# plug ID NAME: moves the port's VM end (tap + 11 chars of its id) into a
+# namespace "${TOPO_PREFIX}-NAME" as eth0 with the port's MAC and first IP,
+# as a hypervisor would plug a VM.
+plug() {
+	local id=$1 ns="${TOPO_PREFIX}-$2" mac ip cidr
+	local tap="tap${id:0:11}"
+	mac=$(port_field "$id" mac_address) || return 1
+	ip=$(port_field "$id" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])')
+	for _ in $(seq 50); do ip link show "$tap" >/dev/null 2>&1 && break; sleep 0.1; done
+	ip netns add "$ns" || return 1
+	TOPO_NS+=("$ns")
+	ip link set "$tap" netns "$ns" || return 1
+	ip netns exec "$ns" ip link set "$tap" name eth0
+	ip netns exec "$ns" ip link set eth0 address "$mac"
+	ip netns exec "$ns" ip addr add "$ip/24" dev eth0
+	ip netns exec "$ns" ip link set eth0 up
+	ip netns exec "$ns" ip link set lo up
+}
+
+# dp_has_network UUID
+dp_has_network() { vg dp network list | grep -q " $1 "; }
+
+# dp_has_port ID MODE NETWORK: the dataplane port for a Neutron port, its mode and network.
+dp_has_port() { vg dp port list | grep " tap${1:0:11} " | grep " $2 " | grep -q " $3 "; }
+
+ns_ping() { ip netns exec "${TOPO_PREFIX}-$1" ping -c 2 -i 0.2 -W 1 "$2"; }

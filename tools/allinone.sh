@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The all-in-one node (`make run`): a controller, a dataplane and an agent
+# on this machine, until Ctrl-C.
+#
+#   tools/allinone.sh BUILD_DIR
+#
+# State (database, service token, admin password) lives in $VIRGA_STATE_DIR
+# (default ./state) and survives restarts. The controller listens on
+# $VIRGA_LISTEN (default 127.0.0.1:5000); the node is named after the host.
+# On Ctrl-C the three stop, and the veths the agent made go with them.
+set -uo pipefail
+
+BUILD=${1:?usage: tools/allinone.sh BUILD_DIR}
+BUILD=$(cd "$BUILD" && pwd) || exit 2
+STATE=${VIRGA_STATE_DIR:-./state}
+LISTEN=${VIRGA_LISTEN:-127.0.0.1:5000}
+NODE=${VIRGA_NODE:-$(hostname)}
+SOCK="$STATE/dataplane.sock"
+
+for bin in api/virga-controller dataplane/virga-dataplane agents/virga-agent tools/virga/virga; do
+	[ -x "$BUILD/$bin" ] || { echo "allinone: $BUILD/$bin is missing: build first" >&2; exit 2; }
+done
+[ "$(id -u)" = 0 ] || { echo "allinone: needs root (dataplane and veths)" >&2; exit 2; }
+mkdir -p "$STATE" && chmod 700 "$STATE" || exit 1
+STATE=$(cd "$STATE" && pwd)
+SOCK="$STATE/dataplane.sock"
+
+# The admin password: made once, kept with the rest of the state.
+if [ ! -s "$STATE/admin-password" ]; then
+	(umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$STATE/admin-password")
+fi
+PASSWORD=$(cat "$STATE/admin-password")
+# Through a 0600 file rather than the command line, which `ps` shows to everyone.
+(umask 077 && printf 'admin-password = %s\n' "$PASSWORD" >"$STATE/controller.conf")
+
+PIDS=()
+stop() {
+	local pid
+	trap - INT TERM EXIT
+	echo
+	echo "allinone: stopping"
+	# The veths of the agent's ports: ask the dataplane which, before it goes.
+	local taps
+	taps=$("$BUILD/tools/virga/virga" --socket "$SOCK" --json dp port list 2>/dev/null |
+		/usr/bin/python3 -c 'import json, sys
+for p in json.load(sys.stdin):
+    if p["name"].startswith("tap"):
+        print("vg" + p["name"][3:])' 2>/dev/null)
+	# Agent first (it would re-create what goes), then dataplane, then controller.
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	for link in $taps; do ip link del "$link" 2>/dev/null; done
+	rm -f "$SOCK"
+	exit 0
+}
+trap stop INT TERM EXIT
+
+echo "allinone: state in $STATE, logs in $STATE/*.log"
+# Each in its own session: Ctrl-C reaches this script only, which stops
+# them in order (and can still ask the dataplane which veths to remove).
+setsid "$BUILD/api/virga-controller" --state-dir "$STATE" --listen "$LISTEN" \
+	--config "$STATE/controller.conf" >"$STATE/controller.out" 2>>"$STATE/controller.log" &
+CTL=$!
+for _ in $(seq 100); do
+	curl -s -o /dev/null "http://$LISTEN/identity" && break
+	kill -0 "$CTL" 2>/dev/null || { echo "allinone: controller failed:" >&2; tail "$STATE/controller.log" >&2; exit 1; }
+	sleep 0.1
+done
+
+rm -f "$SOCK"
+setsid "$BUILD/dataplane/virga-dataplane" --socket "$SOCK" --name virga-allinone \
+	>>"$STATE/dataplane.log" 2>&1 &
+DP=$!
+for _ in $(seq 100); do
+	[ -S "$SOCK" ] && break
+	kill -0 "$DP" 2>/dev/null || { echo "allinone: dataplane failed:" >&2; tail "$STATE/dataplane.log" >&2; exit 1; }
+	sleep 0.1
+done
+
+setsid "$BUILD/agents/virga-agent" --node "$NODE" --controller "http://$LISTEN" \
+	--service-token-file "$STATE/service-token" --dp-socket "$SOCK" >>"$STATE/agent.log" 2>&1 &
+AGENT=$!
+PIDS=("$AGENT" "$DP" "$CTL")
+
+cat <<EOF
+
+Virga is running on node '$NODE'. Paste these into another shell:
+
+export OS_AUTH_URL=http://$LISTEN/identity/v3
+export OS_IDENTITY_API_VERSION=3
+export OS_USERNAME=admin
+export OS_PASSWORD=$PASSWORD
+export OS_PROJECT_NAME=admin
+export OS_USER_DOMAIN_NAME=Default
+export OS_PROJECT_DOMAIN_NAME=Default
+export OS_REGION_NAME=RegionOne
+
+try: openstack network create demo; openstack subnet create --network demo --subnet-range 10.0.0.0/24 demo-sub
+     openstack port create --network demo --host $NODE p1; openstack port list   # ACTIVE once the dataplane has it: $BUILD/tools/virga/virga --socket $SOCK dp port list
+
+Ctrl-C stops all three.
+EOF
+
+# Any of the three dying ends the node: a half-running cloud only confuses.
+wait -n "${PIDS[@]}"
+echo "allinone: a process exited; see $STATE/*.log" >&2
+stop
