@@ -41,6 +41,7 @@ struct options {
 	uint32_t mbufs;
 	uint32_t mac_table;
 	uint32_t mac_aging;
+	unsigned int idle_sleep_us;
 	unsigned int n_pci;
 	const char *pci[8];
 	unsigned int n_ports;
@@ -71,7 +72,9 @@ static void usage(const char *prog)
 			"                       v1=net_af_packet0,iface=veth1\n"
 			"  --mbufs N            packet buffers (default 16384)\n"
 			"  --mac-table-size N   MAC table entries (default 65536)\n"
-			"  --mac-aging SEC      forget MACs not seen for SEC seconds (default 300)\n",
+			"  --mac-aging SEC      forget MACs not seen for SEC seconds (default 300)\n"
+			"  --idle-sleep US      sleep US microseconds when a poll finds nothing\n"
+			"                       (default 0: poll; for several dataplanes on few CPUs)\n",
 			prog, DP_DEFAULT_SOCKET);
 }
 
@@ -101,6 +104,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"mbufs", required_argument, NULL, 'b'},
 		{"mac-table-size", required_argument, NULL, 't'},
 		{"mac-aging", required_argument, NULL, 'a'},
+		{"idle-sleep", required_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -125,6 +129,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'b': o->mbufs = strtoul(optarg, NULL, 0); break;
 		case 't': o->mac_table = strtoul(optarg, NULL, 0); break;
 		case 'a': o->mac_aging = strtoul(optarg, NULL, 0); break;
+		case 'i': o->idle_sleep_us = strtoul(optarg, NULL, 0); break;
 		case 'P':
 			if (o->n_pci == RTE_DIM(o->pci))
 				return -E2BIG;
@@ -228,6 +233,7 @@ static int start(const struct options *o)
 			return rc;
 		}
 	}
+	dp_workers_set_idle_sleep(o->idle_sleep_us);
 	dp_ctl_boot_id = rte_rand();
 	rc = dp_ctl_server_open(o->socket);
 	if (rc < 0) {

@@ -27,6 +27,12 @@
 
 struct dp_workers dp_workers;
 static uint64_t boot_tsc;
+static unsigned int idle_sleep_us;
+
+void dp_workers_set_idle_sleep(unsigned int usec)
+{
+	idle_sleep_us = usec;
+}
 
 /* tx_pending_mask has one bit per port. */
 _Static_assert(RTE_MAX_ETHPORTS <= 32, "tx_pending_mask is 32 bits");
@@ -129,10 +135,15 @@ static int worker_main(void *arg)
 		rte_graph_walk(w->graph);
 		/* Nothing read from the tables above is held past this point. */
 		rte_rcu_qsbr_quiescent(rcu, w->index);
-		if (w->packets != packets)
+		if (w->packets != packets) {
 			w->busy_cycles += rte_rdtsc() - t0;
-		else
-			w->idle_cycles += rte_rdtsc() - t0;
+			continue;
+		}
+		/* Several dataplanes (or tests) sharing a few CPUs can trade latency for
+		 * the CPU time a poll loop would burn. */
+		if (idle_sleep_us)
+			rte_delay_us_sleep(idle_sleep_us);
+		w->idle_cycles += rte_rdtsc() - t0;
 	}
 	rte_rcu_qsbr_thread_offline(rcu, w->index);
 	rte_rcu_qsbr_thread_unregister(rcu, w->index);

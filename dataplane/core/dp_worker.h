@@ -95,6 +95,9 @@ extern struct dp_workers dp_workers;
 
 /* Control thread: allocates one worker per lcore of `lcores` (n of them). */
 int dp_workers_init(const unsigned int *lcores, unsigned int n);
+/* Control thread, before start: a worker whose loop found nothing sleeps this long
+ * (0, the default, is pure polling). */
+void dp_workers_set_idle_sleep(unsigned int usec);
 /* Control thread: creates each worker's graph (all nodes registered by now). */
 int dp_workers_create_graphs(void);
 /* Control thread: launches each worker on its lcore; stops and joins them. */

@@ -66,12 +66,16 @@ topo_if() { echo "${TOPO_PREFIX}$1"; }
 
 # topo_dataplane BINARY SOCKET [ARGS...]: starts the dataplane, waits for its socket.
 # Several may run at once: each gets its own --name (and so EAL file prefix).
+# Their workers sleep when idle (TOPO_IDLE_SLEEP_US, default 50 µs): two or
+# three polling dataplanes on a 2-CPU machine would otherwise starve each
+# other and everything else. Start-up may take a while on a loaded machine.
 topo_dataplane() {
 	local bin=$1 sock=$2
 	shift 2
-	"$bin" --socket "$sock" --name "$TOPO_PREFIX${#TOPO_PIDS[@]}" "$@" >>"${TOPO_LOG:-/dev/null}" 2>&1 &
+	"$bin" --socket "$sock" --name "$TOPO_PREFIX${#TOPO_PIDS[@]}" \
+		--idle-sleep "${TOPO_IDLE_SLEEP_US:-50}" "$@" >>"${TOPO_LOG:-/dev/null}" 2>&1 &
 	TOPO_PIDS+=($!)
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		[ -S "$sock" ] && return 0
 		kill -0 "${TOPO_PIDS[-1]}" 2>/dev/null || break
 		sleep 0.1
