@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * virga-apibench: load for the controller's REST API from C keep-alive
+ * connections, one thread per connection. Everything here runs on the
+ * bench's own threads; nothing is shared between connections except the
+ * request counter and the latency array (each slot written by one thread).
+ */
+#ifndef VIRGA_AB_H
+#define VIRGA_AB_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Set by SIGINT/SIGTERM: every loop checks it and winds down. */
+extern volatile sig_atomic_t ab_stop;
+
+int64_t ab_now_ns(void);
+
+/* ---- ab_http.c: HTTP/1.1 keep-alive client over one TCP connection ----
+ * agents/ag_http.c is one request per connection ("Connection: close") and
+ * does not return response headers; a benchmark of the API must reuse its
+ * connections and needs X-Subject-Token, hence this small client. */
+struct ab_conn {
+	char host[64];
+	char port[8];
+	int fd;
+	char *buf; /* bytes received and not yet consumed */
+	size_t len, cap;
+};
+
+struct ab_resp {
+	int status;
+	char *body; /* NUL-terminated, owned by the response */
+	size_t body_len;
+	char subject_token[256]; /* X-Subject-Token, if any */
+};
+
+int ab_conn_open(struct ab_conn *c, const char *base_url);
+void ab_conn_close(struct ab_conn *c);
+/* One request; reconnects once if the server closed the idle connection.
+ * extra_headers: "Name: value\r\n..." or NULL. Returns 0 or -errno. */
+int ab_request(struct ab_conn *c, const char *method, const char *path, const char *token,
+                const char *extra_headers, const char *body, struct ab_resp *resp);
+void ab_resp_free(struct ab_resp *resp);
+
+/* ---- ab_controller.c: a private controller, stopped on every exit ---- */
+struct ab_controller {
+	int pid;
+	char dir[128]; /* temp dir: state/ and the controller's logs */
+	char url[64];
+	char password[64];
+};
+
+/* Starts PATH on a free loopback port with a fresh state dir; waits for it. */
+int ab_controller_start(struct ab_controller *ctl, const char *path);
+/* SIGTERM (then SIGKILL), reap, remove the temp dir. Safe to call twice. */
+void ab_controller_stop(struct ab_controller *ctl);
+/* The service token the controller wrote into its state dir. */
+int ab_controller_service_token(const struct ab_controller *ctl, char *out, size_t cap);
+
+/* ---- ab_stats.c ---- */
+struct ab_result {
+	const char *op;
+	int concurrency;
+	int round;
+	size_t requests, errors;
+	double seconds, rps;
+	double p50_us, p90_us, p99_us, max_us;
+};
+
+/* Sorts lat_ns (n entries) and fills the latency fields of r. */
+void ab_stats_fill(struct ab_result *r, int64_t *lat_ns, size_t n);
+double ab_median(double *v, size_t n);
+
+#endif
