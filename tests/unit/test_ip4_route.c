@@ -287,6 +287,30 @@ static void default_route_catches_what_nothing_else_does(void **state)
 	release(&r);
 }
 
+static void a_burst_is_routed_frame_by_frame_after_one_bulk_lookup(void **state)
+{
+	struct rte_mbuf *in[3] = {from_a("10.2.0.5", 40), from_a("172.16.0.1", 40),
+			from_a("10.2.0.5", 40)};
+	struct rte_mbuf *out[2 * (3 + DP_ARP_WAIT_MAX)];
+	uint16_t edge[3], next[RTE_DIM(out)], n;
+
+	(void)state;
+	teach_host_b();
+	dp_bridge_input_burst(test_worker, in, 3, edge);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(edge[i], DP_L2_ROUTE);
+	n = dp_ip4_route_burst(test_worker, in, 3, out, next);
+	/* Frame 1 has no route: an ICMP error comes out ahead of it. */
+	assert_int_equal(n, 4);
+	assert_int_equal(next[0], DP_L2_FLOOD);
+	assert_int_equal(ip_of(out[0])->time_to_live, 63);
+	assert_int_equal(icmp_of(out[1])->icmp_type, DP_ICMP_DEST_UNREACH);
+	assert_int_equal(next[2], DP_L2_EDGE_DROP(DP_DROP_NO_ROUTE));
+	assert_int_equal(next[3], DP_L2_FLOOD);
+	for (uint16_t i = 0; i < n; i++)
+		rte_pktmbuf_free(out[i]);
+}
+
 static void permanent_neighbour_wins_over_arp(void **state)
 {
 	const struct rte_ether_addr fixed = {{2, 0, 0, 0, 0, 0x55}};
@@ -337,6 +361,7 @@ int main(void)
 		cmocka_unit_test_setup(bad_header_checksum_is_dropped, setup),
 		cmocka_unit_test_setup(unresolved_next_hop_waits_for_arp_then_goes, setup),
 		cmocka_unit_test_setup(default_route_catches_what_nothing_else_does, setup),
+		cmocka_unit_test_setup(a_burst_is_routed_frame_by_frame_after_one_bulk_lookup, setup),
 		cmocka_unit_test_setup(permanent_neighbour_wins_over_arp, setup),
 		cmocka_unit_test_setup(routes_need_a_connected_next_hop_and_clean_prefixes, setup),
 	};
