@@ -15,11 +15,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <virga/dp_api.h>
 
 #define BENCH_MAX_ROUNDS 100
+#define BENCH_MAX_SCENARIOS 8
+/* The sequence number (in file names) of the dataplane that probes a pcap device's
+ * MAC: after every run's. */
+#define BENCH_PROBE_SEQ (BENCH_MAX_ROUNDS * BENCH_ENGINE_MAX * BENCH_MAX_SCENARIOS)
 /* Devargs go to the dataplane as they are: its limit is ours. */
 #define BENCH_DEVARGS_LEN DP_DEVARGS_LEN
 #define BENCH_NOTE_LEN 160
@@ -32,10 +37,22 @@ enum bench_engine {
 	BENCH_ENGINE_MAX,
 };
 
+/* How the dataplane is programmed for a scenario (scenario_*.c). */
+enum bench_topology {
+	BENCH_TOPO_L2_VLAN, /* l2-vlan and null */
+	BENCH_TOPO_VXLAN,   /* vxlan-encap and vxlan-decap */
+	BENCH_TOPO_ROUTE,   /* route-1, route-100k, route-1m */
+	BENCH_TOPO_NONE,    /* nothing: a probe */
+};
+
+struct bench_routes; /* scenario_route.c */
+
+/* A dataplane programmed once and paused (SIGSTOP) between its windows. */
+struct bench_dataplane;
+
 /*
- * A scenario: the two ports ("up", the uplink of physnet1, and "vm", an
- * access port of VLAN network net100 with port security on) and what their
- * devices receive. The topology is the same for every scenario.
+ * A scenario: two ports, what their devices receive, and how Virga is
+ * programmed. Both engines get the same two devices.
  */
 struct bench_scenario {
 	const char *name;
@@ -45,7 +62,20 @@ struct bench_scenario {
 	/* Virga is expected to drop everything (all-zero frames): its rate is what it
 	 * received, and drops do not make the run invalid. */
 	bool expect_drops;
-	char devargs[2][BENCH_DEVARGS_LEN]; /* [0] the uplink, [1] the VM port */
+	enum bench_topology topo;
+	const char *ports[2]; /* Virga's names for the two devices */
+	char devargs[2][BENCH_DEVARGS_LEN];
+	/* Virga: the rate is what this port sent (NULL: every port); testpmd: every port
+	 * (the other device replays one frame once, so it forwards one way). */
+	const char *count_port;
+	unsigned int memory_mb; /* virga-dataplane --memory; 0: its default */
+	/* The routes of a route scenario (NULL otherwise), made once before the rounds. */
+	struct bench_routes *routes;
+	/* Program Virga once and keep it between rounds, paused while the others run. */
+	bool keep_dataplane;
+	struct bench_dataplane *dp;
+	/* vxlan-decap: the outer destination MAC the frames were built with. */
+	uint8_t underlay_mac[6];
 };
 
 struct bench_opts {
@@ -81,6 +111,7 @@ struct bench_result {
 	double rx_mpps, tx_mpps;
 	/* Rate the comparison uses: tx, or rx for a scenario that drops everything. */
 	double mpps;
+	double setup_seconds;  /* Virga: start and programming, before the warm-up */
 	double cycles_per_pkt; /* every TSC cycle of the forwarding core, per packet received */
 	double busy_cycles_per_pkt; /* only loop iterations that found packets */
 	uint64_t tsc_hz;
@@ -88,8 +119,12 @@ struct bench_result {
 
 /* ---- the VM and the remote stations (frames.c) ---- */
 #define BENCH_VLAN_ID 100
+#define BENCH_FRAME_LEN 60 /* untagged, without FCS: the Ethernet minimum (64 with it) */
 extern const uint8_t bench_vm_mac[6];
 extern const uint8_t bench_vm_ip[4];
+/* Remote station i: MAC 02:52:00:HH:MM:LL, IP 10.100.16.0 + i. */
+void bench_remote_mac(unsigned int i, uint8_t mac[6]);
+void bench_remote_ip(unsigned int i, uint8_t ip[4]);
 
 /*
  * Writes the two pcap files of the l2-vlan scenario: `up_path` holds `flows`
@@ -97,6 +132,45 @@ extern const uint8_t bench_vm_ip[4];
  * the VM, `vm_path` the untagged 60-byte replies. 0 or -errno.
  */
 int bench_write_frames(const char *up_path, const char *vm_path, unsigned int flows);
+
+/* Classic pcap files, for the scenarios' own frames. */
+FILE *bench_pcap_open(const char *path);
+int bench_pcap_write(FILE *f, const uint8_t *frame, size_t len, unsigned int i);
+/* fclose, as 0 or -EIO. */
+int bench_pcap_close(FILE *f);
+/* A 60-byte IPv4/UDP frame (TTL 64, valid header checksum); vlan 0: untagged (else 64
+ * bytes). Returns its length. */
+size_t bench_build_udp(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6], uint16_t vlan,
+                const uint8_t sip[4], const uint8_t dip[4], uint16_t sport);
+/* RFC 1071 checksum of an IPv4 header. */
+uint16_t bench_ip_checksum(const uint8_t *h, size_t len);
+/* One frame that the engine forwards at most once (the second device of a one-way
+ * scenario: a pcap without infinite_rx, read once). */
+int bench_write_idle(const char *path);
+
+/* ---- scenarios (scenario_l2.c, scenario_vxlan.c, scenario_route.c) ---- */
+struct dp_client;
+/* Every request fails with a message in why. */
+int bench_call(struct dp_client *c, enum dp_msg_type type, const void *req, size_t len, void *resp,
+                size_t resp_len, char *why, size_t why_len);
+int bench_program_l2(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
+
+#define BENCH_VNI 5000
+#define BENCH_N_PEERS 16
+/* The VXLAN frames: vm.pcap is l2-vlan's; decap.pcap is built for the underlay port's
+ * MAC (set in s->underlay_mac); idle.pcap one frame. */
+int bench_write_vxlan_frames(
+                const char *decap_path, const uint8_t underlay_mac[6], unsigned int flows);
+int bench_program_vxlan(struct dp_client *c, const struct bench_scenario *s, unsigned int flows,
+                char *why, size_t len);
+
+/* n random prefixes (a real table's mix of lengths, /8../24), fixed seed; n = 1: one /8. */
+struct bench_routes *bench_routes_make(unsigned int n);
+void bench_routes_free(struct bench_routes *r);
+int bench_write_route_frames(const char *path, const struct bench_routes *r, unsigned int flows);
+int bench_program_route(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
+/* "/24 63%, /23 10%, ...", for the report. */
+void bench_routes_describe(const struct bench_routes *r, char *buf, size_t len);
 
 /* ---- child processes (proc.c) ---- */
 extern volatile sig_atomic_t bench_interrupted;
@@ -129,8 +203,12 @@ double bench_now(void);
 /* ---- the engines (run_testpmd.c, run_virga.c) ---- */
 int bench_run_testpmd(const struct bench_opts *o, const struct bench_scenario *s,
                 enum bench_engine engine, unsigned int seq, struct bench_result *r);
-int bench_run_virga(const struct bench_opts *o, const struct bench_scenario *s, unsigned int seq,
+int bench_run_virga(const struct bench_opts *o, struct bench_scenario *s, unsigned int seq,
                 struct bench_result *r);
+/* Stops a kept dataplane (keep_dataplane scenarios), after the last round. */
+void bench_virga_release(const struct bench_opts *o, struct bench_scenario *s);
+/* Starts a dataplane, adds one port with `devargs`, returns its MAC, stops it. */
+int bench_virga_port_mac(const struct bench_opts *o, const char *devargs, uint8_t mac[6]);
 
 /* ---- output (report.c) ---- */
 const char *bench_engine_name(enum bench_engine e);

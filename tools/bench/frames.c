@@ -20,7 +20,7 @@
 
 #define PCAP_MAGIC 0xa1b2c3d4u
 #define PCAP_LINKTYPE_ETHERNET 1
-#define FRAME_LEN 60 /* untagged, without FCS: the Ethernet minimum */
+#define FRAME_LEN BENCH_FRAME_LEN
 #define VLAN_TAG_LEN 4
 #define ETH_HDR_LEN 14
 #define IP_HDR_LEN 20
@@ -40,14 +40,14 @@ struct pcap_rec_hdr {
 	uint32_t ts_sec, ts_usec, incl_len, orig_len;
 };
 
-static void remote_mac(unsigned int i, uint8_t mac[6])
+void bench_remote_mac(unsigned int i, uint8_t mac[6])
 {
 	const uint8_t m[6] = {0x02, 0x52, 0x00, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
 
 	memcpy(mac, m, 6);
 }
 
-static void remote_ip(unsigned int i, uint8_t ip[4])
+void bench_remote_ip(unsigned int i, uint8_t ip[4])
 {
 	uint32_t a = (10u << 24 | 100u << 16 | 16u << 8) + i;
 
@@ -64,7 +64,7 @@ static void put16(uint8_t *p, uint16_t v)
 }
 
 /* RFC 1071 checksum of the IPv4 header. */
-static uint16_t ip_checksum(const uint8_t *h, size_t len)
+uint16_t bench_ip_checksum(const uint8_t *h, size_t len)
 {
 	uint32_t sum = 0;
 
@@ -76,7 +76,7 @@ static uint16_t ip_checksum(const uint8_t *h, size_t len)
 }
 
 /* Builds one frame into buf, returns its length. vlan 0 means untagged. */
-static size_t build_frame(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6], uint16_t vlan,
+size_t bench_build_udp(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6], uint16_t vlan,
                 const uint8_t sip[4], const uint8_t dip[4], uint16_t sport)
 {
 	size_t l2 = ETH_HDR_LEN + (vlan ? VLAN_TAG_LEN : 0);
@@ -97,7 +97,7 @@ static size_t build_frame(uint8_t *buf, const uint8_t dst[6], const uint8_t src[
 	ip[9] = 17; /* UDP */
 	memcpy(ip + 12, sip, 4);
 	memcpy(ip + 16, dip, 4);
-	put16(ip + 10, ip_checksum(ip, IP_HDR_LEN));
+	put16(ip + 10, bench_ip_checksum(ip, IP_HDR_LEN));
 	put16(udp, sport);
 	put16(udp + 2, 5001);
 	put16(udp + 4, FRAME_LEN - ETH_HDR_LEN - IP_HDR_LEN);
@@ -105,7 +105,7 @@ static size_t build_frame(uint8_t *buf, const uint8_t dst[6], const uint8_t src[
 	return len;
 }
 
-static int write_record(FILE *f, const uint8_t *frame, size_t len, unsigned int i)
+int bench_pcap_write(FILE *f, const uint8_t *frame, size_t len, unsigned int i)
 {
 	struct pcap_rec_hdr r = {
 	                .ts_sec = i / 1000000,
@@ -119,7 +119,7 @@ static int write_record(FILE *f, const uint8_t *frame, size_t len, unsigned int 
 	return 0;
 }
 
-static FILE *open_pcap(const char *path)
+FILE *bench_pcap_open(const char *path)
 {
 	const struct pcap_file_hdr h = {
 	                .magic = PCAP_MAGIC,
@@ -138,9 +138,33 @@ static FILE *open_pcap(const char *path)
 	return f;
 }
 
+int bench_pcap_close(FILE *f)
+{
+	return fclose(f) == 0 ? 0 : -EIO;
+}
+
+int bench_write_idle(const char *path)
+{
+	/* From a station nobody knows to another: dropped or flooded once, by either
+	 * engine, then the device has nothing more to give. */
+	const uint8_t dst[6] = {0x02, 0x49, 0x44, 0x4c, 0x45, 0x02};
+	const uint8_t src[6] = {0x02, 0x49, 0x44, 0x4c, 0x45, 0x01};
+	const uint8_t sip[4] = {192, 0, 2, 1}, dip[4] = {192, 0, 2, 2};
+	uint8_t frame[FRAME_LEN];
+	FILE *f = bench_pcap_open(path);
+	int rc;
+
+	if (f == NULL)
+		return -errno;
+	rc = bench_pcap_write(f, frame, bench_build_udp(frame, dst, src, 0, sip, dip, 9), 0);
+	if (bench_pcap_close(f) < 0 && rc == 0)
+		rc = -EIO;
+	return rc;
+}
+
 int bench_write_frames(const char *up_path, const char *vm_path, unsigned int flows)
 {
-	FILE *up = open_pcap(up_path), *vm = open_pcap(vm_path);
+	FILE *up = bench_pcap_open(up_path), *vm = bench_pcap_open(vm_path);
 	uint8_t frame[FRAME_LEN + VLAN_TAG_LEN];
 	int rc = 0;
 
@@ -153,13 +177,14 @@ int bench_write_frames(const char *up_path, const char *vm_path, unsigned int fl
 		uint16_t sport = 1024 + i % 60000;
 		size_t len;
 
-		remote_mac(i, mac);
-		remote_ip(i, ip);
-		len = build_frame(frame, bench_vm_mac, mac, BENCH_VLAN_ID, ip, bench_vm_ip, sport);
-		rc = write_record(up, frame, len, i);
+		bench_remote_mac(i, mac);
+		bench_remote_ip(i, ip);
+		len = bench_build_udp(
+		                frame, bench_vm_mac, mac, BENCH_VLAN_ID, ip, bench_vm_ip, sport);
+		rc = bench_pcap_write(up, frame, len, i);
 		if (rc == 0) {
-			len = build_frame(frame, mac, bench_vm_mac, 0, bench_vm_ip, ip, sport);
-			rc = write_record(vm, frame, len, i);
+			len = bench_build_udp(frame, mac, bench_vm_mac, 0, bench_vm_ip, ip, sport);
+			rc = bench_pcap_write(vm, frame, len, i);
 		}
 	}
 out:

@@ -13,6 +13,12 @@
  *   null     net_null ports: the PMD does not write the frames, so they are
  *            what the buffers held (all-zero in practice), which Virga drops
  *            (invalid source MAC); measures rx -> classify -> drop.
+ *   vxlan-encap, vxlan-decap   one VXLAN network, 16 peers (scenario_vxlan.c)
+ *   route-1, route-100k, route-1m   one router, 1, 100,000 or 1,000,000 routes
+ *            (scenario_route.c)
+ * The one-way scenarios give the second device a pcap of one frame without
+ * infinite_rx: read once, then it has nothing, so testpmd io forwards one
+ * way as Virga does.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,7 +30,7 @@
 
 #include "bench.h"
 
-#define MAX_SCENARIOS 2
+#define MAX_SCENARIOS BENCH_MAX_SCENARIOS
 
 static void usage(FILE *f)
 {
@@ -33,7 +39,8 @@ static void usage(FILE *f)
 	                "  --rounds N         alternating rounds of every engine (default 5)\n"
 	                "  --seconds S        measurement window per run (default 5)\n"
 	                "  --warmup S         forwarding before the window opens (default 1)\n"
-	                "  --scenario NAME    l2-vlan or null (repeatable; default both)\n"
+	                "  --scenario NAME    l2-vlan, null, vxlan-encap, vxlan-decap, route-1,\n"
+	                "                     route-100k or route-1m (repeatable; default all)\n"
 	                "  --flows N          remote stations in l2-vlan (default 4096)\n"
 	                "  --mbufs N          packet buffers of each process (default 32768)\n"
 	                "  --mac-table-size N passed to virga-dataplane (default: its own, 65536)\n"
@@ -137,42 +144,175 @@ static int parse_options(int argc, char **argv, struct bench_opts *o, const char
 	return 0;
 }
 
-static int make_scenario(const struct bench_opts *o, const char *name, struct bench_scenario *s)
+static const char *const ALL_SCENARIOS[] = {"l2-vlan", "null", "vxlan-encap", "vxlan-decap",
+                "route-1", "route-100k", "route-1m"};
+
+/* The pcap files main() writes, for cleaning up. */
+static const char *const PCAP_FILES[] = {"up.pcap", "vm.pcap", "idle.pcap", "decap.pcap",
+                "route-1.pcap", "route-100k.pcap", "route-1m.pcap"};
+
+static int devargs(char *dst, unsigned int index, const struct bench_opts *o, const char *file,
+                bool infinite)
 {
-	memset(s, 0, sizeof(*s));
+	int n = snprintf(dst, BENCH_DEVARGS_LEN, "net_pcap%u,rx_pcap=%s/%s%s", index, o->workdir,
+	                file, infinite ? ",infinite_rx=1" : "");
+
+	return n >= BENCH_DEVARGS_LEN ? -ENAMETOOLONG : 0;
+}
+
+static int make_l2(const struct bench_opts *o, const char *name, struct bench_scenario *s)
+{
+	s->topo = BENCH_TOPO_L2_VLAN;
+	s->ports[0] = "up";
+	s->ports[1] = "vm";
+	s->engines[BENCH_TESTPMD_IO] = true;
+	s->engines[BENCH_VIRGA] = true;
 	if (strcmp(name, "l2-vlan") == 0) {
 		s->name = "l2-vlan";
 		s->summary = "net_pcap, infinite_rx: VLAN 100 uplink <-> VM port (port security), "
 		             "--flows remote MACs learned and looked up, tag popped/pushed; Mpps = "
 		             "frames sent";
 		s->engines[BENCH_TESTPMD_MACSWAP] = true;
-		s->engines[BENCH_TESTPMD_IO] = true;
-		s->engines[BENCH_VIRGA] = true;
-		if (snprintf(s->devargs[0], sizeof(s->devargs[0]),
-		                    "net_pcap0,rx_pcap=%s/up.pcap,infinite_rx=1",
-		                    o->workdir) >= (int)sizeof(s->devargs[0]) ||
-		                snprintf(s->devargs[1], sizeof(s->devargs[1]),
-		                                "net_pcap1,rx_pcap=%s/vm.pcap,infinite_rx=1",
-		                                o->workdir) >= (int)sizeof(s->devargs[1]))
+		if (devargs(s->devargs[0], 0, o, "up.pcap", true) < 0 ||
+		                devargs(s->devargs[1], 1, o, "vm.pcap", true) < 0)
 			return -ENAMETOOLONG;
 		return 0;
 	}
-	if (strcmp(name, "null") == 0) {
-		s->name = "null";
-		s->summary = "net_null: frames are what the mbufs held (all-zero in practice); "
-		             "Virga drops them all, so this is rx -> classify -> drop; "
-		             "Mpps = frames received";
-		s->engines[BENCH_TESTPMD_IO] = true;
-		s->engines[BENCH_VIRGA] = true;
-		s->expect_drops = true;
-		snprintf(s->devargs[0], sizeof(s->devargs[0]), "net_null0");
-		snprintf(s->devargs[1], sizeof(s->devargs[1]), "net_null1");
+	s->name = "null";
+	s->summary = "net_null: frames are what the mbufs held (all-zero in practice); "
+	             "Virga drops them all, so this is rx -> classify -> drop; "
+	             "Mpps = frames received";
+	s->expect_drops = true;
+	snprintf(s->devargs[0], sizeof(s->devargs[0]), "net_null0");
+	snprintf(s->devargs[1], sizeof(s->devargs[1]), "net_null1");
+	return 0;
+}
+
+static int make_vxlan(const struct bench_opts *o, bool encap, struct bench_scenario *s)
+{
+	s->topo = BENCH_TOPO_VXLAN;
+	s->ports[0] = "under";
+	s->ports[1] = "vm";
+	s->engines[BENCH_TESTPMD_IO] = true;
+	s->engines[BENCH_VIRGA] = true;
+	if (encap) {
+		s->name = "vxlan-encap";
+		s->summary = "VM port (60-byte frames, port security) -> --flows remote MACs "
+		             "behind "
+		             "16 VTEPs -> underlay (110-byte VXLAN); Mpps = frames sent on under";
+		s->count_port = "under";
+		if (devargs(s->devargs[0], 0, o, "idle.pcap", false) < 0 ||
+		                devargs(s->devargs[1], 1, o, "vm.pcap", true) < 0)
+			return -ENAMETOOLONG;
 		return 0;
 	}
+	s->name = "vxlan-decap";
+	s->summary = "underlay (110-byte VXLAN from 16 VTEPs, VNI 5000) -> decap -> VM port "
+	             "(60-byte inner frames); Mpps = frames sent on vm";
+	s->count_port = "vm";
+	if (devargs(s->devargs[0], 0, o, "decap.pcap", true) < 0 ||
+	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int make_route(const struct bench_opts *o, unsigned int n_routes, struct bench_scenario *s)
+{
+	char file[32];
+
+	s->topo = BENCH_TOPO_ROUTE;
+	s->ports[0] = "a";
+	s->ports[1] = "b";
+	s->engines[BENCH_TESTPMD_IO] = true;
+	s->engines[BENCH_VIRGA] = true;
+	s->count_port = "b";
+	/* Programming a table takes from milliseconds to minutes: do it once. */
+	s->keep_dataplane = true;
+	if (n_routes == 1) {
+		s->name = "route-1";
+		s->summary = "router r1, one /8: flat network a -> b via a permanent next hop, "
+		             "60-byte IPv4/UDP; Mpps = frames sent on b";
+	} else if (n_routes == 100000) {
+		s->name = "route-100k";
+		s->summary = "router r1, 100,000 random prefixes /8../24 (real-table mix), frames "
+		             "to random ones; Mpps = frames sent on b";
+	} else {
+		s->name = "route-1m";
+		s->summary = "router r1, 1,000,000 random prefixes /8../24 (real-table mix), "
+		             "frames "
+		             "to random ones; Mpps = frames sent on b";
+		/* rte_lpm with 1M rules: 64 MB tbl24, 64 MB of tbl8 groups, 8 MB of rules. */
+		s->memory_mb = 2048;
+	}
+	snprintf(file, sizeof(file), "%s.pcap", s->name);
+	if (devargs(s->devargs[0], 0, o, file, true) < 0 ||
+	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
+		return -ENAMETOOLONG;
+	s->routes = bench_routes_make(n_routes);
+	return s->routes == NULL ? -ENOMEM : 0;
+}
+
+static int make_scenario(const struct bench_opts *o, const char *name, struct bench_scenario *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (strcmp(name, "l2-vlan") == 0 || strcmp(name, "null") == 0)
+		return make_l2(o, name, s);
+	if (strcmp(name, "vxlan-encap") == 0 || strcmp(name, "vxlan-decap") == 0)
+		return make_vxlan(o, strcmp(name, "vxlan-encap") == 0, s);
+	if (strcmp(name, "route-1") == 0)
+		return make_route(o, 1, s);
+	if (strcmp(name, "route-100k") == 0)
+		return make_route(o, 100000, s);
+	if (strcmp(name, "route-1m") == 0)
+		return make_route(o, 1000000, s);
 	return -ENOENT;
 }
 
-static int run_one(const struct bench_opts *o, const struct bench_scenario *s, enum bench_engine e,
+/* Every scenario's frames. decap.pcap needs the underlay device's MAC: a dataplane
+ * is started once to read it. */
+static int write_files(const struct bench_opts *o, struct bench_scenario *scs, unsigned int n)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	int rc;
+
+	snprintf(a, sizeof(a), "%s/up.pcap", o->workdir);
+	snprintf(b, sizeof(b), "%s/vm.pcap", o->workdir);
+	if ((rc = bench_write_frames(a, b, o->flows)) < 0)
+		return rc;
+	snprintf(a, sizeof(a), "%s/idle.pcap", o->workdir);
+	if ((rc = bench_write_idle(a)) < 0)
+		return rc;
+	for (unsigned int i = 0; i < n; i++) {
+		struct bench_scenario *s = &scs[i];
+
+		if (s->routes != NULL) {
+			char desc[256];
+
+			snprintf(a, sizeof(a), "%s/%s.pcap", o->workdir, s->name);
+			if ((rc = bench_write_route_frames(a, s->routes, o->flows)) < 0)
+				return rc;
+			bench_routes_describe(s->routes, desc, sizeof(desc));
+			fprintf(stderr, "virga-bench: %s: prefix lengths %s\n", s->name, desc);
+		}
+		if (s->count_port != NULL && strcmp(s->name, "vxlan-decap") == 0) {
+			snprintf(a, sizeof(a), "%s/decap.pcap", o->workdir);
+			if ((rc = bench_write_vxlan_frames(a, s->underlay_mac, o->flows)) < 0 ||
+			                (rc = bench_virga_port_mac(
+			                                 o, s->devargs[0], s->underlay_mac)) < 0 ||
+			                (rc = bench_write_vxlan_frames(
+			                                 a, s->underlay_mac, o->flows)) < 0)
+				return rc;
+			fprintf(stderr,
+			                "virga-bench: vxlan-decap: underlay MAC "
+			                "%02x:%02x:%02x:%02x:%02x:%02x\n",
+			                s->underlay_mac[0], s->underlay_mac[1], s->underlay_mac[2],
+			                s->underlay_mac[3], s->underlay_mac[4], s->underlay_mac[5]);
+		}
+	}
+	return 0;
+}
+
+static int run_one(const struct bench_opts *o, struct bench_scenario *s, enum bench_engine e,
                 unsigned int seq, struct bench_result *r)
 {
 	if (e == BENCH_VIRGA)
@@ -184,8 +324,8 @@ static int run_one(const struct bench_opts *o, const struct bench_scenario *s, e
  * Round k starts with engine k mod n, so no engine always runs first (right
  * after the previous process let go of the core) or always last.
  */
-static int run_rounds(const struct bench_opts *o, const struct bench_scenario *scs,
-                unsigned int n_sc, struct bench_result *rs, unsigned int *n)
+static int run_rounds(const struct bench_opts *o, struct bench_scenario *scs, unsigned int n_sc,
+                struct bench_result *rs, unsigned int *n)
 {
 	unsigned int seq = 0;
 
@@ -221,12 +361,11 @@ static void remove_workdir(const struct bench_opts *o, bool created)
 		return;
 	}
 	/* Only what we put there: the pcap files, sockets and logs, then the directory. */
-	snprintf(cmd, sizeof(cmd), "%s/up.pcap", o->workdir);
-	unlink(cmd);
-	snprintf(cmd, sizeof(cmd), "%s/vm.pcap", o->workdir);
-	unlink(cmd);
-	for (unsigned int seq = 0; seq < BENCH_MAX_ROUNDS * BENCH_ENGINE_MAX * MAX_SCENARIOS;
-	                seq++) {
+	for (size_t i = 0; i < sizeof(PCAP_FILES) / sizeof(PCAP_FILES[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "%s/%s", o->workdir, PCAP_FILES[i]);
+		unlink(cmd);
+	}
+	for (unsigned int seq = 0; seq <= BENCH_PROBE_SEQ; seq++) {
 		snprintf(cmd, sizeof(cmd), "%s/virga-%u.log", o->workdir, seq);
 		unlink(cmd);
 		snprintf(cmd, sizeof(cmd), "%s/virga-%u.sock", o->workdir, seq);
@@ -250,10 +389,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (n_names == 0) {
-		names[n_names++] = "l2-vlan";
-		names[n_names++] = "null";
-	}
+	for (unsigned int i = 0;
+	                n_names == 0 && i < sizeof(ALL_SCENARIOS) / sizeof(ALL_SCENARIOS[0]); i++)
+		names[i] = ALL_SCENARIOS[i];
+	if (n_names == 0)
+		n_names = sizeof(ALL_SCENARIOS) / sizeof(ALL_SCENARIOS[0]);
 	if (access(o.dataplane, X_OK) != 0 || access(o.testpmd, X_OK) != 0) {
 		fprintf(stderr, "virga-bench: %s or %s is not executable\n", o.dataplane,
 		                o.testpmd);
@@ -277,22 +417,20 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	{
-		char up[PATH_MAX], vm[PATH_MAX];
-
-		snprintf(up, sizeof(up), "%s/up.pcap", o.workdir);
-		snprintf(vm, sizeof(vm), "%s/vm.pcap", o.workdir);
-		rc = bench_write_frames(up, vm, o.flows);
-		if (rc < 0) {
-			fprintf(stderr, "virga-bench: cannot write %s: %s\n", up, strerror(-rc));
-			remove_workdir(&o, created);
-			return 1;
-		}
+	rc = write_files(&o, scs, n_names);
+	if (rc < 0) {
+		fprintf(stderr, "virga-bench: cannot write the frames: %s\n", strerror(-rc));
+		goto out;
 	}
 	rc = run_rounds(&o, scs, n_names, results, &n_results);
 	if (rc == -EINTR)
 		fprintf(stderr, "virga-bench: interrupted; results so far:\n");
 	bench_report(&o, scs, n_names, results, n_results, argc, argv);
+out:
+	for (unsigned int i = 0; i < n_names; i++) {
+		bench_virga_release(&o, &scs[i]);
+		bench_routes_free(scs[i].routes);
+	}
 	remove_workdir(&o, created);
 	return rc < 0 ? 1 : 0;
 }

@@ -116,7 +116,7 @@ void bench_report_run(const struct bench_opts *o, const struct bench_result *r)
 {
 	FILE *f = o->json ? stderr : stdout;
 
-	fprintf(f, "round %-2u %-8s %-16s", r->round + 1, r->scenario,
+	fprintf(f, "round %-2u %-11s %-16s", r->round + 1, r->scenario,
 	                bench_engine_name(r->engine));
 	if (r->ran) {
 		fprintf(f, " rx %6.2f  tx %6.2f Mpps  %6.1f cyc/pkt (busy %6.1f)", r->rx_mpps,
@@ -127,6 +127,8 @@ void bench_report_run(const struct bench_opts *o, const struct bench_result *r)
 			                                  : 0.0,
 			                r->drops_by);
 	}
+	if (r->setup_seconds > 0)
+		fprintf(f, "  setup %.1f s", r->setup_seconds);
 	if (r->note[0] != '\0')
 		fprintf(f, "  %s", r->note);
 	fprintf(f, "\n");
@@ -137,7 +139,7 @@ static void print_table(const struct bench_opts *o, const struct bench_scenario 
                 unsigned int n_sc, const struct bench_result *rs, unsigned int n)
 {
 	printf("\nmedians over %u round(s) of %.1f s (valid runs only)\n\n", o->rounds, o->seconds);
-	printf("%-8s %-16s %5s %9s %9s %15s %9s %9s\n", "scenario", "engine", "runs", "Mpps",
+	printf("%-11s %-16s %5s %9s %9s %15s %9s %9s\n", "scenario", "engine", "runs", "Mpps",
 	                "rx Mpps", "Mpps min-max", "cyc/pkt", "busy c/p");
 	for (unsigned int i = 0; i < n_sc; i++) {
 		for (int e = 0; e < BENCH_ENGINE_MAX; e++) {
@@ -149,7 +151,7 @@ static void print_table(const struct bench_opts *o, const struct bench_scenario 
 			s = summarize(rs, n, scs[i].name, e);
 			snprintf(range, sizeof(range), "%.2f-%.2f", s.mpps_min, s.mpps_max);
 			snprintf(runs, sizeof(runs), "%u/%u", s.n_valid, s.n);
-			printf("%-8s %-16s %5s %9.2f %9.2f %15s %9.1f %9.1f\n", scs[i].name,
+			printf("%-11s %-16s %5s %9.2f %9.2f %15s %9.1f %9.1f\n", scs[i].name,
 			                bench_engine_name(e), runs, s.mpps, s.rx_mpps, range,
 			                s.cycles, s.busy_cycles);
 		}
@@ -168,24 +170,24 @@ static void print_table(const struct bench_opts *o, const struct bench_scenario 
 			ref = summarize(rs, n, scs[i].name, e).mpps;
 			/* No valid pair, no ratio: a 0% would read as a measurement. */
 			if (ref <= 0 || virga <= 0) {
-				printf("%-8s virga / %-16s n/a (no valid runs)\n", scs[i].name,
+				printf("%-11s virga / %-16s n/a (no valid runs)\n", scs[i].name,
 				                bench_engine_name(e));
 				continue;
 			}
-			printf("%-8s virga / %-16s %5.1f%% (ratio of medians), %5.1f%% (median of "
+			printf("%-11s virga / %-16s %5.1f%% (ratio of medians), %5.1f%% (median of "
 			       "per-round ratios)\n",
 			                scs[i].name, bench_engine_name(e), 100 * virga / ref,
 			                100 * round_ratio(rs, n, scs[i].name, e));
 		}
 	}
 	for (unsigned int i = 0; i < n_sc; i++)
-		printf("%-8s %s\n", scs[i].name, scs[i].summary);
+		printf("%-11s %s\n", scs[i].name, scs[i].summary);
 }
 
 static json_t *result_json(const struct bench_result *r)
 {
 	return json_pack("{s:s, s:s, s:i, s:b, s:b, s:s, s:f, s:I, s:I, s:I, s:s, s:s, s:f, s:f, "
-	                 "s:f, s:f, s:f, s:I}",
+	                 "s:f, s:f, s:f, s:I, s:f}",
 	                "scenario", r->scenario, "engine", bench_engine_name(r->engine), "round",
 	                (int)r->round + 1, "ran", r->ran, "valid", r->valid, "note", r->note,
 	                "seconds", r->seconds, "rx_packets", (json_int_t)r->rx, "tx_packets",
@@ -193,7 +195,7 @@ static json_t *result_json(const struct bench_result *r)
 	                r->top_drop, "drops_by", r->drops_by, "mpps", r->mpps, "rx_mpps",
 	                r->rx_mpps, "tx_mpps", r->tx_mpps, "cycles_per_packet", r->cycles_per_pkt,
 	                "busy_cycles_per_packet", r->busy_cycles_per_pkt, "tsc_hz",
-	                (json_int_t)r->tsc_hz);
+	                (json_int_t)r->tsc_hz, "setup_seconds", r->setup_seconds);
 }
 
 /* "AMD EPYC": what the BENCHMARKS.md table names the machine by. */

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Virga: a fresh virga-dataplane with one worker (lcore 1), programmed over
- * its control socket exactly as the agent would program it:
- *
- *   network net100: vlan 100 on physnet1
- *   port up: uplink of physnet1        port vm: access on net100, port
- *                                      security on with its MAC and IP
+ * Virga: a virga-dataplane with one worker (lcore 1), programmed over its
+ * control socket exactly as the agent would program it (scenario_*.c). A
+ * fresh one per run, or, for scenarios whose programming takes long (a
+ * million routes), one per invocation: programmed before its first window,
+ * stopped with SIGSTOP after each window so the other engines have the core,
+ * and resumed with SIGCONT (then warmed up again) for the next.
  *
  * The window's rate comes from the per-port counters (frames the devices
  * took), its cost from the worker's own TSC accounting (busy and idle loop
@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -41,47 +42,30 @@ static union {
 	uint8_t bytes[DP_MSG_MAX];
 } port_page;
 
-static int call(struct dp_client *c, enum dp_msg_type type, const void *req, size_t len, char *why,
-                size_t why_len)
-{
-	int rc = dp_client_call(c, type, req, len, NULL, 0, NULL);
+struct bench_dataplane {
+	struct bench_proc p;
+	struct dp_client *c;
+	char name[64], sock[512], log[512];
+	double setup_seconds;
+};
 
-	if (rc < 0)
-		snprintf(why, why_len, "%s: %s", dp_msg_type_name(type), strerror(-rc));
-	return rc;
+static int program(struct dp_client *c, const struct bench_opts *o, const struct bench_scenario *s,
+                char *why, size_t len)
+{
+	switch (s->topo) {
+	case BENCH_TOPO_L2_VLAN:
+		return bench_program_l2(c, s, why, len);
+	case BENCH_TOPO_VXLAN:
+		return bench_program_vxlan(c, s, o->flows, why, len);
+	case BENCH_TOPO_ROUTE:
+		return bench_program_route(c, s, why, len);
+	case BENCH_TOPO_NONE:
+		return 0;
+	}
+	return -EINVAL;
 }
 
-static int program(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len)
-{
-	struct dp_network_add_req net = {.name = "net100",
-	                .physnet = "physnet1",
-	                .seg_id = BENCH_VLAN_ID,
-	                .type = DP_NET_VLAN};
-	struct dp_port_add_req up = {.name = "up"}, vm = {.name = "vm"};
-	struct dp_port_attach_req up_at = {
-	                .port = "up", .physnet = "physnet1", .mode = DP_PORT_UPLINK};
-	struct dp_port_attach_req vm_at = {
-	                .port = "vm", .network = "net100", .mode = DP_PORT_ACCESS};
-	struct dp_port_security_req sec = {.port = "vm", .enabled = 1, .n_addrs = 1};
-	int rc;
-
-	snprintf(up.devargs, sizeof(up.devargs), "%s", s->devargs[0]);
-	snprintf(vm.devargs, sizeof(vm.devargs), "%s", s->devargs[1]);
-	memcpy(sec.mac, bench_vm_mac, sizeof(sec.mac));
-	sec.addrs[0].family = AF_INET;
-	sec.addrs[0].prefixlen = 32;
-	memcpy(sec.addrs[0].addr, bench_vm_ip, 4);
-	if ((rc = call(c, DP_MSG_NETWORK_ADD, &net, sizeof(net), why, len)) < 0 ||
-	                (rc = call(c, DP_MSG_PORT_ADD, &up, sizeof(up), why, len)) < 0 ||
-	                (rc = call(c, DP_MSG_PORT_ADD, &vm, sizeof(vm), why, len)) < 0 ||
-	                (rc = call(c, DP_MSG_PORT_ATTACH, &up_at, sizeof(up_at), why, len)) < 0 ||
-	                (rc = call(c, DP_MSG_PORT_ATTACH, &vm_at, sizeof(vm_at), why, len)) < 0 ||
-	                (rc = call(c, DP_MSG_PORT_SECURITY, &sec, sizeof(sec), why, len)) < 0)
-		return rc;
-	return 0;
-}
-
-static int snapshot(struct dp_client *c, struct dp_snapshot *s)
+static int snapshot(struct dp_client *c, const char *count_port, struct dp_snapshot *s)
 {
 	static struct dp_stats_reply st;
 	struct dp_list_req req = {0};
@@ -106,8 +90,12 @@ static int snapshot(struct dp_client *c, struct dp_snapshot *s)
 		                                                                sizeof(struct dp_port_info))
 			return -EPROTO;
 		for (uint32_t i = 0; i < port_page.list.count; i++) {
-			s->rx += port_page.list.entries[i].rx_packets;
-			s->tx += port_page.list.entries[i].tx_packets;
+			const struct dp_port_info *e = &port_page.list.entries[i];
+
+			s->rx += e->rx_packets;
+			if (count_port == NULL ||
+			                strncmp(e->name, count_port, sizeof(e->name)) == 0)
+				s->tx += e->tx_packets;
 		}
 		req.cursor = port_page.list.next_cursor;
 	} while (req.cursor != 0);
@@ -199,55 +187,155 @@ static void show_log(const char *path)
 	fclose(f);
 }
 
-int bench_run_virga(const struct bench_opts *o, const struct bench_scenario *s, unsigned int seq,
-                struct bench_result *r)
+static void stop_dataplane(const struct bench_opts *o, struct bench_dataplane *d, bool failed)
 {
-	char name[64], prefix[80], sock[512], log[512], mbufs[16];
-	char *argv[] = {(char *)o->dataplane, "--name", name, "--socket", sock, "--workers", "1",
-	                "--mbufs", mbufs, NULL, NULL, NULL};
-	struct dp_snapshot a, b;
-	struct dp_client *c = NULL;
-	struct bench_proc p;
+	char prefix[80];
+
+	if (d->c != NULL)
+		dp_client_close(d->c);
+	d->c = NULL;
+	/* SIGTERM is not delivered to a stopped process until it runs again. */
+	kill(d->p.pid, SIGCONT);
+	bench_proc_stop(&d->p, SIGTERM, STOP_TIMEOUT_MS);
+	/* main.c of the dataplane makes its EAL file prefix "virga-" NAME. */
+	snprintf(prefix, sizeof(prefix), "virga-%s", d->name);
+	bench_proc_remove_runtime(prefix);
+	if (failed || o->verbose)
+		show_log(d->log);
+}
+
+/* Starts and programs a dataplane; on failure r->note says why and it is stopped. */
+static int start_dataplane(const struct bench_opts *o, const struct bench_scenario *s,
+                unsigned int seq, struct bench_dataplane *d, struct bench_result *r)
+{
+	char mbufs[16], memory[16];
+	char *argv[] = {(char *)o->dataplane, "--name", d->name, "--socket", d->sock, "--workers",
+	                "1", "--mbufs", mbufs, NULL, NULL, NULL, NULL, NULL};
+	unsigned int argc = 9;
+	double t0 = bench_now();
 	int rc;
 
-	snprintf(name, sizeof(name), "bench-%d-%u", (int)getpid(), seq);
-	snprintf(sock, sizeof(sock), "%s/virga-%u.sock", o->workdir, seq);
-	snprintf(log, sizeof(log), "%s/virga-%u.log", o->workdir, seq);
+	snprintf(d->name, sizeof(d->name), "bench-%d-%u", (int)getpid(), seq);
+	snprintf(d->sock, sizeof(d->sock), "%s/virga-%u.sock", o->workdir, seq);
+	snprintf(d->log, sizeof(d->log), "%s/virga-%u.log", o->workdir, seq);
 	snprintf(mbufs, sizeof(mbufs), "%u", o->mbufs);
 	if (o->mac_table_size != NULL) {
-		argv[9] = "--mac-table-size";
-		argv[10] = (char *)o->mac_table_size;
+		argv[argc++] = "--mac-table-size";
+		argv[argc++] = (char *)o->mac_table_size;
 	}
-	rc = bench_proc_spawn(&p, argv, log);
+	if (s->memory_mb) {
+		snprintf(memory, sizeof(memory), "%u", s->memory_mb);
+		argv[argc++] = "--memory";
+		argv[argc++] = memory;
+	}
+	rc = bench_proc_spawn(&d->p, argv, d->log);
 	if (rc < 0) {
 		snprintf(r->note, sizeof(r->note), "cannot start %s: %s", o->dataplane,
 		                strerror(-rc));
 		return rc;
 	}
-	c = connect_dataplane(&p, sock);
-	if (c == NULL) {
+	d->c = connect_dataplane(&d->p, d->sock);
+	if (d->c == NULL) {
 		rc = bench_interrupted ? -EINTR : -ECONNREFUSED;
-		snprintf(r->note, sizeof(r->note), "the dataplane did not open %.100s", sock);
+		snprintf(r->note, sizeof(r->note), "the dataplane did not open %.100s", d->sock);
 	} else {
-		rc = program(c, s, r->note, sizeof(r->note));
+		rc = program(d->c, o, s, r->note, sizeof(r->note));
 	}
+	d->setup_seconds = bench_now() - t0;
+	if (rc < 0) {
+		stop_dataplane(o, d, rc != -EINTR);
+		return rc;
+	}
+	return 0;
+}
+
+/* Warm-up, then the window between two readings. */
+static int measure(const struct bench_opts *o, const struct bench_scenario *s,
+                struct bench_dataplane *d, struct bench_result *r)
+{
+	struct dp_snapshot a, b;
+	int rc;
+
 	/* The first port list of a dataplane takes tens of milliseconds (the devices'
 	 * first link queries); get it done before the window. */
-	if (rc == 0 && (rc = snapshot(c, &a)) == 0)
+	if ((rc = snapshot(d->c, s->count_port, &a)) == 0)
 		rc = bench_sleep(o->warmup);
-	if (rc == 0 && (rc = snapshot(c, &a)) == 0 && (rc = bench_sleep(o->seconds)) == 0)
-		rc = snapshot(c, &b);
+	if (rc == 0 && (rc = snapshot(d->c, s->count_port, &a)) == 0 &&
+	                (rc = bench_sleep(o->seconds)) == 0)
+		rc = snapshot(d->c, s->count_port, &b);
 	if (rc == 0)
 		fill_result(s, &a, &b, r);
 	else if (r->note[0] == '\0')
 		snprintf(r->note, sizeof(r->note), "virga: %s", strerror(-rc));
-	if (c != NULL)
-		dp_client_close(c);
-	bench_proc_stop(&p, SIGTERM, STOP_TIMEOUT_MS);
-	/* main.c of the dataplane makes its EAL file prefix "virga-" NAME. */
-	snprintf(prefix, sizeof(prefix), "virga-%s", name);
-	bench_proc_remove_runtime(prefix);
-	if ((rc < 0 && rc != -EINTR) || o->verbose)
-		show_log(log);
+	return rc;
+}
+
+int bench_run_virga(const struct bench_opts *o, struct bench_scenario *s, unsigned int seq,
+                struct bench_result *r)
+{
+	struct bench_dataplane fresh = {0}, *d = s->keep_dataplane ? s->dp : &fresh;
+	int rc;
+
+	if (d == NULL) {
+		d = calloc(1, sizeof(*d));
+		if (d == NULL)
+			return -ENOMEM;
+		rc = start_dataplane(o, s, seq, d, r);
+		if (rc < 0) {
+			free(d);
+			return rc;
+		}
+		s->dp = d;
+		r->setup_seconds = d->setup_seconds;
+	} else if (d == &fresh) {
+		rc = start_dataplane(o, s, seq, d, r);
+		if (rc < 0)
+			return rc;
+		r->setup_seconds = d->setup_seconds;
+	} else if (kill(d->p.pid, SIGCONT) < 0 || !bench_proc_alive(&d->p)) {
+		snprintf(r->note, sizeof(r->note), "the kept dataplane is gone");
+		return -ECHILD;
+	}
+	rc = measure(o, s, d, r);
+	if (d == &fresh) {
+		stop_dataplane(o, d, rc < 0 && rc != -EINTR);
+	} else if (rc < 0) {
+		bench_virga_release(o, s);
+	} else {
+		/* Off the core until its next window; its tables stay as they are. */
+		kill(d->p.pid, SIGSTOP);
+	}
+	return rc;
+}
+
+void bench_virga_release(const struct bench_opts *o, struct bench_scenario *s)
+{
+	if (s->dp == NULL)
+		return;
+	stop_dataplane(o, s->dp, false);
+	free(s->dp);
+	s->dp = NULL;
+}
+
+int bench_virga_port_mac(const struct bench_opts *o, const char *devargs, uint8_t mac[6])
+{
+	struct bench_scenario probe = {.name = "probe", .topo = BENCH_TOPO_NONE};
+	struct bench_result r = {0};
+	struct bench_dataplane d = {0};
+	struct dp_port_add_req req = {.name = "probe"};
+	struct dp_port_add_reply reply;
+	int rc;
+
+	snprintf(req.devargs, sizeof(req.devargs), "%s", devargs);
+	rc = start_dataplane(o, &probe, BENCH_PROBE_SEQ, &d, &r);
+	if (rc < 0)
+		return rc;
+	rc = bench_call(d.c, DP_MSG_PORT_ADD, &req, sizeof(req), &reply, sizeof(reply), r.note,
+	                sizeof(r.note));
+	if (rc == 0)
+		memcpy(mac, reply.mac, 6);
+	else
+		fprintf(stderr, "virga-bench: probing the pcap device's MAC: %s\n", r.note);
+	stop_dataplane(o, &d, rc < 0);
 	return rc;
 }

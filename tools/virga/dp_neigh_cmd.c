@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * `virga dp neigh list`: the dataplane's ARP table, for the underlay (the
- * VTEP's peers and gateway) and for networks a router has an interface on.
+ * `virga dp neigh ...`: the dataplane's ARP table, for the underlay (the
+ * VTEP's peers and gateway) and for networks a router has an interface on,
+ * and the permanent entries the control plane adds to it (never aged, never
+ * overwritten by ARP), so the first frame to a known address need not wait.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +12,11 @@
 #include "vg_output.h"
 #include "vg_parse.h"
 
+enum {
+	OPT_EXIST_OK = VG_OPT_FIRST,
+	OPT_MISSING_OK,
+};
+
 static const char *neigh_state_name(uint8_t state)
 {
 	switch (state) {
@@ -17,6 +24,8 @@ static const char *neigh_state_name(uint8_t state)
 		return "incomplete";
 	case DP_NEIGH_REACHABLE:
 		return "reachable";
+	case DP_NEIGH_PERMANENT:
+		return "permanent";
 	}
 	return "unknown";
 }
@@ -40,7 +49,7 @@ static int neigh_row(void *arg, const void *entry)
 	memcpy(&n, entry, sizeof(n));
 	/* The protocol promises NUL-terminated names; do not read past one that is not. */
 	n.scope[sizeof(n.scope) - 1] = '\0';
-	has_mac = n.state == DP_NEIGH_REACHABLE;
+	has_mac = n.state == DP_NEIGH_REACHABLE || n.state == DP_NEIGH_PERMANENT;
 
 	if (rows->array != NULL)
 		return vg_json_append(rows->array,
@@ -82,7 +91,73 @@ static int neigh_list(struct vg_ctx *ctx, int argc, char **argv)
 	return vg_rows_end(&rows);
 }
 
+/* add and del differ in their operands (add takes the MAC), option and message. */
+static int neigh_change(struct vg_ctx *ctx, int argc, char **argv, bool add)
+{
+	static const struct option add_opts[] = {
+		{"exist-ok", no_argument, NULL, OPT_EXIST_OK},
+		{0},
+	};
+	static const struct option del_opts[] = {
+		{"missing-ok", no_argument, NULL, OPT_MISSING_OK},
+		{0},
+	};
+	struct dp_neigh_req req = {0};
+	char what[160], ip[VG_IP4_STRLEN];
+	int c, status;
+
+	while ((c = vg_opt_next(ctx, argc, argv, add ? add_opts : del_opts, &status)) != -1) {
+		if (c == VG_OPT_STOP)
+			return status;
+		if (c == OPT_EXIST_OK)
+			req.exist_ok = 1;
+		if (c == OPT_MISSING_OK)
+			req.missing_ok = 1;
+	}
+	argc -= optind;
+	argv += optind;
+	status = vg_operands(ctx, argc, argv, add ? 3 : 2, add ? 3 : 2);
+	if (status == VG_EXIT_OK)
+		status = vg_name_arg(ctx, "SCOPE", req.scope, sizeof(req.scope), argv[0]);
+	if (status != VG_EXIT_OK)
+		return status;
+	if (vg_parse_ip4(argv[1], req.ip) < 0)
+		return vg_usage_error(ctx, "'%s' is not an IPv4 address", argv[1]);
+	if (vg_ip4_is_zero(req.ip))
+		return vg_usage_error(ctx, "0.0.0.0 is not a neighbour address");
+	if (add) {
+		if (vg_parse_mac(argv[2], req.mac) < 0)
+			return vg_usage_error(ctx, "'%s' is not a MAC address", argv[2]);
+		/* The dataplane says EINVAL for these; say which. */
+		if (vg_mac_is_zero(req.mac) || (req.mac[0] & 1))
+			return vg_usage_error(ctx, "a neighbour's MAC must be unicast, not '%s'",
+					argv[2]);
+	}
+
+	snprintf(what, sizeof(what), "neigh %s %s %s", add ? "add" : "del", req.scope,
+			vg_format_ip4(req.ip, ip));
+	status = vg_request(ctx, what, add ? DP_MSG_NEIGH_ADD : DP_MSG_NEIGH_DEL, &req,
+			sizeof(req), NULL, 0);
+	return status != VG_EXIT_OK ? status : vg_ok(ctx);
+}
+
+static int neigh_add(struct vg_ctx *ctx, int argc, char **argv)
+{
+	return neigh_change(ctx, argc, argv, true);
+}
+
+static int neigh_del(struct vg_ctx *ctx, int argc, char **argv)
+{
+	return neigh_change(ctx, argc, argv, false);
+}
+
 const struct vg_cmd dp_neigh_cmds[] = {
+	{"neigh", "add", "neigh add SCOPE IP MAC [--exist-ok]",
+			"add a permanent neighbour (never aged, never replaced by ARP); SCOPE is "
+			"\"underlay\" or a network with a router interface",
+			neigh_add},
+	{"neigh", "del", "neigh del SCOPE IP [--missing-ok]",
+			"remove a neighbour (permanent or learned)", neigh_del},
 	{"neigh", "list", "neigh list",
 			"list ARP neighbours: the underlay's (scope \"underlay\") and routers' "
 			"(scope: the network)",
