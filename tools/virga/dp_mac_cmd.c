@@ -158,37 +158,10 @@ static int mac_row(void *arg, const void *entry)
 
 static int mac_list(struct vg_ctx *ctx, int argc, char **argv)
 {
-	char network[DP_NAME_LEN]; /* the size of dp_list_req.filter */
-	char what[128] = "mac list";
-	bool filtered = false;
-	struct vg_rows rows;
-	int c, status;
+	static const struct vg_list_cmd list = {"mac list", DP_MSG_MAC_LIST, sizeof(struct dp_mac_info), mac_cols,
+			VG_ARRAY_SIZE(mac_cols), mac_row, "NETWORK"};
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
-	status = vg_operands(ctx, argc - optind, argv + optind, 0, 1);
-	if (status != VG_EXIT_OK)
-		return status;
-	if (optind < argc) {
-		status = vg_name_arg(ctx, "NETWORK", network, sizeof(network), argv[optind]);
-		if (status != VG_EXIT_OK)
-			return status;
-		filtered = true;
-		snprintf(what, sizeof(what), "mac list %s", network);
-	}
-
-	status = vg_rows_begin(ctx, &rows, mac_cols, VG_ARRAY_SIZE(mac_cols));
-	if (status != VG_EXIT_OK)
-		return status;
-	status = vg_list(ctx, what, DP_MSG_MAC_LIST, filtered ? network : NULL, sizeof(struct dp_mac_info),
-			mac_row, &rows);
-	if (status != VG_EXIT_OK) {
-		vg_rows_drop(&rows);
-		return status;
-	}
-	return vg_rows_end(&rows);
+	return vg_list_command(ctx, argc, argv, &list);
 }
 
 const struct vg_cmd dp_mac_cmds[] = {

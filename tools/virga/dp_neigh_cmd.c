@@ -68,27 +68,10 @@ static int neigh_row(void *arg, const void *entry)
 
 static int neigh_list(struct vg_ctx *ctx, int argc, char **argv)
 {
-	struct vg_rows rows;
-	int c, status;
+	static const struct vg_list_cmd list = {"neigh list", DP_MSG_NEIGH_LIST, sizeof(struct dp_neigh_info), neigh_cols,
+			VG_ARRAY_SIZE(neigh_cols), neigh_row, NULL};
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
-	status = vg_operands(ctx, argc - optind, argv + optind, 0, 0);
-	if (status != VG_EXIT_OK)
-		return status;
-
-	status = vg_rows_begin(ctx, &rows, neigh_cols, VG_ARRAY_SIZE(neigh_cols));
-	if (status != VG_EXIT_OK)
-		return status;
-	status = vg_list(ctx, "neigh list", DP_MSG_NEIGH_LIST, NULL, sizeof(struct dp_neigh_info),
-			neigh_row, &rows);
-	if (status != VG_EXIT_OK) {
-		vg_rows_drop(&rows);
-		return status;
-	}
-	return vg_rows_end(&rows);
+	return vg_list_command(ctx, argc, argv, &list);
 }
 
 /* add and del differ in their operands (add takes the MAC), option and message. */

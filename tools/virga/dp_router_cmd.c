@@ -120,27 +120,10 @@ static int router_row(void *arg, const void *entry)
 
 static int router_list(struct vg_ctx *ctx, int argc, char **argv)
 {
-	struct vg_rows rows;
-	int c, status;
+	static const struct vg_list_cmd list = {"router list", DP_MSG_ROUTER_LIST, sizeof(struct dp_router_info), router_cols,
+			VG_ARRAY_SIZE(router_cols), router_row, NULL};
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
-	status = vg_operands(ctx, argc - optind, argv + optind, 0, 0);
-	if (status != VG_EXIT_OK)
-		return status;
-
-	status = vg_rows_begin(ctx, &rows, router_cols, VG_ARRAY_SIZE(router_cols));
-	if (status != VG_EXIT_OK)
-		return status;
-	status = vg_list(ctx, "router list", DP_MSG_ROUTER_LIST, NULL,
-			sizeof(struct dp_router_info), router_row, &rows);
-	if (status != VG_EXIT_OK) {
-		vg_rows_drop(&rows);
-		return status;
-	}
-	return vg_rows_end(&rows);
+	return vg_list_command(ctx, argc, argv, &list);
 }
 
 /*

@@ -207,27 +207,10 @@ static int peer_row(void *arg, const void *entry)
 
 static int peer_list(struct vg_ctx *ctx, int argc, char **argv)
 {
-	struct vg_rows rows;
-	int c, status;
+	static const struct vg_list_cmd list = {"vtep peer list", DP_MSG_VTEP_PEER_LIST, sizeof(struct dp_vtep_peer_info), peer_cols,
+			VG_ARRAY_SIZE(peer_cols), peer_row, NULL};
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
-	status = vg_operands(ctx, argc - optind, argv + optind, 0, 0);
-	if (status != VG_EXIT_OK)
-		return status;
-
-	status = vg_rows_begin(ctx, &rows, peer_cols, VG_ARRAY_SIZE(peer_cols));
-	if (status != VG_EXIT_OK)
-		return status;
-	status = vg_list(ctx, "vtep peer list", DP_MSG_VTEP_PEER_LIST, NULL,
-			sizeof(struct dp_vtep_peer_info), peer_row, &rows);
-	if (status != VG_EXIT_OK) {
-		vg_rows_drop(&rows);
-		return status;
-	}
-	return vg_rows_end(&rows);
+	return vg_list_command(ctx, argc, argv, &list);
 }
 
 const struct vg_cmd dp_vtep_cmds[] = {

@@ -80,3 +80,36 @@ json_t *vg_json_ip4(const uint8_t ip[4], bool null_if_zero)
 		return json_null();
 	return json_string(vg_format_ip4(ip, buf));
 }
+
+int vg_list_command(struct vg_ctx *ctx, int argc, char **argv, const struct vg_list_cmd *l)
+{
+	char filter[DP_NAME_LEN]; /* the size of dp_list_req.filter */
+	char what[128];
+	struct vg_rows rows;
+	int c, status;
+
+	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
+		if (c == VG_OPT_STOP)
+			return status;
+	}
+	status = vg_operands(ctx, argc - optind, argv + optind, 0, l->filter_label ? 1 : 0);
+	if (status != VG_EXIT_OK)
+		return status;
+	filter[0] = '\0';
+	if (optind < argc) {
+		status = vg_name_arg(ctx, l->filter_label, filter, sizeof(filter), argv[optind]);
+		if (status != VG_EXIT_OK)
+			return status;
+	}
+	snprintf(what, sizeof(what), "%s%s%s", l->what, filter[0] ? " " : "", filter);
+
+	status = vg_rows_begin(ctx, &rows, l->cols, l->n_cols);
+	if (status != VG_EXIT_OK)
+		return status;
+	status = vg_list(ctx, what, l->type, filter[0] ? filter : NULL, l->entry_size, l->row, &rows);
+	if (status != VG_EXIT_OK) {
+		vg_rows_drop(&rows);
+		return status;
+	}
+	return vg_rows_end(&rows);
+}

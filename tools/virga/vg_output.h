@@ -32,6 +32,24 @@ int vg_rows_end(struct vg_rows *rows);
 /* Releases the list without printing it, after a failure. */
 void vg_rows_drop(struct vg_rows *rows);
 
+/*
+ * A whole list command: no options of its own, an optional operand that
+ * filters the list (filter_label, e.g. "NETWORK"; NULL when the list takes
+ * none), and one row per entry from row(struct vg_rows *, entry).
+ */
+struct vg_list_cmd {
+	const char *what; /* "mac list", for messages */
+	enum dp_msg_type type;
+	size_t entry_size;
+	const struct vg_col *cols;
+	size_t n_cols;
+	int (*row)(void *rows, const void *entry);
+	const char *filter_label;
+};
+
+/* Runs it; returns an exit status. */
+int vg_list_command(struct vg_ctx *ctx, int argc, char **argv, const struct vg_list_cmd *l);
+
 /* For a command that changed something and has nothing to show: prints
  * nothing, or {} with --json so that a script always gets a document. */
 int vg_ok(const struct vg_ctx *ctx);
