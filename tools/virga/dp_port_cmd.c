@@ -80,29 +80,9 @@ static int port_add(struct vg_ctx *ctx, int argc, char **argv)
 
 static int port_del(struct vg_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"missing-ok", no_argument, NULL, OPT_MISSING_OK},
-		{0},
-	};
-	struct dp_port_del_req req = {0};
-	char what[128];
-	int c, status;
+	static const struct vg_del_cmd del = VG_DEL_CMD("port del", DP_MSG_PORT_DEL, struct dp_port_del_req);
 
-	while ((c = vg_opt_next(ctx, argc, argv, opts, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-		if (c == OPT_MISSING_OK)
-			req.missing_ok = 1;
-	}
-	status = vg_operands(ctx, argc - optind, argv + optind, 1, 1);
-	if (status == VG_EXIT_OK)
-		status = vg_name_arg(ctx, "NAME", req.name, sizeof(req.name), argv[optind]);
-	if (status != VG_EXIT_OK)
-		return status;
-
-	snprintf(what, sizeof(what), "port del %s", req.name);
-	status = vg_request(ctx, what, DP_MSG_PORT_DEL, &req, sizeof(req), NULL, 0);
-	return status != VG_EXIT_OK ? status : vg_ok(ctx);
+	return vg_del_command(ctx, argc, argv, &del);
 }
 
 static int port_attach(struct vg_ctx *ctx, int argc, char **argv)

@@ -61,30 +61,10 @@ static int router_add(struct vg_ctx *ctx, int argc, char **argv)
 
 static int router_del(struct vg_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"missing-ok", no_argument, NULL, OPT_MISSING_OK},
-		{0},
-	};
-	struct dp_router_req req = {0};
-	char what[128];
-	int c, status;
-
-	while ((c = vg_opt_next(ctx, argc, argv, opts, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-		if (c == OPT_MISSING_OK)
-			req.missing_ok = 1;
-	}
-	status = vg_operands(ctx, argc - optind, argv + optind, 1, 1);
-	if (status == VG_EXIT_OK)
-		status = vg_name_arg(ctx, "NAME", req.name, sizeof(req.name), argv[optind]);
-	if (status != VG_EXIT_OK)
-		return status;
-
 	/* A router with interfaces left is refused (EBUSY): delete them first. */
-	snprintf(what, sizeof(what), "router del %s", req.name);
-	status = vg_request(ctx, what, DP_MSG_ROUTER_DEL, &req, sizeof(req), NULL, 0);
-	return status != VG_EXIT_OK ? status : vg_ok(ctx);
+	static const struct vg_del_cmd del = VG_DEL_CMD("router del", DP_MSG_ROUTER_DEL, struct dp_router_req);
+
+	return vg_del_command(ctx, argc, argv, &del);
 }
 
 static const struct vg_col router_cols[] = {

@@ -112,4 +112,26 @@ int vg_request(struct vg_ctx *ctx, const char *what, enum dp_msg_type type, cons
 int vg_list(struct vg_ctx *ctx, const char *what, enum dp_msg_type type, const char *filter,
 		size_t entry_size, int (*fn)(void *arg, const void *entry), void *arg);
 
+/*
+ * A whole delete-by-name command: `<what> NAME [--missing-ok]`. The request
+ * is req_len bytes, all zero but its name array (name_off, name_cap bytes)
+ * and its missing_ok byte (missing_off). Returns an exit status.
+ */
+struct vg_del_cmd {
+	const char *what; /* "port del", for messages */
+	enum dp_msg_type type;
+	size_t req_len;
+	size_t name_off;
+	size_t name_cap;
+	size_t missing_off;
+};
+
+int vg_del_command(struct vg_ctx *ctx, int argc, char **argv, const struct vg_del_cmd *d);
+
+#define VG_DEL_CMD(what, type, req_type)                                                           \
+	{                                                                                          \
+		what, type, sizeof(req_type), offsetof(req_type, name),                            \
+				sizeof(((req_type *)0)->name), offsetof(req_type, missing_ok)      \
+	}
+
 #endif /* VG_CLI_H */
