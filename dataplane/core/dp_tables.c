@@ -65,7 +65,7 @@ void dp_tables_fini(void)
 	memset(&dp_tables, 0, sizeof(dp_tables));
 }
 
-static void retire(void *old)
+void dp_tables_retire(void *old)
 {
 	if (old == NULL)
 		return;
@@ -79,22 +79,22 @@ static void retire(void *old)
 
 void dp_tables_publish_port(uint16_t port_id, struct dp_port *p)
 {
-	retire(__atomic_exchange_n(&dp_tables.ports[port_id], p, __ATOMIC_RELEASE));
+	dp_tables_retire(__atomic_exchange_n(&dp_tables.ports[port_id], p, __ATOMIC_RELEASE));
 }
 
 void dp_tables_publish_network(uint16_t net_id, struct dp_network *n)
 {
-	retire(__atomic_exchange_n(&dp_tables.networks[net_id], n, __ATOMIC_RELEASE));
+	dp_tables_retire(__atomic_exchange_n(&dp_tables.networks[net_id], n, __ATOMIC_RELEASE));
 }
 
 void dp_tables_publish_vtep(struct dp_vtep *v)
 {
-	retire(__atomic_exchange_n(&dp_tables.vtep, v, __ATOMIC_RELEASE));
+	dp_tables_retire(__atomic_exchange_n(&dp_tables.vtep, v, __ATOMIC_RELEASE));
 }
 
 void dp_tables_publish_router(uint16_t id, struct dp_router *r)
 {
-	retire(__atomic_exchange_n(&dp_tables.routers[id], r, __ATOMIC_RELEASE));
+	dp_tables_retire(__atomic_exchange_n(&dp_tables.routers[id], r, __ATOMIC_RELEASE));
 }
 
 void dp_tables_reclaim(void)

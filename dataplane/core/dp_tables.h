@@ -173,6 +173,10 @@ void dp_tables_publish_network(uint16_t net_id, struct dp_network *n);
 void dp_tables_publish_vtep(struct dp_vtep *v);
 void dp_tables_publish_router(uint16_t id, struct dp_router *r);
 
+/* Control thread: frees an unpublished snapshot (rte_malloc'd) once every worker
+ * has passed a quiescent state. NULL is ignored. */
+void dp_tables_retire(void *old);
+
 /* Control thread: frees retired snapshots whose grace period has passed. */
 void dp_tables_reclaim(void);
 

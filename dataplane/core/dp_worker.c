@@ -84,7 +84,6 @@ int dp_workers_publish_rxqs(void)
 	for (unsigned int i = 0; i < dp_workers.n; i++) {
 		struct dp_worker *w = dp_workers.w[i];
 		struct dp_rxq_list *l = rte_zmalloc("rxqs", sizeof(*l), RTE_CACHE_LINE_SIZE);
-		void *old;
 
 		if (l == NULL)
 			return -ENOMEM;
@@ -95,12 +94,8 @@ int dp_workers_publish_rxqs(void)
 			l->q[l->n].queue_id = w->index;
 			l->n++;
 		}
-		old = __atomic_exchange_n(&w->rxq_list, l, __ATOMIC_RELEASE);
 		/* Retired like any snapshot: freed after every worker passed a quiescent state. */
-		if (old != NULL && rte_rcu_qsbr_dq_enqueue(dp_tables.defer, &old) != 0) {
-			dp_tables_synchronize();
-			rte_free(old);
-		}
+		dp_tables_retire(__atomic_exchange_n(&w->rxq_list, l, __ATOMIC_RELEASE));
 	}
 	return 0;
 }

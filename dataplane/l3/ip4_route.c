@@ -177,6 +177,7 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 	const struct dp_network *out_net;
 	const struct dp_nexthop *nh;
 	struct rte_ether_addr mac;
+	bool resolved;
 	uint64_t key;
 
 	if (unlikely(r == NULL || meta->rif >= r->n_rifs))
@@ -220,12 +221,11 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 				out_net->max_payload, DP_DROP_FRAG_NEEDED);
 	}
 	target = nh->gateway ? nh->gateway : ip->dst_addr;
+	resolved = dp_neigh_lookup(out->net_id, target, &mac);
 	if (unlikely(w->trace))
-		dp_trace_note(w, "ip4_route",
-				dp_neigh_lookup(out->net_id, target, &mac) ? DP_TRACE_ROUTE_RESOLVED :
-									     DP_TRACE_ROUTE_WAITING,
+		dp_trace_note(w, "ip4_route", resolved ? DP_TRACE_ROUTE_RESOLVED : DP_TRACE_ROUTE_WAITING,
 				ip->dst_addr, target, out->net_id);
-	if (unlikely(!dp_neigh_lookup(out->net_id, target, &mac))) {
+	if (unlikely(!resolved)) {
 		struct rte_mbuf *req = dp_neigh_solicit(w, out->net_id, target, &out->mac, out->ip);
 
 		if (req != NULL) {
