@@ -19,8 +19,8 @@ NODE="agtest$$"
 A_CTL_PID=""
 A_AGENT_PID=""
 A_PORTS=() # Neutron port ids whose veths the agent made
-PASSED=0
-FAILED=0
+CHECK_OUT="$A_DIR/out"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 
 a_exit() {
 	local rc=$? id
@@ -55,34 +55,6 @@ die() {
 	echo "FATAL: $*"
 	FAILED=$((FAILED + 1))
 	exit 1
-}
-
-# check DESCRIPTION COMMAND...: the command must succeed.
-check() {
-	local desc=$1
-	shift
-	if "$@" >"$A_DIR/out" 2>&1; then
-		echo "ok - $desc"
-		PASSED=$((PASSED + 1))
-	else
-		echo "not ok - $desc"
-		sed 's/^/    /' "$A_DIR/out" | tail -15
-		FAILED=$((FAILED + 1))
-	fi
-}
-
-# check_fails DESCRIPTION COMMAND...: the command must fail.
-check_fails() {
-	local desc=$1
-	shift
-	if "$@" >"$A_DIR/out" 2>&1; then
-		echo "not ok - $desc (it succeeded)"
-		sed 's/^/    /' "$A_DIR/out" | tail -15
-		FAILED=$((FAILED + 1))
-	else
-		echo "ok - $desc"
-		PASSED=$((PASSED + 1))
-	fi
 }
 
 vg() { "$BUILD/tools/virga/virga" --socket "$SOCK" "$@"; }

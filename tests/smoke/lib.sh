@@ -9,8 +9,8 @@ BUILD=${BUILD:?BUILD must name the build directory}
 SMOKE_DIR=$(mktemp -d /tmp/virga-smoke.XXXXXX)
 SOCK="$SMOKE_DIR/dp.sock"
 TOPO_LOG="$SMOKE_DIR/dataplane.log"
-PASSED=0
-FAILED=0
+CHECK_OUT="$SMOKE_DIR/out"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 
 smoke_exit() {
 	local rc=$?
@@ -28,33 +28,6 @@ trap smoke_exit EXIT
 trap 'exit 130' INT TERM
 
 vg() { "$BUILD/tools/virga/virga" --socket "$SOCK" "$@"; }
-
-# check DESCRIPTION COMMAND...: the command must succeed.
-check() {
-	local desc=$1
-	shift
-	if "$@" >"$SMOKE_DIR/out" 2>&1; then
-		echo "ok - $desc"
-		PASSED=$((PASSED + 1))
-	else
-		echo "not ok - $desc"
-		sed 's/^/    /' "$SMOKE_DIR/out" | tail -15
-		FAILED=$((FAILED + 1))
-	fi
-}
-
-# check_fails DESCRIPTION COMMAND...: the command must fail.
-check_fails() {
-	local desc=$1
-	shift
-	if "$@" >"$SMOKE_DIR/out" 2>&1; then
-		echo "not ok - $desc (it succeeded)"
-		FAILED=$((FAILED + 1))
-	else
-		echo "ok - $desc"
-		PASSED=$((PASSED + 1))
-	fi
-}
 
 # drops REASON: the dataplane's drop counter for REASON.
 drops() {

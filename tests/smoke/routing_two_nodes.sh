@@ -35,7 +35,10 @@ vg dp router add r1 >/dev/null
 vg dp router interface add r1 A 10.10.1.1/24
 vg dp router interface add r1 B 10.10.2.1/24
 
-h1_ping() { ip netns exec "$(topo_ns h1)" ping -c 3 -i 0.3 -W 2 "$@"; }
+# The first routed frame resolves two neighbours in turn (h2 behind the router,
+# then node2's VTEP on the underlay); the dataplane re-asks for a neighbour at
+# most once per clock second, so three probes 0.5 s apart always span a retry.
+h1_ping() { ip netns exec "$(topo_ns h1)" ping -c 3 -i 0.5 -W 2 "$@"; }
 check "h1 pings its gateway" h1_ping 10.10.1.1
 check "h1 pings the router's far interface" h1_ping 10.10.2.1
 check "h1 (node1, subnet A) reaches h2 (node2, subnet B) through r1" h1_ping 10.10.2.20
