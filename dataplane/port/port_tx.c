@@ -31,19 +31,25 @@ void dp_tx_flush_port(struct dp_worker *w, uint16_t port_id)
 {
 	struct dp_txbuf *b = &w->txbuf[port_id];
 	struct dp_port_counters *pc = &w->port[port_id];
+	uint64_t bytes = 0;
 	uint16_t sent = 0;
 
 	w->tx_pending_mask &= ~(1u << port_id);
 	if (b->n == 0)
 		return;
+	/* Counted before the burst: a sent mbuf belongs to the driver, which may have
+	 * freed it (and another lcore reused it) by the time the burst returns. */
+	for (uint16_t i = 0; i < b->n; i++)
+		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
 	/* The port may have been deleted since the frame was switched: a worker sees
 	 * the NULL snapshot before the control thread stops the device (it waits for
 	 * a grace period in between), so checking here is enough. */
 	if (likely(dp_port_get(port_id) != NULL))
 		sent = rte_eth_tx_burst(port_id, w->index, b->pkts, b->n);
+	for (uint16_t i = sent; i < b->n; i++)
+		bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
 	pc->tx_packets += sent;
-	for (uint16_t i = 0; i < sent; i++)
-		pc->tx_bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
+	pc->tx_bytes += bytes;
 	if (unlikely(sent < b->n)) {
 		enum dp_drop_reason r = sent == 0 && dp_port_get(port_id) == NULL ?
 				DP_DROP_PORT_GONE : DP_DROP_TX_QUEUE_FULL;
