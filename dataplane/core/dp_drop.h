@@ -31,7 +31,7 @@ enum dp_drop_reason {
 	DP_DROP_VXLAN_UNKNOWN_VNI, /* no network carries this VNI here */
 	DP_DROP_VXLAN_NO_VTEP,	   /* VXLAN network, but no VTEP configured */
 	DP_DROP_UNDERLAY_MTU,	   /* inner frame + 50 bytes of VXLAN does not fit the underlay */
-	DP_DROP_NEIGH_UNRESOLVED,  /* next hop's MAC unknown yet: an ARP request went out */
+	DP_DROP_NEIGH_UNRESOLVED,  /* next hop's MAC still unknown when its ARP wait ran out */
 	DP_DROP_ARP_CONSUMED,	   /* not an error: an ARP packet the dataplane answered or learned */
 	DP_DROP_IP_BAD_HEADER,	   /* IPv4 header fails RFC 1812 5.2.2 checks */
 	DP_DROP_TTL_EXCEEDED,	   /* TTL would reach 0: ICMP time exceeded sent (RFC 792) */

@@ -3,7 +3,8 @@
  * Neighbours: IPv4 address -> MAC, per scope (the underlay, or a network a
  * router has an interface on). One dp_kv table (see core/dp_kv.h for the
  * concurrency contract): workers learn from ARP and mark addresses they asked
- * for; the control thread ages entries out.
+ * for; the control thread ages entries out. Frames waiting for an answer are
+ * not here but in each worker's queue (core/dp_arp_wait.h).
  *
  * Key: scope (16 bits) << 32 | IPv4 address (network byte order).
  * Value: MAC (48 bits) | last seen or asked, seconds mod 2^14 (bits 48-61)
@@ -49,7 +50,11 @@ void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,
 /*
  * Packet path: an ARP request for `target` from (mac, ip), for the caller to
  * send; NULL when one went out this second already (or no mbuf was free).
- * Marks the address incomplete until an answer is learned.
+ * Marks the address incomplete until an answer is learned. The stages do not
+ * call it themselves: a frame that needs the answer waits for it in the
+ * worker's queue (core/dp_arp_wait.h), which asks when the frame parks and
+ * again once per clock second while any frame waits, so an unanswered
+ * request is retried every second whether or not new traffic comes.
  */
 struct rte_mbuf *dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t target,
 		const struct rte_ether_addr *mac, uint32_t ip);

@@ -138,6 +138,9 @@ struct dp_tables {
 	struct rte_rcu_qsbr *rcu;
 	struct rte_rcu_qsbr_dq *defer;
 	bool trace;			/* packet trace switch */
+	/* Bumped by the control thread before and after every control message: what
+	 * workers cache from the tables (l3/dp_adj.h) is valid only while it stands. */
+	uint32_t conf_gen;
 	struct rte_ring *trace_ring; /* workers -> control thread trace records */
 };
 
@@ -156,6 +159,11 @@ static inline const struct dp_network *dp_network_get(uint16_t net_id)
 static inline const struct dp_router *dp_router_get(uint16_t id)
 {
 	return __atomic_load_n(&dp_tables.routers[id], __ATOMIC_ACQUIRE);
+}
+
+static inline uint32_t dp_conf_gen(void)
+{
+	return __atomic_load_n(&dp_tables.conf_gen, __ATOMIC_ACQUIRE);
 }
 
 static inline const struct dp_vtep *dp_vtep_get(void)

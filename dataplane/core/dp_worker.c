@@ -105,13 +105,23 @@ uint32_t dp_clock_sec(void)
 	return (rte_rdtsc() - boot_tsc) / rte_get_tsc_hz();
 }
 
-static inline void worker_clock(struct dp_worker *w, uint64_t now)
+/* True when a new second began. */
+static inline bool worker_clock(struct dp_worker *w, uint64_t now)
 {
 	/* A compare per loop instead of a division: the clock only needs seconds. */
-	if (unlikely(now >= w->next_sec_tsc)) {
-		w->now_sec = (now - boot_tsc) / rte_get_tsc_hz();
-		w->next_sec_tsc = boot_tsc + (uint64_t)(w->now_sec + 1) * rte_get_tsc_hz();
-	}
+	if (likely(now < w->next_sec_tsc))
+		return false;
+	w->now_sec = (now - boot_tsc) / rte_get_tsc_hz();
+	w->next_sec_tsc = boot_tsc + (uint64_t)(w->now_sec + 1) * rte_get_tsc_hz();
+	return true;
+}
+
+void dp_worker_tick(struct dp_worker *w)
+{
+	if (w->arp_wait.n == 0)
+		return;
+	dp_arp_wait_tick(w);
+	dp_tx_flush(w); /* the requests asked again */
 }
 
 static int worker_main(void *arg)
@@ -125,7 +135,10 @@ static int worker_main(void *arg)
 	while (!w->stop) {
 		uint64_t t0 = rte_rdtsc(), packets = w->packets;
 
-		worker_clock(w, t0);
+		/* Before the walk: the tick reads the tables, as the stages do, before the
+		 * quiescent state below. */
+		if (worker_clock(w, t0))
+			dp_worker_tick(w);
 		w->trace = __atomic_load_n(&dp_tables.trace, __ATOMIC_RELAXED);
 		rte_graph_walk(w->graph);
 		/* Nothing read from the tables above is held past this point. */

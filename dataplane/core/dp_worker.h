@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * A worker: one lcore running one rte_graph (rx -> bridge -> tx).
+ * A worker: one lcore running one rte_graph (rx -> bridge -> tx), and once per
+ * clock second its own timers (dp_worker_tick), so what waits for an answer is
+ * retried and given up on even when no frame arrives.
  *
  * Contract: everything in struct dp_worker is written only by its own lcore,
  * except `rxq_list` (published by the control thread under RCU) and `stop`.
@@ -17,12 +19,12 @@
 #include <rte_ethdev.h>
 #include <rte_graph.h>
 
+#include "dp_arp_wait.h"
 #include "dp_drop.h"
+#include "l3/dp_adj.h"
 
 #define DP_MAX_WORKERS 32
 #define DP_TX_BURST 64
-#define DP_ARP_WAIT_MAX 64     /* routed frames waiting for a next hop's ARP answer */
-#define DP_ARP_WAIT_SEC 2      /* how long one may wait */
 #define DP_ICMP_ERRORS_PER_SEC 100 /* per worker (RFC 1812 4.3.2.8: rate-limit them) */
 
 struct dp_rxq {
@@ -59,7 +61,7 @@ struct dp_worker {
 	struct dp_rxq_list *rxq_list; /* RCU: published by the control thread */
 	volatile bool stop;
 
-	uint32_t now_sec; /* coarse clock for MAC aging, updated once per loop */
+	uint32_t now_sec; /* coarse clock (MAC aging, ARP waits), updated once per loop */
 	uint64_t next_sec_tsc;
 	bool trace;	  /* copy of the global trace switch, read once per loop */
 
@@ -69,16 +71,10 @@ struct dp_worker {
 	uint64_t drops[DP_DROP_REASON_MAX];
 	struct dp_port_counters port[RTE_MAX_ETHPORTS];
 
-	/* Routed frames whose next hop's MAC was unknown: sent when the answer comes. */
-	struct {
-		uint16_t n;
-		struct {
-			struct rte_mbuf *m;
-			uint32_t ip;
-			uint16_t scope;
-			uint32_t since;
-		} q[DP_ARP_WAIT_MAX];
-	} arp_wait;
+	/* Frames whose next hop's MAC is unknown, routed or to a remote VTEP: sent when
+	 * ARP answers, asked for again each second by dp_worker_tick (core/dp_arp_wait.h). */
+	struct dp_arp_wait arp_wait;
+	struct dp_adj adj[DP_ADJ_CACHE_SIZE]; /* routers' resolved next hops */
 	uint32_t icmp_sec;  /* the second icmp_sent counts */
 	uint32_t icmp_sent;
 
@@ -106,6 +102,13 @@ void dp_workers_stop(void);
 void dp_workers_fini(void);
 /* Seconds since start, the clock of MAC table entries. Any thread. */
 uint32_t dp_clock_sec(void);
+/*
+ * Packet path, on the worker's own lcore, once per clock second (the loop calls
+ * it when now_sec moves on; tests after moving it): frees frames that waited
+ * for ARP too long, asks again for what the others wait for, and sends those
+ * requests.
+ */
+void dp_worker_tick(struct dp_worker *w);
 
 /* Control thread: rebuilds every worker's poll list from the configured ports. */
 int dp_workers_publish_rxqs(void);

@@ -17,6 +17,7 @@
 #include <rte_debug.h>
 
 #include "core/dp_log.h"
+#include "core/dp_tables.h"
 #include "dp_ctl.h"
 
 #define MAX_CLIENTS 32
@@ -69,7 +70,11 @@ uint32_t dp_ctl_handle(const void *msg, size_t len, void *out, size_t out_cap)
 	}
 	if (h->generation > dp_ctl_generation)
 		dp_ctl_generation = h->generation;
+	/* Before: a worker filling a cache from the tables while they change fills it
+	 * with this generation, which the bump after retires. */
+	__atomic_fetch_add(&dp_tables.conf_gen, 1, __ATOMIC_RELEASE);
 	rc = dp_ctl_handlers[h->type].fn(h + 1, h->len, r + 1, &body_len);
+	__atomic_fetch_add(&dp_tables.conf_gen, 1, __ATOMIC_RELEASE);
 	RTE_VERIFY(body_len <= out_cap - sizeof(*r));
 	r->status = rc;
 	r->len = rc == 0 ? body_len : 0;

@@ -20,6 +20,7 @@ struct bridge_ctx {
 	const struct dp_network *net;
 	uint32_t payload; /* bytes after the L2 header(s) */
 	uint8_t tagged;	  /* the VLAN tag is still in the frame */
+	uint8_t routed;	  /* for a router interface: no destination lookup */
 };
 
 #define PENDING UINT16_MAX
@@ -94,10 +95,19 @@ static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
 
 	c->in = in;
 	c->tagged = tagged;
+	c->routed = false;
+	/* Frames for a router skip the destination's MAC table lookup altogether. */
+	if (unlikely(c->net->n_rifs) && dp_l2_to_router(m, c->net, tagged) == DP_L2_ROUTE) {
+		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *); /* its tag is gone */
+		c->routed = true;
+		c->tagged = false;
+
+	} else {
+		c->dst_key = dp_fdb_key_hdr(net_id, &eth->dst_addr);
+		c->dst_hash = dp_kv_hash(c->dst_key);
+	}
 	c->src_key = dp_fdb_key_hdr(net_id, &eth->src_addr);
-	c->dst_key = dp_fdb_key_hdr(net_id, &eth->dst_addr);
 	c->src_hash = dp_kv_hash(c->src_key);
-	c->dst_hash = dp_kv_hash(c->dst_key);
 	return PENDING;
 }
 
@@ -111,7 +121,8 @@ static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
 static inline void prefetch_buckets(const struct bridge_ctx *c)
 {
 	dp_kv_prefetch(&dp_tables.fdb, c->src_hash);
-	dp_kv_prefetch(&dp_tables.fdb, c->dst_hash);
+	if (!c->routed)
+		dp_kv_prefetch(&dp_tables.fdb, c->dst_hash);
 }
 
 /* Second pass: learn the source, decide where the frame goes. */
@@ -129,7 +140,9 @@ static inline uint16_t forward(struct dp_worker *w, struct rte_mbuf *m, const st
 		last->key = c->src_key;
 		last->port = m->port;
 	}
-	return dp_l2_output(m, c->net, c->payload, c->dst_key, c->dst_hash, m->port, c->tagged);
+	if (c->routed)
+		return DP_L2_ROUTE;
+	return dp_l2_switch(m, c->net, c->payload, c->dst_key, c->dst_hash, m->port, c->tagged);
 }
 
 void dp_bridge_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint16_t *next)

@@ -103,12 +103,12 @@ static inline uint16_t dp_l2_to_router(struct rte_mbuf *m, const struct dp_netwo
 }
 
 /*
- * Where a frame of network `net` goes, from source `in_id` (a port id, or
+ * Where a frame of network `net` that is not for a router goes, from source `in_id` (a port id, or
  * DP_PEER_BASE + peer for frames from a tunnel, or DP_SRC_ROUTER). `payload`
  * is its size after the L2 header, `tagged` says its VLAN tag is still in
  * the frame.
  */
-static inline uint16_t dp_l2_output(struct rte_mbuf *m, const struct dp_network *net,
+static inline uint16_t dp_l2_switch(struct rte_mbuf *m, const struct dp_network *net,
 		uint32_t payload, uint64_t dst_key, uint32_t dst_hash, uint16_t in_id, bool tagged)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
@@ -116,13 +116,6 @@ static inline uint16_t dp_l2_output(struct rte_mbuf *m, const struct dp_network 
 	const struct dp_port *out;
 	uint16_t out_id;
 	uint64_t v;
-
-	if (unlikely(net->n_rifs)) {
-		uint16_t e = dp_l2_to_router(m, net, tagged);
-
-		if (e != DP_L2_EDGE_MAX)
-			return e;
-	}
 
 	if (rte_is_multicast_ether_addr(&eth->dst_addr) ||
 			!dp_kv_lookup(&dp_tables.fdb, dst_key, dst_hash, &v))
@@ -155,6 +148,19 @@ static inline uint16_t dp_l2_output(struct rte_mbuf *m, const struct dp_network 
 		return DP_L2_EDGE_DROP(DP_DROP_NO_MBUF);
 	meta->out_port = out_id;
 	return DP_L2_TX;
+}
+
+/* dp_l2_switch for a frame that may be for a router of the network. */
+static inline uint16_t dp_l2_output(struct rte_mbuf *m, const struct dp_network *net,
+		uint32_t payload, uint64_t dst_key, uint32_t dst_hash, uint16_t in_id, bool tagged)
+{
+	if (unlikely(net->n_rifs)) {
+		uint16_t e = dp_l2_to_router(m, net, tagged);
+
+		if (e != DP_L2_EDGE_MAX)
+			return e;
+	}
+	return dp_l2_switch(m, net, payload, dst_key, dst_hash, in_id, tagged);
 }
 
 /* Start-up: the next_nodes table every L2 stage registers with. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rte_hash_crc.h>
 
+#include "core/dp_arp_wait.h"
 #include "core/dp_neigh.h"
 #include "dp_vxlan.h"
 
@@ -34,13 +35,12 @@ unsigned int dp_vxlan_encap(struct dp_worker *w, struct rte_mbuf *m, const struc
 
 	if (unlikely(inner_len + DP_VXLAN_OVERHEAD - RTE_ETHER_HDR_LEN > v->max_payload))
 		return DP_DROP_UNDERLAY_MTU;
-	if (unlikely(nexthop == 0 || !dp_neigh_lookup(DP_NEIGH_SCOPE_UNDERLAY, nexthop, &dst))) {
-		struct rte_mbuf *req = nexthop == 0 ? NULL :
-				dp_neigh_solicit(w, DP_NEIGH_SCOPE_UNDERLAY, nexthop, &v->mac, v->local_ip);
-
-		if (req != NULL)
-			dp_tx_enqueue(w, v->port_id, req);
-		return DP_DROP_NEIGH_UNRESOLVED;
+	if (unlikely(nexthop == 0))
+		return DP_DROP_NEIGH_UNRESOLVED; /* off-subnet and no gateway: nobody to ask */
+	if (unlikely(!dp_neigh_lookup(DP_NEIGH_SCOPE_UNDERLAY, nexthop, &dst))) {
+		if (dp_arp_wait_park(w, m, DP_WAIT_ENCAP, DP_NEIGH_SCOPE_UNDERLAY, nexthop, 0) < 0)
+			return DP_DROP_NEIGH_QUEUE_FULL;
+		return DP_VXLAN_WAITING;
 	}
 	/* The hash reads the inner frame: take it before the outer headers go on. */
 	uint16_t sport = dp_vxlan_src_port(m);

@@ -6,6 +6,10 @@
  * UDP (8, checksum 0 as section 5 allows for IPv4) + VXLAN (8) = 50 bytes.
  * The UDP source port is a hash of the inner flow in 49152-65535, so an
  * ECMP underlay spreads flows (section 5) but keeps each one in order.
+ *
+ * The outer destination MAC is the underlay next hop's, from the neighbour
+ * table. Until ARP on the underlay port has taught it, frames to that VTEP
+ * wait in the worker's queue (core/dp_arp_wait.h) rather than being dropped.
  */
 #ifndef VIRGA_DP_VXLAN_H
 #define VIRGA_DP_VXLAN_H
@@ -44,14 +48,31 @@ _Static_assert(sizeof(struct dp_vxlan_outer) == 50, "VXLAN outer headers are 50 
 /* The UDP source port for the inner frame at the start of m. */
 uint16_t dp_vxlan_src_port(const struct rte_mbuf *m);
 
+/* dp_vxlan_encap: the frame waits for its underlay next hop and is no longer the caller's. */
+#define DP_VXLAN_WAITING (DP_DROP_REASON_MAX + 1)
+
 /*
  * Packet path: prepends the outer headers for `peer_ip` on network `vni`.
- * Returns DP_DROP_REASON_MAX on success (the frame is ready for the
- * underlay port), else why it cannot be sent (an ARP request may have gone
- * out for the next hop). m must not be shared.
+ * Returns DP_DROP_REASON_MAX on success (the frame is ready for the underlay
+ * port); DP_VXLAN_WAITING when the underlay next hop (the peer, or the VTEP's
+ * gateway) is unresolved: an ARP request went out on the underlay port, the
+ * worker's wait queue holds the frame (core/dp_arp_wait.h) and underlay_input
+ * hands it back to vxlan_output once answered, so m's meta (out_port =
+ * DP_PEER_BASE + peer, net_id) must say where it goes; else why it cannot be
+ * sent (neigh_queue_full: it could not wait). m must not be shared.
  */
 unsigned int dp_vxlan_encap(struct dp_worker *w, struct rte_mbuf *m, const struct dp_vtep *v,
 		uint32_t vni, uint32_t peer_ip);
+
+/*
+ * Packet path: vxlan_output's work on n frames (meta out_port, net_id):
+ * encapsulated frames are queued on the underlay port, frames whose underlay
+ * next hop is unresolved wait (see dp_vxlan_encap), the rest are written to
+ * dropped/next (edge: the drop reason) and counted in the return value. The
+ * caller flushes the worker's tx buffers.
+ */
+uint16_t dp_vxlan_output_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
+		struct rte_mbuf **dropped, uint16_t *next);
 
 /*
  * Packet path: checks the outer headers of a frame that arrived on the
@@ -61,8 +82,14 @@ unsigned int dp_vxlan_encap(struct dp_worker *w, struct rte_mbuf *m, const struc
 unsigned int dp_vxlan_decap(struct rte_mbuf *m, const struct dp_vtep *v, uint32_t *vni,
 		uint32_t *src_ip);
 
-/* Packet path: underlay_input's decision for each of n frames (edges: enum dp_l2_edge). */
-void dp_underlay_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint16_t *next);
+/*
+ * Packet path: underlay_input's decision for each of n frames (edges: enum
+ * dp_l2_edge). ARP that teaches an underlay neighbour releases the frames this
+ * worker held for it: written to `released` (room for DP_ARP_WAIT_MAX), all for
+ * edge DP_L2_VXLAN; returns how many.
+ */
+uint16_t dp_underlay_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
+		uint16_t *next, struct rte_mbuf **released);
 
 /* Registers vxlan_output (inner frames to remote VTEPs) and underlay_input. */
 int dp_vxlan_output_node_register(void);

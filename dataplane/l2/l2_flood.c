@@ -5,7 +5,10 @@
  * (reference count, no copy); the uplink of a VLAN network gets a copy with
  * its tag pushed, and each remote VTEP of a VXLAN network a copy with outer
  * headers (head-end replication), since a shared frame cannot be rewritten.
- * Frames that came from the overlay are not replicated back into it.
+ * A copy for a VTEP whose underlay next hop is unresolved waits for it, like
+ * any frame to that VTEP (dp_vxlan_encap): on a cold overlay, that is what
+ * lets a router's ARP request through. Frames that came from the overlay are
+ * not replicated back into it.
  */
 #include <rte_graph_worker.h>
 
@@ -53,17 +56,22 @@ static void flood_to_peers(struct dp_worker *w, struct rte_mbuf *m, const struct
 		return;
 	for (uint16_t i = 0; i < net->n_peers; i++) {
 		struct rte_mbuf *c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+		struct dp_mbuf_meta *meta;
 		unsigned int r;
 
 		if (c == NULL) {
 			w->drops[DP_DROP_NO_MBUF]++;
 			continue;
 		}
+		/* Where vxlan_output sends the copy should it wait for the underlay. */
+		meta = dp_mbuf_meta(c);
+		meta->out_port = DP_PEER_BASE + net->peers[i];
+		meta->net_id = net->id;
 		r = dp_vxlan_encap(w, c, v, net->vni, dp_tables.peer_ip[net->peers[i]]);
-		if (r != DP_DROP_REASON_MAX)
-			dp_drop_one(w, r, c);
-		else
+		if (r == DP_DROP_REASON_MAX)
 			dp_tx_enqueue(w, v->port_id, c);
+		else if (r != DP_VXLAN_WAITING)
+			dp_drop_one(w, r, c);
 	}
 }
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * underlay_input: what arrives on the underlay port. ARP for the VTEP address
- * is answered and ARP from the underlay teaches the neighbour table; VXLAN to
- * our VTEP is decapsulated and switched in the network of its VNI, learning
- * inner source MACs behind the sending VTEP when learning is on. The rest is
- * not for us.
+ * is answered and ARP from the underlay teaches the neighbour table, which
+ * releases the frames this worker held for that next hop to vxlan_output;
+ * VXLAN to our VTEP is decapsulated and switched in the network of its VNI,
+ * learning inner source MACs behind the sending VTEP when learning is on. The
+ * rest is not for us.
  */
 #include <rte_graph_worker.h>
 
@@ -20,7 +21,24 @@ static uint16_t drop(enum dp_drop_reason r)
 	return DP_L2_EDGE_DROP(r);
 }
 
-static uint16_t arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct dp_vtep *v)
+/* Frames handed back to vxlan_output: they waited for an underlay next hop. */
+struct released {
+	struct rte_mbuf **m;
+	uint16_t n;
+};
+
+static void release_waiting(struct dp_worker *w, struct released *rel, uint32_t ip)
+{
+	struct rte_mbuf *m;
+
+	/* Nothing parks while this stage runs, so the queue's room bounds what comes out. */
+	while (rel->n < DP_ARP_WAIT_MAX &&
+			(m = dp_arp_wait_take(w, DP_WAIT_ENCAP, DP_NEIGH_SCOPE_UNDERLAY, ip)) != NULL)
+		rel->m[rel->n++] = m;
+}
+
+static uint16_t arp_input(struct dp_worker *w, struct released *rel, struct rte_mbuf *m,
+		const struct dp_vtep *v)
 {
 	struct rte_arp_hdr *arp = dp_arp_parse(m);
 	uint32_t sip;
@@ -30,8 +48,11 @@ static uint16_t arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct 
 	sip = arp->arp_data.arp_sip;
 	/* Learn senders on our subnet only: those are the next hops we may need. */
 	if (((sip ^ v->local_ip) & v->mask) == 0 && sip != 0 &&
-			rte_is_unicast_ether_addr(&arp->arp_data.arp_sha))
+			rte_is_unicast_ether_addr(&arp->arp_data.arp_sha)) {
 		dp_neigh_learn(w, DP_NEIGH_SCOPE_UNDERLAY, sip, &arp->arp_data.arp_sha);
+		if (unlikely(w->arp_wait.n))
+			release_waiting(w, rel, sip);
+	}
 	if (arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST) && arp->arp_data.arp_tip == v->local_ip) {
 		dp_arp_reply_in_place(m, arp, &v->mac);
 		dp_mbuf_meta(m)->out_port = v->port_id;
@@ -79,38 +100,46 @@ static uint16_t vxlan_input(struct dp_worker *w, struct rte_mbuf *m, const struc
 	return dp_l2_output(m, net, payload, dst_key, dp_kv_hash(dst_key), in_id, false);
 }
 
-static uint16_t underlay_one(struct dp_worker *w, struct rte_mbuf *m, const struct dp_vtep *v)
+static uint16_t underlay_one(struct dp_worker *w, struct released *rel, struct rte_mbuf *m,
+		const struct dp_vtep *v)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 
 	if (v == NULL || v->port_id != m->port)
 		return drop(DP_DROP_VXLAN_NO_VTEP);
 	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
-		return arp_input(w, m, v);
+		return arp_input(w, rel, m, v);
 	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
 			rte_is_same_ether_addr(&eth->dst_addr, &v->mac))
 		return vxlan_input(w, m, v);
 	return drop(DP_DROP_VXLAN_NOT_FOR_US);
 }
 
-void dp_underlay_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+uint16_t dp_underlay_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
+		uint16_t *next, struct rte_mbuf **released)
 {
 	const struct dp_vtep *v = dp_vtep_get();
+	struct released rel = {.m = released};
 
 	for (uint16_t i = 0; i < n; i++)
-		next[i] = underlay_one(w, pkts[i], v);
+		next[i] = underlay_one(w, &rel, pkts[i], v);
 	if (unlikely(w->trace))
 		dp_trace_burst(w, "underlay_input", dp_l2_edge_name, pkts, next, n);
+	return rel.n;
 }
 
 static uint16_t underlay_input_process(struct rte_graph *graph, struct rte_node *node, void **objs,
 		uint16_t n)
 {
 	struct dp_worker *w = dp_node_worker(node);
-	uint16_t next[RTE_GRAPH_BURST_SIZE];
+	uint16_t next[RTE_GRAPH_BURST_SIZE], n_rel;
+	struct rte_mbuf *released[DP_ARP_WAIT_MAX];
 
-	dp_underlay_input_burst(w, (struct rte_mbuf **)objs, n, next);
+	n_rel = dp_underlay_input_burst(w, (struct rte_mbuf **)objs, n, next, released);
+	/* The burst itself first, so the common case still hands over its stream whole. */
 	dp_node_enqueue_burst(graph, node, objs, next, n);
+	if (unlikely(n_rel))
+		rte_node_enqueue(graph, node, DP_L2_VXLAN, (void **)released, n_rel);
 	return n;
 }
 

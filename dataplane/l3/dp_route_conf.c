@@ -52,24 +52,19 @@ static void nexthop_put(struct dp_router_conf *c, uint16_t i)
 		c->nh_retired[i] = true;
 }
 
-/* The route's index in the list: a scan, for deletes and exist_ok only (listing order
- * needs the list; presence is asked of the LPM itself). */
+/* The route's index in the list, from its FIB rule's cookie (or default_route). */
 static int route_find(const struct dp_router_conf *c, uint32_t prefix, uint8_t len)
 {
-	for (uint32_t i = 0; i < c->n_routes; i++)
-		if (c->routes[i].prefix == prefix && c->routes[i].prefixlen == len)
-			return i;
-	return -ENOENT;
-}
-
-/* Whether prefix/len is in the table, without scanning the route list. */
-static bool route_present(const struct dp_router_conf *c, uint32_t prefix, uint8_t len)
-{
-	uint32_t nh;
+	uint32_t i;
 
 	if (len == 0)
-		return c->default_nh != DP_NO_NEXTHOP;
-	return rte_lpm_is_rule_present(c->lpm, prefix, len, &nh) == 1;
+		return c->default_nh != DP_NO_NEXTHOP ? (int)c->default_route : -ENOENT;
+	return dp_fib_find(c->fib, prefix, len, NULL, &i) ? (int)i : -ENOENT;
+}
+
+static bool route_present(const struct dp_router_conf *c, uint32_t prefix, uint8_t len)
+{
+	return route_find(c, prefix, len) >= 0;
 }
 
 /* Puts (prefix/len -> gateway via rif) in the table. */
@@ -79,7 +74,7 @@ static int route_insert(struct dp_router_conf *c, uint32_t prefix, uint8_t len, 
 	int nh, rc;
 
 	if (route_present(c, prefix, len))
-		return -EEXIST; /* rte_lpm_add would silently replace it */
+		return -EEXIST;
 	if (c->n_routes == c->max_routes)
 		return -ENOSPC;
 	if (c->n_routes == c->cap_routes) {
@@ -96,11 +91,14 @@ static int route_insert(struct dp_router_conf *c, uint32_t prefix, uint8_t len, 
 		return nh;
 	if (len == 0) {
 		c->default_nh = nh;
+		c->default_route = c->n_routes;
 		rc = dp_conf_publish_router(c - dp_router_confs);
 	} else {
-		rc = rte_lpm_add(c->lpm, prefix, len, nh);
+		rc = dp_fib_add(c->fib, prefix, len, nh, c->n_routes);
 	}
 	if (rc < 0) {
+		if (len == 0)
+			c->default_nh = DP_NO_NEXTHOP; /* workers kept the old snapshot */
 		nexthop_put(c, nh);
 		return rc;
 	}
@@ -117,10 +115,17 @@ static void route_remove(struct dp_router_conf *c, uint32_t i)
 		c->default_nh = DP_NO_NEXTHOP;
 		dp_conf_publish_router(c - dp_router_confs);
 	} else {
-		rte_lpm_delete(c->lpm, e->prefix, e->prefixlen);
+		dp_fib_del(c->fib, e->prefix, e->prefixlen);
 	}
 	nexthop_put(c, e->nh);
 	*e = c->routes[--c->n_routes];
+	if (i == c->n_routes)
+		return;
+	/* The last route moved into the hole: what finds it must follow. */
+	if (e->prefixlen == 0)
+		c->default_route = i;
+	else
+		dp_fib_set_cookie(c->fib, e->prefix, e->prefixlen, i);
 }
 
 static int router_of(const char *name, struct dp_router_conf **c)

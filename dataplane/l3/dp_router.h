@@ -5,10 +5,10 @@
  * Contract
  *  - The control thread is the only writer (l3/dp_router_conf.c). A router's
  *    snapshot (interfaces) is replaced whole under RCU like ports and networks.
- *  - Its routing table is an rte_lpm changed in place by the control thread
- *    and read lock-free by workers; freed tbl8 groups go through the LPM's
- *    RCU defer queue on dp_tables.rcu, so a worker mid-lookup never reads a
- *    reused group.
+ *  - Its routing table is a dp_fib (l3/dp_fib.h) changed in place by the
+ *    control thread and read lock-free by workers; a tbl8 group it no longer
+ *    uses is reused only after a grace period on dp_tables.rcu, so a worker
+ *    mid-lookup never reads a reused group.
  *  - Next hops: an array the control thread fills before a route refers to
  *    an entry, and does not reuse before a grace period; workers read it.
  *  - Full: route adds beyond max_routes (or out of tbl8 groups) fail with
@@ -20,7 +20,8 @@
 #include <stdint.h>
 
 #include <rte_ether.h>
-#include <rte_lpm.h>
+
+#include "dp_fib.h"
 
 #define DP_MAX_ROUTERS 64
 #define DP_MAX_RIFS 16	      /* interfaces of one router */
@@ -41,14 +42,16 @@ struct dp_nexthop {
 };
 
 #define DP_NO_NEXTHOP UINT32_MAX
+_Static_assert(DP_NO_NEXTHOP == DP_FIB_MISS, "a FIB miss reads as no next hop");
+_Static_assert(DP_MAX_NEXTHOPS - 1 <= DP_FIB_MAX_NH, "every next hop fits a FIB entry");
 
 struct dp_router {
 	uint16_t id;
 	uint8_t n_rifs;
-	/* rte_lpm takes prefixes of /1 to /32: the default route lives here instead. */
+	/* The FIB takes prefixes of /1 to /32: the default route lives here instead. */
 	uint32_t default_nh;
-	struct rte_lpm *lpm;	 /* owned by the router's conf, shared by its snapshots */
-	struct dp_nexthop *nh;	 /* likewise; indexed by the LPM's next hop */
+	struct dp_fib *fib;	 /* owned by the router's conf, shared by its snapshots */
+	struct dp_nexthop *nh;	 /* likewise; indexed by the FIB's next hop */
 	struct dp_rif rifs[DP_MAX_RIFS];
 } __rte_cache_aligned;
 

@@ -33,7 +33,7 @@ int dp_conf_publish_router(uint16_t id)
 	if (r == NULL)
 		return -ENOMEM;
 	r->id = id;
-	r->lpm = c->lpm;
+	r->fib = c->fib;
 	r->nh = c->nh;
 	r->default_nh = c->default_nh;
 	r->n_rifs = c->n_rifs;
@@ -63,14 +63,9 @@ uint8_t dp_conf_net_rifs(uint16_t net_id, struct dp_net_rif *out)
 int dp_conf_router_add(const struct dp_router_req *req)
 {
 	uint32_t max_routes = req->max_routes ? req->max_routes : 1024;
-	struct rte_lpm_config cfg = {
-		.max_rules = max_routes,
-		/* Prefixes longer than /24 take a group each; few tables need many. */
-		.number_tbl8s = RTE_MIN(RTE_MAX(max_routes / 8, 256u), 65536u),
-	};
-	struct rte_lpm_rcu_config rcu = {.v = dp_tables.rcu, .mode = RTE_LPM_QSBR_MODE_DQ};
+	/* Prefixes longer than /24 take a group per /24; few tables need many. */
+	uint32_t n_groups = RTE_MIN(RTE_MAX(max_routes / 8, 256u), DP_FIB_MAX_GROUPS);
 	struct dp_router_conf *c;
-	char lpm_name[RTE_LPM_NAMESIZE];
 	int id;
 
 	if (!dp_conf_name_ok(req->name, sizeof(req->name), true) || max_routes > (1u << 24))
@@ -84,14 +79,12 @@ int dp_conf_router_add(const struct dp_router_req *req)
 		return -ENOSPC;
 	c = &dp_router_confs[id];
 	memset(c, 0, sizeof(*c));
-	snprintf(lpm_name, sizeof(lpm_name), "router%d", id);
-	c->lpm = rte_lpm_create(lpm_name, SOCKET_ID_ANY, &cfg);
+	c->fib = dp_fib_create(max_routes, n_groups);
 	c->nh = rte_zmalloc("nexthops", DP_MAX_NEXTHOPS * sizeof(*c->nh), RTE_CACHE_LINE_SIZE);
-	/* Freed tbl8 groups wait for every worker's quiescent state before reuse. */
-	if (c->lpm == NULL || c->nh == NULL || rte_lpm_rcu_qsbr_add(c->lpm, &rcu) < 0) {
-		rte_lpm_free(c->lpm);
+	if (c->fib == NULL || c->nh == NULL) {
+		dp_fib_free(c->fib);
 		rte_free(c->nh);
-		c->lpm = NULL;
+		c->fib = NULL;
 		c->nh = NULL;
 		return -ENOMEM;
 	}
@@ -118,7 +111,7 @@ int dp_conf_router_del(const struct dp_router_req *req)
 	dp_conf_publish_router(id);
 	/* Workers may still be looking up in its table until they pass a quiescent state. */
 	dp_tables_synchronize();
-	rte_lpm_free(c->lpm);
+	dp_fib_free(c->fib);
 	rte_free(c->nh);
 	free(c->routes);
 	memset(c, 0, sizeof(*c));

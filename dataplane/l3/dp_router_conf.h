@@ -15,7 +15,7 @@
 #include "dp_router.h"
 
 struct dp_route_entry {
-	uint32_t prefix; /* host byte order, as rte_lpm takes it */
+	uint32_t prefix; /* host byte order, as the FIB takes it */
 	uint8_t prefixlen;
 	bool connected;
 	uint16_t nh; /* index into the router's next hops */
@@ -25,7 +25,8 @@ struct dp_router_conf {
 	bool used;
 	char name[DP_NAME_LEN];
 	uint32_t max_routes;
-	struct rte_lpm *lpm;
+	/* Its rules' cookies are their routes' indexes in `routes`. */
+	struct dp_fib *fib;
 	struct dp_nexthop *nh; /* DP_MAX_NEXTHOPS */
 	uint32_t nh_refs[DP_MAX_NEXTHOPS];
 	uint32_t nh_high; /* slots at and above were never used */
@@ -35,6 +36,7 @@ struct dp_router_conf {
 	uint8_t n_rifs; /* slots in use are those with net_id != 0, below n_rifs */
 	struct dp_rif rifs[DP_MAX_RIFS];
 	uint32_t default_nh; /* DP_NO_NEXTHOP: no 0.0.0.0/0 route */
+	uint32_t default_route; /* if there is one, its index in `routes` */
 	uint32_t n_routes;
 	uint32_t cap_routes;
 	struct dp_route_entry *routes;

@@ -13,7 +13,6 @@
 #include "core/dp_neigh.h"
 #include "core/dp_node.h"
 #include "core/dp_trace.h"
-#include "l2/dp_flood.h"
 #include "l2/dp_l2.h"
 #include "pkt/dp_arp.h"
 #include "dp_icmp.h"
@@ -21,6 +20,8 @@
 
 /* Next edge of a frame parked until its next hop answers ARP: not enqueued. */
 #define HELD UINT16_MAX
+/* route_fast: the frame needs the full path. */
+#define SLOW (UINT16_MAX - 1)
 
 static uint16_t drop(enum dp_drop_reason r)
 {
@@ -46,6 +47,7 @@ struct route_out {
 	struct rte_mbuf **objs;
 	uint16_t *next;
 	uint16_t n;
+	uint32_t gen; /* dp_tables.conf_gen, read once per burst */
 };
 
 static void emit(struct route_out *o, struct rte_mbuf *m, uint16_t edge)
@@ -66,35 +68,32 @@ static uint16_t icmp_error(struct dp_worker *w, struct route_out *o, struct rte_
 }
 
 static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_mbuf *m,
-		const uint32_t *looked_up);
+		uint32_t nh_index);
 
-/* A next hop answered: route again what waited for it. */
-static void release_waiting(struct dp_worker *w, struct route_out *o, uint16_t scope, uint32_t ip)
+/* The next hop of a parked frame (an intact IPv4 frame: it was routed once). */
+static uint32_t lookup_one(struct rte_mbuf *m)
 {
-	for (uint16_t i = 0; i < w->arp_wait.n;) {
-		if (w->arp_wait.q[i].scope != scope || w->arp_wait.q[i].ip != ip) {
-			i++;
-			continue;
-		}
-		struct rte_mbuf *m = w->arp_wait.q[i].m;
+	const struct dp_router *r = dp_router_get(dp_mbuf_meta(m)->router_id);
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+			RTE_ETHER_HDR_LEN);
 
-		w->arp_wait.q[i] = w->arp_wait.q[--w->arp_wait.n];
-		uint16_t e = route_one(w, o, m, NULL);
-		if (e != HELD)
-			emit(o, m, e);
-	}
+	return r != NULL ? dp_fib_lookup(r->fib, rte_be_to_cpu_32(ip->dst_addr)) : DP_NO_NEXTHOP;
 }
 
-/* Frames waiting too long: their next hop does not answer. */
-static void expire_waiting(struct dp_worker *w, struct route_out *o)
+/* A next hop answered: route again what waited for it, in the order it came. (Frames
+ * that wait too long are given up by the worker's tick: core/dp_arp_wait.h.) */
+static void release_waiting(struct dp_worker *w, struct route_out *o, uint16_t scope, uint32_t ip)
 {
-	for (uint16_t i = 0; i < w->arp_wait.n;) {
-		if (w->now_sec - w->arp_wait.q[i].since <= DP_ARP_WAIT_SEC) {
-			i++;
-			continue;
-		}
-		emit(o, w->arp_wait.q[i].m, drop(DP_DROP_NEIGH_UNRESOLVED));
-		w->arp_wait.q[i] = w->arp_wait.q[--w->arp_wait.n];
+	struct rte_mbuf *m;
+
+	/* At most what waits now: a frame routed again may wait anew (its route changed). */
+	for (uint16_t left = w->arp_wait.n;
+			left && (m = dp_arp_wait_take(w, DP_WAIT_ROUTED, scope, ip)) != NULL; left--) {
+		/* Looked up again: the table may have changed while it waited. */
+		uint16_t e = route_one(w, o, m, lookup_one(m));
+
+		if (e != HELD)
+			emit(o, m, e);
 	}
 }
 
@@ -121,6 +120,25 @@ static uint16_t arp_input(struct dp_worker *w, struct route_out *o, struct rte_m
 	return drop(DP_DROP_ARP_CONSUMED);
 }
 
+/* The ones' complement sum of a 20-byte header, folded: 0xffff when it is intact.
+ * Five 32-bit words summed in 64 bits fold to the same value as ten 16-bit ones,
+ * in a few instructions where rte_raw_cksum's general loop takes dozens. */
+static inline uint16_t sum20(const struct rte_ipv4_hdr *ip)
+{
+	/* Loaded straight from the frame: the header sits 2 bytes off 4-byte alignment,
+	 * which x86 loads take as they are (a copy to the stack first would stall on
+	 * store forwarding). */
+	typedef uint32_t __attribute__((aligned(1), may_alias)) u32_unaligned;
+	const u32_unaligned *w = (const u32_unaligned *)ip;
+	uint64_t s;
+
+	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)((s & 0xffff) + (s >> 16));
+}
+
 /* RFC 1812 5.2.2: length, version, header length, total length, checksum. */
 static bool ip_header_ok(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 {
@@ -130,8 +148,9 @@ static bool ip_header_ok(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 		return false;
 	hl = rte_ipv4_hdr_len(ip);
 	total = rte_be_to_cpu_16(ip->total_length);
-	return hl >= sizeof(*ip) && l3_len >= hl && total >= hl && total <= l3_len &&
-	       rte_raw_cksum(ip, hl) == 0xffff;
+	if (hl < sizeof(*ip) || l3_len < hl || total < hl || total > l3_len)
+		return false;
+	return (hl == sizeof(*ip) ? sum20(ip) : rte_raw_cksum(ip, hl)) == 0xffff;
 }
 
 static const struct dp_rif *local_rif(const struct dp_router *r, uint32_t dst)
@@ -152,33 +171,80 @@ static void ttl_decrement(struct rte_ipv4_hdr *ip)
 	ip->hdr_checksum = ~(uint16_t)((sum & 0xffff) + (sum >> 16));
 }
 
-static uint16_t park(struct dp_worker *w, struct rte_mbuf *m, uint16_t scope, uint32_t ip)
+/* The frame waits for next hop `ip` in network `scope`, which interface `rif` asks for
+ * (now, and each second while it waits). */
+static uint16_t park(struct dp_worker *w, struct rte_mbuf *m, uint16_t scope, uint32_t ip,
+		uint8_t rif)
 {
-	if (w->arp_wait.n == DP_ARP_WAIT_MAX)
+	if (dp_arp_wait_park(w, m, DP_WAIT_ROUTED, scope, ip, rif) < 0)
 		return drop(DP_DROP_NEIGH_QUEUE_FULL);
-	w->arp_wait.q[w->arp_wait.n++] = (typeof(w->arp_wait.q[0])){
-		.m = m, .ip = ip, .scope = scope, .since = w->now_sec};
 	return HELD;
 }
 
+/* Sends a frame to a next hop whose egress is cached: what the full path below does,
+ * minus the lookups. */
+static inline uint16_t forward_adj(struct rte_mbuf *m, struct rte_ether_hdr *eth,
+		struct rte_ipv4_hdr *ip, const struct dp_adj *a)
+{
+	struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
+
+	ttl_decrement(ip);
+	eth->dst_addr = a->dst;
+	eth->src_addr = a->src;
+	m->port = DP_SRC_ROUTER;
+	meta->out_port = a->out_port;
+	meta->net_id = a->net_id;
+	if (a->vlan_id && unlikely(dp_vlan_push(m, a->vlan_id) < 0))
+		return drop(DP_DROP_NO_MBUF);
+	return a->edge;
+}
+
+/* Remembers where the full path sent a frame to this next hop (its headers are final). */
+static void adj_fill(struct dp_worker *w, uint32_t gen, uint32_t key, uint16_t edge,
+		struct rte_mbuf *m, const struct dp_network *net, const struct dp_rif *out)
+{
+	const struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
+	struct dp_adj *a = dp_adj_slot(w->adj, key);
+	uint32_t max = net->max_payload;
+	uint16_t vlan_id = 0;
+
+	if (edge == DP_L2_TX) {
+		const struct dp_port *p = dp_port_get(meta->out_port);
+
+		if (p == NULL)
+			return;
+		if (p->mode == DP_PORT_UPLINK && net->type == DP_NET_VLAN)
+			vlan_id = net->vlan_id;
+		max = RTE_MIN(max, p->max_payload);
+	}
+	*a = (struct dp_adj){.key = key, .sec = w->now_sec, .gen = gen, .edge = edge,
+			.out_port = meta->out_port, .net_id = net->id, .vlan_id = vlan_id,
+			.max_len = RTE_MIN(max, (uint32_t)UINT16_MAX), .src = out->mac};
+	/* The frame left with the next hop's MAC as its destination. */
+	a->dst = rte_pktmbuf_mtod_offset(m, const struct rte_ether_hdr *, 0)->dst_addr;
+}
+
 /*
- * `looked_up`: this frame's LPM result from the burst's bulk lookup, or NULL
- * to look it up here.
+ * The full path, for whatever route_fast left: ARP, echo to the router, bad
+ * headers, ICMP errors, next hops to resolve, and the first frame to each next
+ * hop (which fills its adjacency). `nh_index`: the FIB's answer for the
+ * frame's destination (DP_NO_NEXTHOP: none; read only for IPv4 frames).
  */
 static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_mbuf *m,
-		const uint32_t *looked_up)
+		uint32_t nh_index)
 {
 	const struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
 	const struct dp_router *r = dp_router_get(meta->router_id);
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
-	uint32_t l3_len = rte_pktmbuf_data_len(m) - RTE_ETHER_HDR_LEN, nh_index, target;
+	uint32_t l3_len = rte_pktmbuf_data_len(m) - RTE_ETHER_HDR_LEN, target;
 	const struct dp_rif *in, *out, *self;
 	const struct dp_network *out_net;
 	const struct dp_nexthop *nh;
 	struct rte_ether_addr mac;
 	bool resolved;
 	uint64_t key;
+	uint16_t e;
 
 	if (unlikely(r == NULL || meta->rif >= r->n_rifs))
 		return drop(DP_DROP_NO_ROUTE);
@@ -202,10 +268,6 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 	if (unlikely(ip->time_to_live <= 1))
 		return icmp_error(w, o, m, in, DP_ICMP_TIME_EXCEEDED, DP_ICMP_TTL_IN_TRANSIT, 0,
 				DP_DROP_TTL_EXCEEDED);
-	if (looked_up != NULL)
-		nh_index = *looked_up & RTE_LPM_LOOKUP_SUCCESS ? *looked_up & 0x00ffffff : DP_NO_NEXTHOP;
-	else if (rte_lpm_lookup(r->lpm, rte_be_to_cpu_32(ip->dst_addr), &nh_index) != 0)
-		nh_index = DP_NO_NEXTHOP;
 	if (unlikely(nh_index == DP_NO_NEXTHOP) && (nh_index = r->default_nh) == DP_NO_NEXTHOP)
 		return icmp_error(w, o, m, in, DP_ICMP_DEST_UNREACH, DP_ICMP_NET_UNREACH, 0,
 				DP_DROP_NO_ROUTE);
@@ -225,66 +287,103 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 	if (unlikely(w->trace))
 		dp_trace_note(w, "ip4_route", resolved ? DP_TRACE_ROUTE_RESOLVED : DP_TRACE_ROUTE_WAITING,
 				ip->dst_addr, target, out->net_id);
-	if (unlikely(!resolved)) {
-		struct rte_mbuf *req = dp_neigh_solicit(w, out->net_id, target, &out->mac, out->ip);
-
-		if (req != NULL) {
-			dp_mbuf_meta(req)->net_id = out->net_id;
-			req->port = DP_SRC_ROUTER;
-			dp_flood_one(w, req);
-		}
-		return park(w, m, out->net_id, target);
-	}
+	if (unlikely(!resolved))
+		return park(w, m, out->net_id, target, nh->rif);
 	ttl_decrement(ip);
 	eth->dst_addr = mac;
 	eth->src_addr = out->mac;
 	m->port = DP_SRC_ROUTER;
 	key = dp_fdb_key(out->net_id, &mac);
-	return dp_l2_output(m, out_net, rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN, key,
+	e = dp_l2_output(m, out_net, rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN, key,
 			dp_kv_hash(key), DP_SRC_ROUTER, false);
+	if (e == DP_L2_TX || e == DP_L2_VXLAN)
+		adj_fill(w, o->gen, dp_adj_key(r->id, nh_index), e, m, out_net, out);
+	return e;
 }
 
 /*
- * Looks up every frame's destination in one pass when the whole burst is for
- * one router (the common case): the lookups are independent, so their cache
- * and TLB misses overlap instead of stalling frame after frame. Returns false
- * when the frames must be looked up one by one.
+ * The common case whole, inline: an intact IPv4 frame (no options), not for
+ * the router itself, with TTL to spare, to a next hop whose adjacency this
+ * worker holds and whose egress takes the frame as it is. Anything else is
+ * SLOW and goes to route_one, which checks it properly.
  */
-static bool lookup_burst(struct rte_mbuf **pkts, uint16_t n, uint32_t *nh)
+static __rte_always_inline uint16_t route_fast(struct dp_worker *w, const struct dp_router *r,
+		struct rte_mbuf *m, uint32_t nh_index, uint32_t gen)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	const struct dp_adj *a;
+	uint32_t total;
+
+	if (unlikely(eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+			rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*ip) ||
+			ip->version_ihl != RTE_IPV4_VHL_DEF || ip->time_to_live <= 1 ||
+			nh_index == DP_NO_NEXTHOP))
+		return SLOW;
+	total = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(total < sizeof(*ip) || total > rte_pktmbuf_data_len(m) - sizeof(*eth) ||
+			sum20(ip) != 0xffff || local_rif(r, ip->dst_addr) != NULL))
+		return SLOW;
+	a = dp_adj_find(w->adj, dp_adj_key(r->id, nh_index), w->now_sec, gen);
+	if (unlikely(a == NULL || total > a->max_len))
+		return SLOW;
+	return forward_adj(m, eth, ip, a);
+}
+
+/*
+ * Each frame's destination (host order; 0.0.0.0 for anything not plainly
+ * IPv4, which route_one checks properly) into dst. Returns the router when
+ * the whole burst is for one (the common case), else NULL.
+ */
+static const struct dp_router *burst_router(struct rte_mbuf **pkts, uint16_t n, uint32_t *dst)
 {
 	uint16_t router_id = dp_mbuf_meta(pkts[0])->router_id;
 	const struct dp_router *r = dp_router_get(router_id);
-	uint32_t dst[RTE_GRAPH_BURST_SIZE];
+	bool one_router = r != NULL;
 
-	if (n < 2 || r == NULL)
-		return false;
 	for (uint16_t i = 0; i < n; i++) {
 		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
 		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
 
-		if (dp_mbuf_meta(pkts[i])->router_id != router_id)
-			return false;
-		/* Anything not plainly IPv4 is looked up as 0.0.0.0 and checked properly later. */
+		one_router &= dp_mbuf_meta(pkts[i])->router_id == router_id;
 		dst[i] = eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
 					 rte_pktmbuf_data_len(pkts[i]) >= sizeof(*eth) + sizeof(*ip) ?
 				 rte_be_to_cpu_32(ip->dst_addr) :
 				 0;
 	}
-	rte_lpm_lookup_bulk(r->lpm, dst, nh, n);
-	return true;
+	return one_router ? r : NULL;
 }
 
 uint16_t dp_ip4_route_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
 		struct rte_mbuf **out_pkts, uint16_t *next)
 {
-	struct route_out o = {.objs = out_pkts, .next = next};
-	uint32_t nh[RTE_GRAPH_BURST_SIZE];
-	bool bulk = lookup_burst(pkts, n, nh);
+	struct route_out o = {.objs = out_pkts, .next = next, .gen = dp_conf_gen()};
+	uint32_t dst[RTE_GRAPH_BURST_SIZE], nh[RTE_GRAPH_BURST_SIZE];
+	const struct dp_router *r = burst_router(pkts, n, dst);
 
-	if (unlikely(w->arp_wait.n))
-		expire_waiting(w, &o);
+	/*
+	 * One bulk lookup when the burst is for one router: with a large table each
+	 * entry is a likely cache (and, in a VM, costly TLB) miss, and asking for all
+	 * of them at once overlaps the most. (Measured with virga-stagebench: slower
+	 * when prefetched a few frames ahead, and slower still when asked for in
+	 * bridge_input, a stage ahead.)
+	 */
+	if (likely(r != NULL)) {
+		dp_fib_lookup_bulk(r->fib, dst, nh, n);
+	} else {
+		for (uint16_t i = 0; i < n; i++) {
+			const struct dp_router *ri = dp_router_get(dp_mbuf_meta(pkts[i])->router_id);
+
+			nh[i] = ri != NULL ? dp_fib_lookup(ri->fib, dst[i]) : DP_NO_NEXTHOP;
+		}
+	}
 	for (uint16_t i = 0; i < n; i++) {
-		uint16_t e = route_one(w, &o, pkts[i], bulk ? &nh[i] : NULL);
+		/* Traced frames take the full path, which explains itself. */
+		uint16_t e = likely(r != NULL && !w->trace) ? route_fast(w, r, pkts[i], nh[i], o.gen) :
+							      SLOW;
+
+		if (e == SLOW)
+			e = route_one(w, &o, pkts[i], nh[i]);
 
 		if (e != HELD)
 			emit(&o, pkts[i], e);

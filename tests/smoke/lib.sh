@@ -45,4 +45,13 @@ grew() {
 	[ "$now" -ge $(($1 + $3)) ]
 }
 
+# quiet_ipv6 HOST...: no IPv6 from these hosts (MLD reports, router solicitations),
+# whose floods would resolve neighbours before a test means them to be.
+quiet_ipv6() {
+	local h
+	for h in "$@"; do
+		ip netns exec "$(topo_ns "$h")" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	done
+}
+
 ping_ok() { ip netns exec "$(topo_ns "$1")" ping -c 2 -i 0.2 -W 1 "${@:2}"; }

@@ -12,9 +12,16 @@ topo_host h1 02:00:00:00:0a:01 10.10.1.10/24
 topo_host h2 02:00:00:00:0b:02 10.10.2.20/24
 ip netns exec "$(topo_ns h1)" ip route add default via 10.10.1.1
 ip netns exec "$(topo_ns h2)" ip route add default via 10.10.2.1
+quiet_ipv6 h1 h2
 topo_wire u1 u2
-topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" || exit 1
-topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK2" || exit 1
+# Each node in its own namespace with its underlay end and its VM's wire.
+for n in 1 2; do
+	topo_node "node$n"
+	topo_move "u$n" "node$n"
+	topo_move "h$n" "node$n"
+done
+TOPO_DP_NETNS=$(topo_ns node1) topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" || exit 1
+TOPO_DP_NETNS=$(topo_ns node2) topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK2" || exit 1
 
 # Both nodes: VTEP 172.31.1.N, network B (VNI 200) shared; node1 also has A (VNI 100).
 for n in 1 2; do
@@ -35,10 +42,15 @@ vg dp router add r1 >/dev/null
 vg dp router interface add r1 A 10.10.1.1/24
 vg dp router interface add r1 B 10.10.2.1/24
 
-# The first routed frame resolves two neighbours in turn (h2 behind the router,
-# then node2's VTEP on the underlay); the dataplane re-asks for a neighbour at
-# most once per clock second, so three probes 0.5 s apart always span a retry.
-h1_ping() { ip netns exec "$(topo_ns h1)" ping -c 3 -i 0.5 -W 2 "$@"; }
+# Nothing is resolved yet: the first routed frame waits for h2 behind the router,
+# whose ARP request waits in turn for node2's VTEP on the underlay; each is sent
+# as soon as its answer comes, so the very first probe gets through.
+no_neigh() { local l; l=$(vg dp neigh list) && echo "$l" && ! grep -qE "reachable|incomplete" <<<"$l"; }
+check "node1 knows no neighbour before the first probe" no_neigh
+cold_overlay_ping() { ip netns exec "$(topo_ns h1)" ping -c 1 -W 3 10.10.2.20; }
+check "the first probe over the cold overlay reaches h2 through r1" cold_overlay_ping
+
+h1_ping() { ip netns exec "$(topo_ns h1)" ping -c 3 -i 0.3 -W 2 "$@"; }
 check "h1 pings its gateway" h1_ping 10.10.1.1
 check "h1 pings the router's far interface" h1_ping 10.10.2.1
 check "h1 (node1, subnet A) reaches h2 (node2, subnet B) through r1" h1_ping 10.10.2.20

@@ -10,9 +10,16 @@ vg2() { "$BUILD/tools/virga/virga" --socket "$SOCK2" "$@"; }
 
 topo_host h1 02:00:00:00:05:01 10.5.0.1/24
 topo_host h2 02:00:00:00:05:02 10.5.0.2/24
+quiet_ipv6 h1 h2
 topo_wire u1 u2
-topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" || exit 1
-topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK2" || exit 1
+# Each node in its own namespace with its underlay end and its VM's wire.
+for n in 1 2; do
+	topo_node "node$n"
+	topo_move "u$n" "node$n"
+	topo_move "h$n" "node$n"
+done
+TOPO_DP_NETNS=$(topo_ns node1) topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" || exit 1
+TOPO_DP_NETNS=$(topo_ns node2) topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK2" || exit 1
 
 # node N: VTEP 172.31.0.N/24 on its end of the cable, network "ov" (VNI 7000).
 node() {
@@ -28,11 +35,17 @@ node() {
 node vg 1 2
 node vg2 2 1
 
-tcpdump -i "$(topo_if u1)" -n -c 4 udp port 4789 >"$SMOKE_DIR/underlay.txt" 2>/dev/null &
+ip netns exec "$(topo_ns node1)" tcpdump -i "$(topo_if u1)" -n -c 4 udp port 4789 >"$SMOKE_DIR/underlay.txt" 2>/dev/null &
 TCPDUMP=$!
 sleep 0.5
 
-# The first packets may wait for the underlay ARP; ping retries.
+# h1's ARP request waits for node1 to resolve node2's VTEP on the underlay, then
+# goes: the first probe over the cold overlay gets through, and well before h1
+# would ask again itself (Linux retransmits ARP after 1 s).
+vtep_unknown() { local l; l=$(vg dp neigh list) && echo "$l" && ! grep -q "172.31.0.2" <<<"$l"; }
+check "node1 knows nothing of node2's VTEP before the first probe" vtep_unknown
+cold_ping() { ip netns exec "$(topo_ns h1)" ping -c 1 -W 0.5 10.5.0.2; }
+check "the first probe from h1 over the cold overlay reaches h2" cold_ping
 overlay_ping() { ip netns exec "$(topo_ns h1)" ping -c 3 -i 0.3 -W 2 10.5.0.2; }
 check "h1 on node1 pings h2 on node2 over VXLAN" overlay_ping
 check "ping within the 1450-byte overlay MTU works" ping_ok h1 -M do -s 1422 10.5.0.2

@@ -13,6 +13,7 @@
 #include "core/dp_trace.h"
 #include "l3/dp_router_conf.h"
 #include "dp_test_env.h"
+#include "pkt/dp_arp.h"
 #include "pkt/dp_mbuf.h"
 #include "port/dp_port_dev.h"
 
@@ -105,6 +106,8 @@ void test_env_reset(void)
 	while (test_worker->arp_wait.n)
 		rte_pktmbuf_free(test_worker->arp_wait.q[--test_worker->arp_wait.n].m);
 	dp_tables_reclaim();
+	/* The tables changed without a control message: retire what workers cached. */
+	dp_tables.conf_gen++;
 }
 
 uint16_t test_port(const char *name)
@@ -177,6 +180,31 @@ void test_security_off(const char *port)
 uint16_t test_port_drain(uint16_t port_id, struct rte_mbuf **pkts, uint16_t max)
 {
 	return rte_eth_rx_burst(port_id, 0, pkts, max);
+}
+
+uint16_t test_arp_requests(uint16_t port_id, const char *tip)
+{
+	struct rte_mbuf *pkts[64];
+	uint16_t n, found = 0;
+
+	dp_tx_flush(test_worker);
+	while ((n = test_port_drain(port_id, pkts, RTE_DIM(pkts))) > 0) {
+		for (uint16_t i = 0; i < n; i++) {
+			const struct rte_arp_hdr *arp = dp_arp_parse(pkts[i]);
+
+			found += arp != NULL && arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST) &&
+					arp->arp_data.arp_tip == test_ip(tip);
+		}
+		rte_pktmbuf_free_bulk(pkts, n);
+	}
+	return found;
+}
+
+uint16_t test_next_second(uint16_t port_id, const char *tip)
+{
+	test_worker->now_sec++;
+	dp_worker_tick(test_worker);
+	return test_arp_requests(port_id, tip);
 }
 
 void test_vtep(const char *port, const char *ip, uint8_t prefixlen, bool learning)

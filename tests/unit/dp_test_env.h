@@ -44,5 +44,11 @@ uint32_t test_ip(const char *ip);
 
 /* Receives what was sent to a ring port; returns the count. */
 uint16_t test_port_drain(uint16_t port_id, struct rte_mbuf **pkts, uint16_t max);
+/* Flushes the worker's tx buffers and drains port_id: how many ARP requests for `tip`
+ * it sent (everything drained is freed). */
+uint16_t test_arp_requests(uint16_t port_id, const char *tip);
+/* Moves the worker's clock on one second and runs its per-second tick, as the worker
+ * loop does: then test_arp_requests(port_id, tip). */
+uint16_t test_next_second(uint16_t port_id, const char *tip);
 
 #endif

@@ -120,6 +120,18 @@ struct rte_mbuf *pkt_arp_request(struct rte_mempool *mp, const struct pkt_spec *
 	return m;
 }
 
+struct rte_mbuf *pkt_arp_reply(struct rte_mempool *mp, const struct pkt_spec *s, const char *sip,
+		const char *tip)
+{
+	struct rte_mbuf *m = pkt_arp_request(mp, s, NULL, sip, tip);
+	struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *,
+			sizeof(struct rte_ether_hdr) + (s->vlan != NO_VLAN ? 4 : 0));
+
+	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
+	arp->arp_data.arp_tha = s->dst;
+	return m;
+}
+
 struct rte_mbuf *pkt_raw(struct rte_mempool *mp, const struct pkt_spec *s, uint16_t ethertype,
 		uint16_t len)
 {

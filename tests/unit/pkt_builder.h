@@ -32,6 +32,9 @@ void pkt_ipv4_set(struct rte_mbuf *m, uint8_t ttl, int df);
 /* ARP request: sender (eth src unless sha given) / sip asking for tip. */
 struct rte_mbuf *pkt_arp_request(struct rte_mempool *mp, const struct pkt_spec *s,
 		const struct rte_ether_addr *sha, const char *sip, const char *tip);
+/* ARP reply from s->src at sip to s->dst at tip. */
+struct rte_mbuf *pkt_arp_reply(struct rte_mempool *mp, const struct pkt_spec *s, const char *sip,
+		const char *tip);
 /* A frame of `len` bytes in total, Ethernet header truncated to fit when len < 14. */
 struct rte_mbuf *pkt_raw(struct rte_mempool *mp, const struct pkt_spec *s, uint16_t ethertype,
 		uint16_t len);

@@ -13,6 +13,7 @@
 
 #include "core/dp_conf.h"
 #include "core/dp_neigh.h"
+#include "ctl/dp_ctl.h"
 #include "dp_test_env.h"
 #include "l2/dp_bridge.h"
 #include "l3/dp_icmp.h"
@@ -241,7 +242,7 @@ static void bad_header_checksum_is_dropped(void **state)
 static void unresolved_next_hop_waits_for_arp_then_goes(void **state)
 {
 	struct pkt_spec s = {.src = host_b, .dst = gw_right, .vlan = NO_VLAN, .in_port = pb};
-	struct rte_mbuf *req = NULL, *reply;
+	struct rte_mbuf *req = NULL;
 	struct rte_arp_hdr *arp;
 	struct result r;
 
@@ -259,9 +260,7 @@ static void unresolved_next_hop_waits_for_arp_then_goes(void **state)
 
 	/* The gateway answers (from port b); the waiting frame leaves towards it. */
 	s.src = mac_of(0xfe);
-	reply = pkt_arp_request(test_pool, &s, NULL, "10.2.0.254", "10.2.0.1");
-	rte_pktmbuf_mtod_offset(reply, struct rte_arp_hdr *, 14)->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
-	r = route_frame(reply);
+	r = route_frame(pkt_arp_reply(test_pool, &s, "10.2.0.254", "10.2.0.1"));
 	assert_int_equal(test_worker->arp_wait.n, 0);
 	assert_int_equal(r.n, 2);
 	assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.9.1.1"));
@@ -269,6 +268,27 @@ static void unresolved_next_hop_waits_for_arp_then_goes(void **state)
 			&(struct rte_ether_addr){{2, 0, 0, 0, 0, 0xfe}}));
 	assert_int_equal(r.next[1], DP_L2_EDGE_DROP(DP_DROP_ARP_CONSUMED));
 	release(&r);
+}
+
+/* Nobody answers for 10.2.0.254: the worker's tick asks again each second while the
+ * frame waits (not twice in one second), then gives the frame up and counts it. */
+static void unanswered_next_hop_is_asked_again_each_second_then_given_up(void **state)
+{
+	struct result r;
+
+	(void)state;
+	r = route_frame(from_a("10.9.1.1", 40));
+	assert_int_equal(r.n, 0);
+	assert_int_equal(test_arp_requests(pb, "10.2.0.254"), 1);
+	dp_worker_tick(test_worker);
+	assert_int_equal(test_arp_requests(pb, "10.2.0.254"), 0);
+	for (int sec = 1; sec <= DP_ARP_WAIT_SEC; sec++) {
+		assert_int_equal(test_next_second(pb, "10.2.0.254"), 1);
+		assert_int_equal(test_worker->arp_wait.n, 1);
+	}
+	assert_int_equal(test_next_second(pb, "10.2.0.254"), 0);
+	assert_int_equal(test_worker->arp_wait.n, 0);
+	assert_int_equal(test_worker->drops[DP_DROP_NEIGH_UNRESOLVED], 1);
 }
 
 static void default_route_catches_what_nothing_else_does(void **state)
@@ -349,6 +369,61 @@ static void routes_need_a_connected_next_hop_and_clean_prefixes(void **state)
 	assert_int_equal(dp_conf_route_add(&r), 0);
 }
 
+static void learn_mac(uint16_t net_id, const struct rte_ether_addr *mac, uint16_t port_id)
+{
+	uint64_t key = dp_fdb_key(net_id, mac);
+
+	dp_l2_learn(test_worker, key, dp_kv_hash(key), port_id, dp_port_get(port_id)->epoch);
+}
+
+static const struct rte_ether_addr *routed_to(void)
+{
+	static struct rte_ether_addr dst;
+	struct result r = route_frame(from_a("10.2.0.5", 40));
+
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.next[0], DP_L2_TX);
+	assert_int_equal(dp_mbuf_meta(r.m[0])->out_port, pb);
+	assert_int_equal(ip_of(r.m[0])->time_to_live, 63);
+	assert_int_equal(rte_raw_cksum(ip_of(r.m[0]), 20), 0xffff);
+	dst = rte_pktmbuf_mtod(r.m[0], struct rte_ether_hdr *)->dst_addr;
+	release(&r);
+	return &dst;
+}
+
+/* The per-worker adjacency: used within the second it was filled, refreshed after it,
+ * and dropped at once by any control message. */
+static void next_hop_adjacency_is_cached_and_follows_changes(void **state)
+{
+	const struct rte_ether_addr moved = {{2, 0, 0, 0, 0, 0x5b}};
+	uint16_t right = dp_conf_net_by_name("right");
+	struct {
+		struct dp_msg_hdr h;
+		struct dp_neigh_req req;
+	} msg = {.h = {.magic = DP_API_MAGIC, .version = DP_API_VERSION, .type = DP_MSG_NEIGH_ADD,
+			 .len = sizeof(struct dp_neigh_req)},
+		 .req = {.scope = "right"}};
+	uint8_t reply[DP_MSG_MAX];
+
+	(void)state;
+	teach_host_b();
+	learn_mac(right, &host_b, pb);
+	learn_mac(right, &moved, pb);
+	assert_true(rte_is_same_ether_addr(routed_to(), &host_b)); /* the full path, filling it */
+	/* ARP says b moved to another MAC: this second the adjacency still stands... */
+	dp_neigh_learn(test_worker, right, test_ip("10.2.0.5"), &moved);
+	assert_true(rte_is_same_ether_addr(routed_to(), &host_b));
+	/* ...the next second it is resolved again. */
+	test_worker->now_sec++;
+	assert_true(rte_is_same_ether_addr(routed_to(), &moved));
+	/* The control plane pins b's MAC: the very next frame obeys. */
+	memcpy(msg.req.mac, &host_b, 6);
+	memcpy(msg.req.ip, &(uint32_t){test_ip("10.2.0.5")}, 4);
+	dp_ctl_handle(&msg, sizeof(msg.h) + sizeof(msg.req), reply, sizeof(reply));
+	assert_int_equal(((struct dp_reply_hdr *)reply)->status, 0);
+	assert_true(rte_is_same_ether_addr(routed_to(), &host_b));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,10 +435,13 @@ int main(void)
 		cmocka_unit_test_setup(df_over_egress_mtu_sends_frag_needed_with_the_mtu, setup),
 		cmocka_unit_test_setup(bad_header_checksum_is_dropped, setup),
 		cmocka_unit_test_setup(unresolved_next_hop_waits_for_arp_then_goes, setup),
+		cmocka_unit_test_setup(unanswered_next_hop_is_asked_again_each_second_then_given_up,
+				setup),
 		cmocka_unit_test_setup(default_route_catches_what_nothing_else_does, setup),
 		cmocka_unit_test_setup(a_burst_is_routed_frame_by_frame_after_one_bulk_lookup, setup),
 		cmocka_unit_test_setup(permanent_neighbour_wins_over_arp, setup),
 		cmocka_unit_test_setup(routes_need_a_connected_next_hop_and_clean_prefixes, setup),
+		cmocka_unit_test_setup(next_hop_adjacency_is_cached_and_follows_changes, setup),
 	};
 
 	if (test_env_init("route") < 0)

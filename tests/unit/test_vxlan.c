@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* VXLAN: encapsulation bytes, decapsulation checks, ARP for the VTEP, and the
- * switching decisions around remote VTEPs. */
+/* VXLAN: encapsulation bytes, decapsulation checks, ARP for the VTEP, the
+ * switching decisions around remote VTEPs, and frames waiting for a VTEP's
+ * underlay next hop. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +15,8 @@
 #include "l2/dp_bridge.h"
 #include "l2/dp_flood.h"
 #include "l2/dp_vxlan.h"
+#include "l3/dp_ip4_route.h"
+#include "l3/dp_router_conf.h"
 #include "pkt/dp_arp.h"
 #include "pkt_builder.h"
 
@@ -42,6 +45,41 @@ static struct rte_mbuf *inner_frame(uint8_t src, uint8_t dst)
 	struct pkt_spec s = {.src = mac_of(src), .dst = mac_of(dst), .vlan = NO_VLAN, .in_port = vm};
 
 	return pkt_ipv4_udp(test_pool, &s, "192.168.1.1", "192.168.1.2", 18);
+}
+
+/* Puts MAC `mac` of "blue" behind the remote VTEP at `ip` (as l2population would). */
+static void behind_peer(const struct rte_ether_addr *mac, const char *ip)
+{
+	uint64_t key = dp_fdb_key(dp_conf_net_by_name("blue"), mac);
+	int peer = dp_conf_peer_by_ip(test_ip(ip));
+
+	dp_kv_set(&dp_tables.fdb, key, dp_kv_hash(key),
+			dp_fdb_val(DP_PEER_BASE + peer, dp_tables.peer_epoch[peer], true, 0));
+}
+
+/* Runs frames through vxlan_output; returns how many it dropped (and frees them). */
+static uint16_t vxlan_output(struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *dropped[DP_ARP_WAIT_MAX];
+	uint16_t next[DP_ARP_WAIT_MAX], n_drop;
+
+	assert_true(n <= DP_ARP_WAIT_MAX);
+	n_drop = dp_vxlan_output_burst(test_worker, pkts, n, dropped, next);
+	rte_pktmbuf_free_bulk(dropped, n_drop);
+	return n_drop;
+}
+
+/* A frame from vm (UDP payload `payload` bytes) to MAC `dst`, switched by bridge_input
+ * to a remote VTEP and handed to vxlan_output. */
+static void send_to_vtep(uint8_t dst, uint16_t payload)
+{
+	struct pkt_spec s = {.src = mac_of(0xa), .dst = mac_of(dst), .vlan = NO_VLAN, .in_port = vm};
+	struct rte_mbuf *m = pkt_ipv4_udp(test_pool, &s, "192.168.1.1", "192.168.1.2", payload);
+	uint16_t edge;
+
+	dp_bridge_input_burst(test_worker, &m, 1, &edge);
+	assert_int_equal(edge, DP_L2_VXLAN);
+	assert_int_equal(vxlan_output(&m, 1), 0);
 }
 
 static void encap_builds_outer_headers_field_by_field(void **state)
@@ -104,25 +142,6 @@ static void same_flow_gets_same_source_port_and_others_spread(void **state)
 	rte_pktmbuf_free(c);
 }
 
-static void encap_to_unresolved_peer_sends_arp_request(void **state)
-{
-	struct rte_mbuf *m = inner_frame(0xa, 0xb), *req = NULL;
-	struct rte_arp_hdr *arp;
-
-	(void)state;
-	assert_int_equal(dp_vxlan_encap(test_worker, m, dp_vtep_get(), 5000, test_ip("10.0.0.3")),
-			DP_DROP_NEIGH_UNRESOLVED);
-	rte_pktmbuf_free(m);
-	dp_tx_flush(test_worker);
-	assert_int_equal(test_port_drain(under, &req, 1), 1);
-	arp = dp_arp_parse(req);
-	assert_non_null(arp);
-	assert_int_equal(arp->arp_opcode, RTE_BE16(RTE_ARP_OP_REQUEST));
-	assert_int_equal(arp->arp_data.arp_tip, test_ip("10.0.0.3"));
-	assert_int_equal(arp->arp_data.arp_sip, test_ip("10.0.0.1"));
-	rte_pktmbuf_free(req);
-}
-
 static void inner_frame_too_big_for_underlay_is_dropped(void **state)
 {
 	struct pkt_spec s = {.src = mac_of(0xa), .dst = mac_of(0xb), .vlan = NO_VLAN, .in_port = vm};
@@ -136,14 +155,14 @@ static void inner_frame_too_big_for_underlay_is_dropped(void **state)
 }
 
 /* An encapsulated frame as the peer 10.0.0.2 would send it to us. */
-static struct rte_mbuf *from_peer(uint32_t vni, uint8_t src, uint8_t dst)
+/* Frame m encapsulated as the VTEP at `from` would send it to us. */
+static struct rte_mbuf *encapsulated(const char *from, uint32_t vni, struct rte_mbuf *m)
 {
-	struct rte_mbuf *m = inner_frame(src, dst);
 	struct dp_vtep v = *dp_vtep_get();
 	struct dp_vxlan_outer *o;
 
 	/* Build it with our own encap, addresses swapped, then address it to us. */
-	v.local_ip = test_ip("10.0.0.2");
+	v.local_ip = test_ip(from);
 	dp_neigh_learn(test_worker, DP_NEIGH_SCOPE_UNDERLAY, test_ip("10.0.0.1"), &v.mac);
 	assert_int_equal(dp_vxlan_encap(test_worker, m, &v, vni, test_ip("10.0.0.1")),
 			DP_DROP_REASON_MAX);
@@ -153,12 +172,34 @@ static struct rte_mbuf *from_peer(uint32_t vni, uint8_t src, uint8_t dst)
 	return m;
 }
 
+static struct rte_mbuf *from_peer(uint32_t vni, uint8_t src, uint8_t dst)
+{
+	return encapsulated("10.0.0.2", vni, inner_frame(src, dst));
+}
+
+/* What the last underlay1 released from waiting, for vxlan_output. */
+static struct rte_mbuf *released[DP_ARP_WAIT_MAX];
+static uint16_t n_released;
+
 static uint16_t underlay1(struct rte_mbuf *m)
 {
 	uint16_t next;
 
-	dp_underlay_input_burst(test_worker, &m, 1, &next);
+	n_released = dp_underlay_input_burst(test_worker, &m, 1, &next, released);
 	return next;
+}
+
+/* The underlay neighbour at `ip` answers our request; what that released goes on
+ * through vxlan_output. Returns how many frames it released. */
+static uint16_t underlay_answers(const char *ip, const struct rte_ether_addr *mac)
+{
+	struct pkt_spec s = {.src = *mac, .dst = dp_vtep_get()->mac, .vlan = NO_VLAN, .in_port = under};
+	struct rte_mbuf *m = pkt_arp_reply(test_pool, &s, ip, "10.0.0.1");
+
+	assert_int_equal(underlay1(m), DP_L2_EDGE_DROP(DP_DROP_ARP_CONSUMED));
+	rte_pktmbuf_free(m);
+	assert_int_equal(vxlan_output(released, n_released), 0);
+	return n_released;
 }
 
 static void decap_switches_inner_frame_and_learns_its_source_behind_the_peer(void **state)
@@ -217,16 +258,12 @@ static void decap_without_the_vni_flag_is_a_bad_header(void **state)
 
 static void overlay_frame_is_never_sent_back_into_the_overlay(void **state)
 {
-	struct dp_mac_req r = {.network = "blue", .mac = {2, 0, 0, 0, 0, 0xf}};
 	struct rte_mbuf *m = from_peer(5000, 0xe, 0xf);
-	uint64_t key = dp_fdb_key(dp_conf_net_by_name("blue"), (struct rte_ether_addr *)r.mac);
 	uint16_t next;
 
 	(void)state;
 	/* 0xf lives behind the same peer (l2population), yet the peer sent us a frame for it. */
-	dp_kv_set(&dp_tables.fdb, key, dp_kv_hash(key),
-			dp_fdb_val(DP_PEER_BASE + dp_conf_peer_by_ip(test_ip("10.0.0.2")),
-					dp_tables.peer_epoch[dp_conf_peer_by_ip(test_ip("10.0.0.2"))], true, 0));
+	behind_peer(&(struct rte_ether_addr){{2, 0, 0, 0, 0, 0xf}}, "10.0.0.2");
 	next = underlay1(m);
 	assert_int_equal(next, DP_L2_EDGE_DROP(DP_DROP_SAME_PORT));
 	rte_pktmbuf_free(m);
@@ -280,12 +317,184 @@ static void flood_replicates_to_each_peer_encapsulated(void **state)
 	}
 }
 
+static const struct rte_ether_addr vtep3_mac = {{0x02, 0xee, 0, 0, 0, 0x03}};
+
+/* Remote VTEP 10.0.0.3, whose underlay MAC nobody has taught us, with MAC 0xb behind it. */
+static void cold_vtep(void)
+{
+	test_peer("blue", "10.0.0.3");
+	behind_peer(&(struct rte_ether_addr){{2, 0, 0, 0, 0, 0xb}}, "10.0.0.3");
+}
+
+static void frames_to_an_unresolved_vtep_wait_then_leave_in_order_when_it_answers(void **state)
+{
+	struct rte_mbuf *out[4];
+
+	(void)state;
+	cold_vtep();
+	for (uint16_t i = 0; i < 3; i++)
+		send_to_vtep(0xb, 20 + i);
+	assert_int_equal(test_worker->arp_wait.n, 3);
+	assert_int_equal(test_arp_requests(under, "10.0.0.3"), 1); /* one for the three */
+
+	assert_int_equal(underlay_answers("10.0.0.3", &vtep3_mac), 3);
+	assert_int_equal(test_worker->arp_wait.n, 0);
+	dp_tx_flush(test_worker);
+	assert_int_equal(test_port_drain(under, out, 4), 3);
+	for (uint16_t i = 0; i < 3; i++) {
+		const struct dp_vxlan_outer *o = rte_pktmbuf_mtod(out[i], const struct dp_vxlan_outer *);
+
+		assert_true(rte_is_same_ether_addr(&o->eth.dst_addr, &vtep3_mac));
+		assert_int_equal(o->ip.dst_addr, test_ip("10.0.0.3"));
+		assert_int_equal(rte_pktmbuf_pkt_len(out[i]), 50 + 14 + 28 + 20 + i);
+		rte_pktmbuf_free(out[i]);
+	}
+	assert_int_equal(test_worker->drops[DP_DROP_NEIGH_UNRESOLVED], 0);
+}
+
+/* Head-end replication: the copy for the cold VTEP waits, the other leaves at once. */
+static void flood_copy_to_an_unresolved_vtep_waits_for_it(void **state)
+{
+	struct pkt_spec s = {.src = mac_of(0xa), .vlan = NO_VLAN, .in_port = vm};
+	struct rte_mbuf *m, *out[4];
+	const struct dp_vxlan_outer *o;
+
+	(void)state;
+	cold_vtep();
+	memset(&s.dst, 0xff, 6);
+	m = pkt_ipv4_udp(test_pool, &s, "192.168.1.1", "192.168.1.255", 18);
+	dp_mbuf_meta(m)->net_id = dp_conf_net_by_name("blue");
+	dp_flood_one(test_worker, m);
+	dp_tx_flush(test_worker);
+	assert_int_equal(test_port_drain(under, out, 4), 2); /* to 10.0.0.2, and ARP for .3 */
+	o = rte_pktmbuf_mtod(out[0], const struct dp_vxlan_outer *);
+	assert_int_equal(o->ip.dst_addr, test_ip("10.0.0.2"));
+	assert_non_null(dp_arp_parse(out[1]));
+	rte_pktmbuf_free_bulk(out, 2);
+	assert_int_equal(test_worker->arp_wait.n, 1);
+
+	assert_int_equal(underlay_answers("10.0.0.3", &vtep3_mac), 1);
+	dp_tx_flush(test_worker);
+	assert_int_equal(test_port_drain(under, out, 4), 1);
+	o = rte_pktmbuf_mtod(out[0], const struct dp_vxlan_outer *);
+	assert_int_equal(o->ip.dst_addr, test_ip("10.0.0.3"));
+	assert_true(rte_is_same_ether_addr(&o->eth.dst_addr, &vtep3_mac));
+	assert_int_equal(o->vxlan.vni[2], 5000 & 0xff);
+	rte_pktmbuf_free(out[0]);
+}
+
+/* Nobody answers for 10.0.0.3: asked again on the underlay each second, then given up. */
+static void unanswered_vtep_is_asked_again_each_second_then_its_frame_given_up(void **state)
+{
+	unsigned int avail;
+
+	(void)state;
+	cold_vtep();
+	avail = rte_mempool_avail_count(test_pool);
+	send_to_vtep(0xb, 20);
+	assert_int_equal(test_arp_requests(under, "10.0.0.3"), 1);
+	for (int sec = 1; sec <= DP_ARP_WAIT_SEC; sec++) {
+		assert_int_equal(test_next_second(under, "10.0.0.3"), 1);
+		assert_int_equal(test_worker->arp_wait.n, 1);
+	}
+	assert_int_equal(test_next_second(under, "10.0.0.3"), 0);
+	assert_int_equal(test_worker->arp_wait.n, 0);
+	assert_int_equal(test_worker->drops[DP_DROP_NEIGH_UNRESOLVED], 1);
+	assert_int_equal(rte_mempool_avail_count(test_pool), avail);
+	/* A late answer finds nothing to release. */
+	assert_int_equal(underlay_answers("10.0.0.3", &vtep3_mac), 0);
+}
+
+/* The frame on the underlay port, outer headers checked (to 10.0.0.3 at vtep3_mac)
+ * and stripped. */
+static struct rte_mbuf *sent_to_vtep3(void)
+{
+	struct rte_mbuf *m;
+	const struct dp_vxlan_outer *o;
+
+	dp_tx_flush(test_worker);
+	assert_int_equal(test_port_drain(under, &m, 1), 1);
+	o = rte_pktmbuf_mtod(m, const struct dp_vxlan_outer *);
+	assert_true(rte_is_same_ether_addr(&o->eth.dst_addr, &vtep3_mac));
+	assert_int_equal(o->ip.dst_addr, test_ip("10.0.0.3"));
+	rte_pktmbuf_adj(m, sizeof(*o));
+	return m;
+}
+
+/*
+ * What routing over a cold overlay needs: router r1 routes from "red" into "blue"
+ * to 10.5.0.9, which sits behind VTEP 10.0.0.3, and nothing is resolved. The
+ * frame waits for 10.5.0.9; the router's ARP request, flooded into blue, waits in
+ * turn for 10.0.0.3 on the underlay. Each goes on as soon as its answer comes.
+ */
+static void routed_frame_over_a_cold_overlay_waits_for_both_answers(void **state)
+{
+	struct dp_router_req r = {.name = "r1"};
+	struct dp_router_if_req red_if = {.router = "r1", .network = "red", .prefixlen = 24,
+			.ip = {10, 6, 0, 1}};
+	struct dp_router_if_req blue_if = {.router = "r1", .network = "blue", .prefixlen = 24,
+			.ip = {10, 5, 0, 1}};
+	const struct rte_ether_addr far = {{2, 0, 0, 0, 0, 0x99}};
+	struct rte_mbuf *m, *out[2 * (1 + DP_ARP_WAIT_MAX)];
+	uint16_t next[RTE_DIM(out)], edge, n;
+	struct pkt_spec s = {.src = mac_of(0x61), .vlan = NO_VLAN};
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_arp_hdr *arp;
+
+	(void)state;
+	test_peer("blue", "10.0.0.3");
+	test_network("red", DP_NET_FLAT, "", 0, 1500);
+	s.in_port = test_port("h");
+	test_attach("h", "red");
+	test_security_off("h");
+	assert_int_equal(dp_conf_router_add(&r), 0);
+	assert_int_equal(dp_conf_router_if_add(&red_if), 0);
+	assert_int_equal(dp_conf_router_if_add(&blue_if), 0);
+
+	/* From red to 10.5.0.9: the frame waits, and so does the request's copy for .3. */
+	s.dst = dp_router_confs[dp_conf_router_by_name("r1")].rifs[0].mac;
+	m = pkt_ipv4_udp(test_pool, &s, "10.6.0.10", "10.5.0.9", 20);
+	dp_bridge_input_burst(test_worker, &m, 1, &edge);
+	assert_int_equal(edge, DP_L2_ROUTE);
+	assert_int_equal(dp_ip4_route_burst(test_worker, &m, 1, out, next), 0);
+	assert_int_equal(test_worker->arp_wait.n, 2);
+	assert_int_equal(test_arp_requests(under, "10.0.0.3"), 1);
+
+	/* 10.0.0.3 answers on the underlay: the router's request goes on to it. */
+	assert_int_equal(underlay_answers("10.0.0.3", &vtep3_mac), 1);
+	m = sent_to_vtep3();
+	arp = dp_arp_parse(m);
+	assert_non_null(arp);
+	assert_int_equal(arp->arp_data.arp_tip, test_ip("10.5.0.9"));
+	rte_pktmbuf_free(m);
+
+	/* 10.5.0.9 answers the router through its VTEP: the routed frame goes to it. */
+	s.src = far;
+	s.dst = dp_router_confs[dp_conf_router_by_name("r1")].rifs[1].mac;
+	m = encapsulated("10.0.0.3", 5000, pkt_arp_reply(test_pool, &s, "10.5.0.9", "10.5.0.1"));
+	assert_int_equal(underlay1(m), DP_L2_ROUTE);
+	n = dp_ip4_route_burst(test_worker, &m, 1, out, next);
+	assert_int_equal(n, 2);
+	assert_int_equal(next[1], DP_L2_EDGE_DROP(DP_DROP_ARP_CONSUMED));
+	rte_pktmbuf_free(out[1]);
+	assert_int_equal(next[0], DP_L2_VXLAN);
+	assert_int_equal(vxlan_output(out, 1), 0);
+	m = sent_to_vtep3();
+	assert_true(rte_is_same_ether_addr(&rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr,
+			&far));
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+	assert_int_equal(ip->dst_addr, test_ip("10.5.0.9"));
+	assert_int_equal(ip->time_to_live, 63);
+	rte_pktmbuf_free(m);
+	assert_int_equal(test_worker->arp_wait.n, 0);
+	assert_int_equal(test_worker->drops[DP_DROP_NEIGH_UNRESOLVED], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(encap_builds_outer_headers_field_by_field, setup),
 		cmocka_unit_test_setup(same_flow_gets_same_source_port_and_others_spread, setup),
-		cmocka_unit_test_setup(encap_to_unresolved_peer_sends_arp_request, setup),
 		cmocka_unit_test_setup(inner_frame_too_big_for_underlay_is_dropped, setup),
 		cmocka_unit_test_setup(decap_switches_inner_frame_and_learns_its_source_behind_the_peer,
 				setup),
@@ -295,6 +504,14 @@ int main(void)
 		cmocka_unit_test_setup(overlay_frame_is_never_sent_back_into_the_overlay, setup),
 		cmocka_unit_test_setup(arp_for_the_vtep_address_is_answered, setup),
 		cmocka_unit_test_setup(flood_replicates_to_each_peer_encapsulated, setup),
+		cmocka_unit_test_setup(
+				frames_to_an_unresolved_vtep_wait_then_leave_in_order_when_it_answers,
+				setup),
+		cmocka_unit_test_setup(flood_copy_to_an_unresolved_vtep_waits_for_it, setup),
+		cmocka_unit_test_setup(
+				unanswered_vtep_is_asked_again_each_second_then_its_frame_given_up,
+				setup),
+		cmocka_unit_test_setup(routed_frame_over_a_cold_overlay_waits_for_both_answers, setup),
 	};
 
 	if (test_env_init("vxlan") < 0)

@@ -20,7 +20,8 @@
  * loopback), lengths in the proportions of today's Internet table (about
  * 60% /24, then /22 and /23; see the weights below), duplicates drawn again.
  * Nested prefixes happen, as in a real table. Nothing longer than /24, so
- * the LPM needs no tbl8 groups.
+ * the FIB (l3/dp_fib.h) needs no tbl8 groups: one 16-bit tbl24 entry per
+ * lookup.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -61,18 +61,46 @@ topo_wire() {
 	done
 }
 
+# topo_node NAME: a network namespace "${TOPO_PREFIX}-NAME" for one dataplane
+# (a "node"), for tests that run several. DPDK 22.11's af_packet joins every
+# socket to a PACKET_FANOUT group named (getpid() ^ ifindex) & 0xffff, and
+# groups are per namespace: two dataplanes in one namespace now and then pick
+# the same group for different interfaces, and the port add fails with EINVAL.
+# Start the node's dataplane with TOPO_DP_NETNS=$(topo_ns NAME) and move its
+# ports' interfaces in with topo_move.
+topo_node() {
+	local ns="${TOPO_PREFIX}-$1"
+	ip netns add "$ns"
+	TOPO_NS+=("$ns")
+	ip netns exec "$ns" ip link set lo up
+}
+
+# topo_move IF NODE: interface $(topo_if IF) into NODE's namespace, up, as
+# topo_host and topo_wire left it (no TX checksum offload, no IPv6).
+topo_move() {
+	local dev="${TOPO_PREFIX}$1" ns="${TOPO_PREFIX}-$2"
+	ip link set "$dev" netns "$ns"
+	ip netns exec "$ns" ethtool -K "$dev" tx off >/dev/null
+	ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
+	ip netns exec "$ns" ip link set "$dev" up
+}
+
 topo_ns() { echo "${TOPO_PREFIX}-$1"; }
 topo_if() { echo "${TOPO_PREFIX}$1"; }
 
-# topo_dataplane BINARY SOCKET [ARGS...]: starts the dataplane, waits for its socket.
+# topo_dataplane BINARY SOCKET [ARGS...]: starts the dataplane (in namespace
+# $TOPO_DP_NETNS if set, see topo_node), waits for its socket.
 # Several may run at once: each gets its own --name (and so EAL file prefix).
 # Their workers sleep when idle (TOPO_IDLE_SLEEP_US, default 50 µs): two or
 # three polling dataplanes on a 2-CPU machine would otherwise starve each
 # other and everything else. Start-up may take a while on a loaded machine.
 topo_dataplane() {
 	local bin=$1 sock=$2
+	local -a in_ns=()
 	shift 2
-	"$bin" --socket "$sock" --name "$TOPO_PREFIX${#TOPO_PIDS[@]}" \
+	# ip netns exec execs the dataplane itself: $! is still its pid.
+	[ -n "${TOPO_DP_NETNS:-}" ] && in_ns=(ip netns exec "$TOPO_DP_NETNS")
+	"${in_ns[@]}" "$bin" --socket "$sock" --name "$TOPO_PREFIX${#TOPO_PIDS[@]}" \
 		--idle-sleep "${TOPO_IDLE_SLEEP_US:-50}" "$@" >>"${TOPO_LOG:-/dev/null}" 2>&1 &
 	TOPO_PIDS+=($!)
 	for _ in $(seq 300); do

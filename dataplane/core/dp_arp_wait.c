@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <string.h>
+
+#include "l2/dp_flood.h"
+#include "pkt/dp_mbuf.h"
+#include "dp_arp_wait.h"
+#include "dp_neigh.h"
+#include "dp_tables.h"
+#include "dp_worker.h"
+
+/* A request for what e waits for, sent the way its stage sends one (at most once per
+ * second per address: dp_neigh_solicit says when). */
+static void ask(struct dp_worker *w, const struct dp_arp_waiter *e)
+{
+	const struct dp_router *r;
+	const struct dp_vtep *v;
+	const struct dp_rif *out;
+	struct rte_mbuf *req;
+
+	if (e->kind == DP_WAIT_ENCAP) {
+		v = dp_vtep_get();
+		if (v == NULL)
+			return; /* the VTEP is gone: its frames only expire */
+		req = dp_neigh_solicit(w, DP_NEIGH_SCOPE_UNDERLAY, e->ip, &v->mac, v->local_ip);
+		if (req != NULL)
+			dp_tx_enqueue(w, v->port_id, req);
+		return;
+	}
+	r = dp_router_get(dp_mbuf_meta(e->m)->router_id);
+	/* The interface may have gone, or its slot moved to another network, since. */
+	if (r == NULL || e->rif >= r->n_rifs || r->rifs[e->rif].net_id != e->scope)
+		return;
+	out = &r->rifs[e->rif];
+	req = dp_neigh_solicit(w, e->scope, e->ip, &out->mac, out->ip);
+	if (req != NULL) {
+		/* Into the network like any frame the router sends: to its ports, and
+		 * to its remote VTEPs, where a copy may wait for the underlay in turn. */
+		dp_mbuf_meta(req)->net_id = e->scope;
+		req->port = DP_SRC_ROUTER;
+		dp_flood_one(w, req);
+	}
+}
+
+int dp_arp_wait_park(struct dp_worker *w, struct rte_mbuf *m, enum dp_wait_kind kind,
+		uint16_t scope, uint32_t ip, uint8_t rif)
+{
+	struct dp_arp_wait *q = &w->arp_wait;
+	const struct dp_arp_waiter e = {.m = m, .ip = ip, .since = w->now_sec, .scope = scope,
+			.kind = kind, .rif = rif};
+
+	/* Asked even when the frame cannot wait: the next one may find the answer. Asking
+	 * may park a request copy itself, so the room is checked after. */
+	ask(w, &e);
+	if (q->n == DP_ARP_WAIT_MAX)
+		return -ENOSPC;
+	q->q[q->n++] = e;
+	return 0;
+}
+
+struct rte_mbuf *dp_arp_wait_take(struct dp_worker *w, enum dp_wait_kind kind, uint16_t scope,
+		uint32_t ip)
+{
+	struct dp_arp_wait *q = &w->arp_wait;
+
+	for (uint16_t i = 0; i < q->n; i++) {
+		struct rte_mbuf *m = q->q[i].m;
+
+		if (q->q[i].ip != ip || q->q[i].scope != scope || q->q[i].kind != kind)
+			continue;
+		/* Closed up, not swapped with the last: the frames after it keep their order. */
+		memmove(&q->q[i], &q->q[i + 1], (q->n - i - 1) * sizeof(q->q[0]));
+		q->n--;
+		return m;
+	}
+	return NULL;
+}
+
+void dp_arp_wait_tick(struct dp_worker *w)
+{
+	struct dp_arp_wait *q = &w->arp_wait;
+	uint16_t kept = 0;
+
+	for (uint16_t i = 0; i < q->n; i++) {
+		if (w->now_sec - q->q[i].since > DP_ARP_WAIT_SEC)
+			dp_drop_one(w, DP_DROP_NEIGH_UNRESOLVED, q->q[i].m);
+		else
+			q->q[kept++] = q->q[i];
+	}
+	q->n = kept;
+	/* Asking may park request copies behind these (they were asked for as they
+	 * parked): only what waited before is walked. */
+	for (uint16_t i = 0; i < kept; i++)
+		ask(w, &q->q[i]);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Frames waiting for a neighbour: per worker, a small queue of frames whose
+ * next hop's MAC is not known yet, held until ARP answers (as Linux holds
+ * them on a neighbour's arp_queue) instead of being dropped, so the first
+ * frame of a flow over a cold path arrives. Two kinds wait, each released by
+ * the stage that hears its answer:
+ *
+ *  - DP_WAIT_ROUTED: a routed frame whose next hop in a network (scope: the
+ *    network id) is unresolved. ip4_route looks it up and routes it again
+ *    when the router's interface learns the address.
+ *  - DP_WAIT_ENCAP: a frame for a remote VTEP (from vxlan_output, or a
+ *    head-end replication copy from l2_flood) whose underlay next hop is
+ *    unresolved (scope DP_NEIGH_SCOPE_UNDERLAY). underlay_input hands it back
+ *    to vxlan_output, its meta (out_port = DP_PEER_BASE + peer, net_id) as it
+ *    was, when ARP on the underlay port teaches the address.
+ *
+ * A router's request into a VXLAN network is itself flooded to the remote
+ * VTEPs, so on a cold overlay it waits as DP_WAIT_ENCAP behind the underlay's
+ * resolution while the routed frame waits as DP_WAIT_ROUTED behind it.
+ *
+ * Contract
+ *  - Per worker, no sharing: only the owning lcore parks, takes and ticks.
+ *    An answer received by another worker releases nothing here (that
+ *    worker releases its own frames); these are asked for again and expire.
+ *  - Bounded: DP_ARP_WAIT_MAX frames of both kinds together (a frame beyond
+ *    is dropped as neigh_queue_full by its stage), each for DP_ARP_WAIT_SEC
+ *    whole clock seconds at most; dp_arp_wait_tick then frees it and counts
+ *    it as neigh_unresolved.
+ *  - Asking: a request goes out when a frame parks, and again once per clock
+ *    second for every address still waited for (Linux's retrans_time), on
+ *    the paths the stages use: flooded into the network from the router's
+ *    interface, or sent on the underlay port from the VTEP. dp_neigh_solicit
+ *    keeps it to one request per address per second, however many wait.
+ *  - Frames waiting for one address leave in the order they came.
+ *
+ * Packet path, on the owning worker's lcore.
+ */
+#ifndef VIRGA_DP_ARP_WAIT_H
+#define VIRGA_DP_ARP_WAIT_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#define DP_ARP_WAIT_MAX 64 /* frames waiting, of both kinds, per worker */
+#define DP_ARP_WAIT_SEC 2  /* how long one may wait, in whole clock seconds */
+
+enum dp_wait_kind {
+	DP_WAIT_ROUTED, /* for a router's next hop: ip4_route releases it */
+	DP_WAIT_ENCAP,	/* for a remote VTEP's underlay next hop: underlay_input releases it */
+};
+
+struct dp_arp_waiter {
+	struct rte_mbuf *m;
+	uint32_t ip;	/* the address asked for, network byte order */
+	uint32_t since; /* the worker's now_sec when the frame parked */
+	uint16_t scope; /* of ip: a network id, or DP_NEIGH_SCOPE_UNDERLAY */
+	uint8_t kind;	/* enum dp_wait_kind */
+	uint8_t rif;	/* DP_WAIT_ROUTED: the asking interface of router meta(m)->router_id */
+};
+
+struct dp_arp_wait {
+	uint16_t n;
+	struct dp_arp_waiter q[DP_ARP_WAIT_MAX];
+};
+
+struct dp_worker;
+
+/*
+ * Parks m until (scope, ip) answers and asks for it (ROUTED: from interface
+ * `rif` of router meta(m)->router_id; ENCAP: from the VTEP, rif unused).
+ * 0: the queue owns m. -ENOSPC: the queue is full, m is still the caller's
+ * (the request went out all the same).
+ */
+int dp_arp_wait_park(struct dp_worker *w, struct rte_mbuf *m, enum dp_wait_kind kind,
+		uint16_t scope, uint32_t ip, uint8_t rif);
+
+/* The oldest frame of `kind` waiting for (scope, ip), taken off the queue; NULL if none. */
+struct rte_mbuf *dp_arp_wait_take(struct dp_worker *w, enum dp_wait_kind kind, uint16_t scope,
+		uint32_t ip);
+
+/* Once per clock second: frees and counts what waited too long, asks again for the rest.
+ * Queues requests on the worker's tx buffers: the caller flushes them. */
+void dp_arp_wait_tick(struct dp_worker *w);
+
+#endif

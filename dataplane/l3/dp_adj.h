@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Adjacencies: per worker, the resolved egress of a router's next hop (its
+ * MAC, the interface MAC, the port or remote VTEP it sits behind, the VLAN
+ * tag to push), so a routed frame costs one small direct-mapped lookup
+ * instead of a neighbour-table lookup, a MAC-table lookup in the egress
+ * network and the switching decision.
+ *
+ * Contract
+ *  - Written and read only by the worker that owns the cache (no sharing).
+ *  - An entry is a cache of what the neighbour and MAC tables said, not a
+ *    source of truth: it is valid only while dp_tables.conf_gen (bumped by
+ *    the control thread after every control message) is unchanged, and only
+ *    within the clock second it was filled, so what workers learn (a next
+ *    hop's MAC moving to another port, a new MAC for its address) is
+ *    followed within a second, as Linux follows a neighbour's change within
+ *    its reachable time.
+ *  - Misses, and every frame while the packet trace is on, take the full
+ *    path (ip4_route.c), which fills the entry when the frame leaves as
+ *    unicast on a port or to a remote VTEP.
+ *
+ * Packet path, inline.
+ */
+#ifndef VIRGA_DP_ADJ_H
+#define VIRGA_DP_ADJ_H
+
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_ether.h>
+
+#define DP_ADJ_CACHE_SIZE 256 /* power of two */
+
+struct dp_adj {
+	uint32_t key; /* dp_adj_key(); 0: empty */
+	uint32_t sec; /* the worker's now_sec when filled */
+	uint32_t gen; /* dp_tables.conf_gen when filled */
+	uint16_t edge;	   /* enum dp_l2_edge: DP_L2_TX or DP_L2_VXLAN */
+	uint16_t out_port; /* port id, or DP_PEER_BASE + remote VTEP */
+	uint16_t net_id;   /* the egress network */
+	uint16_t vlan_id;  /* tag to push on the way out; 0: none */
+	uint16_t max_len;  /* largest IPv4 total length this egress takes as it is */
+	struct rte_ether_addr dst; /* the next hop's MAC */
+	struct rte_ether_addr src; /* the egress interface's MAC */
+};
+
+static inline uint32_t dp_adj_key(uint16_t router_id, uint32_t nh_index)
+{
+	return ((uint32_t)router_id << 16 | nh_index) + 1;
+}
+
+static inline struct dp_adj *dp_adj_slot(struct dp_adj *cache, uint32_t key)
+{
+	return &cache[(key ^ key >> 16) & (DP_ADJ_CACHE_SIZE - 1)];
+}
+
+/* The valid entry for key, or NULL. */
+static inline const struct dp_adj *dp_adj_find(struct dp_adj *cache, uint32_t key, uint32_t now_sec,
+		uint32_t gen)
+{
+	const struct dp_adj *a = dp_adj_slot(cache, key);
+
+	return likely(a->key == key && a->sec == now_sec && a->gen == gen) ? a : NULL;
+}
+
+#endif
