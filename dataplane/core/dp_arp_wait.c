@@ -76,6 +76,26 @@ struct rte_mbuf *dp_arp_wait_take(struct dp_worker *w, enum dp_wait_kind kind, u
 	return NULL;
 }
 
+uint16_t dp_arp_wait_take_resolved(struct dp_worker *w, struct rte_mbuf **out, uint8_t *kinds,
+		uint16_t max)
+{
+	struct dp_arp_wait *q = &w->arp_wait;
+	struct rte_ether_addr mac;
+	uint16_t kept = 0, n = 0;
+
+	q->seen_gen = __atomic_load_n(&dp_tables.neigh_gen, __ATOMIC_ACQUIRE);
+	for (uint16_t i = 0; i < q->n; i++) {
+		if (n < max && dp_neigh_lookup(q->q[i].scope, q->q[i].ip, &mac)) {
+			kinds[n] = q->q[i].kind;
+			out[n++] = q->q[i].m;
+		} else {
+			q->q[kept++] = q->q[i]; /* in order, as dp_arp_wait_take keeps them */
+		}
+	}
+	q->n = kept;
+	return n;
+}
+
 void dp_arp_wait_tick(struct dp_worker *w)
 {
 	struct dp_arp_wait *q = &w->arp_wait;

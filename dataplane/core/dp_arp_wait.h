@@ -21,8 +21,10 @@
  *
  * Contract
  *  - Per worker, no sharing: only the owning lcore parks, takes and ticks.
- *    An answer received by another worker releases nothing here (that
- *    worker releases its own frames); these are asked for again and expire.
+ *    An answer heard by another worker, or a permanent entry from the
+ *    control plane, releases these on this worker's next loop: every new
+ *    reachable neighbour bumps dp_tables.neigh_gen, and port_rx then takes
+ *    what is resolved (dp_arp_wait_take_resolved).
  *  - Bounded: DP_ARP_WAIT_MAX frames of both kinds together (a frame beyond
  *    is dropped as neigh_queue_full by its stage), each for DP_ARP_WAIT_SEC
  *    whole clock seconds at most; dp_arp_wait_tick then frees it and counts
@@ -62,6 +64,7 @@ struct dp_arp_waiter {
 
 struct dp_arp_wait {
 	uint16_t n;
+	uint32_t seen_gen; /* dp_tables.neigh_gen when the queue was last looked over */
 	struct dp_arp_waiter q[DP_ARP_WAIT_MAX];
 };
 
@@ -79,6 +82,17 @@ int dp_arp_wait_park(struct dp_worker *w, struct rte_mbuf *m, enum dp_wait_kind 
 /* The oldest frame of `kind` waiting for (scope, ip), taken off the queue; NULL if none. */
 struct rte_mbuf *dp_arp_wait_take(struct dp_worker *w, enum dp_wait_kind kind, uint16_t scope,
 		uint32_t ip);
+
+/*
+ * Frames whose neighbour has become reachable since they parked, however it
+ * did (an answer on another worker, a permanent entry from the control
+ * plane), taken off the queue in order: up to `max` into out[], their kinds
+ * into kinds[]. Returns how many. Called by port_rx when frames wait and
+ * dp_tables.neigh_gen moved past seen_gen; it hands each to the stage that
+ * releases its kind.
+ */
+uint16_t dp_arp_wait_take_resolved(struct dp_worker *w, struct rte_mbuf **out, uint8_t *kinds,
+		uint16_t max);
 
 /* Once per clock second: frees and counts what waited too long, asks again for the rest.
  * Queues requests on the worker's tx buffers: the caller flushes them. */

@@ -41,6 +41,7 @@ void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,
 			(v == nv || (v & DP_NEIGH_VAL_PERMANENT)))
 		return;
 	dp_kv_set(&dp_tables.neigh, key, hash, nv);
+	__atomic_fetch_add(&dp_tables.neigh_gen, 1, __ATOMIC_RELEASE);
 }
 
 struct rte_mbuf *dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t target,
@@ -68,10 +69,13 @@ int dp_neigh_add_permanent(uint16_t scope, uint32_t ip, const struct rte_ether_a
 	uint64_t key = dp_neigh_key(scope, ip), v;
 	uint32_t hash = dp_kv_hash(key);
 
+	int rc;
+
 	if (dp_kv_lookup(&dp_tables.neigh, key, hash, &v) && (v & DP_NEIGH_VAL_PERMANENT) && !exist_ok)
 		return -EEXIST;
-	return dp_kv_set(&dp_tables.neigh, key, hash,
-			neigh_val(mac, 0, true) | DP_NEIGH_VAL_PERMANENT);
+	rc = dp_kv_set(&dp_tables.neigh, key, hash, neigh_val(mac, 0, true) | DP_NEIGH_VAL_PERMANENT);
+	__atomic_fetch_add(&dp_tables.neigh_gen, 1, __ATOMIC_RELEASE);
+	return rc;
 }
 
 int dp_neigh_del(uint16_t scope, uint32_t ip)

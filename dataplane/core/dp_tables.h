@@ -141,6 +141,9 @@ struct dp_tables {
 	/* Bumped by the control thread before and after every control message: what
 	 * workers cache from the tables (l3/dp_adj.h) is valid only while it stands. */
 	uint32_t conf_gen;
+	/* Bumped whenever a neighbour becomes reachable (learned by any worker, or made
+	 * permanent): workers with frames waiting for ARP look again (core/dp_arp_wait.h). */
+	uint32_t neigh_gen;
 	struct rte_ring *trace_ring; /* workers -> control thread trace records */
 };
 

@@ -10,7 +10,23 @@
 #include "core/dp_tables.h"
 #include "port/dp_port_nodes.h"
 
-enum { RX_NEXT_BRIDGE };
+enum { RX_NEXT_BRIDGE, RX_NEXT_ROUTE, RX_NEXT_VXLAN };
+
+/*
+ * Frames waiting for ARP whose neighbour became reachable elsewhere (another
+ * worker heard the answer, or the control plane made it permanent): back to
+ * the stage that parked them, which looks again (core/dp_arp_wait.h).
+ */
+static void release_resolved(struct dp_worker *w, struct rte_graph *graph, struct rte_node *node)
+{
+	struct rte_mbuf *m[DP_ARP_WAIT_MAX];
+	uint8_t kinds[DP_ARP_WAIT_MAX];
+	uint16_t n = dp_arp_wait_take_resolved(w, m, kinds, RTE_DIM(m));
+
+	for (uint16_t i = 0; i < n; i++)
+		rte_node_enqueue_x1(graph, node,
+				kinds[i] == DP_WAIT_ROUTED ? RX_NEXT_ROUTE : RX_NEXT_VXLAN, m[i]);
+}
 
 static uint16_t port_rx_process(struct rte_graph *graph, struct rte_node *node, void **objs,
 		uint16_t n_objs)
@@ -22,6 +38,9 @@ static uint16_t port_rx_process(struct rte_graph *graph, struct rte_node *node, 
 
 	RTE_SET_USED(objs);
 	RTE_SET_USED(n_objs);
+	if (unlikely(w->arp_wait.n) &&
+			__atomic_load_n(&dp_tables.neigh_gen, __ATOMIC_RELAXED) != w->arp_wait.seen_gen)
+		release_resolved(w, graph, node);
 	if (l == NULL || l->n == 0)
 		return 0;
 	stream = (struct rte_mbuf **)rte_node_next_stream_get(graph, node, RX_NEXT_BRIDGE,
@@ -52,7 +71,8 @@ static uint16_t port_rx_process(struct rte_graph *graph, struct rte_node *node, 
 
 int dp_port_rx_node_register(void)
 {
-	static const char *const edges[] = {[RX_NEXT_BRIDGE] = "bridge_input"};
+	static const char *const edges[] = {[RX_NEXT_BRIDGE] = "bridge_input",
+			[RX_NEXT_ROUTE] = "ip4_route", [RX_NEXT_VXLAN] = "vxlan_output"};
 
 	return dp_node_register_full("port_rx", port_rx_process, RTE_NODE_SOURCE_F, 0, edges,
 			RTE_DIM(edges));

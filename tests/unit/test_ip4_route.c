@@ -291,6 +291,40 @@ static void unanswered_next_hop_is_asked_again_each_second_then_given_up(void **
 	assert_int_equal(test_worker->drops[DP_DROP_NEIGH_UNRESOLVED], 1);
 }
 
+/* Resolved elsewhere (here: made permanent by the control plane; in the engine also an
+ * answer heard by another worker): the waiting frame is handed back for routing. */
+static void waiting_frame_is_released_when_its_neighbour_resolves_elsewhere(void **state)
+{
+	const struct rte_ether_addr gw = {{2, 0, 0, 0, 0, 0xfe}};
+	struct rte_mbuf *m[DP_ARP_WAIT_MAX], *waiting = from_a("10.9.1.1", 40);
+	uint8_t kinds[DP_ARP_WAIT_MAX];
+	uint32_t gen = dp_tables.neigh_gen;
+	struct result r;
+
+	(void)state;
+	r = route_frame(waiting);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(dp_arp_wait_take_resolved(test_worker, m, kinds, DP_ARP_WAIT_MAX), 0);
+	assert_int_equal(test_worker->arp_wait.n, 1);
+	assert_int_equal(dp_neigh_add_permanent(dp_conf_net_by_name("right"), test_ip("10.2.0.254"),
+				 &gw, false),
+			0);
+	assert_int_not_equal(dp_tables.neigh_gen, gen); /* what tells port_rx to look */
+	assert_int_equal(dp_arp_wait_take_resolved(test_worker, m, kinds, DP_ARP_WAIT_MAX), 1);
+	assert_ptr_equal(m[0], waiting);
+	assert_int_equal(kinds[0], DP_WAIT_ROUTED);
+	assert_int_equal(test_worker->arp_wait.n, 0);
+	assert_int_equal(test_worker->arp_wait.seen_gen, dp_tables.neigh_gen);
+	/* Routed again, it now leaves towards the gateway. */
+	struct rte_mbuf *out[2 * (1 + DP_ARP_WAIT_MAX)];
+	uint16_t next[RTE_DIM(out)];
+
+	assert_int_equal(dp_ip4_route_burst(test_worker, m, 1, out, next), 1);
+	assert_true(rte_is_same_ether_addr(&rte_pktmbuf_mtod(out[0], struct rte_ether_hdr *)->dst_addr,
+			&gw));
+	rte_pktmbuf_free(out[0]);
+}
+
 static void default_route_catches_what_nothing_else_does(void **state)
 {
 	const struct rte_ether_addr gw = {{2, 0, 0, 0, 0, 0xfe}};
@@ -436,6 +470,8 @@ int main(void)
 		cmocka_unit_test_setup(bad_header_checksum_is_dropped, setup),
 		cmocka_unit_test_setup(unresolved_next_hop_waits_for_arp_then_goes, setup),
 		cmocka_unit_test_setup(unanswered_next_hop_is_asked_again_each_second_then_given_up,
+				setup),
+		cmocka_unit_test_setup(waiting_frame_is_released_when_its_neighbour_resolves_elsewhere,
 				setup),
 		cmocka_unit_test_setup(default_route_catches_what_nothing_else_does, setup),
 		cmocka_unit_test_setup(a_burst_is_routed_frame_by_frame_after_one_bulk_lookup, setup),
