@@ -74,3 +74,18 @@ traced() {
 	vg dp trace show | grep "in port 1 02:00:00:00:01:0b > 02:00:00:00:01:0a .* -> port_tx port 0"
 }
 check "the packet trace shows b's frames switched to a's port" traced
+
+# The CLI's idempotence options and help, against this dataplane.
+check_fails "network del of an absent network fails" vg dp network del nosuch
+check "... and succeeds with --missing-ok" vg dp network del nosuch --missing-ok
+check "network add of an existing network succeeds with --exist-ok" \
+	vg dp network add blue --type vlan --physnet physnet1 --vid 200 --exist-ok
+check_fails "mac del of an absent MAC fails" vg dp mac del red 02:00:00:00:99:99
+check "... and succeeds with --missing-ok" vg dp mac del red 02:00:00:00:99:99 --missing-ok
+help_ok() {
+	local out
+	out=$(vg dp mac del --help) && grep -q "usage: .*dp mac del NETWORK MAC \[--missing-ok\]" <<<"$out"
+}
+check "--help prints the usage and exits 0" help_ok
+usage_exit() { vg dp mac del red --bogus; [ $? -eq 2 ]; }
+check "an unknown option is a usage error (exit 2)" usage_exit

@@ -13,7 +13,6 @@
 
 enum {
 	OPT_EXIST_OK = VG_OPT_FIRST,
-	OPT_MISSING_OK,
 	OPT_REMOTE,
 };
 
@@ -87,20 +86,12 @@ static int mac_add(struct vg_ctx *ctx, int argc, char **argv)
 
 static int mac_del(struct vg_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"missing-ok", no_argument, NULL, OPT_MISSING_OK},
-		{0},
-	};
 	struct dp_mac_req req = {0};
 	char what[160], mac[VG_MAC_STRLEN];
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, opts, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-		if (c == OPT_MISSING_OK)
-			req.missing_ok = 1;
-	}
+	if (!vg_ok_option(ctx, argc, argv, false, &req.missing_ok, &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 2, 2);
 	if (status == VG_EXIT_OK)
 		status = mac_operands(ctx, argv + optind, false, &req);

@@ -12,11 +12,6 @@
 #include "vg_output.h"
 #include "vg_parse.h"
 
-enum {
-	OPT_EXIST_OK = VG_OPT_FIRST,
-	OPT_MISSING_OK,
-};
-
 static const char *neigh_state_name(uint8_t state)
 {
 	switch (state) {
@@ -77,26 +72,12 @@ static int neigh_list(struct vg_ctx *ctx, int argc, char **argv)
 /* add and del differ in their operands (add takes the MAC), option and message. */
 static int neigh_change(struct vg_ctx *ctx, int argc, char **argv, bool add)
 {
-	static const struct option add_opts[] = {
-		{"exist-ok", no_argument, NULL, OPT_EXIST_OK},
-		{0},
-	};
-	static const struct option del_opts[] = {
-		{"missing-ok", no_argument, NULL, OPT_MISSING_OK},
-		{0},
-	};
 	struct dp_neigh_req req = {0};
 	char what[160], ip[VG_IP4_STRLEN];
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, add ? add_opts : del_opts, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-		if (c == OPT_EXIST_OK)
-			req.exist_ok = 1;
-		if (c == OPT_MISSING_OK)
-			req.missing_ok = 1;
-	}
+	if (!vg_ok_option(ctx, argc, argv, add, add ? &req.exist_ok : &req.missing_ok, &status))
+		return status;
 	argc -= optind;
 	argv += optind;
 	status = vg_operands(ctx, argc, argv, add ? 3 : 2, add ? 3 : 2);

@@ -14,11 +14,6 @@
 #include "vg_output.h"
 #include "vg_parse.h"
 
-enum {
-	OPT_EXIST_OK = VG_OPT_FIRST,
-	OPT_MISSING_OK,
-};
-
 static uint32_t ip4_host_order(const uint8_t ip[4])
 {
 	return (uint32_t)ip[0] << 24 | (uint32_t)ip[1] << 16 | (uint32_t)ip[2] << 8 | ip[3];
@@ -62,20 +57,12 @@ static int route_operands(struct vg_ctx *ctx, char **argv, struct dp_route_req *
 
 static int route_add(struct vg_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"exist-ok", no_argument, NULL, OPT_EXIST_OK},
-		{0},
-	};
 	struct dp_route_req req = {0};
 	char what[192], prefix[VG_IP4_STRLEN], nexthop[VG_IP4_STRLEN];
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, opts, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-		if (c == OPT_EXIST_OK)
-			req.exist_ok = 1;
-	}
+	if (!vg_ok_option(ctx, argc, argv, true, &req.exist_ok, &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 4, 4);
 	if (status == VG_EXIT_OK)
 		status = route_operands(ctx, argv + optind, &req);
@@ -100,20 +87,12 @@ static int route_add(struct vg_ctx *ctx, int argc, char **argv)
 
 static int route_del(struct vg_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"missing-ok", no_argument, NULL, OPT_MISSING_OK},
-		{0},
-	};
 	struct dp_route_req req = {0};
 	char what[160], prefix[VG_IP4_STRLEN];
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, opts, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-		if (c == OPT_MISSING_OK)
-			req.missing_ok = 1;
-	}
+	if (!vg_ok_option(ctx, argc, argv, false, &req.missing_ok, &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 2, 2);
 	if (status == VG_EXIT_OK)
 		status = route_operands(ctx, argv + optind, &req);

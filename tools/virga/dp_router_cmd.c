@@ -16,7 +16,6 @@ enum {
 	OPT_MAX_ROUTES = VG_OPT_FIRST,
 	OPT_MAC,
 	OPT_EXIST_OK,
-	OPT_MISSING_OK,
 };
 
 /* The dataplane's ceiling: its route list cursor keeps a route's index in 24 bits. */
@@ -192,20 +191,12 @@ static int interface_add(struct vg_ctx *ctx, int argc, char **argv)
 
 static int interface_del(struct vg_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"missing-ok", no_argument, NULL, OPT_MISSING_OK},
-		{0},
-	};
 	struct dp_router_if_req req = {0};
 	char what[192];
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, opts, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-		if (c == OPT_MISSING_OK)
-			req.missing_ok = 1;
-	}
+	if (!vg_ok_option(ctx, argc, argv, false, &req.missing_ok, &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 2, 2);
 	if (status == VG_EXIT_OK)
 		status = interface_names(ctx, argv + optind, &req);

@@ -17,8 +17,6 @@ enum {
 	OPT_GATEWAY,
 	OPT_LEARNING,
 	OPT_UDP_PORT,
-	OPT_EXIST_OK,
-	OPT_MISSING_OK,
 };
 
 /* --ip A.B.C.D/LEN: the VTEP's address and its subnet on the underlay. */
@@ -135,26 +133,12 @@ static int peer_operands(struct vg_ctx *ctx, char **argv, struct dp_vtep_peer_re
 /* peer add and peer del differ only in their option and message. */
 static int peer_change(struct vg_ctx *ctx, int argc, char **argv, bool add)
 {
-	static const struct option add_opts[] = {
-		{"exist-ok", no_argument, NULL, OPT_EXIST_OK},
-		{0},
-	};
-	static const struct option del_opts[] = {
-		{"missing-ok", no_argument, NULL, OPT_MISSING_OK},
-		{0},
-	};
 	struct dp_vtep_peer_req req = {0};
 	char what[160], ip[VG_IP4_STRLEN];
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, add ? add_opts : del_opts, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-		if (c == OPT_EXIST_OK)
-			req.exist_ok = 1;
-		if (c == OPT_MISSING_OK)
-			req.missing_ok = 1;
-	}
+	if (!vg_ok_option(ctx, argc, argv, add, add ? &req.exist_ok : &req.missing_ok, &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 2, 2);
 	if (status == VG_EXIT_OK)
 		status = peer_operands(ctx, argv + optind, &req);

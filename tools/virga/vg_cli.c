@@ -50,6 +50,23 @@ int vg_fail(const char *what, int err)
 	return VG_EXIT_FAIL;
 }
 
+bool vg_ok_option(struct vg_ctx *ctx, int argc, char **argv, bool add, uint8_t *flag,
+		int *status)
+{
+	enum { OPT_OK = VG_OPT_FIRST };
+	static const struct option add_opts[] = {{"exist-ok", no_argument, NULL, OPT_OK}, {0}};
+	static const struct option del_opts[] = {{"missing-ok", no_argument, NULL, OPT_OK}, {0}};
+	int c;
+
+	while ((c = vg_opt_next(ctx, argc, argv, add ? add_opts : del_opts, status)) != -1) {
+		if (c == VG_OPT_STOP)
+			return false;
+		if (c == OPT_OK)
+			*flag = 1;
+	}
+	return true;
+}
+
 int vg_opt_next(struct vg_ctx *ctx, int argc, char **argv, const struct option *opts,
 		int *status)
 {

@@ -87,6 +87,15 @@ int vg_fail(const char *what, int err);
 int vg_opt_next(struct vg_ctx *ctx, int argc, char **argv, const struct option *opts,
 		int *status);
 
+/*
+ * vg_opt_next for a command whose one option says how idempotent it is:
+ * --exist-ok for an add, --missing-ok for a del; sets *flag (the request's
+ * exist_ok or missing_ok byte) when given. Returns false when the command
+ * must return *status instead of going on (help printed, or a usage error).
+ */
+bool vg_ok_option(struct vg_ctx *ctx, int argc, char **argv, bool add, uint8_t *flag,
+		int *status);
+
 /* Checks that there are min..max operands; else reports a usage error. */
 int vg_operands(const struct vg_ctx *ctx, int argc, char **argv, int min, int max);
 

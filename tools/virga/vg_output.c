@@ -117,23 +117,14 @@ int vg_list_command(struct vg_ctx *ctx, int argc, char **argv, const struct vg_l
 
 int vg_del_command(struct vg_ctx *ctx, int argc, char **argv, const struct vg_del_cmd *d)
 {
-	enum { OPT_MISSING_OK = VG_OPT_FIRST };
-	static const struct option opts[] = {
-		{"missing-ok", no_argument, NULL, OPT_MISSING_OK},
-		{0},
-	};
 	uint8_t req[DP_MSG_MAX];
 	char *name = (char *)req + d->name_off;
 	char what[160];
-	int c, status;
+	int status;
 
 	memset(req, 0, d->req_len);
-	while ((c = vg_opt_next(ctx, argc, argv, opts, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-		if (c == OPT_MISSING_OK)
-			req[d->missing_off] = 1;
-	}
+	if (!vg_ok_option(ctx, argc, argv, false, &req[d->missing_off], &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 1, 1);
 	if (status == VG_EXIT_OK)
 		status = vg_name_arg(ctx, "NAME", name, d->name_cap, argv[optind]);
