@@ -85,6 +85,17 @@ int dp_neigh_del(uint16_t scope, uint32_t ip)
 	return dp_kv_del(&dp_tables.neigh, key, dp_kv_hash(key));
 }
 
+static enum dp_kv_visit purge_one(uint64_t key, uint64_t val, void *arg)
+{
+	RTE_SET_USED(val);
+	return (key >> 32) == *(const uint16_t *)arg ? DP_KV_DELETE : DP_KV_KEEP;
+}
+
+void dp_neigh_purge_scope(uint16_t scope)
+{
+	dp_kv_walk(&dp_tables.neigh, 0, purge_one, &scope);
+}
+
 struct neigh_aging {
 	uint32_t now;
 	uint32_t removed;

@@ -64,6 +64,10 @@ int dp_neigh_add_permanent(uint16_t scope, uint32_t ip, const struct rte_ether_a
 		bool exist_ok);
 int dp_neigh_del(uint16_t scope, uint32_t ip);
 
+/* Control thread: forgets every entry of a scope (a network being deleted: its id may
+ * be reused, and the next network must not inherit its neighbours). */
+void dp_neigh_purge_scope(uint16_t scope);
+
 /* Control thread: forgets stale entries; returns how many. */
 uint32_t dp_neigh_age(uint32_t now_sec);
 

@@ -458,6 +458,22 @@ static void next_hop_adjacency_is_cached_and_follows_changes(void **state)
 	assert_true(rte_is_same_ether_addr(routed_to(), &host_b));
 }
 
+/* A network's id is reused by the next one created: its neighbours go with it. */
+static void deleting_a_network_forgets_its_neighbours(void **state)
+{
+	struct dp_router_if_req rif_req = {.router = "r1", .network = "right"};
+	uint16_t right = dp_conf_net_by_name("right");
+	struct rte_ether_addr mac;
+
+	(void)state;
+	teach_host_b();
+	assert_true(dp_neigh_lookup(right, test_ip("10.2.0.5"), &mac));
+	assert_int_equal(dp_conf_router_if_del(&rif_req), 0);
+	assert_int_equal(dp_conf_port_del("b", false), 0);
+	assert_int_equal(dp_conf_net_del("right", false), 0);
+	assert_false(dp_neigh_lookup(right, test_ip("10.2.0.5"), &mac));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +494,7 @@ int main(void)
 		cmocka_unit_test_setup(permanent_neighbour_wins_over_arp, setup),
 		cmocka_unit_test_setup(routes_need_a_connected_next_hop_and_clean_prefixes, setup),
 		cmocka_unit_test_setup(next_hop_adjacency_is_cached_and_follows_changes, setup),
+		cmocka_unit_test_setup(deleting_a_network_forgets_its_neighbours, setup),
 	};
 
 	if (test_env_init("route") < 0)
