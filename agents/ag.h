@@ -95,23 +95,58 @@ struct ag_port {
 	struct dp_port_security_req security;
 };
 
+/* The dataplane's limit on one router's interfaces (DP_MAX_RIFS). */
+#define AG_MAX_RIFS 16
+
+/* A router interface: the Neutron interface port's address, subnet and MAC. */
+struct ag_rif {
+	char network[AG_ID_LEN];
+	uint8_t ip[4]; /* network order, as dp_api.h */
+	uint8_t prefixlen;
+	uint8_t mac[6];
+};
+
+/* An extra route of a Neutron router ("routes": destination, nexthop). */
+struct ag_route {
+	uint8_t prefix[4];
+	uint8_t prefixlen;
+	uint8_t nexthop[4];
+};
+
+/*
+ * A Neutron router as this node instantiates it (distributed, like Neutron's
+ * DVR: each node routes for its own ports): the dataplane router is named
+ * by the Neutron UUID and has interfaces only on the node's networks.
+ */
+struct ag_router {
+	char id[AG_ID_LEN];
+	struct ag_rif rifs[AG_MAX_RIFS];
+	size_t n_rifs;
+	struct ag_route *routes; /* only those through one of rifs */
+	size_t n_routes;
+};
+
 struct ag_desired {
 	struct ag_net *nets;
 	size_t n_nets;
 	struct ag_port *ports;
 	size_t n_ports;
+	struct ag_router *routers;
+	size_t n_routers;
 };
 
 /*
  * What the node's dataplane should have: every port of the cache (they are
- * all bound here) on a network the dataplane supports, and those networks.
- * Ports it cannot program are left out with a log line (once per port and
- * revision). Returns 0 or -ENOMEM.
+ * all bound here) on a network the dataplane supports, and those networks;
+ * every router that is up and has an interface on one of those networks,
+ * with those interfaces and the extra routes through them. What it cannot
+ * program is left out with a log line (once per object and revision).
+ * Returns 0 or -ENOMEM.
  */
 int ag_desired_build(const struct ag_feed *f, struct ag_desired *d);
 void ag_desired_free(struct ag_desired *d);
 /* Logs, once per object, what the feed holds that this dataplane does not
- * enforce yet (security groups, routers, floating IPs). */
+ * enforce yet (security groups, floating IPs). */
 void ag_desired_note_unenforced(const struct ag_feed *f);
 
 /* ---- kernel interfaces (ag_netlink.c) ---- */
@@ -159,6 +194,36 @@ void ag_dp_free(struct ag_dp *dp);
  * unreachable (nothing is then reported).
  */
 int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const struct ag_desired *d,
+                struct ag_reconcile_stats *st);
+
+/* Helpers ag_reconcile.c shares with ag_routers.c. */
+/* One request to the connected dataplane; a failure is logged with what. */
+int ag_dp_call(struct ag_dp *dp, enum dp_msg_type type, const char *what, const void *req,
+                size_t len, void *resp, size_t cap);
+/* Every page of a list (filter ""), as one malloc'ed array of entry_size entries. */
+int ag_dp_list(struct ag_dp *dp, enum dp_msg_type type, size_t entry_size, void **out,
+                size_t *n_out);
+/* A Neutron UUID (8-4-4-4-12 hex): how the agent names what it owns in the dataplane. */
+bool ag_is_uuid(const char *name);
+uint64_t ag_fnv1a(uint64_t h, const void *data, size_t len);
+#define AG_FNV1A_INIT 0xcbf29ce484222325ull
+
+/* ---- routers (ag_routers.c) ---- */
+/*
+ * Removes the permanent neighbours and router interfaces the agent made
+ * that d no longer has, then its routers that d no longer has: before their
+ * networks go (the dataplane refuses to delete a network with a router
+ * interface on it, and a neighbour would outlive it).
+ */
+void ag_routers_prune(struct ag_dp *dp, const struct ag_desired *d, struct ag_reconcile_stats *st);
+/*
+ * Adds d's routers, their interfaces on the networks that are ready
+ * (net_ok[i] for d->nets[i]), their extra routes, and on those networks a
+ * permanent neighbour for each fixed IPv4 address of d's ports; replaces an
+ * interface whose address or MAC changed, and removes extra routes no
+ * longer wanted.
+ */
+void ag_routers_ensure(struct ag_dp *dp, const struct ag_desired *d, const bool *net_ok,
                 struct ag_reconcile_stats *st);
 
 #endif /* AG_H */

@@ -2,12 +2,19 @@
 /*
  * From the feed's cache to what the node's dataplane should have: one
  * access port per Neutron port bound here (with Neutron's port security:
- * its MAC, fixed IPs and allowed address pairs), and the networks those
- * ports are on, typed from their provider attributes.
+ * its MAC, fixed IPs and allowed address pairs), the networks those ports
+ * are on, typed from their provider attributes, and the routers with an
+ * interface on one of those networks.
+ *
+ * Routers are distributed, as Neutron's DVR: every node routes for its own
+ * ports, so a router is instantiated on each node where it has an interface
+ * on a network the node has, with those interfaces only (the gateway
+ * address and MAC of the Neutron interface port) and the extra routes whose
+ * next hop is on one of them. Another node routes for the rest.
  *
  * What the dataplane cannot do yet is named, once per object, rather than
- * silently dropped: security groups, routers and floating IPs are stored
- * and served by the API, not enforced on this node.
+ * silently dropped: security groups, floating IPs and routers' external
+ * gateways (SNAT) are stored and served by the API, not enforced here.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,20 +30,25 @@
 /* Ids (with the revision) already logged, so a problem is said once, not every pass. */
 static json_t *noted;
 
-/* Whether "what" about an object at this revision is news; records it. */
-static bool first_time(const char *what, const json_t *obj)
+/* Whether key at this revision is news; records it. */
+static bool once(const char *key, json_int_t rev)
 {
-	char key[160];
-	json_int_t rev = json_integer_value(json_object_get(obj, "revision_number"));
-
 	if (noted == NULL)
 		noted = json_object();
-	snprintf(key, sizeof(key), "%s/%s", what, json_string_value(json_object_get(obj, "id")));
 	if (json_integer_value(json_object_get(noted, key)) == rev &&
 	                json_object_get(noted, key) != NULL)
 		return false;
 	json_object_set_new(noted, key, json_integer(rev));
 	return true;
+}
+
+/* Whether "what" about an object at this revision is news; records it. */
+static bool first_time(const char *what, const json_t *obj)
+{
+	char key[192];
+
+	snprintf(key, sizeof(key), "%s/%s", what, json_string_value(json_object_get(obj, "id")));
+	return once(key, json_integer_value(json_object_get(obj, "revision_number")));
 }
 
 static const char *str(const json_t *o, const char *key)
@@ -188,6 +200,164 @@ static struct ag_net *find_net(struct ag_desired *d, const char *id)
 	return NULL;
 }
 
+static uint32_t mask4(uint8_t prefixlen)
+{
+	return prefixlen ? htonl(~0u << (32 - prefixlen)) : 0;
+}
+
+/* Whether ip/prefixlen (network order) lies within the subnet of rif. */
+static bool on_subnet(const struct ag_rif *rif, const uint8_t ip[4], uint8_t prefixlen)
+{
+	uint32_t a, b;
+
+	memcpy(&a, rif->ip, 4);
+	memcpy(&b, ip, 4);
+	return prefixlen >= rif->prefixlen && ((a ^ b) & mask4(rif->prefixlen)) == 0;
+}
+
+/* One of the feed's router "interfaces" into out, if it is on a network of this node. */
+static void build_rif(
+                const json_t *r, const json_t *in, struct ag_desired *d, struct ag_router *out)
+{
+	const char *net = str(in, "network_id"), *why = NULL;
+	json_int_t len = json_integer_value(json_object_get(in, "prefixlen"));
+	struct ag_rif *rif = &out->rifs[out->n_rifs];
+	struct dp_ip_prefix ip;
+	char what[256];
+
+	if (find_net(d, net) == NULL)
+		return; /* no port of this node on it: the nodes that have one route for it */
+	if (out->n_rifs == AG_MAX_RIFS)
+		why = "the dataplane's limit of interfaces per router is reached";
+	else if (parse_prefix(str(in, "ip_address"), &ip) < 0 || ip.family != AF_INET)
+		why = "this dataplane routes IPv4 only";
+	else if (len < 1 || len > 30 || parse_mac(str(in, "mac_address"), rif->mac) < 0)
+		why = "malformed address, prefix length or MAC";
+	for (size_t i = 0; why == NULL && i < out->n_rifs; i++)
+		if (strcmp(out->rifs[i].network, net) == 0)
+			why = "the dataplane has one interface per router and network";
+	if (why != NULL) {
+		/* Said once, not again at each revision of the router. */
+		snprintf(what, sizeof(what), "rif/%s/%s/%s", str(r, "id"), str(in, "port_id"),
+		                str(in, "ip_address"));
+		if (once(what, 0))
+			ag_log(AG_WARN, "router %s: interface %s on network %s not routed (%s)",
+			                str(r, "id"), str(in, "ip_address"), net, why);
+		return;
+	}
+	snprintf(rif->network, sizeof(rif->network), "%s", net);
+	memcpy(rif->ip, ip.addr, 4);
+	rif->prefixlen = (uint8_t)len;
+	out->n_rifs++;
+}
+
+/* The router's extra routes whose next hop is on one of out's interfaces. */
+static int build_routes(const json_t *r, struct ag_router *out)
+{
+	const json_t *routes = json_object_get(r, "routes"), *rt;
+	size_t i;
+
+	out->routes = calloc(json_array_size(routes) + 1, sizeof(*out->routes));
+	if (out->routes == NULL)
+		return -ENOMEM;
+	json_array_foreach(routes, i, rt)
+	{
+		struct ag_route *e = &out->routes[out->n_routes];
+		struct dp_ip_prefix dst, hop;
+		const char *why = NULL;
+		bool via = false;
+		char what[256];
+		uint32_t a;
+
+		if (parse_prefix(str(rt, "destination"), &dst) < 0 ||
+		                parse_prefix(str(rt, "nexthop"), &hop) < 0 ||
+		                dst.family != AF_INET || hop.family != AF_INET)
+			why = "this dataplane routes IPv4 only";
+		for (size_t j = 0; why == NULL && j < out->n_rifs; j++) {
+			via = via || on_subnet(&out->rifs[j], hop.addr, 32);
+			if (dst.prefixlen == out->rifs[j].prefixlen &&
+			                on_subnet(&out->rifs[j], dst.addr, dst.prefixlen))
+				why = "it is the subnet of an interface";
+		}
+		if (why == NULL && !via)
+			continue; /* its next hop is on no network of this node */
+		if (why != NULL) {
+			snprintf(what, sizeof(what), "route/%s/%s/%s", str(r, "id"),
+			                str(rt, "destination"), str(rt, "nexthop"));
+			if (once(what, 0))
+				ag_log(AG_WARN, "router %s: route %s via %s not programmed (%s)",
+				                str(r, "id"), str(rt, "destination"),
+				                str(rt, "nexthop"), why);
+			continue;
+		}
+		/* Neutron keeps a destination as given: the dataplane wants host bits clear. */
+		memcpy(&a, dst.addr, 4);
+		a &= mask4(dst.prefixlen);
+		memcpy(e->prefix, &a, 4);
+		e->prefixlen = dst.prefixlen;
+		memcpy(e->nexthop, hop.addr, 4);
+		out->n_routes++;
+	}
+	return 0;
+}
+
+/*
+ * A Neutron router as this node instantiates it. Returns 0 when the node
+ * routes for it, 1 when it has no part in it, or -ENOMEM.
+ */
+static int build_router(const json_t *r, struct ag_desired *d, struct ag_router *out)
+{
+	const json_t *gw = json_object_get(r, "external_gateway_info"), *in;
+	const char *id = str(r, "id");
+	char key[192];
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!ag_is_uuid(id)) {
+		/* The agent removes only what a UUID names: it would never remove this one. */
+		if (first_time("router id", r))
+			ag_log(AG_ERR, "router %s: its id is not a UUID: not programmed", id);
+		return 1;
+	}
+	if (!boolean(r, "admin_state_up", true))
+		return 1; /* Neutron: a router that is down forwards nothing */
+	snprintf(out->id, sizeof(out->id), "%s", id);
+	json_array_foreach(json_object_get(r, "interfaces"), i, in)
+	{
+		build_rif(r, in, d, out);
+	}
+	if (out->n_rifs == 0)
+		return 1;
+	snprintf(key, sizeof(key), "gateway/%s/%s", id, str(gw, "network_id"));
+	if (json_is_object(gw) && once(key, 0))
+		ag_log(AG_WARN,
+		                "router %s: external gateway on network %s not enforced: no SNAT "
+		                "in this dataplane yet",
+		                id, str(gw, "network_id"));
+	return build_routes(r, out);
+}
+
+/* The routers this node routes for, from the networks d already has. */
+static int build_routers(const struct ag_feed *f, struct ag_desired *d)
+{
+	const char *id;
+	json_t *r;
+	int rc;
+
+	d->routers = calloc(json_object_size(f->routers) + 1, sizeof(*d->routers));
+	if (d->routers == NULL)
+		return -ENOMEM;
+	json_object_foreach(f->routers, id, r)
+	{
+		rc = build_router(r, d, &d->routers[d->n_routers]);
+		if (rc == 0)
+			d->n_routers++;
+		else if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
 {
 	size_t n_ports = json_object_size(f->ports);
@@ -242,21 +412,27 @@ int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
 		}
 		d->n_ports++;
 	}
-	return 0;
+	rc = build_routers(f, d);
+	if (rc < 0)
+		ag_desired_free(d);
+	return rc;
 }
 
 void ag_desired_free(struct ag_desired *d)
 {
+	for (size_t i = 0; d->routers != NULL && i < d->n_routers; i++)
+		free(d->routers[i].routes);
+	free(d->routers);
 	free(d->ports);
 	free(d->nets);
 	memset(d, 0, sizeof(*d));
 }
 
 /*
- * The seam for what lands next: when the dataplane gets routers (its
- * dp_api.h already has ROUTER_ADD/ROUTER_IF_ADD/ROUTE_ADD), floating IPs
- * and security groups, their desired state is built here from these same
- * cache maps and ag_reconcile.c programs it. Until then each is said once.
+ * The seam for what lands next: when the dataplane gets floating IPs and
+ * security groups, their desired state is built here from these same cache
+ * maps (as routers are above) and ag_reconcile.c programs it. Until then
+ * each is said once.
  */
 void ag_desired_note_unenforced(const struct ag_feed *f)
 {
@@ -265,7 +441,6 @@ void ag_desired_note_unenforced(const struct ag_feed *f)
 		const char *what;
 	} kinds[] = {
 	                {offsetof(struct ag_feed, security_groups), "security group"},
-	                {offsetof(struct ag_feed, routers), "router"},
 	                {offsetof(struct ag_feed, floatingips), "floating IP"},
 	};
 	const char *id;

@@ -7,8 +7,9 @@
  * off instead of starting from nothing. What is already right is left
  * alone (traffic keeps flowing through it); what is missing is added, what
  * differs is updated, and only what the agent owns and no longer wants is
- * removed: ports named "tap…" and networks named by a Neutron UUID. Nothing
- * else is ever touched, and nothing is flushed.
+ * removed: ports named "tap…", and networks and routers (ag_routers.c)
+ * named by a Neutron UUID. Nothing else is ever touched, and nothing is
+ * flushed.
  *
  * What the port list does not show (port security's addresses) is re-sent
  * once per agent start and dataplane boot, and after that only when it
@@ -52,8 +53,7 @@ static void disconnect(struct ag_dp *dp)
 	dp->client = NULL;
 }
 
-/* Logs a failed request and passes its status on. */
-static int call(struct ag_dp *dp, enum dp_msg_type type, const char *what, const void *req,
+int ag_dp_call(struct ag_dp *dp, enum dp_msg_type type, const char *what, const void *req,
                 size_t len, void *resp, size_t cap)
 {
 	int rc = dp_client_call(dp->client, type, req, len, resp, cap, NULL);
@@ -103,8 +103,7 @@ static int hello(struct ag_dp *dp)
 	return 0;
 }
 
-/* Fetches every page of a list into one array of entry_size entries. */
-static int list_all(struct ag_dp *dp, enum dp_msg_type type, size_t entry_size, void **out,
+int ag_dp_list(struct ag_dp *dp, enum dp_msg_type type, size_t entry_size, void **out,
                 size_t *n_out)
 {
 	struct dp_list_req req = {.cursor = 0};
@@ -152,9 +151,9 @@ static int view_load(struct ag_dp *dp, struct dp_view *v)
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	rc = list_all(dp, DP_MSG_NETWORK_LIST, sizeof(*v->nets), (void **)&v->nets, &v->n_nets);
+	rc = ag_dp_list(dp, DP_MSG_NETWORK_LIST, sizeof(*v->nets), (void **)&v->nets, &v->n_nets);
 	if (rc == 0)
-		rc = list_all(dp, DP_MSG_PORT_LIST, sizeof(*v->ports), (void **)&v->ports,
+		rc = ag_dp_list(dp, DP_MSG_PORT_LIST, sizeof(*v->ports), (void **)&v->ports,
 		                &v->n_ports);
 	for (size_t i = 0; i < v->n_nets; i++)
 		v->nets[i].name[sizeof(v->nets[i].name) - 1] = '\0';
@@ -195,8 +194,7 @@ static bool port_is_ours(const char *name)
 	return strncmp(name, "tap", 3) == 0 && strlen(name) == 3 + AG_PORT_ID_CHARS;
 }
 
-/* Networks the agent created are named by their Neutron UUID (8-4-4-4-12 hex). */
-static bool net_is_ours(const char *name)
+bool ag_is_uuid(const char *name)
 {
 	if (strlen(name) != 36)
 		return false;
@@ -209,7 +207,7 @@ static bool net_is_ours(const char *name)
 	return true;
 }
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+uint64_t ag_fnv1a(uint64_t h, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
@@ -221,10 +219,10 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 /* What was last sent for a port, as one number. */
 static json_int_t port_hash(const struct ag_port *p)
 {
-	uint64_t h = fnv1a(0xcbf29ce484222325ull, &p->security, sizeof(p->security));
+	uint64_t h = ag_fnv1a(AG_FNV1A_INIT, &p->security, sizeof(p->security));
 
-	h = fnv1a(h, p->network, strlen(p->network));
-	h = fnv1a(h, &p->admin_up, sizeof(p->admin_up));
+	h = ag_fnv1a(h, p->network, strlen(p->network));
+	h = ag_fnv1a(h, &p->admin_up, sizeof(p->admin_up));
 	return (json_int_t)(h >> 1);
 }
 
@@ -244,7 +242,10 @@ static bool is_desired_net(const struct ag_desired *d, const char *name)
 	return false;
 }
 
-/* Removes what the agent owns and no longer wants: ports first, so their networks empty. */
+/*
+ * Removes what the agent owns and no longer wants: ports first, then router
+ * interfaces, so that their networks are empty when they go.
+ */
 static void remove_unwanted(struct ag_dp *dp, struct ag_nl *nl, const struct dp_view *v,
                 const struct ag_desired *d, struct ag_reconcile_stats *st)
 {
@@ -256,7 +257,7 @@ static void remove_unwanted(struct ag_dp *dp, struct ag_nl *nl, const struct dp_
 		if (!port_is_ours(p->name) || is_desired_port(d, p->name))
 			continue;
 		snprintf(del.name, sizeof(del.name), "%s", p->name);
-		if (call(dp, DP_MSG_PORT_DEL, p->name, &del, sizeof(del), NULL, 0) < 0) {
+		if (ag_dp_call(dp, DP_MSG_PORT_DEL, p->name, &del, sizeof(del), NULL, 0) < 0) {
 			st->failed++;
 			continue;
 		}
@@ -267,12 +268,13 @@ static void remove_unwanted(struct ag_dp *dp, struct ag_nl *nl, const struct dp_
 		ag_log(AG_INFO, "removed port %s (and veth %s)", p->name, dp_if);
 		st->removed++;
 	}
+	ag_routers_prune(dp, d, st);
 	for (size_t i = 0; i < v->n_nets; i++) {
 		const struct dp_network_info *n = &v->nets[i];
 		struct dp_network_del_req del = {.missing_ok = 1};
 		int rc;
 
-		if (!net_is_ours(n->name) || is_desired_net(d, n->name))
+		if (!ag_is_uuid(n->name) || is_desired_net(d, n->name))
 			continue;
 		snprintf(del.name, sizeof(del.name), "%s", n->name);
 		rc = dp_client_call(
@@ -332,7 +334,8 @@ static bool ensure_net(struct ag_dp *dp, const struct dp_view *v, const struct a
 		return true;
 	snprintf(req.name, sizeof(req.name), "%s", n->id);
 	snprintf(req.physnet, sizeof(req.physnet), "%s", n->physnet);
-	if (call(dp, DP_MSG_NETWORK_ADD, n->id, &req, sizeof(req), &reply, sizeof(reply)) < 0) {
+	if (ag_dp_call(dp, DP_MSG_NETWORK_ADD, n->id, &req, sizeof(req), &reply, sizeof(reply)) <
+	                0) {
 		st->failed++;
 		return false;
 	}
@@ -373,7 +376,7 @@ static bool ensure_port(struct ag_dp *dp, struct ag_nl *nl, const struct dp_view
 		ag_log(AG_WARN, "port %s is on %s, not %s: re-creating it", p->dp_name,
 		                have->devargs, p->devargs);
 		snprintf(del.name, sizeof(del.name), "%s", p->dp_name);
-		if (call(dp, DP_MSG_PORT_DEL, p->dp_name, &del, sizeof(del), NULL, 0) < 0)
+		if (ag_dp_call(dp, DP_MSG_PORT_DEL, p->dp_name, &del, sizeof(del), NULL, 0) < 0)
 			goto fail;
 		have = NULL;
 	}
@@ -387,7 +390,7 @@ static bool ensure_port(struct ag_dp *dp, struct ag_nl *nl, const struct dp_view
 
 		snprintf(add.name, sizeof(add.name), "%s", p->dp_name);
 		snprintf(add.devargs, sizeof(add.devargs), "%s", p->devargs);
-		if (call(dp, DP_MSG_PORT_ADD, p->dp_name, &add, sizeof(add), &reply,
+		if (ag_dp_call(dp, DP_MSG_PORT_ADD, p->dp_name, &add, sizeof(add), &reply,
 		                    sizeof(reply)) < 0)
 			goto fail;
 		json_object_del(dp->applied, p->dp_name);
@@ -400,7 +403,7 @@ static bool ensure_port(struct ag_dp *dp, struct ag_nl *nl, const struct dp_view
 
 		snprintf(att.port, sizeof(att.port), "%s", p->dp_name);
 		snprintf(att.network, sizeof(att.network), "%s", p->network);
-		if (call(dp, DP_MSG_PORT_ATTACH, p->dp_name, &att, sizeof(att), NULL, 0) < 0)
+		if (ag_dp_call(dp, DP_MSG_PORT_ATTACH, p->dp_name, &att, sizeof(att), NULL, 0) < 0)
 			goto fail;
 		changed = true;
 	} else if (!p->admin_up && have != NULL && have->mode != DP_PORT_DETACHED) {
@@ -408,14 +411,14 @@ static bool ensure_port(struct ag_dp *dp, struct ag_nl *nl, const struct dp_view
 
 		/* admin_state_up false: Neutron's port stops forwarding but stays. */
 		snprintf(det.port, sizeof(det.port), "%s", p->dp_name);
-		if (call(dp, DP_MSG_PORT_DETACH, p->dp_name, &det, sizeof(det), NULL, 0) < 0)
+		if (ag_dp_call(dp, DP_MSG_PORT_DETACH, p->dp_name, &det, sizeof(det), NULL, 0) < 0)
 			goto fail;
 		changed = true;
 	}
 	if (json_integer_value(json_object_get(dp->applied, p->dp_name)) != hash ||
 	                json_object_get(dp->applied, p->dp_name) == NULL) {
-		if (call(dp, DP_MSG_PORT_SECURITY, p->dp_name, &p->security, sizeof(p->security),
-		                    NULL, 0) < 0)
+		if (ag_dp_call(dp, DP_MSG_PORT_SECURITY, p->dp_name, &p->security,
+		                    sizeof(p->security), NULL, 0) < 0)
 			goto fail;
 		if (have != NULL && !security_looks_same(have, p))
 			changed = true;
@@ -457,13 +460,13 @@ static void ensure_uplinks(struct ag_dp *dp, const struct dp_view *v)
 			snprintf(add.name, sizeof(add.name), "%s", u->ifname);
 			snprintf(add.devargs, sizeof(add.devargs), "net_af_packet_up_%s,iface=%s",
 			                u->physnet, u->ifname);
-			if (call(dp, DP_MSG_PORT_ADD, u->ifname, &add, sizeof(add), &reply,
+			if (ag_dp_call(dp, DP_MSG_PORT_ADD, u->ifname, &add, sizeof(add), &reply,
 			                    sizeof(reply)) < 0)
 				continue;
 		}
 		snprintf(att.port, sizeof(att.port), "%s", u->ifname);
 		snprintf(att.physnet, sizeof(att.physnet), "%s", u->physnet);
-		if (call(dp, DP_MSG_PORT_ATTACH, u->ifname, &att, sizeof(att), NULL, 0) == 0)
+		if (ag_dp_call(dp, DP_MSG_PORT_ATTACH, u->ifname, &att, sizeof(att), NULL, 0) == 0)
 			ag_log(AG_INFO, "port %s is the uplink of %s", u->ifname, u->physnet);
 	}
 }
@@ -523,6 +526,7 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 			ok = ensure_port(dp, nl, &v, p, st);
 		report(f, p, ok);
 	}
+	ag_routers_ensure(dp, d, net_ok, st);
 	free(net_ok);
 	view_free(&v);
 	dp->passes++;

@@ -232,7 +232,7 @@ static int run(const struct options *o, const char *token)
 		if (first_pass)
 			ag_log(AG_INFO,
 			                "reconciled with the dataplane at revision %" PRId64
-			                ": %u ports/networks kept, %u added, %u updated, %u "
+			                ": %u ports/routers kept, %u added, %u updated, %u "
 			                "removed, "
 			                "%u failed; nothing flushed",
 			                feed.rev, st.kept, st.added, st.updated, st.removed,

@@ -2,6 +2,7 @@
 #include "feed.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int64_t rev_of(const json_t *o)
@@ -18,6 +19,75 @@ static bool listed(const json_t *arr, const char *id)
 		if (strcmp(cp_json_str(o, "id") ?: "", id) == 0)
 			return true;
 	return false;
+}
+
+/*
+ * Routers for the agents that instantiate them: a Neutron router interface
+ * is a port owned by the router (device_owner below, device_id the router)
+ * and bound to no host, so the feed gathers them from the port scan it does
+ * anyway and embeds them in each router it sends. Updating such a port, or
+ * its subnet, does not write the router: the router is sent again then too.
+ */
+#define ROUTER_INTERFACE "network:router_interface"
+
+struct feed_routers {
+	json_t *ports;	 /* router id -> its interface ports */
+	json_t *touched; /* router id -> true: an interface port or its subnet changed */
+	json_t *subnets; /* subnet id -> subnet: those changed after since, then a cache */
+};
+
+static void note_interface(struct feed_routers *fr, json_t *port, int64_t since)
+{
+	const char *rid = cp_json_str(port, "device_id") ?: "";
+	json_t *ports = json_object_get(fr->ports, rid), *f;
+	bool touched = rev_of(port) > since;
+	size_t i;
+
+	if (!rid[0])
+		return;
+	if (!ports) {
+		ports = json_array();
+		json_object_set_new(fr->ports, rid, ports);
+	}
+	json_array_append(ports, port);
+	json_array_foreach(json_object_get(port, "fixed_ips"), i, f)
+		if (json_object_get(fr->subnets, cp_json_str(f, "subnet_id") ?: ""))
+			touched = true;
+	if (touched)
+		json_object_set_new(fr->touched, rid, json_true());
+}
+
+static const json_t *subnet_of(struct cp_ctx *ctx, struct feed_routers *fr, const char *id)
+{
+	json_t *s = json_object_get(fr->subnets, id);
+
+	if (!s && (s = cp_obj_get(ctx->db, "subnet", id)))
+		json_object_set_new(fr->subnets, id, s);
+	return s;
+}
+
+/* One entry per fixed IP of the router's interface ports: what a dataplane
+ * router interface needs (network, address, prefix length, MAC). */
+static json_t *interfaces_of(struct cp_ctx *ctx, struct feed_routers *fr, const char *rid)
+{
+	json_t *out = json_array(), *p, *f;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(fr->ports, rid), i, p)
+		json_array_foreach(json_object_get(p, "fixed_ips"), j, f) {
+			const char *sid = cp_json_str(f, "subnet_id") ?: "";
+			const json_t *s = subnet_of(ctx, fr, sid);
+			const char *slash = s ? strchr(cp_json_str(s, "cidr") ?: "", '/') : NULL;
+
+			if (!slash)
+				continue;
+			json_array_append_new(out, json_pack("{s:O, s:O, s:s, s:O, s:i, s:O}",
+				"port_id", json_object_get(p, "id"), "network_id",
+				json_object_get(p, "network_id"), "subnet_id", sid, "ip_address",
+				json_object_get(f, "ip_address"), "prefixlen", atoi(slash + 1),
+				"mac_address", json_object_get(p, "mac_address")));
+		}
+	return out;
 }
 
 /* Adds kind/id to out when it changed after since or force is set. */
@@ -45,11 +115,43 @@ static void add_dep(struct cp_ctx *ctx, json_t *out, const char *kind, const cha
 	json_decref(o);
 }
 
+static void routers_begin(struct cp_ctx *ctx, struct feed_routers *fr, int64_t since)
+{
+	json_t *changed = cp_obj_list(ctx->db, "subnet", NULL, false, NULL, since), *s;
+	size_t i;
+
+	fr->ports = json_object();
+	fr->touched = json_object();
+	fr->subnets = json_object();
+	json_array_foreach(changed, i, s)
+		json_object_set(fr->subnets, cp_json_str(s, "id"), s);
+	json_decref(changed);
+}
+
+/* The routers changed after since or touched through their interfaces,
+ * each with its "interfaces". */
+static json_t *routers_end(struct cp_ctx *ctx, struct feed_routers *fr, int64_t since)
+{
+	json_t *routers = cp_obj_list(ctx->db, "router", NULL, false, NULL, since), *r;
+	const char *rid;
+	size_t i;
+
+	json_object_foreach(fr->touched, rid, r)
+		add_dep(ctx, routers, "router", rid, since, true);
+	json_array_foreach(routers, i, r)
+		json_object_set_new(r, "interfaces", interfaces_of(ctx, fr, cp_json_str(r, "id")));
+	json_decref(fr->ports);
+	json_decref(fr->touched);
+	json_decref(fr->subnets);
+	return routers;
+}
+
 int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out)
 {
 	json_t *ports, *p, *changed = json_array(), *nets = json_array(), *subnets = json_array();
 	json_t *sgs = json_array(), *deleted = json_array(), *tomb, *t;
 	json_t *unbound = json_array(), *routers, *fips;
+	struct feed_routers fr;
 	sqlite3_stmt *st;
 	int64_t rev = 0;
 	size_t i, j;
@@ -63,11 +165,14 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		rev = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	routers_begin(ctx, &fr, since);
 	ports = cp_obj_list(ctx->db, "port", NULL, false, NULL, 0);
 	json_array_foreach(ports, i, p) {
 		bool port_changed;
 		json_t *subs, *s, *v;
 
+		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0)
+			note_interface(&fr, p, since);
 		if (strcmp(cp_json_str(p, "binding:host_id") ?: "", node) != 0) {
 			/* A port bound away from (or never bound to) this node
 			 * leaves no tombstone: name it, so an agent that had it
@@ -89,8 +194,9 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	}
 	json_decref(ports);
 	/* Routers and floating IPs are not per node (every node forwards for
-	 * them): each agent gets all that changed. */
-	routers = cp_obj_list(ctx->db, "router", NULL, false, NULL, since);
+	 * them, as Neutron's DVR): each agent gets all that changed and picks
+	 * the interfaces on its own networks. */
+	routers = routers_end(ctx, &fr, since);
 	fips = cp_obj_list(ctx->db, "floatingip", NULL, false, NULL, since);
 	/* Deletions cannot be filtered by node any more: agents ignore ids
 	 * they do not have. */

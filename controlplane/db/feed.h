@@ -17,7 +17,13 @@
  * its dependencies). "unbound" names ports changed after since that are
  * not bound to the node (one moved away leaves no tombstone); routers and
  * floating IPs are every one changed after since. since == 0 gives the
- * full state of the node. */
+ * full state of the node.
+ *
+ * Each router carries "interfaces": [{port_id, network_id, subnet_id,
+ * ip_address, prefixlen, mac_address}], one per fixed IP of its
+ * "network:router_interface" ports (prefixlen from the subnet's CIDR), and
+ * is sent again when one of those ports or their subnets changed after
+ * since, as a router's own revision does not move then. */
 int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out);
 
 #endif

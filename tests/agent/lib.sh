@@ -18,7 +18,7 @@ AGENT_LOG="$A_DIR/agent.log"
 NODE="agtest$$"
 A_CTL_PID=""
 A_AGENT_PID=""
-A_PORTS=() # Neutron port ids whose veths the agent made
+A_PORTS="$A_DIR/ports" # Neutron port ids whose veths the agent made, one a line
 CHECK_OUT="$A_DIR/out"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 
@@ -30,7 +30,9 @@ a_exit() {
 		wait "$A_AGENT_PID" 2>/dev/null
 	fi
 	topo_cleanup
-	for id in "${A_PORTS[@]}"; do ip link del "vg${id:0:11}" 2>/dev/null; done
+	if [ -f "$A_PORTS" ]; then
+		while read -r id; do ip link del "vg${id:0:11}" 2>/dev/null; done <"$A_PORTS"
+	fi
 	if [ -n "$A_CTL_PID" ]; then
 		kill "$A_CTL_PID" 2>/dev/null
 		wait "$A_CTL_PID" 2>/dev/null
@@ -119,11 +121,14 @@ wait_status() {
 	return 1
 }
 
-# create_port NAME NETWORK: a port bound to this node through the CLI; prints its id.
+# create_port NAME NETWORK [OPTION...]: a port bound to this node through
+# the CLI; prints its id. Called as $(create_port ...), in a subshell: the
+# id is remembered in a file for the cleanup.
 create_port() {
-	local id
-	id=$(os port create --network "$2" --host "$NODE" -f value -c id "$1") || return 1
-	A_PORTS+=("$id")
+	local id name=$1 net=$2
+	shift 2
+	id=$(os port create --network "$net" --host "$NODE" "$@" -f value -c id "$name") || return 1
+	echo "$id" >>"$A_PORTS"
 	echo "$id"
 }
 
@@ -151,5 +156,15 @@ dp_has_network() { vg dp network list | grep -q " $1 "; }
 
 # dp_has_port ID MODE NETWORK: the dataplane port for a Neutron port, its mode and network.
 dp_has_port() { vg dp port list | grep " tap${1:0:11} " | grep " $2 " | grep -q " $3 "; }
+
+# eventually COMMAND...: retries the command for up to 10 s (the agent's
+# reaction to a change); the last try's output is what a failed check shows.
+eventually() {
+	for _ in $(seq 100); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	"$@"
+}
 
 ns_ping() { ip netns exec "${TOPO_PREFIX}-$1" ping -c 2 -i 0.2 -W 1 "$2"; }

@@ -48,7 +48,7 @@ reconciled() {
 		sleep 0.1
 	done
 	grep 'reconciled with the dataplane' "$AGENT_LOG" | tail -1 | tee /dev/stderr |
-		grep -q "2 ports/networks kept, 0 added, 0 updated, 0 removed, 0 failed"
+		grep -q "2 ports/routers kept, 0 added, 0 updated, 0 removed, 0 failed"
 }
 check "the restarted agent reconciled: both ports kept, nothing added or removed" reconciled
 after=$(ports_table)
