@@ -19,14 +19,24 @@ static inline uint64_t neigh_val(const struct rte_ether_addr *mac, uint32_t now,
 	       (reachable ? DP_NEIGH_VAL_REACHABLE : 0);
 }
 
-bool dp_neigh_lookup(uint16_t scope, uint32_t ip, struct rte_ether_addr *mac)
+bool dp_neigh_lookup_stale(uint16_t scope, uint32_t ip, struct rte_ether_addr *mac,
+		uint32_t now_sec, bool *stale)
 {
 	uint64_t key = dp_neigh_key(scope, ip), v;
 
 	if (!dp_kv_lookup(&dp_tables.neigh, key, dp_kv_hash(key), &v) || !(v & DP_NEIGH_VAL_REACHABLE))
 		return false;
 	memcpy(mac, &v, 6);
+	*stale = !(v & DP_NEIGH_VAL_PERMANENT) &&
+		 ((now_sec - dp_neigh_seen(v)) & DP_NEIGH_SEEN_MASK) > DP_NEIGH_STALE_SEC;
 	return true;
+}
+
+bool dp_neigh_lookup(uint16_t scope, uint32_t ip, struct rte_ether_addr *mac)
+{
+	bool stale;
+
+	return dp_neigh_lookup_stale(scope, ip, mac, 0, &stale);
 }
 
 void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,

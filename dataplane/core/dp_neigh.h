@@ -26,6 +26,10 @@
 #define DP_NEIGH_SCOPE_UNDERLAY 0xffff
 #define DP_NEIGH_TIMEOUT_SEC 300   /* a reachable entry not confirmed for this long is forgotten */
 #define DP_NEIGH_INCOMPLETE_SEC 3  /* an unanswered request is forgotten (and may be resent) */
+/* A reachable entry confirmed longer ago than this is still used, but the router asks
+ * again when it uses it (RFC 4861 7.3's STALE and PROBE, for ARP): a neighbour whose
+ * MAC changed is followed within this, not within DP_NEIGH_TIMEOUT_SEC. */
+#define DP_NEIGH_STALE_SEC 30
 #define DP_NEIGH_VAL_REACHABLE (1ull << 63)
 #define DP_NEIGH_VAL_PERMANENT (1ull << 62)
 #define DP_NEIGH_SEEN_MASK 0x3fff
@@ -42,6 +46,11 @@ static inline uint16_t dp_neigh_seen(uint64_t val)
 
 /* Packet path: true and *mac when ip is reachable in scope. */
 bool dp_neigh_lookup(uint16_t scope, uint32_t ip, struct rte_ether_addr *mac);
+
+/* Packet path: dp_neigh_lookup, and *stale when the entry is learned (not permanent)
+ * and was last confirmed more than DP_NEIGH_STALE_SEC before now_sec. */
+bool dp_neigh_lookup_stale(uint16_t scope, uint32_t ip, struct rte_ether_addr *mac,
+		uint32_t now_sec, bool *stale);
 
 /* Packet path: records (ip -> mac) heard from an ARP packet. */
 void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,

@@ -13,6 +13,7 @@
 #include "core/dp_neigh.h"
 #include "core/dp_node.h"
 #include "core/dp_trace.h"
+#include "l2/dp_flood.h"
 #include "l2/dp_l2.h"
 #include "pkt/dp_arp.h"
 #include "dp_icmp.h"
@@ -181,6 +182,26 @@ static uint16_t park(struct dp_worker *w, struct rte_mbuf *m, uint16_t scope, ui
 	return HELD;
 }
 
+/*
+ * Asks a stale next hop to confirm itself while frames keep going to the MAC we
+ * have: its answer (arp_input) refreshes the entry, or changes its MAC. The
+ * entry itself is not touched, so one that never answers still ages out.
+ * Called from the full path only, which a next hop takes once per second per
+ * worker (its adjacency lasts a second): at most that many requests.
+ */
+static void probe(struct dp_worker *w, const struct dp_rif *out, uint32_t target)
+{
+	struct rte_mbuf *req = dp_arp_request(dp_tables.pool, &out->mac, out->ip, target);
+
+	if (req == NULL) {
+		w->drops[DP_DROP_NO_MBUF]++;
+		return;
+	}
+	dp_mbuf_meta(req)->net_id = out->net_id;
+	req->port = DP_SRC_ROUTER;
+	dp_flood_one(w, req);
+}
+
 /* Sends a frame to a next hop whose egress is cached: what the full path below does,
  * minus the lookups. */
 static inline uint16_t forward_adj(struct rte_mbuf *m, struct rte_ether_hdr *eth,
@@ -242,7 +263,7 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 	const struct dp_network *out_net;
 	const struct dp_nexthop *nh;
 	struct rte_ether_addr mac;
-	bool resolved;
+	bool resolved, stale;
 	uint64_t key;
 	uint16_t e;
 
@@ -283,12 +304,14 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 				out_net->max_payload, DP_DROP_FRAG_NEEDED);
 	}
 	target = nh->gateway ? nh->gateway : ip->dst_addr;
-	resolved = dp_neigh_lookup(out->net_id, target, &mac);
+	resolved = dp_neigh_lookup_stale(out->net_id, target, &mac, w->now_sec, &stale);
 	if (unlikely(w->trace))
 		dp_trace_note(w, "ip4_route", resolved ? DP_TRACE_ROUTE_RESOLVED : DP_TRACE_ROUTE_WAITING,
 				ip->dst_addr, target, out->net_id);
 	if (unlikely(!resolved))
 		return park(w, m, out->net_id, target, nh->rif);
+	if (unlikely(stale))
+		probe(w, out, target);
 	ttl_decrement(ip);
 	eth->dst_addr = mac;
 	eth->src_addr = out->mac;

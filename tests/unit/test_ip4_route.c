@@ -458,6 +458,31 @@ static void next_hop_adjacency_is_cached_and_follows_changes(void **state)
 	assert_true(rte_is_same_ether_addr(routed_to(), &host_b));
 }
 
+/* A next hop not heard from for DP_NEIGH_STALE_SEC is still used, and asked to confirm
+ * itself: its answer from a new MAC moves the route there. */
+static void stale_next_hop_is_asked_to_confirm_while_still_used(void **state)
+{
+	const struct rte_ether_addr moved = {{2, 0, 0, 0, 0, 0x5b}};
+	struct pkt_spec s = {.src = moved, .dst = gw_right, .vlan = NO_VLAN, .in_port = pb};
+	uint16_t right = dp_conf_net_by_name("right");
+	struct result r;
+
+	(void)state;
+	teach_host_b();
+	learn_mac(right, &host_b, pb);
+	learn_mac(right, &moved, pb);
+	assert_true(rte_is_same_ether_addr(routed_to(), &host_b));
+	assert_int_equal(test_arp_requests(pb, "10.2.0.5"), 0); /* fresh: not asked */
+	test_worker->now_sec += DP_NEIGH_STALE_SEC + 1;
+	assert_true(rte_is_same_ether_addr(routed_to(), &host_b)); /* still used... */
+	assert_int_equal(test_arp_requests(pb, "10.2.0.5"), 1);	   /* ...and asked */
+	r = route_frame(pkt_arp_reply(test_pool, &s, "10.2.0.5", "10.2.0.1"));
+	release(&r);
+	test_worker->now_sec++;
+	assert_true(rte_is_same_ether_addr(routed_to(), &moved));
+	assert_int_equal(test_arp_requests(pb, "10.2.0.5"), 0); /* confirmed: not asked */
+}
+
 /* A network's id is reused by the next one created: its neighbours go with it. */
 static void deleting_a_network_forgets_its_neighbours(void **state)
 {
@@ -495,6 +520,7 @@ int main(void)
 		cmocka_unit_test_setup(routes_need_a_connected_next_hop_and_clean_prefixes, setup),
 		cmocka_unit_test_setup(next_hop_adjacency_is_cached_and_follows_changes, setup),
 		cmocka_unit_test_setup(deleting_a_network_forgets_its_neighbours, setup),
+		cmocka_unit_test_setup(stale_next_hop_is_asked_to_confirm_while_still_used, setup),
 	};
 
 	if (test_env_init("route") < 0)
