@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arpa/inet.h>
+#include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,24 @@ struct dp_worker *test_worker;
 		}                                                                                  \
 	} while (0)
 
+/* The EAL's runtime directory (/var/run/dpdk/<prefix>): removed when the test exits,
+ * or every run of every test would leave one behind (the EAL keeps it). */
+static char runtime_dir[PATH_MAX];
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void remove_runtime_dir(void)
+{
+	if (runtime_dir[0] != '\0')
+		nftw(runtime_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 int test_env_init(const char *name)
 {
 	char prefix[64];
@@ -40,6 +60,8 @@ int test_env_init(const char *name)
 	snprintf(prefix, sizeof(prefix), "virga-test-%s-%d", name, getpid());
 	if (rte_eal_init(RTE_DIM(args) - 1, args) < 0)
 		return -1;
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+	atexit(remove_runtime_dir);
 	test_pool = rte_pktmbuf_pool_create("test_pool", 4096, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 			SOCKET_ID_ANY);
 	CHECK(test_pool ? 0 : -ENOMEM);
