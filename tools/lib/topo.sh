@@ -10,9 +10,10 @@ TOPO_PREFIX=${TOPO_PREFIX:-vg$$}
 TOPO_NS=()
 TOPO_LINKS=()
 TOPO_PIDS=()
+TOPO_DP_NAMES=()
 
 topo_cleanup() {
-	local pid ns link
+	local pid ns link name
 	for pid in "${TOPO_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null
 	done
@@ -21,9 +22,11 @@ topo_cleanup() {
 		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 		kill -9 "$pid" 2>/dev/null
 	done
+	# The EAL leaves its runtime directory (file prefix virga-NAME) behind.
+	for name in "${TOPO_DP_NAMES[@]}"; do rm -rf "/var/run/dpdk/virga-$name"; done
 	for ns in "${TOPO_NS[@]}"; do ip netns del "$ns" 2>/dev/null; done
 	for link in "${TOPO_LINKS[@]}"; do ip link del "$link" 2>/dev/null; done
-	TOPO_PIDS=() TOPO_NS=() TOPO_LINKS=()
+	TOPO_PIDS=() TOPO_NS=() TOPO_LINKS=() TOPO_DP_NAMES=()
 }
 
 # topo_host NAME MAC IP/LEN: a namespace "${TOPO_PREFIX}-NAME" with interface
@@ -100,9 +103,11 @@ topo_dataplane() {
 	shift 2
 	# ip netns exec execs the dataplane itself: $! is still its pid.
 	[ -n "${TOPO_DP_NETNS:-}" ] && in_ns=(ip netns exec "$TOPO_DP_NETNS")
-	"${in_ns[@]}" "$bin" --socket "$sock" --name "$TOPO_PREFIX${#TOPO_PIDS[@]}" \
+	local name="$TOPO_PREFIX${#TOPO_PIDS[@]}"
+	"${in_ns[@]}" "$bin" --socket "$sock" --name "$name" \
 		--idle-sleep "${TOPO_IDLE_SLEEP_US:-50}" "$@" >>"${TOPO_LOG:-/dev/null}" 2>&1 &
 	TOPO_PIDS+=($!)
+	TOPO_DP_NAMES+=("$name")
 	for _ in $(seq 300); do
 		[ -S "$sock" ] && return 0
 		kill -0 "${TOPO_PIDS[-1]}" 2>/dev/null || break
