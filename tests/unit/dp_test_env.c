@@ -50,18 +50,27 @@ static void remove_runtime_dir(void)
 		nftw(runtime_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
-int test_env_init(const char *name)
+int test_eal_init(const char *name)
 {
 	char prefix[64];
 	char *args[] = {"test", "-l", "0", "--no-huge", "-m", "512", "--no-pci", "--file-prefix",
 			prefix, "--log-level", "*:warning", NULL};
-	unsigned int lcore = 0;
 
+	/* Per process: two runs of one test at once must not share a prefix. */
 	snprintf(prefix, sizeof(prefix), "virga-test-%s-%d", name, getpid());
 	if (rte_eal_init(RTE_DIM(args) - 1, args) < 0)
 		return -1;
 	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 	atexit(remove_runtime_dir);
+	return 0;
+}
+
+int test_env_init(const char *name)
+{
+	unsigned int lcore = 0;
+
+	if (test_eal_init(name) < 0)
+		return -1;
 	test_pool = rte_pktmbuf_pool_create("test_pool", 4096, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 			SOCKET_ID_ANY);
 	CHECK(test_pool ? 0 : -ENOMEM);

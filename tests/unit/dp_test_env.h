@@ -22,6 +22,10 @@ extern struct rte_mempool *test_pool;
 extern struct dp_worker *test_worker;
 
 /* Once per test binary: EAL, tables, pipeline metadata. */
+/* The no-huge EAL alone, on lcore 0, with a file prefix of this test and process
+ * whose runtime directory is removed at exit. 0 or -1. */
+int test_eal_init(const char *name);
+/* test_eal_init, then a mbuf pool, the dataplane's tables and one worker context. */
 int test_env_init(const char *name);
 /* Between tests: delete every port and network, clear counters and the MAC table. */
 void test_env_reset(void);

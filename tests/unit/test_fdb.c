@@ -9,6 +9,7 @@
 #include <rte_malloc.h>
 
 #include "core/dp_conf.h"
+#include "dp_test_env.h"
 #include "l2/dp_fdb.h"
 #include "l2/dp_fdb_aging.h"
 
@@ -152,8 +153,6 @@ static void walk_visits_every_entry_once(void **state)
 
 int main(void)
 {
-	char *args[] = {"test", "-l", "0", "--no-huge", "-m", "128", "--no-pci", "--file-prefix", "virga-test-fdb",
-			"--log-level", "*:warning", NULL};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(set_entry_is_found_with_its_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(same_mac_in_two_networks_is_two_entries, setup, teardown),
@@ -167,7 +166,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(walk_visits_every_entry_once, setup, teardown),
 	};
 
-	if (rte_eal_init(RTE_DIM(args) - 1, args) < 0)
+	if (test_eal_init("fdb") < 0)
 		return 1;
 	return cmocka_run_group_tests_name("fdb", tests, NULL, NULL);
 }
