@@ -33,13 +33,9 @@ static void ask(struct dp_worker *w, const struct dp_arp_waiter *e)
 		return;
 	out = &r->rifs[e->rif];
 	req = dp_neigh_solicit(w, e->scope, e->ip, &out->mac, out->ip);
-	if (req != NULL) {
-		/* Into the network like any frame the router sends: to its ports, and
-		 * to its remote VTEPs, where a copy may wait for the underlay in turn. */
-		dp_mbuf_meta(req)->net_id = e->scope;
-		req->port = DP_SRC_ROUTER;
-		dp_flood_one(w, req);
-	}
+	/* A copy to a remote VTEP may wait for the underlay in turn. */
+	if (req != NULL)
+		dp_flood_from_router(w, req, e->scope);
 }
 
 int dp_arp_wait_park(struct dp_worker *w, struct rte_mbuf *m, enum dp_wait_kind kind,

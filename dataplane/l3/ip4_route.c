@@ -71,14 +71,12 @@ static uint16_t icmp_error(struct dp_worker *w, struct route_out *o, struct rte_
 static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_mbuf *m,
 		uint32_t nh_index);
 
-/* The next hop of a parked frame (an intact IPv4 frame: it was routed once). */
-static uint32_t lookup_one(struct rte_mbuf *m)
+/* The next hop of dst (host order) in m's router, looked up alone. */
+static uint32_t lookup_one(struct rte_mbuf *m, uint32_t dst)
 {
 	const struct dp_router *r = dp_router_get(dp_mbuf_meta(m)->router_id);
-	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
-			RTE_ETHER_HDR_LEN);
 
-	return r != NULL ? dp_fib_lookup(r->fib, rte_be_to_cpu_32(ip->dst_addr)) : DP_NO_NEXTHOP;
+	return r != NULL ? dp_fib_lookup(r->fib, dst) : DP_NO_NEXTHOP;
 }
 
 /* A next hop answered: route again what waited for it, in the order it came. (Frames
@@ -90,8 +88,11 @@ static void release_waiting(struct dp_worker *w, struct route_out *o, uint16_t s
 	/* At most what waits now: a frame routed again may wait anew (its route changed). */
 	for (uint16_t left = w->arp_wait.n;
 			left && (m = dp_arp_wait_take(w, DP_WAIT_ROUTED, scope, ip)) != NULL; left--) {
-		/* Looked up again: the table may have changed while it waited. */
-		uint16_t e = route_one(w, o, m, lookup_one(m));
+		/* Looked up again: the table may have changed while it waited. (It is an
+		 * intact IPv4 frame: it was routed once.) */
+		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+				RTE_ETHER_HDR_LEN);
+		uint16_t e = route_one(w, o, m, lookup_one(m, rte_be_to_cpu_32(ip->dst_addr)));
 
 		if (e != HELD)
 			emit(o, m, e);
@@ -193,13 +194,10 @@ static void probe(struct dp_worker *w, const struct dp_rif *out, uint32_t target
 {
 	struct rte_mbuf *req = dp_arp_request(dp_tables.pool, &out->mac, out->ip, target);
 
-	if (req == NULL) {
+	if (req == NULL)
 		w->drops[DP_DROP_NO_MBUF]++;
-		return;
-	}
-	dp_mbuf_meta(req)->net_id = out->net_id;
-	req->port = DP_SRC_ROUTER;
-	dp_flood_one(w, req);
+	else
+		dp_flood_from_router(w, req, out->net_id);
 }
 
 /* Sends a frame to a next hop whose egress is cached: what the full path below does,
@@ -338,6 +336,8 @@ static __rte_always_inline uint16_t route_fast(struct dp_worker *w, const struct
 	const struct dp_adj *a;
 	uint32_t total;
 
+	/* ip_header_ok's checks, specialised for a header without options: calling it
+	 * here measured ~4 cycles a frame more (virga-stagebench, 1M routes). */
 	if (unlikely(eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 			rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*ip) ||
 			ip->version_ihl != RTE_IPV4_VHL_DEF || ip->time_to_live <= 1 ||
@@ -394,11 +394,8 @@ uint16_t dp_ip4_route_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_
 	if (likely(r != NULL)) {
 		dp_fib_lookup_bulk(r->fib, dst, nh, n);
 	} else {
-		for (uint16_t i = 0; i < n; i++) {
-			const struct dp_router *ri = dp_router_get(dp_mbuf_meta(pkts[i])->router_id);
-
-			nh[i] = ri != NULL ? dp_fib_lookup(ri->fib, dst[i]) : DP_NO_NEXTHOP;
-		}
+		for (uint16_t i = 0; i < n; i++)
+			nh[i] = lookup_one(pkts[i], dst[i]);
 	}
 	for (uint16_t i = 0; i < n; i++) {
 		/* Traced frames take the full path, which explains itself. */
