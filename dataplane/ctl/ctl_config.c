@@ -31,9 +31,7 @@ HANDLER(dp_ctl_network_del)
 {
 	const struct dp_network_del_req *r = req;
 
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
+	NO_REPLY;
 	if (!dp_conf_name_ok(r->name, sizeof(r->name), true))
 		return -EINVAL;
 	return dp_conf_net_del(r->name, r->missing_ok);
@@ -99,9 +97,7 @@ HANDLER(dp_ctl_port_del)
 {
 	const struct dp_port_del_req *r = req;
 
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
+	NO_REPLY;
 	if (!dp_conf_name_ok(r->name, sizeof(r->name), true))
 		return -EINVAL;
 	return dp_conf_port_del(r->name, r->missing_ok);
@@ -111,9 +107,7 @@ HANDLER(dp_ctl_port_attach)
 {
 	const struct dp_port_attach_req *r = req;
 
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
+	NO_REPLY;
 	if (!dp_conf_name_ok(r->port, sizeof(r->port), true))
 		return -EINVAL;
 	return dp_conf_port_attach(r);
@@ -123,9 +117,7 @@ HANDLER(dp_ctl_port_detach)
 {
 	const struct dp_port_detach_req *r = req;
 
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
+	NO_REPLY;
 	if (!dp_conf_name_ok(r->port, sizeof(r->port), true))
 		return -EINVAL;
 	return dp_conf_port_detach(r->port);
@@ -135,9 +127,7 @@ HANDLER(dp_ctl_port_security)
 {
 	const struct dp_port_security_req *r = req;
 
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
+	NO_REPLY;
 	if (!dp_conf_name_ok(r->port, sizeof(r->port), true))
 		return -EINVAL;
 	return dp_conf_port_security(r);

@@ -3,9 +3,26 @@
 #ifndef VIRGA_CTL_HANDLERS_H
 #define VIRGA_CTL_HANDLERS_H
 
+#include <rte_common.h>
+
 #include "dp_ctl.h"
 
 #define HANDLER(name) int name(const void *req, uint32_t req_len, void *reply, uint32_t *reply_len)
+
+/* In a handler that answers with a status only (the request's size was checked by the
+ * server before the call). */
+#define NO_REPLY                                                                                   \
+	RTE_SET_USED(req_len);                                                                     \
+	RTE_SET_USED(reply);                                                                       \
+	RTE_SET_USED(reply_len)
+
+/* A handler that hands its request, as it is, to a dp_conf_* operation. */
+#define FORWARD_HANDLER(name, conf_fn)                                                             \
+	HANDLER(name)                                                                              \
+	{                                                                                          \
+		NO_REPLY;                                                                          \
+		return conf_fn(req);                                                               \
+	}
 
 /* ctl_config.c: networks and ports */
 HANDLER(dp_ctl_network_add);

@@ -9,46 +9,17 @@
 #include "ctl_handlers.h"
 #include "l3/dp_router_conf.h"
 
-#define NO_REPLY                                                                                   \
-	RTE_SET_USED(req_len);                                                                     \
-	RTE_SET_USED(reply);                                                                       \
-	RTE_SET_USED(reply_len)
+FORWARD_HANDLER(dp_ctl_router_add, dp_conf_router_add)
 
-HANDLER(dp_ctl_router_add)
-{
-	NO_REPLY;
-	return dp_conf_router_add(req);
-}
+FORWARD_HANDLER(dp_ctl_router_del, dp_conf_router_del)
 
-HANDLER(dp_ctl_router_del)
-{
-	NO_REPLY;
-	return dp_conf_router_del(req);
-}
+FORWARD_HANDLER(dp_ctl_router_if_add, dp_conf_router_if_add)
 
-HANDLER(dp_ctl_router_if_add)
-{
-	NO_REPLY;
-	return dp_conf_router_if_add(req);
-}
+FORWARD_HANDLER(dp_ctl_router_if_del, dp_conf_router_if_del)
 
-HANDLER(dp_ctl_router_if_del)
-{
-	NO_REPLY;
-	return dp_conf_router_if_del(req);
-}
+FORWARD_HANDLER(dp_ctl_route_add, dp_conf_route_add)
 
-HANDLER(dp_ctl_route_add)
-{
-	NO_REPLY;
-	return dp_conf_route_add(req);
-}
-
-HANDLER(dp_ctl_route_del)
-{
-	NO_REPLY;
-	return dp_conf_route_del(req);
-}
+FORWARD_HANDLER(dp_ctl_route_del, dp_conf_route_del)
 
 HANDLER(dp_ctl_router_list)
 {

@@ -67,9 +67,7 @@ HANDLER(dp_ctl_mac_add)
 	uint64_t key, val;
 	int port, rc;
 
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
+	NO_REPLY;
 	rc = mac_key(r, true, &key, &port);
 	if (rc < 0)
 		return rc;
@@ -87,9 +85,7 @@ HANDLER(dp_ctl_mac_del)
 	uint64_t key;
 	int rc;
 
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
+	NO_REPLY;
 	rc = mac_key(r, false, &key, NULL);
 	if (rc < 0)
 		return rc == -ENOENT && r->missing_ok ? 0 : rc;
@@ -183,9 +179,7 @@ HANDLER(dp_ctl_trace_set)
 {
 	const struct dp_trace_set_req *r = req;
 
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
+	NO_REPLY;
 	return dp_trace_set(r->enabled, r->max_records);
 }
 

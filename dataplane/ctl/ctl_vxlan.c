@@ -14,29 +14,15 @@ HANDLER(dp_ctl_vtep_set)
 {
 	const struct dp_vtep_set_req *r = req;
 
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
+	NO_REPLY;
 	if (!dp_conf_name_ok(r->port, sizeof(r->port), true))
 		return -EINVAL;
 	return dp_conf_vtep_set(r);
 }
 
-HANDLER(dp_ctl_vtep_peer_add)
-{
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
-	return dp_conf_peer_add(req);
-}
+FORWARD_HANDLER(dp_ctl_vtep_peer_add, dp_conf_peer_add)
 
-HANDLER(dp_ctl_vtep_peer_del)
-{
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
-	return dp_conf_peer_del(req);
-}
+FORWARD_HANDLER(dp_ctl_vtep_peer_del, dp_conf_peer_del)
 
 HANDLER(dp_ctl_vtep_peer_list)
 {
@@ -135,9 +121,7 @@ HANDLER(dp_ctl_neigh_add)
 	int scope = neigh_scope(r->scope);
 	uint32_t ip;
 
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
+	NO_REPLY;
 	if (scope < 0)
 		return scope;
 	memcpy(&ip, r->ip, 4);
@@ -152,9 +136,7 @@ HANDLER(dp_ctl_neigh_del)
 	int scope = neigh_scope(r->scope), rc;
 	uint32_t ip;
 
-	RTE_SET_USED(req_len);
-	RTE_SET_USED(reply);
-	RTE_SET_USED(reply_len);
+	NO_REPLY;
 	if (scope < 0)
 		return scope == -ENOENT && r->missing_ok ? 0 : scope;
 	memcpy(&ip, r->ip, 4);
