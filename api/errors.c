@@ -35,6 +35,8 @@ int api_http_status(int err)
 		return 409;
 	case EMSGSIZE:
 		return 413;
+	case EAGAIN:
+		return 429;
 	case ENOSYS:
 		return 501;
 	case ETIMEDOUT:
@@ -61,6 +63,8 @@ static const char *title_of(int status)
 		return "Conflict";
 	case 413:
 		return "Request Entity Too Large";
+	case 429:
+		return "Too Many Requests";
 	case 501:
 		return "Not Implemented";
 	default:

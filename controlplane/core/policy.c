@@ -24,6 +24,12 @@ static const struct cp_policy_entry policy_table[] = {
 	{"port", CP_ALL_ACTIONS, "binding:host_id", CP_RULE_ADMIN},
 	{"port", CP_ALL_ACTIONS, "binding:profile", CP_RULE_ADMIN},
 	{"port", CP_CREATE | CP_UPDATE, "mac_address", CP_RULE_ADMIN},
+	/* On a network another project owns (shared), a member takes what
+	 * IPAM gives it: Neutron's rule:network_owner (port_policy.c). */
+	{"port", CP_CREATE | CP_UPDATE, "fixed_ips:ip_address", CP_RULE_NET_OWNER},
+	{"port", CP_CREATE | CP_UPDATE, "device_owner:network", CP_RULE_NET_OWNER},
+	{"port", CP_CREATE | CP_UPDATE, "port_security_enabled", CP_RULE_NET_OWNER},
+	{"port", CP_CREATE | CP_UPDATE, "allowed_address_pairs", CP_RULE_NET_OWNER},
 	/* Routers and floating IPs. */
 	{"router", CP_CREATE | CP_UPDATE, "external_gateway_info:enable_snat", CP_RULE_ADMIN},
 	{"router", CP_CREATE | CP_UPDATE, "external_gateway_info:external_fixed_ips",
@@ -64,16 +70,25 @@ enum cp_rule cp_policy_rule(const char *kind, enum cp_action action, const char 
 	return attr ? CP_RULE_ANY : CP_RULE_OWNER;
 }
 
+bool cp_policy_owns(const struct cp_caller *caller, const char *owner_project)
+{
+	/* An unscoped caller has project "": it owns nothing, least of all
+	 * the objects that no project owns. */
+	return caller->project_id[0] && owner_project &&
+		strcmp(owner_project, caller->project_id) == 0;
+}
+
 bool cp_policy_allows(const struct cp_caller *caller, enum cp_rule rule, const char *owner_project)
 {
 	switch (rule) {
 	case CP_RULE_ANY:
 		return true;
 	case CP_RULE_OWNER:
-		return caller->is_admin ||
-			(owner_project && strcmp(owner_project, caller->project_id) == 0);
+		return caller->is_admin || cp_policy_owns(caller, owner_project);
 	case CP_RULE_ADMIN:
 		return caller->is_admin;
+	case CP_RULE_NET_OWNER:
+		return caller->is_admin || cp_policy_owns(caller, owner_project);
 	}
 	return false;
 }

@@ -23,11 +23,18 @@ enum cp_rule {
 	CP_RULE_ANY,   /* any authenticated caller */
 	CP_RULE_OWNER, /* admin, or the caller's project owns the object */
 	CP_RULE_ADMIN, /* admin only */
+	/* admin, or the caller's project owns the network the object is on;
+	 * checked by the kind's hook, which knows that network. */
+	CP_RULE_NET_OWNER,
 };
 
 /* The rule for (kind, action, attr); attr NULL means the object itself.
  * Defaults: objects CP_RULE_OWNER, attributes CP_RULE_ANY. */
 enum cp_rule cp_policy_rule(const char *kind, enum cp_action action, const char *attr);
+
+/* True when caller is scoped to a project and that project is
+ * owner_project (never for an unscoped caller or an unowned object). */
+bool cp_policy_owns(const struct cp_caller *caller, const char *owner_project);
 
 /* True when caller passes rule for an object owned by owner_project
  * (NULL: unowned, e.g. identity objects). */

@@ -100,7 +100,11 @@ int cp_res_validate(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *r
 				verb == CP_A_PUT ? "Cannot update read-only attribute %s"
 						 : "Attribute '%s' not allowed in POST",
 				key);
-		if (cp_policy_check(ctx->caller, k->name, verb_action(verb), key, NULL, &ctx->err))
+		/* Network-owner rules need the object's network: the kind's
+		 * prepare hook checks them. */
+		if (cp_policy_rule(k->name, verb_action(verb), key) != CP_RULE_NET_OWNER &&
+			cp_policy_check(ctx->caller, k->name, verb_action(verb), key, NULL,
+				&ctx->err))
 			return ctx->err.code;
 	}
 	/* Types after policy, so a refused attribute is 403 whatever the
@@ -129,7 +133,7 @@ static bool visible(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *o
 	if (!k->owned || ctx->caller->is_admin)
 		return true;
 	owner = cp_res_owner(obj);
-	if (owner && strcmp(owner, ctx->caller->project_id) == 0)
+	if (cp_policy_owns(ctx->caller, owner))
 		return true;
 	return k->is_public && k->is_public(obj);
 }
@@ -260,9 +264,15 @@ static int finish(struct cp_ctx *ctx, int rc, bool write)
 	return rc;
 }
 
-static int check_kind_rule(struct cp_ctx *ctx, const struct cp_kind *k, enum cp_action action)
+int cp_res_check_kind(struct cp_ctx *ctx, const struct cp_kind *k, enum cp_action action)
 {
-	if (k->before_use && !ctx->caller->is_service) {
+	/* Neutron's objects belong to projects: a caller without a project
+	 * scope (an unscoped token, the agents' service token) may not act
+	 * on them, or it would act as the project "" that owns nothing. */
+	if (k->owned && !ctx->caller->is_admin && !ctx->caller->project_id[0])
+		return cp_fail(&ctx->err, -EPERM, "PolicyNotAuthorized",
+			"This request needs a project-scoped token.");
+	if (k->before_use) {
 		int rc = k->before_use(ctx);
 
 		if (rc)
@@ -277,7 +287,7 @@ static int check_kind_rule(struct cp_ctx *ctx, const struct cp_kind *k, enum cp_
 
 int cp_res_create(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *req, json_t **out)
 {
-	int rc = check_kind_rule(ctx, k, CP_CREATE);
+	int rc = cp_res_check_kind(ctx, k, CP_CREATE);
 
 	*out = NULL;
 
@@ -300,7 +310,7 @@ int cp_res_create(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *req
 
 int cp_res_show(struct cp_ctx *ctx, const struct cp_kind *k, const char *id, json_t **out)
 {
-	int rc = check_kind_rule(ctx, k, CP_READ);
+	int rc = cp_res_check_kind(ctx, k, CP_READ);
 
 	if (rc)
 		return rc;
@@ -316,7 +326,7 @@ int cp_res_update(struct cp_ctx *ctx, const struct cp_kind *k, const char *id, c
 	json_t **out)
 {
 	json_t *old = NULL, *obj = NULL;
-	int rc = check_kind_rule(ctx, k, CP_UPDATE);
+	int rc = cp_res_check_kind(ctx, k, CP_UPDATE);
 
 	if (rc == 0)
 		rc = cp_res_validate(ctx, k, req, CP_A_PUT);
@@ -348,7 +358,7 @@ int cp_res_update(struct cp_ctx *ctx, const struct cp_kind *k, const char *id, c
 int cp_res_delete(struct cp_ctx *ctx, const struct cp_kind *k, const char *id)
 {
 	json_t *obj = NULL;
-	int rc = check_kind_rule(ctx, k, CP_DELETE);
+	int rc = cp_res_check_kind(ctx, k, CP_DELETE);
 
 	if (rc)
 		return rc;
@@ -366,7 +376,7 @@ int cp_res_list(struct cp_ctx *ctx, const struct cp_kind *k, const struct cp_lis
 {
 	json_t *all, *matched, *obj;
 	size_t i;
-	int rc = check_kind_rule(ctx, k, CP_READ);
+	int rc = cp_res_check_kind(ctx, k, CP_READ);
 
 	if (rc)
 		return rc;

@@ -70,6 +70,12 @@ int cp_res_delete(struct cp_ctx *ctx, const struct cp_kind *k, const char *id);
 int cp_res_list(struct cp_ctx *ctx, const struct cp_kind *k, const struct cp_list_opts *opts,
 	json_t **out, bool *more);
 
+/* What every call on kind k checks first: a project scope for owned kinds,
+ * the kind's before_use hook, admin-only kinds. 0 or -errno with ctx->err.
+ * Its own transaction (before_use); for service calls outside the generic
+ * five. */
+int cp_res_check_kind(struct cp_ctx *ctx, const struct cp_kind *k, enum cp_action action);
+
 /* Building blocks for hooks and service calls already inside a transaction. */
 int cp_res_validate(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *req, unsigned verb);
 int cp_res_insert(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *req, json_t **out);

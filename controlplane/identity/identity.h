@@ -63,7 +63,13 @@ int cp_identity_user_projects(struct cp_ctx *ctx, const char *user_id, json_t **
 /* Internal (in-transaction) helpers shared by the identity files. */
 json_t *cp_identity_effective_roles(struct cp_ctx *ctx, const char *user_id,
 	const char *project_id);
+/* password.c: argon2id behind a bounded gate; both may fail with -EAGAIN
+ * (too many hashes in progress, HTTP 429). set_password runs inside the
+ * caller's write transaction; check_password takes its own and verifies
+ * against a dummy hash when user_id is NULL or has no password, so an
+ * unknown user costs what a wrong password costs. -EKEYREJECTED on a
+ * mismatch. */
 int cp_identity_set_password(struct cp_ctx *ctx, const char *user_id, const char *password);
-bool cp_identity_check_password(struct cp_db *db, const char *user_id, const char *password);
+int cp_identity_check_password(struct cp_ctx *ctx, const char *user_id, const char *password);
 
 #endif

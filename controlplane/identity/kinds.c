@@ -129,45 +129,6 @@ const struct cp_kind cp_kind_project = {
 	.before_delete = project_before_delete,
 };
 
-int cp_identity_set_password(struct cp_ctx *ctx, const char *user_id, const char *password)
-{
-	char hash[crypto_pwhash_STRBYTES];
-	sqlite3_stmt *st;
-	int rc = -EIO;
-
-	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-		    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return cp_fail(&ctx->err, -ENOMEM, "InternalError", "password hashing failed");
-	st = cp_db_prepare(ctx->db, "INSERT OR REPLACE INTO passwords (user_id, hash) VALUES (?, ?)");
-	if (st) {
-		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-	}
-	sqlite3_finalize(st);
-	sodium_memzero(hash, sizeof(hash));
-	return rc;
-}
-
-bool cp_identity_check_password(struct cp_db *db, const char *user_id, const char *password)
-{
-	sqlite3_stmt *st;
-	char hash[crypto_pwhash_STRBYTES] = "";
-
-	if (cp_db_begin(db, false))
-		return false;
-	st = cp_db_prepare(db, "SELECT hash FROM passwords WHERE user_id=?");
-	if (st) {
-		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-			snprintf(hash, sizeof(hash), "%s", (const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_finalize(st);
-	cp_db_commit(db);
-	/* Verify outside the database lock: argon2id is slow on purpose. */
-	return hash[0] && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-}
-
 static int user_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
 {
 	json_t *pw = json_incref(json_object_get(obj, "password"));

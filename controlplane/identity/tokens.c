@@ -165,72 +165,9 @@ static int store_token(struct cp_ctx *ctx, const char *token, const char *user_i
 	return cp_db_commit(ctx->db);
 }
 
-int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token, json_t **out)
-{
-	const struct cp_identity *ident = ctx->svc;
-	const json_t *identity = json_object_get(auth, "identity");
-	const json_t *methods = json_object_get(identity, "methods");
-	const json_t *pw_user = json_object_get(json_object_get(identity, "password"), "user");
-	const char *password = cp_json_str(pw_user, "password");
-	const char *old_token = cp_json_str(json_object_get(identity, "token"), "id");
-	json_t *user = NULL, *project = NULL, *roles = NULL;
-	char audit[CP_ID_LEN], user_id[CP_ID_LEN] = "";
-	int64_t now = cp_now();
-	uint8_t raw[32];
-	int rc;
-
-	if (!json_is_object(auth) || !json_is_array(methods) || !json_array_size(methods))
-		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
-			"Expecting to find identity.methods in auth.");
-	if (old_token) {
-		/* Re-scoping with an existing token (the "token" method). */
-		struct cp_caller c;
-
-		rc = cp_identity_validate(ctx, old_token, &c, NULL);
-		if (rc)
-			return rc;
-		snprintf(user_id, sizeof(user_id), "%s", c.user_id);
-	} else if (!json_is_object(pw_user) || !password) {
-		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
-			"Expecting to find identity.password.user with a password.");
-	}
-	if (cp_db_begin(ctx->db, false))
-		return -EIO;
-	user = user_id[0] ? cp_obj_get(ctx->db, "user", user_id) : find_by_ref(ctx, "user", pw_user);
-	cp_db_commit(ctx->db);
-	if (!user || !cp_json_bool(user, "enabled", true) ||
-		(!old_token && !cp_identity_check_password(ctx->db, cp_json_str(user, "id"), password))) {
-		json_decref(user);
-		return unauthorized(ctx);
-	}
-	if (cp_db_begin(ctx->db, false)) {
-		json_decref(user);
-		return -EIO;
-	}
-	rc = resolve_scope(ctx, json_object_get(auth, "scope"), user, &project, &roles);
-	cp_db_commit(ctx->db);
-	if (rc == 0) {
-		randombytes_buf(raw, sizeof(raw));
-		sodium_bin2hex(token, CP_TOKEN_LEN, raw, sizeof(raw));
-		cp_uuid(audit, false);
-		audit[22] = '\0';
-		rc = store_token(ctx, token, cp_json_str(user, "id"),
-			project ? cp_json_str(project, "id") : NULL, now, now + ident->token_ttl,
-			audit);
-	}
-	if (rc == 0) {
-		cp_db_begin(ctx->db, false);
-		*out = token_document(ctx, user, project, roles, now, now + ident->token_ttl, audit);
-		cp_db_commit(ctx->db);
-	}
-	json_decref(user);
-	json_decref(project);
-	json_decref(roles);
-	return rc;
-}
-
-int cp_identity_validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller,
-	json_t **out)
+/* cp_identity_validate, also giving the token's expiry. */
+static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller, json_t **out,
+	int64_t *expires_out)
 {
 	char hash[CP_TOKEN_LEN], user_id[CP_ID_LEN] = "", project_id[CP_ID_LEN] = "", audit[64] = "";
 	int64_t issued = 0, expires = 0;
@@ -290,6 +227,85 @@ int cp_identity_validate(struct cp_ctx *ctx, const char *token, struct cp_caller
 			*out = token_document(ctx, user, project, roles, issued, expires, audit);
 	}
 	cp_db_commit(ctx->db);
+	json_decref(user);
+	json_decref(project);
+	json_decref(roles);
+	if (rc == 0 && expires_out)
+		*expires_out = expires;
+	return rc;
+}
+
+int cp_identity_validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller,
+	json_t **out)
+{
+	return validate(ctx, token, caller, out, NULL);
+}
+
+int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token, json_t **out)
+{
+	const struct cp_identity *ident = ctx->svc;
+	const json_t *identity = json_object_get(auth, "identity");
+	const json_t *methods = json_object_get(identity, "methods");
+	const json_t *pw_user = json_object_get(json_object_get(identity, "password"), "user");
+	const char *password = cp_json_str(pw_user, "password");
+	const char *old_token = cp_json_str(json_object_get(identity, "token"), "id");
+	json_t *user = NULL, *project = NULL, *roles = NULL;
+	char audit[CP_ID_LEN], user_id[CP_ID_LEN] = "";
+	int64_t now = cp_now(), expires = now + ident->token_ttl;
+	uint8_t raw[32];
+	int rc;
+
+	if (!json_is_object(auth) || !json_is_array(methods) || !json_array_size(methods))
+		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
+			"Expecting to find identity.methods in auth.");
+	if (old_token) {
+		/* Re-scoping with an existing token (the "token" method). The new
+		 * token dies when the old one does, as in Keystone: a stolen
+		 * token cannot be renewed forever. */
+		struct cp_caller c;
+
+		rc = validate(ctx, old_token, &c, NULL, &expires);
+		if (rc)
+			return rc;
+		snprintf(user_id, sizeof(user_id), "%s", c.user_id);
+	} else if (!json_is_object(pw_user) || !password) {
+		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
+			"Expecting to find identity.password.user with a password.");
+	}
+	if (cp_db_begin(ctx->db, false))
+		return -EIO;
+	user = user_id[0] ? cp_obj_get(ctx->db, "user", user_id) : find_by_ref(ctx, "user", pw_user);
+	cp_db_commit(ctx->db);
+	/* The password is checked even for an unknown or disabled user (against
+	 * a dummy hash), so the answer's timing does not tell them apart. */
+	rc = old_token ? 0
+		       : cp_identity_check_password(ctx, user ? cp_json_str(user, "id") : NULL,
+				 password);
+	if (rc == 0 && (!user || !cp_json_bool(user, "enabled", true)))
+		rc = unauthorized(ctx);
+	if (rc) {
+		json_decref(user);
+		return rc == -EAGAIN ? rc : unauthorized(ctx);
+	}
+	if (cp_db_begin(ctx->db, false)) {
+		json_decref(user);
+		return -EIO;
+	}
+	rc = resolve_scope(ctx, json_object_get(auth, "scope"), user, &project, &roles);
+	cp_db_commit(ctx->db);
+	if (rc == 0) {
+		randombytes_buf(raw, sizeof(raw));
+		sodium_bin2hex(token, CP_TOKEN_LEN, raw, sizeof(raw));
+		cp_uuid(audit, false);
+		audit[22] = '\0';
+		rc = store_token(ctx, token, cp_json_str(user, "id"),
+			project ? cp_json_str(project, "id") : NULL, now, expires, audit);
+	}
+	if (rc == 0) {
+		cp_db_begin(ctx->db, false);
+		*out = token_document(ctx, user, project, roles, now, expires, audit);
+		cp_db_commit(ctx->db);
+	}
 	json_decref(user);
 	json_decref(project);
 	json_decref(roles);

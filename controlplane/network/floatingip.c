@@ -122,7 +122,7 @@ static int fip_prepare(struct cp_ctx *ctx, json_t *fip, const json_t *old)
 				json_object_set(json_array_get(fixed, 0), "subnet_id",
 					json_object_get(fip, "subnet_id"));
 		}
-		rc = cp_port_create_internal(ctx, ext, "", cp_json_str(fip, "id"),
+		rc = cp_port_create_internal(ctx, ext, cp_res_owner(fip), cp_json_str(fip, "id"),
 			"network:floatingip", fixed, &port);
 		json_decref(fixed);
 		if (rc)

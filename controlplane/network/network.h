@@ -34,6 +34,10 @@ int cp_port_report_status(struct cp_ctx *ctx, const char *node, const char *port
 	const char *status, int64_t applied_rev);
 
 /* Internal helpers shared by the network files (inside a transaction). */
+/* port_policy.c: 0, or -EPERM/-EEXIST with ctx->err, for a port about to be
+ * created (old NULL) or updated on network net. */
+int cp_port_check_rights(struct cp_ctx *ctx, const json_t *port, const json_t *old,
+	const json_t *net);
 /* Allocates the fixed IPs a port asks for (or one per subnet of its
  * network when none), writing ip_allocations rows; rewrites *fixed_ips. */
 int cp_port_allocate_ips(struct cp_ctx *ctx, const char *network_id, const char *port_id,

@@ -332,7 +332,7 @@ static int check_security(struct cp_ctx *ctx, json_t *port, const json_t *old)
 				"Invalid input for security_groups: not a list of ids");
 		g = cp_obj_get(ctx->db, "security_group", json_string_value(v));
 		owner = g ? cp_json_str(g, "project_id") : NULL;
-		if (!g || (!ctx->caller->is_admin && strcmp(owner, ctx->caller->project_id) != 0)) {
+		if (!g || (!ctx->caller->is_admin && !cp_policy_owns(ctx->caller, owner))) {
 			json_decref(g);
 			return cp_fail(&ctx->err, -ENOENT, "SecurityGroupNotFound",
 				"Security group %s does not exist", json_string_value(v));
@@ -364,14 +364,19 @@ static int port_prepare(struct cp_ctx *ctx, json_t *port, const json_t *old)
 	json_t *net = NULL;
 	int rc;
 
-	if (!old) {
-		rc = cp_res_load(ctx, &cp_kind_network, net_id, &net);
-		if (rc)
-			return rc;
-		if (!json_object_get(port, "port_security_enabled"))
-			json_object_set(port, "port_security_enabled",
-				json_object_get(net, "port_security_enabled"));
+	rc = old ? ((net = cp_obj_get(ctx->db, "network", net_id)) ? 0 : -EIO)
+		 : cp_res_load(ctx, &cp_kind_network, net_id, &net);
+	if (rc == 0)
+		rc = cp_port_check_rights(ctx, port, old, net);
+	if (rc) {
 		json_decref(net);
+		return rc;
+	}
+	if (!old && !json_object_get(port, "port_security_enabled"))
+		json_object_set(port, "port_security_enabled",
+			json_object_get(net, "port_security_enabled"));
+	json_decref(net);
+	if (!old) {
 		rc = assign_mac(ctx, port);
 		if (rc)
 			return rc;

@@ -128,7 +128,7 @@ static int set_gateway(struct cp_ctx *ctx, json_t *router, const json_t *old)
 			"Bad router request: Network %s is not an external network.", net_id);
 	}
 	json_decref(net);
-	rc = cp_port_create_internal(ctx, net_id, "", rid, "network:router_gateway",
+	rc = cp_port_create_internal(ctx, net_id, cp_res_owner(router), rid, "network:router_gateway",
 		json_object_get(gw, "external_fixed_ips"), &port);
 	if (rc)
 		return rc;
@@ -274,6 +274,9 @@ int cp_router_interface(struct cp_ctx *ctx, const char *router_id, const json_t 
 		json_object_size(body) != 1)
 		return cp_fail(&ctx->err, -EINVAL, "BadRequest",
 			"Bad router request: Must specify either subnet_id or port_id (a string).");
+	rc = cp_res_check_kind(ctx, &cp_kind_router, CP_UPDATE);
+	if (rc)
+		return rc;
 	if (cp_db_begin(ctx->db, true))
 		return -EIO;
 	rc = cp_res_load_owned(ctx, &cp_kind_router, router_id, CP_UPDATE, &router);

@@ -12,6 +12,7 @@
 
 static const struct cp_caller admin = {.project_id = "p-admin", .is_admin = true};
 static const struct cp_caller member = {.project_id = "p-one"};
+static const struct cp_caller unscoped = {.user_id = "u-none"};
 
 static void provider_attributes_are_admin_only(void **state)
 {
@@ -49,6 +50,37 @@ static void objects_belong_to_their_project(void **state)
 	assert_true(cp_policy_allows(&admin, CP_RULE_OWNER, "p-two"));
 }
 
+static void an_unscoped_caller_owns_nothing_not_even_unowned_objects(void **state)
+{
+	(void)state;
+	assert_false(cp_policy_owns(&unscoped, ""));
+	assert_false(cp_policy_owns(&unscoped, NULL));
+	assert_false(cp_policy_allows(&unscoped, CP_RULE_OWNER, ""));
+	assert_false(cp_policy_allows(&unscoped, CP_RULE_NET_OWNER, ""));
+	assert_true(cp_policy_owns(&member, "p-one"));
+}
+
+static void choosing_addresses_and_network_owners_needs_the_network(void **state)
+{
+	struct cp_err err = {0};
+
+	(void)state;
+	assert_int_equal(cp_policy_rule("port", CP_CREATE, "fixed_ips:ip_address"),
+		CP_RULE_NET_OWNER);
+	assert_int_equal(cp_policy_rule("port", CP_UPDATE, "device_owner:network"),
+		CP_RULE_NET_OWNER);
+	assert_int_equal(cp_policy_check(&member, "port", CP_CREATE, "fixed_ips:ip_address",
+				 "p-admin", &err),
+		-EPERM);
+	assert_non_null(strstr(err.msg, "create_port:fixed_ips:ip_address"));
+	assert_int_equal(cp_policy_check(&member, "port", CP_CREATE, "fixed_ips:ip_address",
+				 "p-one", &err),
+		0);
+	assert_int_equal(cp_policy_check(&admin, "port", CP_UPDATE, "port_security_enabled",
+				 "p-one", &err),
+		0);
+}
+
 static void identity_administration_is_admin_only(void **state)
 {
 	struct cp_err err = {0};
@@ -74,6 +106,8 @@ int main(void)
 		cmocka_unit_test(provider_attributes_are_admin_only),
 		cmocka_unit_test(ordinary_attributes_are_open),
 		cmocka_unit_test(objects_belong_to_their_project),
+		cmocka_unit_test(an_unscoped_caller_owns_nothing_not_even_unowned_objects),
+		cmocka_unit_test(choosing_addresses_and_network_owners_needs_the_network),
 		cmocka_unit_test(identity_administration_is_admin_only),
 		cmocka_unit_test(creating_in_another_project_needs_admin),
 	};
