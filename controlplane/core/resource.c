@@ -14,6 +14,16 @@ static const struct cp_attr *find_attr(const struct cp_kind *k, const char *name
 	return NULL;
 }
 
+/* Characters (not bytes) of valid UTF-8, as Neutron and Keystone count. */
+static size_t utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
 static bool numeric(const char *s)
 {
 	char *end;
@@ -55,6 +65,29 @@ static bool type_ok(const struct cp_attr *a, const json_t *v)
 		return true;
 	}
 	return false;
+}
+
+/* Whether v's strings fit max_len and its lists/objects nest at most
+ * depth levels (a scalar is depth 0). */
+static bool within_bounds(const json_t *v, unsigned max_len, int depth)
+{
+	const char *key;
+	const json_t *m;
+	size_t i;
+
+	if (json_is_string(v))
+		return utf8_chars(json_string_value(v), json_string_length(v)) <= max_len;
+	if (!json_is_array(v) && !json_is_object(v))
+		return true;
+	if (depth == 0)
+		return false;
+	json_array_foreach(v, i, m)
+		if (!within_bounds(m, max_len, depth - 1))
+			return false;
+	json_object_foreach((json_t *)v, key, m)
+		if (utf8_chars(key, strlen(key)) > max_len || !within_bounds(m, max_len, depth - 1))
+			return false;
+	return true;
 }
 
 static enum cp_action verb_action(unsigned verb)
@@ -115,6 +148,11 @@ int cp_res_validate(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *r
 		if (a && !type_ok(a, v))
 			return cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
 				"Invalid input for %s: wrong type", key);
+		if (a && !within_bounds(v, a->max_len ?: CP_MAX_STR_LEN, CP_MAX_NESTING))
+			return cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
+				"Invalid input for %s: strings may have at most %u characters and "
+				"lists or objects nest at most %d deep",
+				key, a->max_len ?: CP_MAX_STR_LEN, CP_MAX_NESTING);
 	}
 	if (verb == CP_A_POST)
 		for (const struct cp_attr *a = k->attrs; a && a->name; a++)
@@ -371,6 +409,27 @@ int cp_res_delete(struct cp_ctx *ctx, const struct cp_kind *k, const char *id)
 	return finish(ctx, rc, true);
 }
 
+/* Sorting is by the kind's attributes or the ones every object carries;
+ * anything else is a client's mistake (400), as in Neutron. */
+static int check_sort_keys(struct cp_ctx *ctx, const struct cp_kind *k,
+	const struct cp_list_opts *opts)
+{
+	static const char *const common[] = {"id", "project_id", "tenant_id", "created_at",
+		"updated_at", "revision_number", "status"};
+
+	for (int i = 0; i < opts->n_sort; i++) {
+		const char *key = opts->sort_keys[i];
+		bool known = key && find_attr(k, key);
+
+		for (size_t c = 0; key && !known && c < sizeof(common) / sizeof(common[0]); c++)
+			known = strcmp(key, common[c]) == 0;
+		if (!known)
+			return cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
+				"'%.64s' is an invalid attribute for sort_key", key ? key : "");
+	}
+	return 0;
+}
+
 int cp_res_list(struct cp_ctx *ctx, const struct cp_kind *k, const struct cp_list_opts *opts,
 	json_t **out, bool *more)
 {
@@ -378,6 +437,8 @@ int cp_res_list(struct cp_ctx *ctx, const struct cp_kind *k, const struct cp_lis
 	size_t i;
 	int rc = cp_res_check_kind(ctx, k, CP_READ);
 
+	if (rc == 0)
+		rc = check_sort_keys(ctx, k, opts);
 	if (rc)
 		return rc;
 	if (cp_db_begin(ctx->db, false))

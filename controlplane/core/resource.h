@@ -23,11 +23,20 @@ enum cp_type { CP_T_STR, CP_T_BOOL, CP_T_INT, CP_T_LIST, CP_T_OBJ, CP_T_ANY };
 #define CP_A_NULL 0x8u /* null is a valid value */
 #define CP_A_RW (CP_A_POST | CP_A_PUT)
 
+/* Bounds on what a request may store: the longest string (in characters,
+ * anywhere inside the value) when the attribute gives none, Neutron's limit
+ * for names and descriptions; and how deep lists and objects may nest
+ * (Neutron's deepest attribute is a list of objects: a document that a
+ * client's JSON parser cannot read back is refused up front). */
+#define CP_MAX_STR_LEN 255u
+#define CP_MAX_NESTING 6
+
 struct cp_attr {
 	const char *name;
 	enum cp_type type;
 	unsigned flags;
 	const char *dflt; /* JSON text of the default on create, NULL: none */
+	unsigned max_len; /* longest string value, 0: CP_MAX_STR_LEN */
 };
 
 /* What a service call runs with. err is filled on failure. */

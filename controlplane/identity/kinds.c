@@ -11,6 +11,8 @@
 #include <sodium.h>
 
 #define NAME_ATTR {"name", CP_T_STR, CP_A_RW | CP_A_REQ, NULL}
+/* Keystone allows 64 characters for domain, project and group names. */
+#define SHORT_NAME_ATTR {"name", CP_T_STR, CP_A_RW | CP_A_REQ, NULL, 64}
 #define DESC_ATTR {"description", CP_T_STR, CP_A_RW | CP_A_NULL, "\"\""}
 #define ENABLED_ATTR {"enabled", CP_T_BOOL, CP_A_RW, "true"}
 #define DOMAIN_ATTR {"domain_id", CP_T_STR, CP_A_POST, "\"" CP_DEFAULT_DOMAIN "\""}
@@ -84,7 +86,7 @@ static int domain_before_delete(struct cp_ctx *ctx, const json_t *obj)
 }
 
 static const struct cp_attr domain_attrs[] = {
-	NAME_ATTR, DESC_ATTR, ENABLED_ATTR, OPTIONS_ATTR,
+	SHORT_NAME_ATTR, DESC_ATTR, ENABLED_ATTR, OPTIONS_ATTR,
 	{"tags", CP_T_LIST, CP_A_RW, "[]"},
 	{NULL, 0, 0, NULL},
 };
@@ -113,7 +115,7 @@ static int project_before_delete(struct cp_ctx *ctx, const json_t *obj)
 }
 
 static const struct cp_attr project_attrs[] = {
-	NAME_ATTR, DESC_ATTR, ENABLED_ATTR, DOMAIN_ATTR, OPTIONS_ATTR,
+	SHORT_NAME_ATTR, DESC_ATTR, ENABLED_ATTR, DOMAIN_ATTR, OPTIONS_ATTR,
 	{"is_domain", CP_T_BOOL, CP_A_POST, "false"},
 	{"parent_id", CP_T_STR, CP_A_POST | CP_A_NULL, NULL},
 	{"tags", CP_T_LIST, CP_A_RW, "[]"},
@@ -168,7 +170,7 @@ static int user_before_delete(struct cp_ctx *ctx, const json_t *obj)
 
 static const struct cp_attr user_attrs[] = {
 	NAME_ATTR, DESC_ATTR, ENABLED_ATTR, DOMAIN_ATTR, OPTIONS_ATTR,
-	{"password", CP_T_STR, CP_A_RW | CP_A_NULL, NULL},
+	{"password", CP_T_STR, CP_A_RW | CP_A_NULL, NULL, 4096}, /* max_password_length */
 	{"email", CP_T_STR, CP_A_RW | CP_A_NULL, NULL},
 	{"default_project_id", CP_T_STR, CP_A_RW | CP_A_NULL, NULL},
 	{NULL, 0, 0, NULL},
@@ -198,7 +200,7 @@ static int group_before_delete(struct cp_ctx *ctx, const json_t *obj)
 }
 
 static const struct cp_attr group_attrs[] = {
-	NAME_ATTR, DESC_ATTR, DOMAIN_ATTR,
+	SHORT_NAME_ATTR, DESC_ATTR, DOMAIN_ATTR,
 	{NULL, 0, 0, NULL},
 };
 
