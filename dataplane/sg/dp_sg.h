@@ -46,9 +46,24 @@
  *    and the traffic the driver always allows (ARP, DHCP, ICMPv6 ND/MLD)
  *    belong to the pipeline.
  *
- * Costs: rte_acl builds grow faster than linearly with port ranges and
- * wildcards and take milliseconds to seconds: keep them on the control
- * thread and batch rule changes into one rebuild.
+ * Costs (the 2-core shared development VM: 2.3 GHz TSC, AVX-512 CPU, EAL
+ * max SIMD width 256, DPDK 22.11; quieter runs, a loaded machine doubles
+ * them; test_sg prints them on every run and asserts nothing)
+ *  - classify, bursts of 32, 1,000 rules in one direction and family:
+ *    IPv4 ~35-50 TSC cycles per packet, IPv6 ~80-100, about the same for
+ *    10 rules or 10,000: the walk is as deep as the tuple, not the set.
+ *    That is most of the pipeline's budget (DESIGN.md), so the integrator
+ *    classifies only what connection tracking has not seen before.
+ *  - the reference loop costs 100-130 cycles for 10 rules and up to
+ *    thousands for 1,000: even for tiny sets the compiled one is faster;
+ *    the loop is a fallback while a build is pending or has failed.
+ *  - build, 1,000 rules: IPv4 ~5-20 ms, IPv6 ~40-75 ms; 10,000 rules (ten
+ *    rules after expanding a 1,000-member remote group): ~0.5 s IPv4,
+ *    ~0.9 s IPv6 (ten times the rules took ten to twenty-five times as
+ *    long). So builds stay on the control thread, and a burst of rule
+ *    changes makes one rebuild, not one each.
+ *  - memory (EAL heap, rules plus run-time tries): 1,000 rules ~90-400 KiB
+ *    IPv4, ~300-650 KiB IPv6; 10,000 expanded rules ~5.5 MiB.
  */
 #ifndef VIRGA_DP_SG_H
 #define VIRGA_DP_SG_H
@@ -232,7 +247,8 @@ int dp_sg_rule_check(const struct dp_sg_rule *r);
  * The reference matcher (sg/dp_sg_ref.c): the same answers as a compiled set
  * of the same valid rules, by a plain loop over them, O(rules) per packet.
  * Read-only and allocation-free, so safe on the packet path: for tests, and
- * as a fallback for a handful of rules or while a build is pending.
+ * as a fallback while a build is pending or has failed (it is slower than a
+ * compiled set even for ten rules, see Costs).
  */
 uint32_t dp_sg_ref_match(const struct dp_sg_rule *rules, uint32_t n_rules, enum dp_sg_dir dir,
 		enum dp_sg_family family, const uint8_t *tuple);

@@ -2,9 +2,9 @@
 /*
  * Security-group semantics as a plain loop over the rules: what the compiled
  * rte_acl sets must answer (tests compare them on random packets), and a
- * fallback for tiny sets. Written from the rules, not from the rte_acl
- * encoding in dp_sg_acl.c, so that a mistake there shows up as a
- * disagreement instead of being shared.
+ * fallback while a compiled set is pending. Written from the rules, not
+ * from the rte_acl encoding in dp_sg_acl.c, so that a mistake there shows
+ * up as a disagreement instead of being shared.
  */
 #include <errno.h>
 
