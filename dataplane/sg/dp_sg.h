@@ -188,7 +188,9 @@ static inline rte_be16_t dp_sg_l4_field(enum dp_sg_family family, uint8_t proto,
 }
 
 /* Packet path. remote: the source address for ingress, the destination for
- * egress, as in the header. */
+ * egress, as in the header; proto: the upper-layer protocol, past any IPv6
+ * extension headers. A non-first fragment has no L4 header to give: that
+ * is for connection tracking (which reassembles) to decide, not this. */
 static inline void dp_sg_tuple4_fill(struct dp_sg_tuple4 *t, uint8_t proto, rte_be32_t remote,
 		rte_be16_t dport, uint8_t icmp_type, uint8_t icmp_code)
 {
