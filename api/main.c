@@ -184,6 +184,9 @@ int main(int argc, char **argv)
 	bool created;
 	sigset_t set;
 
+	/* Everything the controller writes (database, journal, tokens) is
+	 * private, whatever the state dir's own mode. */
+	umask(077);
 	if (parse_args(&o, argc, argv)) {
 		usage(stderr);
 		return 2;

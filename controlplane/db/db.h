@@ -16,7 +16,8 @@
 
 struct cp_db;
 
-/* Opens (creating if needed) the database at path and applies migrations. */
+/* Opens (creating if needed) the database at path and applies migrations.
+ * The database and its -wal/-shm files are made mode 0600. */
 int cp_db_open(struct cp_db **out, const char *path);
 void cp_db_close(struct cp_db *db);
 sqlite3 *cp_db_handle(struct cp_db *db);
