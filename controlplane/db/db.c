@@ -19,6 +19,8 @@ struct cp_db {
 	int64_t committed_rev;
 	int64_t tx_rev; /* 0 until the current write transaction bumps */
 	bool in_write;
+	void (*on_commit)(void *arg);
+	void *on_commit_arg;
 };
 
 sqlite3 *cp_db_handle(struct cp_db *db)
@@ -176,8 +178,16 @@ int cp_db_commit(struct cp_db *db)
 			db->committed_rev = rev;
 		pthread_cond_broadcast(&db->rev_cond);
 		pthread_mutex_unlock(&db->rev_lock);
+		if (db->on_commit)
+			db->on_commit(db->on_commit_arg);
 	}
 	return rc;
+}
+
+void cp_db_on_commit(struct cp_db *db, void (*fn)(void *arg), void *arg)
+{
+	db->on_commit = fn;
+	db->on_commit_arg = arg;
 }
 
 void cp_db_rollback(struct cp_db *db)
