@@ -9,7 +9,10 @@
  *  - MHD's connection limits, for everyone and per client address;
  *  - a deadline for each request's headers (MHD's own timeout is an idle
  *    one that a client trickling a byte at a time keeps resetting): the
- *    timer thread shuts down connections past it.
+ *    timer thread shuts down connections past it;
+ *  - URIs that would exhaust MHD's per-connection memory pool are refused
+ *    before MHD stores their arguments, and an encoded NUL is refused
+ *    instead of cutting the path or a value short.
  *
  * Threads and locks: MHD's pool threads run the callbacks; the timer thread
  * sweeps header deadlines and resumes held requests. http->lock guards the
@@ -33,9 +36,21 @@
 #include <time.h>
 #include <unistd.h>
 
+/* MHD stores every header and query argument as a 64-byte record in the
+ * connection's pool, after the request line. 0.9.75 loses its own "too
+ * large" answer when the records of the request line's arguments exhaust
+ * the pool (the connection is closed without a word), so the pool is sized
+ * for API_MAX_URI bytes of URI with API_MAX_ARGS arguments and headers to
+ * spare, and longer URIs or more arguments are refused before MHD parses
+ * them. */
+#define API_CONN_MEMORY (128u * 1024)
+#define API_MAX_URI (16u * 1024)
+#define API_MAX_ARGS 1024u
 #define API_IDLE_TIMEOUT 30u /* seconds of silence once a request's headers are in */
 #define SWEEP_MS 250         /* how late past its deadline a connection may be shut down */
 #define LOG_BURST 20         /* MHD messages per second before they are counted instead */
+
+enum uri_problem { URI_OK, URI_TOO_LONG, URI_TOO_MANY_ARGS, URI_NUL_IN_PATH, URI_NUL_IN_QUERY };
 
 enum hold_state {
 	HOLD_NONE,
@@ -54,6 +69,7 @@ struct api_conn {
 	/* The request in progress, touched only by its MHD thread. */
 	bool headers_in;
 	bool too_large;
+	enum uri_problem uri_problem;
 	enum hold_state hold;
 	int64_t hold_since, hold_until;
 	char *body;
@@ -283,6 +299,57 @@ static void *timer_main(void *arg)
 
 /* --- requests --- */
 
+/* Called with the raw URI once the request line is in, before MHD parses
+ * and unescapes it: the only place an encoded NUL is still visible, and the
+ * last chance to keep MHD from filling its pool with arguments. The URI is
+ * MHD's own writable read buffer: ending it just after the '?' leaves MHD
+ * no arguments to store. The connection becomes the request's context. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mhd)
+{
+	struct api_conn *c = conn_of(mhd);
+	char *query = strchr(uri, '?');
+	size_t nargs = 0;
+
+	(void)cls;
+	if (!c)
+		return NULL;
+	if (query)
+		for (const char *p = query; p; p = strchr(p + 1, '&'))
+			nargs++;
+	if (strlen(uri) > API_MAX_URI)
+		c->uri_problem = URI_TOO_LONG;
+	else if (nargs > API_MAX_ARGS)
+		c->uri_problem = URI_TOO_MANY_ARGS;
+	else if (memmem(uri, query ? (size_t)(query - uri) : strlen(uri), "%00", 3))
+		c->uri_problem = URI_NUL_IN_PATH;
+	else if (query && strstr(query, "%00"))
+		c->uri_problem = URI_NUL_IN_QUERY;
+	if (query && (c->uri_problem == URI_TOO_LONG || c->uri_problem == URI_TOO_MANY_ARGS))
+		query[1] = '\0';
+	return c;
+}
+
+/* The answer to a URI on_uri refused, in the request's error shape. */
+static int uri_error(struct api_req *req, enum uri_problem problem)
+{
+	switch (problem) {
+	case URI_TOO_LONG:
+		return cp_fail(&req->ctx.err, -EINVAL, "HTTPBadRequest",
+			"Request URI is longer than %u bytes", API_MAX_URI);
+	case URI_TOO_MANY_ARGS:
+		return cp_fail(&req->ctx.err, -EINVAL, "HTTPBadRequest",
+			"More than %u query parameters", API_MAX_ARGS);
+	case URI_NUL_IN_QUERY:
+		return cp_fail(&req->ctx.err, -EINVAL, "HTTPBadRequest",
+			"Query string contains an encoded NUL (%%00)");
+	case URI_NUL_IN_PATH:
+	case URI_OK:
+		break;
+	}
+	/* A NUL would cut the path short and reach a shorter route. */
+	return cp_fail(&req->ctx.err, -ENOENT, "HTTPNotFound", "The resource could not be found.");
+}
+
 static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key,
 	const char *value)
 {
@@ -360,7 +427,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	void **con_cls)
 {
 	struct api_server *srv = cls;
-	struct api_conn *c = conn_of(conn);
+	struct api_conn *c = *con_cls;
 	struct api_req req;
 	enum MHD_Result ret;
 
@@ -368,7 +435,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!c)
 		return MHD_NO;
 	if (!c->headers_in) {
-		*con_cls = c;
 		c->headers_in = true;
 		set_header_deadline(srv->http, c, 0);
 		return MHD_YES;
@@ -393,10 +459,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	req.flavor = strncmp(url, "/identity", 9) == 0 ? API_KEYSTONE : API_NEUTRON;
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_query, req.query);
 	split_path(&req, url);
-	if (c->too_large) {
-		cp_fail(&req.ctx.err, -EMSGSIZE, "HTTPRequestEntityTooLarge",
-			"Request body is larger than %u bytes", API_MAX_BODY);
-		req.status = api_http_status(-EMSGSIZE);
+	if (c->too_large || c->uri_problem) {
+		int rc = uri_error(&req, c->uri_problem);
+
+		if (c->too_large)
+			rc = cp_fail(&req.ctx.err, -EMSGSIZE, "HTTPRequestEntityTooLarge",
+				"Request body is larger than %u bytes", API_MAX_BODY);
+		req.status = api_http_status(rc);
 		req.resp = api_error_body(req.flavor, req.status, &req.ctx.err);
 	} else {
 		api_dispatch(&req);
@@ -431,6 +500,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	c->body = NULL;
 	c->len = 0;
 	c->headers_in = c->too_large = false;
+	c->uri_problem = URI_OK;
 	c->hold = HOLD_NONE;
 	set_header_deadline(srv->http, c, now_ms() + srv->header_timeout_ms);
 }
@@ -499,8 +569,10 @@ int api_server_start(struct api_server *srv, const char *host, int port)
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->http_threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)srv->max_connections_per_ip,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)API_CONN_MEMORY,
 		MHD_OPTION_CONNECTION_TIMEOUT, API_IDLE_TIMEOUT, MHD_OPTION_NOTIFY_CONNECTION,
-		on_connection, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+		on_connection, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_END);
 	if (!srv->mhd) {
 		api_server_stop(srv);
 		return -EADDRINUSE;
