@@ -77,6 +77,8 @@ extern const struct api_route api_identity_routes[];
 extern const struct api_route api_network_routes[];
 extern const struct api_route api_feed_routes[];
 
+/* api_server_start: 0, or -EADDRINUSE (and other bind errors) when the
+ * address is taken. */
 int api_server_start(struct api_server *srv, const char *host, int port);
 void api_server_stop(struct api_server *srv);
 /* For a long poll (http_server.c). True when the handler should answer now:

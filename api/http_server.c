@@ -507,6 +507,28 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* --- start and stop --- */
 
+/* The listening socket, made here so a busy address is an error: SO_REUSEADDR
+ * lets a restart bind past TIME_WAIT, and there is no SO_REUSEPORT, which
+ * would let a second controller take half the connections. */
+static int listen_on(const char *host, int port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	int one = 1, fd, rc;
+
+	if (inet_pton(AF_INET, host, &sin.sin_addr) != 1)
+		return -EINVAL;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+		bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(fd, SOMAXCONN) != 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 static void free_http(struct api_http *h)
 {
 	pthread_cond_destroy(&h->wake);
@@ -550,22 +572,25 @@ static void stop_timer(struct api_server *srv)
 
 int api_server_start(struct api_server *srv, const char *host, int port)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-	int rc;
+	int fd, rc;
 
 	/* Zero would mean no connections, or a deadline already past. */
 	if (srv->http_threads <= 0 || srv->max_connections <= 0 ||
-		srv->max_connections_per_ip < 0 || srv->header_timeout_ms <= 0 ||
-		inet_pton(AF_INET, host, &sin.sin_addr) != 1)
+		srv->max_connections_per_ip < 0 || srv->header_timeout_ms <= 0)
 		return -EINVAL;
+	fd = listen_on(host, port);
+	if (fd < 0)
+		return fd;
 	rc = init_http(srv);
-	if (rc)
+	if (rc) {
+		close(fd);
 		return rc;
+	}
 	cp_db_on_commit(srv->db, on_commit, srv->http);
 	srv->mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 			MHD_USE_ERROR_LOG,
-		(uint16_t)port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-		srv->http, MHD_OPTION_SOCK_ADDR, &sin, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+		0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv->http,
+		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->http_threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)srv->max_connections_per_ip,
@@ -573,9 +598,9 @@ int api_server_start(struct api_server *srv, const char *host, int port)
 		MHD_OPTION_CONNECTION_TIMEOUT, API_IDLE_TIMEOUT, MHD_OPTION_NOTIFY_CONNECTION,
 		on_connection, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_END);
-	if (!srv->mhd) {
+	if (!srv->mhd) { /* MHD closed fd (it owns it from the call on) */
 		api_server_stop(srv);
-		return -EADDRINUSE;
+		return -EIO;
 	}
 	return 0;
 }

@@ -310,8 +310,8 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	rc = api_server_start(&srv, host, port);
 	if (rc) {
-		fprintf(stderr, "virga-controller: cannot listen on %s: %s\n", o.listen,
-			strerror(-rc));
+		fprintf(stderr, "virga-controller: cannot listen on %s: %s%s\n", o.listen,
+			strerror(-rc), rc == -EADDRINUSE ? " (another controller running?)" : "");
 		return 1;
 	}
 	fprintf(stderr, "virga-controller: listening on %s, state in %s\n", srv.identity.base_url,
