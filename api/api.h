@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The HTTP layer: libmicrohttpd in thread-per-connection mode (so a change
- * feed long poll only holds its own thread), a route table, token
- * authentication, JSON in and out, and the one errno -> HTTP mapping.
- * Nothing here knows SQL; services are called with a cp_ctx.
+ * The HTTP layer: libmicrohttpd with a small pool of epoll threads (a
+ * change-feed long poll is held suspended, without a thread), a route
+ * table, token authentication, JSON in and out, and the one errno -> HTTP
+ * mapping. Nothing here knows SQL; services are called with a cp_ctx.
  */
 #ifndef API_API_H
 #define API_API_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #include "../controlplane/core/resource.h"
@@ -24,8 +25,13 @@ enum api_flavor { API_KEYSTONE, API_NEUTRON };
 struct api_server {
 	struct cp_db *db;
 	struct cp_identity identity;
-	int feed_timeout_ms; /* longest a change-feed request is held */
+	int feed_timeout_ms;        /* longest a change-feed request is held */
+	int http_threads;           /* MHD's thread pool */
+	int max_connections;        /* open at once, all clients together */
+	int max_connections_per_ip; /* open at once from one address; 0: no limit */
+	int header_timeout_ms;      /* a request's headers must be in by then */
 	struct MHD_Daemon *mhd;
+	struct api_http *http; /* http_server.c's connections and timer thread */
 };
 
 struct api_req {
@@ -71,8 +77,16 @@ extern const struct api_route api_identity_routes[];
 extern const struct api_route api_network_routes[];
 extern const struct api_route api_feed_routes[];
 
+/* api_server_start: 0, or -EADDRINUSE (and other bind errors) when the
+ * address is taken. */
 int api_server_start(struct api_server *srv, const char *host, int port);
 void api_server_stop(struct api_server *srv);
+/* For a long poll (http_server.c). True when the handler should answer now:
+ * the revision is past since, timeout_ms is 0, or the request has been held
+ * already. Otherwise the request is held, without a thread, and false
+ * returned: the handler returns any reply (it is dropped) and runs again
+ * once the revision passes since or timeout_ms passes. */
+bool api_wait_revision(struct api_req *req, int64_t since, int timeout_ms);
 
 /* Routing and authentication (router.c): fills req->resp/status. */
 void api_dispatch(struct api_req *req);

@@ -2,7 +2,7 @@
 /*
  * The agents' internal API (service token):
  *  GET /internal/v1/nodes/{node}/changes?since=REV[&timeout=SECONDS]: the
- *    long poll. Held (on this connection's own thread) until the revision
+ *    long poll. Held (suspended, holding no thread) until the revision
  *    moves past since or the timeout passes.
  *  PUT /internal/v1/nodes/{node}/ports/{id}/status {"status", "applied_rev"}:
  *    what the node's dataplane does with a port (ACTIVE once it forwards).
@@ -42,8 +42,8 @@ static int feed_changes(struct api_req *req, const void *arg)
 		if (t * 1000 < timeout_ms)
 			timeout_ms = (int)t * 1000;
 	}
-	if (cp_db_revision(req->srv->db) <= since && timeout_ms > 0)
-		cp_db_wait_revision(req->srv->db, since, timeout_ms);
+	if (!api_wait_revision(req, since, timeout_ms))
+		return api_reply(req, 202, NULL); /* held: never sent */
 	rc = cp_feed_changes(&req->ctx, req->arg[0], since, &out);
 	return rc ? rc : api_reply(req, 200, out);
 }

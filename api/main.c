@@ -6,6 +6,9 @@
  *
  *   virga-controller --state-dir DIR --listen 127.0.0.1:PORT --admin-password PW
  *
+ * The HTTP limits (--http-threads, --max-connections, --max-connections-per-ip,
+ * --header-timeout) bound what a hostile or broken client can hold.
+ *
  * Options may also come from a file (--config FILE, "key = value" lines with
  * the long option names); the command line wins.
  */
@@ -14,11 +17,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
@@ -33,6 +38,10 @@ struct options {
 	char service_token[CP_TOKEN_LEN];
 	int token_ttl;
 	int feed_timeout;
+	int http_threads; /* 0: max(4, 2 per online CPU) */
+	int max_connections;
+	int max_connections_per_ip;
+	int header_timeout;
 };
 
 static void usage(FILE *f)
@@ -40,7 +49,9 @@ static void usage(FILE *f)
 	fprintf(f, "usage: virga-controller --state-dir DIR [--listen HOST:PORT]\n"
 		   "         [--admin-password PW] [--admin-user NAME] [--admin-project NAME]\n"
 		   "         [--region NAME] [--token-ttl SECONDS] [--service-token TOKEN]\n"
-		   "         [--feed-timeout SECONDS] [--config FILE]\n");
+		   "         [--feed-timeout SECONDS] [--http-threads N (max(4, 2 per CPU))]\n"
+		   "         [--max-connections N (4096)] [--max-connections-per-ip N (128, 0: any)]\n"
+		   "         [--header-timeout SECONDS (10)] [--config FILE]\n");
 }
 
 static int set_option(struct options *o, const char *key, const char *val)
@@ -58,20 +69,37 @@ static int set_option(struct options *o, const char *key, const char *val)
 		{"region", o->region, sizeof(o->region)},
 		{"service-token", o->service_token, sizeof(o->service_token)},
 	};
+	struct {
+		const char *name;
+		int *dst;
+		long min, max;
+	} ints[] = {
+		{"token-ttl", &o->token_ttl, 1, INT_MAX},
+		{"feed-timeout", &o->feed_timeout, 1, INT_MAX / 1000},
+		{"http-threads", &o->http_threads, 1, 1024},
+		{"max-connections", &o->max_connections, 1, 1000000},
+		{"max-connections-per-ip", &o->max_connections_per_ip, 0, 1000000},
+		{"header-timeout", &o->header_timeout, 1, INT_MAX / 1000},
+	};
 
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		if (strcmp(key, strs[i].name) == 0) {
 			snprintf(strs[i].dst, strs[i].len, "%s", val);
 			return 0;
 		}
-	if (strcmp(key, "token-ttl") == 0 && atoi(val) > 0) {
-		o->token_ttl = atoi(val);
-		return 0;
-	}
-	if (strcmp(key, "feed-timeout") == 0 && atoi(val) > 0) {
-		o->feed_timeout = atoi(val);
-		return 0;
-	}
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (strcmp(key, ints[i].name) == 0) {
+			char *end;
+			long v;
+
+			errno = 0;
+			v = strtol(val, &end, 10);
+			end += strspn(end, " \t");
+			if (errno || end == val || *end || v < ints[i].min || v > ints[i].max)
+				return -EINVAL;
+			*ints[i].dst = (int)v;
+			return 0;
+		}
 	return -EINVAL;
 }
 
@@ -114,6 +142,10 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{"service-token", required_argument, NULL, 0},
 		{"token-ttl", required_argument, NULL, 0},
 		{"feed-timeout", required_argument, NULL, 0},
+		{"http-threads", required_argument, NULL, 0},
+		{"max-connections", required_argument, NULL, 0},
+		{"max-connections-per-ip", required_argument, NULL, 0},
+		{"header-timeout", required_argument, NULL, 0},
 		{"config", required_argument, NULL, 0},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -173,17 +205,46 @@ static int service_token(struct options *o)
 	return 0;
 }
 
+/* Raises the descriptor limit to its hard maximum so --max-connections is
+ * reachable (the usual soft limit, 1024, is not); lowers the connection
+ * limit, saying so, when the hard maximum is too low. */
+static void raise_nofile(struct options *o)
+{
+	struct rlimit rl;
+	const rlim_t reserve = 64; /* database, listening socket, epoll, pipes */
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)o->max_connections + reserve) {
+		int max = rl.rlim_cur > reserve ? (int)(rl.rlim_cur - reserve) : 1;
+
+		fprintf(stderr, "virga-controller: only %llu file descriptors: "
+				"--max-connections %d, not %d\n",
+			(unsigned long long)rl.rlim_cur, max, o->max_connections);
+		o->max_connections = max;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {.listen = "127.0.0.1:5000", .admin_user = "admin",
 		.admin_project = "admin", .region = "RegionOne", .token_ttl = 3600,
-		.feed_timeout = 30};
+		.feed_timeout = 30, .max_connections = 4096, .max_connections_per_ip = 128,
+		.header_timeout = 10};
 	struct api_server srv = {0};
 	char host[64], dbpath[600];
 	int port = 0, sig, rc;
 	bool created;
 	sigset_t set;
 
+	/* Everything the controller writes (database, journal, tokens) is
+	 * private, whatever the state dir's own mode. */
+	umask(077);
 	if (parse_args(&o, argc, argv)) {
 		usage(stderr);
 		return 2;
@@ -230,13 +291,27 @@ int main(int argc, char **argv)
 		o.service_token);
 	srv.identity.token_ttl = o.token_ttl;
 	srv.feed_timeout_ms = o.feed_timeout * 1000;
+	raise_nofile(&o);
+	if (!o.http_threads) {
+		/* Requests are short (the long poll is held without a
+		 * thread): a few threads per CPU cover the database waits. */
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		o.http_threads = cpus > 2 ? (int)(cpus < 512 ? 2 * cpus : 1024) : 4;
+	}
+	srv.http_threads = o.http_threads;
+	srv.max_connections = o.max_connections;
+	srv.max_connections_per_ip = o.max_connections_per_ip;
+	srv.header_timeout_ms = o.header_timeout * 1000;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (api_server_start(&srv, host, port) != 0) {
-		fprintf(stderr, "virga-controller: cannot listen on %s\n", o.listen);
+	rc = api_server_start(&srv, host, port);
+	if (rc) {
+		fprintf(stderr, "virga-controller: cannot listen on %s: %s%s\n", o.listen,
+			strerror(-rc), rc == -EADDRINUSE ? " (another controller running?)" : "");
 		return 1;
 	}
 	fprintf(stderr, "virga-controller: listening on %s, state in %s\n", srv.identity.base_url,

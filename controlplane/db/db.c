@@ -2,10 +2,14 @@
 #include "db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 struct cp_db {
 	sqlite3 *h;
@@ -15,6 +19,8 @@ struct cp_db {
 	int64_t committed_rev;
 	int64_t tx_rev; /* 0 until the current write transaction bumps */
 	bool in_write;
+	void (*on_commit)(void *arg);
+	void *on_commit_arg;
 };
 
 sqlite3 *cp_db_handle(struct cp_db *db)
@@ -57,11 +63,52 @@ static int64_t read_revision(struct cp_db *db)
 	return rev;
 }
 
+/* Makes path mode 0600, creating it when create is set; a missing file is
+ * fine otherwise. O_NOFOLLOW: never chmod what a symlink points at. */
+static int make_private(const char *path, bool create)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
+	struct stat st;
+	int rc = 0;
+
+	if (fd < 0)
+		return errno == ENOENT && !create ? 0 : -errno;
+	if (fstat(fd, &st) != 0 || ((st.st_mode & 0077) && fchmod(fd, 0600) != 0))
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* SQLite creates a database 0644 (less the umask) and gives its -wal and
+ * -shm files the database file's mode: the state holds password hashes and
+ * tokens, so the database is made 0600 before SQLite opens it, and files an
+ * older version left readable are tightened. */
+static int make_db_private(const char *path)
+{
+	static const char *const suffixes[] = {"-wal", "-shm"};
+	char aux[4096];
+	int rc = make_private(path, true);
+
+	for (size_t i = 0; rc == 0 && i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		if (snprintf(aux, sizeof(aux), "%s%s", path, suffixes[i]) >= (int)sizeof(aux))
+			rc = -ENAMETOOLONG;
+		else
+			rc = make_private(aux, false);
+	}
+	if (rc)
+		fprintf(stderr, "virga-controller: cannot make %s private: %s\n", path,
+			strerror(-rc));
+	return rc;
+}
+
 int cp_db_open(struct cp_db **out, const char *path)
 {
-	struct cp_db *db = calloc(1, sizeof(*db));
-	int rc;
+	struct cp_db *db;
+	int rc = make_db_private(path);
 
+	if (rc)
+		return rc;
+	db = calloc(1, sizeof(*db));
 	if (!db)
 		return -ENOMEM;
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -131,8 +178,16 @@ int cp_db_commit(struct cp_db *db)
 			db->committed_rev = rev;
 		pthread_cond_broadcast(&db->rev_cond);
 		pthread_mutex_unlock(&db->rev_lock);
+		if (db->on_commit)
+			db->on_commit(db->on_commit_arg);
 	}
 	return rc;
+}
+
+void cp_db_on_commit(struct cp_db *db, void (*fn)(void *arg), void *arg)
+{
+	db->on_commit = fn;
+	db->on_commit_arg = arg;
 }
 
 void cp_db_rollback(struct cp_db *db)

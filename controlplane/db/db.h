@@ -16,7 +16,8 @@
 
 struct cp_db;
 
-/* Opens (creating if needed) the database at path and applies migrations. */
+/* Opens (creating if needed) the database at path and applies migrations.
+ * The database and its -wal/-shm files are made mode 0600. */
 int cp_db_open(struct cp_db **out, const char *path);
 void cp_db_close(struct cp_db *db);
 sqlite3 *cp_db_handle(struct cp_db *db);
@@ -35,6 +36,11 @@ int64_t cp_db_revision(struct cp_db *db);
 /* Blocks until the committed revision exceeds since or timeout_ms passes;
  * returns the committed revision. Does not hold the connection lock. */
 int64_t cp_db_wait_revision(struct cp_db *db, int64_t since, int timeout_ms);
+/* Calls fn(arg) after every commit that moved the revision, on the
+ * committing thread and holding no database lock: fn must be quick and must
+ * not call back into db. One hook; fn NULL removes it. Set it while no other
+ * thread uses db (it is read without a lock). */
+void cp_db_on_commit(struct cp_db *db, void (*fn)(void *arg), void *arg);
 
 /* Runs one statement with no result rows; returns 0 or -EIO. */
 int cp_db_exec(struct cp_db *db, const char *sql);
