@@ -69,6 +69,7 @@ struct api_route {
 extern const struct api_route api_version_routes[];
 extern const struct api_route api_identity_routes[];
 extern const struct api_route api_network_routes[];
+extern const struct api_route api_quota_routes[];
 extern const struct api_route api_feed_routes[];
 
 int api_server_start(struct api_server *srv, const char *host, int port);
