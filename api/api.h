@@ -75,6 +75,7 @@ struct api_route {
 extern const struct api_route api_version_routes[];
 extern const struct api_route api_identity_routes[];
 extern const struct api_route api_network_routes[];
+extern const struct api_route api_quota_routes[];
 extern const struct api_route api_feed_routes[];
 
 /* api_server_start: 0, or -EADDRINUSE (and other bind errors) when the

@@ -32,6 +32,7 @@ int api_http_status(int err)
 	case EADDRINUSE:
 	case ENOSPC:
 	case ENOTEMPTY:
+	case EDQUOT:
 		return 409;
 	case EMSGSIZE:
 		return 413;

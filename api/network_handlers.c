@@ -168,6 +168,7 @@ static int extensions(struct api_req *req, const void *arg)
 		{"standard-attr-revisions", "Resource revision numbers"},
 		{"standard-attr-timestamp", "Resource timestamps"},
 		{"net-mtu", "Network MTU"},
+		{"quotas", "Quota management support"},
 	};
 	json_t *list = json_array();
 

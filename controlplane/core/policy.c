@@ -35,6 +35,8 @@ static const struct cp_policy_entry policy_table[] = {
 	{"router", CP_CREATE | CP_UPDATE, "external_gateway_info:external_fixed_ips",
 		CP_RULE_ADMIN},
 	{"floatingip", CP_CREATE, "floating_ip_address", CP_RULE_ADMIN},
+	/* Quotas: a project may read its own; only admins change any. */
+	{"quota", CP_CREATE | CP_UPDATE | CP_DELETE, NULL, CP_RULE_ADMIN},
 	/* Everyone may create in their own project; another project is admin's. */
 	{NULL, CP_CREATE, "project_id", CP_RULE_ADMIN},
 	{NULL, CP_CREATE, "tenant_id", CP_RULE_ADMIN},

@@ -336,6 +336,10 @@ int cp_res_create(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *req
 	if (cp_db_begin(ctx->db, true))
 		return cp_fail(&ctx->err, -EIO, "InternalError", "database unavailable");
 	rc = cp_res_insert(ctx, k, req, out);
+	/* Counted once the object is in (its owner is settled then), under
+	 * the write lock, so concurrent creates cannot overshoot. */
+	if (rc == 0 && k->check_quota)
+		rc = k->check_quota(ctx, k, *out);
 	if (rc == 0)
 		cp_res_render(ctx, k, *out);
 	rc = finish(ctx, rc, true);

@@ -66,6 +66,11 @@ struct cp_kind {
 	int (*before_use)(struct cp_ctx *ctx);
 	/* Whether every project may see the object (shared/external). */
 	bool (*is_public)(const json_t *obj);
+	/* Refuses (-EDQUOT) a create that takes obj's owner over its quota
+	 * for the kind. Only cp_res_create calls it, after the insert and in
+	 * the same transaction: objects services insert for themselves
+	 * (cp_res_insert) count, but are never refused. */
+	int (*check_quota)(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *obj);
 };
 
 /* Each returns 0 (with *out a new reference where given) or a negative

@@ -37,6 +37,12 @@ static const char *const migrations[] = {
 	"CREATE TABLE ip_allocations (subnet_id TEXT NOT NULL, ip_address TEXT NOT NULL,"
 	"  port_id TEXT NOT NULL, PRIMARY KEY (subnet_id, ip_address));"
 	"CREATE INDEX ip_allocations_port ON ip_allocations (port_id);",
+
+	/* 4: per-project quota limits that differ from the defaults (absent
+	 * row: the default). Not objects: agents never need them, so they
+	 * stay out of the change feed and do not move the revision. */
+	"CREATE TABLE quotas (project_id TEXT NOT NULL, resource TEXT NOT NULL,"
+	"  hard_limit INTEGER NOT NULL, PRIMARY KEY (project_id, resource));",
 };
 
 int cp_db_migrate(sqlite3 *h)

@@ -128,6 +128,23 @@ int cp_obj_count(struct cp_db *db, const char *kind, const char *parent_id)
 	return n;
 }
 
+int cp_obj_count_owned(struct cp_db *db, const char *kind, const char *project_id)
+{
+	/* Answered from the (kind, project_id) index, without reading bodies. */
+	sqlite3_stmt *st = cp_db_prepare(db,
+		"SELECT count(*) FROM objects WHERE kind=?1 AND project_id=?2");
+	int n = -EIO;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, project_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 json_t *cp_obj_deleted_since(struct cp_db *db, int64_t since_rev)
 {
 	sqlite3_stmt *st = cp_db_prepare(db,

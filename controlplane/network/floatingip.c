@@ -171,4 +171,5 @@ const struct cp_kind cp_kind_floatingip = {
 	.owned = true,
 	.prepare = fip_prepare,
 	.before_delete = fip_before_delete,
+	.check_quota = cp_quota_check,
 };

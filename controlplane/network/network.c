@@ -218,4 +218,5 @@ const struct cp_kind cp_kind_network = {
 	.before_delete = network_before_delete,
 	.render = network_render,
 	.is_public = network_is_public,
+	.check_quota = cp_quota_check,
 };

@@ -9,6 +9,7 @@
 #define CP_NETWORK_H
 
 #include "../core/resource.h"
+#include "quota.h"
 
 extern const struct cp_kind cp_kind_network, cp_kind_subnet, cp_kind_port, cp_kind_router,
 	cp_kind_floatingip, cp_kind_secgroup, cp_kind_secgroup_rule;

@@ -549,4 +549,5 @@ const struct cp_kind cp_kind_port = {
 	.parent_attr = "network_id",
 	.prepare = port_prepare,
 	.before_delete = port_before_delete,
+	.check_quota = cp_quota_check,
 };

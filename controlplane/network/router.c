@@ -320,4 +320,5 @@ const struct cp_kind cp_kind_router = {
 	.owned = true,
 	.prepare = router_prepare,
 	.before_delete = router_before_delete,
+	.check_quota = cp_quota_check,
 };

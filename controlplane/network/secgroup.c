@@ -177,6 +177,7 @@ const struct cp_kind cp_kind_secgroup = {
 	.before_delete = sg_before_delete,
 	.render = sg_render,
 	.before_use = sg_before_use,
+	.check_quota = cp_quota_check,
 };
 
 /* Protocol name or number -> canonical text; NULL when invalid. */
@@ -356,4 +357,5 @@ const struct cp_kind cp_kind_secgroup_rule = {
 	.owned = true,
 	.parent_attr = "security_group_id",
 	.prepare = rule_prepare,
+	.check_quota = cp_quota_check,
 };

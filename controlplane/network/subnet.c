@@ -221,4 +221,5 @@ const struct cp_kind cp_kind_subnet = {
 	.parent_attr = "network_id",
 	.prepare = subnet_prepare,
 	.before_delete = subnet_before_delete,
+	.check_quota = cp_quota_check,
 };
