@@ -16,6 +16,7 @@
 #include "l2/dp_flood.h"
 #include "l2/dp_l2.h"
 #include "pkt/dp_arp.h"
+#include "pkt/dp_ip4.h"
 #include "dp_icmp.h"
 #include "dp_ip4_route.h"
 
@@ -144,14 +145,11 @@ static inline uint16_t sum20(const struct rte_ipv4_hdr *ip)
 /* RFC 1812 5.2.2: length, version, header length, total length, checksum. */
 static bool ip_header_ok(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 {
-	uint32_t hl, total;
+	uint32_t hl;
 
-	if (l3_len < sizeof(*ip) || (ip->version_ihl >> 4) != 4)
+	if (!dp_ip4_hdr_valid(ip, l3_len, l3_len))
 		return false;
 	hl = rte_ipv4_hdr_len(ip);
-	total = rte_be_to_cpu_16(ip->total_length);
-	if (hl < sizeof(*ip) || l3_len < hl || total < hl || total > l3_len)
-		return false;
 	return (hl == sizeof(*ip) ? sum20(ip) : rte_raw_cksum(ip, hl)) == 0xffff;
 }
 
