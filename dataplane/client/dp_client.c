@@ -67,6 +67,7 @@ static const char *const dp_msg_type_names[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_ROUTE_LIST] = "route_list",
 	[DP_MSG_NEIGH_ADD] = "neigh_add",
 	[DP_MSG_NEIGH_DEL] = "neigh_del",
+	[DP_MSG_PORT_STATS] = "port_stats",
 };
 
 const char *dp_msg_type_name(enum dp_msg_type type)

@@ -35,6 +35,9 @@ static const char *const reason_names[DP_DROP_REASON_MAX] = {
 	[DP_DROP_FRAG_UNSUPPORTED] = "frag_unsupported",
 	[DP_DROP_IP_LOCAL] = "ip_local_unsupported",
 	[DP_DROP_NEIGH_QUEUE_FULL] = "neigh_queue_full",
+	[DP_DROP_INVALID_IP_HEADER] = "invalid_ip_header",
+	[DP_DROP_BAD_IP_CHECKSUM] = "bad_ip_checksum",
+	[DP_DROP_VXLAN_UNKNOWN_PEER] = "vxlan_unknown_peer",
 };
 
 static char node_names[DP_DROP_REASON_MAX][RTE_NODE_NAMESIZE];

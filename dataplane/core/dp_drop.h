@@ -40,6 +40,9 @@ enum dp_drop_reason {
 	DP_DROP_FRAG_UNSUPPORTED,  /* too big for the egress MTU without DF: Virga does not fragment */
 	DP_DROP_IP_LOCAL,	   /* to a router address and not an echo request */
 	DP_DROP_NEIGH_QUEUE_FULL,  /* waiting for ARP, but the wait queue is full */
+	DP_DROP_INVALID_IP_HEADER, /* port security: IPv4/IPv6/ARP header malformed or cut short */
+	DP_DROP_BAD_IP_CHECKSUM,   /* outer IPv4 header checksum wrong (RFC 1122 3.2.1.2) */
+	DP_DROP_VXLAN_UNKNOWN_PEER, /* learning off: from a VTEP that is no peer of the network */
 	DP_DROP_REASON_MAX,
 };
 

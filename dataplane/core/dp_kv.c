@@ -44,42 +44,50 @@ static void slot_write(struct dp_kv_bucket *b, int i, uint64_t key, uint64_t val
 	__atomic_store_n(&b->keys[i], key, __ATOMIC_RELAXED);
 }
 
-/* Called with b locked: replaces key if present in b. */
-static bool bucket_replace(struct dp_kv_bucket *b, uint64_t key, uint64_t val)
-{
-	int i = bucket_slot(b, key, false);
+/* What a write expects to find: anything (a plain set), or what its writer read. */
+enum expect { ANY, ABSENT, VALUE };
 
-	if (i < 0)
-		return false;
-	slot_write(b, i, key, val);
-	return true;
-}
-
-int dp_kv_set(struct dp_kv *t, uint64_t key, uint32_t hash, uint64_t val)
+static int kv_write(struct dp_kv *t, uint64_t key, uint32_t hash, enum expect expect,
+		uint64_t old, uint64_t val)
 {
 	struct dp_kv_bucket *p = dp_kv_primary(t, hash);
 	struct dp_kv_bucket *s = dp_kv_spill(t, hash);
+	struct dp_kv_bucket *b = p;
+	bool spill_locked = false;
 	int i, rc = 0;
 
 	/* Lock order is always primary then spill: two writers can never wait on each
 	 * other in a cycle, because a bucket is only ever locked as someone's spill
 	 * after that writer's own primary. */
 	bucket_lock(p);
-	if (bucket_replace(p, key, val))
-		goto out;
-	if (p->overflowed) {
+	i = bucket_slot(p, key, false);
+	if (i < 0 && p->overflowed) {
 		bucket_lock(s);
-		bool replaced = bucket_replace(s, key, val);
-		bucket_unlock(s);
-		if (replaced)
-			goto out;
+		spill_locked = true;
+		b = s;
+		i = bucket_slot(s, key, false);
+	}
+	if (i >= 0) {
+		/* Another writer got there between our writer's read and now. */
+		if (expect == ABSENT || (expect == VALUE && b->vals[i] != old))
+			rc = -EAGAIN;
+		else
+			slot_write(b, i, key, val);
+		goto out;
+	}
+	if (expect == VALUE) {
+		rc = -EAGAIN; /* deleted meanwhile */
+		goto out;
 	}
 	i = bucket_slot(p, key, true);
 	if (i >= 0) {
 		slot_write(p, i, key, val);
 		goto out;
 	}
-	bucket_lock(s);
+	if (!spill_locked) {
+		bucket_lock(s);
+		spill_locked = true;
+	}
 	i = bucket_slot(s, key, true);
 	if (i >= 0) {
 		slot_write(s, i, key, val);
@@ -88,10 +96,22 @@ int dp_kv_set(struct dp_kv *t, uint64_t key, uint32_t hash, uint64_t val)
 		t->set_failed++;
 		rc = -ENOSPC;
 	}
-	bucket_unlock(s);
 out:
+	if (spill_locked)
+		bucket_unlock(s);
 	bucket_unlock(p);
 	return rc;
+}
+
+int dp_kv_set(struct dp_kv *t, uint64_t key, uint32_t hash, uint64_t val)
+{
+	return kv_write(t, key, hash, ANY, 0, val);
+}
+
+int dp_kv_update(struct dp_kv *t, uint64_t key, uint32_t hash, bool found, uint64_t old,
+		uint64_t val)
+{
+	return kv_write(t, key, hash, found ? VALUE : ABSENT, old, val);
 }
 
 static bool bucket_del(struct dp_kv_bucket *b, uint64_t key)

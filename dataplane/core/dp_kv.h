@@ -13,6 +13,13 @@
  *    no lock and write nothing; learning writes only when something changed
  *    (new MAC, MAC moved, or a new second of last-seen), so a steady flow
  *    costs two bucket reads per frame and no stores.
+ *  - A writer that decides what to write from what it read (learning over an
+ *    entry, marking an address asked for) writes with dp_kv_update: the write
+ *    happens only if the entry is still what it read, so another writer's
+ *    change in between (a static MAC, a permanent neighbour from the control
+ *    thread) is never silently undone. The window is short, but not only a
+ *    few instructions long: the first write to a page of the table faults,
+ *    and the faulting thread waits while everyone else goes on.
  *  - Each key hashes to a primary bucket and a spill bucket; an entry goes to
  *    the spill bucket only when the primary is full, and the primary then
  *    keeps an "overflowed" mark so lookups know to look there too.
@@ -113,6 +120,15 @@ static inline bool dp_kv_lookup(const struct dp_kv *t, uint64_t key, uint32_t ha
  * Returns 0, -ENOSPC when both buckets are full.
  */
 int dp_kv_set(struct dp_kv *t, uint64_t key, uint32_t hash, uint64_t val);
+
+/*
+ * Packet path or control thread: dp_kv_set, only if the entry is still what the
+ * caller read with dp_kv_lookup (`found`, and then its value `old`). Returns 0,
+ * -EAGAIN when another writer changed it since (read again and decide again),
+ * -ENOSPC when both buckets are full.
+ */
+int dp_kv_update(struct dp_kv *t, uint64_t key, uint32_t hash, bool found, uint64_t old,
+		uint64_t val);
 
 /* Control thread: removes key; -ENOENT when absent. */
 int dp_kv_del(struct dp_kv *t, uint64_t key, uint32_t hash);

@@ -42,31 +42,47 @@ bool dp_neigh_lookup(uint16_t scope, uint32_t ip, struct rte_ether_addr *mac)
 void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,
 		const struct rte_ether_addr *mac)
 {
-	uint64_t key = dp_neigh_key(scope, ip), v, nv = neigh_val(mac, w->now_sec, true);
+	uint64_t key = dp_neigh_key(scope, ip), v = 0, nv = neigh_val(mac, w->now_sec, true);
 	uint32_t hash = dp_kv_hash(key);
+	bool found;
+	int rc;
 
 	/* Write only when something changed: a steady ARP flow costs no stores. And ARP
-	 * never overrides what the control plane made permanent. */
-	if (dp_kv_lookup(&dp_tables.neigh, key, hash, &v) &&
-			(v == nv || (v & DP_NEIGH_VAL_PERMANENT)))
-		return;
-	dp_kv_set(&dp_tables.neigh, key, hash, nv);
-	__atomic_fetch_add(&dp_tables.neigh_gen, 1, __ATOMIC_RELEASE);
+	 * never overrides what the control plane made permanent, even one made so while
+	 * we decide (dp_kv_update then refuses, and we look again). */
+	do {
+		found = dp_kv_lookup(&dp_tables.neigh, key, hash, &v);
+		if (found && (v == nv || (v & DP_NEIGH_VAL_PERMANENT)))
+			return;
+		rc = dp_kv_update(&dp_tables.neigh, key, hash, found, v, nv);
+	} while (rc == -EAGAIN);
+	if (rc == 0)
+		__atomic_fetch_add(&dp_tables.neigh_gen, 1, __ATOMIC_RELEASE);
 }
 
 struct rte_mbuf *dp_neigh_solicit(struct dp_worker *w, uint16_t scope, uint32_t target,
 		const struct rte_ether_addr *mac, uint32_t ip)
 {
-	uint64_t key = dp_neigh_key(scope, target), v = 0;
+	uint64_t key = dp_neigh_key(scope, target), v, nv;
 	uint32_t hash = dp_kv_hash(key);
 	struct rte_mbuf *req;
+	bool found;
 
-	if (dp_kv_lookup(&dp_tables.neigh, key, hash, &v) &&
-			dp_neigh_seen(v) == (w->now_sec & DP_NEIGH_SEEN_MASK))
-		return NULL;
-	/* A reachable entry being re-asked stays usable until aged out: keep its MAC. */
-	dp_kv_set(&dp_tables.neigh, key, hash,
-			(v & (DP_NEIGH_VAL_REACHABLE | 0xffffffffffffull)) | neigh_val(NULL, w->now_sec, false));
+	do {
+		found = dp_kv_lookup(&dp_tables.neigh, key, hash, &v);
+		if (!found)
+			v = 0;
+		/* A permanent entry is the control plane's word: there is nobody to ask, and
+		 * marking it would make it an ordinary one, or (had it become permanent since
+		 * we looked) an incomplete one that no answer ever fixes. */
+		if (v & DP_NEIGH_VAL_PERMANENT)
+			return NULL;
+		if (found && dp_neigh_seen(v) == (w->now_sec & DP_NEIGH_SEEN_MASK))
+			return NULL;
+		/* A reachable entry being re-asked stays usable until aged out: keep its MAC. */
+		nv = (v & (DP_NEIGH_VAL_REACHABLE | 0xffffffffffffull)) |
+		     neigh_val(NULL, w->now_sec, false);
+	} while (dp_kv_update(&dp_tables.neigh, key, hash, found, v, nv) == -EAGAIN);
 	req = dp_arp_request(dp_tables.pool, mac, ip, target);
 	if (req == NULL)
 		w->drops[DP_DROP_NO_MBUF]++;

@@ -10,7 +10,9 @@
  * Value: MAC (48 bits) | last seen or asked, seconds mod 2^14 (bits 48-61)
  *        | permanent (bit 62) | reachable (bit 63). Without the reachable bit
  *        the entry only records that a request went out (state incomplete).
- *        Permanent entries (NEIGH_ADD) are neither aged nor overwritten.
+ *        Permanent entries (NEIGH_ADD) are neither aged nor overwritten by the
+ *        packet path: workers' writes are conditional (dp_kv_update), so one
+ *        made permanent while a worker decides what to write stays so.
  */
 #ifndef VIRGA_DP_NEIGH_H
 #define VIRGA_DP_NEIGH_H
@@ -58,7 +60,8 @@ void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,
 
 /*
  * Packet path: an ARP request for `target` from (mac, ip), for the caller to
- * send; NULL when one went out this second already (or no mbuf was free).
+ * send; NULL when one went out this second already, when the entry is
+ * permanent (nothing to ask), or when no mbuf was free.
  * Marks the address incomplete until an answer is learned. The stages do not
  * call it themselves: a frame that needs the answer waits for it in the
  * worker's queue (core/dp_arp_wait.h), which asks when the frame parks and

@@ -70,6 +70,7 @@ struct dp_network {
 	uint32_t vni;	       /* VXLAN networks */
 	uint16_t n_peers;      /* VXLAN: remote VTEPs flooded to */
 	uint16_t peers[DP_MAX_NET_PEERS];
+	uint64_t peer_set[DP_MAX_PEERS / 64]; /* the same peers, by index: one bit test per frame */
 	uint8_t n_rifs;	       /* routers with an interface on this network */
 	struct dp_net_rif rifs[DP_MAX_NET_RIFS];
 	uint16_t uplink_port; /* UINT16_MAX: none */
@@ -110,6 +111,12 @@ static inline int dp_vtep_peer_index(const struct dp_vtep *v, uint32_t ip)
 		if (v->peer_map[i].ip == 0)
 			return -1;
 	}
+}
+
+/* Packet path: whether remote VTEP `peer` (an index, see dp_vtep_peer_index) is one of net's. */
+static inline bool dp_network_has_peer(const struct dp_network *net, int peer)
+{
+	return peer >= 0 && (net->peer_set[peer / 64] >> (peer % 64)) & 1;
 }
 
 /* Packet path: the network carrying VNI `vni`, or 0. */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Control socket handlers for networks and ports: decode, call dp_conf, encode. */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_ethdev.h>
 
 #include "core/dp_conf.h"
 #include "core/dp_worker.h"
@@ -133,9 +135,29 @@ HANDLER(dp_ctl_port_security)
 	return dp_conf_port_security(r);
 }
 
-static void port_info(uint16_t id, struct dp_port_info *e)
+/* The pipeline's counters of a port: each worker's, summed. */
+static struct dp_port_counters port_counters(uint16_t id)
+{
+	struct dp_port_counters sum = {0};
+
+	for (unsigned int i = 0; i < dp_workers.n; i++) {
+		const struct dp_port_counters *pc = &dp_workers.w[i]->port[id];
+
+		sum.rx_packets += pc->rx_packets;
+		sum.rx_bytes += pc->rx_bytes;
+		sum.tx_packets += pc->tx_packets;
+		sum.tx_bytes += pc->tx_bytes;
+		sum.rx_dropped += pc->rx_dropped;
+		sum.tx_dropped += pc->tx_dropped;
+	}
+	return sum;
+}
+
+static void port_info(uint16_t id, void *entry)
 {
 	const struct dp_port_conf *c = &dp_port_confs[id];
+	const struct dp_port_counters pc = port_counters(id);
+	struct dp_port_info *e = entry;
 
 	memset(e, 0, sizeof(*e));
 	snprintf(e->name, sizeof(e->name), "%s", c->name);
@@ -151,31 +173,67 @@ static void port_info(uint16_t id, struct dp_port_info *e)
 	e->n_addrs = c->n_addrs + c->n_pairs;
 	memcpy(e->mac, &c->dev_mac, 6);
 	memcpy(e->allowed_mac, &c->mac, 6);
-	for (unsigned int i = 0; i < dp_workers.n; i++) {
-		const struct dp_port_counters *pc = &dp_workers.w[i]->port[id];
+	e->rx_packets = pc.rx_packets;
+	e->rx_bytes = pc.rx_bytes;
+	e->tx_packets = pc.tx_packets;
+	e->tx_bytes = pc.tx_bytes;
+	e->rx_dropped = pc.rx_dropped;
+	e->tx_dropped = pc.tx_dropped;
+}
 
-		e->rx_packets += pc->rx_packets;
-		e->rx_bytes += pc->rx_bytes;
-		e->tx_packets += pc->tx_packets;
-		e->tx_bytes += pc->tx_bytes;
-		e->rx_dropped += pc->rx_dropped;
-		e->tx_dropped += pc->tx_dropped;
-	}
+static void port_stats(uint16_t id, void *entry)
+{
+	const struct dp_port_counters pc = port_counters(id);
+	struct dp_port_stats *e = entry;
+	struct rte_eth_stats dev;
+
+	memset(e, 0, sizeof(*e));
+	snprintf(e->name, sizeof(e->name), "%s", dp_port_confs[id].name);
+	e->port_id = id;
+	e->rx_packets = pc.rx_packets;
+	e->rx_bytes = pc.rx_bytes;
+	e->tx_packets = pc.tx_packets;
+	e->tx_bytes = pc.tx_bytes;
+	e->rx_dropped = pc.rx_dropped;
+	e->tx_dropped = pc.tx_dropped;
+	dp_port_dev_stats(id, &dev);
+	e->rx_missed = dev.imissed;
+	e->rx_nombuf = dev.rx_nombuf;
+	e->rx_errors = dev.ierrors;
+	e->tx_errors = dev.oerrors;
+}
+
+/* A page of one entry per port from the request's cursor (a port id) on; the reply is
+ * a count, the next cursor, and the entries, as in every list reply. */
+_Static_assert(offsetof(struct dp_port_stats_reply, entries) ==
+				offsetof(struct dp_port_list_reply, entries),
+		"list replies share their head");
+static void port_page(const struct dp_list_req *r, void *reply, uint32_t *reply_len,
+		size_t entry_size, void (*fill)(uint16_t id, void *entry))
+{
+	struct dp_port_list_reply *out = reply; /* the head every list reply shares */
+	const uint32_t page = DP_CTL_PAGE(entry_size);
+	uint8_t *entries = (uint8_t *)(out + 1);
+	uint32_t id;
+
+	out->count = 0;
+	for (id = r->cursor; id < RTE_MAX_ETHPORTS && out->count < page; id++)
+		if (dp_port_confs[id].used)
+			fill(id, entries + entry_size * out->count++);
+	out->next_cursor = id < RTE_MAX_ETHPORTS ? id : 0;
+	*reply_len = sizeof(*out) + out->count * entry_size;
 }
 
 HANDLER(dp_ctl_port_list)
 {
-	const struct dp_list_req *r = req;
-	struct dp_port_list_reply *out = reply;
-	const uint32_t page = DP_CTL_PAGE(sizeof(out->entries[0]));
-	uint32_t id;
-
 	RTE_SET_USED(req_len);
-	out->count = 0;
-	for (id = r->cursor; id < RTE_MAX_ETHPORTS && out->count < page; id++)
-		if (dp_port_confs[id].used)
-			port_info(id, &out->entries[out->count++]);
-	out->next_cursor = id < RTE_MAX_ETHPORTS ? id : 0;
-	*reply_len = sizeof(*out) + out->count * sizeof(out->entries[0]);
+	port_page(req, reply, reply_len, sizeof(struct dp_port_info), port_info);
+	return 0;
+}
+
+HANDLER(dp_ctl_port_stats)
+{
+	RTE_SET_USED(req_len);
+	port_page(req, reply, reply_len, sizeof(struct dp_port_stats), port_stats);
 	return 0;
 }

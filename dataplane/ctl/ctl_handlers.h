@@ -34,6 +34,7 @@ HANDLER(dp_ctl_port_attach);
 HANDLER(dp_ctl_port_detach);
 HANDLER(dp_ctl_port_security);
 HANDLER(dp_ctl_port_list);
+HANDLER(dp_ctl_port_stats);
 
 /* ctl_state.c: MAC table, counters, trace, hello */
 HANDLER(dp_ctl_hello);

@@ -228,4 +228,5 @@ const struct dp_ctl_handler dp_ctl_handlers[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_ROUTE_LIST] = {sizeof(struct dp_list_req), dp_ctl_route_list},
 	[DP_MSG_NEIGH_ADD] = {sizeof(struct dp_neigh_req), dp_ctl_neigh_add},
 	[DP_MSG_NEIGH_DEL] = {sizeof(struct dp_neigh_req), dp_ctl_neigh_del},
+	[DP_MSG_PORT_STATS] = {sizeof(struct dp_list_req), dp_ctl_port_stats},
 };

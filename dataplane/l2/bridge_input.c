@@ -88,7 +88,7 @@ static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
 
 	if (in->security) {
 		unsigned int r = dp_port_security_check(in, eth, etype, (const uint8_t *)eth + hdr,
-				len - hdr);
+				len - hdr, c->payload);
 		if (unlikely(r != DP_PORT_SECURITY_PASS))
 			return drop(r);
 	}

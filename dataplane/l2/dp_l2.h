@@ -10,6 +10,7 @@
 #ifndef VIRGA_DP_L2_H
 #define VIRGA_DP_L2_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -48,17 +49,22 @@ static inline void dp_l2_learn(struct dp_worker *w, uint64_t key, uint32_t hash,
 		uint16_t epoch)
 {
 	struct dp_kv *fdb = &dp_tables.fdb;
-	uint64_t v;
+	uint64_t v = 0;
+	bool found;
 
-	if (dp_kv_lookup(fdb, key, hash, &v)) {
-		/* Static entries are the operator's word: a frame does not move them. */
-		if (v & DP_FDB_VAL_STATIC)
-			return;
-		if (DP_FDB_VAL_PORT(v) == id && DP_FDB_VAL_EPOCH(v) == epoch &&
-				DP_FDB_VAL_SEEN(v) == w->now_sec)
-			return;
-	}
-	dp_kv_set(fdb, key, hash, dp_fdb_val(id, epoch, false, w->now_sec));
+	do {
+		found = dp_kv_lookup(fdb, key, hash, &v);
+		if (found) {
+			/* Static entries are the operator's word: a frame does not move them,
+			 * nor one added while we decide (dp_kv_update refuses; we look again). */
+			if (v & DP_FDB_VAL_STATIC)
+				return;
+			if (DP_FDB_VAL_PORT(v) == id && DP_FDB_VAL_EPOCH(v) == epoch &&
+					DP_FDB_VAL_SEEN(v) == w->now_sec)
+				return;
+		}
+	} while (dp_kv_update(fdb, key, hash, found, v, dp_fdb_val(id, epoch, false, w->now_sec)) ==
+			-EAGAIN);
 }
 
 static inline uint16_t dp_l2_flood(struct rte_mbuf *m, const struct dp_network *net, bool tagged)

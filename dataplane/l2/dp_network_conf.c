@@ -57,6 +57,8 @@ int dp_conf_publish_network(uint16_t net_id)
 	n->vni = c->type == DP_NET_VXLAN ? c->seg_id : 0;
 	n->n_peers = c->n_peers;
 	memcpy(n->peers, c->peers, sizeof(n->peers));
+	for (uint16_t i = 0; i < c->n_peers; i++)
+		n->peer_set[c->peers[i] / 64] |= 1ull << (c->peers[i] % 64);
 	n->n_rifs = dp_conf_net_rifs(net_id, n->rifs);
 	n->max_payload = c->mtu;
 	up = c->physnet[0] ? find_uplink(c->physnet) : -ENOENT;

@@ -6,6 +6,10 @@
  * the MAC it was given with. Like Neutron's OVS firewall, only IPv4, ARP and
  * IPv6 may leave such a port.
  *
+ * The addresses are read only from headers a receiver would read the same
+ * way: a malformed IPv4, IPv6 or ARP header (or one the frame does not hold)
+ * is dropped as invalid_ip_header, whatever source it claims.
+ *
  * Packet path, inline: called once per frame from bridge_input, only for
  * ports with security on.
  */
@@ -23,6 +27,8 @@
 
 #include "core/dp_drop.h"
 #include "core/dp_tables.h"
+#include "pkt/dp_arp.h"
+#include "pkt/dp_ip4.h"
 
 /* Result: DP_DROP_REASON_MAX when the frame may pass, else why not. */
 #define DP_PORT_SECURITY_PASS DP_DROP_REASON_MAX
@@ -76,12 +82,21 @@ static inline bool dp_sec_v6_allowed(const struct dp_port *p, const struct rte_e
 	return false;
 }
 
+/* RFC 8200 3: version 6, and a payload that follows the fixed header within the frame. */
+static inline bool dp_sec_ipv6_valid(const struct rte_ipv6_hdr *ip6, uint32_t l3_total)
+{
+	return (rte_be_to_cpu_32(ip6->vtc_flow) >> 28) == 6 &&
+	       sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len) <= l3_total;
+}
+
 /*
- * `l3` points after the Ethernet/VLAN header, `l3_len` bytes of it are in
- * the first segment. `etype` is in network byte order.
+ * `l3` points after the Ethernet/VLAN header; `l3_len` bytes of it are in
+ * the first segment, `l3_total` in the whole frame. `etype` is in network
+ * byte order.
  */
 static inline unsigned int dp_port_security_check(const struct dp_port *p,
-		const struct rte_ether_hdr *eth, uint16_t etype, const void *l3, uint32_t l3_len)
+		const struct rte_ether_hdr *eth, uint16_t etype, const void *l3, uint32_t l3_len,
+		uint32_t l3_total)
 {
 	const struct rte_ether_addr *src = &eth->src_addr;
 	bool mac_ok = false;
@@ -96,6 +111,8 @@ static inline unsigned int dp_port_security_check(const struct dp_port *p,
 
 		if (l3_len < sizeof(*ip))
 			return DP_DROP_RUNT_FRAME;
+		if (unlikely(!dp_ip4_hdr_valid(ip, l3_len, l3_total)))
+			return DP_DROP_INVALID_IP_HEADER;
 		/* 0.0.0.0 is how a VM asks DHCP for its address (RFC 2131 4.1). */
 		if (p->n_addrs == 0 || ip->src_addr == 0 || dp_sec_v4_allowed(p, src, ip->src_addr))
 			return DP_PORT_SECURITY_PASS;
@@ -106,6 +123,8 @@ static inline unsigned int dp_port_security_check(const struct dp_port *p,
 
 		if (l3_len < sizeof(*arp))
 			return DP_DROP_RUNT_FRAME;
+		if (unlikely(!dp_arp_is_ether_ipv4(arp)))
+			return DP_DROP_INVALID_IP_HEADER;
 		/* The sender hardware address must be the frame's source, else the VM could
 		 * poison its neighbours' caches with another's MAC. */
 		if (!dp_mac_eq(&arp->arp_data.arp_sha, src))
@@ -122,6 +141,8 @@ static inline unsigned int dp_port_security_check(const struct dp_port *p,
 
 		if (l3_len < sizeof(*ip6))
 			return DP_DROP_RUNT_FRAME;
+		if (unlikely(!dp_sec_ipv6_valid(ip6, l3_total)))
+			return DP_DROP_INVALID_IP_HEADER;
 		/* Link-local (fe80::/10) and :: (duplicate address detection, RFC 4862 5.4)
 		 * are how any IPv6 host starts; Neutron allows them too. */
 		if (p->n_addrs == 0 || (ip6->src_addr[0] == 0xfe && (ip6->src_addr[1] & 0xc0) == 0x80) ||

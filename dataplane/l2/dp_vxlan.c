@@ -3,6 +3,7 @@
 
 #include "core/dp_arp_wait.h"
 #include "core/dp_neigh.h"
+#include "pkt/dp_ip4.h"
 #include "dp_vxlan.h"
 
 uint16_t dp_vxlan_src_port(const struct rte_mbuf *m)
@@ -96,6 +97,9 @@ unsigned int dp_vxlan_decap(struct rte_mbuf *m, const struct dp_vtep *v, uint32_
 			total > rte_pktmbuf_pkt_len(m) - sizeof(o->eth) ||
 			!(o->vxlan.flags & DP_VXLAN_FLAG_VNI))
 		return DP_DROP_VXLAN_BAD_HEADER;
+	/* RFC 1122 3.2.1.2: verified, and a bad one silently discarded (and counted). */
+	if (unlikely(!dp_ip4_rx_cksum20_ok(m, &o->ip)))
+		return DP_DROP_BAD_IP_CHECKSUM;
 	*vni = (uint32_t)o->vxlan.vni[0] << 16 | (uint32_t)o->vxlan.vni[1] << 8 | o->vxlan.vni[2];
 	*src_ip = o->ip.src_addr;
 	/* Drop the Ethernet padding too, if the outer frame had any. */

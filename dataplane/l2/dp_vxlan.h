@@ -76,8 +76,9 @@ uint16_t dp_vxlan_output_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint
 
 /*
  * Packet path: checks the outer headers of a frame that arrived on the
- * underlay (already known to be IPv4), strips them, and reports the VNI and
- * the sender's address. Returns DP_DROP_REASON_MAX or the drop reason.
+ * underlay (already known to be IPv4), its IPv4 checksum too (unless the
+ * device vouched for it), strips them, and reports the VNI and the sender's
+ * address. Returns DP_DROP_REASON_MAX or the drop reason.
  */
 unsigned int dp_vxlan_decap(struct rte_mbuf *m, const struct dp_vtep *v, uint32_t *vni,
 		uint32_t *src_ip);

@@ -4,8 +4,9 @@
  * is answered and ARP from the underlay teaches the neighbour table, which
  * releases the frames this worker held for that next hop to vxlan_output;
  * VXLAN to our VTEP is decapsulated and switched in the network of its VNI,
- * learning inner source MACs behind the sending VTEP when learning is on. The
- * rest is not for us.
+ * learning inner source MACs behind the sending VTEP when learning is on (when
+ * it is off, only the network's own peers may send into it). The rest is not
+ * for us.
  */
 #include <rte_graph_worker.h>
 
@@ -81,6 +82,12 @@ static uint16_t vxlan_input(struct dp_worker *w, struct rte_mbuf *m, const struc
 				net_id);
 	if (net == NULL)
 		return drop(DP_DROP_VXLAN_UNKNOWN_VNI);
+	peer = dp_vtep_peer_index(v, src_ip);
+	/* Without learning (l2population) the control plane names every VTEP of a
+	 * network, and a network takes frames from those alone, as Neutron's per-peer
+	 * tunnels do; a learning VTEP discovers its peers from what they send. */
+	if (!v->learning && unlikely(!dp_network_has_peer(net, peer)))
+		return drop(DP_DROP_VXLAN_UNKNOWN_PEER);
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (rte_is_multicast_ether_addr(&eth->src_addr) || rte_is_zero_ether_addr(&eth->src_addr))
 		return drop(DP_DROP_INVALID_SRC_MAC);
@@ -90,7 +97,6 @@ static uint16_t vxlan_input(struct dp_worker *w, struct rte_mbuf *m, const struc
 	payload = rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN;
 	if (payload > net->max_payload)
 		return drop(DP_DROP_MTU_EXCEEDED);
-	peer = dp_vtep_peer_index(v, src_ip);
 	in_id = peer >= 0 ? DP_PEER_BASE + peer : DP_PEER_UNKNOWN;
 	if (v->learning && peer >= 0) {
 		src_key = dp_fdb_key(net_id, &eth->src_addr);

@@ -16,6 +16,7 @@
 #include "l2/dp_flood.h"
 #include "l2/dp_l2.h"
 #include "pkt/dp_arp.h"
+#include "pkt/dp_ip4.h"
 #include "dp_icmp.h"
 #include "dp_ip4_route.h"
 
@@ -122,37 +123,15 @@ static uint16_t arp_input(struct dp_worker *w, struct route_out *o, struct rte_m
 	return drop(DP_DROP_ARP_CONSUMED);
 }
 
-/* The ones' complement sum of a 20-byte header, folded: 0xffff when it is intact.
- * Five 32-bit words summed in 64 bits fold to the same value as ten 16-bit ones,
- * in a few instructions where rte_raw_cksum's general loop takes dozens. */
-static inline uint16_t sum20(const struct rte_ipv4_hdr *ip)
-{
-	/* Loaded straight from the frame: the header sits 2 bytes off 4-byte alignment,
-	 * which x86 loads take as they are (a copy to the stack first would stall on
-	 * store forwarding). */
-	typedef uint32_t __attribute__((aligned(1), may_alias)) u32_unaligned;
-	const u32_unaligned *w = (const u32_unaligned *)ip;
-	uint64_t s;
-
-	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)((s & 0xffff) + (s >> 16));
-}
-
 /* RFC 1812 5.2.2: length, version, header length, total length, checksum. */
 static bool ip_header_ok(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 {
-	uint32_t hl, total;
+	uint32_t hl;
 
-	if (l3_len < sizeof(*ip) || (ip->version_ihl >> 4) != 4)
+	if (!dp_ip4_hdr_valid(ip, l3_len, l3_len))
 		return false;
 	hl = rte_ipv4_hdr_len(ip);
-	total = rte_be_to_cpu_16(ip->total_length);
-	if (hl < sizeof(*ip) || l3_len < hl || total < hl || total > l3_len)
-		return false;
-	return (hl == sizeof(*ip) ? sum20(ip) : rte_raw_cksum(ip, hl)) == 0xffff;
+	return (hl == sizeof(*ip) ? dp_ip4_sum20(ip) : rte_raw_cksum(ip, hl)) == 0xffff;
 }
 
 static const struct dp_rif *local_rif(const struct dp_router *r, uint32_t dst)
@@ -345,7 +324,7 @@ static __rte_always_inline uint16_t route_fast(struct dp_worker *w, const struct
 		return SLOW;
 	total = rte_be_to_cpu_16(ip->total_length);
 	if (unlikely(total < sizeof(*ip) || total > rte_pktmbuf_data_len(m) - sizeof(*eth) ||
-			sum20(ip) != 0xffff || local_rif(r, ip->dst_addr) != NULL))
+			dp_ip4_sum20(ip) != 0xffff || local_rif(r, ip->dst_addr) != NULL))
 		return SLOW;
 	a = dp_adj_find(w->adj, dp_adj_key(r->id, nh_index), w->now_sec, gen);
 	if (unlikely(a == NULL || total > a->max_len))

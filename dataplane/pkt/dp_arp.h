@@ -10,6 +10,15 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+/* ARP for IPv4 over Ethernet (RFC 826): the only layout whose addresses are where
+ * struct rte_arp_ipv4 reads them. */
+static inline bool dp_arp_is_ether_ipv4(const struct rte_arp_hdr *arp)
+{
+	return arp->arp_hardware == RTE_BE16(RTE_ARP_HRD_ETHER) &&
+	       arp->arp_protocol == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
+	       arp->arp_hlen == RTE_ETHER_ADDR_LEN && arp->arp_plen == 4;
+}
+
 /* The ARP header of an untagged frame, if it is a well-formed Ethernet/IPv4 ARP. */
 static inline struct rte_arp_hdr *dp_arp_parse(struct rte_mbuf *m)
 {
@@ -18,9 +27,7 @@ static inline struct rte_arp_hdr *dp_arp_parse(struct rte_mbuf *m)
 
 	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*arp) ||
 			eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP) ||
-			arp->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
-			arp->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
-			arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4)
+			!dp_arp_is_ether_ipv4(arp))
 		return NULL;
 	return arp;
 }

@@ -143,3 +143,9 @@ int dp_port_dev_link_up(uint16_t port_id)
 		return 0;
 	return link.link_status == RTE_ETH_LINK_UP;
 }
+
+void dp_port_dev_stats(uint16_t port_id, struct rte_eth_stats *st)
+{
+	if (rte_eth_stats_get(port_id, st) < 0)
+		memset(st, 0, sizeof(*st));
+}

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include <rte_ethdev.h>
 #include <rte_ether.h>
 
 /* Frames per device ring, and the mbuf pool every port shares. */
@@ -24,5 +25,7 @@ int dp_port_dev_set_mtu(uint16_t port_id, uint16_t mtu);
 /* Stops, closes and removes the device. The caller made sure no worker uses it. */
 void dp_port_dev_close(uint16_t port_id);
 int dp_port_dev_link_up(uint16_t port_id);
+/* The device's own counters (rte_eth_stats), all zero when it cannot say. */
+void dp_port_dev_stats(uint16_t port_id, struct rte_eth_stats *st);
 
 #endif

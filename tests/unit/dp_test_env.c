@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <ftw.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -262,4 +265,43 @@ uint32_t test_ip(const char *ip)
 
 	inet_pton(AF_INET, ip, &a);
 	return a;
+}
+
+static struct {
+	uint8_t *page;
+	size_t size;
+	void (*meanwhile)(void);
+	unsigned int trapped;
+	struct sigaction saved;
+} held;
+
+static void on_held_write(int sig, siginfo_t *si, void *uctx)
+{
+	(void)sig;
+	(void)uctx;
+	if ((uint8_t *)si->si_addr < held.page || (uint8_t *)si->si_addr >= held.page + held.size)
+		abort(); /* a real crash, not the write we hold */
+	mprotect(held.page, held.size, PROT_READ | PROT_WRITE);
+	held.trapped++;
+	held.meanwhile();
+}
+
+void test_hold_next_write(struct dp_kv *t, uint64_t key, void (*meanwhile)(void))
+{
+	struct sigaction sa = {.sa_sigaction = on_held_write, .sa_flags = SA_SIGINFO};
+	uintptr_t bucket = (uintptr_t)dp_kv_primary(t, dp_kv_hash(key));
+
+	held.size = (size_t)sysconf(_SC_PAGESIZE);
+	held.page = (uint8_t *)RTE_ALIGN_FLOOR(bucket, held.size);
+	held.meanwhile = meanwhile;
+	held.trapped = 0;
+	CHECK(sigaction(SIGSEGV, &sa, &held.saved) < 0 ? -errno : 0);
+	CHECK(mprotect(held.page, held.size, PROT_READ) < 0 ? -errno : 0);
+}
+
+unsigned int test_release_hold(void)
+{
+	mprotect(held.page, held.size, PROT_READ | PROT_WRITE);
+	sigaction(SIGSEGV, &held.saved, NULL);
+	return held.trapped;
 }

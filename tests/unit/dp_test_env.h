@@ -16,6 +16,7 @@
 
 #include <virga/dp_api.h>
 
+#include "core/dp_kv.h"
 #include "core/dp_worker.h"
 
 extern struct rte_mempool *test_pool;
@@ -54,5 +55,17 @@ uint16_t test_arp_requests(uint16_t port_id, const char *tip);
 /* Moves the worker's clock on one second and runs its per-second tick, as the worker
  * loop does: then test_arp_requests(port_id, tip). */
 uint16_t test_next_second(uint16_t port_id, const char *tip);
+
+/*
+ * Holds up the next write to the bucket of `key` in table t at the worst moment,
+ * as a page fault does (the first write to a fresh page of a table waits while
+ * the kernel finds a page, and the other threads go on): the bucket's page is
+ * made read-only, and the trap of the next write runs `meanwhile` (what another
+ * thread does at that moment) before the write goes on. test_release_hold
+ * undoes it and returns how many writes were held (the page holds other
+ * buckets too: expect 1).
+ */
+void test_hold_next_write(struct dp_kv *t, uint64_t key, void (*meanwhile)(void));
+unsigned int test_release_hold(void);
 
 #endif

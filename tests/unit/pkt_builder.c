@@ -69,6 +69,28 @@ struct rte_mbuf *pkt_ipv4_udp(struct rte_mempool *mp, const struct pkt_spec *s, 
 	return m;
 }
 
+struct rte_mbuf *pkt_ipv6_udp(struct rte_mempool *mp, const struct pkt_spec *s, const char *src_ip,
+		const char *dst_ip, uint16_t payload)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint16_t l4_len = sizeof(struct rte_udp_hdr) + payload;
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)put_l2(m, s, RTE_ETHER_TYPE_IPV6,
+			sizeof(*ip) + l4_len);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16(l4_len);
+	ip->proto = IPPROTO_UDP;
+	ip->hop_limits = 64;
+	inet_pton(AF_INET6, src_ip, ip->src_addr);
+	inet_pton(AF_INET6, dst_ip, ip->dst_addr);
+	udp->src_port = rte_cpu_to_be_16(546);
+	udp->dst_port = rte_cpu_to_be_16(547);
+	udp->dgram_len = rte_cpu_to_be_16(l4_len);
+	udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip, udp);
+	return m;
+}
+
 struct rte_mbuf *pkt_icmp_echo(struct rte_mempool *mp, const struct pkt_spec *s, const char *src_ip,
 		const char *dst_ip, uint16_t payload)
 {

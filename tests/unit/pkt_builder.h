@@ -23,6 +23,9 @@ struct pkt_spec {
 /* IPv4/UDP from src_ip to dst_ip (dotted strings) with `payload` bytes of data. */
 struct rte_mbuf *pkt_ipv4_udp(struct rte_mempool *mp, const struct pkt_spec *s, const char *src_ip,
 		const char *dst_ip, uint16_t payload);
+/* IPv6/UDP from src_ip to dst_ip (RFC 5952 strings) with `payload` bytes of data. */
+struct rte_mbuf *pkt_ipv6_udp(struct rte_mempool *mp, const struct pkt_spec *s, const char *src_ip,
+		const char *dst_ip, uint16_t payload);
 /* ICMP echo request from src_ip to dst_ip with `payload` bytes of data. */
 struct rte_mbuf *pkt_icmp_echo(struct rte_mempool *mp, const struct pkt_spec *s, const char *src_ip,
 		const char *dst_ip, uint16_t payload);

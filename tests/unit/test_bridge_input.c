@@ -259,6 +259,39 @@ static void mixed_burst_gets_one_edge_per_frame(void **state)
 	rte_pktmbuf_free(m[2]);
 }
 
+/* The operator's static entry for 0xa in red (MAC_ADD), on port b. */
+static uint64_t key_0xa(void)
+{
+	struct rte_ether_addr mac = mac_of(0xa);
+
+	return dp_fdb_key(dp_conf_net_by_name("red"), &mac);
+}
+
+static void operator_pins_0xa_to_b(void)
+{
+	uint64_t key = key_0xa();
+
+	dp_kv_set(&dp_tables.fdb, key, dp_kv_hash(key),
+			dp_fdb_val(pb, dp_port_epochs[pb], true, 0));
+}
+
+/* Static entries are the operator's word: a frame does not move them, even one being
+ * learned at the moment the entry is added (its write held up as a page fault does). */
+static void static_mac_added_while_a_frame_learns_it_stays(void **state)
+{
+	struct rte_mbuf *m = udp_from(pa, 0xa, 0xb, NO_VLAN);
+	uint64_t v;
+
+	(void)state;
+	test_hold_next_write(&dp_tables.fdb, key_0xa(), operator_pins_0xa_to_b);
+	assert_int_equal(run1(m), DP_L2_FLOOD);
+	assert_int_equal(test_release_hold(), 1);
+	rte_pktmbuf_free(m);
+	assert_true(dp_kv_lookup(&dp_tables.fdb, key_0xa(), dp_kv_hash(key_0xa()), &v));
+	assert_true(v & DP_FDB_VAL_STATIC);
+	assert_int_equal(DP_FDB_VAL_PORT(v), pb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +309,7 @@ int main(void)
 		cmocka_unit_test_setup(frame_over_network_mtu_is_dropped, setup),
 		cmocka_unit_test_setup(detached_port_loses_its_macs_at_once, setup),
 		cmocka_unit_test_setup(mixed_burst_gets_one_edge_per_frame, setup),
+		cmocka_unit_test_setup(static_mac_added_while_a_frame_learns_it_stays, setup),
 	};
 
 	if (test_env_init("bridge") < 0)

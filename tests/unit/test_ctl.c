@@ -5,6 +5,11 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <rte_ethdev.h>
 
 #include "core/dp_conf.h"
 #include "ctl/dp_ctl.h"
@@ -183,6 +188,97 @@ static void static_mac_add_and_list_round_trip(void **state)
 	assert_int_equal(call(DP_MSG_MAC_DEL, &m, sizeof(m), NULL), -ENOENT);
 }
 
+/* A classic pcap file (RFC draft-ietf-opsawg-pcap) of n copies of a 60-byte frame. */
+static void write_pcap(const char *path, unsigned int n)
+{
+	const uint32_t head[6] = {0xa1b2c3d4, 2 | 4 << 16, 0, 0, 65535, 1 /* Ethernet */};
+	const uint32_t rec[4] = {0, 0, 60, 60};
+	uint8_t frame[60] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00};
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(head, sizeof(head), 1, f), 1);
+	for (unsigned int i = 0; i < n; i++) {
+		assert_int_equal(fwrite(rec, sizeof(rec), 1, f), 1);
+		assert_int_equal(fwrite(frame, sizeof(frame), 1, f), 1);
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The port's entry in a PORT_STATS reply. */
+static const struct dp_port_stats *port_stats(const char *name)
+{
+	struct dp_list_req l = {0};
+	const struct dp_port_stats_reply *r = (void *)(out + sizeof(struct dp_reply_hdr));
+	uint32_t len;
+
+	assert_int_equal(call(DP_MSG_PORT_STATS, &l, sizeof(l), &len), 0);
+	assert_int_equal(len, sizeof(*r) + r->count * sizeof(r->entries[0]));
+	for (uint32_t i = 0; i < r->count; i++)
+		if (strcmp(r->entries[i].name, name) == 0)
+			return &r->entries[i];
+	fail_msg("no port %s in the reply", name);
+	return NULL;
+}
+
+/*
+ * Frames the device could not hand over (here: no mbuf to receive into, as when
+ * the pool runs dry) never reach the pipeline's counters: PORT_STATS carries the
+ * device's own, next to the pipeline's.
+ */
+static void port_stats_carry_what_the_device_counted(void **state)
+{
+	char path[] = "/tmp/virga-test-ctl-XXXXXX";
+	struct dp_port_add_req req = {.name = "p1"};
+	struct dp_port_add_reply reply;
+	static struct rte_mbuf *held[8192];
+	struct rte_mbuf *pkts[4];
+	const struct dp_port_stats *st;
+	unsigned int n_held = 0;
+
+	(void)state;
+	close(mkstemp(path));
+	write_pcap(path, 4);
+	snprintf(req.devargs, sizeof(req.devargs), "net_pcap_ctl0,rx_pcap=%s", path);
+	assert_int_equal(dp_conf_port_add(&req, &reply), 0);
+	unlink(path); /* the started device holds it open */
+
+	/* One frame received, then the pool is empty for the next. */
+	assert_int_equal(rte_eth_rx_burst(reply.port_id, 0, pkts, 1), 1);
+	rte_pktmbuf_free(pkts[0]);
+	while (n_held < RTE_DIM(held) && (held[n_held] = rte_pktmbuf_alloc(dp_tables.pool)) != NULL)
+		n_held++;
+	assert_int_equal(rte_eth_rx_burst(reply.port_id, 0, pkts, 1), 0);
+	rte_pktmbuf_free_bulk(held, n_held);
+
+	st = port_stats("p1");
+	assert_int_equal(st->port_id, reply.port_id);
+	assert_int_equal(st->rx_nombuf, 1);
+	assert_int_equal(st->rx_missed, 0);
+	assert_int_equal(st->rx_errors, 0);
+	assert_int_equal(st->tx_errors, 0);
+	/* The worker never polled: the pipeline saw nothing. */
+	assert_int_equal(st->rx_packets, 0);
+}
+
+static void port_stats_carry_the_pipeline_counters(void **state)
+{
+	uint16_t id = test_port("p1");
+	const struct dp_port_stats *st;
+
+	(void)state;
+	test_worker->port[id] = (struct dp_port_counters){.rx_packets = 5, .rx_bytes = 300,
+			.tx_packets = 4, .tx_bytes = 240, .rx_dropped = 1, .tx_dropped = 2};
+	st = port_stats("p1");
+
+	assert_int_equal(st->rx_packets, 5);
+	assert_int_equal(st->rx_bytes, 300);
+	assert_int_equal(st->tx_packets, 4);
+	assert_int_equal(st->tx_bytes, 240);
+	assert_int_equal(st->rx_dropped, 1);
+	assert_int_equal(st->tx_dropped, 2);
+}
+
 static void generation_is_remembered_for_hello(void **state)
 {
 	struct dp_hello_reply *r = (void *)(out + sizeof(struct dp_reply_hdr));
@@ -207,6 +303,8 @@ int main(void)
 		cmocka_unit_test_setup(network_with_ports_cannot_be_deleted, setup),
 		cmocka_unit_test_setup(network_list_reports_what_was_added, setup),
 		cmocka_unit_test_setup(static_mac_add_and_list_round_trip, setup),
+		cmocka_unit_test_setup(port_stats_carry_what_the_device_counted, setup),
+		cmocka_unit_test_setup(port_stats_carry_the_pipeline_counters, setup),
 		cmocka_unit_test_setup(generation_is_remembered_for_hello, setup),
 	};
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The MAC table on its own: buckets, spill, delete, walk, aging. */
+/* The MAC table on its own: buckets, spill, delete, walk, aging, conditional writes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -151,6 +151,66 @@ static void walk_visits_every_entry_once(void **state)
 	assert_int_equal(n, 50);
 }
 
+/* dp_kv_update writes only over what its caller read: a writer that decided from a
+ * stale read looks again instead of undoing another's write. */
+static void update_refuses_an_entry_added_since_it_was_read_absent(void **state)
+{
+	uint64_t k = key_of(1, 7), v;
+
+	(void)state;
+	dp_kv_set(&t, k, dp_kv_hash(k), dp_fdb_val(2, 0, true, 0));
+	assert_int_equal(dp_kv_update(&t, k, dp_kv_hash(k), false, 0, dp_fdb_val(1, 0, false, 5)),
+			-EAGAIN);
+	assert_true(dp_kv_lookup(&t, k, dp_kv_hash(k), &v));
+	assert_int_equal(DP_FDB_VAL_PORT(v), 2);
+}
+
+static void update_refuses_an_entry_changed_or_deleted_since_it_was_read(void **state)
+{
+	uint64_t k = key_of(1, 8), old = dp_fdb_val(1, 0, false, 5), v;
+
+	(void)state;
+	dp_kv_set(&t, k, dp_kv_hash(k), dp_fdb_val(3, 0, false, 6));
+	assert_int_equal(dp_kv_update(&t, k, dp_kv_hash(k), true, old, dp_fdb_val(4, 0, false, 7)),
+			-EAGAIN);
+	assert_true(dp_kv_lookup(&t, k, dp_kv_hash(k), &v));
+	assert_int_equal(DP_FDB_VAL_PORT(v), 3);
+	dp_kv_del(&t, k, dp_kv_hash(k));
+	assert_int_equal(dp_kv_update(&t, k, dp_kv_hash(k), true, v, dp_fdb_val(4, 0, false, 7)),
+			-EAGAIN);
+	assert_false(dp_kv_lookup(&t, k, dp_kv_hash(k), &v));
+}
+
+static void update_over_what_was_read_writes(void **state)
+{
+	uint64_t k = key_of(1, 9), v;
+
+	(void)state;
+	assert_int_equal(dp_kv_update(&t, k, dp_kv_hash(k), false, 0, dp_fdb_val(1, 0, false, 5)),
+			0);
+	assert_true(dp_kv_lookup(&t, k, dp_kv_hash(k), &v));
+	assert_int_equal(dp_kv_update(&t, k, dp_kv_hash(k), true, v, dp_fdb_val(2, 0, false, 6)),
+			0);
+	assert_true(dp_kv_lookup(&t, k, dp_kv_hash(k), &v));
+	assert_int_equal(DP_FDB_VAL_PORT(v), 2);
+}
+
+/* An entry that went to the spill bucket is found there by an update too. */
+static void update_finds_an_entry_in_the_spill_bucket(void **state)
+{
+	const uint32_t h = 5;
+	uint64_t spilled = key_of(1, 100 + DP_KV_SLOTS), v;
+
+	(void)state;
+	for (uint32_t i = 0; i <= DP_KV_SLOTS; i++)
+		dp_kv_set(&t, key_of(1, 100 + i), h, dp_fdb_val(i, 0, false, 0));
+	assert_int_equal(dp_kv_update(&t, spilled, h, false, 0, 1), -EAGAIN);
+	assert_true(dp_kv_lookup(&t, spilled, h, &v));
+	assert_int_equal(dp_kv_update(&t, spilled, h, true, v, dp_fdb_val(9, 0, false, 0)), 0);
+	assert_true(dp_kv_lookup(&t, spilled, h, &v));
+	assert_int_equal(DP_FDB_VAL_PORT(v), 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +224,15 @@ int main(void)
 				teardown),
 		cmocka_unit_test_setup_teardown(aging_reclaims_entries_of_a_flushed_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(walk_visits_every_entry_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+				update_refuses_an_entry_added_since_it_was_read_absent, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(
+				update_refuses_an_entry_changed_or_deleted_since_it_was_read, setup,
+				teardown),
+		cmocka_unit_test_setup_teardown(update_over_what_was_read_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(update_finds_an_entry_in_the_spill_bucket, setup,
+				teardown),
 	};
 
 	if (test_eal_init("fdb") < 0)

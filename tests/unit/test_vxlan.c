@@ -256,6 +256,102 @@ static void decap_without_the_vni_flag_is_a_bad_header(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/* RFC 1122 3.2.1.2: a datagram whose header checksum is wrong is discarded. */
+static void decap_with_a_bad_outer_ip_checksum_is_dropped(void **state)
+{
+	struct rte_mbuf *m = from_peer(5000, 0xe, 0xa);
+	uint16_t next;
+
+	(void)state;
+	rte_pktmbuf_mtod(m, struct dp_vxlan_outer *)->ip.hdr_checksum ^= RTE_BE16(0x0100);
+	next = underlay1(m);
+	assert_int_equal(next, DP_L2_EDGE_DROP(DP_DROP_BAD_IP_CHECKSUM));
+	rte_pktmbuf_free(m);
+}
+
+/* A device that checked the outer header says what it found; that stands. */
+static void decap_follows_the_device_checksum_flags(void **state)
+{
+	struct rte_mbuf *bad = from_peer(5000, 0xe, 0xa), *good = from_peer(5000, 0xe, 0xa);
+
+	(void)state;
+	rte_pktmbuf_mtod(bad, struct dp_vxlan_outer *)->ip.hdr_checksum ^= RTE_BE16(0x0100);
+	bad->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	assert_int_equal(underlay1(bad), DP_L2_FLOOD);
+	good->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_BAD;
+	assert_int_equal(underlay1(good), DP_L2_EDGE_DROP(DP_DROP_BAD_IP_CHECKSUM));
+	rte_pktmbuf_free(bad);
+	rte_pktmbuf_free(good);
+}
+
+/* A tunnel-aware device's IP flags describe the inner header; the outer has its own. */
+static void decap_of_a_recognised_tunnel_checks_the_outer_header_itself(void **state)
+{
+	struct rte_mbuf *m = from_peer(5000, 0xe, 0xa), *o_bad = from_peer(5000, 0xe, 0xa);
+
+	(void)state;
+	rte_pktmbuf_mtod(m, struct dp_vxlan_outer *)->ip.hdr_checksum ^= RTE_BE16(0x0100);
+	m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 | RTE_PTYPE_TUNNEL_VXLAN;
+	m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD; /* the inner header's */
+	assert_int_equal(underlay1(m), DP_L2_EDGE_DROP(DP_DROP_BAD_IP_CHECKSUM));
+	o_bad->ol_flags |= RTE_MBUF_F_RX_OUTER_IP_CKSUM_BAD;
+	assert_int_equal(underlay1(o_bad), DP_L2_EDGE_DROP(DP_DROP_BAD_IP_CHECKSUM));
+	rte_pktmbuf_free(m);
+	rte_pktmbuf_free(o_bad);
+}
+
+/*
+ * l2population (learning off): a network takes VXLAN only from its own peers, as
+ * Neutron's OVS agent, whose tunnels exist per peer, takes it from nowhere else.
+ */
+static void without_learning_a_frame_from_an_unknown_vtep_is_dropped(void **state)
+{
+	struct rte_mbuf *m;
+
+	(void)state;
+	test_vtep("u", "10.0.0.1", 24, false);
+	m = encapsulated("10.0.0.9", 5000, inner_frame(0xe, 0xa));
+	assert_int_equal(underlay1(m), DP_L2_EDGE_DROP(DP_DROP_VXLAN_UNKNOWN_PEER));
+	rte_pktmbuf_free(m);
+}
+
+static void without_learning_a_peer_of_another_network_is_unknown_here(void **state)
+{
+	struct rte_mbuf *m;
+
+	(void)state;
+	test_vtep("u", "10.0.0.1", 24, false);
+	test_network("green", DP_NET_VXLAN, "", 6000, 0);
+	test_peer("green", "10.0.0.5");
+	m = encapsulated("10.0.0.5", 5000, inner_frame(0xe, 0xa));
+	assert_int_equal(underlay1(m), DP_L2_EDGE_DROP(DP_DROP_VXLAN_UNKNOWN_PEER));
+	rte_pktmbuf_free(m);
+	m = encapsulated("10.0.0.5", 6000, inner_frame(0xe, 0xa));
+	assert_int_equal(underlay1(m), DP_L2_FLOOD);
+	rte_pktmbuf_free(m);
+}
+
+static void without_learning_a_frame_from_a_peer_of_the_network_is_switched(void **state)
+{
+	struct rte_mbuf *m;
+
+	(void)state;
+	test_vtep("u", "10.0.0.1", 24, false);
+	m = from_peer(5000, 0xe, 0xa);
+	assert_int_equal(underlay1(m), DP_L2_FLOOD);
+	rte_pktmbuf_free(m);
+}
+
+/* A learning VTEP discovers its peers from what they send (RFC 7348 4.1). */
+static void with_learning_a_frame_from_an_unknown_vtep_is_switched(void **state)
+{
+	struct rte_mbuf *m = encapsulated("10.0.0.9", 5000, inner_frame(0xe, 0xa));
+
+	(void)state;
+	assert_int_equal(underlay1(m), DP_L2_FLOOD);
+	rte_pktmbuf_free(m);
+}
+
 static void overlay_frame_is_never_sent_back_into_the_overlay(void **state)
 {
 	struct rte_mbuf *m = from_peer(5000, 0xe, 0xf);
@@ -501,6 +597,19 @@ int main(void)
 		cmocka_unit_test_setup(decap_with_unknown_vni_is_dropped, setup),
 		cmocka_unit_test_setup(decap_to_another_udp_port_is_not_for_us, setup),
 		cmocka_unit_test_setup(decap_without_the_vni_flag_is_a_bad_header, setup),
+		cmocka_unit_test_setup(decap_with_a_bad_outer_ip_checksum_is_dropped, setup),
+		cmocka_unit_test_setup(decap_follows_the_device_checksum_flags, setup),
+		cmocka_unit_test_setup(decap_of_a_recognised_tunnel_checks_the_outer_header_itself,
+				setup),
+		cmocka_unit_test_setup(without_learning_a_frame_from_an_unknown_vtep_is_dropped,
+				setup),
+		cmocka_unit_test_setup(without_learning_a_peer_of_another_network_is_unknown_here,
+				setup),
+		cmocka_unit_test_setup(
+				without_learning_a_frame_from_a_peer_of_the_network_is_switched,
+				setup),
+		cmocka_unit_test_setup(with_learning_a_frame_from_an_unknown_vtep_is_switched,
+				setup),
 		cmocka_unit_test_setup(overlay_frame_is_never_sent_back_into_the_overlay, setup),
 		cmocka_unit_test_setup(arp_for_the_vtep_address_is_answered, setup),
 		cmocka_unit_test_setup(flood_replicates_to_each_peer_encapsulated, setup),

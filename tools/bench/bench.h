@@ -3,7 +3,8 @@
  * virga-bench: a packet-rate benchmark of the dataplane against
  * dpdk-testpmd on the same virtual devices and the same core. Not a test:
  * it measures and reports, it does not pass or fail (it only flags runs
- * whose counters show they did not forward what they should have).
+ * whose counters show they did not forward what they should have: any drop
+ * in a scenario that forwards everything, and such runs are not counted).
  *
  * Single-threaded. Every child process is registered in proc.c, which kills
  * what is left on exit, so an error path or a Ctrl-C leaves nothing running.
@@ -27,7 +28,7 @@
 #define BENCH_PROBE_SEQ (BENCH_MAX_ROUNDS * BENCH_ENGINE_MAX * BENCH_MAX_SCENARIOS)
 /* Devargs go to the dataplane as they are: its limit is ours. */
 #define BENCH_DEVARGS_LEN DP_DEVARGS_LEN
-#define BENCH_NOTE_LEN 160
+#define BENCH_NOTE_LEN 256
 
 /* What is run in one measurement. */
 enum bench_engine {
@@ -60,7 +61,8 @@ struct bench_scenario {
 	/* Run by this scenario, in the order of the first round. */
 	bool engines[BENCH_ENGINE_MAX];
 	/* Virga is expected to drop everything (all-zero frames): its rate is what it
-	 * received, and drops do not make the run invalid. */
+	 * received, and drops do not make the run invalid. In every other scenario a
+	 * run that drops anything, for any reason, is invalid. */
 	bool expect_drops;
 	enum bench_topology topo;
 	const char *ports[2]; /* Virga's names for the two devices */

@@ -182,6 +182,12 @@ static void print_table(const struct bench_opts *o, const struct bench_scenario 
 	}
 	for (unsigned int i = 0; i < n_sc; i++)
 		printf("%-11s %s\n", scs[i].name, scs[i].summary);
+	/* Last, where the eye lands: what was left out of the medians, and why. */
+	for (unsigned int i = 0; i < n; i++)
+		if (!rs[i].valid)
+			printf("NOT COUNTED: round %u %s %s: %s\n", rs[i].round + 1, rs[i].scenario,
+			                bench_engine_name(rs[i].engine),
+			                rs[i].note[0] ? rs[i].note : "did not run");
 }
 
 static json_t *result_json(const struct bench_result *r)

@@ -2,7 +2,9 @@
 /*
  * `virga dp stats`: where the dataplane's time and packets went. Workers'
  * busy/idle loops first, then every drop counter (zeros too, so the list of
- * reasons is always the same), then per-port counters from the port list.
+ * reasons is always the same), then per-port counters: the pipeline's, and
+ * the device's own for frames lost before the engine saw them (rx ring full,
+ * no mbuf, receive errors) or that the device failed to send.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -33,6 +35,10 @@ static const struct vg_col port_cols[] = {
 	{"TX_BYTES", true},
 	{"RX_DROPPED", true},
 	{"TX_DROPPED", true},
+	{"RX_MISSED", true},
+	{"RX_NOMBUF", true},
+	{"RX_ERRORS", true},
+	{"TX_ERRORS", true},
 };
 
 struct stats_out {
@@ -87,20 +93,25 @@ static int drop_row(struct vg_rows *rows, const struct dp_drop_stats *d)
 static int port_row(void *arg, const void *entry)
 {
 	struct vg_rows *rows = arg;
-	struct dp_port_info p;
+	struct dp_port_stats p;
 
 	memcpy(&p, entry, sizeof(p));
 	p.name[sizeof(p.name) - 1] = '\0';
 	if (rows->array != NULL)
 		return vg_json_append(rows->array,
-				json_pack("{s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I}", "name", p.name,
-						"port_id", p.port_id, "rx_packets",
+				json_pack("{s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, "
+					  "s:I, s:I, s:I, s:I}",
+						"name", p.name, "port_id", p.port_id, "rx_packets",
 						vg_json_int(p.rx_packets), "rx_bytes",
 						vg_json_int(p.rx_bytes), "tx_packets",
 						vg_json_int(p.tx_packets), "tx_bytes",
 						vg_json_int(p.tx_bytes), "rx_dropped",
 						vg_json_int(p.rx_dropped), "tx_dropped",
-						vg_json_int(p.tx_dropped)));
+						vg_json_int(p.tx_dropped), "rx_missed",
+						vg_json_int(p.rx_missed), "rx_nombuf",
+						vg_json_int(p.rx_nombuf), "rx_errors",
+						vg_json_int(p.rx_errors), "tx_errors",
+						vg_json_int(p.tx_errors)));
 	vg_table_cell(rows->table, "%s", p.name);
 	vg_table_cell(rows->table, "%" PRIu64, p.rx_packets);
 	vg_table_cell(rows->table, "%" PRIu64, p.rx_bytes);
@@ -108,6 +119,10 @@ static int port_row(void *arg, const void *entry)
 	vg_table_cell(rows->table, "%" PRIu64, p.tx_bytes);
 	vg_table_cell(rows->table, "%" PRIu64, p.rx_dropped);
 	vg_table_cell(rows->table, "%" PRIu64, p.tx_dropped);
+	vg_table_cell(rows->table, "%" PRIu64, p.rx_missed);
+	vg_table_cell(rows->table, "%" PRIu64, p.rx_nombuf);
+	vg_table_cell(rows->table, "%" PRIu64, p.rx_errors);
+	vg_table_cell(rows->table, "%" PRIu64, p.tx_errors);
 	return 0;
 }
 
@@ -131,8 +146,8 @@ static int stats_collect(struct vg_ctx *ctx, const struct dp_stats_reply *st,
 		ret = drop_row(&out->drops, &st->drops[i]);
 	if (ret < 0)
 		return vg_fail("stats", ret);
-	return vg_list(ctx, "stats: port list", DP_MSG_PORT_LIST, NULL,
-			sizeof(struct dp_port_info), port_row, &out->ports);
+	return vg_list(ctx, "stats: port stats", DP_MSG_PORT_STATS, NULL,
+			sizeof(struct dp_port_stats), port_row, &out->ports);
 }
 
 static int stats_print(const struct dp_stats_reply *st, struct stats_out *out)

@@ -76,6 +76,8 @@ enum dp_msg_type {
 	DP_MSG_ROUTE_LIST,
 	DP_MSG_NEIGH_ADD,
 	DP_MSG_NEIGH_DEL,
+	DP_MSG_PORT_STATS,
+	/* New types go here, before the end: a type's number never changes. */
 	DP_MSG_TYPE_MAX,
 };
 
@@ -308,6 +310,38 @@ struct dp_stats_reply {
 	uint32_t n_drops;
 	struct dp_worker_stats workers[DP_STATS_MAX_WORKERS];
 	struct dp_drop_stats drops[DP_STATS_MAX_DROPS];
+};
+
+/*
+ * ---- per-port counters: PORT_STATS takes a struct dp_list_req (cursor only) ----
+ * What the pipeline counted for each port (the counters of dp_port_info) and
+ * what its device counted of frames the engine never saw (rte_eth_stats).
+ * A message of its own rather than more fields in dp_port_info, so that
+ * PORT_LIST keeps the entry size every client was built with; a dataplane
+ * older than it answers -EOPNOTSUPP. Device counters a PMD does not keep
+ * read 0.
+ */
+struct dp_port_stats {
+	char name[DP_PORT_NAME_LEN];
+	uint16_t port_id;
+	uint8_t reserved[6];
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t rx_dropped; /* dropped by the pipeline after arriving here */
+	uint64_t tx_dropped; /* the device refused them (queue full) */
+	/* Counted by the device, before or beside the engine: */
+	uint64_t rx_missed; /* imissed: no room in the rx ring (the engine fell behind) */
+	uint64_t rx_nombuf; /* rx_nombuf: no mbuf to receive into */
+	uint64_t rx_errors; /* ierrors: frames received in error */
+	uint64_t tx_errors; /* oerrors: frames the device failed to send */
+};
+
+struct dp_port_stats_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_port_stats entries[];
 };
 
 /* ---- packet trace: TRACE_SHOW takes a struct dp_list_req (cursor only) ---- */
