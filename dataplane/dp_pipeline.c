@@ -22,7 +22,7 @@ int dp_pipeline_register(void)
 
 	/* Nodes must exist before the nodes whose edges name them. */
 	if ((rc = dp_drop_nodes_register()) < 0 || (rc = dp_port_tx_node_register()) < 0 ||
-			(rc = dp_flood_node_register()) < 0 || (rc = dp_vxlan_output_node_register()) < 0 ||
+			(rc = dp_vxlan_output_node_register()) < 0 || (rc = dp_flood_node_register()) < 0 ||
 			(rc = dp_underlay_input_node_register()) < 0 ||
 			(rc = dp_ip4_route_node_register()) < 0 || (rc = dp_bridge_node_register()) < 0 ||
 			(rc = dp_port_rx_node_register()) < 0)

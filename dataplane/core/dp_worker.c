@@ -118,10 +118,9 @@ static inline bool worker_clock(struct dp_worker *w, uint64_t now)
 
 void dp_worker_tick(struct dp_worker *w)
 {
-	if (w->arp_wait.n == 0)
-		return;
-	dp_arp_wait_tick(w);
-	dp_tx_flush(w); /* the requests asked again */
+	/* The requests it asks again go out from port_rx, first in this loop's walk. */
+	if (w->arp_wait.n)
+		dp_arp_wait_tick(w);
 }
 
 static int worker_main(void *arg)

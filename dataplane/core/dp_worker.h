@@ -104,9 +104,10 @@ void dp_workers_fini(void);
 uint32_t dp_clock_sec(void);
 /*
  * Packet path, on the worker's own lcore, once per clock second (the loop calls
- * it when now_sec moves on; tests after moving it): frees frames that waited
- * for ARP too long, asks again for what the others wait for, and sends those
- * requests.
+ * it when now_sec moves on, before the walk; tests after moving it): frees
+ * frames that waited for ARP too long and asks again for what the others wait
+ * for. It runs outside any node, so the requests wait for port_rx, which sends
+ * them into the graph first thing in the walk (core/dp_arp_wait.h).
  */
 void dp_worker_tick(struct dp_worker *w);
 
