@@ -47,7 +47,8 @@ struct dp_port_counters {
 	uint64_t tx_dropped;
 };
 
-/* Frames waiting for one tx burst on one port; flushed at the end of each node call. */
+/* Frames waiting for one tx burst on one port: port_tx's alone (port/port_tx.c), empty
+ * between its calls. */
 struct dp_txbuf {
 	uint16_t n;
 	struct rte_mbuf *pkts[RTE_GRAPH_BURST_SIZE];
@@ -113,22 +114,6 @@ void dp_worker_tick(struct dp_worker *w);
 
 /* Control thread: rebuilds every worker's poll list from the configured ports. */
 int dp_workers_publish_rxqs(void);
-
-/* Packet path: queue a frame for port `port_id` (the caller checked the port exists). */
-static inline void dp_tx_enqueue(struct dp_worker *w, uint16_t port_id, struct rte_mbuf *m);
-/* Packet path: send everything queued by dp_tx_enqueue. */
-void dp_tx_flush(struct dp_worker *w);
-void dp_tx_flush_port(struct dp_worker *w, uint16_t port_id);
-
-static inline void dp_tx_enqueue(struct dp_worker *w, uint16_t port_id, struct rte_mbuf *m)
-{
-	struct dp_txbuf *b = &w->txbuf[port_id];
-
-	if (unlikely(b->n == RTE_DIM(b->pkts)))
-		dp_tx_flush_port(w, port_id);
-	b->pkts[b->n++] = m;
-	w->tx_pending_mask |= 1u << port_id;
-}
 
 /* Counts and frees one frame dropped outside a drop node (e.g. one flood copy). */
 static inline void dp_drop_one(struct dp_worker *w, enum dp_drop_reason r, struct rte_mbuf *m)

@@ -25,6 +25,7 @@
 #include "pkt/dp_arp.h"
 #include "pkt/dp_mbuf.h"
 #include "port/dp_port_dev.h"
+#include "port/dp_port_nodes.h"
 
 struct rte_mempool *test_pool;
 struct dp_worker *test_worker;
@@ -258,9 +259,7 @@ void test_pipeline_edge(uint16_t edge, struct rte_mbuf **pkts, uint16_t n)
 	CHECK(n <= RTE_GRAPH_BURST_SIZE ? 0 : -E2BIG);
 	switch (edge) {
 	case DP_L2_TX:
-		for (uint16_t i = 0; i < n; i++)
-			dp_tx_enqueue(test_worker, dp_mbuf_meta(pkts[i])->out_port, pkts[i]);
-		dp_tx_flush(test_worker);
+		dp_port_tx_burst(test_worker, pkts, n);
 		return;
 	case DP_L2_FLOOD:
 		for (uint16_t i = 0; i < n; i++) {
