@@ -4,8 +4,8 @@
 
 #include <rte_mbuf.h>
 
-#include "core/dp_tables.h"
-#include "core/dp_worker.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "pkt/dp_mbuf.h"
 
 /* Copies of one frame at most: every port of a network, its uplink, its remote VTEPs. */

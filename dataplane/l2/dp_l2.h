@@ -18,8 +18,8 @@
 #include <rte_mbuf.h>
 
 #include "core/dp_drop.h"
-#include "core/dp_tables.h"
-#include "core/dp_worker.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "pkt/dp_mbuf.h"
 #include "dp_fdb.h"
 

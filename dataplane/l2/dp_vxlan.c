@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rte_hash_crc.h>
 
-#include "core/dp_arp_wait.h"
-#include "core/dp_neigh.h"
+#include "engine/dp_arp_wait.h"
+#include "engine/dp_neigh.h"
 #include "pkt/dp_ip4.h"
 #include "dp_vxlan.h"
 

@@ -9,7 +9,7 @@
  *
  * The outer destination MAC is the underlay next hop's, from the neighbour
  * table. Until ARP on the underlay port has taught it, frames to that VTEP
- * wait in the worker's queue (core/dp_arp_wait.h) rather than being dropped.
+ * wait in the worker's queue (engine/dp_arp_wait.h) rather than being dropped.
  */
 #ifndef VIRGA_DP_VXLAN_H
 #define VIRGA_DP_VXLAN_H
@@ -21,8 +21,8 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
-#include "core/dp_tables.h"
-#include "core/dp_worker.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 
 #define DP_VXLAN_PORT 4789
 #define DP_VXLAN_OVERHEAD 50
@@ -56,7 +56,7 @@ uint16_t dp_vxlan_src_port(const struct rte_mbuf *m);
  * Returns DP_DROP_REASON_MAX on success (the frame is ready for the underlay
  * port); DP_VXLAN_WAITING when the underlay next hop (the peer, or the VTEP's
  * gateway) is unresolved: the worker's wait queue holds the frame
- * (core/dp_arp_wait.h) and underlay_input hands it back to vxlan_output once
+ * (engine/dp_arp_wait.h) and underlay_input hands it back to vxlan_output once
  * answered, so m's meta (out_port = DP_PEER_BASE + peer, net_id) must say
  * where it goes; else why it cannot be sent (neigh_queue_full: it could not
  * wait). When it is unresolved, *req is the ARP request to send on the

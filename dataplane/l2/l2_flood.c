@@ -19,8 +19,9 @@
 #include <rte_graph_worker.h>
 
 #include "core/dp_node.h"
-#include "core/dp_tables.h"
 #include "core/dp_trace.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "pkt/dp_mbuf.h"
 #include "dp_flood.h"
 #include "dp_l2.h"
@@ -128,6 +129,18 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 	return o.n;
 }
 
+/* The copies on to their edges, traced: where each went (port_tx and the port, or
+ * vxlan_output, which says the VTEP). */
+static void pass_on(struct rte_graph *graph, struct rte_node *node, const struct dp_worker *w,
+		struct rte_mbuf **out, const uint16_t *next, uint16_t n)
+{
+	if (n == 0)
+		return;
+	if (unlikely(w->trace))
+		dp_trace_burst("l2_flood", dp_l2_edge_name, out, next, n);
+	dp_node_enqueue_burst(graph, node, (void **)out, next, n);
+}
+
 static uint16_t l2_flood_process(struct rte_graph *graph, struct rte_node *node, void **objs,
 		uint16_t n)
 {
@@ -137,17 +150,12 @@ static uint16_t l2_flood_process(struct rte_graph *graph, struct rte_node *node,
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (n_out > RTE_DIM(out) - DP_FLOOD_MAX_COPIES) {
-			if (unlikely(w->trace))
-				dp_trace_burst(w, "l2_flood", dp_l2_edge_name, out, next, n_out);
-			dp_node_enqueue_burst(graph, node, (void **)out, next, n_out);
+			pass_on(graph, node, w, out, next, n_out);
 			n_out = 0;
 		}
 		n_out += dp_flood_one(w, objs[i], out + n_out, next + n_out);
 	}
-	/* Where each copy went: port_tx and the port, or vxlan_output (which says the VTEP). */
-	if (unlikely(w->trace))
-		dp_trace_burst(w, "l2_flood", dp_l2_edge_name, out, next, n_out);
-	dp_node_enqueue_burst(graph, node, (void **)out, next, n_out);
+	pass_on(graph, node, w, out, next, n_out);
 	return n;
 }
 

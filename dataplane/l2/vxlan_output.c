@@ -11,6 +11,7 @@
 
 #include "core/dp_node.h"
 #include "core/dp_trace.h"
+#include "engine/dp_worker.h"
 #include "dp_l2.h"
 #include "dp_vxlan.h"
 
@@ -31,7 +32,7 @@ uint16_t dp_vxlan_output_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint
 			uint32_t peer_ip = dp_tables.peer_ip[meta->out_port - DP_PEER_BASE];
 
 			if (unlikely(w->trace))
-				dp_trace_note(w, "vxlan_output", DP_TRACE_VXLAN_ENCAP, peer_ip,
+				dp_trace_note("vxlan_output", DP_TRACE_VXLAN_ENCAP, peer_ip,
 						rte_cpu_to_be_32(net->vni), net->id);
 			r = dp_vxlan_encap(w, m, v, net->vni, peer_ip, &req);
 		}
@@ -51,10 +52,10 @@ uint16_t dp_vxlan_output_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint
 	if (unlikely(w->trace)) {
 		uint16_t tx[RTE_GRAPH_BURST_SIZE];
 
-		dp_trace_burst(w, "vxlan_output", dp_l2_edge_name, pkts, next, n_out);
+		dp_trace_burst("vxlan_output", dp_l2_edge_name, pkts, next, n_out);
 		for (uint16_t i = 0; i < *n_reqs; i++)
 			tx[i] = DP_L2_TX;
-		dp_trace_burst(w, "vxlan_output", dp_l2_edge_name, reqs, tx, *n_reqs);
+		dp_trace_burst("vxlan_output", dp_l2_edge_name, reqs, tx, *n_reqs);
 	}
 	return n_out;
 }

@@ -6,7 +6,7 @@
 
 #include <rte_mbuf.h>
 
-#include "core/dp_worker.h"
+#include "engine/dp_worker.h"
 
 /*
  * Packet path: routes n frames (n <= RTE_GRAPH_BURST_SIZE; metadata

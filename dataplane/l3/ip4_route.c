@@ -10,9 +10,10 @@
  */
 #include <rte_graph_worker.h>
 
-#include "core/dp_neigh.h"
 #include "core/dp_node.h"
 #include "core/dp_trace.h"
+#include "engine/dp_neigh.h"
+#include "engine/dp_worker.h"
 #include "l2/dp_flood.h"
 #include "l2/dp_l2.h"
 #include "pkt/dp_arp.h"
@@ -81,7 +82,7 @@ static uint32_t lookup_one(struct rte_mbuf *m, uint32_t dst)
 }
 
 /* A next hop answered: route again what waited for it, in the order it came. (Frames
- * that wait too long are given up by the worker's tick: core/dp_arp_wait.h.) */
+ * that wait too long are given up by the worker's tick: engine/dp_arp_wait.h.) */
 static void release_waiting(struct dp_worker *w, struct route_out *o, uint16_t scope, uint32_t ip)
 {
 	struct rte_mbuf *m;
@@ -263,7 +264,7 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 	self = local_rif(r, ip->dst_addr);
 	if (unlikely(self != NULL)) {
 		if (unlikely(w->trace))
-			dp_trace_note(w, "ip4_route", DP_TRACE_ROUTE_LOCAL, ip->dst_addr, 0, in->net_id);
+			dp_trace_note("ip4_route", DP_TRACE_ROUTE_LOCAL, ip->dst_addr, 0, in->net_id);
 		if (!dp_icmp_is_echo_request(ip, l3_len))
 			return drop(DP_DROP_IP_LOCAL);
 		dp_icmp_echo_reply(m, &in->mac, self->ip);
@@ -289,7 +290,7 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 	target = nh->gateway ? nh->gateway : ip->dst_addr;
 	resolved = dp_neigh_lookup_stale(out->net_id, target, &mac, w->now_sec, &stale);
 	if (unlikely(w->trace))
-		dp_trace_note(w, "ip4_route", resolved ? DP_TRACE_ROUTE_RESOLVED : DP_TRACE_ROUTE_WAITING,
+		dp_trace_note("ip4_route", resolved ? DP_TRACE_ROUTE_RESOLVED : DP_TRACE_ROUTE_WAITING,
 				ip->dst_addr, target, out->net_id);
 	if (unlikely(!resolved))
 		return park(w, o, m, out->net_id, target, nh->rif);
@@ -394,7 +395,7 @@ uint16_t dp_ip4_route_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_
 			emit(&o, pkts[i], e);
 	}
 	if (unlikely(w->trace))
-		dp_trace_burst(w, "ip4_route", dp_l2_edge_name, o.objs, o.next, o.n);
+		dp_trace_burst("ip4_route", dp_l2_edge_name, o.objs, o.next, o.n);
 	return o.n;
 }
 

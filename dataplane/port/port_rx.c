@@ -4,14 +4,15 @@
  * list and hands the frames to bridge_input as one stream. Before that, it
  * hands what the worker's ARP wait queue has ready to the stage it goes to:
  * frames whose next hop answered, and the requests the per-second tick asked
- * again (core/dp_arp_wait.h), so those too enter the graph.
+ * again (engine/dp_arp_wait.h), so those too enter the graph.
  */
 #include <rte_ethdev.h>
 #include <rte_graph_worker.h>
 
 #include "core/dp_node.h"
-#include "core/dp_tables.h"
 #include "core/dp_trace.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "port/dp_port_nodes.h"
 
 enum { RX_NEXT_BRIDGE, RX_NEXT_ROUTE, RX_NEXT_VXLAN, RX_NEXT_FLOOD, RX_NEXT_TX, RX_NEXT_MAX };
@@ -26,7 +27,7 @@ static const char *edge_name(uint16_t edge)
 }
 
 /*
- * What the ARP wait queue has ready (core/dp_arp_wait.h): frames whose neighbour
+ * What the ARP wait queue has ready (engine/dp_arp_wait.h): frames whose neighbour
  * became reachable elsewhere (another worker heard the answer, or the control
  * plane made it permanent), back to the stage that parked them, which looks
  * again; and the requests the tick asked again, to l2_flood or port_tx.
@@ -44,7 +45,7 @@ static void release_ready(struct dp_worker *w, struct rte_graph *graph, struct r
 	for (uint16_t i = 0; i < n; i++)
 		next[i] = edge_of[to[i]];
 	if (unlikely(w->trace))
-		dp_trace_burst(w, "port_rx", edge_name, m, next, n);
+		dp_trace_burst("port_rx", edge_name, m, next, n);
 	dp_node_enqueue_burst(graph, node, (void **)m, next, n);
 }
 

@@ -12,7 +12,8 @@
 #include <rte_graph_worker.h>
 
 #include "core/dp_node.h"
-#include "core/dp_tables.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "pkt/dp_mbuf.h"
 #include "port/dp_port_nodes.h"
 

@@ -13,9 +13,9 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_tables.h"
 #include "core/dp_trace.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_tables.h"
 #include "l2/dp_flood.h"
 #include "l2/dp_l2.h"
 #include "l2/dp_vxlan.h"
@@ -84,7 +84,7 @@ int test_env_init(const char *name)
 	CHECK(test_pool ? 0 : -ENOMEM);
 	CHECK(dp_mbuf_meta_register());
 	CHECK(dp_tables_init(1, 4096, 300));
-	CHECK(dp_trace_init());
+	CHECK(dp_trace_init(dp_conf_net_name));
 	CHECK(dp_port_dev_init(2048, 1));
 	/* One worker context, never launched: the tests call the stages on it. */
 	CHECK(dp_workers_init(&lcore, 1));

@@ -17,7 +17,7 @@
 #include <virga/dp_api.h>
 
 #include "core/dp_kv.h"
-#include "core/dp_worker.h"
+#include "engine/dp_worker.h"
 
 extern struct rte_mempool *test_pool;
 extern struct dp_worker *test_worker;

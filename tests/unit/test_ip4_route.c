@@ -11,9 +11,9 @@
 #include <rte_icmp.h>
 #include <rte_ip.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_neigh.h"
 #include "ctl/dp_ctl.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_neigh.h"
 #include "dp_test_env.h"
 #include "l2/dp_bridge.h"
 #include "l3/dp_icmp.h"

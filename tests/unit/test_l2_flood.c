@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "core/dp_conf.h"
+#include "engine/dp_conf.h"
 #include "dp_test_env.h"
 #include "l2/dp_flood.h"
 #include "l2/dp_l2.h"

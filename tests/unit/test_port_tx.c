@@ -9,8 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_worker.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_worker.h"
 #include "dp_test_env.h"
 #include "pkt/dp_mbuf.h"
 #include "pkt_builder.h"

@@ -9,8 +9,8 @@
 
 #include <rte_arp.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_neigh.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_neigh.h"
 #include "dp_test_env.h"
 #include "l2/dp_bridge.h"
 #include "l2/dp_flood.h"
