@@ -8,9 +8,10 @@
  * underlay next hop is resolved: on a cold overlay, that is what lets a
  * router's ARP request through.
  *
- * Ports share the frame's data: each takes an indirect mbuf (rte_pktmbuf_clone,
+ * Ports share the frame's data: each takes an indirect mbuf (rte_pktmbuf_attach:
  * a header of its own, and so meta of its own, over the same buffer) and the
- * last takes the frame itself. A frame shared by reference count alone would
+ * last takes the frame itself. That costs a header allocation and its free per
+ * extra port (virga-stagebench --path flood, BENCHMARKS.md). A frame shared by reference count alone would
  * carry one out_port for every copy. The uplink of a VLAN network and each
  * remote VTEP get a real copy, since theirs is rewritten (tag pushed, outer
  * headers prepended). Frames that came from the overlay are not replicated
@@ -113,19 +114,26 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 	}
 	if (net->n_peers)
 		to_peers(w, &o, m, net);
-	/* The copies above read m; from here on it is shared and nobody writes it. */
-	for (uint16_t i = 0; i + 1 < n_shared; i++) {
-		struct rte_mbuf *c = rte_pktmbuf_clone(m, m->pool);
-
-		if (c == NULL)
-			w->drops[DP_DROP_NO_MBUF]++;
-		else
-			emit(&o, c, shared[i], DP_L2_TX);
-	}
-	if (n_shared)
-		emit(&o, m, shared[n_shared - 1], DP_L2_TX);
-	else
+	if (n_shared == 0) {
 		rte_pktmbuf_free(m);
+		return o.n;
+	}
+	/* The copies above read m; from here on it is shared and nobody writes it. The
+	 * indirect headers come in one allocation: a mempool call per copy costs more
+	 * than the attach itself. */
+	if (n_shared > 1) {
+		struct rte_mbuf *c[RTE_MAX_ETHPORTS];
+
+		if (unlikely(rte_pktmbuf_alloc_bulk(m->pool, c, n_shared - 1) < 0)) {
+			w->drops[DP_DROP_NO_MBUF] += n_shared - 1;
+		} else {
+			for (uint16_t i = 0; i + 1 < n_shared; i++) {
+				rte_pktmbuf_attach(c[i], m);
+				emit(&o, c[i], shared[i], DP_L2_TX);
+			}
+		}
+	}
+	emit(&o, m, shared[n_shared - 1], DP_L2_TX);
 	return o.n;
 }
 
