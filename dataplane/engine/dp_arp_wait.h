@@ -49,6 +49,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
 
 #define DP_ARP_WAIT_MAX 64 /* frames waiting, of both kinds, per worker */
@@ -108,11 +109,13 @@ struct rte_mbuf *dp_arp_wait_take(struct dp_worker *w, enum dp_wait_kind kind, u
 #define DP_ARP_WAIT_READY_MAX (2 * DP_ARP_WAIT_MAX)
 
 /* Whether dp_arp_wait_take_ready has anything: requests the tick asked again, or
- * frames waiting while a neighbour became reachable somewhere. Cheap: port_rx asks
- * on every run. */
-static inline bool dp_arp_wait_ready(const struct dp_arp_wait *q, uint32_t neigh_gen)
+ * frames waiting while a neighbour became reachable somewhere (*neigh_gen moved past
+ * seen_gen). port_rx asks on every run: with nothing waiting it is one load. */
+static inline bool dp_arp_wait_ready(const struct dp_arp_wait *q, const uint32_t *neigh_gen)
 {
-	return q->n_asks || (q->n && neigh_gen != q->seen_gen);
+	if (likely((q->n | q->n_asks) == 0))
+		return false;
+	return q->n_asks || __atomic_load_n(neigh_gen, __ATOMIC_RELAXED) != q->seen_gen;
 }
 
 /*

@@ -59,8 +59,7 @@ static uint16_t port_rx_process(struct rte_graph *graph, struct rte_node *node, 
 
 	RTE_SET_USED(objs);
 	RTE_SET_USED(n_objs);
-	if (unlikely(dp_arp_wait_ready(&w->arp_wait,
-			    __atomic_load_n(&dp_tables.neigh_gen, __ATOMIC_RELAXED))))
+	if (unlikely(dp_arp_wait_ready(&w->arp_wait, &dp_tables.neigh_gen)))
 		release_ready(w, graph, node);
 	if (l == NULL || l->n == 0)
 		return 0;
