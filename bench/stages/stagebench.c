@@ -11,7 +11,10 @@
  * b (as virga-bench's route scenarios); between passes their headers are
  * restored from a template, outside the timed part.
  *
- *   virga-stagebench [--routes N] [--frames N] [--passes N]
+ * --path encap and --path flood time the stages on the way out instead:
+ * vxlan_output and l2_flood, each followed by port_tx (outpaths.c).
+ *
+ *   virga-stagebench [--path route|encap|flood] [--routes N] [--frames N] [--passes N]
  */
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -30,6 +33,7 @@
 #include "l2/dp_l2.h"
 #include "l3/dp_ip4_route.h"
 #include "l3/dp_router_conf.h"
+#include "outpaths.h"
 #include "pkt_builder.h"
 
 #define BURST 32
@@ -116,7 +120,9 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {{"routes", required_argument, NULL, 'r'},
 			{"frames", required_argument, NULL, 'f'},
-			{"passes", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
+			{"passes", required_argument, NULL, 'p'},
+			{"path", required_argument, NULL, 'P'}, {NULL, 0, NULL, 0}};
+	const char *path = "route";
 	uint32_t n_routes = 1, n_frames = 3968, passes = 2000;
 	uint64_t bridge_cyc = 0, route_cyc = 0, routed = 0;
 	struct rte_mbuf **frames;
@@ -132,6 +138,8 @@ int main(int argc, char **argv)
 			n_frames = strtoul(optarg, NULL, 0) / BURST * BURST;
 		else if (c == 'p')
 			passes = strtoul(optarg, NULL, 0);
+		else if (c == 'P')
+			path = optarg;
 		else
 			return 2;
 	}
@@ -140,6 +148,16 @@ int main(int argc, char **argv)
 	if (test_env_init("stagebench") < 0)
 		die("EAL init", -1);
 	test_env_reset();
+	if (strcmp(path, "encap") == 0) {
+		bench_encap(n_frames, passes);
+		return 0;
+	}
+	if (strcmp(path, "flood") == 0) {
+		bench_flood(n_frames, passes);
+		return 0;
+	}
+	if (strcmp(path, "route") != 0)
+		die("--path is route, encap or flood", -EINVAL);
 	prefixes = calloc(n_routes, sizeof(*prefixes));
 	lens = calloc(n_routes, 1);
 	frames = calloc(n_frames, sizeof(*frames));
