@@ -9,9 +9,9 @@
  *  - DP_WAIT_ROUTED: a routed frame whose next hop in a network (scope: the
  *    network id) is unresolved. ip4_route looks it up and routes it again
  *    when the router's interface learns the address.
- *  - DP_WAIT_ENCAP: a frame for a remote VTEP (from vxlan_output, or a
- *    head-end replication copy from l2_flood) whose underlay next hop is
- *    unresolved (scope DP_NEIGH_SCOPE_UNDERLAY). underlay_input hands it back
+ *  - DP_WAIT_ENCAP: a frame for a remote VTEP (parked by vxlan_output: a
+ *    frame switched to the VTEP, or the head-end replication copy l2_flood
+ *    made for it) whose underlay next hop is unresolved (scope DP_NEIGH_SCOPE_UNDERLAY). underlay_input hands it back
  *    to vxlan_output, its meta (out_port = DP_PEER_BASE + peer, net_id) as it
  *    was, when ARP on the underlay port teaches the address.
  *
@@ -24,7 +24,7 @@
  *    An answer heard by another worker, or a permanent entry from the
  *    control plane, releases these on this worker's next loop: every new
  *    reachable neighbour bumps dp_tables.neigh_gen, and port_rx then takes
- *    what is resolved (dp_arp_wait_take_resolved).
+ *    what is resolved (dp_arp_wait_take_ready).
  *  - Bounded: DP_ARP_WAIT_MAX frames of both kinds together (a frame beyond
  *    is dropped as neigh_queue_full by its stage), each for DP_ARP_WAIT_SEC
  *    whole clock seconds at most; dp_arp_wait_tick then frees it and counts
