@@ -17,7 +17,8 @@
  * with their edges (enum dp_l2_edge: DP_L2_TX, meta out_port the port; DP_L2_VXLAN,
  * meta out_port DP_PEER_BASE + peer) to out/next, which have room for
  * DP_FLOOD_MAX_COPIES. Returns how many. m itself is one of them, or freed; what
- * could not be copied is counted (no_mbuf, mtu_exceeded, vxlan_no_vtep).
+ * could not be copied is counted (no_mbuf, mtu_exceeded, vxlan_no_vtep). While
+ * tracing, each copy gets a line saying where it went.
  */
 uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out,
 		uint16_t *next);

@@ -116,7 +116,7 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 		to_peers(w, &o, m, net);
 	if (n_shared == 0) {
 		rte_pktmbuf_free(m);
-		return o.n;
+		goto out;
 	}
 	/* The copies above read m; from here on it is shared and nobody writes it. The
 	 * indirect headers come in one allocation: a mempool call per copy costs more
@@ -134,19 +134,11 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 		}
 	}
 	emit(&o, m, shared[n_shared - 1], DP_L2_TX);
-	return o.n;
-}
-
-/* The copies on to their edges, traced: where each went (port_tx and the port, or
- * vxlan_output, which says the VTEP). */
-static void pass_on(struct rte_graph *graph, struct rte_node *node, const struct dp_worker *w,
-		struct rte_mbuf **out, const uint16_t *next, uint16_t n)
-{
-	if (n == 0)
-		return;
+out:
+	/* Where each copy went: port_tx and the port, or vxlan_output (which says the VTEP). */
 	if (unlikely(w->trace))
-		dp_trace_burst("l2_flood", dp_l2_edge_name, out, next, n);
-	dp_node_enqueue_burst(graph, node, (void **)out, next, n);
+		dp_trace_burst("l2_flood", dp_l2_edge_name, out, next, o.n);
+	return o.n;
 }
 
 static uint16_t l2_flood_process(struct rte_graph *graph, struct rte_node *node, void **objs,
@@ -158,12 +150,12 @@ static uint16_t l2_flood_process(struct rte_graph *graph, struct rte_node *node,
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (n_out > RTE_DIM(out) - DP_FLOOD_MAX_COPIES) {
-			pass_on(graph, node, w, out, next, n_out);
+			dp_node_enqueue_burst(graph, node, (void **)out, next, n_out);
 			n_out = 0;
 		}
 		n_out += dp_flood_one(w, objs[i], out + n_out, next + n_out);
 	}
-	pass_on(graph, node, w, out, next, n_out);
+	dp_node_enqueue_burst(graph, node, (void **)out, next, n_out);
 	return n;
 }
 

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "core/dp_trace.h"
 #include "engine/dp_conf.h"
 #include "dp_test_env.h"
 #include "l2/dp_flood.h"
@@ -178,6 +179,37 @@ static void flood_to_a_flat_uplink_shares_the_frame(void **state)
 	rte_pktmbuf_free(got);
 }
 
+/* The trace has a line per copy, saying which port it went to. */
+static void the_trace_says_where_each_copy_went(void **state)
+{
+	struct dp_trace_record rec[16];
+	uint32_t cursor, n, lines = 0;
+	char want[3][64];
+
+	(void)state;
+	snprintf(want[0], sizeof(want[0]), "-> port_tx port %u", pb);
+	snprintf(want[1], sizeof(want[1]), "-> port_tx port %u", pc);
+	snprintf(want[2], sizeof(want[2]), "-> port_tx port %u", up);
+	assert_int_equal(dp_trace_set(1, 64), 0);
+	test_worker->trace = true;
+	flood(broadcast_from(pa, 20));
+	test_worker->trace = false;
+	dp_trace_set(0, 0);
+	dp_trace_drain();
+	n = dp_trace_read(0, rec, RTE_DIM(rec), &cursor);
+	for (uint32_t i = 0; i < n; i++) {
+		if (strncmp(rec[i].text, "l2_flood: ", 10) != 0)
+			continue;
+		lines++;
+		assert_true(strstr(rec[i].text, want[0]) || strstr(rec[i].text, want[1]) ||
+				strstr(rec[i].text, want[2]));
+	}
+	assert_int_equal(lines, 3);
+	received(pb, NULL);
+	received(pc, NULL);
+	received(up, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +219,7 @@ int main(void)
 		cmocka_unit_test_setup(flood_leaves_no_mbuf_behind, setup),
 		cmocka_unit_test_setup(flood_copies_go_to_port_tx_each_with_its_own_port, setup),
 		cmocka_unit_test_setup(flood_to_a_flat_uplink_shares_the_frame, setup),
+		cmocka_unit_test_setup(the_trace_says_where_each_copy_went, setup),
 	};
 
 	if (test_env_init("flood") < 0)
