@@ -292,7 +292,7 @@ static bool service_owner(const json_t *port)
 static int check_security(struct cp_ctx *ctx, json_t *port, const json_t *old)
 {
 	json_t *sgs = json_object_get(port, "security_groups"), *v;
-	bool secure = cp_json_bool(port, "port_security_enabled", true);
+	bool secure = cp_json_bool(port, "port_security_enabled", true), stateful[2] = {false};
 	size_t i;
 
 	if (!json_is_array(sgs)) {
@@ -337,8 +337,15 @@ static int check_security(struct cp_ctx *ctx, json_t *port, const json_t *old)
 			return cp_fail(&ctx->err, -ENOENT, "SecurityGroupNotFound",
 				"Security group %s does not exist", json_string_value(v));
 		}
+		/* A port's filter is tracked or not as a whole: Neutron refuses
+		 * groups of both kinds on one port. */
+		stateful[cp_json_bool(g, "stateful", true)] = true;
 		json_decref(g);
 	}
+	if (stateful[0] && stateful[1])
+		return cp_fail(&ctx->err, -EEXIST, "SecurityGroupConflict",
+			"Error Cannot apply both stateful and stateless security groups on the "
+			"same port at the same time while attempting the operation.");
 	json_array_foreach(json_object_get(port, "allowed_address_pairs"), i, v) {
 		struct cp_cidr c;
 		int fam;

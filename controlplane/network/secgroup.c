@@ -107,8 +107,28 @@ static int sg_after_create(struct cp_ctx *ctx, json_t *group)
 	return default_rules(ctx, group, false);
 }
 
+/* Whether any port has group_id among its security groups. */
+static bool group_in_use(struct cp_ctx *ctx, const char *group_id)
+{
+	json_t *ports = cp_obj_list(ctx->db, "port", NULL, false, NULL, 0), *p, *v;
+	bool used = false;
+	size_t i, j;
+
+	json_array_foreach(ports, i, p)
+		json_array_foreach(json_object_get(p, "security_groups"), j, v)
+			used = used || strcmp(json_string_value(v) ?: "", group_id) == 0;
+	json_decref(ports);
+	return used;
+}
+
 static int sg_prepare(struct cp_ctx *ctx, json_t *group, const json_t *old)
 {
+	/* Ports hold groups of one kind only (port.c), so a group in use keeps
+	 * its kind, as in Neutron. */
+	if (old && cp_json_bool(group, "stateful", true) != cp_json_bool(old, "stateful", true) &&
+		group_in_use(ctx, cp_json_str(old, "id")))
+		return cp_fail(&ctx->err, -EBUSY, "SecurityGroupInUse",
+			"Security Group %s in use.", cp_json_str(old, "id"));
 	if (old && strcmp(cp_json_str(old, "name") ?: "", "default") == 0 &&
 		strcmp(cp_json_str(group, "name") ?: "", "default") != 0)
 		return cp_fail(&ctx->err, -EINVAL, "SecurityGroupCannotUpdateDefault",
@@ -123,20 +143,16 @@ static int sg_prepare(struct cp_ctx *ctx, json_t *group, const json_t *old)
 static int sg_before_delete(struct cp_ctx *ctx, const json_t *group)
 {
 	const char *id = cp_json_str(group, "id");
-	json_t *ports = cp_obj_list(ctx->db, "port", NULL, false, NULL, 0), *p, *rules, *r;
-	size_t i, j;
-	json_t *v;
+	json_t *rules, *r;
+	size_t i;
 	int rc = 0;
 
 	if (strcmp(cp_json_str(group, "name") ?: "", "default") == 0 && !ctx->caller->is_admin)
 		rc = cp_fail(&ctx->err, -EBUSY, "SecurityGroupCannotRemoveDefault",
 			"Insufficient rights for removing default security group.");
-	json_array_foreach(ports, i, p)
-		json_array_foreach(json_object_get(p, "security_groups"), j, v)
-			if (rc == 0 && strcmp(json_string_value(v) ?: "", id) == 0)
-				rc = cp_fail(&ctx->err, -EBUSY, "SecurityGroupInUse",
-					"Security Group %s in use.", id);
-	json_decref(ports);
+	if (rc == 0 && group_in_use(ctx, id))
+		rc = cp_fail(&ctx->err, -EBUSY, "SecurityGroupInUse", "Security Group %s in use.",
+			id);
 	if (rc)
 		return rc;
 	rules = cp_obj_list(ctx->db, "security_group_rule", NULL, false, id, 0);
@@ -162,7 +178,7 @@ static int sg_before_use(struct cp_ctx *ctx)
 static const struct cp_attr sg_attrs[] = {
 	{"name", CP_T_STR, CP_A_RW, "\"\""},
 	{"description", CP_T_STR, CP_A_RW, "\"\""},
-	{"stateful", CP_T_BOOL, CP_A_POST, "true"},
+	{"stateful", CP_T_BOOL, CP_A_RW, "true"},
 	{"tags", CP_T_LIST, 0, "[]"},
 	{NULL, 0, 0, NULL},
 };
