@@ -17,6 +17,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test_rng.h"
+
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -462,25 +464,9 @@ static void tuple_fill_lays_out_what_rte_acl_reads(void **state)
 
 /* ---- Random rule sets against the reference ---- */
 
-/* xorshift64*: the seed is printed, and SG_SEED=<seed> replays a failure. */
-static uint64_t rng;
-
-static uint64_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dull;
-}
-
-static uint32_t below(uint32_t n)
-{
-	return (uint32_t)(rnd() >> 32) % n;
-}
-
 static bool chance(unsigned int percent)
 {
-	return below(100) < percent;
+	return test_rnd_below(100) < percent;
 }
 
 static uint64_t seed_from_env(void)
@@ -503,18 +489,18 @@ static void random_addr(enum dp_sg_family fam, uint8_t out[16])
 {
 	unsigned int len = fam == DP_SG_IPV6 ? 16 : 4;
 
-	memcpy(out, bases[fam][below(4)], 16);
+	memcpy(out, bases[fam][test_rnd_below(4)], 16);
 	if (chance(10)) {
 		for (unsigned int i = 0; i < len; i++)
-			out[i] = (uint8_t)rnd();
+			out[i] = (uint8_t)test_rnd();
 		return;
 	}
 	/* Vary the last bytes, and now and then a bit at a word boundary. */
-	out[len - 1] = (uint8_t)rnd();
+	out[len - 1] = (uint8_t)test_rnd();
 	if (chance(50))
-		out[len - 2] ^= (uint8_t)rnd();
+		out[len - 2] ^= (uint8_t)test_rnd();
 	if (fam == DP_SG_IPV6 && chance(30))
-		out[4 * below(4)] ^= 0x80;
+		out[4 * test_rnd_below(4)] ^= 0x80;
 }
 
 static const uint8_t odd_protos[] = {2, 4, 41, 47, 50, 89, 103, 112, 254, 255};
@@ -527,13 +513,13 @@ static uint8_t random_proto(enum dp_sg_family fam)
 	const uint8_t protos[] = {DP_SG_PROTO_ANY, DP_SG_PROTO_TCP, DP_SG_PROTO_UDP,
 		DP_SG_PROTO_SCTP, DP_SG_PROTO_DCCP, DP_SG_PROTO_UDPLITE, dp_sg_icmp_proto(fam),
 		dp_sg_icmp_proto(fam == DP_SG_IPV4 ? DP_SG_IPV6 : DP_SG_IPV4),
-		odd_protos[below(RTE_DIM(odd_protos))]};
-	unsigned int r = below(100);
+		odd_protos[test_rnd_below(RTE_DIM(odd_protos))]};
+	unsigned int r = test_rnd_below(100);
 
 	for (unsigned int i = 0; i < RTE_DIM(upto); i++)
 		if (r < upto[i])
 			return protos[i];
-	return (uint8_t)rnd();
+	return (uint8_t)test_rnd();
 }
 
 static const uint16_t some_ports[] = {0, 1, 22, 53, 80, 443, 1023, 1024, 8080, 65535};
@@ -542,9 +528,9 @@ static const uint8_t some_codes[] = {0, 1, 3, 4, 255};
 
 static void random_ports(struct dp_sg_rule *r)
 {
-	uint16_t a = chance(50) ? some_ports[below(RTE_DIM(some_ports))] : (uint16_t)rnd();
-	uint16_t b = (uint16_t)rnd();
-	unsigned int kind = below(8);
+	uint16_t a = chance(50) ? some_ports[test_rnd_below(RTE_DIM(some_ports))] : (uint16_t)test_rnd();
+	uint16_t b = (uint16_t)test_rnd();
+	unsigned int kind = test_rnd_below(8);
 
 	r->has_ports = true;
 	if (kind < 3) { /* a single port */
@@ -554,7 +540,7 @@ static void random_ports(struct dp_sg_rule *r)
 		r->port_max = 65535;
 	} else if (kind < 6) { /* a narrow range */
 		r->port_min = a;
-		r->port_max = (uint16_t)RTE_MIN(65535u, (unsigned int)a + below(16));
+		r->port_max = (uint16_t)RTE_MIN(65535u, (unsigned int)a + test_rnd_below(16));
 	} else {
 		r->port_min = RTE_MIN(a, b);
 		r->port_max = RTE_MAX(a, b);
@@ -568,31 +554,31 @@ static void random_rule(struct dp_sg_rule *r, uint32_t id, int dir, int fam)
 
 	memset(r, 0, sizeof(*r));
 	r->id = id;
-	r->dir = dir >= 0 ? dir : (int)below(DP_SG_N_DIRS);
-	r->family = fam >= 0 ? fam : (int)below(DP_SG_N_FAMILIES);
+	r->dir = dir >= 0 ? dir : (int)test_rnd_below(DP_SG_N_DIRS);
+	r->family = fam >= 0 ? fam : (int)test_rnd_below(DP_SG_N_FAMILIES);
 	r->proto = random_proto(r->family);
 	max_len = r->family == DP_SG_IPV6 ? 128 : 32;
 	/* Every length, but mostly specific ones: with many /0 rules nearly every
 	 * packet would be allowed and the comparison would prove little. */
-	len_kind = below(100);
+	len_kind = test_rnd_below(100);
 	if (len_kind < 4)
 		r->prefixlen = 0;
 	else if (len_kind < 24)
 		r->prefixlen = max_len;
 	else if (len_kind < 34)
-		r->prefixlen = (uint8_t)below(max_len + 1u);
+		r->prefixlen = (uint8_t)test_rnd_below(max_len + 1u);
 	else
-		r->prefixlen = (uint8_t)(max_len / 4 + below(max_len - max_len / 4 + 1u));
+		r->prefixlen = (uint8_t)(max_len / 4 + test_rnd_below(max_len - max_len / 4 + 1u));
 	random_addr(r->family, r->remote); /* host bits left set: the compile ignores them */
 	if (dp_sg_proto_has_ports(r->proto) && chance(85))
 		random_ports(r);
 	if (r->proto == dp_sg_icmp_proto(r->family) && chance(70)) {
 		r->has_icmp_type = true;
-		r->icmp_type = chance(70) ? some_types[below(RTE_DIM(some_types))] : (uint8_t)rnd();
+		r->icmp_type = chance(70) ? some_types[test_rnd_below(RTE_DIM(some_types))] : (uint8_t)test_rnd();
 		if (chance(50)) {
 			r->has_icmp_code = true;
-			r->icmp_code = chance(70) ? some_codes[below(RTE_DIM(some_codes))]
-						  : (uint8_t)rnd();
+			r->icmp_code = chance(70) ? some_codes[test_rnd_below(RTE_DIM(some_codes))]
+						  : (uint8_t)test_rnd();
 		}
 	}
 }
@@ -600,7 +586,7 @@ static void random_rule(struct dp_sg_rule *r, uint32_t id, int dir, int fam)
 /* Ids that name their index (low 16 bits), so a wrong rule shows as a wrong id. */
 static void random_rules(struct dp_sg_rule *rules, uint32_t n, int dir, int fam)
 {
-	uint32_t high = (uint32_t)rnd() & 0x7fff0000;
+	uint32_t high = (uint32_t)test_rnd() & 0x7fff0000;
 
 	for (uint32_t i = 0; i < n; i++)
 		random_rule(&rules[i], high | i, dir, fam);
@@ -614,7 +600,7 @@ static void flip_bit(uint8_t *a, unsigned int i)
 
 static uint16_t near(uint16_t v)
 {
-	return (uint16_t)(v + (int)below(3) - 1);
+	return (uint16_t)(v + (int)test_rnd_below(3) - 1);
 }
 
 /*
@@ -625,8 +611,8 @@ static uint16_t near(uint16_t v)
 static void packet_near_rule(struct pkt *p, const struct dp_sg_rule *r)
 {
 	unsigned int max_len = r->family == DP_SG_IPV6 ? 128 : 32;
-	uint8_t addr[16], type = (uint8_t)rnd(), code = (uint8_t)rnd(), proto = r->proto;
-	uint16_t port = (uint16_t)rnd();
+	uint8_t addr[16], type = (uint8_t)test_rnd(), code = (uint8_t)test_rnd(), proto = r->proto;
+	uint16_t port = (uint16_t)test_rnd();
 	rte_be32_t a4;
 
 	memcpy(addr, r->remote, 16);
@@ -634,15 +620,15 @@ static void packet_near_rule(struct pkt *p, const struct dp_sg_rule *r)
 		if (chance(50))
 			flip_bit(addr, i);
 	if (r->prefixlen > 0 && chance(25))
-		flip_bit(addr, chance(50) ? r->prefixlen - 1u : below(r->prefixlen));
+		flip_bit(addr, chance(50) ? r->prefixlen - 1u : test_rnd_below(r->prefixlen));
 	if (proto == DP_SG_PROTO_ANY || chance(10))
 		proto = random_proto(r->family);
 	if (r->has_ports) {
 		const uint16_t at[] = {near(r->port_min), near(r->port_max),
-			(uint16_t)(r->port_min + below(r->port_max - r->port_min + 1u)),
-			some_ports[below(RTE_DIM(some_ports))], port};
+			(uint16_t)(r->port_min + test_rnd_below(r->port_max - r->port_min + 1u)),
+			some_ports[test_rnd_below(RTE_DIM(some_ports))], port};
 
-		port = at[below(RTE_DIM(at))];
+		port = at[test_rnd_below(RTE_DIM(at))];
 	}
 	if (r->has_icmp_type && chance(80))
 		type = chance(60) ? r->icmp_type : (uint8_t)near(r->icmp_type);
@@ -675,7 +661,7 @@ static void random_burst(struct pkt *burst, unsigned int n, const struct dp_sg_r
 		uint32_t n_rules, enum dp_sg_dir dir, enum dp_sg_family fam)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		uint32_t k = n_rules ? below(n_rules) : 0;
+		uint32_t k = n_rules ? test_rnd_below(n_rules) : 0;
 		uint32_t tries = 0;
 
 		/* The next rule of this direction and family from a random start. */
@@ -719,8 +705,8 @@ static void compare(const struct dp_sg_set *s, const struct dp_sg_rule *rules, u
 
 	while (n_packets > 0) {
 		unsigned int n = RTE_MIN(n_packets, (uint32_t)BURST);
-		enum dp_sg_dir dir = below(DP_SG_N_DIRS);
-		enum dp_sg_family fam = below(DP_SG_N_FAMILIES);
+		enum dp_sg_dir dir = test_rnd_below(DP_SG_N_DIRS);
+		enum dp_sg_family fam = test_rnd_below(DP_SG_N_FAMILIES);
 
 		random_burst(burst, n, rules, n_rules, dir, fam);
 		for (unsigned int i = 0; i < n; i++)
@@ -748,10 +734,10 @@ static void compiled_set_agrees_with_reference_on_10000_random_packets(void **st
 	uint64_t seed = seed_from_env();
 
 	(void)state;
-	rng = seed;
+	test_rng = seed;
 	print_message("seed %#" PRIx64 " (SG_SEED=%#" PRIx64 " replays it)\n", seed, seed);
 	for (int k = 0; k < N_SETS; k++) {
-		uint32_t n = 150 + below(MAX_SET_RULES - 150 + 1);
+		uint32_t n = 150 + test_rnd_below(MAX_SET_RULES - 150 + 1);
 		uint64_t t0 = rte_rdtsc();
 		struct dp_sg_set *s;
 
@@ -781,7 +767,7 @@ static void comparison_catches_a_port_range_off_by_one(void **state)
 	struct dp_sg_set *s;
 
 	(void)state;
-	rng = seed_from_env() ^ 0xb0b0;
+	test_rng = seed_from_env() ^ 0xb0b0;
 	random_rules(rules, N_MUTANT_RULES, -1, -1);
 	memcpy(broken, rules, sizeof(rules));
 	for (unsigned int i = 0; i < N_MUTANT_RULES; i++)
@@ -870,7 +856,7 @@ static void measure(const char *shape, uint32_t n_rules, enum dp_sg_family fam)
 static void build_and_classify_costs_are_printed(void **state)
 {
 	(void)state;
-	rng = seed_from_env() ^ 0xbe4c;
+	test_rng = seed_from_env() ^ 0xbe4c;
 	print_message("max SIMD bitwidth %u, TSC %.2f GHz\n", rte_vect_get_max_simd_bitwidth(),
 			rte_get_tsc_hz() / 1e9);
 	for (int f = 0; f < DP_SG_N_FAMILIES; f++) {
