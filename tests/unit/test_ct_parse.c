@@ -188,6 +188,12 @@ static void ipv4_header_fields_that_lie_are_malformed(void **state)
 	BROKEN(ip[32] = 6 << 4, end - frame);    /* TCP header longer than the segment */
 	BROKEN(put16(ip + 2, 32), ETH_LEN + 32); /* TCP header cut short */
 #undef BROKEN
+	/* Without an L4 header to trip on, the IHL alone must be refused. */
+	end = ip4(eth(ET_IP4), 47, "10.0.0.1", "10.0.0.2", 20) + 20;
+	assert_int_equal(parse(end, ET_IP4, &p), DP_CT_PARSE_TRACKED);
+	ip[0] = 0x44;
+	assert_int_equal(parse(end, ET_IP4, &p), -EBADMSG);
+
 	end = ipv4_tcp("10.0.0.1", 1, "10.0.0.2", 2, SYN);
 	assert_int_equal(parse(end, 0x0806, &p), -EAFNOSUPPORT);
 	assert_int_equal(parse(end, ET_IP4, &p), DP_CT_PARSE_TRACKED);
@@ -265,6 +271,12 @@ static void ipv6_extension_headers_are_walked_to_the_l4_header(void **state)
 	ipv6_with_extensions(1);
 	ip[40 + 8 + 1] = 4;
 	assert_int_equal(parse(frame + ETH_LEN + 80, ET_IP6, &p), -EBADMSG);
+	/* The last one overshooting, with nothing after it that would trip (no next header). */
+	x = ip6(eth(ET_IP6), 60, "2001:db8::1", "2001:db8::2", 16);
+	x[0] = 59;
+	assert_int_equal(parse(x + 16, ET_IP6, &p), DP_CT_PARSE_TRACKED);
+	x[1] = 2;
+	assert_int_equal(parse(x + 16, ET_IP6, &p), -EBADMSG);
 	/* Payload length past the frame, or 0 (a jumbogram). */
 	ipv6_with_extensions(1);
 	put16(ip + 4, 41);
@@ -426,6 +438,11 @@ static void icmp_error_with_a_truncated_or_broken_quote_is_refused(void **state)
 	/* IP header and 4 bytes of UDP: RFC 792 says 8. */
 	x = icmp4_error(3, 3, IPPROTO_UDP, 24);
 	assert_int_equal(parse_related(x + 4, ET_IP4, &rel), -EBADMSG);
+	/* Same for a protocol whose L4 header is never read. */
+	x = icmp4_error(3, 2, 47, 24);
+	assert_int_equal(parse_related(x + 4, ET_IP4, &rel), -EBADMSG);
+	x = icmp4_error(3, 2, 47, 28);
+	assert_int_equal(parse_related(x + 8, ET_IP4, &rel), DP_CT_PARSE_TRACKED);
 	/* Less than an IPv4 header. */
 	x = icmp4_error(3, 3, IPPROTO_UDP, 12);
 	assert_int_equal(parse_related(x - 8, ET_IP4, &rel), -EBADMSG);
