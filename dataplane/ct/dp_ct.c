@@ -117,6 +117,17 @@ enum dp_ct_verdict dp_ct_update(struct dp_ct *ct, uint32_t idx, const struct dp_
 				return DP_CT_VALID;
 			reopen = next == DP_CT_TCP_SYN_SENT &&
 				 (state == DP_CT_TCP_TIME_WAIT || state == DP_CT_TCP_CLOSE);
+			/*
+			 * The old responder reopening: the roles swap, and with them
+			 * what each record means, under workers that may be writing
+			 * one. Like Linux and OVS, end the old connection instead;
+			 * the SYN's retransmission opens a new one once the control
+			 * thread deleted this (its next dp_ct_expire).
+			 */
+			if (reopen && dir == DP_CT_DIR_REPLY) {
+				dp_ct_kill(ct, idx);
+				return DP_CT_DEAD;
+			}
 			break;
 		case DP_CT_L4_ICMP:
 			/* Requests come from the opener, replies from the other side
@@ -132,24 +143,24 @@ enum dp_ct_verdict dp_ct_update(struct dp_ct *ct, uint32_t idx, const struct dp_
 		if (next == state)
 			break;
 
-		nsw = (sw & ~(DP_CT_SW_STATE | DP_CT_SW_ORIG_1)) | next;
+		nsw = (sw & ~DP_CT_SW_STATE) | next;
 		if (reopen) {
-			/* A new connection, opened by this packet's sender. Its records
-			 * are reset before the CAS (a release) publishes it, so a worker
-			 * that sees the new state sees no allowance from the old one. */
-			nsw |= p->side ? DP_CT_SW_ORIG_1 : 0;
+			/*
+			 * A new connection between the same endpoints, same roles.
+			 * Its records are reset before the CAS (a release) publishes
+			 * it: a worker that sees the new state sees no allowance from
+			 * the old one. A worker still writing a record it checked for
+			 * an old packet may land after the reset; its answer is the
+			 * current policy's for the same tuple, direction and ports,
+			 * so it holds for the new connection too.
+			 */
 			__atomic_store_n(&e->allow[0], 0, __ATOMIC_RELAXED);
 			__atomic_store_n(&e->allow[1], 0, __ATOMIC_RELAXED);
-		} else {
-			nsw |= sw & DP_CT_SW_ORIG_1;
 		}
 		if (__atomic_compare_exchange_n(
 				    &e->sw, &sw, nsw, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 			touch(e, now);
-			if (!reopen)
-				return DP_CT_VALID;
-			*dirp = DP_CT_DIR_ORIGINAL;
-			return DP_CT_REOPENED;
+			return reopen ? DP_CT_REOPENED : DP_CT_VALID;
 		}
 		/* Another worker moved it first: apply this packet to its result. A
 		 * lost reopen leaves records reset that the integrator checks again. */

@@ -376,11 +376,15 @@ enum dp_ct_verdict {
 	DP_CT_INVALID, /* does not fit the connection's state: drop it */
 	DP_CT_DEAD,    /* the connection was killed or deleted: drop it */
 	/*
-	 * A SYN after TIME_WAIT or CLOSE (RFC 1122 4.2.2.13; Linux kills the old
-	 * entry and tracks the SYN as new): the entry is now a new connection in
-	 * SYN_SENT opened by this packet's sender, possibly the old responder. Both
-	 * records were reset to DP_CT_GEN_NONE before the state changed: check the
-	 * policy as for a new connection and dp_ct_rec_set both, or dp_ct_kill it.
+	 * The originator's SYN after TIME_WAIT or CLOSE (RFC 1122 4.2.2.13): the
+	 * entry is now a new connection in SYN_SENT, same roles (Linux and OVS
+	 * kill the old entry and track the SYN as new; reusing it in place saves
+	 * the creation). Both records were reset to DP_CT_GEN_NONE before the
+	 * state changed: check the policy as for a new connection and
+	 * dp_ct_rec_set both, or dp_ct_kill it. The responder's SYN in TIME_WAIT
+	 * (it reopens with the roles swapped) gets DP_CT_DEAD instead: the entry
+	 * is killed, and the SYN's retransmission finds no entry and opens a new
+	 * one, through the policy.
 	 */
 	DP_CT_REOPENED,
 };

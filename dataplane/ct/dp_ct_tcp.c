@@ -64,8 +64,9 @@ const uint8_t dp_ct_tcp_table[2][DP_CT_TCP_N_EVENTS][DP_CT_TCP_N_STATES] = {
 	/*                       sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2 */
 	/*
 	 * The responder's SYN: a simultaneous open (sSS, retransmitted in sS2), or
-	 * it reopens after TIME-WAIT with the roles swapped (sTW). Anything else is
-	 * not a SYN a responder sends.
+	 * it reopens after TIME-WAIT with the roles swapped (sTW; dp_ct_update
+	 * then ends the entry so that a new one opens). Anything else is not a
+	 * SYN a responder sends.
 	 */
 	[DP_CT_TCP_EV_SYN]    = {sIV, sS2, sIV, sIV, sIV, sIV, sIV, sSS, sIV, sS2},
 	/* The normal answer (sSS) or a simultaneous open's; late copies are ignored. */

@@ -198,19 +198,23 @@ static void tcp_syn_in_time_wait_reopens_and_resets_the_records(void **state)
 	assert_int_equal(state_of(idx), DP_CT_TCP_SYN_RECV);
 }
 
-static void tcp_responder_reopening_from_time_wait_becomes_the_originator(void **state)
+static void tcp_responder_reopening_from_time_wait_gets_a_new_entry(void **state)
 {
 	struct dp_ct_pkt syn = tcp("10.0.0.2", 80, "10.0.0.1", 1234, SYN);
-	uint32_t idx = play(to_time_wait, RTE_DIM(to_time_wait));
+	uint32_t old = play(to_time_wait, RTE_DIM(to_time_wait)), idx;
 	enum dp_ct_dir dir;
 
 	(void)state;
-	assert_int_equal(dp_ct_update(ct, idx, &syn, T0 + 50, &dir), DP_CT_REOPENED);
-	assert_int_equal(dir, O);
+	/* The roles would swap: the old entry ends and this SYN is dropped. */
+	assert_int_equal(dp_ct_update(ct, old, &syn, T0 + 50, &dir), DP_CT_DEAD);
+	assert_true(dp_ct_is_dead(ct, old));
+	assert_int_equal(dp_ct_expire(ct, T0 + 50, 0), 1);
+	/* Its retransmission opens a connection of the old responder's. */
+	assert_int_equal(lookup(&syn), DP_CT_NONE);
+	idx = create(&syn);
 	assert_int_equal(dp_ct_dir_of(ct, idx, syn.side), O);
-	assert_int_equal(dp_ct_dir_of(ct, idx, !syn.side), R);
 	syn = tcp("10.0.0.1", 1234, "10.0.0.2", 80, SYN | ACK);
-	assert_int_equal(dp_ct_update(ct, idx, &syn, T0 + 50, &dir), OK);
+	assert_int_equal(dp_ct_update(ct, idx, &syn, T0 + 51, &dir), OK);
 	assert_int_equal(dir, R);
 	assert_int_equal(state_of(idx), DP_CT_TCP_SYN_RECV);
 }
@@ -280,7 +284,7 @@ int main(void)
 		T(tcp_fin_sequences_reach_time_wait),
 		T(tcp_simultaneous_close_reaches_time_wait),
 		T(tcp_syn_in_time_wait_reopens_and_resets_the_records),
-		T(tcp_responder_reopening_from_time_wait_becomes_the_originator),
+		T(tcp_responder_reopening_from_time_wait_gets_a_new_entry),
 		T(tcp_syn_after_rst_reopens),
 		T(tcp_bare_ack_opens_nothing_unless_loose),
 		T(tcp_established_lives_five_days_and_closed_ten_seconds),
