@@ -212,6 +212,8 @@ static int parse_l4(const struct rte_mbuf *m, const struct l3 *l, uint16_t zone,
 		key_3tuple(p, l, zone, DP_CT_L4_MAX);
 		return DP_CT_PARSE_FRAGMENT;
 	}
+	/* From here a header that does not fit is malformed, in a first fragment
+	 * too: one too short for its L4 header hides it (RFC 1858 3.1, RFC 7112). */
 	switch (l->proto) {
 	case IPPROTO_TCP:
 		h = peek(m, l->l4_off, quoted ? QUOTED_L4_LEN : 20, l->end, buf);

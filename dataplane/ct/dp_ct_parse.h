@@ -64,9 +64,10 @@ int dp_ct_parse(const struct rte_mbuf *m, uint16_t l3_off, uint16_t ethertype, u
  * For an ICMP error parsed into `err` (DP_CT_PARSE_ICMP_ERROR), builds into
  * `rel` the key of the connection of the packet the error quotes (RFC 792:
  * its IP header and first 8 bytes; RFC 4443 2.4: as much as fits), with
- * rel->related set, rel->side the endpoint the error goes back to's peer (so
- * dp_ct_dir_of gives the error's direction within the connection) and
- * rel->icmp_type/code the error's. Returns DP_CT_PARSE_TRACKED, or
+ * rel->related set, rel->icmp_type/code the error's, and rel->side the
+ * quoted packet's destination: the error travels back to the quoted packet's
+ * sender as a reply from its peer would, so dp_ct_dir_of(rel->side) is the
+ * error's direction within the connection. Returns DP_CT_PARSE_TRACKED, or
  *  DP_CT_PARSE_UNTRACKED / DP_CT_PARSE_FRAGMENT: the quoted packet would not
  *   be tracked (an ICMP informational message, a non-first fragment);
  *  -EBADMSG: the quoted header is truncated or malformed, or is itself an
