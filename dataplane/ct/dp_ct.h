@@ -186,8 +186,8 @@ struct dp_ct_pkt {
 	uint8_t icmp_type; /* ICMP/ICMPv6; for a related packet, the error's */
 	uint8_t icmp_code;
 	bool related;    /* the key is that of the packet an ICMP error quotes */
-	uint16_t l4_off; /* frame offset of the L4 header */
-	uint16_t end;    /* frame offset just past the IP datagram */
+	uint32_t l4_off; /* frame offset of the L4 header */
+	uint32_t end;    /* frame offset just past the IP datagram (GRO frames pass 64 KiB) */
 };
 
 /* The state word of an entry. */
