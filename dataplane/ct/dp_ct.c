@@ -463,6 +463,26 @@ uint32_t dp_ct_flush_port(struct dp_ct *ct, uint16_t port)
 	return flush_if(ct, false, port);
 }
 
+uint32_t dp_ct_flush_zone(struct dp_ct *ct, uint16_t zone)
+{
+	uint32_t n = 0;
+
+	for (uint32_t pos = 0; pos < ct->n_slots; pos++) {
+		const struct dp_ct_key *key;
+
+		if (!sw_linked(__atomic_load_n(&ct->entries[pos].sw, __ATOMIC_ACQUIRE)))
+			continue;
+		key = dp_ct_key_at(ct, pos);
+		if (key != NULL && key->zone == zone) {
+			unlink_entry(ct, pos);
+			n++;
+		}
+	}
+	ct->flushed += n;
+	dp_ct_reclaim(ct);
+	return n;
+}
+
 uint32_t dp_ct_list(const struct dp_ct *ct, uint32_t *cursor, struct dp_ct_info *out, uint32_t n)
 {
 	uint32_t got = 0, pos;

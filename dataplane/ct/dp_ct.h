@@ -485,6 +485,9 @@ int dp_ct_delete(struct dp_ct *ct, uint32_t idx);
  */
 uint32_t dp_ct_flush(struct dp_ct *ct);
 uint32_t dp_ct_flush_port(struct dp_ct *ct, uint16_t port);
+/* The same for one zone: a deleted network's id may be reused, and the next
+ * network must not inherit its connections. */
+uint32_t dp_ct_flush_zone(struct dp_ct *ct, uint16_t zone);
 
 /* Frees deleted entries whose grace period is over (dp_ct_expire does it too). */
 void dp_ct_reclaim(struct dp_ct *ct);

@@ -301,6 +301,24 @@ static void flushes_delete_by_port_or_everything(void **state)
 	assert_int_equal(st.flushed, 4);
 }
 
+static void flushing_a_zone_leaves_the_same_tuple_in_other_zones(void **state)
+{
+	struct dp_ct_pkt p = tcp("10.0.0.1", 1234, "10.0.0.2", 80, SYN);
+	struct dp_ct_pkt q = tcp("10.0.0.1", 1, "10.0.0.3", 80, SYN);
+	uint32_t in2;
+
+	(void)state;
+	create(&p);
+	create(&q);
+	p.key.zone = 2;
+	in2 = create(&p);
+	assert_int_equal(dp_ct_flush_zone(ct, 1), 2);
+	assert_int_equal(lookup(&p), in2);
+	p.key.zone = 1;
+	assert_int_equal(lookup(&p), DP_CT_NONE);
+	assert_int_equal(dp_ct_flush_zone(ct, 1), 0);
+}
+
 static void killed_connection_is_dead_then_deleted_by_the_next_expiry(void **state)
 {
 	struct dp_ct_pkt p = tuple(IPPROTO_UDP, "10.0.0.1", 1, "10.0.0.2", 53);
@@ -534,6 +552,7 @@ int main(void)
 		T(a_packet_moves_the_expiry_on),
 		T(expiry_visits_at_most_its_budget_per_call),
 		T(flushes_delete_by_port_or_everything),
+		T(flushing_a_zone_leaves_the_same_tuple_in_other_zones),
 		T(killed_connection_is_dead_then_deleted_by_the_next_expiry),
 		T(listing_pages_through_every_entry),
 		cmocka_unit_test_setup_teardown(
