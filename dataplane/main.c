@@ -19,13 +19,13 @@
 #include <rte_lcore.h>
 #include <rte_random.h>
 
-#include "core/dp_conf.h"
 #include "core/dp_log.h"
-#include "core/dp_neigh.h"
-#include "core/dp_tables.h"
 #include "core/dp_trace.h"
-#include "core/dp_worker.h"
 #include "ctl/dp_ctl.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_neigh.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "dp_pipeline.h"
 #include "l2/dp_fdb_aging.h"
 #include "pkt/dp_mbuf.h"
@@ -234,7 +234,7 @@ static int start(const struct options *o)
 	if ((rc = dp_mbuf_meta_register()) < 0 ||
 			(rc = dp_tables_init(n, o->mac_table, o->mac_aging)) < 0 ||
 			(rc = dp_sg_conf_init(o->ct_max, o->ct_port_limit)) < 0 ||
-			(rc = dp_trace_init()) < 0 || (rc = dp_port_dev_init(o->mbufs, n)) < 0 ||
+			(rc = dp_trace_init(dp_conf_net_name)) < 0 || (rc = dp_port_dev_init(o->mbufs, n)) < 0 ||
 			(rc = dp_workers_init(lcores, n)) < 0 || (rc = dp_pipeline_register()) < 0 ||
 			(rc = dp_workers_create_graphs()) < 0)
 		return rc;

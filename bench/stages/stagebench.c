@@ -22,9 +22,9 @@
 #include <rte_cycles.h>
 #include <rte_ip.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_neigh.h"
 #include "ctl/ctl_handlers.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_neigh.h"
 #include "dp_test_env.h"
 #include "l2/dp_bridge.h"
 #include "l2/dp_l2.h"

@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdio.h>
 
-#include <rte_graph_worker.h>
-#include <rte_mbuf.h>
+#include <rte_graph.h>
 
 #include "dp_drop.h"
-#include "dp_node.h"
 
 static const char *const reason_names[DP_DROP_REASON_MAX] = {
 	[DP_DROP_RUNT_FRAME] = "runt_frame",
@@ -57,33 +55,4 @@ const char *dp_drop_node_name(enum dp_drop_reason r)
 	if (node_names[r][0] == '\0')
 		snprintf(node_names[r], sizeof(node_names[r]), "drop_%s", reason_names[r]);
 	return node_names[r];
-}
-
-static uint16_t drop_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-		uint16_t n)
-{
-	struct dp_worker *w = dp_node_worker(node);
-	uint32_t reason = dp_node_arg(node);
-
-	RTE_SET_USED(graph);
-	w->drops[reason] += n;
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = objs[i];
-
-		/* Frames the dataplane made itself carry no ingress port. */
-		if (reason != DP_DROP_ARP_CONSUMED && m->port < RTE_MAX_ETHPORTS)
-			w->port[m->port].rx_dropped++;
-	}
-	rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);
-	return n;
-}
-
-int dp_drop_nodes_register(void)
-{
-	for (unsigned int r = 0; r < DP_DROP_REASON_MAX; r++) {
-		int rc = dp_node_register_full(dp_drop_node_name(r), drop_process, 0, r, NULL, 0);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
 }

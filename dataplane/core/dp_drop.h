@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Why a packet was dropped. Each reason is its own graph node named
- * "drop_<name>" that counts and frees what reaches it, so every drop is
- * counted and named without code in the stage that decided it.
+ * "drop_<name>" that counts and frees what reaches it (engine/dp_drop_nodes.c),
+ * so every drop is counted and named without code in the stage that decided it.
  *
  * Counters live in each worker (struct dp_worker.drops) and are summed by the
  * control thread on read: no atomics on the packet path.
@@ -54,9 +54,6 @@ enum dp_drop_reason {
 
 /* "runt_frame" for DP_DROP_RUNT_FRAME. */
 const char *dp_drop_reason_name(enum dp_drop_reason r);
-
-/* Registers the drop_<name> graph nodes; call once before creating graphs. */
-int dp_drop_nodes_register(void);
 
 /* The node name for a reason, "drop_runt_frame": for next_nodes tables. */
 const char *dp_drop_node_name(enum dp_drop_reason r);

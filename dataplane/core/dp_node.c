@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_graph.h>
 
@@ -11,6 +13,24 @@
 #define MAX_NODES 128
 static uint32_t node_args[MAX_NODES];
 
+/* Graphs and their workers, bound at start-up before the graphs are created. */
+static struct {
+	char name[RTE_GRAPH_NAMESIZE];
+	struct dp_worker *worker;
+} graphs[DP_NODE_MAX_GRAPHS];
+
+int dp_node_bind_graph(const char *graph_name, struct dp_worker *w)
+{
+	for (unsigned int i = 0; i < RTE_DIM(graphs); i++) {
+		if (graphs[i].worker == NULL || strcmp(graphs[i].name, graph_name) == 0) {
+			snprintf(graphs[i].name, sizeof(graphs[i].name), "%s", graph_name);
+			graphs[i].worker = w;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
 /* Node contexts are filled when a worker's graph is created: the worker is
  * found by the graph's name. */
 static int node_init(const struct rte_graph *graph, struct rte_node *node)
@@ -20,9 +40,9 @@ static int node_init(const struct rte_graph *graph, struct rte_node *node)
 	RTE_BUILD_BUG_ON(sizeof(*ctx) > RTE_NODE_CTX_SZ);
 	ctx->worker = NULL;
 	ctx->arg = node->id < MAX_NODES ? node_args[node->id] : 0;
-	for (unsigned int i = 0; i < dp_workers.n; i++)
-		if (strcmp(dp_workers.w[i]->graph_name, graph->name) == 0)
-			ctx->worker = dp_workers.w[i];
+	for (unsigned int i = 0; i < RTE_DIM(graphs) && graphs[i].worker != NULL; i++)
+		if (strcmp(graphs[i].name, graph->name) == 0)
+			ctx->worker = graphs[i].worker;
 	return ctx->worker ? 0 : -ENOENT;
 }
 

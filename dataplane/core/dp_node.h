@@ -2,6 +2,9 @@
 /*
  * Helpers shared by the graph nodes: registration from a table of edge names,
  * the worker a node instance belongs to, and the enqueue of a decided burst.
+ * The worker is opaque here (engine/dp_worker.h says what it holds): a graph
+ * is bound to its worker before it is created, and every node of it gets that
+ * worker in its context.
  */
 #ifndef VIRGA_DP_NODE_H
 #define VIRGA_DP_NODE_H
@@ -11,7 +14,7 @@
 
 #include <rte_graph_worker.h>
 
-#include "dp_worker.h"
+struct dp_worker;
 
 /* Node context (RTE_NODE_CTX_SZ bytes, per node per graph). */
 struct dp_node_ctx {
@@ -30,8 +33,15 @@ static inline uint32_t dp_node_arg(const struct rte_node *node)
 }
 
 /*
- * Start-up: registers a node whose context points to its graph's worker.
- * `flags` is 0 or RTE_NODE_SOURCE_F.
+ * Start-up, before rte_graph_create(graph_name): the worker the nodes of that graph
+ * belong to. 0, or -ENOSPC past DP_NODE_MAX_GRAPHS graphs.
+ */
+#define DP_NODE_MAX_GRAPHS 64
+int dp_node_bind_graph(const char *graph_name, struct dp_worker *w);
+
+/*
+ * Start-up: registers a node whose context points to its graph's worker (a graph
+ * nobody bound cannot be created). `flags` is 0 or RTE_NODE_SOURCE_F.
  */
 int dp_node_register_full(const char *name, rte_node_process_t process, uint64_t flags,
 		uint32_t arg, const char *const *edges, unsigned int n_edges);

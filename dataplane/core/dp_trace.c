@@ -5,16 +5,14 @@
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
+#include <rte_lcore.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
 #include <arpa/inet.h>
 
-#include "dp_conf.h"
-#include "dp_log.h"
-#include "dp_tables.h"
-#include "dp_trace.h"
 #include "pkt/dp_mbuf.h"
+#include "dp_trace.h"
 
 struct raw_record {
 	uint64_t tsc;
@@ -43,6 +41,10 @@ struct raw_record {
 #define RING_SIZE 4096
 #define DEFAULT_RECORDS 1024
 
+bool dp_trace_on;
+static struct rte_ring *trace_ring; /* workers -> control thread: raw records */
+static const char *(*name_of_net)(uint16_t net_id);
+
 /* Control-thread only: the formatted log, a circular array. */
 static struct {
 	struct dp_trace_record *lines;
@@ -50,9 +52,11 @@ static struct {
 	uint64_t next_seq; /* seq of the next line written; line seq s lives at s % cap */
 } trace_log;
 
-void dp_trace_burst(struct dp_worker *w, const char *stage, dp_trace_edge_name_t edge_name,
-		struct rte_mbuf **pkts, const uint16_t *next, uint16_t n)
+void dp_trace_burst(const char *stage, dp_trace_edge_name_t edge_name, struct rte_mbuf **pkts,
+		const uint16_t *next, uint16_t n)
 {
+	uint32_t lcore_id = rte_lcore_id();
+
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -60,7 +64,7 @@ void dp_trace_burst(struct dp_worker *w, const char *stage, dp_trace_edge_name_t
 			.tsc = rte_rdtsc(),
 			.stage = stage,
 			.edge_name = edge_name,
-			.lcore_id = w->lcore_id,
+			.lcore_id = lcore_id,
 			.len = rte_pktmbuf_pkt_len(m),
 			.in_port = m->port,
 			.out_port = dp_mbuf_meta(m)->out_port,
@@ -79,54 +83,54 @@ void dp_trace_burst(struct dp_worker *w, const char *stage, dp_trace_edge_name_t
 				r.etype = (uint16_t)(d[16] << 8 | d[17]);
 			}
 		}
-		rte_ring_mp_enqueue_elem(dp_tables.trace_ring, &r, sizeof(r));
+		rte_ring_mp_enqueue_elem(trace_ring, &r, sizeof(r));
 	}
 }
 
-void dp_trace_note(struct dp_worker *w, const char *stage, enum dp_trace_note note, uint32_t ip1,
-		uint32_t ip2, uint16_t net_id)
+void dp_trace_note(const char *stage, enum dp_trace_note note, uint32_t ip1, uint32_t ip2,
+		uint16_t net_id)
 {
 	struct raw_record r = {
 		.tsc = rte_rdtsc(),
 		.stage = stage,
-		.lcore_id = w->lcore_id,
+		.lcore_id = rte_lcore_id(),
 		.net_id = net_id,
 		.note = note,
 		.ip1 = ip1,
 		.ip2 = ip2,
 	};
 
-	rte_ring_mp_enqueue_elem(dp_tables.trace_ring, &r, sizeof(r));
+	rte_ring_mp_enqueue_elem(trace_ring, &r, sizeof(r));
 }
 
-void dp_trace_custom(struct dp_worker *w, const char *stage, dp_trace_format_t format,
-		const void *data, size_t len)
+void dp_trace_custom(const char *stage, dp_trace_format_t format, const void *data, size_t len)
 {
 	struct raw_record r = {
 		.tsc = rte_rdtsc(),
 		.stage = stage,
-		.lcore_id = w->lcore_id,
+		.lcore_id = rte_lcore_id(),
 		.note = CUSTOM,
 		.format = format,
 	};
 
 	memcpy(r.data, data, RTE_MIN(len, sizeof(r.data)));
-	rte_ring_mp_enqueue_elem(dp_tables.trace_ring, &r, sizeof(r));
+	rte_ring_mp_enqueue_elem(trace_ring, &r, sizeof(r));
 }
 
-int dp_trace_init(void)
+int dp_trace_init(const char *(*net_name)(uint16_t net_id))
 {
-	dp_tables.trace_ring = rte_ring_create_elem("virga_trace", sizeof(struct raw_record),
-			RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
-	if (dp_tables.trace_ring == NULL)
+	name_of_net = net_name;
+	trace_ring = rte_ring_create_elem("virga_trace", sizeof(struct raw_record), RING_SIZE,
+			SOCKET_ID_ANY, RING_F_SC_DEQ);
+	if (trace_ring == NULL)
 		return -rte_errno;
 	return dp_trace_set(0, DEFAULT_RECORDS);
 }
 
 void dp_trace_fini(void)
 {
-	rte_ring_free(dp_tables.trace_ring);
-	dp_tables.trace_ring = NULL;
+	rte_ring_free(trace_ring);
+	trace_ring = NULL;
 	free(trace_log.lines);
 	memset(&trace_log, 0, sizeof(trace_log));
 }
@@ -146,7 +150,7 @@ int dp_trace_set(int enabled, uint32_t max_records)
 		trace_log.next_seq = 0;
 	}
 	/* Workers copy the switch once per loop: it takes effect within one loop. */
-	__atomic_store_n(&dp_tables.trace, enabled != 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&dp_trace_on, enabled != 0, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -157,7 +161,7 @@ static void format_mac(char *buf, size_t sz, const uint8_t *m)
 
 static const char *net_name(uint16_t id)
 {
-	return id < DP_MAX_NETWORKS && dp_net_confs[id].used ? dp_net_confs[id].name : "?";
+	return name_of_net ? name_of_net(id) : "?";
 }
 
 static void format_note(const struct raw_record *r, char *text, size_t sz)
@@ -225,9 +229,9 @@ void dp_trace_drain(void)
 {
 	struct raw_record r;
 
-	if (dp_tables.trace_ring == NULL)
+	if (trace_ring == NULL)
 		return;
-	while (rte_ring_sc_dequeue_elem(dp_tables.trace_ring, &r, sizeof(r)) == 0) {
+	while (rte_ring_sc_dequeue_elem(trace_ring, &r, sizeof(r)) == 0) {
 		if (trace_log.cap == 0)
 			continue;
 		format_record(&r, &trace_log.lines[trace_log.next_seq % trace_log.cap]);

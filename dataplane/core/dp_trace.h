@@ -4,24 +4,33 @@
  * why. Workers push raw records into a multi-producer ring (a full ring loses
  * records, never blocks); the control thread drains it, formats each record
  * as a line of text, and keeps the last N lines for `virga dp trace show`.
+ * The records name the lcore that made them; networks are named by the
+ * function given to dp_trace_init.
  */
 #ifndef VIRGA_DP_TRACE_H
 #define VIRGA_DP_TRACE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
 
 #include <virga/dp_api.h>
 
-#include "dp_worker.h"
-
 /* Names the edge `edge` of a stage, for the trace text ("port_tx", "drop_mtu_exceeded"). */
 typedef const char *(*dp_trace_edge_name_t)(uint16_t edge);
 
+extern bool dp_trace_on;
+
+/* Any thread: the switch, which workers copy once per loop. */
+static inline bool dp_trace_enabled(void)
+{
+	return __atomic_load_n(&dp_trace_on, __ATOMIC_RELAXED);
+}
+
 /* Packet path (only while tracing): one record per frame of the burst. */
-void dp_trace_burst(struct dp_worker *w, const char *stage, dp_trace_edge_name_t edge_name,
-		struct rte_mbuf **pkts, const uint16_t *next, uint16_t n);
+void dp_trace_burst(const char *stage, dp_trace_edge_name_t edge_name, struct rte_mbuf **pkts,
+		const uint16_t *next, uint16_t n);
 
 /* Why a stage decided what it did, beyond the edge: a line of its own in the trace. */
 enum dp_trace_note {
@@ -33,8 +42,8 @@ enum dp_trace_note {
 };
 
 /* Packet path (only while tracing). Addresses in network byte order. */
-void dp_trace_note(struct dp_worker *w, const char *stage, enum dp_trace_note note, uint32_t ip1,
-		uint32_t ip2, uint16_t net_id);
+void dp_trace_note(const char *stage, enum dp_trace_note note, uint32_t ip1, uint32_t ip2,
+		uint16_t net_id);
 
 /*
  * A stage's own record: `len` bytes of data (at most DP_TRACE_DATA_LEN), copied
@@ -46,11 +55,10 @@ void dp_trace_note(struct dp_worker *w, const char *stage, enum dp_trace_note no
 typedef void (*dp_trace_format_t)(const char *stage, const void *data, char *text, size_t sz);
 
 /* Packet path (only while tracing). */
-void dp_trace_custom(struct dp_worker *w, const char *stage, dp_trace_format_t format,
-		const void *data, size_t len);
+void dp_trace_custom(const char *stage, dp_trace_format_t format, const void *data, size_t len);
 
-/* Control thread. */
-int dp_trace_init(void);
+/* Control thread. `net_name` names network ids in the text ("?" for none). */
+int dp_trace_init(const char *(*net_name)(uint16_t net_id));
 void dp_trace_fini(void);
 int dp_trace_set(int enabled, uint32_t max_records);
 /* Moves records from the ring into the text log; call from the control loop. */

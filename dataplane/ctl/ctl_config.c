@@ -7,8 +7,8 @@
 #include <rte_common.h>
 #include <rte_ethdev.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_worker.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_worker.h"
 #include "ctl_handlers.h"
 #include "port/dp_port_dev.h"
 

@@ -5,7 +5,7 @@
 
 #include <rte_common.h>
 
-#include "core/dp_conf.h"
+#include "engine/dp_conf.h"
 #include "ctl_handlers.h"
 #include "l3/dp_router_conf.h"
 

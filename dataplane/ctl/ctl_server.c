@@ -17,7 +17,7 @@
 #include <rte_debug.h>
 
 #include "core/dp_log.h"
-#include "core/dp_tables.h"
+#include "engine/dp_tables.h"
 #include "dp_ctl.h"
 
 #define MAX_CLIENTS 32

@@ -6,8 +6,8 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_worker.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_worker.h"
 #include "ct/dp_ct.h"
 #include "ctl_handlers.h"
 #include "sg/dp_sg_conf.h"

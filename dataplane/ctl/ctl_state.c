@@ -7,9 +7,9 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 
-#include "core/dp_conf.h"
 #include "core/dp_trace.h"
-#include "core/dp_worker.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_worker.h"
 #include "ctl_handlers.h"
 
 HANDLER(dp_ctl_hello)

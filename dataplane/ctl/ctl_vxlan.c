@@ -5,9 +5,9 @@
 
 #include <rte_common.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_neigh.h"
-#include "core/dp_worker.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_neigh.h"
+#include "engine/dp_worker.h"
 #include "ctl_handlers.h"
 
 HANDLER(dp_ctl_vtep_set)

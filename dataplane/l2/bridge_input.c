@@ -2,8 +2,9 @@
 #include <rte_graph_worker.h>
 
 #include "core/dp_node.h"
-#include "core/dp_tables.h"
 #include "core/dp_trace.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "pkt/dp_mbuf.h"
 #include "dp_bridge.h"
 #include "dp_fdb.h"
@@ -174,7 +175,7 @@ void dp_bridge_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t
 			next[i] = forward(w, pkts[i], &ctx[i], &last);
 	}
 	if (unlikely(w->trace))
-		dp_trace_burst(w, "bridge_input", dp_l2_edge_name, pkts, next, n);
+		dp_trace_burst("bridge_input", dp_l2_edge_name, pkts, next, n);
 }
 
 static uint16_t bridge_input_process(struct rte_graph *graph, struct rte_node *node, void **objs,

@@ -15,7 +15,7 @@
 #include <rte_mbuf.h>
 
 #include "core/dp_drop.h"
-#include "core/dp_worker.h"
+#include "engine/dp_worker.h"
 #include "dp_l2.h"
 
 /*

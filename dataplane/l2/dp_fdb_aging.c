@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* MAC aging, on the control thread: forgets what was not seen for the aging
  * time, and reclaims the entries of ports flushed by an epoch bump. */
-#include "core/dp_conf.h"
+#include "engine/dp_conf.h"
 #include "dp_fdb_aging.h"
 
 struct aging {

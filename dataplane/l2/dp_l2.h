@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The switching decision shared by the stages that hand frames to a network:
- * bridge_input (frames from local ports) and underlay_input (frames from
- * remote VTEPs). They share one edge layout, so both can reach port_tx,
- * l2_flood, vxlan_output and every drop.
+ * bridge_input (frames from local ports), underlay_input (frames from remote
+ * VTEPs) and ip4_route (routed frames). Those, l2_flood and vxlan_output share
+ * one edge layout, so each can reach port_tx, l2_flood, vxlan_output and every
+ * drop; an edge a stage never takes, or that would loop back on itself, leads
+ * to a drop node in its registration.
  *
  * Packet path, inline.
  */
@@ -18,13 +20,13 @@
 #include <rte_mbuf.h>
 
 #include "core/dp_drop.h"
-#include "core/dp_tables.h"
-#include "core/dp_worker.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "pkt/dp_mbuf.h"
 #include "dp_fdb.h"
 
 enum dp_l2_edge {
-	DP_L2_TX,	/* port_tx, to dp_mbuf_meta(m)->out_port */
+	DP_L2_TX,	/* port_tx, to dp_mbuf_meta(m)->out_port: the only way out */
 	DP_L2_FLOOD,	/* l2_flood, in dp_mbuf_meta(m)->net_id */
 	DP_L2_VXLAN,	/* vxlan_output, to remote VTEP out_port - DP_PEER_BASE */
 	DP_L2_UNDERLAY, /* underlay_input: a frame that arrived on the underlay port */

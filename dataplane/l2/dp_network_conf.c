@@ -5,9 +5,9 @@
 
 #include <rte_malloc.h>
 
-#include "core/dp_conf.h"
 #include "core/dp_log.h"
-#include "core/dp_neigh.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_neigh.h"
 #include "l3/dp_router_conf.h"
 #include "sg/dp_sg_conf.h"
 
@@ -28,6 +28,11 @@ int dp_conf_net_by_name(const char *name)
 		if (dp_net_confs[id].used && strcmp(dp_net_confs[id].name, name) == 0)
 			return id;
 	return -ENOENT;
+}
+
+const char *dp_conf_net_name(uint16_t id)
+{
+	return id < DP_MAX_NETWORKS && dp_net_confs[id].used ? dp_net_confs[id].name : "?";
 }
 
 static int find_uplink(const char *physnet)

@@ -26,7 +26,7 @@
 #include <rte_ip.h>
 
 #include "core/dp_drop.h"
-#include "core/dp_tables.h"
+#include "engine/dp_tables.h"
 #include "pkt/dp_arp.h"
 #include "pkt/dp_ip4.h"
 

@@ -5,8 +5,8 @@
 
 #include <rte_malloc.h>
 
-#include "core/dp_conf.h"
 #include "core/dp_log.h"
+#include "engine/dp_conf.h"
 #include "dp_vxlan.h"
 
 struct dp_vtep_conf dp_vtep_conf;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rte_hash_crc.h>
 
-#include "core/dp_arp_wait.h"
-#include "core/dp_neigh.h"
+#include "engine/dp_arp_wait.h"
+#include "engine/dp_neigh.h"
 #include "pkt/dp_ip4.h"
 #include "dp_vxlan.h"
 
@@ -27,19 +27,20 @@ uint16_t dp_vxlan_src_port(const struct rte_mbuf *m)
 }
 
 unsigned int dp_vxlan_encap(struct dp_worker *w, struct rte_mbuf *m, const struct dp_vtep *v,
-		uint32_t vni, uint32_t peer_ip)
+		uint32_t vni, uint32_t peer_ip, struct rte_mbuf **req)
 {
 	uint32_t nexthop = ((peer_ip ^ v->local_ip) & v->mask) == 0 ? peer_ip : v->gateway;
 	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
 	struct dp_vxlan_outer *o;
 	struct rte_ether_addr dst;
 
+	*req = NULL;
 	if (unlikely(inner_len + DP_VXLAN_OVERHEAD - RTE_ETHER_HDR_LEN > v->max_payload))
 		return DP_DROP_UNDERLAY_MTU;
 	if (unlikely(nexthop == 0))
 		return DP_DROP_NEIGH_UNRESOLVED; /* off-subnet and no gateway: nobody to ask */
 	if (unlikely(!dp_neigh_lookup(DP_NEIGH_SCOPE_UNDERLAY, nexthop, &dst))) {
-		if (dp_arp_wait_park(w, m, DP_WAIT_ENCAP, DP_NEIGH_SCOPE_UNDERLAY, nexthop, 0) < 0)
+		if (dp_arp_wait_park(w, m, DP_WAIT_ENCAP, DP_NEIGH_SCOPE_UNDERLAY, nexthop, 0, req) < 0)
 			return DP_DROP_NEIGH_QUEUE_FULL;
 		return DP_VXLAN_WAITING;
 	}

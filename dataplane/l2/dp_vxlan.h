@@ -9,7 +9,7 @@
  *
  * The outer destination MAC is the underlay next hop's, from the neighbour
  * table. Until ARP on the underlay port has taught it, frames to that VTEP
- * wait in the worker's queue (core/dp_arp_wait.h) rather than being dropped.
+ * wait in the worker's queue (engine/dp_arp_wait.h) rather than being dropped.
  */
 #ifndef VIRGA_DP_VXLAN_H
 #define VIRGA_DP_VXLAN_H
@@ -21,8 +21,8 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
-#include "core/dp_tables.h"
-#include "core/dp_worker.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 
 #define DP_VXLAN_PORT 4789
 #define DP_VXLAN_OVERHEAD 50
@@ -55,24 +55,28 @@ uint16_t dp_vxlan_src_port(const struct rte_mbuf *m);
  * Packet path: prepends the outer headers for `peer_ip` on network `vni`.
  * Returns DP_DROP_REASON_MAX on success (the frame is ready for the underlay
  * port); DP_VXLAN_WAITING when the underlay next hop (the peer, or the VTEP's
- * gateway) is unresolved: an ARP request went out on the underlay port, the
- * worker's wait queue holds the frame (core/dp_arp_wait.h) and underlay_input
- * hands it back to vxlan_output once answered, so m's meta (out_port =
- * DP_PEER_BASE + peer, net_id) must say where it goes; else why it cannot be
- * sent (neigh_queue_full: it could not wait). m must not be shared.
+ * gateway) is unresolved: the worker's wait queue holds the frame
+ * (engine/dp_arp_wait.h) and underlay_input hands it back to vxlan_output once
+ * answered, so m's meta (out_port = DP_PEER_BASE + peer, net_id) must say
+ * where it goes; else why it cannot be sent (neigh_queue_full: it could not
+ * wait). When it is unresolved, *req is the ARP request to send on the
+ * underlay (for port_tx, meta out_port set) or NULL (asked this second
+ * already); otherwise NULL. m must not be shared.
  */
 unsigned int dp_vxlan_encap(struct dp_worker *w, struct rte_mbuf *m, const struct dp_vtep *v,
-		uint32_t vni, uint32_t peer_ip);
+		uint32_t vni, uint32_t peer_ip, struct rte_mbuf **req);
 
 /*
- * Packet path: vxlan_output's work on n frames (meta out_port, net_id):
- * encapsulated frames are queued on the underlay port, frames whose underlay
- * next hop is unresolved wait (see dp_vxlan_encap), the rest are written to
- * dropped/next (edge: the drop reason) and counted in the return value. The
- * caller flushes the worker's tx buffers.
+ * Packet path: vxlan_output's work on n frames (n <= RTE_GRAPH_BURST_SIZE; meta
+ * out_port = DP_PEER_BASE + peer, net_id). Each frame is encapsulated for port_tx (edge DP_L2_TX, meta
+ * out_port the underlay port) or given its drop edge; a frame whose underlay
+ * next hop is unresolved waits (see dp_vxlan_encap) and is taken out. So pkts
+ * and next are compacted in place, in order: returns how many frames are left.
+ * The ARP requests that asking for next hops made, for port_tx, go to reqs
+ * (room for n); their count in *n_reqs.
  */
 uint16_t dp_vxlan_output_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
-		struct rte_mbuf **dropped, uint16_t *next);
+		uint16_t *next, struct rte_mbuf **reqs, uint16_t *n_reqs);
 
 /*
  * Packet path: checks the outer headers of a frame that arrived on the

@@ -1,50 +1,63 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * l2_flood: broadcast, multicast and unknown unicast, sent to every port of
- * the frame's network but the one it came from. Access ports share the frame
- * (reference count, no copy); the uplink of a VLAN network gets a copy with
- * its tag pushed, and each remote VTEP of a VXLAN network a copy with outer
- * headers (head-end replication), since a shared frame cannot be rewritten.
- * A copy for a VTEP whose underlay next hop is unresolved waits for it, like
- * any frame to that VTEP (dp_vxlan_encap): on a cold overlay, that is what
- * lets a router's ARP request through. Frames that came from the overlay are
- * not replicated back into it.
+ * l2_flood: broadcast, multicast and unknown unicast, copied to every port of
+ * the frame's network but the one it came from, and to its remote VTEPs. Every
+ * copy goes on along an edge: to port_tx (meta out_port) for a port (through
+ * sg_ingress first for a port with a security group), to
+ * vxlan_output (meta out_port = DP_PEER_BASE + peer) for a remote VTEP, which
+ * encapsulates it (head-end replication) or holds it while the VTEP's
+ * underlay next hop is resolved: on a cold overlay, that is what lets a
+ * router's ARP request through.
+ *
+ * Ports share the frame's data: each takes an indirect mbuf (rte_pktmbuf_clone,
+ * a header of its own, and so meta of its own, over the same buffer) and the
+ * last takes the frame itself. A frame shared by reference count alone would
+ * carry one out_port for every copy. The uplink of a VLAN network and each
+ * remote VTEP get a real copy, since theirs is rewritten (tag pushed, outer
+ * headers prepended). Frames that came from the overlay are not replicated
+ * back into it.
  */
 #include <rte_graph_worker.h>
 
 #include "core/dp_node.h"
-#include "core/dp_tables.h"
 #include "core/dp_trace.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "pkt/dp_mbuf.h"
-#include "dp_bridge.h"
 #include "dp_flood.h"
-#include "dp_vxlan.h"
+#include "dp_l2.h"
 
-static void flood_to_uplink(struct dp_worker *w, struct rte_mbuf *m, const struct dp_network *net,
-		const struct dp_port *up, uint32_t payload)
+struct flood_out {
+	struct rte_mbuf **m;
+	uint16_t *next;
+	uint16_t n;
+};
+
+static inline void emit(struct flood_out *o, struct rte_mbuf *m, uint16_t out_port, uint16_t edge)
 {
-	struct rte_mbuf *c;
+	dp_mbuf_meta(m)->out_port = out_port;
+	o->m[o->n] = m;
+	o->next[o->n++] = edge;
+}
 
-	if (payload > up->max_payload) {
-		w->drops[DP_DROP_MTU_EXCEEDED]++;
-		return;
-	}
-	if (net->type != DP_NET_VLAN) {
-		rte_mbuf_refcnt_update(m, 1);
-		dp_tx_enqueue(w, up->port_id, m);
-		return;
-	}
-	c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+/* The uplink of a VLAN network: a copy of its own, tagged. */
+static void to_vlan_uplink(struct dp_worker *w, struct flood_out *o, struct rte_mbuf *m,
+		const struct dp_network *net, uint16_t port_id)
+{
+	struct rte_mbuf *c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+
 	if (c == NULL || dp_vlan_push(c, net->vlan_id) < 0) {
 		if (c)
 			rte_pktmbuf_free(c);
 		w->drops[DP_DROP_NO_MBUF]++;
 		return;
 	}
-	dp_tx_enqueue(w, up->port_id, c);
+	emit(o, c, port_id, DP_L2_TX);
 }
 
-static void flood_to_peers(struct dp_worker *w, struct rte_mbuf *m, const struct dp_network *net)
+/* A copy for each remote VTEP, for vxlan_output to encapsulate. */
+static void to_peers(struct dp_worker *w, struct flood_out *o, struct rte_mbuf *m,
+		const struct dp_network *net)
 {
 	const struct dp_vtep *v = dp_vtep_get();
 
@@ -56,69 +69,110 @@ static void flood_to_peers(struct dp_worker *w, struct rte_mbuf *m, const struct
 		return;
 	for (uint16_t i = 0; i < net->n_peers; i++) {
 		struct rte_mbuf *c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
-		struct dp_mbuf_meta *meta;
-		unsigned int r;
 
 		if (c == NULL) {
 			w->drops[DP_DROP_NO_MBUF]++;
 			continue;
 		}
-		/* Where vxlan_output sends the copy should it wait for the underlay. */
-		meta = dp_mbuf_meta(c);
-		meta->out_port = DP_PEER_BASE + net->peers[i];
-		meta->net_id = net->id;
-		r = dp_vxlan_encap(w, c, v, net->vni, dp_tables.peer_ip[net->peers[i]]);
-		if (r == DP_DROP_REASON_MAX)
-			dp_tx_enqueue(w, v->port_id, c);
-		else if (r != DP_VXLAN_WAITING)
-			dp_drop_one(w, r, c);
+		dp_mbuf_meta(c)->net_id = net->id;
+		emit(o, c, DP_PEER_BASE + net->peers[i], DP_L2_VXLAN);
 	}
 }
 
-void dp_flood_one(struct dp_worker *w, struct rte_mbuf *m)
+uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out,
+		uint16_t *next)
 {
 	const struct dp_network *net = dp_network_get(dp_mbuf_meta(m)->net_id);
 	uint32_t payload = rte_pktmbuf_pkt_len(m) - sizeof(struct rte_ether_hdr);
-	const struct dp_port *out;
+	struct flood_out o = {.m = out, .next = next};
+	uint16_t shared[RTE_MAX_ETHPORTS + 1], n_shared = 0;
+	uint8_t edge[RTE_MAX_ETHPORTS + 1]; /* port_tx, or sg_ingress for a port with a filter */
+	const struct dp_port *p;
 
 	if (unlikely(net == NULL)) {
 		dp_drop_one(w, DP_DROP_NO_NETWORK, m);
-		return;
+		return 0;
 	}
-	/* One reference per copy handed out below; ours is dropped at the end. */
 	for (uint16_t i = 0; i < net->n_members; i++) {
-		uint16_t p = net->members[i];
+		uint16_t id = net->members[i];
 
-		if (p == m->port || (out = dp_port_get(p)) == NULL)
+		if (id == m->port || (p = dp_port_get(id)) == NULL)
 			continue;
-		if (payload > out->max_payload) {
+		if (payload > p->max_payload) {
 			w->drops[DP_DROP_MTU_EXCEEDED]++;
 			continue;
 		}
-		rte_mbuf_refcnt_update(m, 1);
-		dp_tx_enqueue(w, p, m);
+		edge[n_shared] = unlikely(p->sg != NULL) ? DP_L2_SG_INGRESS : DP_L2_TX;
+		shared[n_shared++] = id;
 	}
 	if (net->uplink_port != DP_NO_PORT && net->uplink_port != m->port &&
-			(out = dp_port_get(net->uplink_port)) != NULL)
-		flood_to_uplink(w, m, net, out, payload);
+			(p = dp_port_get(net->uplink_port)) != NULL) {
+		if (payload > p->max_payload)
+			w->drops[DP_DROP_MTU_EXCEEDED]++;
+		else if (net->type == DP_NET_VLAN)
+			to_vlan_uplink(w, &o, m, net, p->port_id);
+		else {
+			edge[n_shared] = DP_L2_TX;
+			shared[n_shared++] = p->port_id;
+		}
+	}
 	if (net->n_peers)
-		flood_to_peers(w, m, net);
-	rte_pktmbuf_free(m);
+		to_peers(w, &o, m, net);
+	/* The copies above read m; from here on it is shared and nobody writes it. */
+	for (uint16_t i = 0; i + 1 < n_shared; i++) {
+		struct rte_mbuf *c = rte_pktmbuf_clone(m, m->pool);
+
+		if (c == NULL)
+			w->drops[DP_DROP_NO_MBUF]++;
+		else
+			emit(&o, c, shared[i], edge[i]);
+	}
+	if (n_shared)
+		emit(&o, m, shared[n_shared - 1], edge[n_shared - 1]);
+	else
+		rte_pktmbuf_free(m);
+	return o.n;
+}
+
+/* The copies on to their edges, traced: where each went (port_tx and the port, or
+ * vxlan_output, which says the VTEP). */
+static void pass_on(struct rte_graph *graph, struct rte_node *node, const struct dp_worker *w,
+		struct rte_mbuf **out, const uint16_t *next, uint16_t n)
+{
+	if (n == 0)
+		return;
+	if (unlikely(w->trace))
+		dp_trace_burst("l2_flood", dp_l2_edge_name, out, next, n);
+	dp_node_enqueue_burst(graph, node, (void **)out, next, n);
 }
 
 static uint16_t l2_flood_process(struct rte_graph *graph, struct rte_node *node, void **objs,
 		uint16_t n)
 {
 	struct dp_worker *w = dp_node_worker(node);
+	struct rte_mbuf *out[RTE_GRAPH_BURST_SIZE];
+	uint16_t next[RTE_DIM(out)], n_out = 0;
 
-	RTE_SET_USED(graph);
-	for (uint16_t i = 0; i < n; i++)
-		dp_flood_one(w, objs[i]);
-	dp_tx_flush(w);
+	for (uint16_t i = 0; i < n; i++) {
+		if (n_out > RTE_DIM(out) - DP_FLOOD_MAX_COPIES) {
+			pass_on(graph, node, w, out, next, n_out);
+			n_out = 0;
+		}
+		n_out += dp_flood_one(w, objs[i], out + n_out, next + n_out);
+	}
+	pass_on(graph, node, w, out, next, n_out);
 	return n;
 }
 
 int dp_flood_node_register(void)
 {
-	return dp_node_register("l2_flood", l2_flood_process, NULL, 0);
+	const char *edges[DP_L2_EDGE_MAX];
+
+	dp_l2_edges(edges);
+	/* Never taken: rte_graph refuses a loop edge, and nothing floods to a router or
+	 * into the underlay. */
+	edges[DP_L2_FLOOD] = dp_drop_node_name(DP_DROP_NO_NETWORK);
+	edges[DP_L2_UNDERLAY] = dp_drop_node_name(DP_DROP_VXLAN_NOT_FOR_US);
+	edges[DP_L2_ROUTE] = dp_drop_node_name(DP_DROP_IP_LOCAL);
+	return dp_node_register("l2_flood", l2_flood_process, edges, RTE_DIM(edges));
 }

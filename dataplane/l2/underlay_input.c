@@ -10,9 +10,10 @@
  */
 #include <rte_graph_worker.h>
 
-#include "core/dp_neigh.h"
 #include "core/dp_node.h"
 #include "core/dp_trace.h"
+#include "engine/dp_neigh.h"
+#include "engine/dp_worker.h"
 #include "pkt/dp_arp.h"
 #include "dp_l2.h"
 #include "dp_vxlan.h"
@@ -78,7 +79,7 @@ static uint16_t vxlan_input(struct dp_worker *w, struct rte_mbuf *m, const struc
 	net_id = dp_vtep_vni_net(v, vni);
 	net = net_id ? dp_network_get(net_id) : NULL;
 	if (unlikely(w->trace))
-		dp_trace_note(w, "underlay_input", DP_TRACE_VXLAN_DECAP, src_ip, rte_cpu_to_be_32(vni),
+		dp_trace_note("underlay_input", DP_TRACE_VXLAN_DECAP, src_ip, rte_cpu_to_be_32(vni),
 				net_id);
 	if (net == NULL)
 		return drop(DP_DROP_VXLAN_UNKNOWN_VNI);
@@ -130,7 +131,7 @@ uint16_t dp_underlay_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, ui
 	for (uint16_t i = 0; i < n; i++)
 		next[i] = underlay_one(w, &rel, pkts[i], v);
 	if (unlikely(w->trace))
-		dp_trace_burst(w, "underlay_input", dp_l2_edge_name, pkts, next, n);
+		dp_trace_burst("underlay_input", dp_l2_edge_name, pkts, next, n);
 	return rel.n;
 }
 

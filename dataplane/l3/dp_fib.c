@@ -7,7 +7,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "core/dp_mem.h"
-#include "core/dp_tables.h"
+#include "engine/dp_tables.h"
 #include "dp_fib.h"
 
 #define TBL24_ENTRIES (1u << 24)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rte_ether.h>
 
-#include "core/dp_tables.h"
+#include "engine/dp_tables.h"
 #include "dp_icmp.h"
 #include "pkt/dp_mbuf.h"
 

@@ -9,7 +9,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
-#include "core/dp_worker.h"
+#include "engine/dp_worker.h"
 #include "dp_router.h"
 
 #define DP_ICMP_DEST_UNREACH 3

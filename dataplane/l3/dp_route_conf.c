@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/dp_conf.h"
 #include "core/dp_log.h"
+#include "engine/dp_conf.h"
 #include "dp_router_conf.h"
 
 static uint32_t mask_of(uint8_t prefixlen)

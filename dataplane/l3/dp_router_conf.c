@@ -6,8 +6,8 @@
 
 #include <rte_malloc.h>
 
-#include "core/dp_conf.h"
 #include "core/dp_log.h"
+#include "engine/dp_conf.h"
 #include "dp_router_conf.h"
 
 struct dp_router_conf dp_router_confs[DP_MAX_ROUTERS];

@@ -10,9 +10,10 @@
  */
 #include <rte_graph_worker.h>
 
-#include "core/dp_neigh.h"
 #include "core/dp_node.h"
 #include "core/dp_trace.h"
+#include "engine/dp_neigh.h"
+#include "engine/dp_worker.h"
 #include "l2/dp_flood.h"
 #include "l2/dp_l2.h"
 #include "pkt/dp_arp.h"
@@ -81,7 +82,7 @@ static uint32_t lookup_one(struct rte_mbuf *m, uint32_t dst)
 }
 
 /* A next hop answered: route again what waited for it, in the order it came. (Frames
- * that wait too long are given up by the worker's tick: core/dp_arp_wait.h.) */
+ * that wait too long are given up by the worker's tick: engine/dp_arp_wait.h.) */
 static void release_waiting(struct dp_worker *w, struct route_out *o, uint16_t scope, uint32_t ip)
 {
 	struct rte_mbuf *m;
@@ -153,13 +154,16 @@ static void ttl_decrement(struct rte_ipv4_hdr *ip)
 }
 
 /* The frame waits for next hop `ip` in network `scope`, which interface `rif` asks for
- * (now, and each second while it waits). */
-static uint16_t park(struct dp_worker *w, struct rte_mbuf *m, uint16_t scope, uint32_t ip,
-		uint8_t rif)
+ * (now, flooded into the network, and each second while it waits). */
+static uint16_t park(struct dp_worker *w, struct route_out *o, struct rte_mbuf *m, uint16_t scope,
+		uint32_t ip, uint8_t rif)
 {
-	if (dp_arp_wait_park(w, m, DP_WAIT_ROUTED, scope, ip, rif) < 0)
-		return drop(DP_DROP_NEIGH_QUEUE_FULL);
-	return HELD;
+	struct rte_mbuf *req;
+	int rc = dp_arp_wait_park(w, m, DP_WAIT_ROUTED, scope, ip, rif, &req);
+
+	if (req != NULL)
+		emit(o, req, DP_L2_FLOOD);
+	return rc < 0 ? drop(DP_DROP_NEIGH_QUEUE_FULL) : HELD;
 }
 
 /*
@@ -169,14 +173,17 @@ static uint16_t park(struct dp_worker *w, struct rte_mbuf *m, uint16_t scope, ui
  * Called from the full path only, which a next hop takes once per second per
  * worker (its adjacency lasts a second): at most that many requests.
  */
-static void probe(struct dp_worker *w, const struct dp_rif *out, uint32_t target)
+static void probe(struct dp_worker *w, struct route_out *o, const struct dp_rif *out,
+		uint32_t target)
 {
 	struct rte_mbuf *req = dp_arp_request(dp_tables.pool, &out->mac, out->ip, target);
 
-	if (req == NULL)
+	if (req == NULL) {
 		w->drops[DP_DROP_NO_MBUF]++;
-	else
-		dp_flood_from_router(w, req, out->net_id);
+		return;
+	}
+	dp_flood_from_router(req, out->net_id);
+	emit(o, req, DP_L2_FLOOD);
 }
 
 /* Sends a frame to a next hop whose egress is cached: what the full path below does,
@@ -206,7 +213,7 @@ static void adj_fill(struct dp_worker *w, uint32_t gen, uint32_t key, uint16_t e
 	uint32_t max = net->max_payload;
 	uint16_t vlan_id = 0;
 
-	if (edge == DP_L2_TX) {
+	if (edge == DP_L2_TX || edge == DP_L2_SG_INGRESS) {
 		const struct dp_port *p = dp_port_get(meta->out_port);
 
 		if (p == NULL)
@@ -257,7 +264,7 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 	self = local_rif(r, ip->dst_addr);
 	if (unlikely(self != NULL)) {
 		if (unlikely(w->trace))
-			dp_trace_note(w, "ip4_route", DP_TRACE_ROUTE_LOCAL, ip->dst_addr, 0, in->net_id);
+			dp_trace_note("ip4_route", DP_TRACE_ROUTE_LOCAL, ip->dst_addr, 0, in->net_id);
 		if (!dp_icmp_is_echo_request(ip, l3_len))
 			return drop(DP_DROP_IP_LOCAL);
 		dp_icmp_echo_reply(m, &in->mac, self->ip);
@@ -283,12 +290,12 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 	target = nh->gateway ? nh->gateway : ip->dst_addr;
 	resolved = dp_neigh_lookup_stale(out->net_id, target, &mac, w->now_sec, &stale);
 	if (unlikely(w->trace))
-		dp_trace_note(w, "ip4_route", resolved ? DP_TRACE_ROUTE_RESOLVED : DP_TRACE_ROUTE_WAITING,
+		dp_trace_note("ip4_route", resolved ? DP_TRACE_ROUTE_RESOLVED : DP_TRACE_ROUTE_WAITING,
 				ip->dst_addr, target, out->net_id);
 	if (unlikely(!resolved))
-		return park(w, m, out->net_id, target, nh->rif);
+		return park(w, o, m, out->net_id, target, nh->rif);
 	if (unlikely(stale))
-		probe(w, out, target);
+		probe(w, o, out, target);
 	ttl_decrement(ip);
 	eth->dst_addr = mac;
 	eth->src_addr = out->mac;
@@ -296,7 +303,8 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 	key = dp_fdb_key(out->net_id, &mac);
 	e = dp_l2_output(m, out_net, rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN, key,
 			dp_kv_hash(key), DP_SRC_ROUTER, false);
-	if (e == DP_L2_TX || e == DP_L2_VXLAN)
+	/* (To a port with a security group too: sg_ingress checks each frame.) */
+	if (e == DP_L2_TX || e == DP_L2_VXLAN || e == DP_L2_SG_INGRESS)
 		adj_fill(w, o->gen, dp_adj_key(r->id, nh_index), e, m, out_net, out);
 	return e;
 }
@@ -388,7 +396,7 @@ uint16_t dp_ip4_route_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_
 			emit(&o, pkts[i], e);
 	}
 	if (unlikely(w->trace))
-		dp_trace_burst(w, "ip4_route", dp_l2_edge_name, o.objs, o.next, o.n);
+		dp_trace_burst("ip4_route", dp_l2_edge_name, o.objs, o.next, o.n);
 	return o.n;
 }
 
@@ -396,14 +404,19 @@ static uint16_t ip4_route_process(struct rte_graph *graph, struct rte_node *node
 		uint16_t n)
 {
 	struct dp_worker *w = dp_node_worker(node);
-	/* Room for each frame and an ICMP error for each, twice over for those released
-	 * from waiting. */
+	/* Room for each frame and an ICMP error or ARP request for each, twice over for
+	 * those released from waiting. */
 	struct rte_mbuf *out[2 * RTE_GRAPH_BURST_SIZE + 2 * DP_ARP_WAIT_MAX];
 	uint16_t next[RTE_DIM(out)], n_out;
 
-	n_out = dp_ip4_route_burst(w, (struct rte_mbuf **)objs, n, out, next);
-	dp_tx_flush(w); /* ARP requests flooded by solicitation */
-	dp_node_enqueue_burst(graph, node, (void **)out, next, n_out);
+	/* Several stages feed this one, so a walk may bring more than a burst. */
+	for (uint16_t done = 0; done < n;) {
+		uint16_t chunk = RTE_MIN(n - done, (uint16_t)RTE_GRAPH_BURST_SIZE);
+
+		n_out = dp_ip4_route_burst(w, (struct rte_mbuf **)objs + done, chunk, out, next);
+		dp_node_enqueue_burst(graph, node, (void **)out, next, n_out);
+		done += chunk;
+	}
 	return n;
 }
 

@@ -6,9 +6,9 @@
 
 #include <rte_malloc.h>
 
-#include "core/dp_conf.h"
 #include "core/dp_log.h"
-#include "core/dp_worker.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_worker.h"
 #include "dp_port_dev.h"
 #include "sg/dp_sg_conf.h"
 

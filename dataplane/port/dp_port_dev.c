@@ -10,7 +10,7 @@
 #include <rte_mbuf.h>
 
 #include "core/dp_log.h"
-#include "core/dp_tables.h"
+#include "engine/dp_tables.h"
 #include "dp_port_dev.h"
 
 static struct rte_mempool *pool;

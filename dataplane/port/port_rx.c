@@ -1,31 +1,52 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * port_rx: the source node. Polls every (port, queue) of this worker's poll
- * list and hands the frames to bridge_input as one stream.
+ * list and hands the frames to bridge_input as one stream. Before that, it
+ * hands what the worker's ARP wait queue has ready to the stage it goes to:
+ * frames whose next hop answered, and the requests the per-second tick asked
+ * again (engine/dp_arp_wait.h), so those too enter the graph.
  */
 #include <rte_ethdev.h>
 #include <rte_graph_worker.h>
 
 #include "core/dp_node.h"
-#include "core/dp_tables.h"
+#include "core/dp_trace.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "port/dp_port_nodes.h"
 
-enum { RX_NEXT_BRIDGE, RX_NEXT_ROUTE, RX_NEXT_VXLAN };
+enum { RX_NEXT_BRIDGE, RX_NEXT_ROUTE, RX_NEXT_VXLAN, RX_NEXT_FLOOD, RX_NEXT_TX, RX_NEXT_MAX };
+
+static const char *const edge_names[RX_NEXT_MAX] = {[RX_NEXT_BRIDGE] = "bridge_input",
+		[RX_NEXT_ROUTE] = "ip4_route", [RX_NEXT_VXLAN] = "vxlan_output",
+		[RX_NEXT_FLOOD] = "l2_flood", [RX_NEXT_TX] = "port_tx"};
+
+static const char *edge_name(uint16_t edge)
+{
+	return edge < RX_NEXT_MAX ? edge_names[edge] : "?";
+}
 
 /*
- * Frames waiting for ARP whose neighbour became reachable elsewhere (another
- * worker heard the answer, or the control plane made it permanent): back to
- * the stage that parked them, which looks again (core/dp_arp_wait.h).
+ * What the ARP wait queue has ready (engine/dp_arp_wait.h): frames whose neighbour
+ * became reachable elsewhere (another worker heard the answer, or the control
+ * plane made it permanent), back to the stage that parked them, which looks
+ * again; and the requests the tick asked again, to l2_flood or port_tx.
  */
-static void release_resolved(struct dp_worker *w, struct rte_graph *graph, struct rte_node *node)
+static void release_ready(struct dp_worker *w, struct rte_graph *graph, struct rte_node *node)
 {
-	struct rte_mbuf *m[DP_ARP_WAIT_MAX];
-	uint8_t kinds[DP_ARP_WAIT_MAX];
-	uint16_t n = dp_arp_wait_take_resolved(w, m, kinds, RTE_DIM(m));
+	static const uint16_t edge_of[] = {[DP_READY_ROUTE] = RX_NEXT_ROUTE,
+			[DP_READY_VXLAN] = RX_NEXT_VXLAN, [DP_READY_FLOOD] = RX_NEXT_FLOOD,
+			[DP_READY_TX] = RX_NEXT_TX};
+	struct rte_mbuf *m[DP_ARP_WAIT_READY_MAX];
+	uint8_t to[DP_ARP_WAIT_READY_MAX];
+	uint16_t next[DP_ARP_WAIT_READY_MAX];
+	uint16_t n = dp_arp_wait_take_ready(w, m, to, RTE_DIM(m));
 
 	for (uint16_t i = 0; i < n; i++)
-		rte_node_enqueue_x1(graph, node,
-				kinds[i] == DP_WAIT_ROUTED ? RX_NEXT_ROUTE : RX_NEXT_VXLAN, m[i]);
+		next[i] = edge_of[to[i]];
+	if (unlikely(w->trace))
+		dp_trace_burst("port_rx", edge_name, m, next, n);
+	dp_node_enqueue_burst(graph, node, (void **)m, next, n);
 }
 
 static uint16_t port_rx_process(struct rte_graph *graph, struct rte_node *node, void **objs,
@@ -38,9 +59,9 @@ static uint16_t port_rx_process(struct rte_graph *graph, struct rte_node *node, 
 
 	RTE_SET_USED(objs);
 	RTE_SET_USED(n_objs);
-	if (unlikely(w->arp_wait.n) &&
-			__atomic_load_n(&dp_tables.neigh_gen, __ATOMIC_RELAXED) != w->arp_wait.seen_gen)
-		release_resolved(w, graph, node);
+	if (unlikely(dp_arp_wait_ready(&w->arp_wait,
+			    __atomic_load_n(&dp_tables.neigh_gen, __ATOMIC_RELAXED))))
+		release_ready(w, graph, node);
 	if (l == NULL || l->n == 0)
 		return 0;
 	stream = (struct rte_mbuf **)rte_node_next_stream_get(graph, node, RX_NEXT_BRIDGE,
@@ -71,9 +92,6 @@ static uint16_t port_rx_process(struct rte_graph *graph, struct rte_node *node, 
 
 int dp_port_rx_node_register(void)
 {
-	static const char *const edges[] = {[RX_NEXT_BRIDGE] = "bridge_input",
-			[RX_NEXT_ROUTE] = "ip4_route", [RX_NEXT_VXLAN] = "vxlan_output"};
-
-	return dp_node_register_full("port_rx", port_rx_process, RTE_NODE_SOURCE_F, 0, edges,
-			RTE_DIM(edges));
+	return dp_node_register_full("port_rx", port_rx_process, RTE_NODE_SOURCE_F, 0, edge_names,
+			RTE_DIM(edge_names));
 }

@@ -1,73 +1,115 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * port_tx: sends each frame to dp_mbuf_meta(m)->out_port. Frames are grouped
- * per port in the worker's tx buffers and sent with one burst per port at the
- * end of the call.
+ * port_tx: the one way out of the engine. Sends each frame to
+ * dp_mbuf_meta(m)->out_port: every stage that sends, copies included, gives
+ * its frames to this node, so its counters (and the trace of the stage
+ * before) see all of them. When the whole call goes to one port (the common
+ * case) the frames are sent as they are, one burst; otherwise they are
+ * grouped per port in the worker's tx buffers, which only this file touches,
+ * and sent with one burst per port at the end of the call.
  */
 #include <rte_ethdev.h>
 #include <rte_graph_worker.h>
 
 #include "core/dp_node.h"
-#include "core/dp_tables.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "pkt/dp_mbuf.h"
 #include "port/dp_port_nodes.h"
 
-static uint16_t port_tx_process(struct rte_graph *graph, struct rte_node *node, void **objs,
-		uint16_t n)
+/* Sends n frames of `bytes` bytes in all on port_id and counts them: sent, or
+ * dropped as tx_queue_full (the device did not take them all) or port_gone. The
+ * bytes are counted before the burst: a sent mbuf belongs to the driver, which may
+ * have freed it (and another lcore reused it) by the time the burst returns. */
+static void tx_burst(struct dp_worker *w, uint16_t port_id, struct rte_mbuf **pkts, uint16_t n,
+		uint64_t bytes)
 {
-	struct dp_worker *w = dp_node_worker(node);
-
-	RTE_SET_USED(graph);
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = objs[i];
-
-		dp_tx_enqueue(w, dp_mbuf_meta(m)->out_port, m);
-	}
-	dp_tx_flush(w);
-	return n;
-}
-
-void dp_tx_flush_port(struct dp_worker *w, uint16_t port_id)
-{
-	struct dp_txbuf *b = &w->txbuf[port_id];
 	struct dp_port_counters *pc = &w->port[port_id];
-	uint64_t bytes = 0;
 	uint16_t sent = 0;
 
-	w->tx_pending_mask &= ~(1u << port_id);
-	if (b->n == 0)
-		return;
-	/* Counted before the burst: a sent mbuf belongs to the driver, which may have
-	 * freed it (and another lcore reused it) by the time the burst returns. */
-	for (uint16_t i = 0; i < b->n; i++)
-		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
 	/* The port may have been deleted since the frame was switched: a worker sees
 	 * the NULL snapshot before the control thread stops the device (it waits for
 	 * a grace period in between), so checking here is enough. */
 	if (likely(dp_port_get(port_id) != NULL))
-		sent = rte_eth_tx_burst(port_id, w->index, b->pkts, b->n);
-	for (uint16_t i = sent; i < b->n; i++)
-		bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
+		sent = rte_eth_tx_burst(port_id, w->index, pkts, n);
+	for (uint16_t i = sent; i < n; i++)
+		bytes -= rte_pktmbuf_pkt_len(pkts[i]);
 	pc->tx_packets += sent;
 	pc->tx_bytes += bytes;
-	if (unlikely(sent < b->n)) {
+	if (unlikely(sent < n)) {
 		enum dp_drop_reason r = sent == 0 && dp_port_get(port_id) == NULL ?
 				DP_DROP_PORT_GONE : DP_DROP_TX_QUEUE_FULL;
 
-		pc->tx_dropped += b->n - sent;
-		w->drops[r] += b->n - sent;
-		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
+		pc->tx_dropped += n - sent;
+		w->drops[r] += n - sent;
+		rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
 	}
+}
+
+static void flush_port(struct dp_worker *w, uint16_t port_id)
+{
+	struct dp_txbuf *b = &w->txbuf[port_id];
+
+	uint64_t bytes = 0;
+
+	w->tx_pending_mask &= ~(1u << port_id);
+	for (uint16_t i = 0; i < b->n; i++)
+		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
+	tx_burst(w, port_id, b->pkts, b->n, bytes);
 	b->n = 0;
 }
 
-void dp_tx_flush(struct dp_worker *w)
+static inline void buffer(struct dp_worker *w, uint16_t port_id, struct rte_mbuf *m)
 {
-	while (w->tx_pending_mask) {
-		uint16_t port_id = __builtin_ctz(w->tx_pending_mask);
+	struct dp_txbuf *b = &w->txbuf[port_id];
 
-		dp_tx_flush_port(w, port_id);
+	if (unlikely(b->n == RTE_DIM(b->pkts)))
+		flush_port(w, port_id);
+	b->pkts[b->n++] = m;
+	w->tx_pending_mask |= 1u << port_id;
+}
+
+/* A frame whose out_port names no port at all: a stage's mistake, counted. */
+static void no_port(struct dp_worker *w, struct rte_mbuf *m)
+{
+	dp_drop_one(w, DP_DROP_PORT_GONE, m);
+}
+
+void dp_port_tx_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t bytes = 0;
+	uint16_t port_id, i;
+
+	if (n == 0)
+		return;
+	/* Speculatively one port for all, as DPDK's lib/node/ip4_lookup.c takes one edge. */
+	port_id = dp_mbuf_meta(pkts[0])->out_port;
+	for (i = 0; i < n; i++) {
+		if (dp_mbuf_meta(pkts[i])->out_port != port_id)
+			break;
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	}
+	if (likely(i == n && port_id < RTE_MAX_ETHPORTS)) {
+		tx_burst(w, port_id, pkts, n, bytes);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		port_id = dp_mbuf_meta(pkts[i])->out_port;
+		if (likely(port_id < RTE_MAX_ETHPORTS))
+			buffer(w, port_id, pkts[i]);
+		else
+			no_port(w, pkts[i]);
+	}
+	while (w->tx_pending_mask)
+		flush_port(w, __builtin_ctz(w->tx_pending_mask));
+}
+
+static uint16_t port_tx_process(struct rte_graph *graph, struct rte_node *node, void **objs,
+		uint16_t n)
+{
+	RTE_SET_USED(graph);
+	dp_port_tx_burst(dp_node_worker(node), (struct rte_mbuf **)objs, n);
+	return n;
 }
 
 int dp_port_tx_node_register(void)

@@ -8,10 +8,10 @@
 
 #include <rte_cycles.h>
 
-#include "core/dp_conf.h"
+#include "engine/dp_conf.h"
 #include "core/dp_log.h"
-#include "core/dp_tables.h"
-#include "core/dp_worker.h"
+#include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "ct/dp_ct.h"
 #include "dp_sg_conf.h"
 

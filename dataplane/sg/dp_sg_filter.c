@@ -5,9 +5,9 @@
 
 #include <rte_ether.h>
 
-#include "core/dp_conf.h"
+#include "engine/dp_conf.h"
 #include "core/dp_trace.h"
-#include "core/dp_worker.h"
+#include "engine/dp_worker.h"
 #include "ct/dp_ct.h"
 #include "ct/dp_ct_parse.h"
 #include "dp_sg_conf.h"
@@ -145,7 +145,7 @@ static void format_trace(const char *stage, const void *data, char *text, size_t
 					"?");
 }
 
-static void trace_one(struct dp_worker *w, const char *stage, const struct frame *f)
+static void trace_one(const char *stage, const struct frame *f)
 {
 	const struct dp_ct_key *k = &f->ct.key;
 	uint8_t s = f->ct.side;
@@ -168,7 +168,7 @@ static void trace_one(struct dp_worker *w, const char *stage, const struct frame
 		t.sport = rte_be_to_cpu_16(k->port[s]);
 		t.dport = rte_be_to_cpu_16(k->port[!s]);
 	}
-	dp_trace_custom(w, stage, format_trace, &t, sizeof(t));
+	dp_trace_custom(stage, format_trace, &t, sizeof(t));
 }
 
 /*
@@ -488,7 +488,7 @@ static void check_chunk(struct dp_worker *w, const char *stage, enum dp_sg_dir d
 		}
 		verdicts[i] = f->verdict;
 		if (unlikely(w->trace) && f->why != 0xff)
-			trace_one(w, stage, f);
+			trace_one(stage, f);
 	}
 }
 

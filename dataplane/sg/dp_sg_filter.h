@@ -56,7 +56,7 @@
 #include <rte_mbuf.h>
 
 #include "core/dp_drop.h"
-#include "core/dp_tables.h"
+#include "engine/dp_tables.h"
 #include "dp_sg.h"
 
 struct dp_worker;

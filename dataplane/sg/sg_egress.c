@@ -11,7 +11,7 @@
 #include <rte_graph_worker.h>
 
 #include "core/dp_node.h"
-#include "core/dp_tables.h"
+#include "engine/dp_tables.h"
 #include "ct/dp_ct.h"
 #include "l2/dp_l2.h"
 #include "pkt/dp_mbuf.h"

@@ -10,7 +10,7 @@
 
 #include "core/dp_drop.h"
 #include "core/dp_node.h"
-#include "core/dp_tables.h"
+#include "engine/dp_tables.h"
 #include "pkt/dp_mbuf.h"
 #include "dp_sg_filter.h"
 #include "dp_sg_nodes.h"

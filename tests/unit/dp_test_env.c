@@ -13,14 +13,19 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_tables.h"
 #include "core/dp_trace.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_tables.h"
+#include "l2/dp_flood.h"
+#include "l2/dp_l2.h"
+#include "l2/dp_vxlan.h"
+#include "l3/dp_ip4_route.h"
 #include "l3/dp_router_conf.h"
 #include "dp_test_env.h"
 #include "pkt/dp_arp.h"
 #include "pkt/dp_mbuf.h"
 #include "port/dp_port_dev.h"
+#include "port/dp_port_nodes.h"
 #include "sg/dp_sg_conf.h"
 #include "ct/dp_ct.h"
 
@@ -82,7 +87,7 @@ int test_env_init(const char *name)
 	CHECK(dp_mbuf_meta_register());
 	CHECK(dp_tables_init(1, 4096, 300));
 	CHECK(dp_sg_conf_init(TEST_CT_ENTRIES, 0));
-	CHECK(dp_trace_init());
+	CHECK(dp_trace_init(dp_conf_net_name));
 	CHECK(dp_port_dev_init(2048, 1));
 	/* One worker context, never launched: the tests call the stages on it. */
 	CHECK(dp_workers_init(&lcore, 1));
@@ -143,6 +148,8 @@ void test_env_reset(void)
 	memset(test_worker->port, 0, sizeof(test_worker->port));
 	while (test_worker->arp_wait.n)
 		rte_pktmbuf_free(test_worker->arp_wait.q[--test_worker->arp_wait.n].m);
+	while (test_worker->arp_wait.n_asks)
+		rte_pktmbuf_free(test_worker->arp_wait.asks[--test_worker->arp_wait.n_asks]);
 	dp_tables_reclaim();
 	/* The tables changed without a control message: retire what workers cached. */
 	dp_tables.conf_gen++;
@@ -220,12 +227,120 @@ uint16_t test_port_drain(uint16_t port_id, struct rte_mbuf **pkts, uint16_t max)
 	return rte_eth_rx_burst(port_id, 0, pkts, max);
 }
 
+/*
+ * Where the graph sends what a stage decided: each stage's node is registered with
+ * the edges of enum dp_l2_edge, except those it never takes or cannot loop back on,
+ * which lead to a drop node (see each stage's *_node_register). The same here.
+ */
+enum stage { FROM_BRIDGE, FROM_FLOOD, FROM_VXLAN, FROM_ROUTE, FROM_UNDERLAY };
+
+static void as_registered(enum stage from, uint16_t *next, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t e = next[i];
+
+		if (e == DP_L2_UNDERLAY && from != FROM_BRIDGE)
+			next[i] = DP_L2_EDGE_DROP(DP_DROP_VXLAN_NOT_FOR_US);
+		else if (e == DP_L2_ROUTE && (from == FROM_ROUTE || from == FROM_FLOOD ||
+						     from == FROM_VXLAN))
+			next[i] = DP_L2_EDGE_DROP(DP_DROP_IP_LOCAL);
+		else if (e == DP_L2_FLOOD && (from == FROM_FLOOD || from == FROM_VXLAN))
+			next[i] = DP_L2_EDGE_DROP(DP_DROP_NO_NETWORK);
+		else if (e == DP_L2_VXLAN && from == FROM_VXLAN)
+			next[i] = DP_L2_EDGE_DROP(DP_DROP_VXLAN_NO_VTEP);
+	}
+}
+
+static void run_from(enum stage from, struct rte_mbuf **pkts, uint16_t *next, uint16_t n);
+
+void test_pipeline_edge(uint16_t edge, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *out[2 * (RTE_GRAPH_BURST_SIZE + DP_ARP_WAIT_MAX)];
+	uint16_t next[RTE_DIM(out)], n_out, n_reqs, tx[RTE_GRAPH_BURST_SIZE];
+
+	if (n == 0)
+		return;
+	CHECK(n <= RTE_GRAPH_BURST_SIZE ? 0 : -E2BIG);
+	switch (edge) {
+	case DP_L2_TX:
+		dp_port_tx_burst(test_worker, pkts, n);
+		return;
+	case DP_L2_FLOOD:
+		for (uint16_t i = 0; i < n; i++) {
+			n_out = dp_flood_one(test_worker, pkts[i], out, next);
+			run_from(FROM_FLOOD, out, next, n_out);
+		}
+		return;
+	case DP_L2_VXLAN:
+		memcpy(out, pkts, n * sizeof(out[0]));
+		n_out = dp_vxlan_output_burst(test_worker, out, n, next, out + n, &n_reqs);
+		run_from(FROM_VXLAN, out, next, n_out);
+		for (uint16_t i = 0; i < n_reqs; i++)
+			tx[i] = DP_L2_TX;
+		run_from(FROM_VXLAN, out + n, tx, n_reqs);
+		return;
+	case DP_L2_ROUTE:
+		n_out = dp_ip4_route_burst(test_worker, pkts, n, out, next);
+		run_from(FROM_ROUTE, out, next, n_out);
+		return;
+	case DP_L2_UNDERLAY: {
+		struct rte_mbuf *released[DP_ARP_WAIT_MAX];
+		uint16_t n_rel = dp_underlay_input_burst(test_worker, pkts, n, next, released);
+
+		run_from(FROM_UNDERLAY, pkts, next, n);
+		test_pipeline_edge(DP_L2_VXLAN, released, n_rel);
+		return;
+	}
+	default:
+		CHECK(edge >= DP_L2_DROP && edge < DP_L2_EDGE_MAX ? 0 : -EINVAL);
+		test_worker->drops[edge - DP_L2_DROP] += n;
+		rte_pktmbuf_free_bulk(pkts, n);
+	}
+}
+
+static void run_from(enum stage from, struct rte_mbuf **pkts, uint16_t *next, uint16_t n)
+{
+	as_registered(from, next, n);
+	/* In runs of one edge, in order, as a node's enqueue does. */
+	for (uint16_t start = 0, i = 1; start < n; i++) {
+		if (i == n || next[i] != next[start]) {
+			test_pipeline_edge(next[start], pkts + start, i - start);
+			start = i;
+		}
+	}
+}
+
+void test_pipeline(struct rte_mbuf **pkts, const uint16_t *next, uint16_t n)
+{
+	uint16_t copy[2 * (RTE_GRAPH_BURST_SIZE + DP_ARP_WAIT_MAX)];
+
+	CHECK(n <= RTE_DIM(copy) ? 0 : -E2BIG);
+	memcpy(copy, next, n * sizeof(next[0]));
+	run_from(FROM_BRIDGE, pkts, copy, n);
+}
+
+uint16_t test_release_ready(void)
+{
+	static const uint16_t edge_of[] = {[DP_READY_ROUTE] = DP_L2_ROUTE,
+			[DP_READY_VXLAN] = DP_L2_VXLAN, [DP_READY_FLOOD] = DP_L2_FLOOD,
+			[DP_READY_TX] = DP_L2_TX};
+	struct rte_mbuf *m[DP_ARP_WAIT_READY_MAX];
+	uint8_t to[DP_ARP_WAIT_READY_MAX];
+	uint16_t next[DP_ARP_WAIT_READY_MAX];
+	uint16_t n = dp_arp_wait_take_ready(test_worker, m, to, RTE_DIM(m));
+
+	for (uint16_t i = 0; i < n; i++)
+		next[i] = edge_of[to[i]];
+	test_pipeline(m, next, n);
+	return n;
+}
+
 uint16_t test_arp_requests(uint16_t port_id, const char *tip)
 {
 	struct rte_mbuf *pkts[64];
 	uint16_t n, found = 0;
 
-	dp_tx_flush(test_worker);
+	test_release_ready();
 	while ((n = test_port_drain(port_id, pkts, RTE_DIM(pkts))) > 0) {
 		for (uint16_t i = 0; i < n; i++) {
 			const struct rte_arp_hdr *arp = dp_arp_parse(pkts[i]);

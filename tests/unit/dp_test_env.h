@@ -17,7 +17,7 @@
 #include <virga/dp_api.h>
 
 #include "core/dp_kv.h"
-#include "core/dp_worker.h"
+#include "engine/dp_worker.h"
 
 extern struct rte_mempool *test_pool;
 extern struct dp_worker *test_worker;
@@ -52,8 +52,25 @@ uint32_t test_ip(const char *ip);
 
 /* Receives what was sent to a ring port; returns the count. */
 uint16_t test_port_drain(uint16_t port_id, struct rte_mbuf **pkts, uint16_t max);
-/* Flushes the worker's tx buffers and drains port_id: how many ARP requests for `tip`
- * it sent (everything drained is freed). */
+
+/*
+ * The graph after a stage, without a graph: takes each frame along its edge
+ * (enum dp_l2_edge, as bridge_input's node has them) through the stages the
+ * worker's graph would run it through, l2_flood, vxlan_output, ip4_route,
+ * underlay_input, to port_tx, which sends it on its ring port, or to a drop
+ * edge (counted and freed, as the drop nodes do). n <= 2 * (RTE_GRAPH_BURST_SIZE
+ * + DP_ARP_WAIT_MAX), as ip4_route's output.
+ */
+void test_pipeline(struct rte_mbuf **pkts, const uint16_t *next, uint16_t n);
+/* test_pipeline for n frames that all take `edge`. */
+void test_pipeline_edge(uint16_t edge, struct rte_mbuf **pkts, uint16_t n);
+/* What port_rx does first on each run: takes what the worker's ARP wait queue has
+ * ready (frames whose neighbour answered, requests the tick asked again) through
+ * test_pipeline. Returns how many it took. */
+uint16_t test_release_ready(void);
+
+/* test_release_ready, then drains port_id: how many ARP requests for `tip` it sent
+ * (everything drained is freed). */
 uint16_t test_arp_requests(uint16_t port_id, const char *tip);
 /* Moves the worker's clock on one second and runs its per-second tick, as the worker
  * loop does: then test_arp_requests(port_id, tip). */

@@ -7,7 +7,7 @@
 
 #include <rte_ether.h>
 
-#include "core/dp_conf.h"
+#include "engine/dp_conf.h"
 #include "dp_test_env.h"
 #include "l2/dp_bridge.h"
 #include "pkt/dp_mbuf.h"

@@ -11,8 +11,8 @@
 
 #include <rte_ethdev.h>
 
-#include "core/dp_conf.h"
 #include "ctl/dp_ctl.h"
+#include "engine/dp_conf.h"
 #include "dp_test_env.h"
 
 static uint8_t out[DP_MSG_MAX];

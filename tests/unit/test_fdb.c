@@ -8,7 +8,7 @@
 #include <rte_eal.h>
 #include <rte_malloc.h>
 
-#include "core/dp_conf.h"
+#include "engine/dp_conf.h"
 #include "dp_test_env.h"
 #include "l2/dp_fdb.h"
 #include "l2/dp_fdb_aging.h"

@@ -18,9 +18,9 @@
 
 #include <rte_rcu_qsbr.h>
 
-#include "core/dp_conf.h"
 #include "core/dp_hmap.h"
-#include "core/dp_tables.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_tables.h"
 #include "dp_test_env.h"
 #include "l3/dp_fib.h"
 #include "l3/dp_router_conf.h"

@@ -14,8 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "core/dp_neigh.h"
-#include "core/dp_tables.h"
+#include "engine/dp_neigh.h"
+#include "engine/dp_tables.h"
 #include "dp_test_env.h"
 
 #define SCOPE DP_NEIGH_SCOPE_UNDERLAY

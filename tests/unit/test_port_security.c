@@ -8,7 +8,7 @@
 
 #include <rte_arp.h>
 
-#include "core/dp_conf.h"
+#include "engine/dp_conf.h"
 #include "dp_test_env.h"
 #include "l2/dp_bridge.h"
 #include "pkt_builder.h"

@@ -13,8 +13,8 @@
 
 #include <rte_random.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_neigh.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_neigh.h"
 #include "dp_test_env.h"
 #include "l2/dp_bridge.h"
 #include "l2/dp_flood.h"
@@ -75,10 +75,11 @@ static struct rte_mbuf *random_frame(void)
 		/* A VXLAN frame from the peer, arriving on the underlay. */
 		struct dp_vtep v = *dp_vtep_get();
 		struct rte_ether_addr peer = mac_of(0x77);
+		struct rte_mbuf *req;
 
 		v.local_ip = test_ip("172.31.0.2");
 		dp_neigh_learn(test_worker, DP_NEIGH_SCOPE_UNDERLAY, test_ip("172.31.0.1"), &v.mac);
-		assert_int_equal(dp_vxlan_encap(test_worker, m, &v, 7000, test_ip("172.31.0.1")),
+		assert_int_equal(dp_vxlan_encap(test_worker, m, &v, 7000, test_ip("172.31.0.1"), &req),
 				DP_DROP_REASON_MAX);
 		rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr = peer;
 		m->port = punder;
@@ -90,45 +91,6 @@ static struct rte_mbuf *random_frame(void)
 	if (rte_rand_max(3) == 0)
 		rte_pktmbuf_trim(m, rte_rand_max(len));
 	return m;
-}
-
-static void run_stage(uint16_t edge, struct rte_mbuf *m);
-
-static void finish(struct rte_mbuf *m, uint16_t edge)
-{
-	assert_true(edge < DP_L2_EDGE_MAX);
-	switch (edge) {
-	case DP_L2_FLOOD:
-		dp_flood_one(test_worker, m);
-		dp_tx_flush(test_worker);
-		break;
-	case DP_L2_UNDERLAY:
-	case DP_L2_ROUTE:
-		run_stage(edge, m);
-		break;
-	default: /* tx, vxlan_output or a drop: this test only checks the decision */
-		rte_pktmbuf_free(m);
-	}
-}
-
-static void run_stage(uint16_t edge, struct rte_mbuf *m)
-{
-	struct rte_mbuf *out[2 * (1 + DP_ARP_WAIT_MAX)];
-	uint16_t next[RTE_DIM(out)], n;
-
-	if (edge == DP_L2_UNDERLAY) {
-		n = dp_underlay_input_burst(test_worker, &m, 1, next, out);
-		assert_int_not_equal(next[0], DP_L2_UNDERLAY);
-		finish(m, next[0]);
-		for (uint16_t i = 0; i < n; i++)
-			finish(out[i], DP_L2_VXLAN); /* released from waiting for the underlay */
-		return;
-	}
-	n = dp_ip4_route_burst(test_worker, &m, 1, out, next);
-	for (uint16_t i = 0; i < n; i++) {
-		assert_int_not_equal(next[i], DP_L2_ROUTE);
-		finish(out[i], next[i]);
-	}
 }
 
 static void drain_ports(void)
@@ -155,7 +117,8 @@ static void every_broken_frame_is_decided_and_freed(void **state)
 		uint16_t edge;
 
 		dp_bridge_input_burst(test_worker, &m, 1, &edge);
-		finish(m, edge);
+		assert_true(edge < DP_L2_EDGE_MAX);
+		test_pipeline(&m, &edge, 1);
 		if (i % 256 == 0)
 			drain_ports();
 	}
@@ -164,9 +127,11 @@ static void every_broken_frame_is_decided_and_freed(void **state)
 	for (int s = 0; s <= DP_ARP_WAIT_SEC; s++) {
 		test_worker->now_sec++;
 		dp_worker_tick(test_worker);
+		test_release_ready();
+		drain_ports();
 	}
-	drain_ports();
 	assert_int_equal(test_worker->arp_wait.n, 0);
+	assert_int_equal(test_worker->arp_wait.n_asks, 0);
 	assert_int_equal(rte_mempool_avail_count(test_pool), before);
 	assert_int_equal(rte_mempool_avail_count(dp_tables.pool), own_before);
 }

@@ -16,8 +16,8 @@
 #include <rte_acl.h>
 #include <rte_malloc.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_tables.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_tables.h"
 #include "ct/dp_ct.h"
 #include "ctl/dp_ctl.h"
 #include "dp_test_env.h"

@@ -18,12 +18,13 @@
 
 #include <rte_ether.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_tables.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_tables.h"
 #include "core/dp_trace.h"
 #include "ct/dp_ct.h"
 #include "dp_test_env.h"
 #include "l2/dp_bridge.h"
+#include "l2/dp_flood.h"
 #include "l2/dp_l2.h"
 #include "pkt/dp_mbuf.h"
 #include "pkt_builder.h"
@@ -464,6 +465,38 @@ static void arp_dhcp_and_neighbour_discovery_pass_without_rules(void **state)
 			DP_DROP_SG_DENIED_INGRESS);
 }
 
+static void a_flood_copy_for_a_filtered_port_goes_through_its_filter(void **state)
+{
+	struct pkt_spec bc = {.src = mac_of(0x0c), .vlan = NO_VLAN, .in_port = pc};
+	struct rte_mbuf *m, *out[DP_FLOOD_MAX_COPIES];
+	uint16_t next[DP_FLOOD_MAX_COPIES], e, n, seen = 0;
+
+	(void)state;
+	filter("a", true);
+	memset(&bc.dst, 0xff, sizeof(bc.dst));
+	m = pkt_l4(test_pool, &bc, UDP, "10.0.0.9", 1000, "10.0.0.255", 9999, 0, 8);
+	dp_bridge_input_burst(test_worker, &m, 1, &e);
+	assert_int_equal(e, DP_L2_FLOOD);
+	n = dp_flood_one(test_worker, m, out, next);
+	assert_int_equal(n, 2);
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t port = dp_mbuf_meta(out[i])->out_port, x;
+
+		if (port == pa) {
+			assert_int_equal(next[i], DP_L2_SG_INGRESS);
+			dp_sg_ingress_burst(test_worker, &out[i], 1, &x);
+			assert_int_equal(x, DP_SG_IN_DROP + DP_DROP_SG_DENIED_INGRESS);
+			seen |= 1;
+		} else {
+			assert_int_equal(port, pb);
+			assert_int_equal(next[i], DP_L2_TX);
+			seen |= 2;
+		}
+		rte_pktmbuf_free(out[i]);
+	}
+	assert_int_equal(seen, 3);
+}
+
 static void ipv6_tcp_passes_an_ipv6_rule_only(void **state)
 {
 	(void)state;
@@ -538,6 +571,8 @@ int main(void)
 				teardown),
 		cmocka_unit_test_setup_teardown(
 				arp_dhcp_and_neighbour_discovery_pass_without_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+				a_flood_copy_for_a_filtered_port_goes_through_its_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(ipv6_tcp_passes_an_ipv6_rule_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 				the_trace_names_the_rule_that_allowed_a_packet, setup, teardown),

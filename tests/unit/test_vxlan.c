@@ -9,8 +9,8 @@
 
 #include <rte_arp.h>
 
-#include "core/dp_conf.h"
-#include "core/dp_neigh.h"
+#include "engine/dp_conf.h"
+#include "engine/dp_neigh.h"
 #include "dp_test_env.h"
 #include "l2/dp_bridge.h"
 #include "l2/dp_flood.h"
@@ -57,16 +57,23 @@ static void behind_peer(const struct rte_ether_addr *mac, const char *ip)
 			dp_fdb_val(DP_PEER_BASE + peer, dp_tables.peer_epoch[peer], true, 0));
 }
 
-/* Runs frames through vxlan_output; returns how many it dropped (and frees them). */
+static uint64_t all_drops(void)
+{
+	uint64_t n = 0;
+
+	for (int r = 0; r < DP_DROP_REASON_MAX; r++)
+		n += test_worker->drops[r];
+	return n;
+}
+
+/* Runs frames through vxlan_output and what it sends through port_tx; returns how many
+ * were dropped (counted and freed). */
 static uint16_t vxlan_output(struct rte_mbuf **pkts, uint16_t n)
 {
-	struct rte_mbuf *dropped[DP_ARP_WAIT_MAX];
-	uint16_t next[DP_ARP_WAIT_MAX], n_drop;
+	uint64_t before = all_drops();
 
-	assert_true(n <= DP_ARP_WAIT_MAX);
-	n_drop = dp_vxlan_output_burst(test_worker, pkts, n, dropped, next);
-	rte_pktmbuf_free_bulk(dropped, n_drop);
-	return n_drop;
+	test_pipeline_edge(DP_L2_VXLAN, pkts, n);
+	return all_drops() - before;
 }
 
 /* A frame from vm (UDP payload `payload` bytes) to MAC `dst`, switched by bridge_input
@@ -88,14 +95,16 @@ static void encap_builds_outer_headers_field_by_field(void **state)
 	uint8_t inner[128];
 	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
 	const struct dp_vtep *v = dp_vtep_get();
+	struct rte_mbuf *req;
 	const uint8_t *p;
 	uint16_t sport;
 
 	(void)state;
 	memcpy(inner, rte_pktmbuf_mtod(m, void *), inner_len);
 	sport = dp_vxlan_src_port(m);
-	assert_int_equal(dp_vxlan_encap(test_worker, m, v, 5000, test_ip("10.0.0.2")),
+	assert_int_equal(dp_vxlan_encap(test_worker, m, v, 5000, test_ip("10.0.0.2"), &req),
 			DP_DROP_REASON_MAX);
+	assert_null(req);
 	p = rte_pktmbuf_mtod(m, const uint8_t *);
 	assert_int_equal(rte_pktmbuf_pkt_len(m), inner_len + 50);
 	/* Ethernet: to the peer's MAC, from the underlay port's, IPv4. */
@@ -147,9 +156,11 @@ static void inner_frame_too_big_for_underlay_is_dropped(void **state)
 	struct pkt_spec s = {.src = mac_of(0xa), .dst = mac_of(0xb), .vlan = NO_VLAN, .in_port = vm};
 	/* 1451 bytes of IP + 14 + 50 - 14 = 1501 > the underlay's 1500. */
 	struct rte_mbuf *m = pkt_ipv4_udp(test_pool, &s, "192.168.1.1", "192.168.1.2", 1451 - 28);
+	struct rte_mbuf *req;
 
 	(void)state;
-	assert_int_equal(dp_vxlan_encap(test_worker, m, dp_vtep_get(), 5000, test_ip("10.0.0.2")),
+	assert_int_equal(dp_vxlan_encap(test_worker, m, dp_vtep_get(), 5000, test_ip("10.0.0.2"),
+				 &req),
 			DP_DROP_UNDERLAY_MTU);
 	rte_pktmbuf_free(m);
 }
@@ -160,11 +171,12 @@ static struct rte_mbuf *encapsulated(const char *from, uint32_t vni, struct rte_
 {
 	struct dp_vtep v = *dp_vtep_get();
 	struct dp_vxlan_outer *o;
+	struct rte_mbuf *req;
 
 	/* Build it with our own encap, addresses swapped, then address it to us. */
 	v.local_ip = test_ip(from);
 	dp_neigh_learn(test_worker, DP_NEIGH_SCOPE_UNDERLAY, test_ip("10.0.0.1"), &v.mac);
-	assert_int_equal(dp_vxlan_encap(test_worker, m, &v, vni, test_ip("10.0.0.1")),
+	assert_int_equal(dp_vxlan_encap(test_worker, m, &v, vni, test_ip("10.0.0.1"), &req),
 			DP_DROP_REASON_MAX);
 	o = rte_pktmbuf_mtod(m, struct dp_vxlan_outer *);
 	o->eth.src_addr = peer_mac;
@@ -400,8 +412,7 @@ static void flood_replicates_to_each_peer_encapsulated(void **state)
 	memset(&s.dst, 0xff, 6);
 	m = pkt_ipv4_udp(test_pool, &s, "192.168.1.1", "192.168.1.255", 18);
 	dp_mbuf_meta(m)->net_id = dp_conf_net_by_name("blue");
-	dp_flood_one(test_worker, m);
-	dp_tx_flush(test_worker);
+	test_pipeline_edge(DP_L2_FLOOD, &m, 1);
 	n = test_port_drain(under, out, 4);
 	assert_int_equal(n, 2);
 	for (uint16_t i = 0; i < n; i++) {
@@ -435,7 +446,6 @@ static void frames_to_an_unresolved_vtep_wait_then_leave_in_order_when_it_answer
 
 	assert_int_equal(underlay_answers("10.0.0.3", &vtep3_mac), 3);
 	assert_int_equal(test_worker->arp_wait.n, 0);
-	dp_tx_flush(test_worker);
 	assert_int_equal(test_port_drain(under, out, 4), 3);
 	for (uint16_t i = 0; i < 3; i++) {
 		const struct dp_vxlan_outer *o = rte_pktmbuf_mtod(out[i], const struct dp_vxlan_outer *);
@@ -460,8 +470,7 @@ static void flood_copy_to_an_unresolved_vtep_waits_for_it(void **state)
 	memset(&s.dst, 0xff, 6);
 	m = pkt_ipv4_udp(test_pool, &s, "192.168.1.1", "192.168.1.255", 18);
 	dp_mbuf_meta(m)->net_id = dp_conf_net_by_name("blue");
-	dp_flood_one(test_worker, m);
-	dp_tx_flush(test_worker);
+	test_pipeline_edge(DP_L2_FLOOD, &m, 1);
 	assert_int_equal(test_port_drain(under, out, 4), 2); /* to 10.0.0.2, and ARP for .3 */
 	o = rte_pktmbuf_mtod(out[0], const struct dp_vxlan_outer *);
 	assert_int_equal(o->ip.dst_addr, test_ip("10.0.0.2"));
@@ -470,7 +479,6 @@ static void flood_copy_to_an_unresolved_vtep_waits_for_it(void **state)
 	assert_int_equal(test_worker->arp_wait.n, 1);
 
 	assert_int_equal(underlay_answers("10.0.0.3", &vtep3_mac), 1);
-	dp_tx_flush(test_worker);
 	assert_int_equal(test_port_drain(under, out, 4), 1);
 	o = rte_pktmbuf_mtod(out[0], const struct dp_vxlan_outer *);
 	assert_int_equal(o->ip.dst_addr, test_ip("10.0.0.3"));
@@ -508,7 +516,6 @@ static struct rte_mbuf *sent_to_vtep3(void)
 	struct rte_mbuf *m;
 	const struct dp_vxlan_outer *o;
 
-	dp_tx_flush(test_worker);
 	assert_int_equal(test_port_drain(under, &m, 1), 1);
 	o = rte_pktmbuf_mtod(m, const struct dp_vxlan_outer *);
 	assert_true(rte_is_same_ether_addr(&o->eth.dst_addr, &vtep3_mac));
@@ -552,7 +559,11 @@ static void routed_frame_over_a_cold_overlay_waits_for_both_answers(void **state
 	m = pkt_ipv4_udp(test_pool, &s, "10.6.0.10", "10.5.0.9", 20);
 	dp_bridge_input_burst(test_worker, &m, 1, &edge);
 	assert_int_equal(edge, DP_L2_ROUTE);
-	assert_int_equal(dp_ip4_route_burst(test_worker, &m, 1, out, next), 0);
+	n = dp_ip4_route_burst(test_worker, &m, 1, out, next);
+	assert_int_equal(n, 1); /* the router's request for 10.5.0.9, to flood into blue */
+	assert_int_equal(next[0], DP_L2_FLOOD);
+	assert_int_equal(dp_arp_parse(out[0])->arp_data.arp_tip, test_ip("10.5.0.9"));
+	test_pipeline(out, next, n);
 	assert_int_equal(test_worker->arp_wait.n, 2);
 	assert_int_equal(test_arp_requests(under, "10.0.0.3"), 1);
 

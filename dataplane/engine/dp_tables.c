@@ -4,7 +4,7 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 
-#include "dp_log.h"
+#include "core/dp_log.h"
 #include "dp_neigh.h"
 #include "dp_tables.h"
 

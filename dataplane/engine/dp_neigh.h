@@ -4,7 +4,7 @@
  * router has an interface on). One dp_kv table (see core/dp_kv.h for the
  * concurrency contract): workers learn from ARP and mark addresses they asked
  * for; the control thread ages entries out. Frames waiting for an answer are
- * not here but in each worker's queue (core/dp_arp_wait.h).
+ * not here but in each worker's queue (engine/dp_arp_wait.h).
  *
  * Key: scope (16 bits) << 32 | IPv4 address (network byte order).
  * Value: MAC (48 bits) | last seen or asked, seconds mod 2^14 (bits 48-61)
@@ -22,7 +22,7 @@
 
 #include <rte_ether.h>
 
-#include "dp_kv.h"
+#include "core/dp_kv.h"
 #include "dp_worker.h"
 
 #define DP_NEIGH_SCOPE_UNDERLAY 0xffff
@@ -64,7 +64,7 @@ void dp_neigh_learn(struct dp_worker *w, uint16_t scope, uint32_t ip,
  * permanent (nothing to ask), or when no mbuf was free.
  * Marks the address incomplete until an answer is learned. The stages do not
  * call it themselves: a frame that needs the answer waits for it in the
- * worker's queue (core/dp_arp_wait.h), which asks when the frame parks and
+ * worker's queue (engine/dp_arp_wait.h), which asks when the frame parks and
  * again once per clock second while any frame waits, so an unanswered
  * request is retried every second whether or not new traffic comes.
  */

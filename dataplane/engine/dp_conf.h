@@ -88,6 +88,8 @@ static inline bool dp_conf_fdb_stale(uint64_t val)
 /* Lookups by name: the id, or -ENOENT. */
 int dp_conf_port_by_name(const char *name);
 int dp_conf_net_by_name(const char *name);
+/* A network's name, "?" when there is none by that id (for the packet trace). */
+const char *dp_conf_net_name(uint16_t id);
 
 /* Networks (l2/dp_network_conf.c). */
 int dp_conf_net_add(const struct dp_network_add_req *req, uint16_t *id);

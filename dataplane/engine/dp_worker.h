@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * A worker: one lcore running one rte_graph (rx -> bridge -> tx), and once per
- * clock second its own timers (dp_worker_tick), so what waits for an answer is
- * retried and given up on even when no frame arrives.
+ * A worker: one lcore running one rte_graph (port_rx -> ... -> port_tx), and
+ * once per clock second its own timers (dp_worker_tick), so what waits for an
+ * answer is retried and given up on even when no frame arrives. It holds what
+ * each layer keeps per worker (counters, the ARP wait queue, l3's adjacencies,
+ * port_tx's buffers), so it lives in engine/, where the layers meet, and not
+ * in core/, which includes none of them.
  *
  * Contract: everything in struct dp_worker is written only by its own lcore,
  * except `rxq_list` (published by the control thread under RCU) and `stop`.
@@ -19,9 +22,9 @@
 #include <rte_ethdev.h>
 #include <rte_graph.h>
 
-#include "dp_arp_wait.h"
-#include "dp_drop.h"
+#include "core/dp_drop.h"
 #include "l3/dp_adj.h"
+#include "dp_arp_wait.h"
 
 #define DP_MAX_WORKERS 32
 #define DP_TX_BURST 64
@@ -47,7 +50,8 @@ struct dp_port_counters {
 	uint64_t tx_dropped;
 };
 
-/* Frames waiting for one tx burst on one port; flushed at the end of each node call. */
+/* Frames waiting for one tx burst on one port: port_tx's alone (port/port_tx.c), empty
+ * between its calls. */
 struct dp_txbuf {
 	uint16_t n;
 	struct rte_mbuf *pkts[RTE_GRAPH_BURST_SIZE];
@@ -72,7 +76,7 @@ struct dp_worker {
 	struct dp_port_counters port[RTE_MAX_ETHPORTS];
 
 	/* Frames whose next hop's MAC is unknown, routed or to a remote VTEP: sent when
-	 * ARP answers, asked for again each second by dp_worker_tick (core/dp_arp_wait.h). */
+	 * ARP answers, asked for again each second by dp_worker_tick (engine/dp_arp_wait.h). */
 	struct dp_arp_wait arp_wait;
 	struct dp_adj adj[DP_ADJ_CACHE_SIZE]; /* routers' resolved next hops */
 	uint32_t icmp_sec;  /* the second icmp_sent counts */
@@ -104,30 +108,19 @@ void dp_workers_fini(void);
 uint32_t dp_clock_sec(void);
 /*
  * Packet path, on the worker's own lcore, once per clock second (the loop calls
- * it when now_sec moves on; tests after moving it): frees frames that waited
- * for ARP too long, asks again for what the others wait for, and sends those
- * requests.
+ * it when now_sec moves on, before the walk; tests after moving it): frees
+ * frames that waited for ARP too long and asks again for what the others wait
+ * for. It runs outside any node, so the requests wait for port_rx, which sends
+ * them into the graph first thing in the walk (engine/dp_arp_wait.h).
  */
 void dp_worker_tick(struct dp_worker *w);
 
 /* Control thread: rebuilds every worker's poll list from the configured ports. */
 int dp_workers_publish_rxqs(void);
 
-/* Packet path: queue a frame for port `port_id` (the caller checked the port exists). */
-static inline void dp_tx_enqueue(struct dp_worker *w, uint16_t port_id, struct rte_mbuf *m);
-/* Packet path: send everything queued by dp_tx_enqueue. */
-void dp_tx_flush(struct dp_worker *w);
-void dp_tx_flush_port(struct dp_worker *w, uint16_t port_id);
-
-static inline void dp_tx_enqueue(struct dp_worker *w, uint16_t port_id, struct rte_mbuf *m)
-{
-	struct dp_txbuf *b = &w->txbuf[port_id];
-
-	if (unlikely(b->n == RTE_DIM(b->pkts)))
-		dp_tx_flush_port(w, port_id);
-	b->pkts[b->n++] = m;
-	w->tx_pending_mask |= 1u << port_id;
-}
+/* Start-up: registers the drop_<reason> graph nodes (engine/dp_drop_nodes.c), which
+ * count into their worker; call once before creating graphs. */
+int dp_drop_nodes_register(void);
 
 /* Counts and frees one frame dropped outside a drop node (e.g. one flood copy). */
 static inline void dp_drop_one(struct dp_worker *w, enum dp_drop_reason r, struct rte_mbuf *m)

@@ -32,8 +32,13 @@
  *  - Asking: a request goes out when a frame parks, and again once per clock
  *    second for every address still waited for (Linux's retrans_time), on
  *    the paths the stages use: flooded into the network from the router's
- *    interface, or sent on the underlay port from the VTEP. dp_neigh_solicit
- *    keeps it to one request per address per second, however many wait.
+ *    interface (l2_flood), or sent on the underlay port from the VTEP
+ *    (port_tx). dp_neigh_solicit keeps it to one request per address per
+ *    second, however many wait. Requests travel the graph like any frame: the
+ *    parking stage sends its own on its edges; those of the per-second tick,
+ *    which runs outside any node, wait in the queue's outbox for port_rx,
+ *    which hands them on (with the resolved frames) on its next run, in the
+ *    same loop.
  *  - Frames waiting for one address leave in the order they came.
  *
  * Packet path, on the owning worker's lcore.
@@ -41,6 +46,7 @@
 #ifndef VIRGA_DP_ARP_WAIT_H
 #define VIRGA_DP_ARP_WAIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -62,10 +68,22 @@ struct dp_arp_waiter {
 	uint8_t rif;	/* DP_WAIT_ROUTED: the asking interface of router meta(m)->router_id */
 };
 
+/* Where a frame the queue hands back goes next (port_rx has an edge for each). */
+enum dp_wait_ready {
+	DP_READY_ROUTE, /* a routed frame whose next hop answered: ip4_route routes it again */
+	DP_READY_VXLAN, /* a frame for a remote VTEP whose underlay next hop answered: vxlan_output */
+	DP_READY_FLOOD, /* a router's request asked again: l2_flood into meta net_id */
+	DP_READY_TX,	/* the VTEP's request asked again: port_tx, meta out_port the underlay port */
+};
+
 struct dp_arp_wait {
 	uint16_t n;
+	uint16_t n_asks;   /* requests the tick asked again, for port_rx to send */
 	uint32_t seen_gen; /* dp_tables.neigh_gen when the queue was last looked over */
 	struct dp_arp_waiter q[DP_ARP_WAIT_MAX];
+	/* One request per waiter at most, and port_rx empties it in the loop that filled it. */
+	struct rte_mbuf *asks[DP_ARP_WAIT_MAX];
+	uint8_t ask_to[DP_ARP_WAIT_MAX]; /* enum dp_wait_ready */
 };
 
 struct dp_worker;
@@ -73,29 +91,43 @@ struct dp_worker;
 /*
  * Parks m until (scope, ip) answers and asks for it (ROUTED: from interface
  * `rif` of router meta(m)->router_id; ENCAP: from the VTEP, rif unused).
- * 0: the queue owns m. -ENOSPC: the queue is full, m is still the caller's
- * (the request went out all the same).
+ * 0: the queue owns m. -ENOSPC: the queue is full, m is still the caller's.
+ * Either way *req is the request for the caller to send, or NULL (asked this
+ * second already, or no mbuf): ROUTED, a frame for l2_flood (meta net_id =
+ * scope, from DP_SRC_ROUTER); ENCAP, a frame for port_tx (meta out_port = the
+ * underlay port).
  */
 int dp_arp_wait_park(struct dp_worker *w, struct rte_mbuf *m, enum dp_wait_kind kind,
-		uint16_t scope, uint32_t ip, uint8_t rif);
+		uint16_t scope, uint32_t ip, uint8_t rif, struct rte_mbuf **req);
 
 /* The oldest frame of `kind` waiting for (scope, ip), taken off the queue; NULL if none. */
 struct rte_mbuf *dp_arp_wait_take(struct dp_worker *w, enum dp_wait_kind kind, uint16_t scope,
 		uint32_t ip);
 
+/* Room that dp_arp_wait_take_ready needs to take everything there is. */
+#define DP_ARP_WAIT_READY_MAX (2 * DP_ARP_WAIT_MAX)
+
+/* Whether dp_arp_wait_take_ready has anything: requests the tick asked again, or
+ * frames waiting while a neighbour became reachable somewhere. Cheap: port_rx asks
+ * on every run. */
+static inline bool dp_arp_wait_ready(const struct dp_arp_wait *q, uint32_t neigh_gen)
+{
+	return q->n_asks || (q->n && neigh_gen != q->seen_gen);
+}
+
 /*
- * Frames whose neighbour has become reachable since they parked, however it
- * did (an answer on another worker, a permanent entry from the control
- * plane), taken off the queue in order: up to `max` into out[], their kinds
- * into kinds[]. Returns how many. Called by port_rx when frames wait and
- * dp_tables.neigh_gen moved past seen_gen; it hands each to the stage that
- * releases its kind.
+ * What goes on into the graph, taken off the queue in order: the requests the
+ * tick asked again, then the frames whose neighbour has become reachable
+ * since they parked, however it did (an answer on another worker, a permanent
+ * entry from the control plane). Up to `max` into out[], where each goes into
+ * to[] (enum dp_wait_ready). Returns how many. Called by port_rx when
+ * dp_arp_wait_ready; it hands each to the stage `to` names.
  */
-uint16_t dp_arp_wait_take_resolved(struct dp_worker *w, struct rte_mbuf **out, uint8_t *kinds,
+uint16_t dp_arp_wait_take_ready(struct dp_worker *w, struct rte_mbuf **out, uint8_t *to,
 		uint16_t max);
 
-/* Once per clock second: frees and counts what waited too long, asks again for the rest.
- * Queues requests on the worker's tx buffers: the caller flushes them. */
+/* Once per clock second: frees and counts what waited too long, asks again for the
+ * rest. The requests wait in the outbox for dp_arp_wait_take_ready. */
 void dp_arp_wait_tick(struct dp_worker *w);
 
 #endif

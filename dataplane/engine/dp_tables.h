@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * What the workers read: per-port and per-network snapshots.
+ * What the workers read: per-port and per-network snapshots, the VTEP, the
+ * routers, and the MAC and neighbour tables. Every layer's published state in
+ * one place (port/, l2/ and l3/ types), hence engine/ and not core/.
  *
  * Contract
  *  - The control thread is the only writer. It builds a new immutable
@@ -154,14 +156,12 @@ struct dp_tables {
 	struct rte_mempool *pool; /* for frames the dataplane builds itself (ARP, copies) */
 	struct rte_rcu_qsbr *rcu;
 	struct rte_rcu_qsbr_dq *defer;
-	bool trace;			/* packet trace switch */
 	/* Bumped by the control thread before and after every control message: what
 	 * workers cache from the tables (l3/dp_adj.h) is valid only while it stands. */
 	uint32_t conf_gen;
 	/* Bumped whenever a neighbour becomes reachable (learned by any worker, or made
-	 * permanent): workers with frames waiting for ARP look again (core/dp_arp_wait.h). */
+	 * permanent): workers with frames waiting for ARP look again (engine/dp_arp_wait.h). */
 	uint32_t neigh_gen;
-	struct rte_ring *trace_ring; /* workers -> control thread trace records */
 	/* Connection tracking for stateful security groups (ct/dp_ct.h): created at
 	 * start by the control thread (sg/dp_sg_conf.h), NULL in programs without. */
 	struct dp_ct *ct;

@@ -20,8 +20,10 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 
+#include "core/dp_log.h"
+#include "core/dp_node.h"
+#include "core/dp_trace.h"
 #include "dp_conf.h"
-#include "dp_log.h"
 #include "dp_tables.h"
 #include "dp_worker.h"
 
@@ -68,8 +70,12 @@ int dp_workers_create_graphs(void)
 			.nb_node_patterns = RTE_DIM(patterns),
 			.node_patterns = patterns,
 		};
-		rte_graph_t id = rte_graph_create(w->graph_name, &param);
+		rte_graph_t id;
+		int rc = dp_node_bind_graph(w->graph_name, w);
 
+		if (rc < 0)
+			return rc;
+		id = rte_graph_create(w->graph_name, &param);
 		if (id == RTE_GRAPH_ID_INVALID) {
 			DP_LOG(ERR, "cannot create graph %s: %s", w->graph_name, rte_strerror(rte_errno));
 			return -rte_errno;
@@ -118,10 +124,9 @@ static inline bool worker_clock(struct dp_worker *w, uint64_t now)
 
 void dp_worker_tick(struct dp_worker *w)
 {
-	if (w->arp_wait.n == 0)
-		return;
-	dp_arp_wait_tick(w);
-	dp_tx_flush(w); /* the requests asked again */
+	/* The requests it asks again go out from port_rx, first in this loop's walk. */
+	if (w->arp_wait.n)
+		dp_arp_wait_tick(w);
 }
 
 static int worker_main(void *arg)
@@ -139,7 +144,7 @@ static int worker_main(void *arg)
 		 * quiescent state below. */
 		if (worker_clock(w, t0))
 			dp_worker_tick(w);
-		w->trace = __atomic_load_n(&dp_tables.trace, __ATOMIC_RELAXED);
+		w->trace = dp_trace_enabled();
 		rte_graph_walk(w->graph);
 		/* Nothing read from the tables above is held past this point. */
 		rte_rcu_qsbr_quiescent(rcu, w->index);
