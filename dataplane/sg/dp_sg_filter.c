@@ -52,7 +52,7 @@ enum why {
 
 struct frame {
 	const struct dp_port *port;
-	struct dp_ct_pkt ct;
+	struct dp_ct_pkt *ct; /* in an array of its own: one bulk lookup needs them side by side */
 	uint32_t idx;
 	uint32_t res;	   /* classify: rule id + 1, 0 to deny */
 	uint8_t need;	   /* enum need */
@@ -147,8 +147,8 @@ static void format_trace(const char *stage, const void *data, char *text, size_t
 
 static void trace_one(const char *stage, const struct frame *f)
 {
-	const struct dp_ct_key *k = &f->ct.key;
-	uint8_t s = f->ct.side;
+	const struct dp_ct_key *k = &f->ct->key;
+	uint8_t s = f->ct->side;
 	struct sg_trace t = {
 		.family = k->family,
 		.proto = k->proto,
@@ -158,7 +158,7 @@ static void trace_one(const char *stage, const struct frame *f)
 	};
 
 	/* The packet's own addresses; an ICMP error's key is that of what it quotes. */
-	if (f->ct.related) {
+	if (f->ct->related) {
 		memcpy(t.src, k->addr[!s], 16);
 		memcpy(t.dst, k->addr[s], 16);
 		t.proto = k->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
@@ -197,19 +197,19 @@ static void classify_packet(struct frame *f, enum dp_sg_dir dir, enum need need)
 {
 	f->need = need;
 	f->cdir = dir;
-	tuple_of(f, &f->ct.key, f->ct.side, f->ct.icmp_type, f->ct.icmp_code);
+	tuple_of(f, &f->ct->key, f->ct->side, f->ct->icmp_type, f->ct->icmp_code);
 }
 
 /* Classification of the connection's original direction, against this port's rules of
  * its role: its egress rules when it opened the connection, its ingress rules else. */
 static void classify_original(struct frame *f, enum dp_ct_dir dir, enum need need)
 {
-	uint8_t orig = dir == DP_CT_DIR_ORIGINAL ? f->ct.side : !f->ct.side;
+	uint8_t orig = dir == DP_CT_DIR_ORIGINAL ? f->ct->side : !f->ct->side;
 
 	f->need = need;
 	f->cdir = f->role == DP_CT_ORIGINATOR ? DP_SG_EGRESS : DP_SG_INGRESS;
 	/* The original direction of an echo connection is the request. */
-	tuple_of(f, &f->ct.key, orig, f->family == DP_SG_IPV4 ? ICMP_ECHO : ICMP6_ECHO, 0);
+	tuple_of(f, &f->ct->key, orig, f->family == DP_SG_IPV4 ? ICMP_ECHO : ICMP6_ECHO, 0);
 }
 
 static inline void verdict(struct frame *f, uint16_t v, enum why why)
@@ -227,8 +227,8 @@ static inline enum dp_drop_reason denied(enum dp_sg_dir dir)
 /* What passes before any rule: DHCP and neighbour discovery. Returns true when decided. */
 static bool always(struct frame *f, enum dp_sg_dir dir, int parsed)
 {
-	const struct dp_ct_key *k = &f->ct.key;
-	uint8_t s = f->ct.side;
+	const struct dp_ct_key *k = &f->ct->key;
+	uint8_t s = f->ct->side;
 
 	if (k->proto == IPPROTO_UDP && parsed == DP_CT_PARSE_TRACKED) {
 		uint16_t sport = rte_be_to_cpu_16(k->port[s]), dport = rte_be_to_cpu_16(k->port[!s]);
@@ -249,7 +249,7 @@ static bool always(struct frame *f, enum dp_sg_dir dir, int parsed)
 		return false;
 	}
 	if (k->proto == IPPROTO_ICMPV6 && k->family == AF_INET6 && parsed == DP_CT_PARSE_UNTRACKED) {
-		switch (f->ct.icmp_type) {
+		switch (f->ct->icmp_type) {
 		case 130: /* MLD query */
 		case 135: /* neighbour solicitation */
 		case 136: /* neighbour advertisement */
@@ -288,7 +288,7 @@ static void first_pass(struct frame *f, struct rte_mbuf *m, enum dp_sg_dir dir)
 		return;
 	}
 	f->family = etype == RTE_ETHER_TYPE_IPV4 ? DP_SG_IPV4 : DP_SG_IPV6;
-	rc = dp_ct_parse(m, l3, etype, f->port->net_id, &f->ct);
+	rc = dp_ct_parse(m, l3, etype, f->port->net_id, f->ct);
 	if (unlikely(rc < 0)) {
 		verdict(f, DP_DROP_INVALID_IP_HEADER, 0xff);
 		return;
@@ -305,8 +305,8 @@ static void first_pass(struct frame *f, struct rte_mbuf *m, enum dp_sg_dir dir)
 		f->need = LOOKUP;
 		return;
 	case DP_CT_PARSE_ICMP_ERROR:
-		if (dp_ct_parse_related(m, &f->ct, &rel) == DP_CT_PARSE_TRACKED) {
-			f->ct = rel;
+		if (dp_ct_parse_related(m, f->ct, &rel) == DP_CT_PARSE_TRACKED) {
+			*f->ct = rel;
 			f->need = RELATED;
 			return;
 		}
@@ -324,7 +324,7 @@ static void known(struct dp_ct *ct, struct frame *f, enum dp_sg_dir dir, uint32_
 	enum dp_ct_dir cdir;
 	struct dp_ct_rec rec;
 
-	switch (dp_ct_update(ct, f->idx, &f->ct, now, &cdir)) {
+	switch (dp_ct_update(ct, f->idx, f->ct, now, &cdir)) {
 	case DP_CT_INVALID:
 	case DP_CT_DEAD:
 		verdict(f, DP_DROP_CT_INVALID, WHY_INVALID);
@@ -388,8 +388,8 @@ static void create(struct dp_ct *ct, struct frame *f, enum dp_sg_dir dir, uint16
 	enum dp_ct_dir cdir;
 	int rc;
 
-	rc = dir == DP_SG_EGRESS ? dp_ct_create(ct, &f->ct, &mine, &other, now, &f->idx) :
-				   dp_ct_create(ct, &f->ct, &other, &mine, now, &f->idx);
+	rc = dir == DP_SG_EGRESS ? dp_ct_create(ct, f->ct, &mine, &other, now, &f->idx) :
+				   dp_ct_create(ct, f->ct, &other, &mine, now, &f->idx);
 	switch (rc) {
 	case 0:
 		verdict(f, DP_SG_PASS, WHY_RULE);
@@ -398,7 +398,7 @@ static void create(struct dp_ct *ct, struct frame *f, enum dp_sg_dir dir, uint16
 		/* Another worker created it meanwhile: a packet of it, then. What this
 		 * port's rules allowed was this packet's direction: record it if that is
 		 * the connection's original one. */
-		if (dp_ct_update(ct, f->idx, &f->ct, now, &cdir) != DP_CT_VALID) {
+		if (dp_ct_update(ct, f->idx, f->ct, now, &cdir) != DP_CT_VALID) {
 			verdict(f, DP_DROP_CT_INVALID, WHY_INVALID);
 			return;
 		}
@@ -426,21 +426,27 @@ static void check_chunk(struct dp_worker *w, const char *stage, enum dp_sg_dir d
 {
 	struct dp_ct *ct = dp_tables.ct;
 	struct frame fr[CHUNK];
-	struct dp_ct_pkt keys[CHUNK];
+	struct dp_ct_pkt pk[CHUNK], keys[CHUNK];
 	uint32_t idx[CHUNK];
 	uint16_t at[CHUNK], n_keys = 0;
 	uint32_t now = w->now_sec;
 
 	for (uint16_t i = 0; i < n; i++) {
 		fr[i].port = ports[i];
+		fr[i].ct = &pk[i];
 		first_pass(&fr[i], pkts[i], dir);
-		if (fr[i].need == LOOKUP || fr[i].need == RELATED) {
-			keys[n_keys] = fr[i].ct;
+		if (fr[i].need == LOOKUP || fr[i].need == RELATED)
 			at[n_keys++] = i;
-		}
 	}
 	if (n_keys) {
-		dp_ct_lookup_bulk(ct, keys, n_keys, idx);
+		/* The common case, every frame to look up, needs no copy. */
+		if (n_keys == n) {
+			dp_ct_lookup_bulk(ct, pk, n, idx);
+		} else {
+			for (uint16_t j = 0; j < n_keys; j++)
+				keys[j] = pk[at[j]];
+			dp_ct_lookup_bulk(ct, keys, n_keys, idx);
+		}
 		for (uint16_t j = 0; j < n_keys; j++) {
 			struct frame *f = &fr[at[j]];
 
