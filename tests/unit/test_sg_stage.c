@@ -26,6 +26,10 @@
 #include "l2/dp_bridge.h"
 #include "l2/dp_flood.h"
 #include "l2/dp_l2.h"
+#include "l3/dp_ip4_route.h"
+#include "l3/dp_router_conf.h"
+#include "engine/dp_neigh.h"
+#include "ctl/ctl_handlers.h"
 #include "pkt/dp_mbuf.h"
 #include "pkt_builder.h"
 #include "sg/dp_sg_conf.h"
@@ -89,6 +93,9 @@ static void filter(const char *port, bool stateful)
 	memcpy(r->rules, rules, n_rules * sizeof(rules[0]));
 	assert_int_equal(dp_sg_conf_set(r, sizeof(*r) + n_rules * sizeof(rules[0])), 0);
 	n_rules = 0;
+	/* What the control socket does around every request: retires what workers
+	 * cached from the tables (a router's adjacencies). */
+	dp_tables.conf_gen += 2;
 }
 
 /* ---- frames ---- */
@@ -497,6 +504,76 @@ static void a_flood_copy_for_a_filtered_port_goes_through_its_filter(void **stat
 	assert_int_equal(seen, 3);
 }
 
+/* Routes m (to router r1's MAC): bridge_input, ip4_route, then sg_ingress when the
+ * routed frame is for a port with a filter. Returns PASSED or the drop reason. */
+static uint16_t route_run(struct rte_mbuf *m)
+{
+	struct rte_mbuf *out[8];
+	uint16_t e, next[8], n, x;
+
+	dp_bridge_input_burst(test_worker, &m, 1, &e);
+	assert_int_equal(e, DP_L2_ROUTE);
+	n = dp_ip4_route_burst(test_worker, &m, 1, out, next);
+	assert_int_equal(n, 1);
+	e = next[0];
+	if (e == DP_L2_SG_INGRESS) {
+		dp_sg_ingress_burst(test_worker, out, 1, &x);
+		e = x == DP_SG_IN_TX ? DP_L2_TX : DP_L2_DROP + x - DP_SG_IN_DROP;
+	}
+	rte_pktmbuf_free(out[0]);
+	if (e >= DP_L2_DROP)
+		return e - DP_L2_DROP;
+	assert_int_equal(e, DP_L2_TX);
+	return PASSED;
+}
+
+static void a_routed_frame_to_a_filtered_port_goes_through_its_filter(void **state)
+{
+	struct dp_router_req r = {.name = "r1"};
+	struct dp_router_if_req red = {.router = "r1", .network = "red", .prefixlen = 24},
+				blue = {.router = "r1", .network = "blue", .prefixlen = 24};
+	const struct rte_ether_addr dmac = {{2, 0, 0, 0, 0, 0x0d}};
+	struct dp_mac_req mac = {.network = "blue", .port = "d"};
+	struct rte_ether_addr gw;
+	struct pkt_spec s = {.src = mac_of(0x0c), .vlan = NO_VLAN, .in_port = pc};
+	uint32_t len = 0;
+	uint16_t pd;
+
+	(void)state;
+	test_network("blue", DP_NET_FLAT, "", 0, 1500);
+	pd = test_port("d");
+	test_attach("d", "blue");
+	test_security("d", &dmac, "10.1.0.20");
+	assert_int_equal(dp_conf_router_add(&r), 0);
+	inet_pton(AF_INET, "10.0.0.1", red.ip);
+	inet_pton(AF_INET, "10.1.0.1", blue.ip);
+	assert_int_equal(dp_conf_router_if_add(&red), 0);
+	assert_int_equal(dp_conf_router_if_add(&blue), 0);
+	assert_int_equal(dp_neigh_add_permanent(dp_conf_net_by_name("blue"), test_ip("10.1.0.20"),
+				 &dmac, false), 0);
+	memcpy(mac.mac, &dmac, 6);
+	assert_int_equal(dp_ctl_mac_add(&mac, sizeof(mac), NULL, &len), 0);
+	gw = dp_router_confs[dp_conf_router_by_name("r1")].rifs[0].mac;
+	s.dst = gw;
+	assert_int_equal(route_run(pkt_l4(test_pool, &s, TCP, "10.0.0.9", 41000, "10.1.0.20", 22,
+				 SYN, 0)),
+			PASSED);
+	rule(1, DP_SG_DIR_INGRESS, TCP, "10.0.0.0/24", 22, "ssh");
+	filter("d", true);
+	/* Its zone is d's network: a connection of blue, allowed by d's ingress. */
+	assert_int_equal(route_run(pkt_l4(test_pool, &s, TCP, "10.0.0.9", 41001, "10.1.0.20", 22,
+				 SYN, 0)),
+			PASSED);
+	assert_int_equal(route_run(pkt_l4(test_pool, &s, TCP, "10.0.0.9", 41002, "10.1.0.20", 23,
+				 SYN, 0)),
+			DP_DROP_SG_DENIED_INGRESS);
+	/* Again, now that the router holds an adjacency for d. */
+	assert_int_equal(route_run(pkt_l4(test_pool, &s, TCP, "10.0.0.9", 41003, "10.1.0.20", 23,
+				 SYN, 0)),
+			DP_DROP_SG_DENIED_INGRESS);
+	RTE_SET_USED(pd);
+}
+
 static void ipv6_tcp_passes_an_ipv6_rule_only(void **state)
 {
 	(void)state;
@@ -573,6 +650,9 @@ int main(void)
 				arp_dhcp_and_neighbour_discovery_pass_without_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 				a_flood_copy_for_a_filtered_port_goes_through_its_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+				a_routed_frame_to_a_filtered_port_goes_through_its_filter, setup,
+				teardown),
 		cmocka_unit_test_setup_teardown(ipv6_tcp_passes_an_ipv6_rule_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 				the_trace_names_the_rule_that_allowed_a_packet, setup, teardown),
