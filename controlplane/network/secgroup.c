@@ -155,9 +155,12 @@ static int sg_before_delete(struct cp_ctx *ctx, const json_t *group)
 			id);
 	if (rc)
 		return rc;
-	rules = cp_obj_list(ctx->db, "security_group_rule", NULL, false, id, 0);
+	/* Its own rules, and, as Neutron's foreign key cascades, the rules of
+	 * other groups that name it as their remote group. */
+	rules = cp_obj_list(ctx->db, "security_group_rule", NULL, false, NULL, 0);
 	json_array_foreach(rules, i, r)
-		if (rc == 0)
+		if (rc == 0 && (strcmp(cp_json_str(r, "security_group_id") ?: "", id) == 0 ||
+				       strcmp(cp_json_str(r, "remote_group_id") ?: "", id) == 0))
 			rc = cp_obj_del(ctx->db, "security_group_rule", cp_json_str(r, "id"));
 	json_decref(rules);
 	return rc;
@@ -352,6 +355,19 @@ static int rule_prepare(struct cp_ctx *ctx, json_t *rule, const json_t *old)
 	return rc;
 }
 
+/* ?protocol=any lists the rules stored with protocol null, as Neutron's
+ * convert_protocol makes of both. */
+static json_t *rule_filters(const json_t *filters)
+{
+	json_t *out = json_deep_copy(filters), *vals = json_object_get(out, "protocol"), *v;
+	size_t i;
+
+	json_array_foreach(vals, i, v)
+		if (strcmp(json_string_value(v) ?: "", "any") == 0)
+			json_array_set_new(vals, i, json_string("None"));
+	return out;
+}
+
 static const struct cp_attr rule_attrs[] = {
 	{"security_group_id", CP_T_STR, CP_A_POST | CP_A_REQ, NULL},
 	{"direction", CP_T_STR, CP_A_POST | CP_A_REQ, NULL},
@@ -373,5 +389,6 @@ const struct cp_kind cp_kind_secgroup_rule = {
 	.owned = true,
 	.parent_attr = "security_group_id",
 	.prepare = rule_prepare,
+	.convert_filters = rule_filters,
 	.check_quota = cp_quota_check,
 };
