@@ -12,9 +12,11 @@
  * address and MAC of the Neutron interface port) and the extra routes whose
  * next hop is on one of them. Another node routes for the rest.
  *
+ * Each port's security groups become its filter (ag_secgroups.c).
+ *
  * What the dataplane cannot do yet is named, once per object, rather than
- * silently dropped: security groups, floating IPs and routers' external
- * gateways (SNAT) are stored and served by the API, not enforced here.
+ * silently dropped: floating IPs and routers' external gateways (SNAT) are
+ * stored and served by the API, not enforced here.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -78,8 +80,7 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-/* "10.0.0.5", "10.0.0.0/24" or an IPv6 form into a dataplane prefix; a bare address is a host. */
-static int parse_prefix(const char *s, struct dp_ip_prefix *p)
+int ag_parse_prefix(const char *s, struct dp_ip_prefix *p)
 {
 	char addr[64];
 	const char *slash = strchr(s, '/');
@@ -148,7 +149,7 @@ static int build_security(const json_t *p, struct dp_port_security_req *sec)
 	{
 		if (sec->n_addrs == DP_MAX_ADDRS)
 			return -E2BIG;
-		if (parse_prefix(str(v, "ip_address"), &sec->addrs[sec->n_addrs]) < 0)
+		if (ag_parse_prefix(str(v, "ip_address"), &sec->addrs[sec->n_addrs]) < 0)
 			return -EINVAL;
 		sec->n_addrs++;
 	}
@@ -162,7 +163,7 @@ static int build_security(const json_t *p, struct dp_port_security_req *sec)
 		if (parse_mac(json_object_get(v, "mac_address") ? str(v, "mac_address")
 		                                                : str(p, "mac_address"),
 		                    pair->mac) < 0 ||
-		                parse_prefix(str(v, "ip_address"), &pair->ip) < 0)
+		                ag_parse_prefix(str(v, "ip_address"), &pair->ip) < 0)
 			return -EINVAL;
 		sec->n_pairs++;
 	}
@@ -229,7 +230,7 @@ static void build_rif(
 		return; /* no port of this node on it: the nodes that have one route for it */
 	if (out->n_rifs == AG_MAX_RIFS)
 		why = "the dataplane's limit of interfaces per router is reached";
-	else if (parse_prefix(str(in, "ip_address"), &ip) < 0 || ip.family != AF_INET)
+	else if (ag_parse_prefix(str(in, "ip_address"), &ip) < 0 || ip.family != AF_INET)
 		why = "this dataplane routes IPv4 only";
 	else if (len < 1 || len > 30 || parse_mac(str(in, "mac_address"), rif->mac) < 0)
 		why = "malformed address, prefix length or MAC";
@@ -269,8 +270,8 @@ static int build_routes(const json_t *r, struct ag_router *out)
 		char what[256];
 		uint32_t a;
 
-		if (parse_prefix(str(rt, "destination"), &dst) < 0 ||
-		                parse_prefix(str(rt, "nexthop"), &hop) < 0 ||
+		if (ag_parse_prefix(str(rt, "destination"), &dst) < 0 ||
+		                ag_parse_prefix(str(rt, "nexthop"), &hop) < 0 ||
 		                dst.family != AF_INET || hop.family != AF_INET)
 			why = "this dataplane routes IPv4 only";
 		for (size_t j = 0; why == NULL && j < out->n_rifs; j++) {
@@ -401,6 +402,13 @@ int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
 			*have = net;
 		}
 		rc = build_port(p, have, &d->ports[d->n_ports]);
+		if (rc == 0) {
+			rc = ag_sg_build(f, p, &d->ports[d->n_ports]);
+			if (rc < 0) {
+				ag_desired_free(d);
+				return rc;
+			}
+		}
 		if (rc < 0) {
 			if (first_time("port", p))
 				ag_log(AG_WARN,
@@ -423,16 +431,17 @@ void ag_desired_free(struct ag_desired *d)
 	for (size_t i = 0; d->routers != NULL && i < d->n_routers; i++)
 		free(d->routers[i].routes);
 	free(d->routers);
+	for (size_t i = 0; d->ports != NULL && i < d->n_ports; i++)
+		free(d->ports[i].sg_rules);
 	free(d->ports);
 	free(d->nets);
 	memset(d, 0, sizeof(*d));
 }
 
 /*
- * The seam for what lands next: when the dataplane gets floating IPs and
- * security groups, their desired state is built here from these same cache
- * maps (as routers are above) and ag_reconcile.c programs it. Until then
- * each is said once.
+ * The seam for what lands next: when the dataplane gets floating IPs, their
+ * desired state is built here from these same cache maps (as routers are
+ * above) and ag_reconcile.c programs it. Until then each is said once.
  */
 void ag_desired_note_unenforced(const struct ag_feed *f)
 {
@@ -440,7 +449,6 @@ void ag_desired_note_unenforced(const struct ag_feed *f)
 		size_t off;
 		const char *what;
 	} kinds[] = {
-	                {offsetof(struct ag_feed, security_groups), "security group"},
 	                {offsetof(struct ag_feed, floatingips), "floating IP"},
 	};
 	const char *id;
