@@ -226,8 +226,9 @@ uint64_t ag_fnv1a(uint64_t h, const void *data, size_t len);
 int ag_sg_build(const struct ag_feed *f, const json_t *port, struct ag_port *out);
 /*
  * Sends the port's filter (SG_SET, chunked) unless what was last sent to
- * this dataplane boot is the same. Returns 1 when sent, 0 when nothing was
- * to do (or the dataplane has no security groups: said once), or a
+ * this dataplane boot is the same. Returns 1 when that changed the filter,
+ * 0 when nothing changed (nothing to send, the same rules resent after a
+ * restart, or a dataplane without security groups: said once), or a
  * negative errno (logged).
  */
 int ag_sg_ensure(struct ag_dp *dp, const struct ag_port *p);

@@ -278,17 +278,47 @@ static int sg_send(struct ag_dp *dp, const struct ag_port *p)
 	return rc;
 }
 
+/* The generation of the port's filter in the dataplane; 0 when it has none. */
+static int sg_generation(struct ag_dp *dp, const char *port, uint64_t *gen)
+{
+	struct dp_list_req req = {.cursor = 0};
+	struct {
+		struct dp_sg_list_reply head;
+		struct dp_sg_info entry;
+	} reply;
+	size_t len;
+	int rc;
+
+	snprintf(req.filter, sizeof(req.filter), "%s", port);
+	rc = dp_client_call(dp->client, DP_MSG_SG_LIST, &req, sizeof(req), &reply, sizeof(reply),
+	                &len);
+	if (rc < 0)
+		return rc;
+	if (len < sizeof(reply.head) ||
+	                len != sizeof(reply.head) + reply.head.count * sizeof(reply.entry))
+		return -EPROTO;
+	/* 1 + the generation: a filter at generation 0 still differs from none. */
+	*gen = reply.head.count ? (uint64_t)reply.entry.generation + 1 : 0;
+	return 0;
+}
+
 int ag_sg_ensure(struct ag_dp *dp, const struct ag_port *p)
 {
 	json_int_t hash = sg_hash(p);
 	char key[DP_PORT_NAME_LEN + 4];
+	uint64_t before = 0, after = 0;
 	const json_t *sent;
+	bool known;
 	int rc;
 
 	ag_sg_key(key, sizeof(key), p->dp_name);
 	sent = json_object_get(dp->applied, key);
 	if (sent != NULL && json_integer_value(sent) == hash)
 		return 0;
+	/* Sent for the first time since this agent started (or the dataplane
+	 * booted): most likely the set the dataplane has. Its generation says
+	 * whether it really changed anything. */
+	known = sent == NULL && sg_generation(dp, p->dp_name, &before) == 0;
 	rc = sg_send(dp, p);
 	if (rc == -EOPNOTSUPP) {
 		/* An older dataplane: the ports forward unfiltered, as before. */
@@ -306,6 +336,11 @@ int ag_sg_ensure(struct ag_dp *dp, const struct ag_port *p)
 		return rc;
 	}
 	json_object_set_new(dp->applied, key, json_integer(hash));
+	if (known && sg_generation(dp, p->dp_name, &after) == 0 && after == before) {
+		ag_log(AG_INFO, "port %s: security group filter of %zu rules resent, unchanged",
+		                p->dp_name, p->sg_enabled ? p->n_sg_rules : 0);
+		return 0;
+	}
 	if (p->sg_enabled)
 		ag_log(AG_INFO, "port %s: %s security group filter of %zu rules", p->dp_name,
 		                p->sg_stateful ? "stateful" : "stateless", p->n_sg_rules);
