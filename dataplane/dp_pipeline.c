@@ -15,6 +15,7 @@
 #include "l2/dp_vxlan.h"
 #include "l3/dp_ip4_route.h"
 #include "port/dp_port_nodes.h"
+#include "sg/dp_sg_nodes.h"
 
 int dp_pipeline_register(void)
 {
@@ -22,9 +23,11 @@ int dp_pipeline_register(void)
 
 	/* Nodes must exist before the nodes whose edges name them. */
 	if ((rc = dp_drop_nodes_register()) < 0 || (rc = dp_port_tx_node_register()) < 0 ||
+			(rc = dp_sg_ingress_node_register()) < 0 ||
 			(rc = dp_flood_node_register()) < 0 || (rc = dp_vxlan_output_node_register()) < 0 ||
 			(rc = dp_underlay_input_node_register()) < 0 ||
-			(rc = dp_ip4_route_node_register()) < 0 || (rc = dp_bridge_node_register()) < 0 ||
+			(rc = dp_ip4_route_node_register()) < 0 || (rc = dp_sg_egress_node_register()) < 0 ||
+			(rc = dp_bridge_node_register()) < 0 ||
 			(rc = dp_port_rx_node_register()) < 0)
 		return rc;
 	return 0;

@@ -416,5 +416,7 @@ int dp_ip4_route_node_register(void)
 	 * router's interface (router to router on one node) is not supported yet. */
 	edges[DP_L2_UNDERLAY] = dp_drop_node_name(DP_DROP_VXLAN_NOT_FOR_US);
 	edges[DP_L2_ROUTE] = dp_drop_node_name(DP_DROP_IP_LOCAL);
+	/* A routed frame was checked by its sender's egress rules before routing. */
+	edges[DP_L2_SG_EGRESS] = dp_drop_node_name(DP_DROP_SG_DENIED_EGRESS);
 	return dp_node_register("ip4_route", ip4_route_process, edges, RTE_DIM(edges));
 }
