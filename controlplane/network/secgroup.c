@@ -202,8 +202,11 @@ const struct cp_kind cp_kind_secgroup = {
 /* Protocol name or number -> canonical text; NULL when invalid. */
 static const char *protocol_of(const json_t *v, char buf[8])
 {
+	/* Neutron's names (neutron-lib's IP_PROTOCOL_MAP, and "any"). */
 	static const char *const names[] = {"tcp", "udp", "icmp", "icmpv6", "ipv6-icmp", "sctp",
-		"gre", "esp", "ah", "any"};
+		"gre", "esp", "ah", "any", "dccp", "egp", "hopopt", "igmp", "ipip", "ipv6-encap",
+		"ipv6-frag", "ipv6-nonxt", "ipv6-opts", "ipv6-route", "ospf", "pgm", "rsvp",
+		"udplite", "vrrp"};
 	long n;
 	char *end;
 
@@ -227,10 +230,16 @@ static const char *protocol_of(const json_t *v, char buf[8])
 	return buf;
 }
 
+/* The protocols Neutron takes port ranges on, by name or number. */
 static bool has_ports(const char *proto)
 {
-	return strcmp(proto, "tcp") == 0 || strcmp(proto, "udp") == 0 ||
-		strcmp(proto, "sctp") == 0 || strcmp(proto, "6") == 0 || strcmp(proto, "17") == 0;
+	static const char *const with_ports[] = {"tcp", "udp", "sctp", "dccp", "udplite", "6",
+		"17", "132", "33", "136"};
+
+	for (size_t i = 0; i < sizeof(with_ports) / sizeof(with_ports[0]); i++)
+		if (strcmp(proto, with_ports[i]) == 0)
+			return true;
+	return false;
 }
 
 static bool is_icmp(const char *proto)
@@ -267,7 +276,7 @@ static int check_ports(struct cp_ctx *ctx, const char *proto, const json_t *minv
 				"Invalid value for ICMP type/code: must be 0..255, code needs a type");
 		return 0;
 	}
-	return bad_rule(ctx, "port ranges need protocol tcp, udp, sctp or icmp");
+	return bad_rule(ctx, "port ranges need protocol tcp, udp, sctp, dccp, udplite or icmp");
 }
 
 static bool same_rule(const json_t *a, const json_t *b)

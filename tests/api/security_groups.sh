@@ -71,9 +71,13 @@ os security group rule create --protocol 47 web >/dev/null
 	fail "--protocol any: $(os security group rule list --protocol any web)"
 [ "$(os security group rule list --protocol 47 web -f value -c ID | wc -l)" = 1 ] || fail "--protocol 47"
 os security group rule list --long web >/dev/null 2>&1 || fail "rule list --long"
-[ "$(jget "$(os security group show web -f json)" 'len(j["rules"])')" = 8 ] ||
+os security group rule create --protocol udplite --dst-port 5000:5001 web >/dev/null ||
+	fail "udplite with a port range (Neutron takes both)"
+os security group rule create --protocol dccp --dst-port 33 web >/dev/null || fail "dccp with a port"
+os security group rule create --protocol vrrp web >/dev/null || fail "vrrp by name"
+[ "$(jget "$(os security group show web -f json)" 'len(j["rules"])')" = 11 ] ||
 	fail "security group show lacks its rules: $(os security group show web -f json)"
-pass "rule create (remote group, ICMP type/code, IPv6, any, a number, 409 duplicate), list filters, show"
+pass "rule create (remote group, ICMP type/code, IPv6, any, a number, udplite/dccp ports, 409 duplicate), list filters, show"
 
 os security group create ref >/dev/null
 refrule=$(os security group rule create --remote-group ref --protocol udp web -f value -c id)
