@@ -153,6 +153,9 @@ void ag_desired_free(struct ag_desired *d);
 /* Logs, once per object, what the feed holds that this dataplane does not
  * enforce yet (floating IPs). */
 void ag_desired_note_unenforced(const struct ag_feed *f);
+/* Whether a problem named key (at this revision of its object) is news, so
+ * that it is logged once, not every pass; records it. */
+bool ag_once(const char *key, json_int_t rev);
 /* "10.0.0.5", "10.0.0.0/24" or an IPv6 form; a bare address is a host. 0 or -EINVAL. */
 int ag_parse_prefix(const char *s, struct dp_ip_prefix *p);
 

@@ -32,8 +32,7 @@
 /* Ids (with the revision) already logged, so a problem is said once, not every pass. */
 static json_t *noted;
 
-/* Whether key at this revision is news; records it. */
-static bool once(const char *key, json_int_t rev)
+bool ag_once(const char *key, json_int_t rev)
 {
 	if (noted == NULL)
 		noted = json_object();
@@ -50,7 +49,7 @@ static bool first_time(const char *what, const json_t *obj)
 	char key[192];
 
 	snprintf(key, sizeof(key), "%s/%s", what, json_string_value(json_object_get(obj, "id")));
-	return once(key, json_integer_value(json_object_get(obj, "revision_number")));
+	return ag_once(key, json_integer_value(json_object_get(obj, "revision_number")));
 }
 
 static const char *str(const json_t *o, const char *key)
@@ -241,7 +240,7 @@ static void build_rif(
 		/* Said once, not again at each revision of the router. */
 		snprintf(what, sizeof(what), "rif/%s/%s/%s", str(r, "id"), str(in, "port_id"),
 		                str(in, "ip_address"));
-		if (once(what, 0))
+		if (ag_once(what, 0))
 			ag_log(AG_WARN, "router %s: interface %s on network %s not routed (%s)",
 			                str(r, "id"), str(in, "ip_address"), net, why);
 		return;
@@ -285,7 +284,7 @@ static int build_routes(const json_t *r, struct ag_router *out)
 		if (why != NULL) {
 			snprintf(what, sizeof(what), "route/%s/%s/%s", str(r, "id"),
 			                str(rt, "destination"), str(rt, "nexthop"));
-			if (once(what, 0))
+			if (ag_once(what, 0))
 				ag_log(AG_WARN, "router %s: route %s via %s not programmed (%s)",
 				                str(r, "id"), str(rt, "destination"),
 				                str(rt, "nexthop"), why);
@@ -330,7 +329,7 @@ static int build_router(const json_t *r, struct ag_desired *d, struct ag_router 
 	if (out->n_rifs == 0)
 		return 1;
 	snprintf(key, sizeof(key), "gateway/%s/%s", id, str(gw, "network_id"));
-	if (json_is_object(gw) && once(key, 0))
+	if (json_is_object(gw) && ag_once(key, 0))
 		ag_log(AG_WARN,
 		                "router %s: external gateway on network %s not enforced: no SNAT "
 		                "in this dataplane yet",

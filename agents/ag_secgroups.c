@@ -46,7 +46,10 @@ static int proto_number(const json_t *v, uint8_t family)
 	                {"any", 0}, {"tcp", 6}, {"udp", 17}, {"icmpv6", 58}, {"ipv6-icmp", 58},
 	                {"sctp", 132}, {"udplite", 136}, {"dccp", 33}, {"gre", 47}, {"esp", 50},
 	                {"ah", 51}, {"igmp", 2}, {"ipip", 4}, {"ospf", 89}, {"pgm", 113},
-	                {"vrrp", 112},
+	                {"vrrp", 112}, {"egp", 8}, {"rsvp", 46}, {"ipv6-encap", 41},
+	                {"ipv6-route", 43}, {"ipv6-frag", 44}, {"ipv6-nonxt", 59},
+	                {"ipv6-opts", 60},
+	                /* Not "hopopt" (0): the dataplane's 0 is any protocol. */
 	};
 	const char *s = json_string_value(v);
 	char *end;
@@ -129,8 +132,15 @@ static bool rule_base(const json_t *g, const json_t *rule, struct dp_sg_rule_spe
 	r->family = strcmp(str(rule, "ethertype"), "IPv6") == 0 ? AF_INET6 : AF_INET;
 	proto = proto_number(json_object_get(rule, "protocol"), r->family);
 	if (proto < 0) {
-		ag_log(AG_WARN, "security group %s: rule %s has an unknown protocol: not applied",
-		                str(g, "id"), str(rule, "id"));
+		char key[160];
+
+		/* Left out: one rule fewer only ever allows less. */
+		snprintf(key, sizeof(key), "sgproto/%s", str(rule, "id"));
+		if (ag_once(key, 0))
+			ag_log(AG_WARN,
+			                "security group %s: rule %s has a protocol this agent "
+			                "cannot program: left out",
+			                str(g, "id"), str(rule, "id"));
 		return false;
 	}
 	r->proto = (uint8_t)proto;
@@ -211,9 +221,14 @@ int ag_sg_build(const struct ag_feed *f, const json_t *port, struct ag_port *out
 		const json_t *g = json_object_get(f->security_groups, json_string_value(v));
 
 		if (g == NULL) {
+			char key[160];
+
 			/* The feed sends a bound port's groups with it: a gap is a bug upstream. */
-			ag_log(AG_ERR, "port %s: its security group %s is not in the feed",
-			                str(port, "id"), json_string_value(v));
+			snprintf(key, sizeof(key), "nosg/%s/%s", str(port, "id"),
+			                json_string_value(v) ? json_string_value(v) : "");
+			if (ag_once(key, json_integer_value(json_object_get(port, "revision_number"))))
+				ag_log(AG_ERR, "port %s: its security group %s is not in the feed",
+				                str(port, "id"), json_string_value(v));
 			continue;
 		}
 		/* The controller refuses a port with groups of both kinds. */

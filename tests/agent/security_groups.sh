@@ -12,6 +12,7 @@
 #    allowed;
 #  - A joining default (port set --security-group) makes B's filter admit
 #    A's address: A reaches B;
+#  - a filter larger than one message arrives whole;
 #  - a port without groups and port security has no filter.
 . "$(dirname "$0")/lib.sh"
 
@@ -136,6 +137,18 @@ check "b's filter now admits a's address (a joined default)" \
 	eventually has_rule "$tap_b" "^ingress IPv4 0 None $ip_a/32 "
 check "a connects to b now" within 8 tcp a "$ip_b" 8080
 check "and b to a, through default's rule on a" within 8 tcp b "$ip_a" 8081
+
+# A member elsewhere with 300 address pairs: b's filter (default's rule
+# expanded) outgrows one SG_SET message and must arrive whole.
+pairs=$("$PY" -c 'import json; print(json.dumps([{"ip_address": "10.200.%d.%d" % (i // 200, i % 200 + 1)} for i in range(300)]))')
+curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-Token: $(admin_token)" -H 'Content-Type: application/json' \
+	-d "{\"port\": {\"network_id\": \"$(port_field "$b" network_id)\", \"binding:host_id\": \"elsewhere\", \"allowed_address_pairs\": $pairs}}" \
+	"$A_URL/network/v2.0/ports" >"$A_DIR/big" || die "port create elsewhere"
+[ "$(cat "$A_DIR/big")" = 201 ] || die "port create elsewhere: HTTP $(cat "$A_DIR/big")"
+# b: 2 egress rules, default's IPv4 ingress rule for b, a, and the new port's address and 300 pairs.
+b_rules() { [ "$(sg_field "$tap_b" rules)" = 305 ]; }
+check "b's filter of 305 rules arrived whole, in chunks (a remote group with 301 members)" eventually b_rules
+check "and b still connects to a" within 8 tcp b "$ip_a" 8081
 
 os port set --no-security-group --disable-port-security "$a" || die "port set --disable-port-security"
 no_filter() { [ "$(sg_field "$tap_a" stateful)" = none ]; }
