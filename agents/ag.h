@@ -187,7 +187,7 @@ struct ag_dp {
 	json_t *applied;          /* port name -> hash of the config last sent (this boot) */
 	struct ag_uplink uplinks[AG_MAX_UPLINKS];
 	int n_uplinks;
-	unsigned int passes; /* reconcile passes done; the first one is logged in full */
+	unsigned int passes;      /* reconcile passes done; the first one is logged in full */
 	bool sg_unsupported_said; /* the dataplane answered sg_set with -EOPNOTSUPP */
 };
 

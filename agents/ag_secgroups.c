@@ -128,7 +128,7 @@ static bool rule_base(const json_t *g, const json_t *rule, struct dp_sg_rule_spe
 
 	memset(r, 0, sizeof(*r));
 	r->direction = strcmp(str(rule, "direction"), "egress") == 0 ? DP_SG_DIR_EGRESS
-	                                                               : DP_SG_DIR_INGRESS;
+	                                                             : DP_SG_DIR_INGRESS;
 	r->family = strcmp(str(rule, "ethertype"), "IPv6") == 0 ? AF_INET6 : AF_INET;
 	proto = proto_number(json_object_get(rule, "protocol"), r->family);
 	if (proto < 0) {
@@ -160,8 +160,8 @@ static bool rule_base(const json_t *g, const json_t *rule, struct dp_sg_rule_spe
 	return true;
 }
 
-static int push_remote(struct sg_set *s, struct dp_sg_rule_spec *r, const json_t *rule,
-                const char *addr)
+static int push_remote(
+                struct sg_set *s, struct dp_sg_rule_spec *r, const json_t *rule, const char *addr)
 {
 	struct dp_ip_prefix p;
 
@@ -174,8 +174,8 @@ static int push_remote(struct sg_set *s, struct dp_sg_rule_spec *r, const json_t
 }
 
 /* One Neutron rule, its remote group expanded, into s. */
-static int flatten_rule(const struct ag_feed *f, const json_t *g, const json_t *rule,
-                struct sg_set *s)
+static int flatten_rule(
+                const struct ag_feed *f, const json_t *g, const json_t *rule, struct sg_set *s)
 {
 	const char *remote = str(rule, "remote_group_id");
 	const json_t *prefix = json_object_get(rule, "remote_ip_prefix"), *rg, *m;
@@ -187,7 +187,7 @@ static int flatten_rule(const struct ag_feed *f, const json_t *g, const json_t *
 		return 0;
 	if (remote[0] == '\0')
 		return push_remote(s, &r, rule,
-		                json_is_string(prefix)    ? json_string_value(prefix)
+		                json_is_string(prefix) ? json_string_value(prefix)
 		                : r.family == AF_INET6 ? "::/0"
 		                                       : "0.0.0.0/0");
 	rg = json_object_get(f->security_groups, remote);
@@ -226,7 +226,8 @@ int ag_sg_build(const struct ag_feed *f, const json_t *port, struct ag_port *out
 			/* The feed sends a bound port's groups with it: a gap is a bug upstream. */
 			snprintf(key, sizeof(key), "nosg/%s/%s", str(port, "id"),
 			                json_string_value(v) ? json_string_value(v) : "");
-			if (ag_once(key, json_integer_value(json_object_get(port, "revision_number"))))
+			if (ag_once(key, json_integer_value(
+			                                 json_object_get(port, "revision_number"))))
 				ag_log(AG_ERR, "port %s: its security group %s is not in the feed",
 				                str(port, "id"), json_string_value(v));
 			continue;
@@ -305,8 +306,8 @@ static int sg_generation(struct ag_dp *dp, const char *port, uint64_t *gen)
 	int rc;
 
 	snprintf(req.filter, sizeof(req.filter), "%s", port);
-	rc = dp_client_call(dp->client, DP_MSG_SG_LIST, &req, sizeof(req), &reply, sizeof(reply),
-	                &len);
+	rc = dp_client_call(
+	                dp->client, DP_MSG_SG_LIST, &req, sizeof(req), &reply, sizeof(reply), &len);
 	if (rc < 0)
 		return rc;
 	if (len < sizeof(reply.head) ||

@@ -211,6 +211,21 @@ static void a_group_without_rules_denies_everything(void **state)
 	teardown_feed(&fx);
 }
 
+static void a_stateless_group_makes_a_stateless_filter(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	setup_feed(&fx,
+		"{\"" DB "\": {\"id\": \"" DB "\", \"name\": \"free\", \"stateful\": false,"
+		" \"security_group_rules\": []}}",
+		"{\"id\": \"" PORT_ID "\", \"security_groups\": [\"" DB "\"]}");
+	assert_int_equal(ag_sg_build(&fx.feed, fx.p, &fx.port), 0);
+	assert_true(fx.port.sg_enabled);
+	assert_false(fx.port.sg_stateful);
+	teardown_feed(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +234,7 @@ int main(void)
 		cmocka_unit_test(ids_are_unique_and_stable_when_members_change),
 		cmocka_unit_test(no_filter_without_port_security_or_groups),
 		cmocka_unit_test(a_group_without_rules_denies_everything),
+		cmocka_unit_test(a_stateless_group_makes_a_stateless_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
