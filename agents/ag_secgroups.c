@@ -298,23 +298,26 @@ static int sg_send(struct ag_dp *dp, const struct ag_port *p)
 static int sg_generation(struct ag_dp *dp, const char *port, uint64_t *gen)
 {
 	struct dp_list_req req = {.cursor = 0};
-	struct {
-		struct dp_sg_list_reply head;
-		struct dp_sg_info entry;
-	} reply;
+	/* The filter names one port: a page of at most one entry. */
+	uint8_t reply[sizeof(struct dp_sg_list_reply) + sizeof(struct dp_sg_info)];
+	struct dp_sg_list_reply head;
+	struct dp_sg_info entry;
 	size_t len;
 	int rc;
 
 	snprintf(req.filter, sizeof(req.filter), "%s", port);
 	rc = dp_client_call(
-	                dp->client, DP_MSG_SG_LIST, &req, sizeof(req), &reply, sizeof(reply), &len);
+	                dp->client, DP_MSG_SG_LIST, &req, sizeof(req), reply, sizeof(reply), &len);
 	if (rc < 0)
 		return rc;
-	if (len < sizeof(reply.head) ||
-	                len != sizeof(reply.head) + reply.head.count * sizeof(reply.entry))
+	if (len < sizeof(head))
 		return -EPROTO;
+	memcpy(&head, reply, sizeof(head));
+	if (head.count > 1 || len != sizeof(head) + head.count * sizeof(entry))
+		return -EPROTO;
+	memcpy(&entry, reply + sizeof(head), head.count * sizeof(entry));
 	/* 1 + the generation: a filter at generation 0 still differs from none. */
-	*gen = reply.head.count ? (uint64_t)reply.entry.generation + 1 : 0;
+	*gen = head.count ? (uint64_t)entry.generation + 1 : 0;
 	return 0;
 }
 
