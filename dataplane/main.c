@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * virga-dataplane: EAL start-up, the worker lcores, and the control thread
- * (control socket, MAC aging, reclamation of retired snapshots).
+ * (control socket, MAC aging, connection expiry, reclamation of retired
+ * snapshots). The control thread runs on the main lcore, an EAL thread, as
+ * the connection table needs of its deleter (ct/dp_ct.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,6 +30,7 @@
 #include "l2/dp_fdb_aging.h"
 #include "pkt/dp_mbuf.h"
 #include "port/dp_port_dev.h"
+#include "sg/dp_sg_conf.h"
 
 #define MAX_STARTUP_PORTS 16
 #define MAX_EAL_ARGS 64
@@ -41,6 +44,8 @@ struct options {
 	uint32_t mbufs;
 	uint32_t mac_table;
 	uint32_t mac_aging;
+	uint32_t ct_max;
+	uint32_t ct_port_limit;
 	unsigned int idle_sleep_us;
 	unsigned int n_pci;
 	const char *pci[8];
@@ -73,6 +78,9 @@ static void usage(const char *prog)
 			"  --mbufs N            packet buffers (default 16384)\n"
 			"  --mac-table-size N   MAC table entries (default 65536)\n"
 			"  --mac-aging SEC      forget MACs not seen for SEC seconds (default 300)\n"
+			"  --ct-max N           connections tracked for stateful security groups\n"
+			"                       (default 262144); new ones beyond are dropped\n"
+			"  --ct-port-limit N    connections per port, 0 for none (default 0)\n"
 			"  --idle-sleep US      sleep US microseconds when a poll finds nothing\n"
 			"                       (default 0: poll; for several dataplanes on few CPUs)\n",
 			prog, DP_DEFAULT_SOCKET);
@@ -105,6 +113,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"mac-table-size", required_argument, NULL, 't'},
 		{"mac-aging", required_argument, NULL, 'a'},
 		{"idle-sleep", required_argument, NULL, 'i'},
+		{"ct-max", required_argument, NULL, 'C'},
+		{"ct-port-limit", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -118,6 +128,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		.mbufs = 16384,
 		.mac_table = 65536,
 		.mac_aging = 300,
+		.ct_max = 262144,
 	};
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -130,6 +141,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 't': o->mac_table = strtoul(optarg, NULL, 0); break;
 		case 'a': o->mac_aging = strtoul(optarg, NULL, 0); break;
 		case 'i': o->idle_sleep_us = strtoul(optarg, NULL, 0); break;
+		case 'C': o->ct_max = strtoul(optarg, NULL, 0); break;
+		case 'L': o->ct_port_limit = strtoul(optarg, NULL, 0); break;
 		case 'P':
 			if (o->n_pci == RTE_DIM(o->pci))
 				return -E2BIG;
@@ -145,7 +158,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	if (o->workers < 1 || o->workers >= RTE_MAX_LCORE || o->workers > DP_MAX_WORKERS ||
-			o->mbufs < 1024 || o->mac_table < 64)
+			o->mbufs < 1024 || o->mac_table < 64 || o->ct_max < 1 || o->ct_max > (1u << 30))
 		return -EINVAL;
 	o->n_extra = argc - optind;
 	o->extra = argv + optind;
@@ -220,6 +233,7 @@ static int start(const struct options *o)
 
 	if ((rc = dp_mbuf_meta_register()) < 0 ||
 			(rc = dp_tables_init(n, o->mac_table, o->mac_aging)) < 0 ||
+			(rc = dp_sg_conf_init(o->ct_max, o->ct_port_limit)) < 0 ||
 			(rc = dp_trace_init(dp_conf_net_name)) < 0 || (rc = dp_port_dev_init(o->mbufs, n)) < 0 ||
 			(rc = dp_workers_init(lcores, n)) < 0 || (rc = dp_pipeline_register()) < 0 ||
 			(rc = dp_workers_create_graphs()) < 0)
@@ -253,6 +267,7 @@ static void control_loop(void)
 		dp_ctl_server_poll(100);
 		dp_tables_reclaim();
 		dp_trace_drain();
+		dp_sg_conf_expire();
 		now = dp_clock_sec();
 		if (now != last_aging) {
 			dp_fdb_age(&dp_tables.fdb, now);
@@ -275,6 +290,7 @@ static void stop(void)
 	}
 	dp_workers_fini();
 	dp_trace_fini();
+	dp_sg_conf_fini();
 	dp_tables_fini();
 	dp_port_dev_fini();
 }

@@ -37,6 +37,17 @@ void cp_uuid(char out[CP_ID_LEN], bool dashes)
 		sodium_bin2hex(out, CP_ID_LEN, b, sizeof(b));
 }
 
+void cp_deadline(struct timespec *ts, int timeout_ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += timeout_ms / 1000;
+	ts->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 int64_t cp_now(void)
 {
 	return (int64_t)time(NULL);

@@ -41,6 +41,9 @@ void cp_uuid(char out[CP_ID_LEN], bool dashes);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (Neutron) into out[32]. */
 void cp_time_iso(char out[32], int64_t unix_sec);
 int64_t cp_now(void);
+/* *ts = now + timeout_ms on CLOCK_REALTIME, for pthread_cond_timedwait. */
+struct timespec;
+void cp_deadline(struct timespec *ts, int timeout_ms);
 
 /* Cheap JSON accessors that tolerate a missing key or wrong type. */
 const char *cp_json_str(const json_t *obj, const char *key);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "db.h"
+#include "../core/cp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -223,13 +224,7 @@ int64_t cp_db_wait_revision(struct cp_db *db, int64_t since, int timeout_ms)
 	struct timespec ts;
 	int64_t rev;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	cp_deadline(&ts, timeout_ms);
 	pthread_mutex_lock(&db->rev_lock);
 	while (db->committed_rev <= since)
 		if (pthread_cond_timedwait(&db->rev_cond, &db->rev_lock, &ts) != 0)

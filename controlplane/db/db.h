@@ -65,7 +65,6 @@ int cp_obj_del(struct cp_db *db, const char *kind, const char *id);
  * when with_public), of parent_id, or written after since_rev. */
 json_t *cp_obj_list(struct cp_db *db, const char *kind, const char *project_id, bool with_public,
 	const char *parent_id, int64_t since_rev);
-int cp_obj_count(struct cp_db *db, const char *kind, const char *parent_id);
 /* Rows of kind owned by project_id (what a quota counts), or -EIO. */
 int cp_obj_count_owned(struct cp_db *db, const char *kind, const char *project_id);
 /* Tombstones of kind written after since_rev: array of {"id", "kind", "revision"}. */

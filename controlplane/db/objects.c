@@ -112,22 +112,6 @@ json_t *cp_obj_list(struct cp_db *db, const char *kind, const char *project_id, 
 	return out;
 }
 
-int cp_obj_count(struct cp_db *db, const char *kind, const char *parent_id)
-{
-	sqlite3_stmt *st = cp_db_prepare(db,
-		"SELECT count(*) FROM objects WHERE kind=?1 AND (?2 IS NULL OR parent_id=?2)");
-	int n = 0;
-
-	if (!st)
-		return -EIO;
-	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, parent_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 int cp_obj_count_owned(struct cp_db *db, const char *kind, const char *project_id)
 {
 	/* Answered from the (kind, project_id) index, without reading bodies. */

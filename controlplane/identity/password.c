@@ -45,13 +45,7 @@ static int gate_enter(void)
 	struct timespec deadline;
 	int rc = 0;
 
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += CP_PW_WAIT_MS / 1000;
-	deadline.tv_nsec += (long)(CP_PW_WAIT_MS % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	cp_deadline(&deadline, CP_PW_WAIT_MS);
 	pthread_mutex_lock(&gate_lock);
 	if (gate_active >= CP_PW_MAX_ACTIVE && gate_waiting >= CP_PW_MAX_WAITING) {
 		pthread_mutex_unlock(&gate_lock);

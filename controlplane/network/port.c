@@ -7,6 +7,7 @@
  */
 #include "network.h"
 #include "subnet.h"
+#include "../db/feed.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -292,7 +293,7 @@ static bool service_owner(const json_t *port)
 static int check_security(struct cp_ctx *ctx, json_t *port, const json_t *old)
 {
 	json_t *sgs = json_object_get(port, "security_groups"), *v;
-	bool secure = cp_json_bool(port, "port_security_enabled", true);
+	bool secure = cp_json_bool(port, "port_security_enabled", true), stateful[2] = {false};
 	size_t i;
 
 	if (!json_is_array(sgs)) {
@@ -337,8 +338,15 @@ static int check_security(struct cp_ctx *ctx, json_t *port, const json_t *old)
 			return cp_fail(&ctx->err, -ENOENT, "SecurityGroupNotFound",
 				"Security group %s does not exist", json_string_value(v));
 		}
+		/* A port's filter is tracked or not as a whole: Neutron refuses
+		 * groups of both kinds on one port. */
+		stateful[cp_json_bool(g, "stateful", true)] = true;
 		json_decref(g);
 	}
+	if (stateful[0] && stateful[1])
+		return cp_fail(&ctx->err, -EEXIST, "SecurityGroupConflict",
+			"Error Cannot apply both stateful and stateless security groups on the "
+			"same port at the same time while attempting the operation.");
 	json_array_foreach(json_object_get(port, "allowed_address_pairs"), i, v) {
 		struct cp_cidr c;
 		int fam;
@@ -403,7 +411,9 @@ static int port_prepare(struct cp_ctx *ctx, json_t *port, const json_t *old)
 		json_object_set_new(port, "status", json_string("DOWN"));
 	json_object_set_new(port, "binding:vif_type",
 		json_string((cp_json_str(port, "binding:host_id") ?: "")[0] ? "vhostuser" : "unbound"));
-	return check_security(ctx, port, old);
+	rc = check_security(ctx, port, old);
+	/* Agents that expand its groups as remote groups must hear of it. */
+	return rc ? rc : cp_feed_note_members(ctx->db, port, old);
 }
 
 /* Neutron refuses direct deletion of ports that routers and floating IPs own. */
@@ -436,7 +446,8 @@ static int port_before_delete(struct cp_ctx *ctx, const json_t *port)
 		}
 	}
 	json_decref(fips);
-	return cp_port_release_ips(ctx, cp_json_str(port, "id"));
+	rc = cp_feed_note_members(ctx->db, NULL, port);
+	return rc ? rc : cp_port_release_ips(ctx, cp_json_str(port, "id"));
 }
 
 int cp_port_delete_by_device(struct cp_ctx *ctx, const char *device_id, const char *device_owner)
@@ -447,6 +458,8 @@ int cp_port_delete_by_device(struct cp_ctx *ctx, const char *device_id, const ch
 
 	json_array_foreach(ports, i, p) {
 		rc = cp_port_release_ips(ctx, cp_json_str(p, "id"));
+		if (rc == 0)
+			rc = cp_feed_note_members(ctx->db, NULL, p);
 		if (rc == 0)
 			rc = cp_obj_del(ctx->db, "port", cp_json_str(p, "id"));
 		if (rc)

@@ -68,6 +68,12 @@ static const char *const dp_msg_type_names[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_NEIGH_ADD] = "neigh_add",
 	[DP_MSG_NEIGH_DEL] = "neigh_del",
 	[DP_MSG_PORT_STATS] = "port_stats",
+	[DP_MSG_SG_SET] = "sg_set",
+	[DP_MSG_SG_LIST] = "sg_list",
+	[DP_MSG_SG_RULES] = "sg_rules",
+	[DP_MSG_CT_LIST] = "ct_list",
+	[DP_MSG_CT_STATS] = "ct_stats",
+	[DP_MSG_CT_FLUSH] = "ct_flush",
 };
 
 const char *dp_msg_type_name(enum dp_msg_type type)

@@ -36,6 +36,11 @@ static const char *const reason_names[DP_DROP_REASON_MAX] = {
 	[DP_DROP_INVALID_IP_HEADER] = "invalid_ip_header",
 	[DP_DROP_BAD_IP_CHECKSUM] = "bad_ip_checksum",
 	[DP_DROP_VXLAN_UNKNOWN_PEER] = "vxlan_unknown_peer",
+	[DP_DROP_SG_DENIED_INGRESS] = "sg_denied_ingress",
+	[DP_DROP_SG_DENIED_EGRESS] = "sg_denied_egress",
+	[DP_DROP_CT_INVALID] = "ct_invalid",
+	[DP_DROP_CT_TABLE_FULL] = "ct_table_full",
+	[DP_DROP_CT_PORT_LIMIT] = "ct_port_limit",
 };
 
 static char node_names[DP_DROP_REASON_MAX][RTE_NODE_NAMESIZE];

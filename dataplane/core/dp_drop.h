@@ -43,6 +43,12 @@ enum dp_drop_reason {
 	DP_DROP_INVALID_IP_HEADER, /* port security: IPv4/IPv6/ARP header malformed or cut short */
 	DP_DROP_BAD_IP_CHECKSUM,   /* outer IPv4 header checksum wrong (RFC 1122 3.2.1.2) */
 	DP_DROP_VXLAN_UNKNOWN_PEER, /* learning off: from a VTEP that is no peer of the network */
+	DP_DROP_SG_DENIED_INGRESS, /* security group: no rule of the receiving port allows it */
+	DP_DROP_SG_DENIED_EGRESS,  /* security group: no rule of the sending port allows it */
+	DP_DROP_CT_INVALID,	   /* stateful filter: fits no connection (a bare ACK, a bad
+				    * TCP state, an ICMP error about nothing, a later fragment) */
+	DP_DROP_CT_TABLE_FULL,	   /* a new connection, but the connection table is full */
+	DP_DROP_CT_PORT_LIMIT,	   /* a new connection, but a port is at its connection limit */
 	DP_DROP_REASON_MAX,
 };
 

@@ -28,12 +28,15 @@ struct raw_record {
 	uint16_t etype;
 	uint8_t src[6];
 	uint8_t dst[6];
-	uint8_t note; /* NO_NOTE, or enum dp_trace_note (then ip1, ip2, net_id say what) */
+	uint8_t note; /* NO_NOTE, CUSTOM, or enum dp_trace_note (then ip1, ip2, net_id say what) */
 	uint32_t ip1;
 	uint32_t ip2;
+	dp_trace_format_t format; /* CUSTOM: formats data */
+	uint8_t data[DP_TRACE_DATA_LEN];
 };
 
 #define NO_NOTE 0xff
+#define CUSTOM 0xfe
 
 #define RING_SIZE 4096
 #define DEFAULT_RECORDS 1024
@@ -97,6 +100,20 @@ void dp_trace_note(const char *stage, enum dp_trace_note note, uint32_t ip1, uin
 		.ip2 = ip2,
 	};
 
+	rte_ring_mp_enqueue_elem(trace_ring, &r, sizeof(r));
+}
+
+void dp_trace_custom(const char *stage, dp_trace_format_t format, const void *data, size_t len)
+{
+	struct raw_record r = {
+		.tsc = rte_rdtsc(),
+		.stage = stage,
+		.lcore_id = rte_lcore_id(),
+		.note = CUSTOM,
+		.format = format,
+	};
+
+	memcpy(r.data, data, RTE_MIN(len, sizeof(r.data)));
 	rte_ring_mp_enqueue_elem(trace_ring, &r, sizeof(r));
 }
 
@@ -186,6 +203,10 @@ static void format_record(const struct raw_record *r, struct dp_trace_record *ou
 	out->seq = trace_log.next_seq;
 	out->tsc = r->tsc;
 	out->lcore_id = r->lcore_id;
+	if (r->note == CUSTOM) {
+		r->format(r->stage, r->data, out->text, sizeof(out->text));
+		return;
+	}
 	if (r->note != NO_NOTE) {
 		format_note(r, out->text, sizeof(out->text));
 		return;

@@ -45,6 +45,18 @@ enum dp_trace_note {
 void dp_trace_note(const char *stage, enum dp_trace_note note, uint32_t ip1, uint32_t ip2,
 		uint16_t net_id);
 
+/*
+ * A stage's own record: `len` bytes of data (at most DP_TRACE_DATA_LEN), copied
+ * into the record on the packet path and turned into text by `format` on the
+ * control thread when the ring is drained (so the stage may name what only the
+ * control thread knows, a rule's label). format must not block.
+ */
+#define DP_TRACE_DATA_LEN 64
+typedef void (*dp_trace_format_t)(const char *stage, const void *data, char *text, size_t sz);
+
+/* Packet path (only while tracing). */
+void dp_trace_custom(const char *stage, dp_trace_format_t format, const void *data, size_t len);
+
 /* Control thread. `net_name` names network ids in the text ("?" for none). */
 int dp_trace_init(const char *(*net_name)(uint16_t net_id));
 void dp_trace_fini(void);

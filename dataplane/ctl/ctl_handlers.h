@@ -64,6 +64,14 @@ HANDLER(dp_ctl_route_add);
 HANDLER(dp_ctl_route_del);
 HANDLER(dp_ctl_route_list);
 
+/* ctl_sg.c: security groups and connection tracking */
+HANDLER(dp_ctl_sg_set);
+HANDLER(dp_ctl_sg_list);
+HANDLER(dp_ctl_sg_rules);
+HANDLER(dp_ctl_ct_list);
+HANDLER(dp_ctl_ct_stats);
+HANDLER(dp_ctl_ct_flush);
+
 /* How many list entries of `entry_size` fit in a reply after a count/cursor pair. */
 #define DP_CTL_PAGE(entry_size)                                                                    \
 	((DP_MSG_MAX - sizeof(struct dp_reply_hdr) - 2 * sizeof(uint32_t)) / (entry_size))

@@ -64,7 +64,9 @@ uint32_t dp_ctl_handle(const void *msg, size_t len, void *out, size_t out_cap)
 		r->status = -EOPNOTSUPP;
 		return sizeof(*r);
 	}
-	if (h->len != len - sizeof(*h) || h->len != dp_ctl_handlers[h->type].req_size) {
+	if (h->len != len - sizeof(*h) ||
+			(dp_ctl_handlers[h->type].trailing ? h->len < dp_ctl_handlers[h->type].req_size :
+							     h->len != dp_ctl_handlers[h->type].req_size)) {
 		r->status = -EBADMSG;
 		return sizeof(*r);
 	}

@@ -229,4 +229,10 @@ const struct dp_ctl_handler dp_ctl_handlers[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_NEIGH_ADD] = {sizeof(struct dp_neigh_req), dp_ctl_neigh_add},
 	[DP_MSG_NEIGH_DEL] = {sizeof(struct dp_neigh_req), dp_ctl_neigh_del},
 	[DP_MSG_PORT_STATS] = {sizeof(struct dp_list_req), dp_ctl_port_stats},
+	[DP_MSG_SG_SET] = {sizeof(struct dp_sg_set_req), dp_ctl_sg_set, .trailing = true},
+	[DP_MSG_SG_LIST] = {sizeof(struct dp_list_req), dp_ctl_sg_list},
+	[DP_MSG_SG_RULES] = {sizeof(struct dp_list_req), dp_ctl_sg_rules},
+	[DP_MSG_CT_LIST] = {sizeof(struct dp_list_req), dp_ctl_ct_list},
+	[DP_MSG_CT_STATS] = {0, dp_ctl_ct_stats},
+	[DP_MSG_CT_FLUSH] = {sizeof(struct dp_ct_flush_req), dp_ctl_ct_flush},
 };

@@ -6,6 +6,7 @@
 #ifndef VIRGA_DP_CTL_H
 #define VIRGA_DP_CTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,8 +17,11 @@
 typedef int (*dp_ctl_handler_t)(const void *req, uint32_t req_len, void *reply, uint32_t *reply_len);
 
 struct dp_ctl_handler {
-	uint32_t req_size; /* exact body size the request must have */
+	uint32_t req_size; /* exact body size the request must have, or its head's */
 	dp_ctl_handler_t fn;
+	/* The body is req_size bytes and a trailing array (SG_SET): the server checks
+	 * the head is there, the handler the rest. */
+	bool trailing;
 };
 
 /* The handler table, indexed by enum dp_msg_type (ctl_handlers.c). */

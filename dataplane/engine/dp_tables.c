@@ -10,13 +10,19 @@
 
 struct dp_tables dp_tables;
 
+/* What the defer queue holds: the object and how to destroy it. */
+struct retired {
+	void *obj;
+	void (*destroy)(void *);
+};
+
 static void free_snapshot(void *p, void *e, unsigned int n)
 {
-	void **ptrs = e;
+	struct retired *r = e;
 
 	RTE_SET_USED(p);
 	for (unsigned int i = 0; i < n; i++)
-		rte_free(ptrs[i]);
+		r[i].destroy(r[i].obj);
 }
 
 int dp_tables_init(unsigned int n_workers, uint32_t fdb_entries, uint32_t aging_sec)
@@ -25,7 +31,7 @@ int dp_tables_init(unsigned int n_workers, uint32_t fdb_entries, uint32_t aging_
 	struct rte_rcu_qsbr_dq_parameters params = {
 		.name = "virga_snapshots",
 		.size = 4096,
-		.esize = sizeof(void *),
+		.esize = sizeof(struct retired),
 		.trigger_reclaim_limit = 64,
 		.max_reclaim_size = 256,
 		.free_fn = free_snapshot,
@@ -65,16 +71,23 @@ void dp_tables_fini(void)
 	memset(&dp_tables, 0, sizeof(dp_tables));
 }
 
-void dp_tables_retire(void *old)
+void dp_tables_retire_with(void *old, void (*destroy)(void *))
 {
+	struct retired r = {old, destroy};
+
 	if (old == NULL)
 		return;
 	/* When the queue is full, enqueue reclaims what it can first; it only fails if
 	 * nothing can be reclaimed yet, and then waiting for the workers is correct. */
-	if (rte_rcu_qsbr_dq_enqueue(dp_tables.defer, &old) != 0) {
+	if (rte_rcu_qsbr_dq_enqueue(dp_tables.defer, &r) != 0) {
 		rte_rcu_qsbr_synchronize(dp_tables.rcu, RTE_QSBR_THRID_INVALID);
-		rte_free(old);
+		destroy(old);
 	}
+}
+
+void dp_tables_retire(void *old)
+{
+	dp_tables_retire_with(old, rte_free);
 }
 
 void dp_tables_publish_port(uint16_t port_id, struct dp_port *p)

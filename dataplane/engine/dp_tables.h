@@ -50,6 +50,9 @@ struct dp_sec_addr {
 	};
 };
 
+struct dp_sg_set;
+struct dp_ct;
+
 struct dp_port {
 	uint16_t port_id;
 	uint16_t epoch; /* stamps this port's MAC table entries; bumped to flush them */
@@ -57,6 +60,13 @@ struct dp_port {
 	bool security;
 	uint16_t net_id;	 /* access ports */
 	uint32_t max_payload;	 /* port MTU: largest frame payload after L2 headers */
+	/* Security groups (sg/dp_sg_conf.h), access ports only: the compiled filter
+	 * (NULL: none, everything passes), whether it tracks connections, and the
+	 * generation of its rules, which connection records are checked against. The
+	 * set is retired with the snapshot that drops it. */
+	const struct dp_sg_set *sg;
+	bool sg_stateful;
+	uint32_t sg_gen;
 	uint16_t vlan_net[4096]; /* uplinks: VLAN id -> network id; [0] = the flat network */
 	/* port security */
 	uint8_t n_macs;
@@ -152,6 +162,9 @@ struct dp_tables {
 	/* Bumped whenever a neighbour becomes reachable (learned by any worker, or made
 	 * permanent): workers with frames waiting for ARP look again (engine/dp_arp_wait.h). */
 	uint32_t neigh_gen;
+	/* Connection tracking for stateful security groups (ct/dp_ct.h): created at
+	 * start by the control thread (sg/dp_sg_conf.h), NULL in programs without. */
+	struct dp_ct *ct;
 };
 
 extern struct dp_tables dp_tables;
@@ -194,6 +207,11 @@ void dp_tables_publish_router(uint16_t id, struct dp_router *r);
 /* Control thread: frees an unpublished snapshot (rte_malloc'd) once every worker
  * has passed a quiescent state. NULL is ignored. */
 void dp_tables_retire(void *old);
+
+/* Control thread: the same for an object that rte_free() alone cannot free (a
+ * compiled rule set with its rte_acl contexts): destroy(old) runs, on the control
+ * thread, once every worker has passed a quiescent state. NULL is ignored. */
+void dp_tables_retire_with(void *old, void (*destroy)(void *));
 
 /* Control thread: frees retired snapshots whose grace period has passed. */
 void dp_tables_reclaim(void);

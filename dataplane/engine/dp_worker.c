@@ -61,7 +61,7 @@ int dp_workers_init(const unsigned int *lcores, unsigned int n)
 int dp_workers_create_graphs(void)
 {
 	static const char *patterns[] = {"port_rx", "bridge_input", "underlay_input", "ip4_route",
-			"l2_flood", "vxlan_output", "port_tx", "drop_*"};
+			"l2_flood", "vxlan_output", "sg_egress", "sg_ingress", "port_tx", "drop_*"};
 
 	for (unsigned int i = 0; i < dp_workers.n; i++) {
 		struct dp_worker *w = dp_workers.w[i];

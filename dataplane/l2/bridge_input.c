@@ -135,15 +135,23 @@ struct last_learned {
 static inline uint16_t forward(struct dp_worker *w, struct rte_mbuf *m, const struct bridge_ctx *c,
 		struct last_learned *last)
 {
+	uint16_t e;
+
 	/* A burst from one VM is mostly one source: check its entry once per burst. */
 	if (c->src_key != last->key || m->port != last->port) {
 		dp_l2_learn(w, c->src_key, c->src_hash, m->port, c->in->epoch);
 		last->key = c->src_key;
 		last->port = m->port;
 	}
-	if (c->routed)
-		return DP_L2_ROUTE;
-	return dp_l2_switch(m, c->net, c->payload, c->dst_key, c->dst_hash, m->port, c->tagged);
+	e = c->routed ? DP_L2_ROUTE :
+			dp_l2_switch(m, c->net, c->payload, c->dst_key, c->dst_hash, m->port, c->tagged);
+	/* From a port with a security group: its egress rules first, then where the
+	 * frame was going (drops need no check). */
+	if (unlikely(c->in->sg != NULL) && e < DP_L2_DROP) {
+		dp_mbuf_meta(m)->sg_next = (uint8_t)e;
+		return DP_L2_SG_EGRESS;
+	}
+	return e;
 }
 
 void dp_bridge_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint16_t *next)

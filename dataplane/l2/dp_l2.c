@@ -9,6 +9,8 @@ const char *dp_l2_edge_name(uint16_t edge)
 		[DP_L2_VXLAN] = "vxlan_output",
 		[DP_L2_UNDERLAY] = "underlay_input",
 		[DP_L2_ROUTE] = "ip4_route",
+		[DP_L2_SG_EGRESS] = "sg_egress",
+		[DP_L2_SG_INGRESS] = "sg_ingress",
 	};
 
 	if (edge < DP_L2_DROP)

@@ -31,6 +31,8 @@ enum dp_l2_edge {
 	DP_L2_VXLAN,	/* vxlan_output, to remote VTEP out_port - DP_PEER_BASE */
 	DP_L2_UNDERLAY, /* underlay_input: a frame that arrived on the underlay port */
 	DP_L2_ROUTE,	/* ip4_route: addressed to a router interface (meta router_id, rif) */
+	DP_L2_SG_EGRESS,  /* sg_egress: from a port with a security group; then meta sg_next */
+	DP_L2_SG_INGRESS, /* sg_ingress: to port meta out_port, which has a security group */
 	DP_L2_DROP,	/* + enum dp_drop_reason: drop_<reason> */
 	DP_L2_EDGE_MAX = DP_L2_DROP + DP_DROP_REASON_MAX,
 };
@@ -155,6 +157,9 @@ static inline uint16_t dp_l2_switch(struct rte_mbuf *m, const struct dp_network 
 			unlikely(dp_vlan_push(m, net->vlan_id) < 0))
 		return DP_L2_EDGE_DROP(DP_DROP_NO_MBUF);
 	meta->out_port = out_id;
+	/* A port with a security group checks what it receives first. */
+	if (unlikely(out->sg != NULL))
+		return DP_L2_SG_INGRESS;
 	return DP_L2_TX;
 }
 

@@ -9,6 +9,7 @@
 #include "engine/dp_conf.h"
 #include "engine/dp_neigh.h"
 #include "l3/dp_router_conf.h"
+#include "sg/dp_sg_conf.h"
 
 struct dp_net_conf dp_net_confs[DP_MAX_NETWORKS];
 
@@ -218,6 +219,7 @@ int dp_conf_net_del(const char *name, bool missing_ok)
 	dp_tables_synchronize();
 	dp_kv_walk(&dp_tables.fdb, 0, purge_network, &net_id);
 	dp_neigh_purge_scope(net_id);
+	dp_sg_conf_network_deleted(net_id);
 	DP_LOG(INFO, "network %s deleted", name);
 	return 0;
 }

@@ -2,7 +2,8 @@
 /*
  * l2_flood: broadcast, multicast and unknown unicast, copied to every port of
  * the frame's network but the one it came from, and to its remote VTEPs. Every
- * copy goes on along an edge: to port_tx (meta out_port) for a port, to
+ * copy goes on along an edge: to port_tx (meta out_port) for a port (through
+ * sg_ingress first for a port with a security group), to
  * vxlan_output (meta out_port = DP_PEER_BASE + peer) for a remote VTEP, which
  * encapsulates it (head-end replication) or holds it while the VTEP's
  * underlay next hop is resolved: on a cold overlay, that is what lets a
@@ -86,6 +87,7 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 	uint32_t payload = rte_pktmbuf_pkt_len(m) - sizeof(struct rte_ether_hdr);
 	struct flood_out o = {.m = out, .next = next};
 	uint16_t shared[RTE_MAX_ETHPORTS + 1], n_shared = 0;
+	uint8_t edge[RTE_MAX_ETHPORTS + 1]; /* port_tx, or sg_ingress for a port with a filter */
 	const struct dp_port *p;
 
 	if (unlikely(net == NULL)) {
@@ -101,6 +103,7 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 			w->drops[DP_DROP_MTU_EXCEEDED]++;
 			continue;
 		}
+		edge[n_shared] = unlikely(p->sg != NULL) ? DP_L2_SG_INGRESS : DP_L2_TX;
 		shared[n_shared++] = id;
 	}
 	if (net->uplink_port != DP_NO_PORT && net->uplink_port != m->port &&
@@ -109,8 +112,10 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 			w->drops[DP_DROP_MTU_EXCEEDED]++;
 		else if (net->type == DP_NET_VLAN)
 			to_vlan_uplink(w, &o, m, net, p->port_id);
-		else
+		else {
+			edge[n_shared] = DP_L2_TX;
 			shared[n_shared++] = p->port_id;
+		}
 	}
 	if (net->n_peers)
 		to_peers(w, &o, m, net);
@@ -129,11 +134,11 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 		} else {
 			for (uint16_t i = 0; i + 1 < n_shared; i++) {
 				rte_pktmbuf_attach(c[i], m);
-				emit(&o, c[i], shared[i], DP_L2_TX);
+				emit(&o, c[i], shared[i], edge[i]);
 			}
 		}
 	}
-	emit(&o, m, shared[n_shared - 1], DP_L2_TX);
+	emit(&o, m, shared[n_shared - 1], edge[n_shared - 1]);
 out:
 	/* Where each copy went: port_tx and the port, or vxlan_output (which says the VTEP). */
 	if (unlikely(w->trace))

@@ -157,5 +157,7 @@ int dp_underlay_input_node_register(void)
 	dp_l2_edges(edges);
 	/* It never sends a frame to itself, and rte_graph refuses a loop edge. */
 	edges[DP_L2_UNDERLAY] = dp_drop_node_name(DP_DROP_VXLAN_NOT_FOR_US);
+	/* Nor does it come from a local port's security group. */
+	edges[DP_L2_SG_EGRESS] = dp_drop_node_name(DP_DROP_SG_DENIED_EGRESS);
 	return dp_node_register("underlay_input", underlay_input_process, edges, RTE_DIM(edges));
 }

@@ -213,7 +213,7 @@ static void adj_fill(struct dp_worker *w, uint32_t gen, uint32_t key, uint16_t e
 	uint32_t max = net->max_payload;
 	uint16_t vlan_id = 0;
 
-	if (edge == DP_L2_TX) {
+	if (edge == DP_L2_TX || edge == DP_L2_SG_INGRESS) {
 		const struct dp_port *p = dp_port_get(meta->out_port);
 
 		if (p == NULL)
@@ -303,7 +303,8 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 	key = dp_fdb_key(out->net_id, &mac);
 	e = dp_l2_output(m, out_net, rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN, key,
 			dp_kv_hash(key), DP_SRC_ROUTER, false);
-	if (e == DP_L2_TX || e == DP_L2_VXLAN)
+	/* (To a port with a security group too: sg_ingress checks each frame.) */
+	if (e == DP_L2_TX || e == DP_L2_VXLAN || e == DP_L2_SG_INGRESS)
 		adj_fill(w, o->gen, dp_adj_key(r->id, nh_index), e, m, out_net, out);
 	return e;
 }
@@ -428,5 +429,7 @@ int dp_ip4_route_node_register(void)
 	 * router's interface (router to router on one node) is not supported yet. */
 	edges[DP_L2_UNDERLAY] = dp_drop_node_name(DP_DROP_VXLAN_NOT_FOR_US);
 	edges[DP_L2_ROUTE] = dp_drop_node_name(DP_DROP_IP_LOCAL);
+	/* A routed frame was checked by its sender's egress rules before routing. */
+	edges[DP_L2_SG_EGRESS] = dp_drop_node_name(DP_DROP_SG_DENIED_EGRESS);
 	return dp_node_register("ip4_route", ip4_route_process, edges, RTE_DIM(edges));
 }

@@ -16,7 +16,7 @@ struct dp_mbuf_meta {
 	uint16_t net_id;    /* l2_flood: the network to flood in; ip4_route: where it came from */
 	uint16_t router_id; /* ip4_route: the router whose interface the frame is addressed to */
 	uint8_t rif;	    /* ip4_route: which interface of that router */
-	uint8_t reserved;
+	uint8_t sg_next;    /* sg_egress: the edge bridge_input chose, taken once allowed */
 };
 
 /* m->port of frames the dataplane routed or made itself: no real port (ports are

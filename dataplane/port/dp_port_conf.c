@@ -10,6 +10,7 @@
 #include "engine/dp_conf.h"
 #include "engine/dp_worker.h"
 #include "dp_port_dev.h"
+#include "sg/dp_sg_conf.h"
 
 struct dp_port_conf dp_port_confs[RTE_MAX_ETHPORTS];
 uint16_t dp_port_epochs[RTE_MAX_ETHPORTS];
@@ -98,8 +99,10 @@ int dp_conf_publish_port(uint16_t port_id)
 	p->max_payload = c->mtu;
 	if (c->mode == DP_PORT_UPLINK)
 		build_vlan_map(p, c->physnet);
-	if (c->mode == DP_PORT_ACCESS)
+	if (c->mode == DP_PORT_ACCESS) {
 		build_security(p, c);
+		dp_sg_conf_fill(p, port_id);
+	}
 	dp_tables_publish_port(port_id, p);
 	return 0;
 }
@@ -181,6 +184,7 @@ int dp_conf_port_detach(const char *name)
 	int id = dp_conf_port_by_name(name);
 	struct dp_port_conf *c;
 	uint8_t mode;
+	int rc;
 
 	if (id < 0)
 		return id;
@@ -192,7 +196,11 @@ int dp_conf_port_detach(const char *name)
 	/* Its MACs belong to the old attachment: flush them all at once. */
 	dp_port_epochs[id]++;
 	dp_conf_publish_port(id);
-	return publish_attachment(mode, c->net_id, c->physnet);
+	rc = publish_attachment(mode, c->net_id, c->physnet);
+	/* And its connections, tracked in the old network's zone. */
+	if (mode == DP_PORT_ACCESS)
+		dp_sg_conf_port_detached(id);
+	return rc;
 }
 
 int dp_conf_port_attach(const struct dp_port_attach_req *req)
@@ -245,6 +253,7 @@ int dp_conf_port_del(const char *name, bool missing_ok)
 	dp_workers_publish_rxqs();
 	/* No worker may poll or send on the device past this point. */
 	dp_tables_synchronize();
+	dp_sg_conf_port_deleted(id);
 	dp_port_dev_close(id);
 	DP_LOG(INFO, "port %s deleted", name);
 	return 0;

@@ -26,6 +26,8 @@
 #include "pkt/dp_mbuf.h"
 #include "port/dp_port_dev.h"
 #include "port/dp_port_nodes.h"
+#include "sg/dp_sg_conf.h"
+#include "ct/dp_ct.h"
 
 struct rte_mempool *test_pool;
 struct dp_worker *test_worker;
@@ -84,6 +86,7 @@ int test_env_init(const char *name)
 	CHECK(test_pool ? 0 : -ENOMEM);
 	CHECK(dp_mbuf_meta_register());
 	CHECK(dp_tables_init(1, 4096, 300));
+	CHECK(dp_sg_conf_init(TEST_CT_ENTRIES, 0));
 	CHECK(dp_trace_init(dp_conf_net_name));
 	CHECK(dp_port_dev_init(2048, 1));
 	/* One worker context, never launched: the tests call the stages on it. */
@@ -140,6 +143,7 @@ void test_env_reset(void)
 			CHECK(dp_conf_net_del(dp_net_confs[id].name, false));
 	dp_kv_walk(&dp_tables.fdb, 0, delete_all, NULL);
 	dp_kv_walk(&dp_tables.neigh, 0, delete_all, NULL);
+	dp_ct_flush(dp_tables.ct);
 	memset(test_worker->drops, 0, sizeof(test_worker->drops));
 	memset(test_worker->port, 0, sizeof(test_worker->port));
 	while (test_worker->arp_wait.n)

@@ -22,6 +22,9 @@
 extern struct rte_mempool *test_pool;
 extern struct dp_worker *test_worker;
 
+/* The connection table's size in the test environment. */
+#define TEST_CT_ENTRIES 1024
+
 /* Once per test binary: EAL, tables, pipeline metadata. */
 /* The no-huge EAL alone, on lcore 0, with a file prefix of this test and process
  * whose runtime directory is removed at exit. 0 or -1. */

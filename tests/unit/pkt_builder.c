@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <rte_arp.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
+#include <rte_tcp.h>
 #include <rte_udp.h>
 
 #include "pkt_builder.h"
@@ -165,5 +167,99 @@ struct rte_mbuf *pkt_raw(struct rte_mempool *mp, const struct pkt_spec *s, uint1
 	memset(p, 0, len);
 	memcpy(p, &eth, RTE_MIN(len, (uint16_t)sizeof(eth)));
 	m->port = s->in_port;
+	return m;
+}
+
+struct rte_mbuf *pkt_l4(struct rte_mempool *mp, const struct pkt_spec *s, uint8_t proto,
+		const char *src, uint16_t sport, const char *dst, uint16_t dport, uint8_t flags,
+		uint16_t payload)
+{
+	bool v6 = strchr(src, ':') != NULL;
+	uint16_t l4_len = (proto == IPPROTO_TCP ? sizeof(struct rte_tcp_hdr) :
+						  sizeof(struct rte_udp_hdr)) + payload;
+	uint16_t l3_len = (v6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr)) + l4_len;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t *l3 = put_l2(m, s, v6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4, l3_len);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)l3;
+	uint8_t *l4 = l3 + (v6 ? sizeof(*ip6) : sizeof(*ip));
+
+	if (v6) {
+		ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip6->payload_len = rte_cpu_to_be_16(l4_len);
+		ip6->proto = proto;
+		ip6->hop_limits = 64;
+		inet_pton(AF_INET6, src, ip6->src_addr);
+		inet_pton(AF_INET6, dst, ip6->dst_addr);
+	} else {
+		ip->version_ihl = RTE_IPV4_VHL_DEF;
+		ip->total_length = rte_cpu_to_be_16(l3_len);
+		ip->time_to_live = 64;
+		ip->next_proto_id = proto;
+		ip->src_addr = ip4(src);
+		ip->dst_addr = ip4(dst);
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	if (proto == IPPROTO_TCP) {
+		struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)l4;
+
+		tcp->src_port = rte_cpu_to_be_16(sport);
+		tcp->dst_port = rte_cpu_to_be_16(dport);
+		tcp->data_off = 5 << 4;
+		tcp->tcp_flags = flags;
+		tcp->rx_win = rte_cpu_to_be_16(65535);
+		tcp->cksum = v6 ? rte_ipv6_udptcp_cksum(ip6, tcp) : rte_ipv4_udptcp_cksum(ip, tcp);
+	} else {
+		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)l4;
+
+		udp->src_port = rte_cpu_to_be_16(sport);
+		udp->dst_port = rte_cpu_to_be_16(dport);
+		udp->dgram_len = rte_cpu_to_be_16(l4_len);
+		udp->dgram_cksum = v6 ? rte_ipv6_udptcp_cksum(ip6, udp) : rte_ipv4_udptcp_cksum(ip, udp);
+	}
+	return m;
+}
+
+struct rte_mbuf *pkt_icmp_error(struct rte_mempool *mp, const struct pkt_spec *s, const char *src,
+		uint8_t type, uint8_t code, const struct rte_mbuf *quoted)
+{
+	const struct rte_ipv4_hdr *q = rte_pktmbuf_mtod_offset(quoted, const struct rte_ipv4_hdr *,
+			sizeof(struct rte_ether_hdr));
+	uint16_t qlen = rte_ipv4_hdr_len(q) + 8;
+	uint16_t l3_len = sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_icmp_hdr) + qlen;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)put_l2(m, s, RTE_ETHER_TYPE_IPV4, l3_len);
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(ip + 1);
+
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(l3_len);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->src_addr = ip4(src);
+	ip->dst_addr = q->src_addr;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	icmp->icmp_type = type;
+	icmp->icmp_code = code;
+	memcpy(icmp + 1, q, qlen);
+	icmp->icmp_cksum = ~rte_raw_cksum(icmp, sizeof(*icmp) + qlen);
+	return m;
+}
+
+struct rte_mbuf *pkt_icmp6(struct rte_mempool *mp, const struct pkt_spec *s, const char *src,
+		const char *dst, uint8_t type)
+{
+	uint16_t l4_len = 4 + 24;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)put_l2(m, s, RTE_ETHER_TYPE_IPV6,
+			sizeof(struct rte_ipv6_hdr) + l4_len);
+	uint8_t *icmp = (uint8_t *)(ip6 + 1);
+
+	ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ip6->payload_len = rte_cpu_to_be_16(l4_len);
+	ip6->proto = IPPROTO_ICMPV6;
+	ip6->hop_limits = 255;
+	inet_pton(AF_INET6, src, ip6->src_addr);
+	inet_pton(AF_INET6, dst, ip6->dst_addr);
+	icmp[0] = type;
 	return m;
 }

@@ -29,6 +29,19 @@ struct rte_mbuf *pkt_ipv6_udp(struct rte_mempool *mp, const struct pkt_spec *s, 
 /* ICMP echo request from src_ip to dst_ip with `payload` bytes of data. */
 struct rte_mbuf *pkt_icmp_echo(struct rte_mempool *mp, const struct pkt_spec *s, const char *src_ip,
 		const char *dst_ip, uint16_t payload);
+/* TCP or UDP (proto 6 or 17) from src:sport to dst:dport, IPv4 or IPv6 by the
+ * literals, with TCP flags `flags` (TCP only) and `payload` bytes of data. */
+struct rte_mbuf *pkt_l4(struct rte_mempool *mp, const struct pkt_spec *s, uint8_t proto,
+		const char *src, uint16_t sport, const char *dst, uint16_t dport, uint8_t flags,
+		uint16_t payload);
+/* An ICMPv4 error (type, code) from src to the sender of `quoted` (an IPv4 frame built
+ * above), quoting its IP header and 8 bytes more, as RFC 792 says. */
+struct rte_mbuf *pkt_icmp_error(struct rte_mempool *mp, const struct pkt_spec *s, const char *src,
+		uint8_t type, uint8_t code, const struct rte_mbuf *quoted);
+/* ICMPv6 of `type` (neighbour discovery, MLD...) from src to dst, 24 bytes of body. */
+struct rte_mbuf *pkt_icmp6(struct rte_mempool *mp, const struct pkt_spec *s, const char *src,
+		const char *dst, uint8_t type);
+
 /* Sets the TTL and DF of an IPv4 frame built above and fixes its checksum. */
 void pkt_ipv4_set(struct rte_mbuf *m, uint8_t ttl, int df);
 

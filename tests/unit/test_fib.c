@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "test_rng.h"
+
 #include <rte_rcu_qsbr.h>
 
 #include "core/dp_hmap.h"
@@ -25,21 +27,6 @@
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
 
-/* xorshift64*, seeded per test: a failure replays identically. */
-static uint64_t rng;
-
-static uint64_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dull;
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-	return (uint32_t)(rnd() >> 32) % n;
-}
 
 static uint32_t mask_of(uint8_t len)
 {
@@ -124,37 +111,37 @@ static uint32_t ref_groups(const struct ref *ref)
 
 static uint8_t random_len(void)
 {
-	uint32_t x = rnd_below(1000);
+	uint32_t x = test_rnd_below(1000);
 
 	if (x < 3)
-		return 1 + rnd_below(7); /* /1../7 cover millions of entries: a few */
+		return 1 + test_rnd_below(7); /* /1../7 cover millions of entries: a few */
 	if (x < 100)
-		return 8 + rnd_below(9);
+		return 8 + test_rnd_below(9);
 	if (x < 500)
-		return 17 + rnd_below(8);
-	return 25 + rnd_below(8);
+		return 17 + test_rnd_below(8);
+	return 25 + test_rnd_below(8);
 }
 
 /* Mostly inside the pool, where the rules are. */
 static uint32_t random_addr(void)
 {
-	if (rnd_below(8) == 0)
-		return (uint32_t)rnd();
-	return pool24(rnd_below(POOL_24S)) | rnd_below(256);
+	if (test_rnd_below(8) == 0)
+		return (uint32_t)test_rnd();
+	return pool24(test_rnd_below(POOL_24S)) | test_rnd_below(256);
 }
 
 static uint32_t random_prefix(uint8_t len)
 {
-	uint32_t a = len > 24 ? pool24(rnd_below(POOL_24S)) | rnd_below(256) : random_addr();
+	uint32_t a = len > 24 ? pool24(test_rnd_below(POOL_24S)) | test_rnd_below(256) : random_addr();
 
 	return a & mask_of(len);
 }
 
 static uint32_t random_nh(void)
 {
-	uint32_t x = rnd_below(100);
+	uint32_t x = test_rnd_below(100);
 
-	return x == 0 ? 0 : x == 1 ? DP_FIB_MAX_NH : rnd_below(DP_FIB_MAX_NH + 1);
+	return x == 0 ? 0 : x == 1 ? DP_FIB_MAX_NH : test_rnd_below(DP_FIB_MAX_NH + 1);
 }
 
 static void check_addrs(const struct dp_fib *f, const struct ref *ref, const uint32_t *addrs,
@@ -176,7 +163,7 @@ static void check_addrs(const struct dp_fib *f, const struct ref *ref, const uin
 	/* The bulk lookup, in bursts of assorted sizes. */
 	memset(got, 0xa5, n * sizeof(*got));
 	for (uint32_t i = 0, burst; i < n; i += burst) {
-		burst = RTE_MIN(1 + rnd_below(64), n - i);
+		burst = RTE_MIN(1 + test_rnd_below(64), n - i);
 		dp_fib_lookup_bulk(f, &addrs[i], &got[i], burst);
 	}
 	for (uint32_t i = 0; i < n; i++)
@@ -197,14 +184,14 @@ static void check_addrs(const struct dp_fib *f, const struct ref *ref, const uin
 static void random_op(struct dp_fib *f, struct ref *ref, uint32_t target, uint32_t op,
 		struct ref_rule *touched, uint32_t *full)
 {
-	bool add = rnd_below(100) < (ref->n < target ? 65 : 35);
+	bool add = test_rnd_below(100) < (ref->n < target ? 65 : 35);
 	uint8_t len = random_len();
 	uint32_t prefix = random_prefix(len);
 	int i, want, pool;
 
 	/* Most deletes are of rules that exist, and some adds, for -EEXIST. */
-	if (ref->n > 0 && rnd_below(10) < (add ? 1 : 9)) {
-		const struct ref_rule *r = &ref->r[rnd_below(ref->n)];
+	if (ref->n > 0 && test_rnd_below(10) < (add ? 1 : 9)) {
+		const struct ref_rule *r = &ref->r[test_rnd_below(ref->n)];
 
 		prefix = r->prefix;
 		len = r->len;
@@ -250,7 +237,7 @@ static void check_batch(const struct dp_fib *f, const struct ref *ref,
 		uint32_t last;
 
 		if (i >= BATCH && ref->n > 0)
-			r = &ref->r[rnd_below(ref->n)];
+			r = &ref->r[test_rnd_below(ref->n)];
 		last = r->prefix | ~mask_of(r->len);
 		addrs[n++] = r->prefix - 1;
 		addrs[n++] = r->prefix;
@@ -261,7 +248,7 @@ static void check_batch(const struct dp_fib *f, const struct ref *ref,
 	for (unsigned int i = 0; i < POOL_24S * 256; i++)
 		addrs[n++] = pool24(i / 256) | (i % 256);
 	for (unsigned int i = 0; i < 1000; i++)
-		addrs[n++] = (uint32_t)rnd();
+		addrs[n++] = (uint32_t)test_rnd();
 	check_addrs(f, ref, addrs, n);
 
 	for (unsigned int i = 0; i < BATCH; i++) {
@@ -287,7 +274,7 @@ static void fib_matches_a_naive_reference_through_random_adds_and_deletes(void *
 	uint32_t full = 0, collapses = 0, most_groups = 0, groups = 0;
 
 	(void)state;
-	rng = 0x5eed0f1b;
+	test_rng = 0x5eed0f1b;
 	assert_non_null(f);
 	assert_non_null(ref.r);
 	assert_non_null(addrs);
@@ -558,13 +545,13 @@ static void hmap_follows_a_shadow_array_through_random_operations(void **state)
 	uint32_t n = 0;
 
 	(void)state;
-	rng = 0x4a5b;
+	test_rng = 0x4a5b;
 	memset(val, 0, sizeof(val));
 	assert_int_equal(dp_hmap_init(&h, 0), 0);
 	for (unsigned int op = 0; op < 200000; op++) {
-		uint64_t k = 1 + rnd_below(KEYS), *v;
+		uint64_t k = 1 + test_rnd_below(KEYS), *v;
 
-		if (rnd_below(100) < (op < 100000 ? 70 : 30)) {
+		if (test_rnd_below(100) < (op < 100000 ? 70 : 30)) {
 			int rc = dp_hmap_insert(&h, k, op + 1);
 
 			assert_int_equal(rc, val[k] ? -EEXIST : 0);
@@ -656,7 +643,7 @@ static void routes_deleted_in_any_order_stay_findable(void **state)
 	int rc;
 
 	(void)state;
-	rng = 0x7011;
+	test_rng = 0x7011;
 	test_env_reset();
 	test_network("n1", DP_NET_FLAT, "", 0, 1500);
 	assert_int_equal(dp_conf_router_add(&rr), 0);
@@ -664,11 +651,11 @@ static void routes_deleted_in_any_order_stay_findable(void **state)
 	c = &dp_router_confs[dp_conf_router_by_name("r1")];
 
 	for (unsigned int i = 1; i <= N; i++) {
-		uint8_t len = 8 + rnd_below(25);
+		uint8_t len = 8 + test_rnd_below(25);
 
 		/* Distinct prefixes outside 10/8, so none is the connected route's. */
-		route_req(&routes[i], IP(20 + i % 200, i / 200, rnd_below(256), rnd_below(256)) &
-						mask_of(len), len, 2 + rnd_below(250));
+		route_req(&routes[i], IP(20 + i % 200, i / 200, test_rnd_below(256), test_rnd_below(256)) &
+						mask_of(len), len, 2 + test_rnd_below(250));
 		rc = dp_conf_route_add(&routes[i]);
 		assert_true(rc == 0 || rc == -EEXIST);
 		if (rc == -EEXIST)
@@ -683,7 +670,7 @@ static void routes_deleted_in_any_order_stay_findable(void **state)
 	assert_int_equal(dp_conf_route_del(&r), -EPERM);
 
 	for (unsigned int left = N + 1; left > 0; left--) {
-		unsigned int k = rnd_below(left);
+		unsigned int k = test_rnd_below(left);
 
 		/* A route still there: exist_ok with the same next hop only. */
 		r = routes[(k + 1) % left];

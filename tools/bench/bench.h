@@ -43,6 +43,7 @@ enum bench_topology {
 	BENCH_TOPO_L2_VLAN, /* l2-vlan and null */
 	BENCH_TOPO_VXLAN,   /* vxlan-encap and vxlan-decap */
 	BENCH_TOPO_ROUTE,   /* route-1, route-100k, route-1m */
+	BENCH_TOPO_SG,      /* sg-established */
 	BENCH_TOPO_NONE,    /* nothing: a probe */
 };
 
@@ -173,6 +174,11 @@ int bench_write_route_frames(const char *path, const struct bench_routes *r, uns
 int bench_program_route(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 /* "/24 63%, /23 10%, ...", for the report. */
 void bench_routes_describe(const struct bench_routes *r, char *buf, size_t len);
+
+/* sg-established (scenario_sg.c): its flows' frames, and l2-vlan with a filter on vm. */
+#define BENCH_SG_FLOWS 10000
+int bench_write_sg_frames(const char *path);
+int bench_program_sg(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 
 /* ---- child processes (proc.c) ---- */
 extern volatile sig_atomic_t bench_interrupted;

@@ -16,6 +16,8 @@
  *   vxlan-encap, vxlan-decap   one VXLAN network, 16 peers (scenario_vxlan.c)
  *   route-1, route-100k, route-1m   one router, 1, 100,000 or 1,000,000 routes
  *            (scenario_route.c)
+ *   sg-established   uplink -> VM port with a stateful filter of 1,000 rules,
+ *            10,000 established UDP flows (scenario_sg.c)
  * The one-way scenarios give the second device a pcap of one frame without
  * infinite_rx: read once, then it has nothing, so testpmd io forwards one
  * way as Virga does.
@@ -40,7 +42,8 @@ static void usage(FILE *f)
 	                "  --seconds S        measurement window per run (default 5)\n"
 	                "  --warmup S         forwarding before the window opens (default 1)\n"
 	                "  --scenario NAME    l2-vlan, null, vxlan-encap, vxlan-decap, route-1,\n"
-	                "                     route-100k or route-1m (repeatable; default all)\n"
+	                "                     route-100k, route-1m or sg-established (repeatable;\n"
+	                "                     default all)\n"
 	                "  --flows N          remote stations in l2-vlan (default 4096)\n"
 	                "  --mbufs N          packet buffers of each process (default 32768)\n"
 	                "  --mac-table-size N passed to virga-dataplane (default: its own, 65536)\n"
@@ -145,11 +148,11 @@ static int parse_options(int argc, char **argv, struct bench_opts *o, const char
 }
 
 static const char *const ALL_SCENARIOS[] = {"l2-vlan", "null", "vxlan-encap", "vxlan-decap",
-                "route-1", "route-100k", "route-1m"};
+                "route-1", "route-100k", "route-1m", "sg-established"};
 
 /* The pcap files main() writes, for cleaning up. */
 static const char *const PCAP_FILES[] = {"up.pcap", "vm.pcap", "idle.pcap", "decap.pcap",
-                "route-1.pcap", "route-100k.pcap", "route-1m.pcap"};
+                "route-1.pcap", "route-100k.pcap", "route-1m.pcap", "sg.pcap"};
 
 static int devargs(char *dst, unsigned int index, const struct bench_opts *o, const char *file,
                 bool infinite)
@@ -252,6 +255,24 @@ static int make_route(const struct bench_opts *o, unsigned int n_routes, struct 
 	return s->routes == NULL ? -ENOMEM : 0;
 }
 
+static int make_sg(const struct bench_opts *o, struct bench_scenario *s)
+{
+	s->topo = BENCH_TOPO_SG;
+	s->name = "sg-established";
+	s->summary = "VLAN 100 uplink -> VM port with a stateful security group of 1,000 rules; "
+	             "10,000 UDP flows, established by their first frame (in the warm-up); "
+	             "Mpps = frames sent on vm";
+	s->ports[0] = "up";
+	s->ports[1] = "vm";
+	s->engines[BENCH_TESTPMD_IO] = true;
+	s->engines[BENCH_VIRGA] = true;
+	s->count_port = "vm";
+	if (devargs(s->devargs[0], 0, o, "sg.pcap", true) < 0 ||
+	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 static int make_scenario(const struct bench_opts *o, const char *name, struct bench_scenario *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -265,6 +286,8 @@ static int make_scenario(const struct bench_opts *o, const char *name, struct be
 		return make_route(o, 100000, s);
 	if (strcmp(name, "route-1m") == 0)
 		return make_route(o, 1000000, s);
+	if (strcmp(name, "sg-established") == 0)
+		return make_sg(o, s);
 	return -ENOENT;
 }
 
@@ -285,6 +308,11 @@ static int write_files(const struct bench_opts *o, struct bench_scenario *scs, u
 	for (unsigned int i = 0; i < n; i++) {
 		struct bench_scenario *s = &scs[i];
 
+		if (s->topo == BENCH_TOPO_SG) {
+			snprintf(a, sizeof(a), "%s/sg.pcap", o->workdir);
+			if ((rc = bench_write_sg_frames(a)) < 0)
+				return rc;
+		}
 		if (s->routes != NULL) {
 			char desc[256];
 

@@ -59,6 +59,8 @@ static int program(struct dp_client *c, const struct bench_opts *o, const struct
 		return bench_program_vxlan(c, s, o->flows, why, len);
 	case BENCH_TOPO_ROUTE:
 		return bench_program_route(c, s, why, len);
+	case BENCH_TOPO_SG:
+		return bench_program_sg(c, s, why, len);
 	case BENCH_TOPO_NONE:
 		return 0;
 	}

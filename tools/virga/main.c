@@ -32,6 +32,8 @@ static const struct vg_cmd *const vg_tables[] = {
 	dp_neigh_cmds,
 	dp_stats_cmds,
 	dp_trace_cmds,
+	dp_sg_cmds,
+	dp_ct_cmds,
 };
 
 /* Every command of every family, in table order (which is the order of the help). */

@@ -52,6 +52,8 @@ extern const struct vg_cmd dp_route_cmds[];
 extern const struct vg_cmd dp_neigh_cmds[];
 extern const struct vg_cmd dp_stats_cmds[];
 extern const struct vg_cmd dp_trace_cmds[];
+extern const struct vg_cmd dp_sg_cmds[];
+extern const struct vg_cmd dp_ct_cmds[];
 
 struct vg_ctx {
 	const char *socket_path;

@@ -77,6 +77,12 @@ enum dp_msg_type {
 	DP_MSG_NEIGH_ADD,
 	DP_MSG_NEIGH_DEL,
 	DP_MSG_PORT_STATS,
+	DP_MSG_SG_SET,
+	DP_MSG_SG_LIST,
+	DP_MSG_SG_RULES,
+	DP_MSG_CT_LIST,
+	DP_MSG_CT_STATS,
+	DP_MSG_CT_FLUSH,
 	/* New types go here, before the end: a type's number never changes. */
 	DP_MSG_TYPE_MAX,
 };
@@ -503,6 +509,152 @@ struct dp_route_list_reply {
 	uint32_t count;
 	uint32_t next_cursor;
 	struct dp_route_info entries[];
+};
+
+/* ---- security groups (Neutron's, as its OVS firewall driver enforces them) ---- */
+/*
+ * A port's filter is the rules of all its groups, flattened by the sender:
+ * remote groups are expanded into one rule per member address (fixed IPs and
+ * allowed address pairs), IPv4 and IPv6 apart. Once a port has a filter,
+ * IP traffic to it (ingress) and from it (egress) is denied unless a rule
+ * allows it; ARP, DHCP, IPv6 ND and link-local traffic for the port's own
+ * addresses keep passing as port security allows. A stateful filter tracks
+ * connections: a rule is checked for a connection's first packet, replies
+ * and related ICMP errors pass. A stateless one checks every packet.
+ *
+ * SG_SET replaces the port's whole filter. A set larger than one message is
+ * sent in chunks: offset 0 starts it (dropping any unfinished one), each
+ * next chunk continues where the last ended, and the chunk that reaches
+ * `total` applies the whole set at once; a chunk out of order is -EINVAL
+ * and drops the unfinished set. Setting the same rules again changes
+ * nothing. A new set ends, within a second, the tracked connections that
+ * only rules of the old set allowed; the others continue. enabled = 0
+ * removes the filter (total and rules ignored).
+ */
+#define DP_SG_RULES_PER_MSG 256
+#define DP_SG_LABEL_LEN 48
+
+enum dp_sg_direction {
+	DP_SG_DIR_INGRESS = 0, /* to the port */
+	DP_SG_DIR_EGRESS = 1,  /* from the port */
+};
+
+struct dp_sg_rule_spec {
+	uint32_t id;	   /* the sender's number for the rule, unique in the port's set */
+	uint8_t direction; /* enum dp_sg_direction */
+	uint8_t family;	   /* AF_INET or AF_INET6 */
+	uint8_t proto;	   /* IP protocol number; 0 = any */
+	uint8_t prefixlen; /* of remote; 0 = any address */
+	uint8_t remote[16]; /* the source of ingress, the destination of egress traffic */
+	uint16_t port_min; /* TCP/UDP/SCTP destination ports, with has_ports */
+	uint16_t port_max;
+	uint8_t has_ports;
+	uint8_t has_icmp_type; /* ICMP/ICMPv6: type (Neutron's port_range_min) */
+	uint8_t has_icmp_code; /* and code (port_range_max); needs a type */
+	uint8_t icmp_type;
+	uint8_t icmp_code;
+	uint8_t reserved[3];
+	char label[DP_SG_LABEL_LEN]; /* for the packet trace: "4f2c... of group web" */
+};
+
+struct dp_sg_set_req {
+	char port[DP_PORT_NAME_LEN];
+	uint8_t enabled;
+	uint8_t stateful;
+	uint16_t n_rules; /* in this message, at most DP_SG_RULES_PER_MSG */
+	uint32_t offset;  /* index of rules[0] in the whole set */
+	uint32_t total;	  /* rules in the whole set */
+	uint32_t reserved;
+	struct dp_sg_rule_spec rules[];
+};
+
+/* SG_LIST takes a struct dp_list_req (cursor; filter = a port or ""). */
+struct dp_sg_info {
+	char port[DP_PORT_NAME_LEN];
+	uint8_t stateful;
+	uint8_t reserved[3];
+	uint32_t n_rules;
+	uint32_t generation;  /* moves on with every change of the port's rules */
+	uint32_t connections; /* tracked connections the port's filter allowed */
+};
+
+struct dp_sg_list_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_sg_info entries[];
+};
+
+/* SG_RULES takes a struct dp_list_req whose filter is the port. */
+struct dp_sg_rules_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_sg_rule_spec entries[];
+};
+
+/* ---- connection tracking ---- */
+/*
+ * Connections are tracked per network (the zone: overlapping tenant
+ * addresses never meet) for ports with a stateful filter. The table's size
+ * and the per-port limit are dataplane options; when either is reached new
+ * connections are dropped and counted (ct_table_full, ct_port_limit), and
+ * established ones are never evicted for them.
+ */
+enum dp_ct_state {
+	DP_CT_ST_NONE = 0, /* not TCP */
+	DP_CT_ST_SYN_SENT,
+	DP_CT_ST_SYN_RECV,
+	DP_CT_ST_ESTABLISHED,
+	DP_CT_ST_FIN_WAIT,
+	DP_CT_ST_CLOSE_WAIT,
+	DP_CT_ST_LAST_ACK,
+	DP_CT_ST_TIME_WAIT,
+	DP_CT_ST_CLOSE,
+	DP_CT_ST_SYN_SENT2,
+};
+
+/* CT_LIST takes a struct dp_list_req (cursor; filter = a port or ""). */
+struct dp_ct_entry_info {
+	char network[DP_NAME_LEN];
+	char orig_port[DP_PORT_NAME_LEN]; /* whose egress filter allowed it; "" none */
+	char resp_port[DP_PORT_NAME_LEN]; /* whose ingress filter allowed it; "" none */
+	uint8_t family; /* AF_INET or AF_INET6 */
+	uint8_t proto;
+	uint8_t state;	 /* enum dp_ct_state */
+	uint8_t replied; /* a reply was seen */
+	uint8_t src[16]; /* the originator */
+	uint8_t dst[16];
+	uint16_t sport; /* ICMP echo: the identifier in both */
+	uint16_t dport;
+	uint32_t age_sec;     /* since the last packet */
+	uint32_t expires_sec; /* from now, unless a packet comes */
+};
+
+struct dp_ct_list_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_ct_entry_info entries[];
+};
+
+/* CT_STATS: no request body. */
+struct dp_ct_stats_reply {
+	uint64_t entries;
+	uint64_t max_entries;
+	uint64_t created;
+	uint64_t expired;
+	uint64_t table_full;
+	uint64_t port_limit;
+	uint64_t invalid;
+	uint32_t per_port_limit; /* 0: none */
+	uint32_t reserved;
+};
+
+struct dp_ct_flush_req {
+	char port[DP_PORT_NAME_LEN]; /* "": every connection */
+};
+
+struct dp_ct_flush_reply {
+	uint32_t flushed;
+	uint32_t reserved;
 };
 
 #endif /* VIRGA_DP_API_H */

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * From a frame to what connection tracking needs: the canonical key of its
+ * connection (ct/dp_ct.h) and its L4 facts (TCP flags, ICMP type and code),
+ * with the lengths and header fields checked on the way, so that nothing past
+ * the frame or the IP datagram is ever read. Multi-segment mbufs are read
+ * with rte_pktmbuf_read (a copy only when a header straddles segments).
+ *
+ * Packet path: no allocation, no logging; every function here may be called
+ * by workers and by the control thread alike.
+ *
+ * Not checked: IP and L4 checksums (the receiving host checks them, and
+ * computing them here would cost more than the whole lookup), IPv4 options'
+ * contents, the order of IPv6 extension headers (RFC 8200 4.1 is a
+ * recommendation to senders).
+ */
+#ifndef VIRGA_DP_CT_PARSE_H
+#define VIRGA_DP_CT_PARSE_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "dp_ct.h"
+
+/* What dp_ct_parse found, when it is not an error (negative errno). */
+enum dp_ct_parse_rc {
+	DP_CT_PARSE_TRACKED = 0, /* look the key up / create it */
+	/*
+	 * An ICMP or ICMPv6 error (destination unreachable, time exceeded,
+	 * parameter problem; packet too big): dp_ct_parse_related gives the key
+	 * of the connection it is about.
+	 */
+	DP_CT_PARSE_ICMP_ERROR,
+	/*
+	 * ICMP neither echo nor one of those errors (ICMPv6 neighbour discovery,
+	 * MLD, router advertisements, ICMPv4 redirects...): not tracked, for the
+	 * caller's stateless rules.
+	 */
+	DP_CT_PARSE_UNTRACKED,
+	/*
+	 * A fragment other than the first: no L4 header to find its connection by
+	 * (there is no reassembly here). The caller decides; dropping is what a
+	 * strict firewall does (RFC 1858 explains what fragments can hide).
+	 */
+	DP_CT_PARSE_FRAGMENT,
+};
+
+/*
+ * Parses the IP packet at l3_off of frame m (ethertype in host byte order, as
+ * found after any VLAN tags) into p, for network `zone`. Returns an enum
+ * dp_ct_parse_rc, or
+ *  -EAFNOSUPPORT: neither IPv4 nor IPv6;
+ *  -EBADMSG: malformed, truncated, or a header pointing past the datagram
+ *   (map it to a "malformed" drop reason).
+ * For every non-negative return p->key holds at least addresses and protocol
+ * (ports 0 unless tracked), p->l4_off the L4 header and p->end the end of the
+ * datagram.
+ */
+int dp_ct_parse(const struct rte_mbuf *m, uint16_t l3_off, uint16_t ethertype, uint16_t zone,
+		struct dp_ct_pkt *p);
+
+/*
+ * For an ICMP error parsed into `err` (DP_CT_PARSE_ICMP_ERROR), builds into
+ * `rel` the key of the connection of the packet the error quotes (RFC 792:
+ * its IP header and first 8 bytes; RFC 4443 2.4: as much as fits), with
+ * rel->related set, rel->icmp_type/code the error's, and rel->side the
+ * quoted packet's destination: the error travels back to the quoted packet's
+ * sender as a reply from its peer would, so dp_ct_dir_of(rel->side) is the
+ * error's direction within the connection. Returns DP_CT_PARSE_TRACKED, or
+ *  DP_CT_PARSE_UNTRACKED / DP_CT_PARSE_FRAGMENT: the quoted packet would not
+ *   be tracked (an ICMP informational message, a non-first fragment);
+ *  -EBADMSG: the quoted header is truncated or malformed, or is itself an
+ *   ICMP error (RFC 1122 3.2.2: never sent about an error);
+ *  -EINVAL: the error is not addressed to the quoted packet's sender.
+ */
+int dp_ct_parse_related(
+		const struct rte_mbuf *m, const struct dp_ct_pkt *err, struct dp_ct_pkt *rel);
+
+#endif
