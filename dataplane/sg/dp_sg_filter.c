@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include <rte_ether.h>
+#include <rte_ip.h>
 
 #include "engine/dp_conf.h"
 #include "core/dp_trace.h"
@@ -268,6 +269,66 @@ static bool always(struct frame *f, enum dp_sg_dir dir, int parsed)
 	return false;
 }
 
+/*
+ * dp_ct_parse for the common case, inline: IPv4 without options, not a later
+ * fragment, TCP or UDP, headers in the first segment, every length as
+ * dp_ct_parse checks it. The same key and facts as dp_ct_parse; false for
+ * anything else, which dp_ct_parse then parses (and judges) itself. Saves
+ * about half the parse's cost (virga-ctbench --established).
+ */
+static inline bool parse_fast4(const struct rte_mbuf *m, uint16_t l3, uint16_t zone,
+		struct dp_ct_pkt *p)
+{
+	const struct rte_ipv4_hdr *ip;
+	const uint8_t *l4;
+	uint32_t tot, room;
+	uint16_t sport, dport;
+
+	uint32_t in_seg = rte_pktmbuf_data_len(m);
+
+	if (unlikely(in_seg < (uint32_t)l3 + 20 + 8))
+		return false;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3);
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF || tot < 20 ||
+			    l3 + tot > rte_pktmbuf_pkt_len(m) ||
+			    (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK))))
+		return false;
+	l4 = (const uint8_t *)(ip + 1);
+	room = tot - 20;
+	if (ip->next_proto_id == IPPROTO_UDP) {
+		uint32_t ulen = (uint32_t)l4[4] << 8 | l4[5];
+
+		if (unlikely(room < 8 || ulen < 8 || ulen > room))
+			return false;
+		p->l4 = DP_CT_L4_UDP;
+		p->tcp_flags = 0;
+	} else if (ip->next_proto_id == IPPROTO_TCP) {
+		if (unlikely(room < 20 || in_seg < (uint32_t)l3 + 40 || (l4[12] >> 4) < 5 ||
+				    (l4[12] >> 4) * 4u > room))
+			return false;
+		p->l4 = DP_CT_L4_TCP;
+		p->tcp_flags = l4[13];
+	} else {
+		return false;
+	}
+	memcpy(&sport, l4, 2);
+	memcpy(&dport, l4 + 2, 2);
+	dp_ct_key_set(p, zone, AF_INET, ip->next_proto_id, &ip->src_addr, &ip->dst_addr, sport,
+			dport);
+	p->icmp_type = 0;
+	p->icmp_code = 0;
+	p->related = false;
+	p->l4_off = l3 + 20;
+	p->end = l3 + tot;
+	return true;
+}
+
+bool dp_sg_parse_fast4(const struct rte_mbuf *m, uint16_t l3, uint16_t zone, struct dp_ct_pkt *p)
+{
+	return parse_fast4(m, l3, zone, p);
+}
+
 /* First pass: parse, what always passes, stateless, and what to look up. */
 static void first_pass(struct frame *f, struct rte_mbuf *m, enum dp_sg_dir dir)
 {
@@ -288,7 +349,10 @@ static void first_pass(struct frame *f, struct rte_mbuf *m, enum dp_sg_dir dir)
 		return;
 	}
 	f->family = etype == RTE_ETHER_TYPE_IPV4 ? DP_SG_IPV4 : DP_SG_IPV6;
-	rc = dp_ct_parse(m, l3, etype, f->port->net_id, f->ct);
+	if (etype == RTE_ETHER_TYPE_IPV4 && parse_fast4(m, l3, f->port->net_id, f->ct))
+		rc = DP_CT_PARSE_TRACKED;
+	else
+		rc = dp_ct_parse(m, l3, etype, f->port->net_id, f->ct);
 	if (unlikely(rc < 0)) {
 		verdict(f, DP_DROP_INVALID_IP_HEADER, 0xff);
 		return;

@@ -51,6 +51,7 @@
 #ifndef VIRGA_DP_SG_FILTER_H
 #define VIRGA_DP_SG_FILTER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -75,5 +76,10 @@ struct dp_worker;
 void dp_sg_filter_burst(struct dp_worker *w, const char *stage, enum dp_sg_dir dir,
 		struct rte_mbuf **pkts, const struct dp_port *const *ports, const uint16_t *peers,
 		uint16_t n, uint16_t *verdicts);
+
+/* For tests: the stages' inline parse of plain IPv4 TCP/UDP, which must agree with
+ * dp_ct_parse (ct/dp_ct_parse.h) wherever it answers true. */
+struct dp_ct_pkt;
+bool dp_sg_parse_fast4(const struct rte_mbuf *m, uint16_t l3, uint16_t zone, struct dp_ct_pkt *p);
 
 #endif
