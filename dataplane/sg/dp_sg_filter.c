@@ -314,8 +314,22 @@ static inline bool parse_fast4(const struct rte_mbuf *m, uint16_t l3, uint16_t z
 	}
 	memcpy(&sport, l4, 2);
 	memcpy(&dport, l4 + 2, 2);
-	dp_ct_key_set(p, zone, AF_INET, ip->next_proto_id, &ip->src_addr, &ip->dst_addr, sport,
-			dport);
+	/* dp_ct_key_set's canonical order, without its memcmp call: four address bytes
+	 * compare as a big-endian number. */
+	{
+		uint32_t a = rte_be_to_cpu_32(ip->src_addr), b = rte_be_to_cpu_32(ip->dst_addr);
+		uint8_t side = a > b || (a == b && sport > dport);
+
+		memset(&p->key, 0, sizeof(p->key));
+		memcpy(p->key.addr[side], &ip->src_addr, 4);
+		memcpy(p->key.addr[!side], &ip->dst_addr, 4);
+		p->key.port[side] = sport;
+		p->key.port[!side] = dport;
+		p->key.zone = zone;
+		p->key.family = AF_INET;
+		p->key.proto = ip->next_proto_id;
+		p->side = side;
+	}
 	p->icmp_type = 0;
 	p->icmp_code = 0;
 	p->related = false;
