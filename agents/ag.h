@@ -93,6 +93,11 @@ struct ag_port {
 	bool admin_up;
 	bool active; /* the controller shows it ACTIVE */
 	struct dp_port_security_req security;
+	/* Its security groups' rules, flattened (ag_secgroups.c); malloc'ed. */
+	bool sg_enabled; /* port security on and at least one group */
+	bool sg_stateful;
+	struct dp_sg_rule_spec *sg_rules;
+	size_t n_sg_rules;
 };
 
 /* The dataplane's limit on one router's interfaces (DP_MAX_RIFS). */
@@ -146,8 +151,13 @@ struct ag_desired {
 int ag_desired_build(const struct ag_feed *f, struct ag_desired *d);
 void ag_desired_free(struct ag_desired *d);
 /* Logs, once per object, what the feed holds that this dataplane does not
- * enforce yet (security groups, floating IPs). */
+ * enforce yet (floating IPs). */
 void ag_desired_note_unenforced(const struct ag_feed *f);
+/* Whether a problem named key (at this revision of its object) is news, so
+ * that it is logged once, not every pass; records it. */
+bool ag_once(const char *key, json_int_t rev);
+/* "10.0.0.5", "10.0.0.0/24" or an IPv6 form; a bare address is a host. 0 or -EINVAL. */
+int ag_parse_prefix(const char *s, struct dp_ip_prefix *p);
 
 /* ---- kernel interfaces (ag_netlink.c) ---- */
 struct ag_nl;
@@ -177,7 +187,8 @@ struct ag_dp {
 	json_t *applied;          /* port name -> hash of the config last sent (this boot) */
 	struct ag_uplink uplinks[AG_MAX_UPLINKS];
 	int n_uplinks;
-	unsigned int passes; /* reconcile passes done; the first one is logged in full */
+	unsigned int passes;      /* reconcile passes done; the first one is logged in full */
+	bool sg_unsupported_said; /* the dataplane answered sg_set with -EOPNOTSUPP */
 };
 
 struct ag_reconcile_stats {
@@ -207,6 +218,25 @@ int ag_dp_list(struct ag_dp *dp, enum dp_msg_type type, size_t entry_size, void 
 bool ag_is_uuid(const char *name);
 uint64_t ag_fnv1a(uint64_t h, const void *data, size_t len);
 #define AG_FNV1A_INIT 0xcbf29ce484222325ull
+
+/* ---- security groups (ag_secgroups.c) ---- */
+/*
+ * The filter of one Neutron port into out (whose security is built):
+ * the rules of all its groups flattened, remote groups expanded into one
+ * rule per member address of the rule's family. No filter (sg_enabled
+ * false) without port security or groups. Returns 0 or -ENOMEM.
+ */
+int ag_sg_build(const struct ag_feed *f, const json_t *port, struct ag_port *out);
+/*
+ * Sends the port's filter (SG_SET, chunked) unless what was last sent to
+ * this dataplane boot is the same. Returns 1 when that changed the filter,
+ * 0 when nothing changed (nothing to send, the same rules resent after a
+ * restart, or a dataplane without security groups: said once), or a
+ * negative errno (logged).
+ */
+int ag_sg_ensure(struct ag_dp *dp, const struct ag_port *p);
+/* The key of a port's filter digest in ag_dp.applied. */
+void ag_sg_key(char *key, size_t cap, const char *dp_name);
 
 /* ---- routers (ag_routers.c) ---- */
 /*

@@ -12,9 +12,11 @@
  * address and MAC of the Neutron interface port) and the extra routes whose
  * next hop is on one of them. Another node routes for the rest.
  *
+ * Each port's security groups become its filter (ag_secgroups.c).
+ *
  * What the dataplane cannot do yet is named, once per object, rather than
- * silently dropped: security groups, floating IPs and routers' external
- * gateways (SNAT) are stored and served by the API, not enforced here.
+ * silently dropped: floating IPs and routers' external gateways (SNAT) are
+ * stored and served by the API, not enforced here.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,8 +32,7 @@
 /* Ids (with the revision) already logged, so a problem is said once, not every pass. */
 static json_t *noted;
 
-/* Whether key at this revision is news; records it. */
-static bool once(const char *key, json_int_t rev)
+bool ag_once(const char *key, json_int_t rev)
 {
 	if (noted == NULL)
 		noted = json_object();
@@ -48,7 +49,7 @@ static bool first_time(const char *what, const json_t *obj)
 	char key[192];
 
 	snprintf(key, sizeof(key), "%s/%s", what, json_string_value(json_object_get(obj, "id")));
-	return once(key, json_integer_value(json_object_get(obj, "revision_number")));
+	return ag_once(key, json_integer_value(json_object_get(obj, "revision_number")));
 }
 
 static const char *str(const json_t *o, const char *key)
@@ -78,8 +79,7 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-/* "10.0.0.5", "10.0.0.0/24" or an IPv6 form into a dataplane prefix; a bare address is a host. */
-static int parse_prefix(const char *s, struct dp_ip_prefix *p)
+int ag_parse_prefix(const char *s, struct dp_ip_prefix *p)
 {
 	char addr[64];
 	const char *slash = strchr(s, '/');
@@ -148,7 +148,7 @@ static int build_security(const json_t *p, struct dp_port_security_req *sec)
 	{
 		if (sec->n_addrs == DP_MAX_ADDRS)
 			return -E2BIG;
-		if (parse_prefix(str(v, "ip_address"), &sec->addrs[sec->n_addrs]) < 0)
+		if (ag_parse_prefix(str(v, "ip_address"), &sec->addrs[sec->n_addrs]) < 0)
 			return -EINVAL;
 		sec->n_addrs++;
 	}
@@ -162,7 +162,7 @@ static int build_security(const json_t *p, struct dp_port_security_req *sec)
 		if (parse_mac(json_object_get(v, "mac_address") ? str(v, "mac_address")
 		                                                : str(p, "mac_address"),
 		                    pair->mac) < 0 ||
-		                parse_prefix(str(v, "ip_address"), &pair->ip) < 0)
+		                ag_parse_prefix(str(v, "ip_address"), &pair->ip) < 0)
 			return -EINVAL;
 		sec->n_pairs++;
 	}
@@ -229,7 +229,7 @@ static void build_rif(
 		return; /* no port of this node on it: the nodes that have one route for it */
 	if (out->n_rifs == AG_MAX_RIFS)
 		why = "the dataplane's limit of interfaces per router is reached";
-	else if (parse_prefix(str(in, "ip_address"), &ip) < 0 || ip.family != AF_INET)
+	else if (ag_parse_prefix(str(in, "ip_address"), &ip) < 0 || ip.family != AF_INET)
 		why = "this dataplane routes IPv4 only";
 	else if (len < 1 || len > 30 || parse_mac(str(in, "mac_address"), rif->mac) < 0)
 		why = "malformed address, prefix length or MAC";
@@ -240,7 +240,7 @@ static void build_rif(
 		/* Said once, not again at each revision of the router. */
 		snprintf(what, sizeof(what), "rif/%s/%s/%s", str(r, "id"), str(in, "port_id"),
 		                str(in, "ip_address"));
-		if (once(what, 0))
+		if (ag_once(what, 0))
 			ag_log(AG_WARN, "router %s: interface %s on network %s not routed (%s)",
 			                str(r, "id"), str(in, "ip_address"), net, why);
 		return;
@@ -269,8 +269,8 @@ static int build_routes(const json_t *r, struct ag_router *out)
 		char what[256];
 		uint32_t a;
 
-		if (parse_prefix(str(rt, "destination"), &dst) < 0 ||
-		                parse_prefix(str(rt, "nexthop"), &hop) < 0 ||
+		if (ag_parse_prefix(str(rt, "destination"), &dst) < 0 ||
+		                ag_parse_prefix(str(rt, "nexthop"), &hop) < 0 ||
 		                dst.family != AF_INET || hop.family != AF_INET)
 			why = "this dataplane routes IPv4 only";
 		for (size_t j = 0; why == NULL && j < out->n_rifs; j++) {
@@ -284,7 +284,7 @@ static int build_routes(const json_t *r, struct ag_router *out)
 		if (why != NULL) {
 			snprintf(what, sizeof(what), "route/%s/%s/%s", str(r, "id"),
 			                str(rt, "destination"), str(rt, "nexthop"));
-			if (once(what, 0))
+			if (ag_once(what, 0))
 				ag_log(AG_WARN, "router %s: route %s via %s not programmed (%s)",
 				                str(r, "id"), str(rt, "destination"),
 				                str(rt, "nexthop"), why);
@@ -329,7 +329,7 @@ static int build_router(const json_t *r, struct ag_desired *d, struct ag_router 
 	if (out->n_rifs == 0)
 		return 1;
 	snprintf(key, sizeof(key), "gateway/%s/%s", id, str(gw, "network_id"));
-	if (json_is_object(gw) && once(key, 0))
+	if (json_is_object(gw) && ag_once(key, 0))
 		ag_log(AG_WARN,
 		                "router %s: external gateway on network %s not enforced: no SNAT "
 		                "in this dataplane yet",
@@ -401,6 +401,13 @@ int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
 			*have = net;
 		}
 		rc = build_port(p, have, &d->ports[d->n_ports]);
+		if (rc == 0) {
+			rc = ag_sg_build(f, p, &d->ports[d->n_ports]);
+			if (rc < 0) {
+				ag_desired_free(d);
+				return rc;
+			}
+		}
 		if (rc < 0) {
 			if (first_time("port", p))
 				ag_log(AG_WARN,
@@ -423,16 +430,17 @@ void ag_desired_free(struct ag_desired *d)
 	for (size_t i = 0; d->routers != NULL && i < d->n_routers; i++)
 		free(d->routers[i].routes);
 	free(d->routers);
+	for (size_t i = 0; d->ports != NULL && i < d->n_ports; i++)
+		free(d->ports[i].sg_rules);
 	free(d->ports);
 	free(d->nets);
 	memset(d, 0, sizeof(*d));
 }
 
 /*
- * The seam for what lands next: when the dataplane gets floating IPs and
- * security groups, their desired state is built here from these same cache
- * maps (as routers are above) and ag_reconcile.c programs it. Until then
- * each is said once.
+ * The seam for what lands next: when the dataplane gets floating IPs, their
+ * desired state is built here from these same cache maps (as routers are
+ * above) and ag_reconcile.c programs it. Until then each is said once.
  */
 void ag_desired_note_unenforced(const struct ag_feed *f)
 {
@@ -440,7 +448,6 @@ void ag_desired_note_unenforced(const struct ag_feed *f)
 		size_t off;
 		const char *what;
 	} kinds[] = {
-	                {offsetof(struct ag_feed, security_groups), "security group"},
 	                {offsetof(struct ag_feed, floatingips), "floating IP"},
 	};
 	const char *id;

@@ -97,6 +97,7 @@ static int hello(struct ag_dp *dp)
 			                "generation %" PRIu64 " before this agent started",
 			                h.boot_id, h.generation);
 		json_object_clear(dp->applied);
+		dp->sg_unsupported_said = false;
 		dp->boot_id = h.boot_id;
 		dp->passes = 0;
 	}
@@ -252,7 +253,7 @@ static void remove_unwanted(struct ag_dp *dp, struct ag_nl *nl, const struct dp_
 	for (size_t i = 0; i < v->n_ports; i++) {
 		const struct dp_port_info *p = &v->ports[i];
 		struct dp_port_del_req del = {.missing_ok = 1};
-		char dp_if[AG_IFNAME_LEN];
+		char dp_if[AG_IFNAME_LEN], key[DP_PORT_NAME_LEN + 4];
 
 		if (!port_is_ours(p->name) || is_desired_port(d, p->name))
 			continue;
@@ -262,6 +263,8 @@ static void remove_unwanted(struct ag_dp *dp, struct ag_nl *nl, const struct dp_
 			continue;
 		}
 		json_object_del(dp->applied, p->name);
+		ag_sg_key(key, sizeof(key), p->name);
+		json_object_del(dp->applied, key); /* its filter went with it */
 		snprintf(dp_if, sizeof(dp_if), "vg%s", p->name + 3);
 		if (ag_link_del(nl, dp_if) < 0)
 			ag_log(AG_WARN, "cannot delete veth %s", dp_if);
@@ -368,6 +371,7 @@ static bool ensure_port(struct ag_dp *dp, struct ag_nl *nl, const struct dp_view
 	const struct dp_port_info *have = view_port(v, p->dp_name);
 	json_int_t hash = port_hash(p);
 	bool changed = false;
+	int rc;
 
 	if (have != NULL && strcmp(have->devargs, p->devargs) != 0) {
 		struct dp_port_del_req del = {.missing_ok = 1};
@@ -415,6 +419,12 @@ static bool ensure_port(struct ag_dp *dp, struct ag_nl *nl, const struct dp_view
 			goto fail;
 		changed = true;
 	}
+	/* The filter before port security: a new port forwards nothing until
+	 * its MAC is set, so it never forwards unfiltered. */
+	rc = ag_sg_ensure(dp, p);
+	if (rc < 0)
+		goto fail;
+	changed = changed || rc > 0;
 	if (json_integer_value(json_object_get(dp->applied, p->dp_name)) != hash ||
 	                json_object_get(dp->applied, p->dp_name) == NULL) {
 		if (ag_dp_call(dp, DP_MSG_PORT_SECURITY, p->dp_name, &p->security,

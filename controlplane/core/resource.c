@@ -437,7 +437,7 @@ static int check_sort_keys(struct cp_ctx *ctx, const struct cp_kind *k,
 int cp_res_list(struct cp_ctx *ctx, const struct cp_kind *k, const struct cp_list_opts *opts,
 	json_t **out, bool *more)
 {
-	json_t *all, *matched, *obj;
+	json_t *all, *matched, *obj, *filters;
 	size_t i;
 	int rc = cp_res_check_kind(ctx, k, CP_READ);
 
@@ -445,6 +445,8 @@ int cp_res_list(struct cp_ctx *ctx, const struct cp_kind *k, const struct cp_lis
 		rc = check_sort_keys(ctx, k, opts);
 	if (rc)
 		return rc;
+	filters = k->convert_filters && opts->filters ? k->convert_filters(opts->filters)
+						      : json_incref(opts->filters);
 	if (cp_db_begin(ctx->db, false))
 		return cp_fail(&ctx->err, -EIO, "InternalError", "database unavailable");
 	all = cp_obj_list(ctx->db, k->name,
@@ -452,10 +454,11 @@ int cp_res_list(struct cp_ctx *ctx, const struct cp_kind *k, const struct cp_lis
 	matched = json_array();
 	json_array_foreach(all, i, obj) {
 		cp_res_render(ctx, k, obj);
-		if (cp_query_match(obj, opts->filters))
+		if (cp_query_match(obj, filters))
 			json_array_append(matched, obj);
 	}
 	cp_db_commit(ctx->db);
+	json_decref(filters);
 	json_decref(all);
 	cp_query_sort(matched, opts);
 	*out = cp_query_page(matched, opts, more);

@@ -64,6 +64,9 @@ struct cp_kind {
 	/* Runs (in its own write transaction) before any API call on the
 	 * kind, e.g. to create a project's default security group. */
 	int (*before_use)(struct cp_ctx *ctx);
+	/* The list filters as the kind stores the values (a new reference):
+	 * Neutron converts a filter's values as it converts the attribute. */
+	json_t *(*convert_filters)(const json_t *filters);
 	/* Whether every project may see the object (shared/external). */
 	bool (*is_public)(const json_t *obj);
 	/* Refuses (-EDQUOT) a create that takes obj's owner over its quota

@@ -101,18 +101,214 @@ static void add_dep(struct cp_ctx *ctx, json_t *out, const char *kind, const cha
 	o = cp_obj_get(ctx->db, kind, id);
 	if (!o)
 		return;
-	if (strcmp(kind, "security_group") == 0) {
-		json_t *rules = cp_obj_list(ctx->db, "security_group_rule", NULL, false, id, 0), *r;
-		size_t i;
-
-		json_array_foreach(rules, i, r)
-			if (rev_of(r) > since)
-				force = true;
-		json_object_set_new(o, "security_group_rules", rules);
-	}
 	if (force || rev_of(o) > since)
 		json_array_append(out, o);
 	json_decref(o);
+}
+
+/*
+ * Security groups for the agents that enforce them. A node gets the groups
+ * of its bound ports, each with its rules, and the groups those rules name
+ * as remote_group_id ("remote groups") with their "members": an address of
+ * every port in the group, on any node (fixed IPs and allowed address
+ * pairs, a port's own included, as Neutron expands a remote group). A
+ * group is sent again when
+ *  - it or one of its rules changed, or one of its rules was deleted (the
+ *    group's own revision does not move then);
+ *  - a bound port using it changed (a newly bound port brings its groups);
+ *  - it is a remote group whose membership changed: sg_membership says
+ *    when, as a port that left a group, or was deleted, no longer says
+ *    which groups it was in (cp_feed_note_members);
+ *  - it is a remote group of a group sent (a rule may name it for the
+ *    first time, and the agent may hold it without members).
+ * Cost: every poll loads the node's groups and their remote groups with
+ * their rules, and a membership change resends the whole member list of
+ * the group to every node that expands it.
+ */
+struct feed_sgs {
+	json_t *local;	 /* group id -> true when a bound port using it changed */
+	json_t *members; /* group id -> the ports in it, on any node */
+};
+
+static void sgs_note_port(struct feed_sgs *fs, json_t *port, bool bound, bool changed)
+{
+	json_t *v, *ports;
+	size_t i;
+
+	json_array_foreach(json_object_get(port, "security_groups"), i, v) {
+		const char *gid = json_string_value(v);
+
+		if (!gid)
+			continue;
+		ports = json_object_get(fs->members, gid);
+		if (!ports) {
+			ports = json_array();
+			json_object_set_new(fs->members, gid, ports);
+		}
+		json_array_append(ports, port);
+		if (bound)
+			json_object_set_new(fs->local, gid,
+				json_boolean(changed || json_is_true(json_object_get(fs->local, gid))));
+	}
+}
+
+/* The ids in the first column of sql's rows (one parameter: since), as a set. */
+static json_t *ids_since(struct cp_ctx *ctx, const char *sql, int64_t since)
+{
+	sqlite3_stmt *st = cp_db_prepare(ctx->db, sql);
+	json_t *out = json_object();
+
+	if (!st)
+		return out;
+	sqlite3_bind_int64(st, 1, since);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if (sqlite3_column_text(st, 0))
+			json_object_set_new(out, (const char *)sqlite3_column_text(st, 0), json_true());
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* A group with its "security_group_rules"; *changed when it or a rule moved after since. */
+static json_t *group_load(struct cp_ctx *ctx, const char *id, int64_t since, bool *changed)
+{
+	json_t *g = cp_obj_get(ctx->db, "security_group", id), *rules, *r;
+	size_t i;
+
+	if (!g)
+		return NULL;
+	*changed = rev_of(g) > since;
+	rules = cp_obj_list(ctx->db, "security_group_rule", NULL, false, id, 0);
+	json_array_foreach(rules, i, r)
+		if (rev_of(r) > since)
+			*changed = true;
+	json_object_set_new(g, "security_group_rules", rules);
+	return g;
+}
+
+static void add_member(json_t *out, const json_t *port, const json_t *addr)
+{
+	const char *ip = cp_json_str(addr, "ip_address");
+
+	if (ip)
+		json_array_append_new(out, json_pack("{s:O, s:s, s:s}", "port_id",
+			json_object_get(port, "id"), "ip_address", ip, "ethertype",
+			strchr(ip, ':') ? "IPv6" : "IPv4"));
+}
+
+/* [{port_id, ip_address (an address or a CIDR), ethertype}] of the group's ports. */
+static json_t *members_of(const struct feed_sgs *fs, const char *gid)
+{
+	json_t *out = json_array(), *p, *a;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(fs->members, gid), i, p) {
+		json_array_foreach(json_object_get(p, "fixed_ips"), j, a)
+			add_member(out, p, a);
+		json_array_foreach(json_object_get(p, "allowed_address_pairs"), j, a)
+			add_member(out, p, a);
+	}
+	return out;
+}
+
+/* The node's groups and remote groups to send, as the comment above says. */
+static json_t *sgs_end(struct cp_ctx *ctx, struct feed_sgs *fs, int64_t since)
+{
+	json_t *gone = ids_since(ctx,
+		"SELECT parent_id FROM tombstones WHERE kind='security_group_rule' AND rev > ?",
+		since);
+	json_t *moved = ids_since(ctx, "SELECT group_id FROM sg_membership WHERE rev > ?", since);
+	json_t *groups = json_object(), *send = json_object(), *remote = json_object();
+	json_t *out = json_array(), *g, *v, *r;
+	const char *id;
+	bool changed;
+	size_t i;
+
+	json_object_foreach(fs->local, id, v) {
+		if (!(g = group_load(ctx, id, since, &changed)))
+			continue;
+		json_object_set_new(groups, id, g);
+		if (changed || json_is_true(v) || json_object_get(gone, id))
+			json_object_set_new(send, id, json_true());
+	}
+	/* remote: group id -> whether a group naming it is sent. */
+	json_object_foreach(groups, id, g) {
+		bool sent = json_object_get(send, id) != NULL;
+
+		json_array_foreach(json_object_get(g, "security_group_rules"), i, r) {
+			const char *rid = cp_json_str(r, "remote_group_id");
+
+			if (rid)
+				json_object_set_new(remote, rid, json_boolean(sent ||
+					json_is_true(json_object_get(remote, rid))));
+		}
+	}
+	json_object_foreach(remote, id, v) {
+		if (!(g = json_object_get(groups, id))) {
+			if (!(g = group_load(ctx, id, since, &changed)))
+				continue; /* deleted: the rule expands to nothing */
+			json_object_set_new(groups, id, g);
+			if (changed || json_object_get(gone, id))
+				json_object_set_new(send, id, json_true());
+		}
+		if (json_is_true(v) || json_object_get(moved, id))
+			json_object_set_new(send, id, json_true());
+		json_object_set_new(g, "members", members_of(fs, id));
+	}
+	json_object_foreach(groups, id, g)
+		if (json_object_get(send, id))
+			json_array_append(out, g);
+	json_decref(gone);
+	json_decref(moved);
+	json_decref(groups);
+	json_decref(send);
+	json_decref(remote);
+	json_decref(fs->local);
+	json_decref(fs->members);
+	return out;
+}
+
+int cp_feed_note_members(struct cp_db *db, const json_t *port, const json_t *old)
+{
+	static const char *const addr_keys[] = {"fixed_ips", "allowed_address_pairs"};
+	const json_t *sides[2] = {port, old}, *v;
+	bool moved = !port || !old;
+	json_t *in = json_object(); /* group id -> bit 1: in port, bit 2: in old */
+	const char *id;
+	int64_t rev;
+	size_t i;
+	int rc = 0;
+
+	for (size_t k = 0; !moved && k < 2; k++)
+		moved = !json_equal(json_object_get(port, addr_keys[k]),
+			json_object_get(old, addr_keys[k]));
+	for (int s = 0; s < 2; s++)
+		json_array_foreach(json_object_get(sides[s], "security_groups"), i, v)
+			if (json_string_value(v))
+				json_object_set_new(in, json_string_value(v),
+					json_integer(json_integer_value(json_object_get(in,
+						json_string_value(v))) | (1 << s)));
+	json_object_foreach(in, id, v) {
+		sqlite3_stmt *st;
+
+		/* Addresses that moved change every group of the port; otherwise
+		 * only the groups it joined or left. */
+		if (!moved && json_integer_value(v) == 3)
+			continue;
+		if ((rev = cp_db_tx_revision(db)) < 0 ||
+			!(st = cp_db_prepare(db,
+				  "INSERT OR REPLACE INTO sg_membership (group_id, rev) VALUES (?, ?)"))) {
+			rc = -EIO;
+			break;
+		}
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, rev);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+		sqlite3_finalize(st);
+		if (rc)
+			break;
+	}
+	json_decref(in);
+	return rc;
 }
 
 static void routers_begin(struct cp_ctx *ctx, struct feed_routers *fr, int64_t since)
@@ -149,8 +345,9 @@ static json_t *routers_end(struct cp_ctx *ctx, struct feed_routers *fr, int64_t 
 int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out)
 {
 	json_t *ports, *p, *changed = json_array(), *nets = json_array(), *subnets = json_array();
-	json_t *sgs = json_array(), *deleted = json_array(), *tomb, *t;
-	json_t *unbound = json_array(), *routers, *fips;
+	json_t *deleted = json_array(), *tomb, *t;
+	json_t *unbound = json_array(), *routers, *fips, *sgs;
+	struct feed_sgs fs = {json_object(), json_object()};
 	struct feed_routers fr;
 	sqlite3_stmt *st;
 	int64_t rev = 0;
@@ -168,12 +365,13 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	routers_begin(ctx, &fr, since);
 	ports = cp_obj_list(ctx->db, "port", NULL, false, NULL, 0);
 	json_array_foreach(ports, i, p) {
-		bool port_changed;
-		json_t *subs, *s, *v;
+		bool port_changed, bound = strcmp(cp_json_str(p, "binding:host_id") ?: "", node) == 0;
+		json_t *subs, *s;
 
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0)
 			note_interface(&fr, p, since);
-		if (strcmp(cp_json_str(p, "binding:host_id") ?: "", node) != 0) {
+		sgs_note_port(&fs, p, bound, rev_of(p) > since);
+		if (!bound) {
 			/* A port bound away from (or never bound to) this node
 			 * leaves no tombstone: name it, so an agent that had it
 			 * removes it. Agents ignore ids they do not have. */
@@ -189,9 +387,8 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		json_array_foreach(subs, j, s)
 			add_dep(ctx, subnets, "subnet", cp_json_str(s, "id"), since, port_changed);
 		json_decref(subs);
-		json_array_foreach(json_object_get(p, "security_groups"), j, v)
-			add_dep(ctx, sgs, "security_group", json_string_value(v), since, port_changed);
 	}
+	sgs = sgs_end(ctx, &fs, since);
 	json_decref(ports);
 	/* Routers and floating IPs are not per node (every node forwards for
 	 * them, as Neutron's DVR): each agent gets all that changed and picks

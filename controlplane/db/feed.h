@@ -23,7 +23,23 @@
  * ip_address, prefixlen, mac_address}], one per fixed IP of its
  * "network:router_interface" ports (prefixlen from the subnet's CIDR), and
  * is sent again when one of those ports or their subnets changed after
- * since, as a router's own revision does not move then. */
+ * since, as a router's own revision does not move then.
+ *
+ * "security_groups" holds the groups of the node's bound ports and the
+ * groups their rules name as remote_group_id; each of the latter carries
+ * "members": [{port_id, ip_address, ethertype}], an entry per fixed IP and
+ * allowed address pair (ip_address may be a CIDR) of every port in it, on
+ * any node. A group is sent again when it or its rules changed (a rule
+ * deleted included), a bound port using it changed, or, for a remote
+ * group, its membership changed or a group naming it is sent. */
 int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out);
+
+/*
+ * Records, in the current write transaction, that the membership of the
+ * security groups port (NULL: deleted) and old (NULL: created) differ in
+ * changed: the groups joined or left, or every group of the port when its
+ * fixed IPs or address pairs changed. Returns 0 or -EIO.
+ */
+int cp_feed_note_members(struct cp_db *db, const json_t *port, const json_t *old);
 
 #endif

@@ -43,6 +43,11 @@ static const char *const migrations[] = {
 	 * stay out of the change feed and do not move the revision. */
 	"CREATE TABLE quotas (project_id TEXT NOT NULL, resource TEXT NOT NULL,"
 	"  hard_limit INTEGER NOT NULL, PRIMARY KEY (project_id, resource));",
+	/* 5: the last revision at which a security group's members (the ports
+	 * in it and their addresses) changed. A port that leaves a group or is
+	 * deleted no longer says which groups it was in; agents that expand
+	 * the group as a rule's remote group must still hear of it (feed.c). */
+	"CREATE TABLE sg_membership (group_id TEXT PRIMARY KEY, rev INTEGER NOT NULL);",
 };
 
 int cp_db_migrate(sqlite3 *h)

@@ -7,6 +7,7 @@
  */
 #include "network.h"
 #include "subnet.h"
+#include "../db/feed.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -410,7 +411,9 @@ static int port_prepare(struct cp_ctx *ctx, json_t *port, const json_t *old)
 		json_object_set_new(port, "status", json_string("DOWN"));
 	json_object_set_new(port, "binding:vif_type",
 		json_string((cp_json_str(port, "binding:host_id") ?: "")[0] ? "vhostuser" : "unbound"));
-	return check_security(ctx, port, old);
+	rc = check_security(ctx, port, old);
+	/* Agents that expand its groups as remote groups must hear of it. */
+	return rc ? rc : cp_feed_note_members(ctx->db, port, old);
 }
 
 /* Neutron refuses direct deletion of ports that routers and floating IPs own. */
@@ -443,7 +446,8 @@ static int port_before_delete(struct cp_ctx *ctx, const json_t *port)
 		}
 	}
 	json_decref(fips);
-	return cp_port_release_ips(ctx, cp_json_str(port, "id"));
+	rc = cp_feed_note_members(ctx->db, NULL, port);
+	return rc ? rc : cp_port_release_ips(ctx, cp_json_str(port, "id"));
 }
 
 int cp_port_delete_by_device(struct cp_ctx *ctx, const char *device_id, const char *device_owner)
@@ -454,6 +458,8 @@ int cp_port_delete_by_device(struct cp_ctx *ctx, const char *device_id, const ch
 
 	json_array_foreach(ports, i, p) {
 		rc = cp_port_release_ips(ctx, cp_json_str(p, "id"));
+		if (rc == 0)
+			rc = cp_feed_note_members(ctx->db, NULL, p);
 		if (rc == 0)
 			rc = cp_obj_del(ctx->db, "port", cp_json_str(p, "id"));
 		if (rc)

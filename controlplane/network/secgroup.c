@@ -155,9 +155,12 @@ static int sg_before_delete(struct cp_ctx *ctx, const json_t *group)
 			id);
 	if (rc)
 		return rc;
-	rules = cp_obj_list(ctx->db, "security_group_rule", NULL, false, id, 0);
+	/* Its own rules, and, as Neutron's foreign key cascades, the rules of
+	 * other groups that name it as their remote group. */
+	rules = cp_obj_list(ctx->db, "security_group_rule", NULL, false, NULL, 0);
 	json_array_foreach(rules, i, r)
-		if (rc == 0)
+		if (rc == 0 && (strcmp(cp_json_str(r, "security_group_id") ?: "", id) == 0 ||
+				       strcmp(cp_json_str(r, "remote_group_id") ?: "", id) == 0))
 			rc = cp_obj_del(ctx->db, "security_group_rule", cp_json_str(r, "id"));
 	json_decref(rules);
 	return rc;
@@ -199,8 +202,11 @@ const struct cp_kind cp_kind_secgroup = {
 /* Protocol name or number -> canonical text; NULL when invalid. */
 static const char *protocol_of(const json_t *v, char buf[8])
 {
+	/* Neutron's names (neutron-lib's IP_PROTOCOL_MAP, and "any"). */
 	static const char *const names[] = {"tcp", "udp", "icmp", "icmpv6", "ipv6-icmp", "sctp",
-		"gre", "esp", "ah", "any"};
+		"gre", "esp", "ah", "any", "dccp", "egp", "hopopt", "igmp", "ipip", "ipv6-encap",
+		"ipv6-frag", "ipv6-nonxt", "ipv6-opts", "ipv6-route", "ospf", "pgm", "rsvp",
+		"udplite", "vrrp"};
 	long n;
 	char *end;
 
@@ -224,10 +230,16 @@ static const char *protocol_of(const json_t *v, char buf[8])
 	return buf;
 }
 
+/* The protocols Neutron takes port ranges on, by name or number. */
 static bool has_ports(const char *proto)
 {
-	return strcmp(proto, "tcp") == 0 || strcmp(proto, "udp") == 0 ||
-		strcmp(proto, "sctp") == 0 || strcmp(proto, "6") == 0 || strcmp(proto, "17") == 0;
+	static const char *const with_ports[] = {"tcp", "udp", "sctp", "dccp", "udplite", "6",
+		"17", "132", "33", "136"};
+
+	for (size_t i = 0; i < sizeof(with_ports) / sizeof(with_ports[0]); i++)
+		if (strcmp(proto, with_ports[i]) == 0)
+			return true;
+	return false;
 }
 
 static bool is_icmp(const char *proto)
@@ -264,7 +276,7 @@ static int check_ports(struct cp_ctx *ctx, const char *proto, const json_t *minv
 				"Invalid value for ICMP type/code: must be 0..255, code needs a type");
 		return 0;
 	}
-	return bad_rule(ctx, "port ranges need protocol tcp, udp, sctp or icmp");
+	return bad_rule(ctx, "port ranges need protocol tcp, udp, sctp, dccp, udplite or icmp");
 }
 
 static bool same_rule(const json_t *a, const json_t *b)
@@ -352,6 +364,19 @@ static int rule_prepare(struct cp_ctx *ctx, json_t *rule, const json_t *old)
 	return rc;
 }
 
+/* ?protocol=any lists the rules stored with protocol null, as Neutron's
+ * convert_protocol makes of both. */
+static json_t *rule_filters(const json_t *filters)
+{
+	json_t *out = json_deep_copy(filters), *vals = json_object_get(out, "protocol"), *v;
+	size_t i;
+
+	json_array_foreach(vals, i, v)
+		if (strcmp(json_string_value(v) ?: "", "any") == 0)
+			json_array_set_new(vals, i, json_string("None"));
+	return out;
+}
+
 static const struct cp_attr rule_attrs[] = {
 	{"security_group_id", CP_T_STR, CP_A_POST | CP_A_REQ, NULL},
 	{"direction", CP_T_STR, CP_A_POST | CP_A_REQ, NULL},
@@ -373,5 +398,6 @@ const struct cp_kind cp_kind_secgroup_rule = {
 	.owned = true,
 	.parent_attr = "security_group_id",
 	.prepare = rule_prepare,
+	.convert_filters = rule_filters,
 	.check_quota = cp_quota_check,
 };

@@ -3,7 +3,7 @@
 # Security groups as Neutron's stateful-security-group extension has them,
 # through the real openstack CLI: stateless groups, no port with groups of
 # both kinds, a group in use keeps its kind, and no groups on a port whose
-# port security is off.
+# port security is off; rules as the CLI creates, lists and shows them.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -47,3 +47,42 @@ if os port set --security-group free p1 2>"$T_DIR/err"; then
 fi
 grep -q 409 "$T_DIR/err" || fail "not a 409: $(cat "$T_DIR/err")"
 pass "no security groups on a port without port security (409)"
+
+# Rules as `openstack security group rule create/list/show` drive them.
+os security group create web >/dev/null
+os security group rule create --protocol tcp --dst-port 8080 --remote-ip 10.70.0.0/24 web >/dev/null
+if os security group rule create --protocol tcp --dst-port 8080 --remote-ip 10.70.0.0/24 web \
+	2>"$T_DIR/err"; then
+	fail "a duplicate rule was created"
+fi
+grep -q 409 "$T_DIR/err" || fail "a duplicate rule was not a 409: $(cat "$T_DIR/err")"
+os security group rule create --remote-group default --protocol tcp --dst-port 22 web >/dev/null
+icmp=$(os security group rule create --protocol icmp --icmp-type 8 --icmp-code 0 web -f value -c id)
+os security group rule create --ethertype IPv6 --protocol ipv6-icmp web >/dev/null
+os security group rule create --protocol any web >/dev/null
+os security group rule create --protocol 47 web >/dev/null
+[ "$(jget "$(os security group rule show "$icmp" -f json)" '[j["port_range_min"], j["port_range_max"]]')" = "[8, 0]" ] ||
+	fail "ICMP type and code not kept: $(os security group rule show "$icmp")"
+[ "$(os security group rule list --protocol tcp --ingress web -f value -c ID | wc -l)" = 2 ] ||
+	fail "--protocol tcp --ingress: $(os security group rule list --protocol tcp --ingress web)"
+[ "$(os security group rule list --egress web -f value -c ID | wc -l)" = 2 ] || fail "--egress"
+# The two egress rules of a new group and the "any" one: all protocol null.
+[ "$(os security group rule list --protocol any web -f value -c ID | wc -l)" = 3 ] ||
+	fail "--protocol any: $(os security group rule list --protocol any web)"
+[ "$(os security group rule list --protocol 47 web -f value -c ID | wc -l)" = 1 ] || fail "--protocol 47"
+os security group rule list --long web >/dev/null 2>&1 || fail "rule list --long"
+os security group rule create --protocol udplite --dst-port 5000:5001 web >/dev/null ||
+	fail "udplite with a port range (Neutron takes both)"
+os security group rule create --protocol dccp --dst-port 33 web >/dev/null || fail "dccp with a port"
+os security group rule create --protocol vrrp web >/dev/null || fail "vrrp by name"
+[ "$(jget "$(os security group show web -f json)" 'len(j["rules"])')" = 11 ] ||
+	fail "security group show lacks its rules: $(os security group show web -f json)"
+pass "rule create (remote group, ICMP type/code, IPv6, any, a number, udplite/dccp ports, 409 duplicate), list filters, show"
+
+os security group create ref >/dev/null
+refrule=$(os security group rule create --remote-group ref --protocol udp web -f value -c id)
+os security group delete ref
+if os security group rule show "$refrule" >/dev/null 2>&1; then
+	fail "a rule naming a deleted group as remote group survived it"
+fi
+pass "deleting a group deletes the rules naming it as remote group, as Neutron"
