@@ -21,8 +21,6 @@
 #define DHCP_CLIENT 68
 #define DHCP6_CLIENT 546
 #define DHCP6_SERVER 547
-#define ICMP_ECHO 8
-#define ICMP6_ECHO 128
 
 /* What a frame still needs once its first pass is done. */
 enum need {
@@ -172,25 +170,10 @@ static void trace_one(const char *stage, const struct frame *f)
 	dp_trace_custom(stage, format_trace, &t, sizeof(t));
 }
 
-/*
- * The rules' tuple of the packet that `sender` (a key side) sends in the
- * connection of key k: for the rules of direction cdir, remote is the
- * sender for ingress, the receiver for egress.
- */
-static void tuple_of(struct frame *f, const struct dp_ct_key *k, uint8_t sender, uint8_t icmp_type,
-		uint8_t icmp_code)
+static inline void tuple_of(struct frame *f, const struct dp_ct_key *k, uint8_t sender,
+		uint8_t icmp_type, uint8_t icmp_code)
 {
-	const uint8_t *remote = f->cdir == DP_SG_INGRESS ? k->addr[sender] : k->addr[!sender];
-	rte_be16_t dport = k->port[!sender];
-
-	if (f->family == DP_SG_IPV4) {
-		rte_be32_t r;
-
-		memcpy(&r, remote, 4);
-		dp_sg_tuple4_fill(&f->t.t4, k->proto, r, dport, icmp_type, icmp_code);
-	} else {
-		dp_sg_tuple6_fill(&f->t.t6, k->proto, remote, dport, icmp_type, icmp_code);
-	}
+	dp_sg_conn_tuple(k, sender, f->cdir, icmp_type, icmp_code, &f->t);
 }
 
 /* Classification of the packet itself, in the stage's direction. */
@@ -210,7 +193,7 @@ static void classify_original(struct frame *f, enum dp_ct_dir dir, enum need nee
 	f->need = need;
 	f->cdir = f->role == DP_CT_ORIGINATOR ? DP_SG_EGRESS : DP_SG_INGRESS;
 	/* The original direction of an echo connection is the request. */
-	tuple_of(f, &f->ct->key, orig, f->family == DP_SG_IPV4 ? ICMP_ECHO : ICMP6_ECHO, 0);
+	tuple_of(f, &f->ct->key, orig, dp_sg_echo_request(f->ct->key.family), 0);
 }
 
 static inline void verdict(struct frame *f, uint16_t v, enum why why)

@@ -371,6 +371,31 @@ static void a_removed_rule_ends_the_connections_only_it_allowed(void **state)
 	assert_int_equal(conn("10.0.0.9", 41000, "10.0.0.5", 22), DP_CT_NONE);
 }
 
+static void a_removed_rule_ends_idle_connections_at_the_control_threads_next_step(void **state)
+{
+	uint32_t ssh, web;
+
+	(void)state;
+	rule(1, DP_SG_DIR_INGRESS, TCP, "10.0.0.0/24", 22, "ssh");
+	rule(2, DP_SG_DIR_INGRESS, TCP, "10.0.0.0/24", 80, "web");
+	filter("a", true);
+	handshake(pc, "10.0.0.9", 41000, pa, "10.0.0.5", 22);
+	handshake(pc, "10.0.0.9", 41001, pa, "10.0.0.5", 80);
+	web = conn("10.0.0.9", 41001, "10.0.0.5", 80);
+	rule(2, DP_SG_DIR_INGRESS, TCP, "10.0.0.0/24", 80, "web");
+	filter("a", true);
+	/* No packet comes; the control loop's step checks them all. */
+	ssh = conn("10.0.0.9", 41000, "10.0.0.5", 22);
+	assert_int_not_equal(ssh, DP_CT_NONE);
+	dp_sg_conf_expire();
+	assert_int_equal(conn("10.0.0.9", 41000, "10.0.0.5", 22), DP_CT_NONE);
+	assert_int_equal(conn("10.0.0.9", 41001, "10.0.0.5", 80), web);
+	assert_int_equal(dp_ct_rec_get(dp_tables.ct, web, DP_CT_RESPONDER).gen,
+			dp_port_get(pa)->sg_gen);
+	assert_int_equal(dp_ct_port_count(dp_tables.ct, pa), 1);
+	assert_int_equal(run(tcp(pc, "10.0.0.9", 41001, pa, "10.0.0.5", 80, ACK)), PASSED);
+}
+
 static void an_icmp_error_about_a_tracked_connection_passes(void **state)
 {
 	struct pkt_spec s = from_to(pc, pa);
@@ -695,6 +720,9 @@ int main(void)
 				teardown),
 		cmocka_unit_test_setup_teardown(
 				a_removed_rule_ends_the_connections_only_it_allowed, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+				a_removed_rule_ends_idle_connections_at_the_control_threads_next_step,
+				setup, teardown),
 		cmocka_unit_test_setup_teardown(
 				an_icmp_error_about_a_tracked_connection_passes, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_stateless_filter_checks_every_packet, setup, teardown),
