@@ -27,7 +27,8 @@
  *    packet, on the connection's original direction: allowed, the record is
  *    renewed; denied, the connection is killed and the packet dropped. So a
  *    removed rule ends, at their next packet, the connections only it
- *    allowed, and added rules reset nothing;
+ *    allowed, and added rules reset nothing (the control thread does the
+ *    same for idle connections: sg/dp_sg_conf.h, dp_sg_conf_expire);
  *  - a connection with no record for this port (it was tracked before the port
  *    had a filter, or for a flooded copy) is checked on every packet and
  *    never killed from here;
