@@ -14,7 +14,11 @@
  * thread's expiry (dp_ct_expire over the whole table) runs, timed apart:
  * in the dataplane it runs on the control thread, not on the worker.
  *
- *   virga-ctbench [--ct-max N] [--connections N]
+ * With --established N it measures instead packets of N connections that
+ * exist (sg-established's path without the PMDs): N flows are created, then
+ * sent again and again.
+ *
+ *   virga-ctbench [--ct-max N] [--connections N] [--established N]
  */
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -97,7 +101,9 @@ static void filter(void)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {{"ct-max", required_argument, NULL, 'm'},
-			{"connections", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
+			{"connections", required_argument, NULL, 'c'},
+			{"established", required_argument, NULL, 'e'}, {NULL, 0, NULL, 0}};
+	uint32_t established = 0;
 	uint32_t ct_max = DP_CT_DEFAULT_ENTRIES, target = 4000000, flow = 0;
 	uint64_t worker_cyc = 0, expire_cyc = 0, created = 0, refused = 0, fills = 0;
 	struct rte_mbuf *frames[BURST];
@@ -111,6 +117,8 @@ int main(int argc, char **argv)
 			ct_max = strtoul(optarg, NULL, 0);
 		else if (c == 'c')
 			target = strtoul(optarg, NULL, 0);
+		else if (c == 'e')
+			established = strtoul(optarg, NULL, 0) / BURST * BURST;
 		else
 			return 2;
 	}
@@ -155,8 +163,11 @@ int main(int argc, char **argv)
 			struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
 			struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
 
-			/* A flow never seen: 65,536 source ports of 2^24 source addresses. */
+			/* A flow never seen: 65,536 source ports of 2^24 source addresses (or,
+			 * established, the same N again and again). */
 			flow++;
+			if (established && flow > established)
+				flow = 1;
 			ip->src_addr = htonl(0x0b000000u | (flow >> 16));
 			udp->src_port = htons((uint16_t)flow);
 			m->port = pc;
@@ -170,6 +181,8 @@ int main(int argc, char **argv)
 				die("bridge_input did not send to sg_ingress", edge[i]);
 			if (next[i] == DP_SG_IN_TX)
 				created++;
+			else if (established)
+				die("an established packet was refused", next[i]);
 			else if (next[i] == DP_SG_IN_DROP + DP_DROP_CT_TABLE_FULL)
 				refused++;
 			else
@@ -184,6 +197,15 @@ int main(int argc, char **argv)
 			expire_cyc += rte_rdtsc() - t0;
 			fills++;
 		}
+	}
+	if (established) {
+		struct dp_ct_stats st;
+
+		dp_ct_stats_get(dp_tables.ct, &st);
+		printf("ct-max %u, %u connections, %lu packets of them: bridge_input + sg_ingress "
+		       "%.1f cycles/packet (%lu connections in the table)\n",
+				ct_max, established, created, (double)worker_cyc / created, st.in_use);
+		return 0;
 	}
 	printf("ct-max %u, %lu new connections (%lu fills of the table, %lu refused as full):\n"
 	       "  worker (bridge_input + sg_ingress: parse, lookup, classify, create): %.0f "

@@ -31,6 +31,8 @@
  *           one second of slack for it, and the next packet moves it on;
  *         each allowed-by record's (generation, rule): one 64-bit store, never
  *           read torn. A record's port is fixed when the entry is created.
+ *           The control thread renews records the same way when a port's
+ *           rules change (sg/dp_sg_conf.c).
  *     . the control thread alone deletes: expiry, flushes, dp_ct_delete. A
  *       worker that wants a connection gone marks it dead (dp_ct_kill) and the
  *       control thread deletes it at its next dp_ct_expire.

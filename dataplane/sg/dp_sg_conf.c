@@ -14,6 +14,7 @@
 #include "engine/dp_worker.h"
 #include "ct/dp_ct.h"
 #include "dp_sg_conf.h"
+#include "dp_sg_filter.h"
 
 struct dp_sg_port_conf dp_sg_confs[RTE_MAX_ETHPORTS];
 
@@ -24,6 +25,8 @@ static uint32_t last_gen;
 #define EXPIRE_STEPS_PER_SEC 10
 #define EXPIRE_FRACTION 50
 static uint64_t next_expire_tsc;
+/* Some port's sweep flag is set. */
+static bool sweep_pending;
 
 static uint32_t new_gen(void)
 {
@@ -198,6 +201,11 @@ static int apply(uint16_t port_id, struct dp_sg_port_conf *c)
 	}
 	free(old_specs);
 	dp_tables_retire_with(old_set, destroy_set);
+	/* Connections the old rules allowed: checked again by dp_sg_conf_expire. */
+	if (stateful) {
+		c->sweep = true;
+		sweep_pending = true;
+	}
 	DP_LOG(INFO, "port %s: %s filter of %u rules (generation %u)", dp_port_confs[port_id].name,
 			stateful ? "stateful" : "stateless", n, c->gen);
 	return 0;
@@ -293,11 +301,68 @@ void dp_sg_conf_network_deleted(uint16_t net_id)
 		dp_ct_flush_zone(dp_tables.ct, net_id);
 }
 
+/* One connection's record on a port whose rules changed: renewed, or false when no
+ * rule of the port allows the connection any more. */
+static bool recheck(struct dp_ct *ct, const struct dp_ct_info *e, enum dp_ct_role role,
+		const struct dp_sg_port_conf *c)
+{
+	enum dp_sg_dir dir = role == DP_CT_ORIGINATOR ? DP_SG_EGRESS : DP_SG_INGRESS;
+	union {
+		struct dp_sg_tuple4 t4;
+		struct dp_sg_tuple6 t6;
+	} t;
+	const uint8_t *tuples[1] = {(const uint8_t *)&t};
+	uint32_t res;
+
+	dp_sg_conn_tuple(&e->key, e->orig_side, dir, dp_sg_echo_request(e->key.family), 0, &t);
+	dp_sg_classify(c->set, dir, e->key.family == AF_INET ? DP_SG_IPV4 : DP_SG_IPV6, tuples,
+			&res, 1);
+	if (res == 0)
+		return false;
+	dp_ct_rec_set(ct, e->idx, role, c->gen, res - 1);
+	return true;
+}
+
+static void sweep(struct dp_ct *ct)
+{
+	struct dp_ct_info batch[64];
+	uint32_t cursor = 0, n, ended = 0;
+
+	while ((n = dp_ct_list(ct, &cursor, batch, RTE_DIM(batch))) > 0) {
+		for (uint32_t i = 0; i < n; i++) {
+			const struct dp_ct_info *e = &batch[i];
+
+			for (int role = DP_CT_ORIGINATOR; role <= DP_CT_RESPONDER && !e->dead; role++) {
+				const struct dp_ct_rec *r = &e->rec[role];
+				const struct dp_sg_port_conf *c;
+
+				if (r->port >= RTE_MAX_ETHPORTS)
+					continue;
+				c = &dp_sg_confs[r->port];
+				if (!c->sweep || !c->enabled || !c->stateful || r->gen == c->gen)
+					continue;
+				if (!recheck(ct, e, role, c)) {
+					dp_ct_delete(ct, e->idx);
+					ended++;
+					break;
+				}
+			}
+		}
+	}
+	for (unsigned int p = 0; p < RTE_MAX_ETHPORTS; p++)
+		dp_sg_confs[p].sweep = false;
+	sweep_pending = false;
+	if (ended)
+		DP_LOG(INFO, "rules changed: %u connections no rule allows any more ended", ended);
+}
+
 void dp_sg_conf_expire(void)
 {
 	uint64_t now = rte_rdtsc();
 	struct dp_ct *ct = dp_tables.ct;
 
+	if (ct != NULL && sweep_pending)
+		sweep(ct);
 	if (ct == NULL || now < next_expire_tsc)
 		return;
 	next_expire_tsc = now + rte_get_tsc_hz() / EXPIRE_STEPS_PER_SEC;

@@ -18,6 +18,8 @@
  *    (DP_CT_GEN_NONE). Connection records carry the generation that allowed
  *    them, so a stale one is checked again at its next packet. Setting the
  *    same rules again (labels aside) keeps the generation and compiles nothing.
+ *  - Changed rules are enforced by workers at each connection's next packet,
+ *    and by the control thread within its next expiry step (dp_sg_conf_expire).
  *  - A filter is enforced while its port is an access port; it is kept when
  *    the port is detached and applies again when it is attached.
  *  - A deleted port loses its filter and, after the grace period that port
@@ -51,6 +53,9 @@ struct dp_sg_port_conf {
 	uint32_t pending_n;
 	uint32_t pending_total;
 	bool pending_stateful;
+	/* The rules changed: connections with a record of an older generation are to
+	 * be checked again by the control thread (dp_sg_conf_expire). */
+	bool sweep;
 };
 
 extern struct dp_sg_port_conf dp_sg_confs[RTE_MAX_ETHPORTS];
@@ -80,8 +85,17 @@ void dp_sg_conf_port_detached(uint16_t port_id);
 /* A network was deleted and a grace period has passed. */
 void dp_sg_conf_network_deleted(uint16_t net_id);
 
-/* The control loop, as often as it likes: expires connections in small steps
- * (the whole table every few seconds) and deletes the ones workers killed. */
+/*
+ * The control loop, as often as it likes: expires connections in small steps
+ * (the whole table every few seconds) and deletes the ones workers killed.
+ * First, when a port's rules changed since the last call, it checks again
+ * every connection whose record on that port is of an older generation,
+ * idle ones too: the record is renewed where a rule still allows the
+ * connection's original direction, the connection deleted where none does.
+ * (Workers do the same at a connection's next packet; this keeps the
+ * promise of dp_api.h that the others end within a second, and frees their
+ * place in the table and in the port's count.)
+ */
 void dp_sg_conf_expire(void);
 
 /* The label of rule `id` of port_id's filter, or NULL. */

@@ -27,7 +27,8 @@
  *    packet, on the connection's original direction: allowed, the record is
  *    renewed; denied, the connection is killed and the packet dropped. So a
  *    removed rule ends, at their next packet, the connections only it
- *    allowed, and added rules reset nothing;
+ *    allowed, and added rules reset nothing (the control thread does the
+ *    same for idle connections: sg/dp_sg_conf.h, dp_sg_conf_expire);
  *  - a connection with no record for this port (it was tracked before the port
  *    had a filter, or for a flooded copy) is checked on every packet and
  *    never killed from here;
@@ -51,12 +52,14 @@
 #ifndef VIRGA_DP_SG_FILTER_H
 #define VIRGA_DP_SG_FILTER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
 
 #include "core/dp_drop.h"
 #include "engine/dp_tables.h"
+#include "ct/dp_ct.h"
 #include "dp_sg.h"
 
 struct dp_worker;
@@ -75,5 +78,38 @@ struct dp_worker;
 void dp_sg_filter_burst(struct dp_worker *w, const char *stage, enum dp_sg_dir dir,
 		struct rte_mbuf **pkts, const struct dp_port *const *ports, const uint16_t *peers,
 		uint16_t n, uint16_t *verdicts);
+
+/*
+ * Any thread: the rules' tuple (struct dp_sg_tuple4 or 6, by k->family) of the
+ * packet that key side `sender` sends in connection k, for the rules of
+ * direction dir (remote: the sender for ingress, the receiver for egress).
+ * icmp_type and icmp_code are the packet's (an echo connection's original
+ * direction: the request).
+ */
+static inline void dp_sg_conn_tuple(const struct dp_ct_key *k, uint8_t sender, enum dp_sg_dir dir,
+		uint8_t icmp_type, uint8_t icmp_code, void *tuple)
+{
+	const uint8_t *remote = dir == DP_SG_INGRESS ? k->addr[sender] : k->addr[!sender];
+	rte_be16_t dport = k->port[!sender];
+
+	if (k->family == AF_INET) {
+		rte_be32_t r;
+
+		memcpy(&r, remote, 4);
+		dp_sg_tuple4_fill(tuple, k->proto, r, dport, icmp_type, icmp_code);
+	} else {
+		dp_sg_tuple6_fill(tuple, k->proto, remote, dport, icmp_type, icmp_code);
+	}
+}
+
+/* The ICMP type of an echo request, which opens an echo connection of family. */
+static inline uint8_t dp_sg_echo_request(uint8_t family)
+{
+	return family == AF_INET ? 8 : 128;
+}
+
+/* For tests: the stages' inline parse of plain IPv4 TCP/UDP, which must agree with
+ * dp_ct_parse (ct/dp_ct_parse.h) wherever it answers true. */
+bool dp_sg_parse_fast4(const struct rte_mbuf *m, uint16_t l3, uint16_t zone, struct dp_ct_pkt *p);
 
 #endif

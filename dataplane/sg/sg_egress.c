@@ -57,8 +57,18 @@ static uint16_t sg_egress_process(struct rte_graph *graph, struct rte_node *node
 	struct dp_worker *w = dp_node_worker(node);
 	uint16_t next[RTE_GRAPH_BURST_SIZE];
 
-	dp_sg_egress_burst(w, (struct rte_mbuf **)objs, n, next);
-	dp_node_enqueue_burst(graph, node, objs, next, n);
+	/* Several stages feed this one in a walk: a call may hold more than a burst. */
+	if (likely(n <= RTE_GRAPH_BURST_SIZE)) {
+		dp_sg_egress_burst(w, (struct rte_mbuf **)objs, n, next);
+		dp_node_enqueue_burst(graph, node, objs, next, n);
+		return n;
+	}
+	for (uint16_t off = 0; off < n; off += RTE_GRAPH_BURST_SIZE) {
+		uint16_t k = RTE_MIN((uint16_t)(n - off), (uint16_t)RTE_GRAPH_BURST_SIZE);
+
+		dp_sg_egress_burst(w, (struct rte_mbuf **)objs + off, k, next);
+		dp_node_enqueue_burst(graph, node, objs + off, next, k);
+	}
 	return n;
 }
 

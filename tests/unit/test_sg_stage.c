@@ -32,7 +32,9 @@
 #include "ctl/ctl_handlers.h"
 #include "pkt/dp_mbuf.h"
 #include "pkt_builder.h"
+#include "ct/dp_ct_parse.h"
 #include "sg/dp_sg_conf.h"
+#include "sg/dp_sg_filter.h"
 #include "sg/dp_sg_nodes.h"
 
 #define SYN 0x02
@@ -369,6 +371,31 @@ static void a_removed_rule_ends_the_connections_only_it_allowed(void **state)
 	assert_int_equal(conn("10.0.0.9", 41000, "10.0.0.5", 22), DP_CT_NONE);
 }
 
+static void a_removed_rule_ends_idle_connections_at_the_control_threads_next_step(void **state)
+{
+	uint32_t ssh, web;
+
+	(void)state;
+	rule(1, DP_SG_DIR_INGRESS, TCP, "10.0.0.0/24", 22, "ssh");
+	rule(2, DP_SG_DIR_INGRESS, TCP, "10.0.0.0/24", 80, "web");
+	filter("a", true);
+	handshake(pc, "10.0.0.9", 41000, pa, "10.0.0.5", 22);
+	handshake(pc, "10.0.0.9", 41001, pa, "10.0.0.5", 80);
+	web = conn("10.0.0.9", 41001, "10.0.0.5", 80);
+	rule(2, DP_SG_DIR_INGRESS, TCP, "10.0.0.0/24", 80, "web");
+	filter("a", true);
+	/* No packet comes; the control loop's step checks them all. */
+	ssh = conn("10.0.0.9", 41000, "10.0.0.5", 22);
+	assert_int_not_equal(ssh, DP_CT_NONE);
+	dp_sg_conf_expire();
+	assert_int_equal(conn("10.0.0.9", 41000, "10.0.0.5", 22), DP_CT_NONE);
+	assert_int_equal(conn("10.0.0.9", 41001, "10.0.0.5", 80), web);
+	assert_int_equal(dp_ct_rec_get(dp_tables.ct, web, DP_CT_RESPONDER).gen,
+			dp_port_get(pa)->sg_gen);
+	assert_int_equal(dp_ct_port_count(dp_tables.ct, pa), 1);
+	assert_int_equal(run(tcp(pc, "10.0.0.9", 41001, pa, "10.0.0.5", 80, ACK)), PASSED);
+}
+
 static void an_icmp_error_about_a_tracked_connection_passes(void **state)
 {
 	struct pkt_spec s = from_to(pc, pa);
@@ -574,6 +601,59 @@ static void a_routed_frame_to_a_filtered_port_goes_through_its_filter(void **sta
 	RTE_SET_USED(pd);
 }
 
+/* Sets a 16-bit field at offset off of m's data. */
+static void poke16(struct rte_mbuf *m, uint32_t off, uint16_t v)
+{
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+
+	d[off] = (uint8_t)(v >> 8);
+	d[off + 1] = (uint8_t)v;
+}
+
+static void the_inline_parse_agrees_with_dp_ct_parse(void **state)
+{
+	struct pkt_spec s = from_to(pc, pa);
+	struct rte_mbuf *m[] = {
+		pkt_l4(test_pool, &s, TCP, "10.0.0.9", 41000, "10.0.0.5", 22, SYN, 0),
+		pkt_l4(test_pool, &s, TCP, "10.0.0.5", 22, "10.0.0.9", 41000, SYNACK, 100),
+		pkt_l4(test_pool, &s, UDP, "10.0.0.9", 53, "10.0.0.5", 5353, 0, 30),
+		pkt_l4(test_pool, &s, UDP, "10.0.0.9", 53, "10.0.0.5", 5353, 0, 0),
+		pkt_l4(test_pool, &s, UDP, "10.0.0.9", 53, "10.0.0.5", 5353, 0, 8), /* bad UDP length */
+		pkt_l4(test_pool, &s, TCP, "10.0.0.9", 1, "10.0.0.5", 2, ACK, 0),   /* bad data offset */
+		pkt_l4(test_pool, &s, UDP, "10.0.0.9", 53, "10.0.0.5", 5353, 0, 8), /* later fragment */
+		pkt_l4(test_pool, &s, UDP, "10.0.0.9", 53, "10.0.0.5", 5353, 0, 8), /* long total */
+		pkt_icmp_echo(test_pool, &s, "10.0.0.9", "10.0.0.5", 8),
+	};
+	const bool fast[] = {true, true, true, true, false, false, false, false, false};
+
+	(void)state;
+	poke16(m[4], 14 + 20 + 4, 17);		 /* UDP length past the datagram */
+	rte_pktmbuf_mtod(m[5], uint8_t *)[14 + 20 + 12] = 4 << 4; /* 16-byte TCP header */
+	poke16(m[6], 14 + 6, 0x0010);		 /* fragment offset 16 */
+	poke16(m[7], 14 + 2, 200);		 /* total length past the frame */
+	for (unsigned int i = 0; i < RTE_DIM(m); i++) {
+		struct dp_ct_pkt a, b;
+		int rc;
+
+		memset(&a, 0xaa, sizeof(a));
+		memset(&b, 0x55, sizeof(b));
+		assert_int_equal(dp_sg_parse_fast4(m[i], 14, 7, &a), fast[i]);
+		rc = dp_ct_parse(m[i], 14, RTE_ETHER_TYPE_IPV4, 7, &b);
+		if (fast[i]) {
+			assert_int_equal(rc, DP_CT_PARSE_TRACKED);
+			assert_memory_equal(&a.key, &b.key, sizeof(a.key));
+			assert_int_equal(a.side, b.side);
+			assert_int_equal(a.l4, b.l4);
+			assert_int_equal(a.tcp_flags, b.tcp_flags);
+			assert_int_equal(a.icmp_type, b.icmp_type);
+			assert_int_equal(a.related, b.related);
+			assert_int_equal(a.l4_off, b.l4_off);
+			assert_int_equal(a.end, b.end);
+		}
+		rte_pktmbuf_free(m[i]);
+	}
+}
+
 static void ipv6_tcp_passes_an_ipv6_rule_only(void **state)
 {
 	(void)state;
@@ -641,6 +721,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 				a_removed_rule_ends_the_connections_only_it_allowed, setup, teardown),
 		cmocka_unit_test_setup_teardown(
+				a_removed_rule_ends_idle_connections_at_the_control_threads_next_step,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(
 				an_icmp_error_about_a_tracked_connection_passes, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_stateless_filter_checks_every_packet, setup, teardown),
 		cmocka_unit_test_setup_teardown(
@@ -653,6 +736,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 				a_routed_frame_to_a_filtered_port_goes_through_its_filter, setup,
 				teardown),
+		cmocka_unit_test_setup_teardown(the_inline_parse_agrees_with_dp_ct_parse, setup, teardown),
 		cmocka_unit_test_setup_teardown(ipv6_tcp_passes_an_ipv6_rule_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 				the_trace_names_the_rule_that_allowed_a_packet, setup, teardown),
