@@ -49,6 +49,19 @@ static uint32_t ip4(const char *s)
 	return a.s_addr;
 }
 
+/* A 20-byte IPv4 header of l3_len bytes in all, TTL 64, with its checksum. */
+static void fill_ipv4(struct rte_ipv4_hdr *ip, uint16_t l3_len, uint8_t proto, rte_be32_t src,
+		rte_be32_t dst)
+{
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(l3_len);
+	ip->time_to_live = 64;
+	ip->next_proto_id = proto;
+	ip->src_addr = src;
+	ip->dst_addr = dst;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+}
+
 struct rte_mbuf *pkt_ipv4_udp(struct rte_mempool *mp, const struct pkt_spec *s, const char *src_ip,
 		const char *dst_ip, uint16_t payload)
 {
@@ -57,13 +70,7 @@ struct rte_mbuf *pkt_ipv4_udp(struct rte_mempool *mp, const struct pkt_spec *s, 
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)put_l2(m, s, RTE_ETHER_TYPE_IPV4, l3_len);
 	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
 
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16(l3_len);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = ip4(src_ip);
-	ip->dst_addr = ip4(dst_ip);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	fill_ipv4(ip, l3_len, IPPROTO_UDP, ip4(src_ip), ip4(dst_ip));
 	udp->src_port = rte_cpu_to_be_16(68);
 	udp->dst_port = rte_cpu_to_be_16(67);
 	udp->dgram_len = rte_cpu_to_be_16(sizeof(*udp) + payload);
@@ -101,13 +108,7 @@ struct rte_mbuf *pkt_icmp_echo(struct rte_mempool *mp, const struct pkt_spec *s,
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)put_l2(m, s, RTE_ETHER_TYPE_IPV4, l3_len);
 	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(ip + 1);
 
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16(l3_len);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_ICMP;
-	ip->src_addr = ip4(src_ip);
-	ip->dst_addr = ip4(dst_ip);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	fill_ipv4(ip, l3_len, IPPROTO_ICMP, ip4(src_ip), ip4(dst_ip));
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
 	icmp->icmp_ident = rte_cpu_to_be_16(0x1234);
 	icmp->icmp_seq_nb = rte_cpu_to_be_16(1);
@@ -192,13 +193,7 @@ struct rte_mbuf *pkt_l4(struct rte_mempool *mp, const struct pkt_spec *s, uint8_
 		inet_pton(AF_INET6, src, ip6->src_addr);
 		inet_pton(AF_INET6, dst, ip6->dst_addr);
 	} else {
-		ip->version_ihl = RTE_IPV4_VHL_DEF;
-		ip->total_length = rte_cpu_to_be_16(l3_len);
-		ip->time_to_live = 64;
-		ip->next_proto_id = proto;
-		ip->src_addr = ip4(src);
-		ip->dst_addr = ip4(dst);
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		fill_ipv4(ip, l3_len, proto, ip4(src), ip4(dst));
 	}
 	if (proto == IPPROTO_TCP) {
 		struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)l4;
@@ -231,13 +226,7 @@ struct rte_mbuf *pkt_icmp_error(struct rte_mempool *mp, const struct pkt_spec *s
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)put_l2(m, s, RTE_ETHER_TYPE_IPV4, l3_len);
 	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(ip + 1);
 
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16(l3_len);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_ICMP;
-	ip->src_addr = ip4(src);
-	ip->dst_addr = q->src_addr;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	fill_ipv4(ip, l3_len, IPPROTO_ICMP, ip4(src), q->src_addr);
 	icmp->icmp_type = type;
 	icmp->icmp_code = code;
 	memcpy(icmp + 1, q, qlen);
