@@ -53,7 +53,7 @@
  *  - Cost: a burst costs one rte_hash_lookup_bulk per 64 packets; a packet of
  *    a known connection then reads its 32-byte entry, and writes only when its
  *    TCP state changes (a CAS) or a new second began (one store). A new
- *    connection costs a second hash of the 40-byte key (CRC32, in
+ *    connection costs a second hash of the 48-byte key (CRC32, in
  *    rte_hash_add_key after the lookup's), a few atomic adds
  *    (table and port counters) and rte_hash's writer lock, which is what limits
  *    new connections per second: it serializes creation across all workers.
@@ -100,8 +100,8 @@ struct rte_ring;
 
 /*
  * The key, canonical: the two endpoints (address, port) in lexicographic
- * order, so both directions of a connection find one entry. 40 bytes, no
- * padding (rte_hash compares the bytes). Ports are in network byte order:
+ * order, so both directions of a connection find one entry. 48 bytes,
+ * the last 8 zero (rte_hash compares the bytes, with SIMD at this size). Ports are in network byte order:
  *  - TCP, UDP, SCTP: the ports;
  *  - ICMP/ICMPv6 echo: the requester's port is the identifier, the
  *    responder's 0, as Linux inverts the type in the reply tuple: a request
@@ -115,6 +115,10 @@ struct dp_ct_key {
 	uint16_t zone;  /* the network id: overlapping tenant addresses never meet */
 	uint8_t family; /* AF_INET, AF_INET6 */
 	uint8_t proto;  /* IPPROTO_* */
+	/* To 48 bytes: rte_hash compares keys of 16, 32, 48... bytes with SIMD
+	 * and any other length with memcmp, on every bucket hit. Zeroed with the
+	 * rest of the key (dp_ct_key_set). */
+	uint8_t pad[8];
 };
 
 /* How an entry's protocol is tracked, and which timeouts apply. */
