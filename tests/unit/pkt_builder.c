@@ -62,6 +62,18 @@ static void fill_ipv4(struct rte_ipv4_hdr *ip, uint16_t l3_len, uint8_t proto, r
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 }
 
+/* A fixed IPv6 header for l4_len bytes of payload, addresses as text. */
+static void fill_ipv6(struct rte_ipv6_hdr *ip, uint16_t l4_len, uint8_t proto, uint8_t hop_limit,
+		const char *src, const char *dst)
+{
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16(l4_len);
+	ip->proto = proto;
+	ip->hop_limits = hop_limit;
+	inet_pton(AF_INET6, src, ip->src_addr);
+	inet_pton(AF_INET6, dst, ip->dst_addr);
+}
+
 struct rte_mbuf *pkt_ipv4_udp(struct rte_mempool *mp, const struct pkt_spec *s, const char *src_ip,
 		const char *dst_ip, uint16_t payload)
 {
@@ -87,12 +99,7 @@ struct rte_mbuf *pkt_ipv6_udp(struct rte_mempool *mp, const struct pkt_spec *s, 
 			sizeof(*ip) + l4_len);
 	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
 
-	ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
-	ip->payload_len = rte_cpu_to_be_16(l4_len);
-	ip->proto = IPPROTO_UDP;
-	ip->hop_limits = 64;
-	inet_pton(AF_INET6, src_ip, ip->src_addr);
-	inet_pton(AF_INET6, dst_ip, ip->dst_addr);
+	fill_ipv6(ip, l4_len, IPPROTO_UDP, 64, src_ip, dst_ip);
 	udp->src_port = rte_cpu_to_be_16(546);
 	udp->dst_port = rte_cpu_to_be_16(547);
 	udp->dgram_len = rte_cpu_to_be_16(l4_len);
@@ -186,12 +193,7 @@ struct rte_mbuf *pkt_l4(struct rte_mempool *mp, const struct pkt_spec *s, uint8_
 	uint8_t *l4 = l3 + (v6 ? sizeof(*ip6) : sizeof(*ip));
 
 	if (v6) {
-		ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
-		ip6->payload_len = rte_cpu_to_be_16(l4_len);
-		ip6->proto = proto;
-		ip6->hop_limits = 64;
-		inet_pton(AF_INET6, src, ip6->src_addr);
-		inet_pton(AF_INET6, dst, ip6->dst_addr);
+		fill_ipv6(ip6, l4_len, proto, 64, src, dst);
 	} else {
 		fill_ipv4(ip, l3_len, proto, ip4(src), ip4(dst));
 	}
@@ -243,12 +245,7 @@ struct rte_mbuf *pkt_icmp6(struct rte_mempool *mp, const struct pkt_spec *s, con
 			sizeof(struct rte_ipv6_hdr) + l4_len);
 	uint8_t *icmp = (uint8_t *)(ip6 + 1);
 
-	ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
-	ip6->payload_len = rte_cpu_to_be_16(l4_len);
-	ip6->proto = IPPROTO_ICMPV6;
-	ip6->hop_limits = 255;
-	inet_pton(AF_INET6, src, ip6->src_addr);
-	inet_pton(AF_INET6, dst, ip6->dst_addr);
+	fill_ipv6(ip6, l4_len, IPPROTO_ICMPV6, 255, src, dst);
 	icmp[0] = type;
 	return m;
 }
