@@ -134,12 +134,10 @@ static int ct_stats(struct vg_ctx *ctx, int argc, char **argv)
 {
 	struct dp_ct_stats_reply st;
 	struct vg_rows rows;
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
+	if (!vg_no_options(ctx, argc, argv, &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 0, 0);
 	if (status == VG_EXIT_OK)
 		status = vg_request(ctx, "ct stats", DP_MSG_CT_STATS, NULL, 0, &st, sizeof(st));

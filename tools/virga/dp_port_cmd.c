@@ -137,12 +137,10 @@ static int port_detach(struct vg_ctx *ctx, int argc, char **argv)
 {
 	struct dp_port_detach_req req = {0};
 	char what[128];
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
+	if (!vg_no_options(ctx, argc, argv, &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 1, 1);
 	if (status == VG_EXIT_OK)
 		status = vg_name_arg(ctx, "NAME", req.port, sizeof(req.port), argv[optind]);

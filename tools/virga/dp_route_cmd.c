@@ -196,12 +196,10 @@ static int route_list(struct vg_ctx *ctx, int argc, char **argv)
 	struct route_rows all = {0};
 	struct vg_rows rows;
 	char what[128];
-	int c, status, ret = 0;
+	int status, ret = 0;
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
+	if (!vg_no_options(ctx, argc, argv, &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 0, 1);
 	if (status == VG_EXIT_OK && argc - optind == 1)
 		status = vg_name_arg(ctx, "ROUTER", filter.filter, sizeof(filter.filter),

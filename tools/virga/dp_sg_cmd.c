@@ -285,12 +285,10 @@ static int sg_del_rule(struct vg_ctx *ctx, int argc, char **argv)
 	char port[DP_PORT_NAME_LEN];
 	struct sg_filter f;
 	uint32_t id, i;
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
+	if (!vg_no_options(ctx, argc, argv, &status))
+		return status;
 	status = port_operand(ctx, argc, argv, 2, port);
 	if (status != VG_EXIT_OK)
 		return status;
@@ -337,12 +335,10 @@ static int sg_set_stateless(struct vg_ctx *ctx, int argc, char **argv)
 	char port[DP_PORT_NAME_LEN];
 	struct sg_filter f;
 	const char *state;
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
+	if (!vg_no_options(ctx, argc, argv, &status))
+		return status;
 	status = port_operand(ctx, argc, argv, 2, port);
 	if (status != VG_EXIT_OK)
 		return status;
@@ -363,12 +359,10 @@ static int sg_clear(struct vg_ctx *ctx, int argc, char **argv)
 {
 	struct sg_filter f = {0};
 	char port[DP_PORT_NAME_LEN];
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
+	if (!vg_no_options(ctx, argc, argv, &status))
+		return status;
 	status = port_operand(ctx, argc, argv, 1, port);
 	if (status == VG_EXIT_OK)
 		status = filter_write(ctx, port, &f);
@@ -487,12 +481,10 @@ static int sg_show(struct vg_ctx *ctx, int argc, char **argv)
 {
 	char port[DP_PORT_NAME_LEN], what[64];
 	struct vg_rows rows;
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
+	if (!vg_no_options(ctx, argc, argv, &status))
+		return status;
 	status = port_operand(ctx, argc, argv, 1, port);
 	if (status == VG_EXIT_OK)
 		status = vg_rows_begin(ctx, &rows, rule_cols, VG_ARRAY_SIZE(rule_cols));

@@ -181,12 +181,10 @@ static int stats_run(struct vg_ctx *ctx, int argc, char **argv)
 {
 	struct dp_stats_reply st;
 	struct stats_out out = {0};
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
+	if (!vg_no_options(ctx, argc, argv, &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 0, 0);
 	if (status != VG_EXIT_OK)
 		return status;

@@ -13,12 +13,10 @@ static int status_run(struct vg_ctx *ctx, int argc, char **argv)
 {
 	struct dp_hello_reply hello;
 	char boot_id[17];
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
+	if (!vg_no_options(ctx, argc, argv, &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 0, 0);
 	if (status != VG_EXIT_OK)
 		return status;

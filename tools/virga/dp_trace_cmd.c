@@ -81,12 +81,10 @@ static int trace_row(void *arg, const void *entry)
 static int trace_show(struct vg_ctx *ctx, int argc, char **argv)
 {
 	struct vg_rows rows;
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
+	if (!vg_no_options(ctx, argc, argv, &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 0, 0);
 	if (status != VG_EXIT_OK)
 		return status;

@@ -112,6 +112,16 @@ int vg_opt_next(struct vg_ctx *ctx, int argc, char **argv, const struct option *
 	}
 }
 
+bool vg_no_options(struct vg_ctx *ctx, int argc, char **argv, int *status)
+{
+	int c;
+
+	while ((c = vg_opt_next(ctx, argc, argv, NULL, status)) != -1)
+		if (c == VG_OPT_STOP)
+			return false;
+	return true;
+}
+
 int vg_operands(const struct vg_ctx *ctx, int argc, char **argv, int min, int max)
 {
 	if (argc < min)

@@ -98,6 +98,11 @@ int vg_opt_next(struct vg_ctx *ctx, int argc, char **argv, const struct option *
 bool vg_ok_option(struct vg_ctx *ctx, int argc, char **argv, bool add, uint8_t *flag,
 		int *status);
 
+/* vg_opt_next for a command with no options of its own (only --help and
+ * --json). Returns false when the command must return *status instead of
+ * going on (help printed, or a usage error). */
+bool vg_no_options(struct vg_ctx *ctx, int argc, char **argv, int *status);
+
 /* Checks that there are min..max operands; else reports a usage error. */
 int vg_operands(const struct vg_ctx *ctx, int argc, char **argv, int min, int max);
 

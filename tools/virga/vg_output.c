@@ -87,12 +87,10 @@ int vg_list_command(struct vg_ctx *ctx, int argc, char **argv, const struct vg_l
 	char filter[DP_NAME_LEN]; /* the size of dp_list_req.filter */
 	char what[128];
 	struct vg_rows rows;
-	int c, status;
+	int status;
 
-	while ((c = vg_opt_next(ctx, argc, argv, NULL, &status)) != -1) {
-		if (c == VG_OPT_STOP)
-			return status;
-	}
+	if (!vg_no_options(ctx, argc, argv, &status))
+		return status;
 	status = vg_operands(ctx, argc - optind, argv + optind, 0, l->filter_label ? 1 : 0);
 	if (status != VG_EXIT_OK)
 		return status;
