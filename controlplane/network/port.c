@@ -425,9 +425,7 @@ static int port_before_delete(struct cp_ctx *ctx, const json_t *port)
 	json_t *f;
 	int rc;
 
-	if (strcmp(owner, "network:router_interface") == 0 ||
-		strcmp(owner, "network:router_gateway") == 0 ||
-		strcmp(owner, "network:floatingip") == 0)
+	if (cp_port_managed(port))
 		return cp_fail(&ctx->err, -EBUSY, "PortInUse",
 			"Port %s cannot be deleted directly via the port API: has device owner %s.",
 			cp_json_str(port, "id"), owner);

@@ -28,7 +28,7 @@ static bool network_device(const json_t *port)
 	return strncmp(cp_json_str(port, "device_owner") ?: "", "network:", 8) == 0;
 }
 
-static bool managed_device(const json_t *port)
+bool cp_port_managed(const json_t *port)
 {
 	static const char *const owners[] = {"network:router_interface", "network:router_gateway",
 		"network:floatingip"};
@@ -100,7 +100,7 @@ int cp_port_check_rights(struct cp_ctx *ctx, const json_t *port, const json_t *o
 		return cp_fail(&ctx->err, -EPERM, "PolicyNotAuthorized",
 			"Tenant %s not allowed to create port on this network",
 			ctx->caller->project_id);
-	if (old && managed_device(old) &&
+	if (old && cp_port_managed(old) &&
 		(changed(port, old, "device_owner") || changed(port, old, "device_id")))
 		return cp_fail(&ctx->err, -EPERM, "PolicyNotAuthorized",
 			"(rule:update_port:device_owner) is disallowed by policy: port %s belongs "
