@@ -74,6 +74,15 @@ static const char *const dp_msg_type_names[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_CT_LIST] = "ct_list",
 	[DP_MSG_CT_STATS] = "ct_stats",
 	[DP_MSG_CT_FLUSH] = "ct_flush",
+	[DP_MSG_ROUTER_GW_SET] = "router_gw_set",
+	[DP_MSG_ROUTER_GW_CLEAR] = "router_gw_clear",
+	[DP_MSG_FIP_ADD] = "fip_add",
+	[DP_MSG_FIP_DEL] = "fip_del",
+	[DP_MSG_FIP_LIST] = "fip_list",
+	[DP_MSG_NAT_STATS] = "nat_stats",
+	[DP_MSG_DHCP_SET] = "dhcp_set",
+	[DP_MSG_DHCP_DEL] = "dhcp_del",
+	[DP_MSG_DHCP_LIST] = "dhcp_list",
 };
 
 const char *dp_msg_type_name(enum dp_msg_type type)

@@ -83,6 +83,15 @@ enum dp_msg_type {
 	DP_MSG_CT_LIST,
 	DP_MSG_CT_STATS,
 	DP_MSG_CT_FLUSH,
+	DP_MSG_ROUTER_GW_SET,
+	DP_MSG_ROUTER_GW_CLEAR,
+	DP_MSG_FIP_ADD,
+	DP_MSG_FIP_DEL,
+	DP_MSG_FIP_LIST,
+	DP_MSG_NAT_STATS,
+	DP_MSG_DHCP_SET,
+	DP_MSG_DHCP_DEL,
+	DP_MSG_DHCP_LIST,
 	/* New types go here, before the end: a type's number never changes. */
 	DP_MSG_TYPE_MAX,
 };
@@ -656,5 +665,84 @@ struct dp_ct_flush_reply {
 	uint32_t flushed;
 	uint32_t reserved;
 };
+
+/* ---- router gateways, SNAT and floating IPs ---- */
+/*
+ * A router's gateway is one of its interfaces (ROUTER_IF_ADD on the external
+ * network first): GW_SET marks it, announces its address by gratuitous ARP,
+ * and with snat = 1 translates what leaves through it from the router's
+ * other interfaces to the interface's address, the source port kept when
+ * free, else taken from [port_min, port_max] (0, 0: 1024..65535). Its
+ * default route is an ordinary ROUTE_ADD of 0.0.0.0/0. GW_SET again with
+ * exist_ok changes snat and the range; connections translated before keep
+ * their translation until they end. GW_CLEAR ends the translated
+ * connections and the floating IPs of the router.
+ */
+struct dp_router_gw_req {
+	char router[DP_NAME_LEN];
+	char network[DP_NAME_LEN]; /* GW_SET: the external network, where the router has an interface */
+	uint8_t snat;		   /* GW_SET: 1 = translate to the interface's address */
+	uint8_t exist_ok;	   /* GW_SET */
+	uint8_t missing_ok;	   /* GW_CLEAR */
+	uint8_t reserved;
+	uint16_t port_min; /* GW_SET: SNAT's source port range, inclusive */
+	uint16_t port_max;
+};
+
+/*
+ * A floating IP: 1:1 translation between an address of the router's gateway
+ * network and a fixed address behind the router. Inbound traffic to fip is
+ * sent to fixed_ip; what fixed_ip sends out through the gateway leaves from
+ * fip (before, and instead of, the router's SNAT). The router answers ARP
+ * for fip on the gateway network and announces it by gratuitous ARP when it
+ * is added or moved. FIP_ADD of a fip the router has, with exist_ok, moves
+ * it to the new fixed_ip. Needs the router's gateway (GW_SET).
+ */
+struct dp_fip_req {
+	char router[DP_NAME_LEN];
+	uint8_t fip[4];
+	uint8_t fixed_ip[4]; /* FIP_ADD */
+	uint8_t exist_ok;    /* FIP_ADD */
+	uint8_t missing_ok;  /* FIP_DEL */
+	uint8_t reserved[2];
+};
+
+/* FIP_LIST takes a struct dp_list_req (filter: router; "" = all). */
+struct dp_fip_info {
+	char router[DP_NAME_LEN];
+	uint8_t fip[4];
+	uint8_t fixed_ip[4];
+	uint64_t packets_in;  /* translated to fixed_ip */
+	uint64_t packets_out; /* translated to fip */
+};
+
+struct dp_fip_list_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_fip_info entries[];
+};
+
+/* NAT_STATS takes a struct dp_list_req (filter: router; "" = all): a row per
+ * router with a gateway and protocol SNAT allocates ports for. */
+struct dp_nat_stats_info {
+	char router[DP_NAME_LEN];
+	uint8_t gw_ip[4];
+	uint8_t proto; /* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP (echo identifiers) */
+	uint8_t snat;  /* 0: the gateway routes without translation */
+	uint8_t reserved[2];
+	uint32_t ports_total;
+	uint32_t ports_used;
+	uint64_t exhausted; /* new connections refused: no free port (snat_ports_exhausted) */
+	uint64_t over_90;   /* times ports_used rose past 90% of ports_total */
+};
+
+struct dp_nat_stats_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_nat_stats_info entries[];
+};
+
+/* ---- DHCP answered by the engine (DHCP_SET, DHCP_DEL, DHCP_LIST) ----
+ * Request and reply structs: dhcp/ defines them below when it lands. */
 
 #endif /* VIRGA_DP_API_H */
