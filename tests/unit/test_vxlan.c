@@ -538,7 +538,7 @@ static void routed_frame_over_a_cold_overlay_waits_for_both_answers(void **state
 	struct dp_router_if_req blue_if = {.router = "r1", .network = "blue", .prefixlen = 24,
 			.ip = {10, 5, 0, 1}};
 	const struct rte_ether_addr far = {{2, 0, 0, 0, 0, 0x99}};
-	struct rte_mbuf *m, *out[2 * (1 + DP_ARP_WAIT_MAX)];
+	struct rte_mbuf *m, *out[DP_IP4_ROUTE_OUT_MAX(1)];
 	uint16_t next[RTE_DIM(out)], edge, n;
 	struct pkt_spec s = {.src = mac_of(0x61), .vlan = NO_VLAN};
 	const struct rte_ipv4_hdr *ip;
