@@ -79,7 +79,7 @@ int dp_conf_router_add(const struct dp_router_req *req)
 		return -ENOSPC;
 	c = &dp_router_confs[id];
 	memset(c, 0, sizeof(*c));
-	c->fib = dp_fib_create(max_routes, n_groups);
+	c->fib = dp_fib_create_lazy(max_routes, n_groups);
 	c->nh = rte_zmalloc("nexthops", DP_MAX_NEXTHOPS * sizeof(*c->nh), RTE_CACHE_LINE_SIZE);
 	if (c->fib == NULL || c->nh == NULL) {
 		dp_fib_free(c->fib);
