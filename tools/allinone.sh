@@ -56,6 +56,8 @@ for p in json.load(sys.stdin):
 	done
 	for link in $taps; do ip link del "$link" 2>/dev/null; done
 	rm -f "$SOCK"
+	# DPDK's runtime directory (its --file-prefix is "virga-" and the --name).
+	rm -rf /var/run/dpdk/virga-virga-allinone
 	exit 0
 }
 trap stop INT TERM EXIT
