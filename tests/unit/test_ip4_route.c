@@ -264,6 +264,53 @@ static void no_df_over_egress_mtu_leaves_in_fragments(void **state)
 	release(&r);
 }
 
+/* GW_SET marks one interface of the router as its gateway, in the snapshot workers
+ * read; the interface must exist first, and its deletion takes the gateway along. */
+static void gateway_is_one_existing_interface_and_goes_with_it(void **state)
+{
+	struct dp_router_gw_req gw = {.router = "r1", .network = "right", .snat = 1};
+	struct dp_router_if_req del = {.router = "r1", .network = "right"};
+	const struct dp_router *r;
+
+	(void)state;
+	r = dp_router_get(dp_conf_router_by_name("r1"));
+	assert_int_equal(r->gw_rif, DP_NO_GW_RIF);
+	snprintf(gw.network, sizeof(gw.network), "nosuch");
+	assert_int_equal(dp_conf_router_gw_set(&gw), -ENOENT);
+	test_network("far", DP_NET_FLAT, "", 0, 1500);
+	snprintf(gw.network, sizeof(gw.network), "far"); /* no interface of r1 there */
+	assert_int_equal(dp_conf_router_gw_set(&gw), -ENOENT);
+	snprintf(gw.network, sizeof(gw.network), "right");
+	gw.port_min = 2000; /* and no max */
+	assert_int_equal(dp_conf_router_gw_set(&gw), -EINVAL);
+	gw.port_max = 2001;
+	assert_int_equal(dp_conf_router_gw_set(&gw), 0);
+	r = dp_router_get(dp_conf_router_by_name("r1"));
+	assert_int_equal(r->rifs[r->gw_rif].ip, test_ip("10.2.0.1"));
+	assert_int_equal(r->gw_snat, 1);
+	assert_int_equal(r->gw_port_min, 2000);
+	assert_int_equal(r->gw_port_max, 2001);
+	assert_int_equal(dp_conf_router_gw_set(&gw), -EEXIST);
+	gw.exist_ok = 1;
+	gw.snat = 0;
+	gw.port_min = gw.port_max = 0; /* the default range */
+	assert_int_equal(dp_conf_router_gw_set(&gw), 0);
+	r = dp_router_get(dp_conf_router_by_name("r1"));
+	assert_int_equal(r->gw_snat, 0);
+	assert_int_equal(r->gw_port_min, 1024);
+	assert_int_equal(r->gw_port_max, 65535);
+	snprintf(gw.network, sizeof(gw.network), "left"); /* another interface */
+	assert_int_equal(dp_conf_router_gw_set(&gw), -EBUSY);
+	assert_int_equal(dp_conf_router_if_del(&del), 0);
+	assert_int_equal(dp_router_get(dp_conf_router_by_name("r1"))->gw_rif, DP_NO_GW_RIF);
+	assert_int_equal(dp_conf_router_gw_clear(&gw), -ENOENT);
+	gw.missing_ok = 1;
+	assert_int_equal(dp_conf_router_gw_clear(&gw), 0);
+	assert_int_equal(dp_conf_router_gw_set(&gw), 0); /* now "left" may be it */
+	assert_int_equal(dp_conf_router_gw_clear(&gw), 0);
+	assert_int_equal(dp_router_get(dp_conf_router_by_name("r1"))->gw_rif, DP_NO_GW_RIF);
+}
+
 static void bad_header_checksum_is_dropped(void **state)
 {
 	struct rte_mbuf *m = from_a("10.2.0.5", 40);
@@ -555,6 +602,7 @@ int main(void)
 		cmocka_unit_test_setup(ttl_1_sends_time_exceeded, setup),
 		cmocka_unit_test_setup(no_route_sends_net_unreachable, setup),
 		cmocka_unit_test_setup(no_df_over_egress_mtu_leaves_in_fragments, setup),
+		cmocka_unit_test_setup(gateway_is_one_existing_interface_and_goes_with_it, setup),
 		cmocka_unit_test_setup(df_over_egress_mtu_sends_frag_needed_with_the_mtu, setup),
 		cmocka_unit_test_setup(bad_header_checksum_is_dropped, setup),
 		cmocka_unit_test_setup(unresolved_next_hop_waits_for_arp_then_goes, setup),
