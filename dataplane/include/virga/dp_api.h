@@ -785,6 +785,7 @@ struct dp_dhcp_del_req {
  * summed over workers; drops by reason are in the drop counters. */
 struct dp_dhcp_info {
 	struct dp_dhcp_set_req conf; /* exist_ok reads 0 */
+	uint32_t reserved;	     /* conf is 300 bytes: the counters start 8-aligned */
 	uint64_t discovers;
 	uint64_t requests;
 	uint64_t informs;
