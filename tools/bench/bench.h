@@ -34,6 +34,7 @@
 enum bench_engine {
 	BENCH_TESTPMD_MACSWAP,
 	BENCH_TESTPMD_IO,
+	BENCH_OVS, /* Open vSwitch DPDK (run_ovs.c): a peer, a reference for the ratios */
 	BENCH_VIRGA,
 	BENCH_ENGINE_MAX,
 };
@@ -91,6 +92,7 @@ struct bench_opts {
 	const char *mac_table_size; /* NULL: the dataplane's default */
 	const char *idle_sleep;	    /* NULL: pure polling */
 	const char *testpmd;
+	const char *ovs_vswitchd; /* NULL: no OVS engine */
 	const char *workdir;
 	bool json;
 	bool keep; /* keep the work directory (pcap files, logs) */
@@ -218,6 +220,14 @@ int bench_run_virga(const struct bench_opts *o, struct bench_scenario *s, unsign
 void bench_virga_release(const struct bench_opts *o, struct bench_scenario *s);
 /* Starts a dataplane, adds one port with `devargs`, returns its MAC, stops it. */
 int bench_virga_port_mac(const struct bench_opts *o, const char *devargs, uint8_t mac[6]);
+
+/* Open vSwitch DPDK (run_ovs.c, ovs_flows.c): only scenarios with OVS flows. */
+int bench_run_ovs(const struct bench_opts *o, const struct bench_scenario *s, unsigned int seq,
+                struct bench_result *r);
+bool bench_ovs_supports(const struct bench_scenario *s);
+int bench_ovs_write_flows(const char *path, const struct bench_scenario *s);
+/* ovs-vsctl add-port settings of port 0 or 1 ("trunks=100", "tag=100"). */
+void bench_ovs_port_options(const struct bench_scenario *s, int port, char *buf, size_t len);
 
 /* ---- output (report.c) ---- */
 const char *bench_engine_name(enum bench_engine e);

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The OpenFlow rules OVS gets for a scenario: the work Neutron's OVS agent
+ * would have it do for the same topology, so the comparison is with what an
+ * OpenStack cloud runs. l2-vlan (ports: 1 = up, 2 = vm):
+ *
+ *   up: trunk of VLAN 100 (trunks=100); vm: access port (tag=100)
+ *   table 0   in_port=up, dl_vlan=100          -> NORMAL (learn, look up, pop)
+ *             in_port=vm                       -> table 71
+ *             anything else                    -> drop
+ *   table 71  port security, as the agent's ARP-spoofing / firewall table 71
+ *             does it: from vm, only its MAC with its IP (IPv4) or ARP for
+ *             its IP -> NORMAL (learn, push the tag); else drop
+ *
+ * What this leaves out of the agent's pipeline: the br-int/br-phys pair and
+ * its patch ports (one bridge here, so one datapath pass less than the
+ * agent's VLAN translation would take), and the stateful firewall (that is
+ * sg-established). Virga's l2-vlan does the same MAC/IP check, learning and
+ * tag push/pop.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+
+#define MAC_FMT "%02x:%02x:%02x:%02x:%02x:%02x"
+#define MAC_ARGS(m) m[0], m[1], m[2], m[3], m[4], m[5]
+
+bool bench_ovs_supports(const struct bench_scenario *s)
+{
+	return strcmp(s->name, "l2-vlan") == 0;
+}
+
+void bench_ovs_port_options(const struct bench_scenario *s, int port, char *buf, size_t len)
+{
+	if (s->topo == BENCH_TOPO_L2_VLAN)
+		snprintf(buf, len, port == 0 ? "trunks=%d" : "tag=%d", BENCH_VLAN_ID);
+	else
+		buf[0] = '\0';
+}
+
+static void write_l2_vlan(FILE *f)
+{
+	const uint8_t *mac = bench_vm_mac, *ip = bench_vm_ip;
+
+	fprintf(f, "table=0,priority=100,in_port=1,dl_vlan=%d,actions=NORMAL\n", BENCH_VLAN_ID);
+	fprintf(f, "table=0,priority=100,in_port=2,actions=resubmit(,71)\n");
+	fprintf(f, "table=0,priority=0,actions=drop\n");
+	fprintf(f,
+	                "table=71,priority=95,in_port=2,dl_src=" MAC_FMT
+	                ",ip,nw_src=%u.%u.%u.%u,actions=NORMAL\n",
+	                MAC_ARGS(mac), ip[0], ip[1], ip[2], ip[3]);
+	fprintf(f,
+	                "table=71,priority=95,in_port=2,dl_src=" MAC_FMT
+	                ",arp,arp_spa=%u.%u.%u.%u,arp_sha=" MAC_FMT ",actions=NORMAL\n",
+	                MAC_ARGS(mac), ip[0], ip[1], ip[2], ip[3], MAC_ARGS(mac));
+	fprintf(f, "table=71,priority=10,in_port=2,actions=drop\n");
+}
+
+int bench_ovs_write_flows(const char *path, const struct bench_scenario *s)
+{
+	FILE *f;
+
+	if (!bench_ovs_supports(s))
+		return -EOPNOTSUPP;
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -errno;
+	write_l2_vlan(f);
+	return fclose(f) == 0 ? 0 : -EIO;
+}
