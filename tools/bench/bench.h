@@ -175,6 +175,10 @@ struct bench_routes *bench_routes_make(unsigned int n);
 void bench_routes_free(struct bench_routes *r);
 int bench_write_route_frames(const char *path, const struct bench_routes *r, unsigned int flows);
 int bench_program_route(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
+/* Route i of the table (host byte order), the count, and the router's MACs (for OVS). */
+void bench_routes_get(const struct bench_routes *r, unsigned int i, uint32_t *prefix, uint8_t *len);
+unsigned int bench_routes_count(const struct bench_routes *r);
+void bench_route_macs(uint8_t if_a[6], uint8_t if_b[6], uint8_t next_hop[6]);
 /* "/24 63%, /23 10%, ...", for the report. */
 void bench_routes_describe(const struct bench_routes *r, char *buf, size_t len);
 

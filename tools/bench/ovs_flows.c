@@ -17,6 +17,8 @@
  * agent's VLAN translation would take), and the stateful firewall (that is
  * sg-established). Virga's l2-vlan does the same MAC/IP check, learning and
  * tag push/pop.
+ *
+ * route-1, route-100k: see write_route.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,7 +31,9 @@
 
 bool bench_ovs_supports(const struct bench_scenario *s)
 {
-	return strcmp(s->name, "l2-vlan") == 0;
+	/* route-1m: a million flows take OVS minutes to install; not attempted. */
+	return strcmp(s->name, "l2-vlan") == 0 || strcmp(s->name, "route-1") == 0 ||
+	       strcmp(s->name, "route-100k") == 0;
 }
 
 void bench_ovs_port_options(const struct bench_scenario *s, int port, char *buf, size_t len)
@@ -58,6 +62,34 @@ static void write_l2_vlan(FILE *f)
 	fprintf(f, "table=71,priority=10,in_port=2,actions=drop\n");
 }
 
+/*
+ * A router as OpenFlow, one flow per prefix, its priority the prefix length
+ * (longest match wins): frames to the router's MAC on a, for the prefix,
+ * get the MACs of the hop (router's b interface -> next hop), their TTL
+ * decremented (dec_ttl; OVS fixes the checksum) and leave on b. Virga also
+ * answers ARP, checks the IP header and sends ICMP errors; none is
+ * exercised by these frames.
+ */
+static void write_route(FILE *f, const struct bench_routes *r)
+{
+	uint8_t a[6], b[6], nh[6];
+
+	bench_route_macs(a, b, nh);
+	for (unsigned int i = 0; i < bench_routes_count(r); i++) {
+		uint32_t p;
+		uint8_t len;
+
+		bench_routes_get(r, i, &p, &len);
+		fprintf(f,
+		                "table=0,priority=%u,in_port=1,dl_dst=" MAC_FMT
+		                ",ip,nw_dst=%u.%u.%u.%u/%u,actions=mod_dl_src:" MAC_FMT
+		                ",mod_dl_dst:" MAC_FMT ",dec_ttl,output:2\n",
+		                100 + len, MAC_ARGS(a), p >> 24, (p >> 16) & 0xff, (p >> 8) & 0xff,
+		                p & 0xff, len, MAC_ARGS(b), MAC_ARGS(nh));
+	}
+	fprintf(f, "table=0,priority=0,actions=drop\n");
+}
+
 int bench_ovs_write_flows(const char *path, const struct bench_scenario *s)
 {
 	FILE *f;
@@ -67,6 +99,9 @@ int bench_ovs_write_flows(const char *path, const struct bench_scenario *s)
 	f = fopen(path, "w");
 	if (f == NULL)
 		return -errno;
-	write_l2_vlan(f);
+	if (s->topo == BENCH_TOPO_ROUTE)
+		write_route(f, s->routes);
+	else
+		write_l2_vlan(f);
 	return fclose(f) == 0 ? 0 : -EIO;
 }
