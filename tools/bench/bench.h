@@ -185,6 +185,9 @@ void bench_routes_describe(const struct bench_routes *r, char *buf, size_t len);
 /* sg-established (scenario_sg.c): its flows' frames, and l2-vlan with a filter on vm. */
 #define BENCH_SG_FLOWS 10000
 int bench_write_sg_frames(const char *path);
+#define BENCH_SG_RULES 1000
+/* Rule id (0..BENCH_SG_RULES-1) of the VM's filter, as Virga gets it (and OVS, as flows). */
+void bench_sg_rule(unsigned int id, struct dp_sg_rule_spec *r);
 int bench_program_sg(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 
 /* ---- child processes (proc.c) ---- */

@@ -18,7 +18,7 @@
  * sg-established). Virga's l2-vlan does the same MAC/IP check, learning and
  * tag push/pop.
  *
- * route-1, route-100k: see write_route.
+ * route-1, route-100k: see write_route; sg-established: see write_sg.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,12 +33,12 @@ bool bench_ovs_supports(const struct bench_scenario *s)
 {
 	/* route-1m: a million flows take OVS minutes to install; not attempted. */
 	return strcmp(s->name, "l2-vlan") == 0 || strcmp(s->name, "route-1") == 0 ||
-	       strcmp(s->name, "route-100k") == 0;
+	       strcmp(s->name, "route-100k") == 0 || strcmp(s->name, "sg-established") == 0;
 }
 
 void bench_ovs_port_options(const struct bench_scenario *s, int port, char *buf, size_t len)
 {
-	if (s->topo == BENCH_TOPO_L2_VLAN)
+	if (s->topo == BENCH_TOPO_L2_VLAN || s->topo == BENCH_TOPO_SG)
 		snprintf(buf, len, port == 0 ? "trunks=%d" : "tag=%d", BENCH_VLAN_ID);
 	else
 		buf[0] = '\0';
@@ -90,6 +90,58 @@ static void write_route(FILE *f, const struct bench_routes *r)
 	fprintf(f, "table=0,priority=0,actions=drop\n");
 }
 
+/* One flow per value/mask block of [lo, hi], as Neutron's OVS firewall splits a range. */
+static void write_port_blocks(FILE *f, const char *prefix, uint16_t lo, uint16_t hi)
+{
+	uint32_t v = lo;
+
+	while (v <= hi) {
+		uint32_t size = 1;
+
+		while ((v & (size * 2 - 1)) == 0 && v + size * 2 - 1 <= hi && size < 0x8000)
+			size *= 2;
+		fprintf(f, "%s,tp_dst=0x%x/0x%x,actions=ct(commit,zone=1),output:2\n", prefix, v,
+		                0xffff & ~(size - 1));
+		v += size;
+	}
+}
+
+/*
+ * sg-established as the Neutron OVS firewall driver does ingress to a port:
+ * the frame (VLAN 100, to the VM) has its tag removed and goes through
+ * conntrack in the port's zone (ct(table=82,zone=1)); table 82 sends an
+ * established connection's packet straight to the port, and a new one
+ * through the group's ingress rules (one flow per rule and port block,
+ * committing the connection), else drops. The 500 egress rules are not
+ * installed: nothing is measured from the VM (its one frame goes through
+ * l2-vlan's table 71), as nothing from it is measured in Virga either.
+ */
+static void write_sg(FILE *f)
+{
+	const uint8_t *mac = bench_vm_mac;
+
+	fprintf(f,
+	                "table=0,priority=110,in_port=1,dl_vlan=%d,dl_dst=" MAC_FMT
+	                ",ip,actions=strip_vlan,ct(table=82,zone=1)\n",
+	                BENCH_VLAN_ID, MAC_ARGS(mac));
+	fprintf(f, "table=82,priority=70,ct_state=+est-rel-rpl,ct_zone=1,ip,actions=output:2\n");
+	for (unsigned int id = 0; id < BENCH_SG_RULES; id++) {
+		struct dp_sg_rule_spec r;
+		char prefix[160];
+
+		bench_sg_rule(id, &r);
+		if (r.direction != DP_SG_DIR_INGRESS)
+			continue;
+		snprintf(prefix, sizeof(prefix),
+		                "table=82,priority=70,ct_state=+new-est,ct_zone=1,%s,nw_src=%u.%u.%"
+		                "u.%u/%u",
+		                r.proto == 6 ? "tcp" : "udp", r.remote[0], r.remote[1], r.remote[2],
+		                r.remote[3], r.prefixlen);
+		write_port_blocks(f, prefix, r.port_min, r.port_max);
+	}
+	fprintf(f, "table=82,priority=0,actions=drop\n");
+}
+
 int bench_ovs_write_flows(const char *path, const struct bench_scenario *s)
 {
 	FILE *f;
@@ -99,9 +151,12 @@ int bench_ovs_write_flows(const char *path, const struct bench_scenario *s)
 	f = fopen(path, "w");
 	if (f == NULL)
 		return -errno;
-	if (s->topo == BENCH_TOPO_ROUTE)
+	if (s->topo == BENCH_TOPO_ROUTE) {
 		write_route(f, s->routes);
-	else
+	} else {
+		if (s->topo == BENCH_TOPO_SG)
+			write_sg(f);
 		write_l2_vlan(f);
+	}
 	return fclose(f) == 0 ? 0 : -EIO;
 }

@@ -312,6 +312,11 @@ int bench_run_ovs(const struct bench_opts *o, const struct bench_scenario *s, un
 		rc = read_ports(o, &b);
 	if (rc >= 0)
 		rc = read_pmd(o, &v, r);
+	/* Which flows the window's packets hit, and the PMD's cache hits. */
+	if (rc >= 0 && o->verbose) {
+		run(o, NULL, 0, "ovs-ofctl dump-flows br0 | grep -v n_packets=0, >&2");
+		run(o, NULL, 0, "ovs-appctl -t %s dpif-netdev/pmd-stats-show >&2", v.ctl);
+	}
 	if (rc >= 0) {
 		r->ran = true;
 		r->seconds = b.t - a.t;
