@@ -10,13 +10,17 @@ DEB_PACKAGES := build-essential meson ninja-build pkg-config \
 	iproute2 iputils-ping ethtool tcpdump procps python3-scapy \
 	python3-openstackclient curl
 
-.PHONY: all deps build test unit smoke run demo bench clean
+# Only `make bench` needs these (the peers it measures); `make test` does not.
+BENCH_DEB_PACKAGES := openvswitch-switch-dpdk
+
+.PHONY: all deps bench-deps build test unit smoke run demo bench clean
 
 all: build
 
 # Idempotent: installs only what dpkg does not already have.
-deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
+deps bench-deps: PACKAGES = $(if $(filter bench-deps,$@),$(BENCH_DEB_PACKAGES),$(DEB_PACKAGES))
+deps bench-deps:
+	@missing=$$(for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
 	done); \
 	if [ -n "$$missing" ]; then \
@@ -48,7 +52,7 @@ run: deps build
 demo: deps build
 	tools/demo.sh $(BUILD)
 
-bench: deps build
+bench: deps bench-deps build
 	$(BUILD)/tools/bench/virga-bench
 
 clean:

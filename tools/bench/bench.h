@@ -34,6 +34,7 @@
 enum bench_engine {
 	BENCH_TESTPMD_MACSWAP,
 	BENCH_TESTPMD_IO,
+	BENCH_OVS, /* Open vSwitch DPDK (run_ovs.c): a peer, a reference for the ratios */
 	BENCH_VIRGA,
 	BENCH_ENGINE_MAX,
 };
@@ -91,6 +92,7 @@ struct bench_opts {
 	const char *mac_table_size; /* NULL: the dataplane's default */
 	const char *idle_sleep;	    /* NULL: pure polling */
 	const char *testpmd;
+	const char *ovs_vswitchd; /* NULL: no OVS engine */
 	const char *workdir;
 	bool json;
 	bool keep; /* keep the work directory (pcap files, logs) */
@@ -173,12 +175,19 @@ struct bench_routes *bench_routes_make(unsigned int n);
 void bench_routes_free(struct bench_routes *r);
 int bench_write_route_frames(const char *path, const struct bench_routes *r, unsigned int flows);
 int bench_program_route(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
+/* Route i of the table (host byte order), the count, and the router's MACs (for OVS). */
+void bench_routes_get(const struct bench_routes *r, unsigned int i, uint32_t *prefix, uint8_t *len);
+unsigned int bench_routes_count(const struct bench_routes *r);
+void bench_route_macs(uint8_t if_a[6], uint8_t if_b[6], uint8_t next_hop[6]);
 /* "/24 63%, /23 10%, ...", for the report. */
 void bench_routes_describe(const struct bench_routes *r, char *buf, size_t len);
 
 /* sg-established (scenario_sg.c): its flows' frames, and l2-vlan with a filter on vm. */
 #define BENCH_SG_FLOWS 10000
 int bench_write_sg_frames(const char *path);
+#define BENCH_SG_RULES 1000
+/* Rule id (0..BENCH_SG_RULES-1) of the VM's filter, as Virga gets it (and OVS, as flows). */
+void bench_sg_rule(unsigned int id, struct dp_sg_rule_spec *r);
 int bench_program_sg(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 
 /* ---- child processes (proc.c) ---- */
@@ -218,6 +227,14 @@ int bench_run_virga(const struct bench_opts *o, struct bench_scenario *s, unsign
 void bench_virga_release(const struct bench_opts *o, struct bench_scenario *s);
 /* Starts a dataplane, adds one port with `devargs`, returns its MAC, stops it. */
 int bench_virga_port_mac(const struct bench_opts *o, const char *devargs, uint8_t mac[6]);
+
+/* Open vSwitch DPDK (run_ovs.c, ovs_flows.c): only scenarios with OVS flows. */
+int bench_run_ovs(const struct bench_opts *o, const struct bench_scenario *s, unsigned int seq,
+                struct bench_result *r);
+bool bench_ovs_supports(const struct bench_scenario *s);
+int bench_ovs_write_flows(const char *path, const struct bench_scenario *s);
+/* ovs-vsctl add-port settings of port 0 or 1 ("trunks=100", "tag=100"). */
+void bench_ovs_port_options(const struct bench_scenario *s, int port, char *buf, size_t len);
 
 /* ---- output (report.c) ---- */
 const char *bench_engine_name(enum bench_engine e);

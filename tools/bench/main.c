@@ -28,11 +28,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bench.h"
 
 #define MAX_SCENARIOS BENCH_MAX_SCENARIOS
+/* Debian's openvswitch-switch-dpdk, called directly: the system's alternative is left alone. */
+#define OVS_VSWITCHD_DPDK "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"
 
 static void usage(FILE *f)
 {
@@ -51,12 +54,15 @@ static void usage(FILE *f)
 	                "                     none, pure polling)\n"
 	                "  --dataplane PATH   virga-dataplane (default %s)\n"
 	                "  --testpmd PATH     dpdk-testpmd (default /usr/bin/dpdk-testpmd)\n"
+	                "  --ovs-vswitchd PATH  Open vSwitch DPDK (default %s;\n"
+	                "                     run where it has flows (l2-vlan, route-1, route-100k,\n"
+	                "                     sg-established) when executable; 'none': not run)\n"
 	                "  --workdir DIR      pcap files and logs (default: a new directory in "
 	                "/tmp)\n"
 	                "  --keep             keep the work directory\n"
 	                "  --json             one JSON document on stdout (progress on stderr)\n"
 	                "  --verbose          show every child's output\n",
-	                BENCH_DATAPLANE_PATH);
+	                BENCH_DATAPLANE_PATH, OVS_VSWITCHD_DPDK);
 }
 
 static int parse_options(int argc, char **argv, struct bench_opts *o, const char **scenarios,
@@ -73,6 +79,7 @@ static int parse_options(int argc, char **argv, struct bench_opts *o, const char
 	                {"idle-sleep", required_argument, NULL, 'i'},
 	                {"dataplane", required_argument, NULL, 'd'},
 	                {"testpmd", required_argument, NULL, 't'},
+	                {"ovs-vswitchd", required_argument, NULL, 'O'},
 	                {"workdir", required_argument, NULL, 'W'},
 	                {"keep", no_argument, NULL, 'k'},
 	                {"json", no_argument, NULL, 'j'},
@@ -90,6 +97,7 @@ static int parse_options(int argc, char **argv, struct bench_opts *o, const char
 	                .mbufs = 32768,
 	                .dataplane = BENCH_DATAPLANE_PATH,
 	                .testpmd = "/usr/bin/dpdk-testpmd",
+	                .ovs_vswitchd = OVS_VSWITCHD_DPDK,
 	};
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -119,6 +127,9 @@ static int parse_options(int argc, char **argv, struct bench_opts *o, const char
 			break;
 		case 't':
 			o->testpmd = optarg;
+			break;
+		case 'O':
+			o->ovs_vswitchd = strcmp(optarg, "none") == 0 ? NULL : optarg;
 			break;
 		case 'W':
 			o->workdir = optarg;
@@ -279,7 +290,8 @@ static int make_sg(const struct bench_opts *o, struct bench_scenario *s)
 	return 0;
 }
 
-static int make_scenario(const struct bench_opts *o, const char *name, struct bench_scenario *s)
+static int make_scenario_engines(
+                const struct bench_opts *o, const char *name, struct bench_scenario *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (strcmp(name, "l2-vlan") == 0 || strcmp(name, "null") == 0)
@@ -295,6 +307,16 @@ static int make_scenario(const struct bench_opts *o, const char *name, struct be
 	if (strcmp(name, "sg-established") == 0)
 		return make_sg(o, s);
 	return -ENOENT;
+}
+
+/* OVS runs where it has flows for the scenario and its binary is there. */
+static int make_scenario(const struct bench_opts *o, const char *name, struct bench_scenario *s)
+{
+	int rc = make_scenario_engines(o, name, s);
+
+	if (rc == 0 && o->ovs_vswitchd != NULL && bench_ovs_supports(s))
+		s->engines[BENCH_OVS] = true;
+	return rc;
 }
 
 /* Every scenario's frames. decap.pcap needs the underlay device's MAC: a dataplane
@@ -351,6 +373,8 @@ static int run_one(const struct bench_opts *o, struct bench_scenario *s, enum be
 {
 	if (e == BENCH_VIRGA)
 		return bench_run_virga(o, s, seq, r);
+	if (e == BENCH_OVS)
+		return bench_run_ovs(o, s, seq, r);
 	return bench_run_testpmd(o, s, e, seq, r);
 }
 
@@ -408,6 +432,26 @@ static void remove_workdir(const struct bench_opts *o, bool created)
 	rmdir(o->workdir);
 }
 
+/* mkdir -p: --workdir may name a directory whose parents do not exist yet either. */
+static int make_dirs(const char *path)
+{
+	char p[PATH_MAX];
+
+	if (snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *slash = strchr(p + 1, '/');; slash = strchr(slash + 1, '/')) {
+		if (slash != NULL)
+			*slash = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -1;
+		if (slash == NULL)
+			return 0;
+		*slash = '/';
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct bench_result results[BENCH_MAX_ROUNDS * BENCH_ENGINE_MAX * MAX_SCENARIOS];
@@ -433,7 +477,17 @@ int main(int argc, char **argv)
 		                o.testpmd);
 		return 1;
 	}
+	if (o.ovs_vswitchd != NULL && access(o.ovs_vswitchd, X_OK) != 0) {
+		fprintf(stderr, "virga-bench: %s is not executable: no Open vSwitch runs\n",
+		                o.ovs_vswitchd);
+		o.ovs_vswitchd = NULL;
+	}
 	bench_proc_init();
+	/* A named work directory that does not exist yet is made (not removed after). */
+	if (o.workdir != NULL && make_dirs(o.workdir) < 0) {
+		fprintf(stderr, "virga-bench: cannot make %s: %s\n", o.workdir, strerror(errno));
+		return 1;
+	}
 	if (o.workdir == NULL) {
 		if (mkdtemp(tmp) == NULL) {
 			perror("virga-bench: mkdtemp");

@@ -28,6 +28,8 @@ const char *bench_engine_name(enum bench_engine e)
 		return "testpmd-macswap";
 	case BENCH_TESTPMD_IO:
 		return "testpmd-io";
+	case BENCH_OVS:
+		return "ovs-dpdk";
 	case BENCH_VIRGA:
 		return "virga";
 	default:

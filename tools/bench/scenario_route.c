@@ -171,6 +171,24 @@ void bench_routes_describe(const struct bench_routes *r, char *buf, size_t len)
 	}
 }
 
+void bench_routes_get(const struct bench_routes *r, unsigned int i, uint32_t *prefix, uint8_t *len)
+{
+	*prefix = r->prefix[i];
+	*len = r->len[i];
+}
+
+unsigned int bench_routes_count(const struct bench_routes *r)
+{
+	return r->n;
+}
+
+void bench_route_macs(uint8_t if_a[6], uint8_t if_b[6], uint8_t next_hop[6])
+{
+	memcpy(if_a, IF_A_MAC, 6);
+	memcpy(if_b, IF_B_MAC, 6);
+	memcpy(next_hop, NH_MAC, 6);
+}
+
 int bench_write_route_frames(const char *path, const struct bench_routes *r, unsigned int flows)
 {
 	uint8_t frame[BENCH_FRAME_LEN];

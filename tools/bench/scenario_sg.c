@@ -76,6 +76,20 @@ static void make_rule(unsigned int g, unsigned int k, struct dp_sg_rule_spec *r)
 	snprintf(r->label, sizeof(r->label), "group %u rule %u", g, k);
 }
 
+void bench_sg_rule(unsigned int id, struct dp_sg_rule_spec *r)
+{
+	make_rule(id / SG_RULES_PER_GROUP, id % SG_RULES_PER_GROUP, r);
+	/* The measured flows' rule: somewhere in the middle of group 5. */
+	if (id == 555) {
+		r->direction = DP_SG_DIR_INGRESS;
+		r->proto = 17;
+		r->remote[1] = 100;
+		r->remote[2] = 0;
+		r->prefixlen = 16;
+		r->port_min = r->port_max = 5001;
+	}
+}
+
 int bench_program_sg(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len)
 {
 	const unsigned int total = SG_GROUPS * SG_RULES_PER_GROUP;
@@ -103,18 +117,7 @@ int bench_program_sg(struct dp_client *c, const struct bench_scenario *s, char *
 		for (unsigned int i = 0; i < n; i++) {
 			unsigned int id = off + i;
 
-			make_rule(id / SG_RULES_PER_GROUP, id % SG_RULES_PER_GROUP, &req->rules[i]);
-		}
-		/* The measured flows' rule: somewhere in the middle of group 5. */
-		if (off <= 555 && 555 < off + n) {
-			struct dp_sg_rule_spec *r = &req->rules[555 - off];
-
-			r->direction = DP_SG_DIR_INGRESS;
-			r->proto = 17;
-			r->remote[1] = 100;
-			r->remote[2] = 0;
-			r->prefixlen = 16;
-			r->port_min = r->port_max = 5001;
+			bench_sg_rule(id, &req->rules[i]);
 		}
 		req->offset = off;
 		req->n_rules = (uint16_t)n;
