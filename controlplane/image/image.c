@@ -287,8 +287,10 @@ int cp_image_upload_done(struct cp_ctx *ctx, const char *id, struct cp_image_upl
 		                "could not write the image data");
 	}
 	img = load(ctx, id);
-	if (!img) /* deleted while uploading */
+	if (!img) { /* deleted while uploading: its file must not outlive it */
+		unlink(u->final_path);
 		return cp_fail(&ctx->err, -ENOENT, "NotFound", "No image found with ID %s", id);
+	}
 	json_object_set_new(img, "status", json_string("active"));
 	json_object_set_new(img, "size", json_integer((json_int_t)d.size));
 	json_object_set_new(img, "checksum", json_string(d.checksum));
