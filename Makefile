@@ -3,7 +3,7 @@
 BUILD ?= build
 MESON_OPTS ?= -Dwerror=true
 
-DEB_PACKAGES := build-essential meson ninja-build pkg-config \
+DEB_PACKAGES := qemu-utils build-essential meson ninja-build pkg-config \
 	libdpdk-dev dpdk-dev dpdk libpcap-dev \
 	libmnl-dev libnftnl-dev libvirt-dev libjansson-dev libmicrohttpd-dev \
 	libsqlite3-dev sqlite3 libsodium-dev libcmocka-dev \

@@ -20,7 +20,7 @@
 #define API_MAX_SEGS 12
 
 /* Which error body shape a route answers with. */
-enum api_flavor { API_KEYSTONE, API_NEUTRON };
+enum api_flavor { API_KEYSTONE, API_NEUTRON, API_GLANCE };
 
 struct api_server {
 	struct cp_db *db;
@@ -32,6 +32,7 @@ struct api_server {
 	int header_timeout_ms;      /* a request's headers must be in by then */
 	struct MHD_Daemon *mhd;
 	struct api_http *http; /* http_server.c's connections and timer thread */
+	char image_dir[600];   /* the image file store, <state-dir>/images */
 };
 
 struct api_req {
@@ -50,8 +51,14 @@ struct api_req {
 	struct cp_caller caller;
 	struct cp_ctx ctx; /* caller + err for service calls */
 	enum api_flavor flavor;
+	/* A streamed request body (API_STREAM routes): the handler, run once
+	 * the headers are in, sets it; http_server.c feeds it the body. */
+	struct api_stream *stream;
 	/* The response. */
 	int status;
+	bool resp_is_file; /* resp_fd/resp_size instead of resp: a download */
+	int resp_fd;
+	uint64_t resp_size;
 	json_t *resp;
 	char subject_token[CP_TOKEN_LEN];
 };
@@ -61,6 +68,24 @@ struct api_req {
 typedef int (*api_handler)(struct api_req *req, const void *arg);
 
 #define API_NOAUTH 0x1u /* version discovery and POST /v3/auth/tokens */
+/* The body is not collected (nor capped at API_MAX_BODY): the handler runs
+ * when the headers are in and sets req->stream, which http_server.c hands
+ * each chunk as MHD reads it. MHD reads no more from the socket until
+ * write returns, so a slow disk slows the client (back-pressure) and memory
+ * stays at MHD's connection buffer whatever the body's size. */
+#define API_STREAM 0x2u
+
+struct api_stream {
+	/* 0, or a negative errno with err filled: the rest of the body is
+	 * read and dropped, and the error answered. */
+	int (*write)(struct api_stream *s, const char *data, size_t len, struct cp_err *err);
+	/* The body is complete: answer req (0 with status set, or -errno with
+	 * req->ctx.err). Frees s. */
+	int (*end)(struct api_stream *s, struct api_req *req);
+	/* The connection ended before the body did (or write failed): undo.
+	 * Frees s. */
+	void (*cancel)(struct api_stream *s);
+};
 
 struct api_route {
 	const char *method;
@@ -77,6 +102,8 @@ extern const struct api_route api_identity_routes[];
 extern const struct api_route api_network_routes[];
 extern const struct api_route api_quota_routes[];
 extern const struct api_route api_feed_routes[];
+extern const struct api_route api_image_routes[];
+extern const struct api_route api_image_data_routes[];
 
 /* api_server_start: 0, or -EADDRINUSE (and other bind errors) when the
  * address is taken. */
@@ -91,6 +118,10 @@ bool api_wait_revision(struct api_req *req, int64_t since, int timeout_ms);
 
 /* Routing and authentication (router.c): fills req->resp/status. */
 void api_dispatch(struct api_req *req);
+/* Whether method + url is an API_STREAM route. */
+bool api_route_streams(const char *method, const char *url);
+/* Sets req's answer from a handler's return code (an error body for rc < 0). */
+void api_answer(struct api_req *req, int rc);
 
 /* errors.c: the one errno -> HTTP status mapping, and error bodies. */
 int api_http_status(int err);

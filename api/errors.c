@@ -2,11 +2,12 @@
 /*
  * The one place where a negative errno becomes an HTTP status, and where
  * error bodies get their OpenStack shape (Keystone's "error", Neutron's
- * "NeutronError").
+ * "NeutronError", Glance's bare code/title/message).
  */
 #include "api.h"
 
 #include <errno.h>
+#include <stdio.h>
 
 int api_http_status(int err)
 {
@@ -82,6 +83,13 @@ json_t *api_error_body(enum api_flavor flavor, int status, const struct cp_err *
 	if (flavor == API_KEYSTONE)
 		return json_pack("{s:{s:i, s:s, s:s}}", "error", "code", status, "title",
 			title_of(status), "message", err->msg);
+	if (flavor == API_GLANCE) { /* webob's shape, as Glance answers */
+		char code[48];
+
+		snprintf(code, sizeof(code), "%d %s", status, title_of(status));
+		return json_pack("{s:s, s:s, s:s}", "code", code, "title", title_of(status),
+			"message", err->msg);
+	}
 	return json_pack("{s:{s:s, s:s, s:s}}", "NeutronError", "type", err->type, "message",
 		err->msg, "detail", "");
 }

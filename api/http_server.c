@@ -74,6 +74,12 @@ struct api_conn {
 	int64_t hold_since, hold_until;
 	char *body;
 	size_t len;
+	/* A streamed body (API_STREAM): the stream while it is accepted, or
+	 * the answer already decided (an error) while the rest is dropped. */
+	bool streaming;
+	struct api_stream *stream;
+	int early_status;
+	json_t *early_resp;
 };
 
 struct api_http {
@@ -175,6 +181,7 @@ static void on_connection(void *cls, struct MHD_Connection *mhd, void **socket_c
 		c->next->prev = c->prev;
 	pthread_mutex_unlock(&h->lock);
 	free(c->body);
+	json_decref(c->early_resp);
 	free(c);
 	*socket_context = NULL;
 }
@@ -388,6 +395,17 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct api_req *r
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
+	if (req->resp_is_file) { /* MHD sends it from the descriptor, and closes it */
+		resp = MHD_create_response_from_fd64(req->resp_size, req->resp_fd);
+		if (!resp) {
+			close(req->resp_fd);
+			return MHD_NO;
+		}
+		MHD_add_response_header(resp, "Content-Type", "application/octet-stream");
+		ret = MHD_queue_response(conn, (unsigned)req->status, resp);
+		MHD_destroy_response(resp);
+		return ret;
+	}
 	if (req->resp && req->status != 204)
 		text = json_dumps(req->resp, JSON_COMPACT);
 	resp = MHD_create_response_from_buffer(text ? strlen(text) : 0, text ? text : "",
@@ -422,6 +440,69 @@ static enum MHD_Result collect_body(struct api_conn *c, const char *data, size_t
 	return MHD_YES;
 }
 
+static void init_req(struct api_req *req, struct api_server *srv, struct MHD_Connection *conn,
+	struct api_conn *c, const char *url, const char *method)
+{
+	memset(req, 0, sizeof(*req));
+	req->srv = srv;
+	req->conn = conn;
+	req->method = method;
+	req->query = json_object();
+	req->body = c->body;
+	req->body_len = c->len;
+	req->token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Auth-Token");
+	req->ctx.db = srv->db;
+	req->ctx.caller = &req->caller;
+	req->ctx.svc = &srv->identity;
+	req->flavor = strncmp(url, "/identity", 9) == 0 ? API_KEYSTONE : API_NEUTRON;
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_query, req->query);
+	split_path(req, url);
+}
+
+/* Headers in for a streamed route: run its handler now, so the body goes
+ * to the stream it opens, or an error is decided before any byte is read. */
+static void stream_start(struct api_server *srv, struct MHD_Connection *conn, struct api_conn *c,
+	const char *url, const char *method)
+{
+	struct api_req req;
+
+	c->streaming = true;
+	init_req(&req, srv, conn, c, url, method);
+	if (c->uri_problem) {
+		api_answer(&req, uri_error(&req, c->uri_problem));
+	} else {
+		api_dispatch(&req);
+	}
+	c->stream = req.stream;
+	if (!c->stream) {
+		c->early_status = req.status;
+		c->early_resp = req.resp;
+	} else {
+		json_decref(req.resp);
+	}
+	json_decref(req.json);
+	json_decref(req.query);
+}
+
+/* A chunk of a streamed body; after a failed write the rest is dropped and
+ * the error answered at the end. */
+static enum MHD_Result stream_chunk(struct api_conn *c, const char *data, size_t size)
+{
+	struct cp_err err = {0};
+	int rc;
+
+	if (!c->stream)
+		return MHD_YES;
+	rc = c->stream->write(c->stream, data, size, &err);
+	if (rc) {
+		c->stream->cancel(c->stream);
+		c->stream = NULL;
+		c->early_status = api_http_status(rc);
+		c->early_resp = api_error_body(API_GLANCE, c->early_status, &err);
+	}
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	const char *method, const char *version, const char *upload_data, size_t *upload_data_size,
 	void **con_cls)
@@ -437,28 +518,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!c->headers_in) {
 		c->headers_in = true;
 		set_header_deadline(srv->http, c, 0);
+		if (api_route_streams(method, url))
+			stream_start(srv, conn, c, url, method);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		ret = collect_body(c, upload_data, *upload_data_size);
+		ret = c->streaming ? stream_chunk(c, upload_data, *upload_data_size)
+				   : collect_body(c, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return ret;
 	}
 
-	memset(&req, 0, sizeof(req));
-	req.srv = srv;
-	req.conn = conn;
-	req.method = method;
-	req.query = json_object();
-	req.body = c->body;
-	req.body_len = c->len;
-	req.token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Auth-Token");
-	req.ctx.db = srv->db;
-	req.ctx.caller = &req.caller;
-	req.ctx.svc = &srv->identity;
-	req.flavor = strncmp(url, "/identity", 9) == 0 ? API_KEYSTONE : API_NEUTRON;
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_query, req.query);
-	split_path(&req, url);
+	init_req(&req, srv, conn, c, url, method);
+	if (c->streaming) {
+		if (c->stream) {
+			struct api_stream *st = c->stream;
+
+			c->stream = NULL;
+			api_answer(&req, st->end(st, &req));
+		} else {
+			req.status = c->early_status;
+			req.resp = c->early_resp;
+			c->early_resp = NULL;
+		}
+		ret = send_reply(conn, &req);
+		json_decref(req.resp);
+		json_decref(req.query);
+		return ret;
+	}
 	if (c->too_large || c->uri_problem) {
 		int rc = uri_error(&req, c->uri_problem);
 
@@ -496,6 +583,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	if (!c)
 		return;
+	if (c->stream) /* the body never ended: a cut upload */
+		c->stream->cancel(c->stream);
+	c->stream = NULL;
+	c->streaming = false;
+	json_decref(c->early_resp);
+	c->early_resp = NULL;
 	free(c->body);
 	c->body = NULL;
 	c->len = 0;

@@ -291,6 +291,7 @@ int main(int argc, char **argv)
 		o.service_token);
 	srv.identity.token_ttl = o.token_ttl;
 	srv.feed_timeout_ms = o.feed_timeout * 1000;
+	snprintf(srv.image_dir, sizeof(srv.image_dir), "%s/images", o.state_dir);
 	raise_nofile(&o);
 	if (!o.http_threads) {
 		/* Requests are short (the long poll is held without a

@@ -16,6 +16,8 @@ static const struct api_route *const tables[] = {
 	api_network_routes,
 	api_quota_routes,
 	api_feed_routes,
+	api_image_routes,
+	api_image_data_routes,
 };
 
 /* Whether req's path matches pattern; captures "*" segments into req->arg. */
@@ -84,7 +86,7 @@ static int run(struct api_req *req)
 				continue;
 			if (!(r->flags & API_NOAUTH) && (rc = authenticate(req)))
 				return rc;
-			if ((rc = parse_body(req)))
+			if (!(r->flags & API_STREAM) && (rc = parse_body(req)))
 				return rc;
 			return r->handler(req, r->arg);
 		}
@@ -95,11 +97,31 @@ static int run(struct api_req *req)
 	return cp_fail(&req->ctx.err, -ENOENT, "HTTPNotFound", "The resource could not be found.");
 }
 
+bool api_route_streams(const char *method, const char *url)
+{
+	struct api_req req = {.method = method};
+	char *p, *save = NULL;
+
+	snprintf(req.path, sizeof(req.path), "%s", url);
+	for (p = strtok_r(req.path, "/", &save); p && req.nseg < API_MAX_SEGS;
+		p = strtok_r(NULL, "/", &save))
+		req.seg[req.nseg++] = p;
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct api_route *r = tables[t]; r->method; r++)
+			if ((r->flags & API_STREAM) && strcmp(r->method, method) == 0 &&
+				path_matches(&req, r->pattern))
+				return true;
+	return false;
+}
+
 void api_dispatch(struct api_req *req)
 {
-	int rc = run(req);
+	api_answer(req, run(req));
+}
 
-	if (rc == 0 && req->status)
+void api_answer(struct api_req *req, int rc)
+{
+	if (rc == 0 && (req->status || req->stream))
 		return;
 	if (rc == 0)
 		rc = cp_fail(&req->ctx.err, -EIO, "InternalError", "handler gave no answer");
