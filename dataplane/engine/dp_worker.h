@@ -8,7 +8,8 @@
  * in core/, which includes none of them.
  *
  * Contract: everything in struct dp_worker is written only by its own lcore,
- * except `rxq_list` (published by the control thread under RCU) and `stop`.
+ * except `rxq_list` (published by the control thread under RCU), `stop`, and
+ * the producer side of `inject` (engine/dp_inject.h).
  * The control thread reads the counters without locks; they are 64-bit and
  * naturally aligned, so a read is never torn, only a little stale.
  */
@@ -21,6 +22,7 @@
 #include <rte_common.h>
 #include <rte_ethdev.h>
 #include <rte_graph.h>
+#include <rte_ring.h>
 
 #include "core/dp_drop.h"
 #include "l3/dp_adj.h"
@@ -64,6 +66,9 @@ struct dp_worker {
 	char graph_name[RTE_GRAPH_NAMESIZE];
 	struct dp_rxq_list *rxq_list; /* RCU: published by the control thread */
 	volatile bool stop;
+	/* Frames the control thread makes (gratuitous ARPs), for port_rx to send into
+	 * the graph (engine/dp_inject.h). */
+	struct rte_ring *inject;
 
 	uint32_t now_sec; /* coarse clock (MAC aging, ARP waits), updated once per loop */
 	uint64_t next_sec_tsc;
