@@ -20,6 +20,7 @@
 #ifndef VIRGA_DP_FIP_H
 #define VIRGA_DP_FIP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <virga/dp_api.h>
@@ -63,6 +64,16 @@ static inline const struct dp_fip *dp_fip_by_fixed(const struct dp_fip_table *t,
 		if (t->e[i].fixed_ip == ip)
 			return &t->e[i];
 	return NULL;
+}
+
+/*
+ * Packet path: whether router_id answers ARP for ip on its interface rif: ip is
+ * one of its floating IPs and rif its gateway (ARP proxy, with the gateway's
+ * MAC, as Neutron's router answers for its floating IPs on the external network).
+ */
+static inline bool dp_fip_answers_arp(const struct dp_router *r, uint8_t rif, uint32_t ip)
+{
+	return r != NULL && r->gw_rif == rif && dp_fip_by_fip(dp_fip_get(r->id), ip) != NULL;
 }
 
 /* Control thread (each 0 or -errno, changing nothing on failure). */
