@@ -43,6 +43,7 @@ HANDLER(dp_ctl_fip_list)
 			continue;
 		for (; i < t->n; i++) {
 			struct dp_fip_info *e;
+			uint64_t packets[2];
 
 			if (out->count == page) {
 				out->next_cursor = CURSOR(id, i);
@@ -54,6 +55,9 @@ HANDLER(dp_ctl_fip_list)
 			snprintf(e->router, sizeof(e->router), "%s", dp_router_confs[id].name);
 			memcpy(e->fip, &t->e[i].fip, 4);
 			memcpy(e->fixed_ip, &t->e[i].fixed_ip, 4);
+			dp_conf_fip_packets((uint16_t)id, &t->e[i], packets);
+			e->packets_in = packets[0];
+			e->packets_out = packets[1];
 		}
 	}
 done:

@@ -26,6 +26,7 @@
 
 #include "core/dp_drop.h"
 #include "l3/dp_adj.h"
+#include "l3/dp_fip.h"
 #include "dp_arp_wait.h"
 
 #define DP_MAX_WORKERS 32
@@ -88,6 +89,8 @@ struct dp_worker {
 	 * ARP answers, asked for again each second by dp_worker_tick (engine/dp_arp_wait.h). */
 	struct dp_arp_wait arp_wait;
 	struct dp_adj adj[DP_ADJ_CACHE_SIZE]; /* routers' resolved next hops */
+	/* Floating IP translations by router and entry slot: [0] inbound, [1] outbound. */
+	uint64_t fip_packets[DP_MAX_ROUTERS][DP_MAX_FIPS][2];
 	uint32_t icmp_sec;  /* the second icmp_sent counts */
 	uint32_t icmp_sent;
 

@@ -32,6 +32,7 @@
 struct dp_fip {
 	uint32_t fip;      /* network byte order */
 	uint32_t fixed_ip; /* network byte order */
+	uint16_t slot;     /* its counters' index, stable while it exists (dp_worker.fip_packets) */
 };
 
 struct dp_fip_table {
@@ -75,6 +76,10 @@ static inline bool dp_fip_answers_arp(const struct dp_router *r, uint8_t rif, ui
 {
 	return r != NULL && r->gw_rif == rif && dp_fip_by_fip(dp_fip_get(r->id), ip) != NULL;
 }
+
+/* Control thread: entry e of router_id's packets translated, summed over the workers
+ * since it was added: [0] inbound (to fixed_ip), [1] outbound (to fip). */
+void dp_conf_fip_packets(uint16_t router_id, const struct dp_fip *e, uint64_t out[2]);
 
 /* Control thread (each 0 or -errno, changing nothing on failure). */
 int dp_conf_fip_add(const struct dp_fip_req *req);

@@ -15,10 +15,41 @@
 #include "engine/dp_conf.h"
 #include "engine/dp_inject.h"
 #include "engine/dp_tables.h"
+#include "engine/dp_worker.h"
 #include "dp_fip.h"
 #include "dp_router_conf.h"
 
 struct dp_fip_table *dp_fip_tables[DP_MAX_ROUTERS];
+
+/* The workers' counts of a slot when its entry was added: a reused slot starts at 0. */
+static uint64_t fip_base[DP_MAX_ROUTERS][DP_MAX_FIPS][2];
+
+static void sum_slot(uint16_t id, uint16_t slot, uint64_t out[2])
+{
+	out[0] = out[1] = 0;
+	for (unsigned int i = 0; i < dp_workers.n; i++) {
+		out[0] += dp_workers.w[i]->fip_packets[id][slot][0];
+		out[1] += dp_workers.w[i]->fip_packets[id][slot][1];
+	}
+}
+
+void dp_conf_fip_packets(uint16_t router_id, const struct dp_fip *e, uint64_t out[2])
+{
+	sum_slot(router_id, e->slot, out);
+	out[0] -= fip_base[router_id][e->slot][0];
+	out[1] -= fip_base[router_id][e->slot][1];
+}
+
+/* A slot no entry of t uses (t has fewer than DP_MAX_FIPS). */
+static uint16_t free_slot(const struct dp_fip_table *t)
+{
+	uint64_t used = 0;
+
+	_Static_assert(DP_MAX_FIPS <= 64, "one bit per slot");
+	for (uint16_t i = 0; i < t->n; i++)
+		used |= 1ull << t->e[i].slot;
+	return (uint16_t)__builtin_ctzll(~used);
+}
 
 static int publish(uint16_t id, const struct dp_fip_table *next)
 {
@@ -91,12 +122,18 @@ int dp_conf_fip_add(const struct dp_fip_req *req)
 	for (uint16_t k = 0; k < t.n; k++)
 		if (t.e[k].fixed_ip == fixed && (int)k != i)
 			return -EBUSY; /* one fip per fixed address, or outbound is ambiguous */
-	if (i < 0) {
+	if (i >= 0) {
+		t.e[i].fixed_ip = fixed; /* moved: its counts go on */
+	} else {
+		uint16_t slot;
+
 		if (t.n == DP_MAX_FIPS)
 			return -ENOSPC;
+		slot = free_slot(&t);
+		sum_slot((uint16_t)id, slot, fip_base[id][slot]);
 		i = t.n++;
+		t.e[i] = (struct dp_fip){.fip = fip, .fixed_ip = fixed, .slot = slot};
 	}
-	t.e[i] = (struct dp_fip){.fip = fip, .fixed_ip = fixed};
 	rc = publish(id, &t);
 	if (rc < 0)
 		return rc;

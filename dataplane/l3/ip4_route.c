@@ -316,6 +316,7 @@ static uint16_t route_one(
 
 		/* Stateless 1:1 (l3/dp_fip.h): to the fixed address, routed as such. */
 		if (f != NULL) {
+			w->fip_packets[r->id][f->slot][0]++;
 			dp_nat_rewrite_ip4_addr(ip, l3_len, false, f->fixed_ip);
 			nh_index = dp_fib_lookup(r->fib, rte_be_to_cpu_32(f->fixed_ip));
 		}
@@ -359,8 +360,10 @@ static uint16_t route_one(
 		const struct dp_fip *f = dp_fip_by_fixed(fips, ip->src_addr);
 
 		/* Leaves from its fip, before and instead of the router's SNAT. */
-		if (f != NULL)
+		if (f != NULL) {
+			w->fip_packets[r->id][f->slot][1]++;
 			dp_nat_rewrite_ip4_addr(ip, l3_len, true, f->fip);
+		}
 	}
 	ttl_decrement(ip);
 	eth->dst_addr = mac;

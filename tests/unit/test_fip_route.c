@@ -186,6 +186,18 @@ static void assert_to(struct result r, const struct rte_ether_addr *mac, const c
 	assert_int_equal(dp_mbuf_meta(r.m[0])->net_id, dp_conf_net_by_name(net));
 }
 
+/* r1's fip's translations so far: [0] inbound, [1] outbound. */
+static uint64_t counted(const char *f, int way)
+{
+	uint16_t id = (uint16_t)dp_conf_router_by_name("r1");
+	const struct dp_fip *e = dp_fip_by_fip(dp_fip_get(id), test_ip(f));
+	uint64_t n[2];
+
+	assert_non_null(e);
+	dp_conf_fip_packets(id, e, n);
+	return n[way];
+}
+
 static const uint8_t protos[] = {IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP};
 
 static void inbound_to_the_fip_goes_to_the_fixed_address(void **state)
@@ -201,6 +213,8 @@ static void inbound_to_the_fip_goes_to_the_fixed_address(void **state)
 		assert_checksums_fresh(r.m[0]);
 		release(&r);
 	}
+	assert_int_equal(counted("203.0.113.10", 0), RTE_DIM(protos));
+	assert_int_equal(counted("203.0.113.10", 1), 0);
 }
 
 static void outbound_from_the_fixed_address_leaves_from_the_fip(void **state)
@@ -216,6 +230,7 @@ static void outbound_from_the_fixed_address_leaves_from_the_fip(void **state)
 		assert_checksums_fresh(r.m[0]);
 		release(&r);
 	}
+	assert_int_equal(counted("203.0.113.10", 1), RTE_DIM(protos));
 	/* Another address behind the router has no fip: not translated by it. */
 	{
 		struct result r = route_frame(from_vm(IPPROTO_UDP, "10.0.0.6"));
