@@ -44,6 +44,7 @@ enum bench_topology {
 	BENCH_TOPO_VXLAN,   /* vxlan-encap and vxlan-decap */
 	BENCH_TOPO_ROUTE,   /* route-1, route-100k, route-1m */
 	BENCH_TOPO_SG,      /* sg-established */
+	BENCH_TOPO_FIP,     /* fip: route-1 with a gateway and floating IPs */
 	BENCH_TOPO_NONE,    /* nothing: a probe */
 };
 
@@ -180,6 +181,12 @@ void bench_routes_describe(const struct bench_routes *r, char *buf, size_t len);
 #define BENCH_SG_FLOWS 10000
 int bench_write_sg_frames(const char *path);
 int bench_program_sg(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
+
+/* fip (scenario_fip.c): frames from the BENCH_FIP_HOSTS hosts with a floating IP,
+ * and route-1's router with its gateway and their fips. */
+#define BENCH_FIP_HOSTS 64
+int bench_write_fip_frames(const char *path, unsigned int flows);
+int bench_program_fip(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 
 /* ---- child processes (proc.c) ---- */
 extern volatile sig_atomic_t bench_interrupted;
