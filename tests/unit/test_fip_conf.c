@@ -130,6 +130,13 @@ static uint16_t garps(const char *ip)
 	return found;
 }
 
+static void setting_the_gateway_announces_its_address(void **state)
+{
+	(void)state;
+	assert_int_equal(garps("203.0.113.1"), 1);
+	assert_int_equal(garps("203.0.113.1"), 0);
+}
+
 static void an_added_fip_is_read_by_workers_and_announced(void **state)
 {
 	(void)state;
@@ -222,6 +229,7 @@ static void bad_requests_change_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	                cmocka_unit_test_setup(setting_the_gateway_announces_its_address, setup),
 	                cmocka_unit_test_setup(
 	                                an_added_fip_is_read_by_workers_and_announced, setup),
 	                cmocka_unit_test_setup(
