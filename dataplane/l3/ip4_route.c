@@ -391,6 +391,7 @@ static __rte_always_inline uint16_t route_fast(struct dp_worker *w, const struct
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	const struct dp_fip_table *fips;
 	const struct dp_adj *a;
 	uint32_t total;
 
@@ -405,12 +406,24 @@ static __rte_always_inline uint16_t route_fast(struct dp_worker *w, const struct
 	if (unlikely(total < sizeof(*ip) || total > rte_pktmbuf_data_len(m) - sizeof(*eth) ||
 	                    dp_ip4_sum20(ip) != 0xffff || local_rif(r, ip->dst_addr) != NULL))
 		return SLOW;
-	/* Floating IPs are translated on the full path only (not yet in adjacencies). */
-	if (unlikely(dp_fip_get(r->id) != NULL))
+	fips = dp_fip_get(r->id);
+	/* Inbound to a fip: routed to its fixed address, looked up on the full path. */
+	if (unlikely(fips != NULL) && dp_mbuf_meta(m)->rif == r->gw_rif &&
+			dp_fip_by_fip(fips, ip->dst_addr) != NULL)
 		return SLOW;
 	a = dp_adj_find(w->adj, dp_adj_key(r->id, nh_index), w->now_sec, gen);
 	if (unlikely(a == NULL || total > a->max_len))
 		return SLOW;
+	/* Outbound through the gateway from a fixed address: leaves from its fip. */
+	if (unlikely(fips != NULL) && r->gw_rif < r->n_rifs &&
+			a->net_id == r->rifs[r->gw_rif].net_id) {
+		const struct dp_fip *f = dp_fip_by_fixed(fips, ip->src_addr);
+
+		if (f != NULL) {
+			w->fip_packets[r->id][f->slot][1]++;
+			dp_nat_rewrite_ip4_addr(ip, total, true, f->fip);
+		}
+	}
 	return forward_adj(m, eth, ip, a);
 }
 
