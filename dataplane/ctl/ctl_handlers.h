@@ -62,6 +62,11 @@ HANDLER(dp_ctl_router_if_add);
 HANDLER(dp_ctl_router_if_del);
 HANDLER(dp_ctl_router_gw_set);
 HANDLER(dp_ctl_router_gw_clear);
+
+/* ctl_fip.c: floating IPs */
+HANDLER(dp_ctl_fip_add);
+HANDLER(dp_ctl_fip_del);
+HANDLER(dp_ctl_fip_list);
 HANDLER(dp_ctl_route_add);
 HANDLER(dp_ctl_route_del);
 HANDLER(dp_ctl_route_list);

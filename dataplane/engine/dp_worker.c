@@ -25,6 +25,7 @@
 #include "core/dp_node.h"
 #include "core/dp_trace.h"
 #include "dp_conf.h"
+#include "dp_inject.h"
 #include "dp_tables.h"
 #include "dp_worker.h"
 
@@ -77,6 +78,8 @@ int dp_workers_init(const unsigned int *lcores, unsigned int n)
 		w->next_sec_tsc = boot_tsc + rte_get_tsc_hz();
 		snprintf(w->graph_name, sizeof(w->graph_name), "worker%u", i);
 		dp_workers.w[dp_workers.n++] = w;
+		if (dp_inject_ring_create(w) < 0)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -223,6 +226,7 @@ void dp_workers_fini(void)
 		if (w->graph)
 			rte_graph_destroy(rte_graph_from_name(w->graph_name));
 		rte_free(w->rxq_list);
+		dp_inject_ring_free(w);
 		rte_free(w);
 	}
 	memset(&dp_workers, 0, sizeof(dp_workers));

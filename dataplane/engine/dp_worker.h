@@ -8,7 +8,8 @@
  * in core/, which includes none of them.
  *
  * Contract: everything in struct dp_worker is written only by its own lcore,
- * except `rxq_list` (published by the control thread under RCU) and `stop`.
+ * except `rxq_list` (published by the control thread under RCU), `stop`, and
+ * the producer side of `inject` (engine/dp_inject.h).
  * The control thread reads the counters without locks; they are 64-bit and
  * naturally aligned, so a read is never torn, only a little stale.
  */
@@ -21,9 +22,11 @@
 #include <rte_common.h>
 #include <rte_ethdev.h>
 #include <rte_graph.h>
+#include <rte_ring.h>
 
 #include "core/dp_drop.h"
 #include "l3/dp_adj.h"
+#include "l3/dp_fip.h"
 #include "dp_arp_wait.h"
 
 #define DP_MAX_WORKERS 32
@@ -64,6 +67,9 @@ struct dp_worker {
 	char graph_name[RTE_GRAPH_NAMESIZE];
 	struct dp_rxq_list *rxq_list; /* RCU: published by the control thread */
 	volatile bool stop;
+	/* Frames the control thread makes (gratuitous ARPs), for port_rx to send into
+	 * the graph (engine/dp_inject.h). */
+	struct rte_ring *inject;
 
 	uint32_t now_sec; /* coarse clock (MAC aging, ARP waits), updated once per loop */
 	uint64_t next_sec_tsc;
@@ -83,6 +89,8 @@ struct dp_worker {
 	 * ARP answers, asked for again each second by dp_worker_tick (engine/dp_arp_wait.h). */
 	struct dp_arp_wait arp_wait;
 	struct dp_adj adj[DP_ADJ_CACHE_SIZE]; /* routers' resolved next hops */
+	/* Floating IP translations by router and entry slot: [0] inbound, [1] outbound. */
+	uint64_t fip_packets[DP_MAX_ROUTERS][DP_MAX_FIPS][2];
 	uint32_t icmp_sec;  /* the second icmp_sent counts */
 	uint32_t icmp_sent;
 

@@ -22,18 +22,19 @@
 #include "core/dp_drop.h"
 #include "engine/dp_tables.h"
 #include "engine/dp_worker.h"
+#include "l3/dp_fip.h"
 #include "pkt/dp_mbuf.h"
 #include "dp_fdb.h"
 
 enum dp_l2_edge {
-	DP_L2_TX,	/* port_tx, to dp_mbuf_meta(m)->out_port: the only way out */
-	DP_L2_FLOOD,	/* l2_flood, in dp_mbuf_meta(m)->net_id */
-	DP_L2_VXLAN,	/* vxlan_output, to remote VTEP out_port - DP_PEER_BASE */
-	DP_L2_UNDERLAY, /* underlay_input: a frame that arrived on the underlay port */
-	DP_L2_ROUTE,	/* ip4_route: addressed to a router interface (meta router_id, rif) */
+	DP_L2_TX,         /* port_tx, to dp_mbuf_meta(m)->out_port: the only way out */
+	DP_L2_FLOOD,      /* l2_flood, in dp_mbuf_meta(m)->net_id */
+	DP_L2_VXLAN,      /* vxlan_output, to remote VTEP out_port - DP_PEER_BASE */
+	DP_L2_UNDERLAY,   /* underlay_input: a frame that arrived on the underlay port */
+	DP_L2_ROUTE,      /* ip4_route: addressed to a router interface (meta router_id, rif) */
 	DP_L2_SG_EGRESS,  /* sg_egress: from a port with a security group; then meta sg_next */
 	DP_L2_SG_INGRESS, /* sg_ingress: to port meta out_port, which has a security group */
-	DP_L2_DROP,	/* + enum dp_drop_reason: drop_<reason> */
+	DP_L2_DROP,       /* + enum dp_drop_reason: drop_<reason> */
 	DP_L2_EDGE_MAX = DP_L2_DROP + DP_DROP_REASON_MAX,
 };
 
@@ -49,8 +50,8 @@ static inline uint16_t dp_l2_epoch(uint16_t id, const struct dp_port *p)
 }
 
 /* Learns (key -> id), writing only when something changed. */
-static inline void dp_l2_learn(struct dp_worker *w, uint64_t key, uint32_t hash, uint16_t id,
-		uint16_t epoch)
+static inline void dp_l2_learn(
+                struct dp_worker *w, uint64_t key, uint32_t hash, uint16_t id, uint16_t epoch)
 {
 	struct dp_kv *fdb = &dp_tables.fdb;
 	uint64_t v = 0;
@@ -64,11 +65,11 @@ static inline void dp_l2_learn(struct dp_worker *w, uint64_t key, uint32_t hash,
 			if (v & DP_FDB_VAL_STATIC)
 				return;
 			if (DP_FDB_VAL_PORT(v) == id && DP_FDB_VAL_EPOCH(v) == epoch &&
-					DP_FDB_VAL_SEEN(v) == w->now_sec)
+			                DP_FDB_VAL_SEEN(v) == w->now_sec)
 				return;
 		}
 	} while (dp_kv_update(fdb, key, hash, found, v, dp_fdb_val(id, epoch, false, w->now_sec)) ==
-			-EAGAIN);
+	                -EAGAIN);
 }
 
 static inline uint16_t dp_l2_flood(struct rte_mbuf *m, const struct dp_network *net, bool tagged)
@@ -85,7 +86,8 @@ static inline uint16_t dp_l2_flood(struct rte_mbuf *m, const struct dp_network *
  * request for an interface's address (answered by the router, not flooded).
  * Returns DP_L2_ROUTE, or DP_L2_EDGE_MAX when the frame is not the router's.
  */
-static inline uint16_t dp_l2_to_router(struct rte_mbuf *m, const struct dp_network *net, bool tagged)
+static inline uint16_t dp_l2_to_router(
+                struct rte_mbuf *m, const struct dp_network *net, bool tagged)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	const uint8_t *l3 = (const uint8_t *)(eth + 1) + (tagged ? 4 : 0);
@@ -93,12 +95,17 @@ static inline uint16_t dp_l2_to_router(struct rte_mbuf *m, const struct dp_netwo
 	uint32_t tip = 0;
 
 	if (rte_is_broadcast_ether_addr(&eth->dst_addr) && etype == RTE_BE16(RTE_ETHER_TYPE_ARP) &&
-			rte_pktmbuf_data_len(m) >= (uint32_t)(l3 - (const uint8_t *)eth) + 28)
+	                rte_pktmbuf_data_len(m) >= (uint32_t)(l3 - (const uint8_t *)eth) + 28)
 		memcpy(&tip, l3 + 24, 4); /* the ARP target address */
 	for (uint8_t i = 0; i < net->n_rifs; i++) {
 		const struct dp_net_rif *r = &net->rifs[i];
 
-		if (rte_is_same_ether_addr(&eth->dst_addr, &r->mac) || (tip && tip == r->ip)) {
+		/* A broadcast ARP for a floating IP goes to the router whose gateway this is. */
+		if (rte_is_same_ether_addr(&eth->dst_addr, &r->mac) ||
+		                (tip && (tip == r->ip ||
+		                                        dp_fip_answers_arp(
+		                                                        dp_router_get(r->router_id),
+		                                                        r->rif, tip)))) {
 			struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
 
 			if (tagged)
@@ -119,7 +126,7 @@ static inline uint16_t dp_l2_to_router(struct rte_mbuf *m, const struct dp_netwo
  * the frame.
  */
 static inline uint16_t dp_l2_switch(struct rte_mbuf *m, const struct dp_network *net,
-		uint32_t payload, uint64_t dst_key, uint32_t dst_hash, uint16_t in_id, bool tagged)
+                uint32_t payload, uint64_t dst_key, uint32_t dst_hash, uint16_t in_id, bool tagged)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
@@ -128,7 +135,7 @@ static inline uint16_t dp_l2_switch(struct rte_mbuf *m, const struct dp_network 
 	uint64_t v;
 
 	if (rte_is_multicast_ether_addr(&eth->dst_addr) ||
-			!dp_kv_lookup(&dp_tables.fdb, dst_key, dst_hash, &v))
+	                !dp_kv_lookup(&dp_tables.fdb, dst_key, dst_hash, &v))
 		return dp_l2_flood(m, net, tagged);
 	out_id = DP_FDB_VAL_PORT(v);
 	if (out_id >= DP_PEER_BASE) {
@@ -154,7 +161,7 @@ static inline uint16_t dp_l2_switch(struct rte_mbuf *m, const struct dp_network 
 	if (tagged)
 		dp_vlan_pop(m);
 	if (out->mode == DP_PORT_UPLINK && net->type == DP_NET_VLAN &&
-			unlikely(dp_vlan_push(m, net->vlan_id) < 0))
+	                unlikely(dp_vlan_push(m, net->vlan_id) < 0))
 		return DP_L2_EDGE_DROP(DP_DROP_NO_MBUF);
 	meta->out_port = out_id;
 	/* A port with a security group checks what it receives first. */
@@ -165,7 +172,7 @@ static inline uint16_t dp_l2_switch(struct rte_mbuf *m, const struct dp_network 
 
 /* dp_l2_switch for a frame that may be for a router of the network. */
 static inline uint16_t dp_l2_output(struct rte_mbuf *m, const struct dp_network *net,
-		uint32_t payload, uint64_t dst_key, uint32_t dst_hash, uint16_t in_id, bool tagged)
+                uint32_t payload, uint64_t dst_key, uint32_t dst_hash, uint16_t in_id, bool tagged)
 {
 	if (unlikely(net->n_rifs)) {
 		uint16_t e = dp_l2_to_router(m, net, tagged);

@@ -8,6 +8,7 @@
 
 #include "core/dp_log.h"
 #include "engine/dp_conf.h"
+#include "dp_fip.h"
 #include "dp_router_conf.h"
 
 struct dp_router_conf dp_router_confs[DP_MAX_ROUTERS];
@@ -113,6 +114,7 @@ int dp_conf_router_del(const struct dp_router_req *req)
 		if (c->rifs[i].net_id)
 			return -EBUSY; /* interfaces first, as Neutron asks */
 	c->used = false;
+	dp_conf_fip_router_gone(id);
 	dp_conf_publish_router(id);
 	/* Workers may still be looking up in its table until they pass a quiescent state. */
 	dp_tables_synchronize();

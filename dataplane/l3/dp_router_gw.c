@@ -10,6 +10,7 @@
 
 #include "core/dp_log.h"
 #include "engine/dp_conf.h"
+#include "engine/dp_inject.h"
 #include "dp_router_conf.h"
 
 static int gw_router(const char *name, struct dp_router_conf **c)
@@ -28,7 +29,7 @@ int dp_conf_router_gw_set(const struct dp_router_gw_req *req)
 {
 	uint16_t port_min = req->port_min, port_max = req->port_max;
 	struct dp_router_conf *c;
-	int id = gw_router(req->router, &c), net, slot = -ENOENT;
+	int id = gw_router(req->router, &c), net, slot = -ENOENT, rc;
 
 	if (id < 0)
 		return id;
@@ -58,7 +59,12 @@ int dp_conf_router_gw_set(const struct dp_router_gw_req *req)
 	c->gw_port_max = port_max;
 	DP_LOG(INFO, "router %s gateway on %s (snat %s, ports %u-%u)", c->name, req->network,
 			req->snat ? "on" : "off", port_min, port_max);
-	return dp_conf_publish_router(id);
+	rc = dp_conf_publish_router(id);
+	/* [fip] The external network learns the gateway's MAC at once (advisory: a lost
+	 * announcement waits for the peer's next ARP). */
+	if (rc == 0 && dp_inject_garp(c->rifs[slot].net_id, &c->rifs[slot].mac, c->rifs[slot].ip) < 0)
+		DP_LOG(WARNING, "router %s: no gratuitous ARP for its gateway", c->name);
+	return rc;
 }
 
 int dp_conf_router_gw_clear(const struct dp_router_gw_req *req)

@@ -4,13 +4,15 @@
  * list and hands the frames to bridge_input as one stream. Before that, it
  * hands what the worker's ARP wait queue has ready to the stage it goes to:
  * frames whose next hop answered, and the requests the per-second tick asked
- * again (engine/dp_arp_wait.h), so those too enter the graph.
+ * again (engine/dp_arp_wait.h), so those too enter the graph; and the frames
+ * the control thread made for it to send (engine/dp_inject.h), to l2_flood.
  */
 #include <rte_ethdev.h>
 #include <rte_graph_worker.h>
 
 #include "core/dp_node.h"
 #include "core/dp_trace.h"
+#include "engine/dp_inject.h"
 #include "engine/dp_tables.h"
 #include "engine/dp_worker.h"
 #include "port/dp_port_nodes.h"
@@ -49,6 +51,21 @@ static void release_ready(struct dp_worker *w, struct rte_graph *graph, struct r
 	dp_node_enqueue_burst(graph, node, (void **)m, next, n);
 }
 
+/* The control thread's frames (gratuitous ARPs), flooded into their meta net_id. */
+static void send_injected(struct dp_worker *w, struct rte_graph *graph, struct rte_node *node)
+{
+	struct rte_mbuf *m[DP_INJECT_BURST];
+	uint16_t next[DP_INJECT_BURST];
+	uint16_t n = dp_inject_take(w->inject, m, RTE_DIM(m));
+
+	for (uint16_t i = 0; i < n; i++)
+		next[i] = RX_NEXT_FLOOD;
+	if (unlikely(w->trace))
+		dp_trace_burst("port_rx", edge_name, m, next, n);
+	dp_node_enqueue_burst(graph, node, (void **)m, next, n);
+	w->packets += n;
+}
+
 static uint16_t port_rx_process(struct rte_graph *graph, struct rte_node *node, void **objs,
 		uint16_t n_objs)
 {
@@ -61,6 +78,8 @@ static uint16_t port_rx_process(struct rte_graph *graph, struct rte_node *node, 
 	RTE_SET_USED(n_objs);
 	if (unlikely(dp_arp_wait_ready(&w->arp_wait, &dp_tables.neigh_gen)))
 		release_ready(w, graph, node);
+	if (unlikely(dp_inject_ready(w->inject)))
+		send_injected(w, graph, node);
 	if (l == NULL || l->n == 0)
 		return 0;
 	stream = (struct rte_mbuf **)rte_node_next_stream_get(graph, node, RX_NEXT_BRIDGE,

@@ -45,6 +45,7 @@ enum bench_topology {
 	BENCH_TOPO_VXLAN,   /* vxlan-encap and vxlan-decap */
 	BENCH_TOPO_ROUTE,   /* route-1, route-100k, route-1m */
 	BENCH_TOPO_SG,      /* sg-established */
+	BENCH_TOPO_FIP,     /* fip: route-1 with a gateway and floating IPs */
 	BENCH_TOPO_NONE,    /* nothing: a probe */
 };
 
@@ -189,6 +190,12 @@ int bench_write_sg_frames(const char *path);
 /* Rule id (0..BENCH_SG_RULES-1) of the VM's filter, as Virga gets it (and OVS, as flows). */
 void bench_sg_rule(unsigned int id, struct dp_sg_rule_spec *r);
 int bench_program_sg(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
+
+/* fip (scenario_fip.c): frames from the BENCH_FIP_HOSTS hosts with a floating IP,
+ * and route-1's router with its gateway and their fips. */
+#define BENCH_FIP_HOSTS 64
+int bench_write_fip_frames(const char *path, unsigned int flows);
+int bench_program_fip(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 
 /* ---- child processes (proc.c) ---- */
 extern volatile sig_atomic_t bench_interrupted;

@@ -61,6 +61,8 @@ static int program(struct dp_client *c, const struct bench_opts *o, const struct
 		return bench_program_route(c, s, why, len);
 	case BENCH_TOPO_SG:
 		return bench_program_sg(c, s, why, len);
+	case BENCH_TOPO_FIP:
+		return bench_program_fip(c, s, why, len);
 	case BENCH_TOPO_NONE:
 		return 0;
 	}

@@ -29,6 +29,7 @@ static const struct vg_cmd *const vg_tables[] = {
 	dp_vtep_cmds,
 	dp_router_cmds,
 	dp_route_cmds,
+	dp_fip_cmds,
 	dp_neigh_cmds,
 	dp_stats_cmds,
 	dp_trace_cmds,

@@ -49,6 +49,7 @@ extern const struct vg_cmd dp_mac_cmds[];
 extern const struct vg_cmd dp_vtep_cmds[];
 extern const struct vg_cmd dp_router_cmds[];
 extern const struct vg_cmd dp_route_cmds[];
+extern const struct vg_cmd dp_fip_cmds[];
 extern const struct vg_cmd dp_neigh_cmds[];
 extern const struct vg_cmd dp_stats_cmds[];
 extern const struct vg_cmd dp_trace_cmds[];

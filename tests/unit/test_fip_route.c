@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Floating IPs in ip4_route: stateless 1:1 rewrites both ways for TCP, UDP and
+ * ICMP, their checksums compared to a recomputation from scratch; the ARP
+ * proxy for a fip on the gateway's network; a moved fip; a deleted one.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+
+#include <rte_arp.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "engine/dp_conf.h"
+#include "engine/dp_inject.h"
+#include "engine/dp_neigh.h"
+#include "dp_test_env.h"
+#include "l2/dp_bridge.h"
+#include "l3/dp_fip.h"
+#include "l3/dp_ip4_route.h"
+#include "l3/dp_router_conf.h"
+#include "pkt/dp_arp.h"
+#include "pkt_builder.h"
+
+static uint16_t px, pv;
+static struct rte_ether_addr gw_ext, gw_lan;
+static const struct rte_ether_addr outside = {{2, 0, 0, 0, 0, 0x0e}}, vm = {{2, 0, 0, 0, 0, 0x05}};
+
+static void rif(const char *net, const char *ip, uint8_t len)
+{
+	struct dp_router_if_req r = {.router = "r1", .prefixlen = len};
+
+	snprintf(r.network, sizeof(r.network), "%s", net);
+	inet_pton(AF_INET, ip, r.ip);
+	assert_int_equal(dp_conf_router_if_add(&r), 0);
+}
+
+static int fip_add(const char *f, const char *fixed, uint8_t exist_ok)
+{
+	struct dp_fip_req q = {.router = "r1", .exist_ok = exist_ok};
+
+	inet_pton(AF_INET, f, q.fip);
+	inet_pton(AF_INET, fixed, q.fixed_ip);
+	return dp_conf_fip_add(&q);
+}
+
+/* Drops what the control thread injected (the announcements: test_fip_conf checks them). */
+static void forget_injected(void)
+{
+	struct rte_mbuf *m[DP_INJECT_BURST];
+	uint16_t n;
+
+	while ((n = dp_inject_take(test_worker->inject, m, RTE_DIM(m))) > 0)
+		rte_pktmbuf_free_bulk(m, n);
+}
+
+/* Router r1: gateway on "ext" 203.0.113.1/24 (port x, the outside host .50), "lan"
+ * 10.0.0.1/24 (port v, the VM 10.0.0.5); fip 203.0.113.10 -> 10.0.0.5. */
+static int setup(void **state)
+{
+	struct dp_router_req r = {.name = "r1"};
+	struct dp_router_gw_req gw = {.router = "r1", .network = "ext", .snat = 1};
+
+	(void)state;
+	test_env_reset();
+	test_network("ext", DP_NET_FLAT, "", 0, 1500);
+	test_network("lan", DP_NET_FLAT, "", 0, 1500);
+	px = test_port("x");
+	pv = test_port("v");
+	test_attach("x", "ext");
+	test_attach("v", "lan");
+	test_security_off("x");
+	test_security_off("v");
+	assert_int_equal(dp_conf_router_add(&r), 0);
+	rif("ext", "203.0.113.1", 24);
+	rif("lan", "10.0.0.1", 24);
+	assert_int_equal(dp_conf_router_gw_set(&gw), 0);
+	gw_ext = dp_router_confs[dp_conf_router_by_name("r1")].rifs[0].mac;
+	gw_lan = dp_router_confs[dp_conf_router_by_name("r1")].rifs[1].mac;
+	dp_neigh_learn(test_worker, dp_conf_net_by_name("ext"), test_ip("203.0.113.50"), &outside);
+	dp_neigh_learn(test_worker, dp_conf_net_by_name("lan"), test_ip("10.0.0.5"), &vm);
+	dp_neigh_learn(test_worker, dp_conf_net_by_name("lan"), test_ip("10.0.0.6"), &vm);
+	assert_int_equal(fip_add("203.0.113.10", "10.0.0.5", 0), 0);
+	forget_injected();
+	return 0;
+}
+
+struct result {
+	uint16_t n;
+	struct rte_mbuf *m[8];
+	uint16_t next[8];
+};
+
+/* m through bridge_input (which must choose the router), then ip4_route. */
+static struct result route_frame(struct rte_mbuf *m)
+{
+	struct rte_mbuf *out[DP_IP4_ROUTE_OUT_MAX(1)];
+	uint16_t next[RTE_DIM(out)], edge;
+	struct result r = {0};
+
+	dp_bridge_input_burst(test_worker, &m, 1, &edge);
+	assert_int_equal(edge, DP_L2_ROUTE);
+	r.n = dp_ip4_route_burst(test_worker, &m, 1, out, next);
+	assert_true(r.n <= RTE_DIM(r.m));
+	memcpy(r.m, out, r.n * sizeof(out[0]));
+	memcpy(r.next, next, r.n * sizeof(next[0]));
+	return r;
+}
+
+static void release(struct result *r)
+{
+	for (uint16_t i = 0; i < r->n; i++)
+		rte_pktmbuf_free(r->m[i]);
+}
+
+static struct rte_ipv4_hdr *ip_of(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+}
+
+/* The checksums as a from-scratch computation makes them (IP; TCP/UDP with the
+ * pseudo-header; ICMP over its message). */
+static void assert_checksums_fresh(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = ip_of(m);
+	struct rte_ipv4_hdr copy = *ip;
+	void *l4 = ip + 1;
+	uint16_t have;
+
+	copy.hdr_checksum = 0;
+	assert_int_equal(ip->hdr_checksum, rte_ipv4_cksum(&copy));
+	if (ip->next_proto_id == IPPROTO_TCP) {
+		struct rte_tcp_hdr *tcp = l4;
+
+		have = tcp->cksum;
+		tcp->cksum = 0;
+		assert_int_equal(have, rte_ipv4_udptcp_cksum(ip, tcp));
+		tcp->cksum = have;
+	} else if (ip->next_proto_id == IPPROTO_UDP) {
+		struct rte_udp_hdr *udp = l4;
+
+		have = udp->dgram_cksum;
+		udp->dgram_cksum = 0;
+		assert_int_equal(have, rte_ipv4_udptcp_cksum(ip, udp));
+		udp->dgram_cksum = have;
+	} else {
+		assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
+		assert_int_equal(
+		                rte_raw_cksum(l4, rte_be_to_cpu_16(ip->total_length) - sizeof(*ip)),
+		                0xffff);
+	}
+}
+
+static struct rte_mbuf *from_outside(uint8_t proto, const char *dst)
+{
+	struct pkt_spec s = {.src = outside, .dst = gw_ext, .vlan = NO_VLAN, .in_port = px};
+
+	if (proto == IPPROTO_ICMP)
+		return pkt_icmp_echo(test_pool, &s, "203.0.113.50", dst, 32);
+	return pkt_l4(test_pool, &s, proto, "203.0.113.50", 40000, dst, 22, 0x02, 32);
+}
+
+static struct rte_mbuf *from_vm(uint8_t proto, const char *src)
+{
+	struct pkt_spec s = {.src = vm, .dst = gw_lan, .vlan = NO_VLAN, .in_port = pv};
+
+	if (proto == IPPROTO_ICMP)
+		return pkt_icmp_echo(test_pool, &s, src, "203.0.113.50", 32);
+	return pkt_l4(test_pool, &s, proto, src, 22, "203.0.113.50", 40000, 0x12, 32);
+}
+
+/* The one frame routed left for host mac in network net behind port: sent to that
+ * port, or flooded into net while the switch has not learned the host yet. */
+static void assert_to(
+                struct result r, const struct rte_ether_addr *mac, const char *net, uint16_t port)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(r.m[0], const struct rte_ether_hdr *);
+
+	assert_true(r.next[0] == DP_L2_TX || r.next[0] == DP_L2_FLOOD);
+	assert_true(rte_is_same_ether_addr(&eth->dst_addr, mac));
+	if (r.next[0] == DP_L2_TX)
+		assert_int_equal(dp_mbuf_meta(r.m[0])->out_port, port);
+	else
+		assert_int_equal(dp_mbuf_meta(r.m[0])->net_id, dp_conf_net_by_name(net));
+}
+
+/* r1's fip's translations so far: [0] inbound, [1] outbound. */
+static uint64_t counted(const char *f, int way)
+{
+	uint16_t id = (uint16_t)dp_conf_router_by_name("r1");
+	const struct dp_fip *e = dp_fip_by_fip(dp_fip_get(id), test_ip(f));
+	uint64_t n[2];
+
+	assert_non_null(e);
+	dp_conf_fip_packets(id, e, n);
+	return n[way];
+}
+
+static const uint8_t protos[] = {IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP};
+
+static void inbound_to_the_fip_goes_to_the_fixed_address(void **state)
+{
+	(void)state;
+	for (unsigned int i = 0; i < RTE_DIM(protos); i++) {
+		struct result r = route_frame(from_outside(protos[i], "203.0.113.10"));
+
+		assert_int_equal(r.n, 1);
+		assert_to(r, &vm, "lan", pv);
+		assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.0.0.5"));
+		assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.50"));
+		assert_checksums_fresh(r.m[0]);
+		release(&r);
+	}
+	assert_int_equal(counted("203.0.113.10", 0), RTE_DIM(protos));
+	assert_int_equal(counted("203.0.113.10", 1), 0);
+}
+
+static void outbound_from_the_fixed_address_leaves_from_the_fip(void **state)
+{
+	struct result in;
+
+	(void)state;
+	/* The switch learns the outside host's port from it, so the first frame out fills
+	 * the router's adjacency and the next ones take the fast path (route_fast). */
+	in = route_frame(from_outside(IPPROTO_UDP, "203.0.113.10"));
+	release(&in);
+	for (unsigned int i = 0; i < RTE_DIM(protos); i++) {
+		struct result r = route_frame(from_vm(protos[i], "10.0.0.5"));
+
+		assert_int_equal(r.n, 1);
+		assert_to(r, &outside, "ext", px);
+		assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.10"));
+		assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("203.0.113.50"));
+		assert_checksums_fresh(r.m[0]);
+		release(&r);
+	}
+	assert_int_equal(counted("203.0.113.10", 1), RTE_DIM(protos));
+	/* Another address behind the router has no fip: not translated by it. */
+	{
+		struct result r = route_frame(from_vm(IPPROTO_UDP, "10.0.0.6"));
+
+		assert_int_equal(r.n, 1);
+		assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.0.0.6"));
+		release(&r);
+	}
+}
+
+static void arp_for_the_fip_is_answered_with_the_gateway_mac(void **state)
+{
+	struct pkt_spec s = {.src = outside, .vlan = NO_VLAN, .in_port = px};
+	const struct rte_arp_hdr *arp;
+	struct result r;
+
+	(void)state;
+	memset(&s.dst, 0xff, 6);
+	r = route_frame(pkt_arp_request(test_pool, &s, NULL, "203.0.113.50", "203.0.113.10"));
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.next[0], DP_L2_TX);
+	assert_int_equal(dp_mbuf_meta(r.m[0])->out_port, px);
+	arp = dp_arp_parse(r.m[0]);
+	assert_int_equal(arp->arp_opcode, RTE_BE16(RTE_ARP_OP_REPLY));
+	assert_true(rte_is_same_ether_addr(&arp->arp_data.arp_sha, &gw_ext));
+	assert_int_equal(arp->arp_data.arp_sip, test_ip("203.0.113.10"));
+	release(&r);
+}
+
+static void a_moved_fip_reaches_its_new_address(void **state)
+{
+	struct result r;
+
+	(void)state;
+	assert_int_equal(fip_add("203.0.113.10", "10.0.0.6", 1), 0);
+	forget_injected();
+	r = route_frame(from_outside(IPPROTO_TCP, "203.0.113.10"));
+	assert_int_equal(r.n, 1);
+	assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.0.0.6"));
+	assert_checksums_fresh(r.m[0]);
+	release(&r);
+	r = route_frame(from_vm(IPPROTO_TCP, "10.0.0.5"));
+	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.0.0.5"));
+	release(&r);
+}
+
+static void a_deleted_fip_translates_nothing(void **state)
+{
+	struct dp_fip_req q = {.router = "r1"};
+	struct pkt_spec s = {.src = outside, .vlan = NO_VLAN, .in_port = px};
+	struct rte_mbuf *m;
+	uint16_t edge;
+	struct result r;
+
+	(void)state;
+	inet_pton(AF_INET, "203.0.113.10", q.fip);
+	assert_int_equal(dp_conf_fip_del(&q), 0);
+	/* Outbound leaves from the fixed address (the fip's rewrite is gone). */
+	r = route_frame(from_vm(IPPROTO_UDP, "10.0.0.5"));
+	assert_int_equal(r.n, 1);
+	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.0.0.5"));
+	release(&r);
+	/* ARP for it no longer reaches the router: it is flooded like any other. */
+	memset(&s.dst, 0xff, 6);
+	m = pkt_arp_request(test_pool, &s, NULL, "203.0.113.50", "203.0.113.10");
+	dp_bridge_input_burst(test_worker, &m, 1, &edge);
+	assert_int_not_equal(edge, DP_L2_ROUTE);
+	rte_pktmbuf_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	                cmocka_unit_test_setup(inbound_to_the_fip_goes_to_the_fixed_address, setup),
+	                cmocka_unit_test_setup(
+	                                outbound_from_the_fixed_address_leaves_from_the_fip, setup),
+	                cmocka_unit_test_setup(
+	                                arp_for_the_fip_is_answered_with_the_gateway_mac, setup),
+	                cmocka_unit_test_setup(a_moved_fip_reaches_its_new_address, setup),
+	                cmocka_unit_test_setup(a_deleted_fip_translates_nothing, setup),
+	};
+
+	if (test_env_init("fip_route") < 0)
+		return 1;
+	return cmocka_run_group_tests_name("fip_route", tests, NULL, NULL);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fip: route-1's topology (scenario_route.c) with network b as router r1's
+ * gateway (GW_SET, SNAT off) and BENCH_FIP_HOSTS floating IPs 10.1.0.100+k for
+ * the hosts 10.0.0.2+k of network a. Port a replays `flows` 60-byte IPv4/UDP
+ * frames from those hosts to random addresses of 20.0.0.0/8: each leaves b
+ * with its source rewritten to its fip (stateless 1:1, checksums patched).
+ * One way (outbound): the harness replays on one device only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <virga/dp_client.h>
+
+#include "bench.h"
+
+static const uint8_t IF_A_MAC[6] = {0x02, 0x56, 0x47, 0x00, 0x00, 0x0a};
+
+int bench_write_fip_frames(const char *path, unsigned int flows)
+{
+	uint8_t frame[BENCH_FRAME_LEN];
+	uint64_t s = 0x6669702d66726d73ull;
+	FILE *f = bench_pcap_open(path);
+	int rc = 0;
+
+	if (f == NULL)
+		return -errno;
+	for (unsigned int i = 0; i < flows && rc == 0; i++) {
+		unsigned int host = i % BENCH_FIP_HOSTS;
+		const uint8_t src_mac[6] = {0x02, 0x41, 0x00, 0x00, 0x00, (uint8_t)host};
+		const uint8_t sip[4] = {10, 0, 0, (uint8_t)(2 + host)};
+		uint8_t dip[4] = {20, 0, 0, 0};
+
+		/* xorshift: any address of 20/8, the one route. */
+		s ^= s >> 12;
+		s ^= s << 25;
+		s ^= s >> 27;
+		dip[1] = (uint8_t)(s >> 8);
+		dip[2] = (uint8_t)(s >> 16);
+		dip[3] = (uint8_t)(s >> 24);
+		rc = bench_pcap_write(f, frame,
+				bench_build_udp(frame, IF_A_MAC, src_mac, 0, sip, dip, 1024 + i % 60000),
+				i);
+	}
+	if (bench_pcap_close(f) < 0 && rc == 0)
+		rc = -EIO;
+	return rc;
+}
+
+int bench_program_fip(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len)
+{
+	struct dp_router_gw_req gw = {.router = "r1", .network = "b", .snat = 0};
+	int rc = bench_program_route(c, s, why, len);
+
+	if (rc == 0)
+		rc = bench_call(c, DP_MSG_ROUTER_GW_SET, &gw, sizeof(gw), NULL, 0, why, len);
+	for (unsigned int k = 0; rc == 0 && k < BENCH_FIP_HOSTS; k++) {
+		struct dp_fip_req f = {.router = "r1", .fip = {10, 1, 0, (uint8_t)(100 + k)},
+				.fixed_ip = {10, 0, 0, (uint8_t)(2 + k)}};
+
+		rc = bench_call(c, DP_MSG_FIP_ADD, &f, sizeof(f), NULL, 0, why, len);
+	}
+	return rc;
+}
