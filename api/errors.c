@@ -36,6 +36,8 @@ int api_http_status(int err)
 		return 409;
 	case EMSGSIZE:
 		return 413;
+	case ENAMETOOLONG:
+		return 414;
 	case EAGAIN:
 		return 429;
 	case ENOSYS:
@@ -64,6 +66,8 @@ static const char *title_of(int status)
 		return "Conflict";
 	case 413:
 		return "Request Entity Too Large";
+	case 414:
+		return "Request-URI Too Long";
 	case 429:
 		return "Too Many Requests";
 	case 501:

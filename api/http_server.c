@@ -334,7 +334,7 @@ static int uri_error(struct api_req *req, enum uri_problem problem)
 {
 	switch (problem) {
 	case URI_TOO_LONG:
-		return cp_fail(&req->ctx.err, -EINVAL, "HTTPBadRequest",
+		return cp_fail(&req->ctx.err, -ENAMETOOLONG, "HTTPRequestURITooLong",
 			"Request URI is longer than %u bytes", API_MAX_URI);
 	case URI_TOO_MANY_ARGS:
 		return cp_fail(&req->ctx.err, -EINVAL, "HTTPBadRequest",

@@ -81,8 +81,9 @@ static void usage(const char *prog)
 			"  --ct-max N           connections tracked for stateful security groups\n"
 			"                       (default 262144); new ones beyond are dropped\n"
 			"  --ct-port-limit N    connections per port, 0 for none (default 0)\n"
-			"  --idle-sleep US      sleep US microseconds when a poll finds nothing\n"
-			"                       (default 0: poll; for several dataplanes on few CPUs)\n",
+			"  --idle-sleep US      adaptive polling: a worker idle for 200 us sleeps,\n"
+			"                       10 us first, doubling up to US (default 0: always\n"
+			"                       poll; for a node that shares its CPUs with VMs)\n",
 			prog, DP_DEFAULT_SOCKET);
 }
 

@@ -56,6 +56,8 @@ for p in json.load(sys.stdin):
 	done
 	for link in $taps; do ip link del "$link" 2>/dev/null; done
 	rm -f "$SOCK"
+	# DPDK's runtime directory (its --file-prefix is "virga-" and the --name).
+	rm -rf /var/run/dpdk/virga-virga-allinone
 	exit 0
 }
 trap stop INT TERM EXIT
@@ -73,7 +75,9 @@ for _ in $(seq 100); do
 done
 
 rm -f "$SOCK"
-setsid "$BUILD/dataplane/virga-dataplane" --socket "$SOCK" --name virga-allinone \
+# Adaptive polling: the all-in-one shares its CPUs with the controller, the
+# agent and VMs; an idle dataplane does not hold a core.
+setsid "$BUILD/dataplane/virga-dataplane" --socket "$SOCK" --name virga-allinone --idle-sleep 1000 \
 	>>"$STATE/dataplane.log" 2>&1 &
 DP=$!
 for _ in $(seq 100); do

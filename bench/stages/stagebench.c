@@ -183,7 +183,7 @@ int main(int argc, char **argv)
 
 	for (uint32_t p = 0; p < passes; p++) {
 		for (uint32_t b = 0; b < n_frames; b += BURST) {
-			struct rte_mbuf *out[2 * (BURST + DP_ARP_WAIT_MAX)];
+			struct rte_mbuf *out[DP_IP4_ROUTE_OUT_MAX(BURST)];
 			uint16_t edge[BURST], next[RTE_DIM(out)], n_out;
 			uint64_t t0, t1, t2;
 

@@ -311,6 +311,19 @@ int cp_feed_note_members(struct cp_db *db, const json_t *port, const json_t *old
 	return rc;
 }
 
+int cp_feed_forget_group(struct cp_db *db, const char *group_id)
+{
+	sqlite3_stmt *st = cp_db_prepare(db, "DELETE FROM sg_membership WHERE group_id = ?");
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, group_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static void routers_begin(struct cp_ctx *ctx, struct feed_routers *fr, int64_t since)
 {
 	json_t *changed = cp_obj_list(ctx->db, "subnet", NULL, false, NULL, since), *s;

@@ -42,4 +42,9 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
  */
 int cp_feed_note_members(struct cp_db *db, const json_t *port, const json_t *old);
 
+/* Forgets, in the current write transaction, the membership record of a
+ * group being deleted: no port is in it any more (a group in use cannot be
+ * deleted), and agents learn of the deletion itself from the feed. 0 or -EIO. */
+int cp_feed_forget_group(struct cp_db *db, const char *group_id);
+
 #endif

@@ -7,6 +7,7 @@
  */
 #include "network.h"
 #include "ipam.h"
+#include "../db/feed.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -163,7 +164,7 @@ static int sg_before_delete(struct cp_ctx *ctx, const json_t *group)
 				       strcmp(cp_json_str(r, "remote_group_id") ?: "", id) == 0))
 			rc = cp_obj_del(ctx->db, "security_group_rule", cp_json_str(r, "id"));
 	json_decref(rules);
-	return rc;
+	return rc ? rc : cp_feed_forget_group(ctx->db, id);
 }
 
 static void sg_render(struct cp_ctx *ctx, json_t *group)

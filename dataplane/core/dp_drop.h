@@ -37,7 +37,8 @@ enum dp_drop_reason {
 	DP_DROP_TTL_EXCEEDED,	   /* TTL would reach 0: ICMP time exceeded sent (RFC 792) */
 	DP_DROP_NO_ROUTE,	   /* no route: ICMP destination unreachable sent */
 	DP_DROP_FRAG_NEEDED,	   /* DF set and the egress MTU too small: ICMP frag needed sent (RFC 1191) */
-	DP_DROP_FRAG_UNSUPPORTED,  /* too big for the egress MTU without DF: Virga does not fragment */
+	DP_DROP_FRAG_NO_ROOM,	   /* too big without DF, and its fragments would pass the burst's
+				    * room for them (DP_IP4_ROUTE_FRAG_ROOM) */
 	DP_DROP_IP_LOCAL,	   /* to a router address and not an echo request */
 	DP_DROP_NEIGH_QUEUE_FULL,  /* waiting for ARP, but the wait queue is full */
 	DP_DROP_INVALID_IP_HEADER, /* port security: IPv4/IPv6/ARP header malformed or cut short */

@@ -60,6 +60,8 @@ HANDLER(dp_ctl_router_del);
 HANDLER(dp_ctl_router_list);
 HANDLER(dp_ctl_router_if_add);
 HANDLER(dp_ctl_router_if_del);
+HANDLER(dp_ctl_router_gw_set);
+HANDLER(dp_ctl_router_gw_clear);
 HANDLER(dp_ctl_route_add);
 HANDLER(dp_ctl_route_del);
 HANDLER(dp_ctl_route_list);

@@ -21,6 +21,10 @@ FORWARD_HANDLER(dp_ctl_route_add, dp_conf_route_add)
 
 FORWARD_HANDLER(dp_ctl_route_del, dp_conf_route_del)
 
+FORWARD_HANDLER(dp_ctl_router_gw_set, dp_conf_router_gw_set)
+
+FORWARD_HANDLER(dp_ctl_router_gw_clear, dp_conf_router_gw_clear)
+
 HANDLER(dp_ctl_router_list)
 {
 	const struct dp_list_req *r = req;

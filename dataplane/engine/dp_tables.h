@@ -29,12 +29,12 @@
 #include "l2/dp_fdb.h"
 #include "l3/dp_router.h"
 
-#define DP_MAX_NETWORKS 4096 /* network ids 1..4095; 0 is "none" */
+#define DP_MAX_NETWORKS 16384 /* network ids 1..16383; 0 is "none" */
 #define DP_MAX_PEERS 1024    /* remote VTEPs */
 #define DP_MAX_NET_PEERS 64  /* head-end replication list of one VXLAN network */
 /* MAC table "ports" from DP_PEER_BASE on are remote VTEPs: DP_PEER_BASE + peer index. */
 #define DP_PEER_BASE 256
-#define DP_VNI_MAP_SIZE 8192 /* open addressing, at least twice DP_MAX_NETWORKS */
+#define DP_VNI_MAP_SIZE 32768 /* open addressing, at least twice DP_MAX_NETWORKS */
 #define DP_PEER_MAP_SIZE 2048 /* open addressing, at least twice DP_MAX_PEERS */
 #define DP_PEER_UNKNOWN (DP_PEER_BASE + DP_MAX_PEERS) /* source id of frames from an unlisted VTEP */
 #define DP_MAX_SEC_ADDRS (DP_MAX_ADDRS + DP_MAX_PAIRS)

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 
 #include <rte_cycles.h>
 #include <rte_graph.h>
@@ -31,9 +32,31 @@ struct dp_workers dp_workers;
 static uint64_t boot_tsc;
 static unsigned int idle_sleep_us;
 
+/*
+ * Adaptive polling, as VPP's adaptive mode and OVS's pmd sleep: a worker
+ * keeps polling for IDLE_SPIN_US after its last packet, so traffic that
+ * pauses between bursts meets a polling loop; then it sleeps, first
+ * IDLE_SLEEP_FIRST_US and twice as long after each empty poll up to
+ * idle_sleep_us, and a packet brings it back to polling at once. Under load
+ * no poll is empty for that long, so the loaded rate is that of pure
+ * polling; idle, a worker costs a few wake-ups per millisecond instead of a
+ * core.
+ */
+#define IDLE_SPIN_US 200u
+#define IDLE_SLEEP_FIRST_US 10u
+
 void dp_workers_set_idle_sleep(unsigned int usec)
 {
 	idle_sleep_us = usec;
+}
+
+/* After an empty poll at t0: sleeps if the worker has been idle long enough. */
+static void idle_backoff(struct dp_worker *w, uint64_t t0)
+{
+	if (t0 - w->last_busy_tsc < w->idle_spin_tsc)
+		return;
+	rte_delay_us_sleep(w->idle_sleep_us);
+	w->idle_sleep_us = RTE_MIN(2 * w->idle_sleep_us, idle_sleep_us);
 }
 
 /* tx_pending_mask has one bit per port. */
@@ -136,6 +159,11 @@ static int worker_main(void *arg)
 
 	rte_rcu_qsbr_thread_register(rcu, w->index);
 	rte_rcu_qsbr_thread_online(rcu, w->index);
+	/* The kernel's default 50 us of timer slack would make every short sleep long. */
+	prctl(PR_SET_TIMERSLACK, 1000UL);
+	w->idle_spin_tsc = rte_get_tsc_hz() / 1000000 * IDLE_SPIN_US;
+	w->last_busy_tsc = rte_rdtsc();
+	w->idle_sleep_us = RTE_MIN(IDLE_SLEEP_FIRST_US, idle_sleep_us);
 	DP_LOG(INFO, "worker %u running on lcore %u", w->index, w->lcore_id);
 	while (!w->stop) {
 		uint64_t t0 = rte_rdtsc(), packets = w->packets;
@@ -149,13 +177,17 @@ static int worker_main(void *arg)
 		/* Nothing read from the tables above is held past this point. */
 		rte_rcu_qsbr_quiescent(rcu, w->index);
 		if (w->packets != packets) {
-			w->busy_cycles += rte_rdtsc() - t0;
+			uint64_t t1 = rte_rdtsc();
+
+			w->busy_cycles += t1 - t0;
+			w->last_busy_tsc = t1;
+			w->idle_sleep_us = RTE_MIN(IDLE_SLEEP_FIRST_US, idle_sleep_us);
 			continue;
 		}
-		/* Several dataplanes (or tests) sharing a few CPUs can trade latency for
-		 * the CPU time a poll loop would burn. */
+		/* A node that shares its CPUs (with VMs, other dataplanes, tests) trades a
+		 * little latency after a pause for the CPU time a poll loop would burn. */
 		if (idle_sleep_us)
-			rte_delay_us_sleep(idle_sleep_us);
+			idle_backoff(w, t0);
 		w->idle_cycles += rte_rdtsc() - t0;
 	}
 	rte_rcu_qsbr_thread_offline(rcu, w->index);

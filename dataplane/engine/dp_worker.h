@@ -71,6 +71,10 @@ struct dp_worker {
 
 	uint64_t busy_cycles;
 	uint64_t idle_cycles;
+	/* Adaptive polling (dp_worker.c), this worker's own. */
+	uint64_t last_busy_tsc;
+	uint64_t idle_spin_tsc;
+	unsigned int idle_sleep_us; /* the next sleep */
 	uint64_t packets;
 	uint64_t drops[DP_DROP_REASON_MAX];
 	struct dp_port_counters port[RTE_MAX_ETHPORTS];
@@ -95,8 +99,8 @@ extern struct dp_workers dp_workers;
 
 /* Control thread: allocates one worker per lcore of `lcores` (n of them). */
 int dp_workers_init(const unsigned int *lcores, unsigned int n);
-/* Control thread, before start: a worker whose loop found nothing sleeps this long
- * (0, the default, is pure polling). */
+/* Control thread, before start: adaptive polling, a worker idle for a while sleeps
+ * in growing steps of at most usec (0, the default, is pure polling). */
 void dp_workers_set_idle_sleep(unsigned int usec);
 /* Control thread: creates each worker's graph (all nodes registered by now). */
 int dp_workers_create_graphs(void);

@@ -84,7 +84,7 @@ static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
 		return drop(DP_DROP_NO_NETWORK);
 
 	c->payload = rte_pktmbuf_pkt_len(m) - hdr;
-	if (unlikely(c->payload > c->net->max_payload || c->payload > in->max_payload))
+	if (unlikely(c->payload > in->max_payload))
 		return drop(DP_DROP_MTU_EXCEEDED);
 
 	if (in->security) {
@@ -102,7 +102,15 @@ static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
 		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *); /* its tag is gone */
 		c->routed = true;
 		c->tagged = false;
-
+	} else if (unlikely(c->payload > c->net->max_payload)) {
+		/*
+		 * Only switched frames answer to the network's MTU here: a routed one
+		 * answers to its egress network's, where the router fragments it or
+		 * says "fragmentation needed". So an IPv4 datagram that the port
+		 * reassembled from fragments (af_packet does, in its fanout group)
+		 * is not refused for arriving whole.
+		 */
+		return drop(DP_DROP_MTU_EXCEEDED);
 	} else {
 		c->dst_key = dp_fdb_key_hdr(net_id, &eth->dst_addr);
 		c->dst_hash = dp_kv_hash(c->dst_key);

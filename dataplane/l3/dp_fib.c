@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The IPv4 FIB's control side: rules, table updates, groups and their reuse. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,40 @@ static void publish(uint16_t *t, uint32_t i, uint16_t v)
 	__atomic_store_n(&t[i], v, __ATOMIC_RELEASE);
 }
 
-struct dp_fib *dp_fib_create(uint32_t max_rules, uint32_t n_groups)
+/* The DIR-24-8 tables and their shadows, empty. 0 or -ENOMEM (what was had is freed
+ * by dp_fib_free). */
+static int dir_alloc(struct dp_fib *f)
+{
+	f->tbl24 = dp_table_zalloc(TBL24_ENTRIES * sizeof(*f->tbl24));
+	f->tbl8 = dp_table_zalloc((size_t)f->n_groups * GROUP_ENTRIES * sizeof(*f->tbl8));
+	/* Large callocs are fresh anonymous mappings: pages are zeroed when first touched,
+	 * so a small table never pays for its 16 MB shadow. */
+	f->depth24 = calloc(TBL24_ENTRIES, 1);
+	f->depth8 = calloc((size_t)f->n_groups * GROUP_ENTRIES, 1);
+	f->free_groups = calloc(f->n_groups, sizeof(*f->free_groups));
+	f->retired = calloc(f->n_groups, sizeof(*f->retired));
+	if (f->tbl24 == NULL || f->tbl8 == NULL || f->depth24 == NULL || f->depth8 == NULL ||
+			f->free_groups == NULL || f->retired == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+static void dir_free(struct dp_fib *f)
+{
+	dp_table_free(f->tbl24, TBL24_ENTRIES * sizeof(*f->tbl24));
+	dp_table_free(f->tbl8, (size_t)f->n_groups * GROUP_ENTRIES * sizeof(*f->tbl8));
+	free(f->depth24);
+	free(f->depth8);
+	free(f->free_groups);
+	free(f->retired);
+	f->tbl24 = NULL;
+	f->tbl8 = NULL;
+	f->depth24 = f->depth8 = NULL;
+	f->free_groups = NULL;
+	f->retired = NULL;
+}
+
+static struct dp_fib *fib_new(uint32_t max_rules, uint32_t n_groups, bool lazy)
 {
 	struct dp_fib *f;
 
@@ -47,17 +81,11 @@ struct dp_fib *dp_fib_create(uint32_t max_rules, uint32_t n_groups)
 	memset(f, 0, sizeof(*f));
 	f->max_rules = max_rules;
 	f->n_groups = n_groups;
-	f->tbl24 = dp_table_zalloc(TBL24_ENTRIES * sizeof(*f->tbl24));
-	f->tbl8 = dp_table_zalloc((size_t)n_groups * GROUP_ENTRIES * sizeof(*f->tbl8));
-	/* Large callocs are fresh anonymous mappings: pages are zeroed when first touched,
-	 * so a small table never pays for its 16 MB shadow. */
-	f->depth24 = calloc(TBL24_ENTRIES, 1);
-	f->depth8 = calloc((size_t)n_groups * GROUP_ENTRIES, 1);
-	f->free_groups = calloc(n_groups, sizeof(*f->free_groups));
-	f->retired = calloc(n_groups, sizeof(*f->retired));
-	if (f->tbl24 == NULL || f->tbl8 == NULL || f->depth24 == NULL || f->depth8 == NULL ||
-			f->free_groups == NULL || f->retired == NULL ||
-			dp_hmap_init(&f->rules, RTE_MIN(max_rules, 1024u)) < 0)
+	if (dp_hmap_init(&f->rules, RTE_MIN(max_rules, lazy ? DP_FIB_SMALL_MAX : 1024u)) < 0)
+		goto nomem;
+	if (lazy)
+		f->small = calloc(1, sizeof(*f->small));
+	if (lazy ? f->small == NULL : dir_alloc(f) < 0)
 		goto nomem;
 	return f;
 nomem:
@@ -66,16 +94,22 @@ nomem:
 	return NULL;
 }
 
+struct dp_fib *dp_fib_create(uint32_t max_rules, uint32_t n_groups)
+{
+	return fib_new(max_rules, n_groups, false);
+}
+
+struct dp_fib *dp_fib_create_lazy(uint32_t max_rules, uint32_t n_groups)
+{
+	return fib_new(max_rules, n_groups, true);
+}
+
 void dp_fib_free(struct dp_fib *f)
 {
 	if (f == NULL)
 		return;
-	dp_table_free(f->tbl24, TBL24_ENTRIES * sizeof(*f->tbl24));
-	dp_table_free(f->tbl8, (size_t)f->n_groups * GROUP_ENTRIES * sizeof(*f->tbl8));
-	free(f->depth24);
-	free(f->depth8);
-	free(f->free_groups);
-	free(f->retired);
+	dir_free(f);
+	free((void *)f->small);
 	dp_hmap_fini(&f->rules);
 	free(f);
 }
@@ -187,21 +221,15 @@ static void add_long(struct dp_fib *f, uint32_t prefix, uint8_t len, uint16_t v)
 	publish(f->tbl24, i, DP_FIB_EXT | g);
 }
 
-int dp_fib_add(struct dp_fib *f, uint32_t prefix, uint8_t len, uint32_t nh, uint32_t cookie)
+/* The rule, in tables that do not have it. Everything that can fail comes before the
+ * first table store. */
+static int dir_add(struct dp_fib *f, uint32_t prefix, uint8_t len, uint32_t nh, uint64_t val)
 {
-	uint64_t key = rule_key(prefix, len);
 	int rc;
 
-	if (!rule_ok(prefix, len) || nh > DP_FIB_MAX_NH)
-		return -EINVAL;
-	if (dp_hmap_get(&f->rules, key) != NULL)
-		return -EEXIST;
-	if (dp_fib_rules(f) >= f->max_rules)
-		return -ENOSPC;
-	/* Everything that can fail comes before the first table store. */
 	if (len > 24 && !(f->tbl24[prefix >> 8] & DP_FIB_EXT) && !group_available(f))
 		return -ENOSPC;
-	rc = dp_hmap_insert(&f->rules, key, (uint64_t)cookie << 32 | nh);
+	rc = dp_hmap_insert(&f->rules, rule_key(prefix, len), val);
 	if (rc < 0)
 		return rc;
 	if (len <= 24)
@@ -209,6 +237,127 @@ int dp_fib_add(struct dp_fib *f, uint32_t prefix, uint8_t len, uint32_t nh, uint
 	else
 		add_long(f, prefix, len, nh + 1);
 	return 0;
+}
+
+/* Workers read the list until they see it gone; it is freed once none can be in it. */
+static void small_retire(const struct dp_fib_small *old)
+{
+	if (dp_tables.rcu != NULL)
+		dp_tables_retire_with((void *)old, free);
+	else
+		free((void *)old);
+}
+
+static int by_length_desc(const void *a, const void *b)
+{
+	uint64_t ka = *(const uint64_t *)a & 0xff, kb = *(const uint64_t *)b & 0xff;
+
+	return (ka < kb) - (ka > kb);
+}
+
+/* A new list from the rules, published in place of the old. 0 or -ENOMEM. */
+static int small_publish(struct dp_fib *f)
+{
+	struct dp_fib_small *s = calloc(1, sizeof(*s));
+	struct dp_hmap_slot found[DP_FIB_SMALL_MAX];
+	uint32_t n = 0;
+
+	if (s == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i <= f->rules.mask; i++)
+		if (f->rules.slots[i].key != 0)
+			found[n++] = f->rules.slots[i];
+	qsort(found, n, sizeof(found[0]), by_length_desc);
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t len = found[i].key & 0xff;
+
+		s->r[i].prefix = (uint32_t)(found[i].key >> 8);
+		s->r[i].mask = ~0u << (32 - len);
+		s->r[i].nh = (uint32_t)found[i].val;
+	}
+	s->n = n;
+	small_retire(__atomic_exchange_n(&f->small, s, __ATOMIC_RELEASE));
+	return 0;
+}
+
+/* Whether the list can take prefix/len as the tables would: a rule longer than /24
+ * in a /24 without one needs a group. */
+static bool small_has_group_for(const struct dp_fib *f, uint32_t prefix, uint8_t len)
+{
+	uint32_t slash24[DP_FIB_SMALL_MAX], n = 0;
+
+	if (len <= 24)
+		return true;
+	for (uint32_t i = 0; i < f->small->n; i++) {
+		uint32_t j;
+
+		if (f->small->r[i].mask <= 0xffffff00u)
+			continue;
+		if ((f->small->r[i].prefix >> 8) == (prefix >> 8))
+			return true;
+		for (j = 0; j < n && slash24[j] != f->small->r[i].prefix >> 8; j++)
+			;
+		if (j == n)
+			slash24[n++] = f->small->r[i].prefix >> 8;
+	}
+	return n < f->n_groups;
+}
+
+/* The list is full: the tables take every rule it has, then the list goes. */
+static int small_grow(struct dp_fib *f)
+{
+	const struct dp_fib_small *old = f->small;
+
+	if (dir_alloc(f) < 0) {
+		dir_free(f);
+		return -ENOMEM;
+	}
+	/* No worker reads the tables yet: the list says the table is the list. The
+	 * painting's stores are releases anyway; the store below publishes them all. */
+	for (uint32_t i = 0; i <= f->rules.mask; i++) {
+		uint64_t key = f->rules.slots[i].key;
+		uint32_t prefix = (uint32_t)(key >> 8), nh = (uint32_t)f->rules.slots[i].val;
+		uint8_t len = key & 0xff;
+
+		if (key == 0)
+			continue;
+		if (len <= 24)
+			paint24(f, prefix >> 8, 1u << (24 - len), 0, len, nh + 1, len);
+		else
+			add_long(f, prefix, len, nh + 1);
+	}
+	__atomic_store_n(&f->small, NULL, __ATOMIC_RELEASE);
+	small_retire(old);
+	return 0;
+}
+
+static int small_add(struct dp_fib *f, uint32_t prefix, uint8_t len, uint32_t nh, uint64_t val)
+{
+	int rc;
+
+	if (!small_has_group_for(f, prefix, len))
+		return -ENOSPC;
+	if (dp_fib_rules(f) == DP_FIB_SMALL_MAX) {
+		rc = small_grow(f);
+		return rc < 0 ? rc : dir_add(f, prefix, len, nh, val);
+	}
+	rc = dp_hmap_insert(&f->rules, rule_key(prefix, len), val);
+	if (rc == 0 && (rc = small_publish(f)) < 0)
+		dp_hmap_delete(&f->rules, rule_key(prefix, len), NULL);
+	return rc;
+}
+
+int dp_fib_add(struct dp_fib *f, uint32_t prefix, uint8_t len, uint32_t nh, uint32_t cookie)
+{
+	uint64_t val = (uint64_t)cookie << 32 | nh;
+
+	if (!rule_ok(prefix, len) || nh > DP_FIB_MAX_NH)
+		return -EINVAL;
+	if (dp_hmap_get(&f->rules, rule_key(prefix, len)) != NULL)
+		return -EEXIST;
+	if (dp_fib_rules(f) >= f->max_rules)
+		return -ENOSPC;
+	return f->small != NULL ? small_add(f, prefix, len, nh, val) : dir_add(f, prefix, len, nh, val);
 }
 
 /* The entry value and length of the longest rule shorter than len covering prefix:
@@ -245,10 +394,20 @@ int dp_fib_del(struct dp_fib *f, uint32_t prefix, uint8_t len)
 	uint16_t v;
 	uint8_t d;
 
+	uint64_t old;
+
 	if (!rule_ok(prefix, len))
 		return -EINVAL;
-	if (dp_hmap_delete(&f->rules, rule_key(prefix, len), NULL) < 0)
+	if (dp_hmap_delete(&f->rules, rule_key(prefix, len), &old) < 0)
 		return -ENOENT;
+	if (f->small != NULL) {
+		int rc = small_publish(f);
+
+		/* Out of memory for the new list: the rule stays, as it is in the old. */
+		if (rc < 0)
+			dp_hmap_insert(&f->rules, rule_key(prefix, len), old);
+		return rc;
+	}
 	fallback(f, prefix, len, &v, &d);
 	if (len <= 24) {
 		paint24(f, prefix >> 8, 1u << (24 - len), len, len, v, d);

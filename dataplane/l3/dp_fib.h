@@ -32,6 +32,20 @@
  *  - Full: an add beyond max_rules or out of groups fails with -ENOSPC and
  *    changes nothing.
  *  - 0.0.0.0/0 is not a rule here; callers keep the default route beside.
+ *
+ * Small tables (dp_fib_create_lazy)
+ *  - A network node holds thousands of tenant routers with a few
+ *    interfaces and routes each: 48 MB of tables apiece would be gigabytes
+ *    for nothing. A lazy FIB starts as a sorted list of at most
+ *    DP_FIB_SMALL_MAX rules (longest first, so the first match is the
+ *    longest) that workers scan, and becomes DIR-24-8 when a rule more is
+ *    added; it never goes back (a router that had many routes may again).
+ *  - The list is replaced whole on every change and published by pointer
+ *    (release); the old one is freed after a grace period on dp_tables.rcu.
+ *    The move to DIR-24-8 fills the tables completely before it publishes
+ *    "no list" (release), so a worker that sees no list sees full tables.
+ *  - A rule longer than /24 needs a group in either form: the list refuses
+ *    (-ENOSPC) what the tables would, so the move can never run out.
  */
 #ifndef VIRGA_DP_FIB_H
 #define VIRGA_DP_FIB_H
@@ -55,8 +69,19 @@ struct dp_fib_retired {
 	uint64_t token; /* rte_rcu_qsbr_start() when the group was unlinked */
 };
 
+#define DP_FIB_SMALL_MAX 16
+
+struct dp_fib_small {
+	uint32_t n;
+	struct {
+		uint32_t prefix, mask; /* host byte order */
+		uint32_t nh;
+	} r[DP_FIB_SMALL_MAX]; /* longest first */
+};
+
 struct dp_fib {
 	/* What workers read. */
+	const struct dp_fib_small *small; /* non-NULL: the table is this list (lazy FIBs) */
 	uint16_t *tbl24; /* 1 << 24 entries */
 	uint16_t *tbl8;	 /* n_groups * 256 entries */
 
@@ -82,9 +107,23 @@ static inline uint32_t dp_fib_entry(const uint16_t *t, uint32_t i)
 	return __atomic_load_n(&t[i], __ATOMIC_RELAXED);
 }
 
-/* Packet path: the next hop of the longest rule matching ip (host byte order), or
- * DP_FIB_MISS. */
-static inline uint32_t dp_fib_lookup(const struct dp_fib *f, uint32_t ip)
+/* The list a lazy FIB still is, or NULL. Acquire: pairs with the release that
+ * published the list, or that said there is none once the tables were full. */
+static inline const struct dp_fib_small *dp_fib_small_of(const struct dp_fib *f)
+{
+	return __atomic_load_n(&f->small, __ATOMIC_ACQUIRE);
+}
+
+static inline uint32_t dp_fib_small_lookup(const struct dp_fib_small *s, uint32_t ip)
+{
+	for (uint32_t i = 0; i < s->n; i++)
+		if ((ip & s->r[i].mask) == s->r[i].prefix)
+			return s->r[i].nh;
+	return DP_FIB_MISS;
+}
+
+/* dp_fib_lookup in the DIR-24-8 tables. */
+static inline uint32_t dp_fib_dir_lookup(const struct dp_fib *f, uint32_t ip)
 {
 	uint32_t e = dp_fib_entry(f->tbl24, ip >> 8);
 
@@ -94,6 +133,15 @@ static inline uint32_t dp_fib_lookup(const struct dp_fib *f, uint32_t ip)
 	if (unlikely(e & DP_FIB_EXT))
 		e = dp_fib_entry(f->tbl8, (e & ~DP_FIB_EXT) << 8 | (ip & 0xff));
 	return e ? e - 1u : DP_FIB_MISS;
+}
+
+/* Packet path: the next hop of the longest rule matching ip (host byte order), or
+ * DP_FIB_MISS. */
+static inline uint32_t dp_fib_lookup(const struct dp_fib *f, uint32_t ip)
+{
+	const struct dp_fib_small *s = dp_fib_small_of(f);
+
+	return unlikely(s != NULL) ? dp_fib_small_lookup(s, ip) : dp_fib_dir_lookup(f, ip);
 }
 
 /* Packet path: warms the entry dp_fib_lookup(f, ip) starts from. */
@@ -111,12 +159,18 @@ static inline void dp_fib_prefetch(const struct dp_fib *f, uint32_t ip)
 static inline void dp_fib_lookup_bulk(const struct dp_fib *f, const uint32_t *ip, uint32_t *nh,
 		unsigned int n)
 {
+	const struct dp_fib_small *s = dp_fib_small_of(f);
 	unsigned int i;
 
+	if (s != NULL) {
+		for (i = 0; i < n; i++)
+			nh[i] = dp_fib_small_lookup(s, ip[i]);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		dp_fib_prefetch(f, ip[i]);
 	for (i = 0; i < n; i++)
-		nh[i] = dp_fib_lookup(f, ip[i]);
+		nh[i] = dp_fib_dir_lookup(f, ip[i]);
 }
 
 /*
@@ -128,6 +182,8 @@ static inline void dp_fib_lookup_bulk(const struct dp_fib *f, const uint32_t *ip
 /* Up to max_rules rules and n_groups (<= DP_FIB_MAX_GROUPS) rules longer than /24 by
  * /24. NULL with errno set on failure. */
 struct dp_fib *dp_fib_create(uint32_t max_rules, uint32_t n_groups);
+/* The same, starting as a small list (above): kilobytes until its 17th rule. */
+struct dp_fib *dp_fib_create_lazy(uint32_t max_rules, uint32_t n_groups);
 /* The caller has made sure no worker can still be reading it (NULL is ignored). */
 void dp_fib_free(struct dp_fib *f);
 

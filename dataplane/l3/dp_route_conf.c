@@ -281,6 +281,7 @@ int dp_conf_router_if_del(const struct dp_router_if_req *req)
 		else
 			i++;
 	}
+	dp_conf_router_gw_forget_rif(c, slot);
 	c->rifs[slot] = (struct dp_rif){0};
 	dp_conf_publish_router(id);
 	return dp_conf_publish_network(net);

@@ -45,9 +45,18 @@ struct dp_nexthop {
 _Static_assert(DP_NO_NEXTHOP == DP_FIB_MISS, "a FIB miss reads as no next hop");
 _Static_assert(DP_MAX_NEXTHOPS - 1 <= DP_FIB_MAX_NH, "every next hop fits a FIB entry");
 
+/* The router's gateway (GW_SET): one interface, read by workers in the snapshot. */
+#define DP_NO_GW_RIF 0xff
+#define DP_SNAT_PORT_MIN_DEFAULT 1024
+#define DP_SNAT_PORT_MAX_DEFAULT 65535
+
 struct dp_router {
 	uint16_t id;
 	uint8_t n_rifs;
+	uint8_t gw_rif;	   /* DP_NO_GW_RIF: no gateway */
+	uint8_t gw_snat;   /* 1: what leaves through gw_rif from other interfaces is translated */
+	uint16_t gw_port_min; /* SNAT's source port range, inclusive */
+	uint16_t gw_port_max;
 	/* The FIB takes prefixes of /1 to /32: the default route lives here instead. */
 	uint32_t default_nh;
 	struct dp_fib *fib;	 /* owned by the router's conf, shared by its snapshots */

@@ -37,6 +37,10 @@ int dp_conf_publish_router(uint16_t id)
 	r->nh = c->nh;
 	r->default_nh = c->default_nh;
 	r->n_rifs = c->n_rifs;
+	r->gw_rif = c->gw_rif;
+	r->gw_snat = c->gw_snat;
+	r->gw_port_min = c->gw_port_min;
+	r->gw_port_max = c->gw_port_max;
 	memcpy(r->rifs, c->rifs, sizeof(r->rifs));
 	dp_tables_publish_router(id, r);
 	return 0;
@@ -79,7 +83,7 @@ int dp_conf_router_add(const struct dp_router_req *req)
 		return -ENOSPC;
 	c = &dp_router_confs[id];
 	memset(c, 0, sizeof(*c));
-	c->fib = dp_fib_create(max_routes, n_groups);
+	c->fib = dp_fib_create_lazy(max_routes, n_groups);
 	c->nh = rte_zmalloc("nexthops", DP_MAX_NEXTHOPS * sizeof(*c->nh), RTE_CACHE_LINE_SIZE);
 	if (c->fib == NULL || c->nh == NULL) {
 		dp_fib_free(c->fib);
@@ -91,6 +95,7 @@ int dp_conf_router_add(const struct dp_router_req *req)
 	c->used = true;
 	c->max_routes = max_routes;
 	c->default_nh = DP_NO_NEXTHOP;
+	c->gw_rif = DP_NO_GW_RIF;
 	snprintf(c->name, sizeof(c->name), "%s", req->name);
 	DP_LOG(INFO, "router %s added (id %d, %u routes)", c->name, id, max_routes);
 	return dp_conf_publish_router(id);

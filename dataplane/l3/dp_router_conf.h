@@ -35,6 +35,10 @@ struct dp_router_conf {
 	bool nh_retired[DP_MAX_NEXTHOPS];
 	uint8_t n_rifs; /* slots in use are those with net_id != 0, below n_rifs */
 	struct dp_rif rifs[DP_MAX_RIFS];
+	uint8_t gw_rif;	      /* DP_NO_GW_RIF: no gateway (GW_SET) */
+	uint8_t gw_snat;
+	uint16_t gw_port_min;
+	uint16_t gw_port_max;
 	uint32_t default_nh; /* DP_NO_NEXTHOP: no 0.0.0.0/0 route */
 	uint32_t default_route; /* if there is one, its index in `routes` */
 	uint32_t n_routes;
@@ -51,6 +55,10 @@ int dp_conf_router_if_add(const struct dp_router_if_req *req);
 int dp_conf_router_if_del(const struct dp_router_if_req *req);
 int dp_conf_route_add(const struct dp_route_req *req);
 int dp_conf_route_del(const struct dp_route_req *req);
+int dp_conf_router_gw_set(const struct dp_router_gw_req *req);
+int dp_conf_router_gw_clear(const struct dp_router_gw_req *req);
+/* The interface in `slot` goes: if it was the gateway, the router has none. */
+void dp_conf_router_gw_forget_rif(struct dp_router_conf *c, uint8_t slot);
 int dp_conf_publish_router(uint16_t id);
 /* The router interfaces on a network, for its snapshot; returns how many. */
 uint8_t dp_conf_net_rifs(uint16_t net_id, struct dp_net_rif *out);

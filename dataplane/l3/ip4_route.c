@@ -19,9 +19,11 @@
 #include "pkt/dp_arp.h"
 #include "pkt/dp_ip4.h"
 #include "dp_icmp.h"
+#include "dp_ip4_frag.h"
 #include "dp_ip4_route.h"
 
-/* Next edge of a frame parked until its next hop answers ARP: not enqueued. */
+/* Next edge of a frame parked until its next hop answers ARP, or emitted already
+ * (fragments): not enqueued by the caller. */
 #define HELD UINT16_MAX
 /* route_fast: the frame needs the full path. */
 #define SLOW (UINT16_MAX - 1)
@@ -50,7 +52,8 @@ struct route_out {
 	struct rte_mbuf **objs;
 	uint16_t *next;
 	uint16_t n;
-	uint32_t gen; /* dp_tables.conf_gen, read once per burst */
+	uint16_t frag_room; /* fragments this burst may still add (DP_IP4_ROUTE_FRAG_ROOM) */
+	uint32_t gen;	    /* dp_tables.conf_gen, read once per burst */
 };
 
 static void emit(struct route_out *o, struct rte_mbuf *m, uint16_t edge)
@@ -230,6 +233,35 @@ static void adj_fill(struct dp_worker *w, uint32_t gen, uint32_t key, uint16_t e
 }
 
 /*
+ * A datagram without DF too big for the egress network leaves as fragments
+ * (RFC 1812 5.2.7), each switched on its own like any routed frame: m is the
+ * first; all are emitted here (HELD: the caller emits nothing). Its headers
+ * are final (TTL, MACs).
+ * Fragments are never remembered in an adjacency: they would make its
+ * max_len lie.
+ */
+static uint16_t fragment(struct route_out *o, struct rte_mbuf *m, const struct dp_network *out_net,
+		uint64_t key)
+{
+	struct rte_mbuf *more[DP_IP4_FRAG_MAX];
+	uint32_t hash = dp_kv_hash(key);
+	int n = dp_ip4_fragment(m, RTE_ETHER_HDR_LEN, (uint16_t)out_net->max_payload,
+			dp_tables.pool, more, RTE_MIN(o->frag_room, (uint16_t)RTE_DIM(more)));
+
+	if (unlikely(n < 0))
+		return drop(n == -ENOMEM ? DP_DROP_NO_MBUF : DP_DROP_FRAG_NO_ROOM);
+	o->frag_room -= (uint16_t)n;
+	/* In order, the first first: receivers reassemble any order, but a capture reads
+	 * better, and a receiver that keeps only the first fragment (for its ports) sooner. */
+	emit(o, m, dp_l2_output(m, out_net, rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN, key, hash,
+			DP_SRC_ROUTER, false));
+	for (int i = 0; i < n; i++)
+		emit(o, more[i], dp_l2_output(more[i], out_net, rte_pktmbuf_pkt_len(more[i]) -
+				RTE_ETHER_HDR_LEN, key, hash, DP_SRC_ROUTER, false));
+	return HELD;
+}
+
+/*
  * The full path, for whatever route_fast left: ARP, echo to the router, bad
  * headers, ICMP errors, next hops to resolve, and the first frame to each next
  * hop (which fills its adjacency). `nh_index`: the FIB's answer for the
@@ -281,12 +313,10 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 	out_net = dp_network_get(out->net_id);
 	if (unlikely(out_net == NULL))
 		return drop(DP_DROP_NO_ROUTE);
-	if (unlikely(rte_be_to_cpu_16(ip->total_length) > out_net->max_payload)) {
-		if (!(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
-			return drop(DP_DROP_FRAG_UNSUPPORTED);
+	if (unlikely(rte_be_to_cpu_16(ip->total_length) > out_net->max_payload) &&
+			(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
 		return icmp_error(w, o, m, in, DP_ICMP_DEST_UNREACH, DP_ICMP_FRAG_NEEDED,
 				out_net->max_payload, DP_DROP_FRAG_NEEDED);
-	}
 	target = nh->gateway ? nh->gateway : ip->dst_addr;
 	resolved = dp_neigh_lookup_stale(out->net_id, target, &mac, w->now_sec, &stale);
 	if (unlikely(w->trace))
@@ -301,6 +331,8 @@ static uint16_t route_one(struct dp_worker *w, struct route_out *o, struct rte_m
 	eth->src_addr = out->mac;
 	m->port = DP_SRC_ROUTER;
 	key = dp_fdb_key(out->net_id, &mac);
+	if (unlikely(rte_be_to_cpu_16(ip->total_length) > out_net->max_payload))
+		return fragment(o, m, out_net, key);
 	e = dp_l2_output(m, out_net, rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN, key,
 			dp_kv_hash(key), DP_SRC_ROUTER, false);
 	/* (To a port with a security group too: sg_ingress checks each frame.) */
@@ -367,7 +399,8 @@ static const struct dp_router *burst_router(struct rte_mbuf **pkts, uint16_t n, 
 uint16_t dp_ip4_route_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
 		struct rte_mbuf **out_pkts, uint16_t *next)
 {
-	struct route_out o = {.objs = out_pkts, .next = next, .gen = dp_conf_gen()};
+	struct route_out o = {.objs = out_pkts, .next = next, .frag_room = DP_IP4_ROUTE_FRAG_ROOM,
+			.gen = dp_conf_gen()};
 	uint32_t dst[RTE_GRAPH_BURST_SIZE], nh[RTE_GRAPH_BURST_SIZE];
 	const struct dp_router *r = burst_router(pkts, n, dst);
 
@@ -404,9 +437,7 @@ static uint16_t ip4_route_process(struct rte_graph *graph, struct rte_node *node
 		uint16_t n)
 {
 	struct dp_worker *w = dp_node_worker(node);
-	/* Room for each frame and an ICMP error or ARP request for each, twice over for
-	 * those released from waiting. */
-	struct rte_mbuf *out[2 * RTE_GRAPH_BURST_SIZE + 2 * DP_ARP_WAIT_MAX];
+	struct rte_mbuf *out[DP_IP4_ROUTE_OUT_MAX(RTE_GRAPH_BURST_SIZE)];
 	uint16_t next[RTE_DIM(out)], n_out;
 
 	/* Several stages feed this one, so a walk may bring more than a burst. */

@@ -7,6 +7,7 @@
                        0.2 s, FILE holding the count of round trips; on the
                        first one that fails FILE says "broken" and it exits 1
 """
+import os
 import socket
 import sys
 import threading
@@ -30,6 +31,13 @@ def serve(port):
     while True:
         conn, _ = s.accept()
         threading.Thread(target=echo, args=(conn,), daemon=True).start()
+
+
+def report(path, text):
+    """Replaces FILE whole: a reader never sees it truncated and not yet written."""
+    with open(path + ".new", "w") as f:
+        f.write(text)
+    os.replace(path + ".new", path)
 
 
 def main():
@@ -58,12 +66,10 @@ def main():
             if conn.recv(1) != b"x":
                 raise OSError("closed")
         except OSError:
-            with open(sys.argv[4], "w") as f:
-                f.write("broken\n")
+            report(sys.argv[4], "broken\n")
             sys.exit(1)
         n += 1
-        with open(sys.argv[4], "w") as f:
-            f.write(f"{n}\n")
+        report(sys.argv[4], f"{n}\n")
         time.sleep(0.2)
 
 

@@ -86,3 +86,14 @@ if os security group rule show "$refrule" >/dev/null 2>&1; then
 	fail "a rule naming a deleted group as remote group survived it"
 fi
 pass "deleting a group deletes the rules naming it as remote group, as Neutron"
+
+# A group's membership record (what tells the feed a remote group changed) goes
+# with the group: ports joining and leaving must not leave rows behind forever.
+members() { sqlite3 "$T_DIR/state/virga.db" "SELECT count(*) FROM sg_membership WHERE group_id = '$1'"; }
+gone=$(os security group create gone -f value -c id)
+os port create --network sgnet --security-group gone pgone >/dev/null
+[ "$(members "$gone")" = 1 ] || fail "a port joining a group left no membership record"
+os port delete pgone
+os security group delete gone
+[ "$(members "$gone")" = 0 ] || fail "a deleted group's membership record stayed"
+pass "a deleted group's membership record is deleted with it"

@@ -75,3 +75,15 @@ traced() {
 		grep "vxlan_output: network B -> VTEP 172.31.1.2 vni 200" "$SMOKE_DIR/trace"
 }
 check "the packet trace explains the routing and the encapsulation" traced
+
+# The router's gateway (what SNAT will translate through): an interface it has.
+check_fails "gw set on a network without an interface of r1 fails" vg dp router gw set r1 nosuch
+check_fails "gw set with a backwards port range is a usage error" vg dp router gw set r1 B --ports 5-1
+check "gw set r1 B with a port range" vg dp router gw set r1 B --ports 2000-2001
+check_fails "a second gw set without --exist-ok fails" vg dp router gw set r1 B
+check "... and with --exist-ok changes it" vg dp router gw set r1 B --no-snat --exist-ok
+check_fails "a gateway on another interface needs the first cleared" vg dp router gw set r1 A --exist-ok
+check "gw clear r1" vg dp router gw clear r1
+check_fails "gw clear of no gateway fails" vg dp router gw clear r1
+check "... and succeeds with --missing-ok" vg dp router gw clear r1 --missing-ok
+check "h1 still reaches h2 through r1" h1_ping 10.10.2.20

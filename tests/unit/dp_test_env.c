@@ -255,7 +255,7 @@ static void run_from(enum stage from, struct rte_mbuf **pkts, uint16_t *next, ui
 
 void test_pipeline_edge(uint16_t edge, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct rte_mbuf *out[2 * (RTE_GRAPH_BURST_SIZE + DP_ARP_WAIT_MAX)];
+	struct rte_mbuf *out[DP_IP4_ROUTE_OUT_MAX(RTE_GRAPH_BURST_SIZE)];
 	uint16_t next[RTE_DIM(out)], n_out, n_reqs, tx[RTE_GRAPH_BURST_SIZE];
 
 	if (n == 0)

@@ -308,6 +308,96 @@ struct fib_copy {
 
 #define TBL24_BYTES ((size_t)(1u << 24) * 2)
 
+/* Each edge of every rule the reference has, and addresses of the pool. */
+static void check_all_rules(const struct dp_fib *f, const struct ref *ref, uint32_t *addrs)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < ref->n; i++) {
+		uint32_t last = ref->r[i].prefix | ~mask_of(ref->r[i].len);
+
+		addrs[n++] = ref->r[i].prefix - 1;
+		addrs[n++] = ref->r[i].prefix;
+		addrs[n++] = last;
+		addrs[n++] = last + 1;
+	}
+	for (unsigned int i = 0; i < 2000; i++)
+		addrs[n++] = random_addr();
+	check_addrs(f, ref, addrs, n);
+	assert_int_equal(dp_fib_rules(f), ref->n);
+}
+
+/* A lazy FIB (a router of a network node: a few interfaces and routes) is a list of
+ * kilobytes while it has at most DP_FIB_SMALL_MAX rules, refuses what the tables
+ * would, and answers the same before and after it becomes the tables. */
+static void lazy_fib_is_a_list_until_it_grows_then_the_same_tables(void **state)
+{
+	struct dp_fib *f = dp_fib_create_lazy(OPS, REF_GROUPS);
+	struct ref ref = {.r = calloc(OPS, sizeof(struct ref_rule))};
+	struct ref_rule touched[BATCH];
+	uint32_t *addrs = malloc(MAX_ADDRS * sizeof(*addrs));
+	uint32_t full = 0, most = 0;
+
+	(void)state;
+	test_rng = 0x1a2bf1b;
+	assert_non_null(f);
+	assert_non_null(ref.r);
+	assert_non_null(addrs);
+	/* A handful of rules, checked after every change, while it stays a list. */
+	for (uint32_t op = 0; op < 3000 && most <= DP_FIB_SMALL_MAX; op++) {
+		random_op(f, &ref, 6, op, &touched[0], &full);
+		most = RTE_MAX(most, ref.n);
+		if (most > DP_FIB_SMALL_MAX)
+			break;
+		assert_non_null(dp_fib_small_of(f));
+		assert_null(f->tbl24);
+		if (op % 10 == 0)
+			check_all_rules(f, &ref, addrs);
+	}
+	assert_true(most >= 8);
+	/* Then it grows: the 17th rule makes it the tables, which hold every rule. */
+	while (dp_fib_small_of(f) != NULL) {
+		random_op(f, &ref, 500, 1, &touched[0], &full);
+		assert_true(ref.n <= DP_FIB_SMALL_MAX + 1);
+	}
+	assert_int_equal(ref.n, DP_FIB_SMALL_MAX + 1);
+	assert_non_null(f->tbl24);
+	check_all_rules(f, &ref, addrs);
+	assert_int_equal(dp_fib_groups_used(f), ref_groups(&ref));
+	for (uint32_t op = 0; op < 5000; op++) {
+		random_op(f, &ref, 500, op, &touched[op % BATCH], &full);
+		if ((op + 1) % BATCH == 0)
+			check_batch(f, &ref, touched, addrs);
+	}
+	dp_fib_free(f);
+	free(ref.r);
+	free(addrs);
+}
+
+/* A list runs out of groups where the tables would: n_groups /24s with rules longer
+ * than /24, then no more (a rule in a /24 that has one still fits). */
+static void lazy_fib_refuses_long_rules_past_its_groups_as_the_tables_do(void **state)
+{
+	struct dp_fib *f = dp_fib_create_lazy(100, 2);
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(dp_fib_add(f, IP(10, 0, 1, 0), 25, 1, 0), 0);
+	assert_int_equal(dp_fib_add(f, IP(10, 0, 2, 0), 26, 2, 0), 0);
+	assert_int_equal(dp_fib_add(f, IP(10, 0, 3, 0), 25, 3, 0), -ENOSPC);
+	assert_int_equal(dp_fib_add(f, IP(10, 0, 1, 128), 25, 4, 0), 0);
+	assert_int_equal(dp_fib_add(f, IP(10, 0, 3, 0), 24, 5, 0), 0);
+	assert_int_equal(dp_fib_lookup(f, IP(10, 0, 1, 200)), 4);
+	assert_int_equal(dp_fib_lookup(f, IP(10, 0, 2, 10)), 2);
+	assert_int_equal(dp_fib_lookup(f, IP(10, 0, 2, 100)), DP_FIB_MISS);
+	assert_int_equal(dp_fib_lookup(f, IP(10, 0, 3, 1)), 5);
+	assert_int_equal(dp_fib_del(f, IP(10, 0, 2, 0), 26), 0);
+	assert_int_equal(dp_fib_add(f, IP(10, 0, 3, 0), 25, 3, 0), 0);
+	assert_int_equal(dp_fib_del(f, IP(10, 0, 2, 0), 26), -ENOENT);
+	assert_non_null(dp_fib_small_of(f));
+	dp_fib_free(f);
+}
+
 static void fib_copy(const struct dp_fib *f, struct fib_copy *c)
 {
 	size_t g = (size_t)f->n_groups * 256;
@@ -694,6 +784,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fib_matches_a_naive_reference_through_random_adds_and_deletes),
+		cmocka_unit_test(lazy_fib_is_a_list_until_it_grows_then_the_same_tables),
+		cmocka_unit_test(lazy_fib_refuses_long_rules_past_its_groups_as_the_tables_do),
 		cmocka_unit_test(failed_adds_and_deletes_change_nothing),
 		cmocka_unit_test(groups_run_out_then_come_back_after_deletes),
 		cmocka_unit_test(a_collapsed_group_is_reused_only_after_a_grace_period),

@@ -79,7 +79,7 @@ struct result {
 /* Runs m through bridge_input (it must choose the router), then ip4_route. */
 static struct result route_frame(struct rte_mbuf *m)
 {
-	struct rte_mbuf *out[2 * (1 + DP_ARP_WAIT_MAX)];
+	struct rte_mbuf *out[DP_IP4_ROUTE_OUT_MAX(1)];
 	uint16_t next[RTE_DIM(out)], edge;
 	struct result r = {0};
 
@@ -226,6 +226,91 @@ static void df_over_egress_mtu_sends_frag_needed_with_the_mtu(void **state)
 	release(&r);
 }
 
+static void learn_mac(uint16_t net_id, const struct rte_ether_addr *mac, uint16_t port_id);
+
+/* RFC 1812 5.2.7: without DF the router fragments for the egress MTU (1000 on the right). */
+static void no_df_over_egress_mtu_leaves_in_fragments(void **state)
+{
+	struct rte_mbuf *m = from_a("10.2.0.5", 1200);
+	uint8_t sent[1208], got[1208];
+	struct result r;
+
+	(void)state;
+	teach_host_b();
+	learn_mac(dp_conf_net_by_name("right"), &host_b, pb);
+	memcpy(sent, rte_pktmbuf_mtod_offset(m, const uint8_t *, 34), sizeof(sent));
+	r = route_frame(m);
+	assert_int_equal(r.n, 2);
+	for (uint16_t i = 0; i < 2; i++) {
+		const struct rte_ipv4_hdr *ip = ip_of(r.m[i]);
+
+		assert_int_equal(r.next[i], DP_L2_TX);
+		assert_int_equal(dp_mbuf_meta(r.m[i])->out_port, pb);
+		assert_true(rte_is_same_ether_addr(
+				&rte_pktmbuf_mtod(r.m[i], struct rte_ether_hdr *)->dst_addr, &host_b));
+		assert_int_equal(ip->time_to_live, 63);
+		assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+		assert_int_equal(rte_pktmbuf_pkt_len(r.m[i]), 14 + rte_be_to_cpu_16(ip->total_length));
+	}
+	/* 976 bytes (the most a 1000-byte MTU takes in 8-byte units), then the other 232. */
+	assert_int_equal(rte_be_to_cpu_16(ip_of(r.m[0])->total_length), 996);
+	assert_int_equal(rte_be_to_cpu_16(ip_of(r.m[0])->fragment_offset), RTE_IPV4_HDR_MF_FLAG);
+	assert_int_equal(rte_be_to_cpu_16(ip_of(r.m[1])->total_length), 252);
+	assert_int_equal(rte_be_to_cpu_16(ip_of(r.m[1])->fragment_offset), 976 / 8);
+	assert_int_equal(ip_of(r.m[0])->packet_id, ip_of(r.m[1])->packet_id);
+	memcpy(got, ip_of(r.m[0]) + 1, 976);
+	memcpy(got + 976, ip_of(r.m[1]) + 1, 232);
+	assert_memory_equal(got, sent, sizeof(sent));
+	release(&r);
+}
+
+/* GW_SET marks one interface of the router as its gateway, in the snapshot workers
+ * read; the interface must exist first, and its deletion takes the gateway along. */
+static void gateway_is_one_existing_interface_and_goes_with_it(void **state)
+{
+	struct dp_router_gw_req gw = {.router = "r1", .network = "right", .snat = 1};
+	struct dp_router_if_req del = {.router = "r1", .network = "right"};
+	const struct dp_router *r;
+
+	(void)state;
+	r = dp_router_get(dp_conf_router_by_name("r1"));
+	assert_int_equal(r->gw_rif, DP_NO_GW_RIF);
+	snprintf(gw.network, sizeof(gw.network), "nosuch");
+	assert_int_equal(dp_conf_router_gw_set(&gw), -ENOENT);
+	test_network("far", DP_NET_FLAT, "", 0, 1500);
+	snprintf(gw.network, sizeof(gw.network), "far"); /* no interface of r1 there */
+	assert_int_equal(dp_conf_router_gw_set(&gw), -ENOENT);
+	snprintf(gw.network, sizeof(gw.network), "right");
+	gw.port_min = 2000; /* and no max */
+	assert_int_equal(dp_conf_router_gw_set(&gw), -EINVAL);
+	gw.port_max = 2001;
+	assert_int_equal(dp_conf_router_gw_set(&gw), 0);
+	r = dp_router_get(dp_conf_router_by_name("r1"));
+	assert_int_equal(r->rifs[r->gw_rif].ip, test_ip("10.2.0.1"));
+	assert_int_equal(r->gw_snat, 1);
+	assert_int_equal(r->gw_port_min, 2000);
+	assert_int_equal(r->gw_port_max, 2001);
+	assert_int_equal(dp_conf_router_gw_set(&gw), -EEXIST);
+	gw.exist_ok = 1;
+	gw.snat = 0;
+	gw.port_min = gw.port_max = 0; /* the default range */
+	assert_int_equal(dp_conf_router_gw_set(&gw), 0);
+	r = dp_router_get(dp_conf_router_by_name("r1"));
+	assert_int_equal(r->gw_snat, 0);
+	assert_int_equal(r->gw_port_min, 1024);
+	assert_int_equal(r->gw_port_max, 65535);
+	snprintf(gw.network, sizeof(gw.network), "left"); /* another interface */
+	assert_int_equal(dp_conf_router_gw_set(&gw), -EBUSY);
+	assert_int_equal(dp_conf_router_if_del(&del), 0);
+	assert_int_equal(dp_router_get(dp_conf_router_by_name("r1"))->gw_rif, DP_NO_GW_RIF);
+	assert_int_equal(dp_conf_router_gw_clear(&gw), -ENOENT);
+	gw.missing_ok = 1;
+	assert_int_equal(dp_conf_router_gw_clear(&gw), 0);
+	assert_int_equal(dp_conf_router_gw_set(&gw), 0); /* now "left" may be it */
+	assert_int_equal(dp_conf_router_gw_clear(&gw), 0);
+	assert_int_equal(dp_router_get(dp_conf_router_by_name("r1"))->gw_rif, DP_NO_GW_RIF);
+}
+
 static void bad_header_checksum_is_dropped(void **state)
 {
 	struct rte_mbuf *m = from_a("10.2.0.5", 40);
@@ -321,7 +406,7 @@ static void waiting_frame_is_released_when_its_neighbour_resolves_elsewhere(void
 	assert_int_equal(test_worker->arp_wait.n, 0);
 	assert_int_equal(test_worker->arp_wait.seen_gen, dp_tables.neigh_gen);
 	/* Routed again, it now leaves towards the gateway. */
-	struct rte_mbuf *out[2 * (1 + DP_ARP_WAIT_MAX)];
+	struct rte_mbuf *out[DP_IP4_ROUTE_OUT_MAX(1)];
 	uint16_t next[RTE_DIM(out)];
 
 	assert_int_equal(dp_ip4_route_burst(test_worker, m, 1, out, next), 1);
@@ -350,7 +435,7 @@ static void a_burst_is_routed_frame_by_frame_after_one_bulk_lookup(void **state)
 {
 	struct rte_mbuf *in[3] = {from_a("10.2.0.5", 40), from_a("172.16.0.1", 40),
 			from_a("10.2.0.5", 40)};
-	struct rte_mbuf *out[2 * (3 + DP_ARP_WAIT_MAX)];
+	struct rte_mbuf *out[DP_IP4_ROUTE_OUT_MAX(3)];
 	uint16_t edge[3], next[RTE_DIM(out)], n;
 
 	(void)state;
@@ -516,6 +601,8 @@ int main(void)
 		cmocka_unit_test_setup(routed_frame_has_ttl_decremented_and_macs_rewritten, setup),
 		cmocka_unit_test_setup(ttl_1_sends_time_exceeded, setup),
 		cmocka_unit_test_setup(no_route_sends_net_unreachable, setup),
+		cmocka_unit_test_setup(no_df_over_egress_mtu_leaves_in_fragments, setup),
+		cmocka_unit_test_setup(gateway_is_one_existing_interface_and_goes_with_it, setup),
 		cmocka_unit_test_setup(df_over_egress_mtu_sends_frag_needed_with_the_mtu, setup),
 		cmocka_unit_test_setup(bad_header_checksum_is_dropped, setup),
 		cmocka_unit_test_setup(unresolved_next_hop_waits_for_arp_then_goes, setup),

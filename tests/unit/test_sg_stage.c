@@ -535,7 +535,7 @@ static void a_flood_copy_for_a_filtered_port_goes_through_its_filter(void **stat
  * routed frame is for a port with a filter. Returns PASSED or the drop reason. */
 static uint16_t route_run(struct rte_mbuf *m)
 {
-	struct rte_mbuf *out[8];
+	struct rte_mbuf *out[DP_IP4_ROUTE_OUT_MAX(1)];
 	uint16_t e, next[8], n, x;
 
 	dp_bridge_input_burst(test_worker, &m, 1, &e);

@@ -244,6 +244,40 @@ static void decap_with_unknown_vni_is_dropped(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/* A network node holds thousands of tenant networks (issue 17): every id up to
+ * DP_MAX_NETWORKS - 1 is a network, each VNI decapsulates into its own, and the
+ * id of a deleted network is given to the next. */
+static void every_network_id_is_usable_and_reused(void **state)
+{
+	struct dp_network_add_req req = {.type = DP_NET_VXLAN};
+	const struct dp_vtep *v;
+	uint16_t id, freed;
+
+	(void)state;
+	/* "blue" holds one id already. */
+	for (uint32_t i = 1; i < DP_MAX_NETWORKS - 1; i++) {
+		snprintf(req.name, sizeof(req.name), "n%u", i);
+		req.seg_id = 100000 + i;
+		assert_int_equal(dp_conf_net_add(&req, &id), 0);
+	}
+	snprintf(req.name, sizeof(req.name), "one-too-many");
+	req.seg_id = 99999;
+	assert_int_equal(dp_conf_net_add(&req, &id), -ENOSPC);
+	v = dp_tables.vtep;
+	assert_non_null(v);
+	for (uint32_t i = 1; i < DP_MAX_NETWORKS - 1; i += 997)
+		assert_int_equal(dp_vtep_vni_net(v, 100000 + i), dp_conf_net_by_name(
+				(snprintf(req.name, sizeof(req.name), "n%u", i), req.name)));
+	assert_int_equal(dp_vtep_vni_net(v, 5000), dp_conf_net_by_name("blue"));
+	freed = (uint16_t)dp_conf_net_by_name("n8000");
+	assert_int_equal(dp_conf_net_del("n8000", false), 0);
+	snprintf(req.name, sizeof(req.name), "late");
+	assert_int_equal(dp_conf_net_add(&req, &id), 0);
+	assert_int_equal(id, freed);
+	assert_int_equal(dp_vtep_vni_net(dp_tables.vtep, 99999), id);
+	assert_int_equal(dp_vtep_vni_net(dp_tables.vtep, 100000 + 8000), 0);
+}
+
 static void decap_to_another_udp_port_is_not_for_us(void **state)
 {
 	struct rte_mbuf *m = from_peer(5000, 0xe, 0xa);
@@ -538,7 +572,7 @@ static void routed_frame_over_a_cold_overlay_waits_for_both_answers(void **state
 	struct dp_router_if_req blue_if = {.router = "r1", .network = "blue", .prefixlen = 24,
 			.ip = {10, 5, 0, 1}};
 	const struct rte_ether_addr far = {{2, 0, 0, 0, 0, 0x99}};
-	struct rte_mbuf *m, *out[2 * (1 + DP_ARP_WAIT_MAX)];
+	struct rte_mbuf *m, *out[DP_IP4_ROUTE_OUT_MAX(1)];
 	uint16_t next[RTE_DIM(out)], edge, n;
 	struct pkt_spec s = {.src = mac_of(0x61), .vlan = NO_VLAN};
 	const struct rte_ipv4_hdr *ip;
@@ -606,6 +640,7 @@ int main(void)
 		cmocka_unit_test_setup(decap_switches_inner_frame_and_learns_its_source_behind_the_peer,
 				setup),
 		cmocka_unit_test_setup(decap_with_unknown_vni_is_dropped, setup),
+		cmocka_unit_test_setup(every_network_id_is_usable_and_reused, setup),
 		cmocka_unit_test_setup(decap_to_another_udp_port_is_not_for_us, setup),
 		cmocka_unit_test_setup(decap_without_the_vni_flag_is_a_bad_header, setup),
 		cmocka_unit_test_setup(decap_with_a_bad_outer_ip_checksum_is_dropped, setup),

@@ -89,6 +89,7 @@ struct bench_opts {
 	unsigned int mbufs;
 	const char *dataplane;
 	const char *mac_table_size; /* NULL: the dataplane's default */
+	const char *idle_sleep;	    /* NULL: pure polling */
 	const char *testpmd;
 	const char *workdir;
 	bool json;

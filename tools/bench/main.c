@@ -47,6 +47,8 @@ static void usage(FILE *f)
 	                "  --flows N          remote stations in l2-vlan (default 4096)\n"
 	                "  --mbufs N          packet buffers of each process (default 32768)\n"
 	                "  --mac-table-size N passed to virga-dataplane (default: its own, 65536)\n"
+	                "  --idle-sleep US    passed to virga-dataplane: adaptive polling (default:\n"
+	                "                     none, pure polling)\n"
 	                "  --dataplane PATH   virga-dataplane (default %s)\n"
 	                "  --testpmd PATH     dpdk-testpmd (default /usr/bin/dpdk-testpmd)\n"
 	                "  --workdir DIR      pcap files and logs (default: a new directory in "
@@ -68,6 +70,7 @@ static int parse_options(int argc, char **argv, struct bench_opts *o, const char
 	                {"flows", required_argument, NULL, 'f'},
 	                {"mbufs", required_argument, NULL, 'b'},
 	                {"mac-table-size", required_argument, NULL, 'M'},
+	                {"idle-sleep", required_argument, NULL, 'i'},
 	                {"dataplane", required_argument, NULL, 'd'},
 	                {"testpmd", required_argument, NULL, 't'},
 	                {"workdir", required_argument, NULL, 'W'},
@@ -107,6 +110,9 @@ static int parse_options(int argc, char **argv, struct bench_opts *o, const char
 			break;
 		case 'M':
 			o->mac_table_size = optarg;
+			break;
+		case 'i':
+			o->idle_sleep = optarg;
 			break;
 		case 'd':
 			o->dataplane = optarg;

@@ -229,7 +229,7 @@ static int start_dataplane(const struct bench_opts *o, const struct bench_scenar
 {
 	char mbufs[16], memory[16];
 	char *argv[] = {(char *)o->dataplane, "--name", d->name, "--socket", d->sock, "--workers",
-	                "1", "--mbufs", mbufs, NULL, NULL, NULL, NULL, NULL};
+	                "1", "--mbufs", mbufs, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 	unsigned int argc = 9;
 	double t0 = bench_now();
 	int rc;
@@ -241,6 +241,10 @@ static int start_dataplane(const struct bench_opts *o, const struct bench_scenar
 	if (o->mac_table_size != NULL) {
 		argv[argc++] = "--mac-table-size";
 		argv[argc++] = (char *)o->mac_table_size;
+	}
+	if (o->idle_sleep != NULL) {
+		argv[argc++] = "--idle-sleep";
+		argv[argc++] = (char *)o->idle_sleep;
 	}
 	if (s->memory_mb) {
 		snprintf(memory, sizeof(memory), "%u", s->memory_mb);

@@ -16,6 +16,8 @@ enum {
 	OPT_MAX_ROUTES = VG_OPT_FIRST,
 	OPT_MAC,
 	OPT_EXIST_OK,
+	OPT_NO_SNAT,
+	OPT_PORTS,
 };
 
 /* The dataplane's ceiling: its route list cursor keeps a route's index in 24 bits. */
@@ -208,6 +210,85 @@ static int interface_del(struct vg_ctx *ctx, int argc, char **argv)
 	return status != VG_EXIT_OK ? status : vg_ok(ctx);
 }
 
+/* MIN-MAX, 1..65535, MIN <= MAX. */
+static int port_range_arg(struct vg_ctx *ctx, const char *value, struct dp_router_gw_req *req)
+{
+	const char *dash = strchr(value, '-');
+	uint32_t lo, hi;
+	char first[8];
+
+	if (dash == NULL || (size_t)(dash - value) >= sizeof(first))
+		return vg_usage_error(ctx, "--ports must be MIN-MAX, not '%s'", value);
+	memcpy(first, value, (size_t)(dash - value));
+	first[dash - value] = '\0';
+	if (vg_parse_u32(first, 1, 65535, &lo) < 0 || vg_parse_u32(dash + 1, 1, 65535, &hi) < 0 ||
+			lo > hi)
+		return vg_usage_error(ctx, "--ports must be MIN-MAX within 1-65535, not '%s'", value);
+	req->port_min = (uint16_t)lo;
+	req->port_max = (uint16_t)hi;
+	return VG_EXIT_OK;
+}
+
+static int gw_set(struct vg_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"no-snat", no_argument, NULL, OPT_NO_SNAT},
+		{"ports", required_argument, NULL, OPT_PORTS},
+		{"exist-ok", no_argument, NULL, OPT_EXIST_OK},
+		{0},
+	};
+	struct dp_router_gw_req req = {.snat = 1};
+	char what[192];
+	int c, status;
+
+	while ((c = vg_opt_next(ctx, argc, argv, opts, &status)) != -1) {
+		switch (c) {
+		case VG_OPT_STOP:
+			return status;
+		case OPT_NO_SNAT:
+			req.snat = 0;
+			break;
+		case OPT_PORTS:
+			status = port_range_arg(ctx, optarg, &req);
+			if (status != VG_EXIT_OK)
+				return status;
+			break;
+		case OPT_EXIST_OK:
+			req.exist_ok = 1;
+			break;
+		}
+	}
+	status = vg_operands(ctx, argc - optind, argv + optind, 2, 2);
+	if (status == VG_EXIT_OK)
+		status = vg_name_arg(ctx, "ROUTER", req.router, sizeof(req.router), argv[optind]);
+	if (status == VG_EXIT_OK)
+		status = vg_name_arg(ctx, "NETWORK", req.network, sizeof(req.network),
+				argv[optind + 1]);
+	if (status != VG_EXIT_OK)
+		return status;
+	snprintf(what, sizeof(what), "router gw set %s %s", req.router, req.network);
+	status = vg_request(ctx, what, DP_MSG_ROUTER_GW_SET, &req, sizeof(req), NULL, 0);
+	return status != VG_EXIT_OK ? status : vg_ok(ctx);
+}
+
+static int gw_clear(struct vg_ctx *ctx, int argc, char **argv)
+{
+	struct dp_router_gw_req req = {0};
+	char what[192];
+	int status;
+
+	if (!vg_ok_option(ctx, argc, argv, false, &req.missing_ok, &status))
+		return status;
+	status = vg_operands(ctx, argc - optind, argv + optind, 1, 1);
+	if (status == VG_EXIT_OK)
+		status = vg_name_arg(ctx, "ROUTER", req.router, sizeof(req.router), argv[optind]);
+	if (status != VG_EXIT_OK)
+		return status;
+	snprintf(what, sizeof(what), "router gw clear %s", req.router);
+	status = vg_request(ctx, what, DP_MSG_ROUTER_GW_CLEAR, &req, sizeof(req), NULL, 0);
+	return status != VG_EXIT_OK ? status : vg_ok(ctx);
+}
+
 const struct vg_cmd dp_router_cmds[] = {
 	{"router", "add", "router add NAME [--max-routes N] [--exist-ok]",
 			"create an IPv4 router with its own routing table (--max-routes: 1024, "
@@ -224,5 +305,11 @@ const struct vg_cmd dp_router_cmds[] = {
 	{"router", "interface del", "router interface del ROUTER NETWORK [--missing-ok]",
 			"remove a router's interface, its connected route and the routes through it",
 			interface_del},
+	{"router", "gw set", "router gw set ROUTER NETWORK [--no-snat] [--ports MIN-MAX] [--exist-ok]",
+			"make the router's interface on NETWORK its gateway (no translation yet: "
+			"the flag and range are stored for SNAT)",
+			gw_set},
+	{"router", "gw clear", "router gw clear ROUTER [--missing-ok]",
+			"the router has no gateway any more", gw_clear},
 	{0},
 };

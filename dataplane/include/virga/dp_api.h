@@ -743,6 +743,64 @@ struct dp_nat_stats_reply {
 };
 
 /* ---- DHCP answered by the engine (DHCP_SET, DHCP_DEL, DHCP_LIST) ----
- * Request and reply structs: dhcp/ defines them below when it lands. */
+ * One entry per port: the engine answers DHCP from that port's MAC only, with
+ * exactly this configuration (fixed IP, as Neutron's DHCP agent: no pool). */
+#define DP_DHCP_MAX_DNS 4
+#define DP_DHCP_MAX_ROUTES 8
+#define DP_DHCP_HOSTNAME_LEN 64
+#define DP_DHCP_DOMAIN_LEN 64
+
+struct dp_dhcp_route {
+	uint8_t dest[4];
+	uint8_t nexthop[4];
+	uint8_t prefix_len; /* 0..32 */
+	uint8_t reserved[3];
+};
+
+struct dp_dhcp_set_req {
+	char port[DP_PORT_NAME_LEN];
+	uint8_t mac[6];	      /* chaddr the port's DISCOVER/REQUEST must carry */
+	uint8_t prefix_len;   /* option 1, 1..30 */
+	uint8_t dns_count;    /* entries used in dns[] (option 6) */
+	uint8_t ip[4];	      /* yiaddr: the port's fixed IPv4 */
+	uint8_t gateway[4];   /* option 3; 0.0.0.0 = none */
+	uint8_t server_ip[4]; /* option 54 and the reply's source: the subnet's DHCP port */
+	uint8_t dns[DP_DHCP_MAX_DNS][4];
+	struct dp_dhcp_route routes[DP_DHCP_MAX_ROUTES]; /* option 121 */
+	uint8_t route_count;
+	uint8_t exist_ok; /* same port: replace its configuration, return 0 */
+	uint16_t mtu;	  /* option 26; 0 = leave out */
+	uint32_t lease_time; /* seconds, option 51; 58/59 at 1/2 and 7/8 of it */
+	char hostname[DP_DHCP_HOSTNAME_LEN]; /* option 12; "" = leave out */
+	char domain[DP_DHCP_DOMAIN_LEN];     /* option 15; "" = leave out */
+};
+
+struct dp_dhcp_del_req {
+	char port[DP_PORT_NAME_LEN];
+	uint8_t missing_ok;
+	uint8_t reserved[7];
+};
+
+/* DHCP_LIST takes a struct dp_list_req (filter: port; "" = all). Counters are
+ * summed over workers; drops by reason are in the drop counters. */
+struct dp_dhcp_info {
+	struct dp_dhcp_set_req conf; /* exist_ok reads 0 */
+	uint32_t reserved;	     /* conf is 300 bytes: the counters start 8-aligned */
+	uint64_t discovers;
+	uint64_t requests;
+	uint64_t informs;
+	uint64_t releases;
+	uint64_t declines;
+	uint64_t offers;
+	uint64_t acks;
+	uint64_t naks;
+	uint64_t rate_limited;
+};
+
+struct dp_dhcp_list_reply {
+	uint32_t count;
+	uint32_t next_cursor;
+	struct dp_dhcp_info entries[];
+};
 
 #endif /* VIRGA_DP_API_H */
