@@ -66,7 +66,7 @@ echo "allinone: state in $STATE, logs in $STATE/*.log"
 # Each in its own session: Ctrl-C reaches this script only, which stops
 # them in order (and can still ask the dataplane which veths to remove).
 setsid "$BUILD/api/virga-controller" --state-dir "$STATE" --listen "$LISTEN" \
-	--config "$STATE/controller.conf" >"$STATE/controller.out" 2>>"$STATE/controller.log" &
+	--config "$STATE/controller.conf" --gateway-node "$NODE" >"$STATE/controller.out" 2>>"$STATE/controller.log" &
 CTL=$!
 for _ in $(seq 100); do
 	curl -s -o /dev/null "http://$LISTEN/identity" && break
