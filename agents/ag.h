@@ -129,6 +129,10 @@ struct ag_router {
 	size_t n_rifs;
 	struct ag_route *routes; /* only those through one of rifs */
 	size_t n_routes;
+	/* Its external gateway when this node hosts it (ag_gateway.c): one of
+	 * rifs; "" when it has none here. */
+	char gw_network[AG_ID_LEN];
+	bool gw_snat;
 };
 
 struct ag_desired {
@@ -167,6 +171,16 @@ bool ag_gateway_rif(const struct ag_feed *f, const json_t *r, struct ag_desired 
 /* The default route via the external subnet's gateway_ip, after
  * ag_gateway_rif added the interface (out->routes has room for one more). */
 void ag_gateway_route(const json_t *r, struct ag_router *out);
+
+struct ag_dp;
+struct ag_reconcile_stats;
+/* GW_SET for r's gateway (ready: its network is in the dataplane), again
+ * only when snat changed; GW_CLEAR when r lost it. A dataplane without
+ * gateways (-EOPNOTSUPP) is said once; the interface and route still work. */
+void ag_gateway_ensure(struct ag_dp *dp, const struct ag_router *r, bool ready,
+                struct ag_reconcile_stats *st);
+/* r was just added to the dataplane: what was set on its predecessor is gone. */
+void ag_gateway_forget(struct ag_dp *dp, const char *router);
 
 /* Logs, once per object, what the feed holds that this dataplane does not
  * enforce yet (floating IPs). */

@@ -5,7 +5,7 @@
 # feed sends the router's "gateway" and the external network here, and the
 # agent makes the gateway a router interface on the flat external network
 # (the node's physnet uplink) with a default route via the external
-# subnet's gateway_ip. A VM on a tenant subnet then reaches an "outside"
+# subnet's gateway_ip, then marks it as the gateway (GW_SET, snat 0). A VM on a tenant subnet then reaches an "outside"
 # host behind that uplink, which routes the tenant subnet back via the
 # router's gateway address.
 . "$(dirname "$0")/lib.sh"
@@ -57,6 +57,10 @@ check "the router has a default route via the external gateway_ip" \
 	eventually dp_route "$rt" 0.0.0.0/0 203.0.113.1
 check "and the external subnet as a connected route" dp_route "$rt" 203.0.113.0/24 connected
 
+ext=$(os network show ext -f value -c id) || die "network show ext"
+check "the agent marked the interface as the router's gateway, SNAT off (GW_SET)" \
+	eventually grep -q "router $rt: gateway on network $ext, SNAT off" "$AGENT_LOG"
+
 ip netns exec "${TOPO_PREFIX}-out" ip route add 10.72.1.0/24 via "$gw_ip" || die "route out"
 check "the VM pings the outside through the router's gateway" eventually ns_ping vm 203.0.113.1
 check "the outside pings the router's gateway address" ns_ping out "$gw_ip"
@@ -64,5 +68,6 @@ check "the outside pings the router's gateway address" ns_ping out "$gw_ip"
 os router unset --external-gateway r1 || die "router unset --external-gateway"
 no_default() { ! dp_route "$rt" 0.0.0.0/0 203.0.113.1; }
 check "a cleared gateway takes the default route away" eventually no_default
+check "and the gateway is cleared" eventually grep -q "router $rt: gateway cleared" "$AGENT_LOG"
 check_fails "and the VM no longer reaches the outside" ns_ping vm 203.0.113.1
 check_fails "the agent never failed a request" grep -E "ERROR|[1-9][0-9]* failed" "$AGENT_LOG"
