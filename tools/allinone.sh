@@ -86,8 +86,12 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 
+# $VIRGA_UPLINKS: "PHYSNET=IFACE ..." the provider uplinks (flat/VLAN and
+# external networks), kernel interfaces the agent opens with af_packet.
+UPLINK_ARGS=()
+for u in ${VIRGA_UPLINKS:-}; do UPLINK_ARGS+=(--physnet-uplink "$u"); done
 setsid "$BUILD/agents/virga-agent" --node "$NODE" --controller "http://$LISTEN" \
-	--service-token-file "$STATE/service-token" --dp-socket "$SOCK" >>"$STATE/agent.log" 2>&1 &
+	--service-token-file "$STATE/service-token" --dp-socket "$SOCK" "${UPLINK_ARGS[@]}" >>"$STATE/agent.log" 2>&1 &
 AGENT=$!
 PIDS=("$AGENT" "$DP" "$CTL")
 
