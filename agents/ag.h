@@ -129,6 +129,10 @@ struct ag_router {
 	size_t n_rifs;
 	struct ag_route *routes; /* only those through one of rifs */
 	size_t n_routes;
+	/* Its external gateway when this node hosts it (ag_gateway.c): one of
+	 * rifs; "" when it has none here. */
+	char gw_network[AG_ID_LEN];
+	bool gw_snat;
 };
 
 struct ag_desired {
@@ -150,6 +154,34 @@ struct ag_desired {
  */
 int ag_desired_build(const struct ag_feed *f, struct ag_desired *d);
 void ag_desired_free(struct ag_desired *d);
+/* Pieces of ag_desired.c that ag_gateway.c shares. */
+int ag_desired_build_net(const json_t *n, struct ag_net *out);
+struct ag_net *ag_desired_find_net(struct ag_desired *d, const char *id);
+void ag_desired_build_rif(
+                const json_t *r, const json_t *in, struct ag_desired *d, struct ag_router *out);
+
+/* ---- routers' external gateways (ag_gateway.c) ---- */
+/*
+ * On the node that hosts the router's gateway (the feed's router "gateway"
+ * with host = this node): its external network becomes one of d's networks
+ * and the gateway port one of out's interfaces. Returns whether it did.
+ */
+bool ag_gateway_rif(const struct ag_feed *f, const json_t *r, struct ag_desired *d,
+                struct ag_router *out);
+/* The default route via the external subnet's gateway_ip, after
+ * ag_gateway_rif added the interface (out->routes has room for one more). */
+void ag_gateway_route(const json_t *r, struct ag_router *out);
+
+struct ag_dp;
+struct ag_reconcile_stats;
+/* GW_SET for r's gateway (ready: its network is in the dataplane), again
+ * only when snat changed; GW_CLEAR when r lost it. A dataplane without
+ * gateways (-EOPNOTSUPP) is said once; the interface and route still work. */
+void ag_gateway_ensure(struct ag_dp *dp, const struct ag_router *r, bool ready,
+                struct ag_reconcile_stats *st);
+/* r was just added to the dataplane: what was set on its predecessor is gone. */
+void ag_gateway_forget(struct ag_dp *dp, const char *router);
+
 /* Logs, once per object, what the feed holds that this dataplane does not
  * enforce yet (floating IPs). */
 void ag_desired_note_unenforced(const struct ag_feed *f);

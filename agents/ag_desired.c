@@ -14,9 +14,12 @@
  *
  * Each port's security groups become its filter (ag_secgroups.c).
  *
+ * A router's external gateway is an interface and a default route on the
+ * gateway node only (ag_gateway.c).
+ *
  * What the dataplane cannot do yet is named, once per object, rather than
- * silently dropped: floating IPs and routers' external gateways (SNAT) are
- * stored and served by the API, not enforced here.
+ * silently dropped: floating IPs are stored and served by the API, not
+ * enforced here.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -108,7 +111,7 @@ int ag_parse_prefix(const char *s, struct dp_ip_prefix *p)
 }
 
 /* The dataplane's network for a Neutron network; -EOPNOTSUPP for types it has not. */
-static int build_net(const json_t *n, struct ag_net *out)
+int ag_desired_build_net(const json_t *n, struct ag_net *out)
 {
 	const char *type = str(n, "provider:network_type");
 	json_int_t mtu = json_integer_value(json_object_get(n, "mtu"));
@@ -192,7 +195,7 @@ static int build_port(const json_t *p, const struct ag_net *net, struct ag_port 
 	return build_security(p, &out->security);
 }
 
-static struct ag_net *find_net(struct ag_desired *d, const char *id)
+struct ag_net *ag_desired_find_net(struct ag_desired *d, const char *id)
 {
 	for (size_t i = 0; i < d->n_nets; i++)
 		if (strcmp(d->nets[i].id, id) == 0)
@@ -216,7 +219,7 @@ static bool on_subnet(const struct ag_rif *rif, const uint8_t ip[4], uint8_t pre
 }
 
 /* One of the feed's router "interfaces" into out, if it is on a network of this node. */
-static void build_rif(
+void ag_desired_build_rif(
                 const json_t *r, const json_t *in, struct ag_desired *d, struct ag_router *out)
 {
 	const char *net = str(in, "network_id"), *why = NULL;
@@ -225,7 +228,7 @@ static void build_rif(
 	struct dp_ip_prefix ip;
 	char what[256];
 
-	if (find_net(d, net) == NULL)
+	if (ag_desired_find_net(d, net) == NULL)
 		return; /* no port of this node on it: the nodes that have one route for it */
 	if (out->n_rifs == AG_MAX_RIFS)
 		why = "the dataplane's limit of interfaces per router is reached";
@@ -305,12 +308,14 @@ static int build_routes(const json_t *r, struct ag_router *out)
  * A Neutron router as this node instantiates it. Returns 0 when the node
  * routes for it, 1 when it has no part in it, or -ENOMEM.
  */
-static int build_router(const json_t *r, struct ag_desired *d, struct ag_router *out)
+static int build_router(const struct ag_feed *f, const json_t *r, struct ag_desired *d,
+                struct ag_router *out)
 {
-	const json_t *gw = json_object_get(r, "external_gateway_info"), *in;
+	const json_t *in;
 	const char *id = str(r, "id");
-	char key[192];
 	size_t i;
+	bool gateway;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!ag_is_uuid(id)) {
@@ -324,17 +329,15 @@ static int build_router(const json_t *r, struct ag_desired *d, struct ag_router 
 	snprintf(out->id, sizeof(out->id), "%s", id);
 	json_array_foreach(json_object_get(r, "interfaces"), i, in)
 	{
-		build_rif(r, in, d, out);
+		ag_desired_build_rif(r, in, d, out);
 	}
 	if (out->n_rifs == 0)
 		return 1;
-	snprintf(key, sizeof(key), "gateway/%s/%s", id, str(gw, "network_id"));
-	if (json_is_object(gw) && ag_once(key, 0))
-		ag_log(AG_WARN,
-		                "router %s: external gateway on network %s not enforced: no SNAT "
-		                "in this dataplane yet",
-		                id, str(gw, "network_id"));
-	return build_routes(r, out);
+	gateway = ag_gateway_rif(f, r, d, out);
+	rc = build_routes(r, out);
+	if (rc == 0 && gateway)
+		ag_gateway_route(r, out);
+	return rc;
 }
 
 /* The routers this node routes for, from the networks d already has. */
@@ -349,7 +352,7 @@ static int build_routers(const struct ag_feed *f, struct ag_desired *d)
 		return -ENOMEM;
 	json_object_foreach(f->routers, id, r)
 	{
-		rc = build_router(r, d, &d->routers[d->n_routers]);
+		rc = build_router(f, r, d, &d->routers[d->n_routers]);
 		if (rc == 0)
 			d->n_routers++;
 		else if (rc < 0)
@@ -367,7 +370,8 @@ int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
 
 	memset(d, 0, sizeof(*d));
 	d->ports = calloc(n_ports ? n_ports : 1, sizeof(*d->ports));
-	d->nets = calloc(n_ports ? n_ports : 1, sizeof(*d->nets));
+	/* Room for each router's external network too (ag_gateway.c). */
+	d->nets = calloc(n_ports + json_object_size(f->routers) + 1, sizeof(*d->nets));
 	if (d->ports == NULL || d->nets == NULL) {
 		ag_desired_free(d);
 		return -ENOMEM;
@@ -384,7 +388,7 @@ int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
 				                str(p, "network_id"));
 			continue;
 		}
-		rc = build_net(n, &net);
+		rc = ag_desired_build_net(n, &net);
 		if (rc < 0) {
 			if (first_time("nettype", p))
 				ag_log(AG_WARN,
@@ -395,7 +399,7 @@ int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
 				                strerror(-rc));
 			continue;
 		}
-		have = find_net(d, net.id);
+		have = ag_desired_find_net(d, net.id);
 		if (have == NULL) {
 			have = &d->nets[d->n_nets++];
 			*have = net;

@@ -417,6 +417,7 @@ static bool ensure_router(struct ag_dp *dp, const struct ag_desired *d, const bo
 			return false;
 		}
 		ag_log(AG_INFO, "added router %s", r->id);
+		ag_gateway_forget(dp, r->id);
 		st->added++;
 		changed = true;
 	}
@@ -525,6 +526,12 @@ void ag_routers_ensure(struct ag_dp *dp, const struct ag_desired *d, const bool 
 	}
 	for (size_t i = 0; i < d->n_routers; i++)
 		relist |= ensure_router(dp, d, net_ok, &v, &d->routers[i], st);
+	for (size_t i = 0; i < d->n_routers; i++) {
+		const struct ag_router *r = &d->routers[i];
+
+		ag_gateway_ensure(
+		                dp, r, r->gw_network[0] && net_ready(d, net_ok, r->gw_network), st);
+	}
 	ensure_neighs(dp, d, net_ok, &v, st);
 	if (relist && rview_load_routes(dp, &v) < 0) {
 		ag_log(AG_ERR, "cannot list the dataplane's routes again");

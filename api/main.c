@@ -13,6 +13,7 @@
  * the long option names); the command line wins.
  */
 #include "api.h"
+#include "../controlplane/network/network.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +36,7 @@ struct options {
 	char admin_password[256];
 	char admin_project[128];
 	char region[64];
+	char gateway_node[256]; /* hosts routers' gateways (centralized SNAT) */
 	char service_token[CP_TOKEN_LEN];
 	int token_ttl;
 	int feed_timeout;
@@ -49,6 +51,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: virga-controller --state-dir DIR [--listen HOST:PORT]\n"
 		   "         [--admin-password PW] [--admin-user NAME] [--admin-project NAME]\n"
 		   "         [--region NAME] [--token-ttl SECONDS] [--service-token TOKEN]\n"
+		   "         [--gateway-node NODE (hosts routers' gateways)]\n"
 		   "         [--feed-timeout SECONDS] [--http-threads N (max(4, 2 per CPU))]\n"
 		   "         [--max-connections N (4096)] [--max-connections-per-ip N (128, 0: any)]\n"
 		   "         [--header-timeout SECONDS (10)] [--config FILE]\n");
@@ -67,6 +70,7 @@ static int set_option(struct options *o, const char *key, const char *val)
 		{"admin-password", o->admin_password, sizeof(o->admin_password)},
 		{"admin-project", o->admin_project, sizeof(o->admin_project)},
 		{"region", o->region, sizeof(o->region)},
+		{"gateway-node", o->gateway_node, sizeof(o->gateway_node)},
 		{"service-token", o->service_token, sizeof(o->service_token)},
 	};
 	struct {
@@ -139,6 +143,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{"admin-password", required_argument, NULL, 0},
 		{"admin-project", required_argument, NULL, 0},
 		{"region", required_argument, NULL, 0},
+		{"gateway-node", required_argument, NULL, 0},
 		{"service-token", required_argument, NULL, 0},
 		{"token-ttl", required_argument, NULL, 0},
 		{"feed-timeout", required_argument, NULL, 0},
@@ -292,6 +297,7 @@ int main(int argc, char **argv)
 	srv.identity.token_ttl = o.token_ttl;
 	srv.feed_timeout_ms = o.feed_timeout * 1000;
 	snprintf(srv.image_dir, sizeof(srv.image_dir), "%s/images", o.state_dir);
+	cp_router_set_gateway_node(o.gateway_node);
 	raise_nofile(&o);
 	if (!o.http_threads) {
 		/* Requests are short (the long poll is held without a

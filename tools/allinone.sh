@@ -66,7 +66,7 @@ echo "allinone: state in $STATE, logs in $STATE/*.log"
 # Each in its own session: Ctrl-C reaches this script only, which stops
 # them in order (and can still ask the dataplane which veths to remove).
 setsid "$BUILD/api/virga-controller" --state-dir "$STATE" --listen "$LISTEN" \
-	--config "$STATE/controller.conf" >"$STATE/controller.out" 2>>"$STATE/controller.log" &
+	--config "$STATE/controller.conf" --gateway-node "$NODE" >"$STATE/controller.out" 2>>"$STATE/controller.log" &
 CTL=$!
 for _ in $(seq 100); do
 	curl -s -o /dev/null "http://$LISTEN/identity" && break
@@ -86,8 +86,12 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 
+# $VIRGA_UPLINKS: "PHYSNET=IFACE ..." the provider uplinks (flat/VLAN and
+# external networks), kernel interfaces the agent opens with af_packet.
+UPLINK_ARGS=()
+for u in ${VIRGA_UPLINKS:-}; do UPLINK_ARGS+=(--physnet-uplink "$u"); done
 setsid "$BUILD/agents/virga-agent" --node "$NODE" --controller "http://$LISTEN" \
-	--service-token-file "$STATE/service-token" --dp-socket "$SOCK" >>"$STATE/agent.log" 2>&1 &
+	--service-token-file "$STATE/service-token" --dp-socket "$SOCK" "${UPLINK_ARGS[@]}" >>"$STATE/agent.log" 2>&1 &
 AGENT=$!
 PIDS=("$AGENT" "$DP" "$CTL")
 

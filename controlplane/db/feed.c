@@ -29,9 +29,13 @@ static bool listed(const json_t *arr, const char *id)
  * its subnet, does not write the router: the router is sent again then too.
  */
 #define ROUTER_INTERFACE "network:router_interface"
+/* A router's gateway port is bound to the gateway node (--gateway-node) but
+ * is no VM port: it reaches the agents as the router's "gateway". */
+#define ROUTER_GATEWAY "network:router_gateway"
 
 struct feed_routers {
 	json_t *ports;	 /* router id -> its interface ports */
+	json_t *gateways; /* router id -> its gateway port */
 	json_t *touched; /* router id -> true: an interface port or its subnet changed */
 	json_t *subnets; /* subnet id -> subnet: those changed after since, then a cache */
 };
@@ -88,6 +92,27 @@ static json_t *interfaces_of(struct cp_ctx *ctx, struct feed_routers *fr, const 
 				"mac_address", json_object_get(p, "mac_address")));
 		}
 	return out;
+}
+
+/* The router's gateway for the agent of its host: the first fixed IP of
+ * its gateway port, with the external subnet's gateway_ip as the next hop
+ * of the router's default route. null when it has none. */
+static json_t *gateway_of(struct cp_ctx *ctx, struct feed_routers *fr, const json_t *r)
+{
+	const json_t *p = json_object_get(fr->gateways, cp_json_str(r, "id") ?: "");
+	const json_t *info = json_object_get(r, "external_gateway_info");
+	json_t *f = p ? json_array_get(json_object_get(p, "fixed_ips"), 0) : NULL;
+	const json_t *s = f ? subnet_of(ctx, fr, cp_json_str(f, "subnet_id") ?: "") : NULL;
+	const char *slash = s ? strchr(cp_json_str(s, "cidr") ?: "", '/') : NULL;
+
+	if (!slash)
+		return json_null();
+	return json_pack("{s:O, s:O, s:O, s:i, s:O, s:s, s:s, s:b}", "port_id",
+		json_object_get(p, "id"), "network_id", json_object_get(p, "network_id"),
+		"ip_address", json_object_get(f, "ip_address"), "prefixlen", atoi(slash + 1),
+		"mac_address", json_object_get(p, "mac_address"), "gateway_ip",
+		cp_json_str(s, "gateway_ip") ?: "", "host", cp_json_str(p, "binding:host_id") ?: "",
+		"enable_snat", cp_json_bool(info, "enable_snat", true));
 }
 
 /* Adds kind/id to out when it changed after since or force is set. */
@@ -330,6 +355,7 @@ static void routers_begin(struct cp_ctx *ctx, struct feed_routers *fr, int64_t s
 	size_t i;
 
 	fr->ports = json_object();
+	fr->gateways = json_object();
 	fr->touched = json_object();
 	fr->subnets = json_object();
 	json_array_foreach(changed, i, s)
@@ -348,8 +374,12 @@ static json_t *routers_end(struct cp_ctx *ctx, struct feed_routers *fr, int64_t 
 	json_object_foreach(fr->touched, rid, r)
 		add_dep(ctx, routers, "router", rid, since, true);
 	json_array_foreach(routers, i, r)
+	{
 		json_object_set_new(r, "interfaces", interfaces_of(ctx, fr, cp_json_str(r, "id")));
+		json_object_set_new(r, "gateway", gateway_of(ctx, fr, r));
+	}
 	json_decref(fr->ports);
+	json_decref(fr->gateways);
 	json_decref(fr->touched);
 	json_decref(fr->subnets);
 	return routers;
@@ -383,6 +413,25 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0)
 			note_interface(&fr, p, since);
+		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_GATEWAY) == 0) {
+			/* Not a VM port: the router carries it; its host (the
+			 * gateway node) gets the external network and subnets. */
+			json_object_set(fr.gateways, cp_json_str(p, "device_id") ?: "", p);
+			if (rev_of(p) > since)
+				json_object_set_new(fr.touched, cp_json_str(p, "device_id") ?: "",
+					json_true());
+			if (bound) {
+				add_dep(ctx, nets, "network", cp_json_str(p, "network_id"), since,
+					rev_of(p) > since);
+				subs = cp_obj_list(ctx->db, "subnet", NULL, false,
+					cp_json_str(p, "network_id"), 0);
+				json_array_foreach(subs, j, s)
+					add_dep(ctx, subnets, "subnet", cp_json_str(s, "id"), since,
+						rev_of(p) > since);
+				json_decref(subs);
+			}
+			continue;
+		}
 		sgs_note_port(&fs, p, bound, rev_of(p) > since);
 		if (!bound) {
 			/* A port bound away from (or never bound to) this node

@@ -123,7 +123,7 @@ static int fip_prepare(struct cp_ctx *ctx, json_t *fip, const json_t *old)
 					json_object_get(fip, "subnet_id"));
 		}
 		rc = cp_port_create_internal(ctx, ext, cp_res_owner(fip), cp_json_str(fip, "id"),
-			"network:floatingip", fixed, &port);
+			"network:floatingip", fixed, NULL, &port);
 		json_decref(fixed);
 		if (rc)
 			return rc;

@@ -50,7 +50,11 @@ int cp_port_release_ips(struct cp_ctx *ctx, const char *port_id);
 /* Creates a service port (router interface/gateway, floating IP) owned by
  * project_id, bypassing the caller's policy. */
 int cp_port_create_internal(struct cp_ctx *ctx, const char *network_id, const char *project_id,
-	const char *device_id, const char *device_owner, json_t *fixed_ips, json_t **out);
+	const char *device_id, const char *device_owner, json_t *fixed_ips, const char *host,
+	json_t **out);
+/* The node that hosts every router's gateway port (its binding:host_id), as
+ * Neutron DVR's snat node; "" leaves gateways unbound (hosted nowhere). */
+void cp_router_set_gateway_node(const char *node);
 /* Deletes every port with this device_id and device_owner (NULL: any). */
 int cp_port_delete_by_device(struct cp_ctx *ctx, const char *device_id, const char *device_owner);
 json_t *cp_ports_of(struct cp_ctx *ctx, const char *device_id, const char *device_owner);

@@ -468,7 +468,8 @@ int cp_port_delete_by_device(struct cp_ctx *ctx, const char *device_id, const ch
 }
 
 int cp_port_create_internal(struct cp_ctx *ctx, const char *network_id, const char *project_id,
-	const char *device_id, const char *device_owner, json_t *fixed_ips, json_t **out)
+	const char *device_id, const char *device_owner, json_t *fixed_ips, const char *host,
+	json_t **out)
 {
 	struct cp_caller root = {.is_admin = true};
 	struct cp_ctx sub = {.db = ctx->db, .caller = &root, .svc = ctx->svc};
@@ -478,6 +479,8 @@ int cp_port_create_internal(struct cp_ctx *ctx, const char *network_id, const ch
 	int rc;
 
 	json_object_set_new(req, "port_security_enabled", json_false());
+	if (host && host[0])
+		json_object_set_new(req, "binding:host_id", json_string(host));
 	rc = cp_res_insert(&sub, &cp_kind_port, req, out);
 	json_decref(req);
 	if (rc)

@@ -9,7 +9,17 @@
 #include "../core/policy.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+
+/* Set once at start (before any request): the controller, not the agent,
+ * chooses where gateways live. */
+static char gateway_node[256];
+
+void cp_router_set_gateway_node(const char *node)
+{
+	snprintf(gateway_node, sizeof(gateway_node), "%s", node ? node : "");
+}
 
 /* Subnet ids of the router's interface ports. */
 static json_t *interface_subnets(struct cp_ctx *ctx, const char *router_id)
@@ -129,7 +139,7 @@ static int set_gateway(struct cp_ctx *ctx, json_t *router, const json_t *old)
 	}
 	json_decref(net);
 	rc = cp_port_create_internal(ctx, net_id, cp_res_owner(router), rid, "network:router_gateway",
-		json_object_get(gw, "external_fixed_ips"), &port);
+		json_object_get(gw, "external_fixed_ips"), gateway_node, &port);
 	if (rc)
 		return rc;
 	json_object_set_new(router, "external_gateway_info",
@@ -224,7 +234,7 @@ static int add_interface(struct cp_ctx *ctx, json_t *router, const json_t *body,
 			json_object_get(subnet, "gateway_ip"));
 		rc = cp_port_create_internal(ctx, cp_json_str(subnet, "network_id"),
 			cp_json_str(router, "project_id"), rid, "network:router_interface", fixed,
-			port);
+			NULL, port);
 		json_decref(fixed);
 	}
 	json_decref(subnet);

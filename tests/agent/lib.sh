@@ -66,7 +66,7 @@ start_controller() {
 	local port pw="admin-$$-pw"
 	port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 	"$BUILD/api/virga-controller" --state-dir "$A_DIR/state" --listen "127.0.0.1:$port" \
-		--admin-password "$pw" >"$A_DIR/controller.out" 2>"$A_DIR/controller.err" &
+		--admin-password "$pw" --gateway-node "$NODE" >"$A_DIR/controller.out" 2>"$A_DIR/controller.err" &
 	A_CTL_PID=$!
 	A_URL="http://127.0.0.1:$port"
 	for _ in $(seq 100); do
@@ -86,9 +86,10 @@ start_dataplane() {
 	topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" || die "dataplane did not start"
 }
 
+# start_agent [ARG...]: extra arguments (--physnet-uplink) go to the agent.
 start_agent() {
 	"$BUILD/agents/virga-agent" --node "$NODE" --controller "$A_URL" \
-		--service-token-file "$SVC_TOKEN_FILE" --dp-socket "$SOCK" --poll-timeout 2 \
+		--service-token-file "$SVC_TOKEN_FILE" --dp-socket "$SOCK" --poll-timeout 2 "$@" \
 		>>"$AGENT_LOG" 2>&1 &
 	A_AGENT_PID=$!
 }
