@@ -9,8 +9,8 @@ BUILD=${BUILD:?BUILD must name the build directory}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=$(mktemp -d /tmp/virga-allinone.XXXXXX)
 RUNTIME=/var/run/dpdk/virga-virga-allinone
-FAILED=0
-PASSED=0
+CHECK_OUT="$DIR/check.out"
+. "$ROOT/tests/lib/checks.sh"
 RUN_PID=""
 
 finish() {
@@ -29,19 +29,6 @@ finish() {
 	exit $?
 }
 trap finish EXIT
-check() {
-	local what=$1
-	shift
-	if "$@" >"$DIR/check.out" 2>&1; then
-		echo "ok - $what"
-		PASSED=$((PASSED + 1))
-	else
-		echo "not ok - $what"
-		sed 's/^/    /' "$DIR/check.out" | tail -15
-		FAILED=$((FAILED + 1))
-	fi
-}
-
 [ -e "$RUNTIME" ] && { echo "an all-in-one node is running here already ($RUNTIME)"; exit 1; }
 PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 NODE="allin$$"

@@ -40,39 +40,37 @@ check "the outside sees a gratuitous ARP for the floating IP" garp
 kill "$dump" 2>/dev/null
 
 check "the outside pings the VM at its floating IP" out ping -c 2 -i 0.2 -W 2 203.0.113.50
-vm /usr/bin/python3 -c '
-import socket
+# tell_peer HOST PORT: a server in namespace HOST that answers each connection
+# with the address it came from. asked_from HOST ADDR PORT: what it answered.
+tell_peer() {
+	ip netns exec "$(topo_ns "$1")" /usr/bin/python3 -c '
+import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 22)); s.listen(4)
+s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(4)
 while True:
-    c, peer = s.accept(); c.sendall((peer[0] + "\n").encode()); c.close()' &
-TOPO_PIDS+=($!)
+    c, peer = s.accept(); c.sendall((peer[0] + "\n").encode()); c.close()' "$2" &
+	TOPO_PIDS+=($!)
+}
+asked_from() {
+	ip netns exec "$(topo_ns "$1")" /usr/bin/python3 -c '
+import socket, sys
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3)
+print(s.recv(100).decode().strip())' "$2" "$3"
+}
+tell_peer vm 22
+tell_peer out 8000
 sleep 0.5
 peer_seen() {
 	local got
-	got=$(out /usr/bin/python3 -c '
-import socket
-s = socket.create_connection(("203.0.113.50", 22), timeout=3)
-print(s.recv(100).decode().strip())') || return 1
+	got=$(asked_from out 203.0.113.50 22) || return 1
 	echo "the VM saw $got"
 	[ "$got" = 203.0.113.10 ]
 }
 check "a TCP connection to the floating IP reaches the VM, which sees the outside address" peer_seen
 # The outside has no route to 10.50.0.0/24: a reply reaches it only from the floating IP.
-out /usr/bin/python3 -c '
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 8000)); s.listen(4)
-while True:
-    c, peer = s.accept(); c.sendall((peer[0] + "\n").encode()); c.close()' &
-TOPO_PIDS+=($!)
-sleep 0.5
 leaves_from_fip() {
 	local got
-	got=$(vm /usr/bin/python3 -c '
-import socket
-s = socket.create_connection(("203.0.113.10", 8000), timeout=3)
-print(s.recv(100).decode().strip())') || return 1
+	got=$(asked_from vm 203.0.113.10 8000) || return 1
 	echo "the outside saw $got"
 	[ "$got" = 203.0.113.50 ]
 }
