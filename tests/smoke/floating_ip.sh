@@ -30,9 +30,12 @@ out() { ip netns exec "$(topo_ns out)" "$@"; }
 vm() { ip netns exec "$(topo_ns vm)" "$@"; }
 
 # The announcement: a gratuitous ARP for 203.0.113.50 reaches the outside when it is added.
-out tcpdump -l -n -i eth0 -c 1 "arp and arp[14:4] = 0xcb007132 and arp[24:4] = 0xcb007132" \
-	>"$SMOKE_DIR/garp" 2>/dev/null &
+# (Not through out(): a function in the background is a subshell, and killing it
+# would leave tcpdump holding the test's output open.)
+ip netns exec "$(topo_ns out)" timeout 20 tcpdump -l -n -i eth0 -c 1 \
+	"arp and arp[14:4] = 0xcb007132 and arp[24:4] = 0xcb007132" >"$SMOKE_DIR/garp" 2>/dev/null &
 dump=$!
+TOPO_PIDS+=($dump)
 sleep 1
 check "fip add r1 203.0.113.50 10.50.0.5" vg dp fip add r1 203.0.113.50 10.50.0.5
 garp() { for _ in $(seq 30); do grep -q "203.0.113.50" "$SMOKE_DIR/garp" && return 0; sleep 0.1; done; return 1; }
