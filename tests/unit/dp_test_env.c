@@ -14,6 +14,7 @@
 #include <rte_ethdev.h>
 
 #include "core/dp_trace.h"
+#include "l2/dp_bridge.h"
 #include "engine/dp_conf.h"
 #include "engine/dp_tables.h"
 #include "l2/dp_flood.h"
@@ -423,4 +424,35 @@ unsigned int test_release_hold(void)
 	mprotect(held.page, held.size, PROT_READ | PROT_WRITE);
 	sigaction(SIGSEGV, &held.saved, NULL);
 	return held.trapped;
+}
+
+void test_router_if(const char *router, const char *network, const char *ip, uint8_t len)
+{
+	struct dp_router_if_req r = {.prefixlen = len};
+
+	snprintf(r.router, sizeof(r.router), "%s", router);
+	snprintf(r.network, sizeof(r.network), "%s", network);
+	CHECK(inet_pton(AF_INET, ip, r.ip) == 1 ? 0 : -EINVAL);
+	CHECK(dp_conf_router_if_add(&r));
+}
+
+struct test_routed test_route_frame(struct rte_mbuf *m)
+{
+	struct rte_mbuf *out[DP_IP4_ROUTE_OUT_MAX(1)];
+	uint16_t next[RTE_DIM(out)], edge;
+	struct test_routed r = {0};
+
+	dp_bridge_input_burst(test_worker, &m, 1, &edge);
+	CHECK(edge == DP_L2_ROUTE ? 0 : -EINVAL);
+	r.n = dp_ip4_route_burst(test_worker, &m, 1, out, next);
+	CHECK(r.n <= RTE_DIM(r.m) ? 0 : -E2BIG);
+	memcpy(r.m, out, r.n * sizeof(out[0]));
+	memcpy(r.next, next, r.n * sizeof(next[0]));
+	return r;
+}
+
+void test_routed_free(struct test_routed *r)
+{
+	for (uint16_t i = 0; i < r->n; i++)
+		rte_pktmbuf_free(r->m[i]);
 }

@@ -76,6 +76,22 @@ uint16_t test_arp_requests(uint16_t port_id, const char *tip);
  * loop does: then test_arp_requests(port_id, tip). */
 uint16_t test_next_second(uint16_t port_id, const char *tip);
 
+/* Gives router `router` an interface on `network` at ip/len (aborts on failure). */
+void test_router_if(const char *router, const char *network, const char *ip, uint8_t len);
+
+/* What left a router for one input frame. */
+struct test_routed {
+	uint16_t n;
+	struct rte_mbuf *m[8];
+	uint16_t next[8];
+};
+
+/* Runs m through bridge_input, which must choose the router, then ip4_route
+ * (aborts otherwise, or if more than 8 frames leave). */
+struct test_routed test_route_frame(struct rte_mbuf *m);
+/* Frees what test_route_frame returned. */
+void test_routed_free(struct test_routed *r);
+
 /*
  * Holds up the next write to the bucket of `key` in table t at the worst moment,
  * as a page fault does (the first write to a fresh page of a table waits while

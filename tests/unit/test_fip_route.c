@@ -32,15 +32,6 @@ static uint16_t px, pv;
 static struct rte_ether_addr gw_ext, gw_lan;
 static const struct rte_ether_addr outside = {{2, 0, 0, 0, 0, 0x0e}}, vm = {{2, 0, 0, 0, 0, 0x05}};
 
-static void rif(const char *net, const char *ip, uint8_t len)
-{
-	struct dp_router_if_req r = {.router = "r1", .prefixlen = len};
-
-	snprintf(r.network, sizeof(r.network), "%s", net);
-	inet_pton(AF_INET, ip, r.ip);
-	assert_int_equal(dp_conf_router_if_add(&r), 0);
-}
-
 static int fip_add(const char *f, const char *fixed, uint8_t exist_ok)
 {
 	struct dp_fip_req q = {.router = "r1", .exist_ok = exist_ok};
@@ -78,8 +69,8 @@ static int setup(void **state)
 	test_security_off("x");
 	test_security_off("v");
 	assert_int_equal(dp_conf_router_add(&r), 0);
-	rif("ext", "203.0.113.1", 24);
-	rif("lan", "10.0.0.1", 24);
+	test_router_if("r1", "ext", "203.0.113.1", 24);
+	test_router_if("r1", "lan", "10.0.0.1", 24);
 	assert_int_equal(dp_conf_router_gw_set(&gw), 0);
 	gw_ext = dp_router_confs[dp_conf_router_by_name("r1")].rifs[0].mac;
 	gw_lan = dp_router_confs[dp_conf_router_by_name("r1")].rifs[1].mac;
@@ -89,34 +80,6 @@ static int setup(void **state)
 	assert_int_equal(fip_add("203.0.113.10", "10.0.0.5", 0), 0);
 	forget_injected();
 	return 0;
-}
-
-struct result {
-	uint16_t n;
-	struct rte_mbuf *m[8];
-	uint16_t next[8];
-};
-
-/* m through bridge_input (which must choose the router), then ip4_route. */
-static struct result route_frame(struct rte_mbuf *m)
-{
-	struct rte_mbuf *out[DP_IP4_ROUTE_OUT_MAX(1)];
-	uint16_t next[RTE_DIM(out)], edge;
-	struct result r = {0};
-
-	dp_bridge_input_burst(test_worker, &m, 1, &edge);
-	assert_int_equal(edge, DP_L2_ROUTE);
-	r.n = dp_ip4_route_burst(test_worker, &m, 1, out, next);
-	assert_true(r.n <= RTE_DIM(r.m));
-	memcpy(r.m, out, r.n * sizeof(out[0]));
-	memcpy(r.next, next, r.n * sizeof(next[0]));
-	return r;
-}
-
-static void release(struct result *r)
-{
-	for (uint16_t i = 0; i < r->n; i++)
-		rte_pktmbuf_free(r->m[i]);
 }
 
 static struct rte_ipv4_hdr *ip_of(struct rte_mbuf *m)
@@ -178,7 +141,7 @@ static struct rte_mbuf *from_vm(uint8_t proto, const char *src)
 /* The one frame routed left for host mac in network net behind port: sent to that
  * port, or flooded into net while the switch has not learned the host yet. */
 static void assert_to(
-                struct result r, const struct rte_ether_addr *mac, const char *net, uint16_t port)
+                struct test_routed r, const struct rte_ether_addr *mac, const char *net, uint16_t port)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(r.m[0], const struct rte_ether_hdr *);
 
@@ -208,14 +171,14 @@ static void inbound_to_the_fip_goes_to_the_fixed_address(void **state)
 {
 	(void)state;
 	for (unsigned int i = 0; i < RTE_DIM(protos); i++) {
-		struct result r = route_frame(from_outside(protos[i], "203.0.113.10"));
+		struct test_routed r = test_route_frame(from_outside(protos[i], "203.0.113.10"));
 
 		assert_int_equal(r.n, 1);
 		assert_to(r, &vm, "lan", pv);
 		assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.0.0.5"));
 		assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.50"));
 		assert_checksums_fresh(r.m[0]);
-		release(&r);
+		test_routed_free(&r);
 	}
 	assert_int_equal(counted("203.0.113.10", 0), RTE_DIM(protos));
 	assert_int_equal(counted("203.0.113.10", 1), 0);
@@ -223,31 +186,31 @@ static void inbound_to_the_fip_goes_to_the_fixed_address(void **state)
 
 static void outbound_from_the_fixed_address_leaves_from_the_fip(void **state)
 {
-	struct result in;
+	struct test_routed in;
 
 	(void)state;
 	/* The switch learns the outside host's port from it, so the first frame out fills
 	 * the router's adjacency and the next ones take the fast path (route_fast). */
-	in = route_frame(from_outside(IPPROTO_UDP, "203.0.113.10"));
-	release(&in);
+	in = test_route_frame(from_outside(IPPROTO_UDP, "203.0.113.10"));
+	test_routed_free(&in);
 	for (unsigned int i = 0; i < RTE_DIM(protos); i++) {
-		struct result r = route_frame(from_vm(protos[i], "10.0.0.5"));
+		struct test_routed r = test_route_frame(from_vm(protos[i], "10.0.0.5"));
 
 		assert_int_equal(r.n, 1);
 		assert_to(r, &outside, "ext", px);
 		assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.10"));
 		assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("203.0.113.50"));
 		assert_checksums_fresh(r.m[0]);
-		release(&r);
+		test_routed_free(&r);
 	}
 	assert_int_equal(counted("203.0.113.10", 1), RTE_DIM(protos));
 	/* Another address behind the router has no fip: not translated by it. */
 	{
-		struct result r = route_frame(from_vm(IPPROTO_UDP, "10.0.0.6"));
+		struct test_routed r = test_route_frame(from_vm(IPPROTO_UDP, "10.0.0.6"));
 
 		assert_int_equal(r.n, 1);
 		assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.0.0.6"));
-		release(&r);
+		test_routed_free(&r);
 	}
 }
 
@@ -255,11 +218,11 @@ static void arp_for_the_fip_is_answered_with_the_gateway_mac(void **state)
 {
 	struct pkt_spec s = {.src = outside, .vlan = NO_VLAN, .in_port = px};
 	const struct rte_arp_hdr *arp;
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
 	memset(&s.dst, 0xff, 6);
-	r = route_frame(pkt_arp_request(test_pool, &s, NULL, "203.0.113.50", "203.0.113.10"));
+	r = test_route_frame(pkt_arp_request(test_pool, &s, NULL, "203.0.113.50", "203.0.113.10"));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.next[0], DP_L2_TX);
 	assert_int_equal(dp_mbuf_meta(r.m[0])->out_port, px);
@@ -267,24 +230,24 @@ static void arp_for_the_fip_is_answered_with_the_gateway_mac(void **state)
 	assert_int_equal(arp->arp_opcode, RTE_BE16(RTE_ARP_OP_REPLY));
 	assert_true(rte_is_same_ether_addr(&arp->arp_data.arp_sha, &gw_ext));
 	assert_int_equal(arp->arp_data.arp_sip, test_ip("203.0.113.10"));
-	release(&r);
+	test_routed_free(&r);
 }
 
 static void a_moved_fip_reaches_its_new_address(void **state)
 {
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
 	assert_int_equal(fip_add("203.0.113.10", "10.0.0.6", 1), 0);
 	forget_injected();
-	r = route_frame(from_outside(IPPROTO_TCP, "203.0.113.10"));
+	r = test_route_frame(from_outside(IPPROTO_TCP, "203.0.113.10"));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.0.0.6"));
 	assert_checksums_fresh(r.m[0]);
-	release(&r);
-	r = route_frame(from_vm(IPPROTO_TCP, "10.0.0.5"));
+	test_routed_free(&r);
+	r = test_route_frame(from_vm(IPPROTO_TCP, "10.0.0.5"));
 	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.0.0.5"));
-	release(&r);
+	test_routed_free(&r);
 }
 
 static void a_deleted_fip_translates_nothing(void **state)
@@ -293,16 +256,16 @@ static void a_deleted_fip_translates_nothing(void **state)
 	struct pkt_spec s = {.src = outside, .vlan = NO_VLAN, .in_port = px};
 	struct rte_mbuf *m;
 	uint16_t edge;
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
 	inet_pton(AF_INET, "203.0.113.10", q.fip);
 	assert_int_equal(dp_conf_fip_del(&q), 0);
 	/* Outbound leaves from the fixed address (the fip's rewrite is gone). */
-	r = route_frame(from_vm(IPPROTO_UDP, "10.0.0.5"));
+	r = test_route_frame(from_vm(IPPROTO_UDP, "10.0.0.5"));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.0.0.5"));
-	release(&r);
+	test_routed_free(&r);
 	/* ARP for it no longer reaches the router: it is flooded like any other. */
 	memset(&s.dst, 0xff, 6);
 	m = pkt_arp_request(test_pool, &s, NULL, "203.0.113.50", "203.0.113.10");

@@ -26,15 +26,6 @@ static uint16_t pa, pb;
 static struct rte_ether_addr gw_left, gw_right;
 static const struct rte_ether_addr host_a = {{2, 0, 0, 0, 0, 0xa}}, host_b = {{2, 0, 0, 0, 0, 0xb}};
 
-static void rif(const char *net, const char *ip, uint8_t len)
-{
-	struct dp_router_if_req r = {.router = "r1", .prefixlen = len};
-
-	snprintf(r.network, sizeof(r.network), "%s", net);
-	inet_pton(AF_INET, ip, r.ip);
-	assert_int_equal(dp_conf_router_if_add(&r), 0);
-}
-
 static void route(const char *prefix, uint8_t len, const char *via)
 {
 	struct dp_route_req r = {.router = "r1", .prefixlen = len};
@@ -61,41 +52,12 @@ static int setup(void **state)
 	test_security_off("a");
 	test_security_off("b");
 	assert_int_equal(dp_conf_router_add(&r), 0);
-	rif("left", "10.1.0.1", 24);
-	rif("right", "10.2.0.1", 24);
+	test_router_if("r1", "left", "10.1.0.1", 24);
+	test_router_if("r1", "right", "10.2.0.1", 24);
 	route("10.9.0.0", 16, "10.2.0.254");
 	gw_left = dp_router_confs[dp_conf_router_by_name("r1")].rifs[0].mac;
 	gw_right = dp_router_confs[dp_conf_router_by_name("r1")].rifs[1].mac;
 	return 0;
-}
-
-/* What left the router for one input frame. */
-struct result {
-	uint16_t n;
-	struct rte_mbuf *m[8];
-	uint16_t next[8];
-};
-
-/* Runs m through bridge_input (it must choose the router), then ip4_route. */
-static struct result route_frame(struct rte_mbuf *m)
-{
-	struct rte_mbuf *out[DP_IP4_ROUTE_OUT_MAX(1)];
-	uint16_t next[RTE_DIM(out)], edge;
-	struct result r = {0};
-
-	dp_bridge_input_burst(test_worker, &m, 1, &edge);
-	assert_int_equal(edge, DP_L2_ROUTE);
-	r.n = dp_ip4_route_burst(test_worker, &m, 1, out, next);
-	assert_true(r.n <= RTE_DIM(r.m));
-	memcpy(r.m, out, r.n * sizeof(out[0]));
-	memcpy(r.next, next, r.n * sizeof(next[0]));
-	return r;
-}
-
-static void release(struct result *r)
-{
-	for (uint16_t i = 0; i < r->n; i++)
-		rte_pktmbuf_free(r->m[i]);
 }
 
 static struct rte_mbuf *from_a(const char *dst_ip, uint16_t payload)
@@ -125,11 +87,11 @@ static void arp_for_the_gateway_is_answered_by_the_router(void **state)
 {
 	struct pkt_spec s = {.src = host_a, .vlan = NO_VLAN, .in_port = pa};
 	struct rte_arp_hdr *arp;
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
 	memset(&s.dst, 0xff, 6);
-	r = route_frame(pkt_arp_request(test_pool, &s, NULL, "10.1.0.10", "10.1.0.1"));
+	r = test_route_frame(pkt_arp_request(test_pool, &s, NULL, "10.1.0.10", "10.1.0.1"));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.next[0], DP_L2_TX);
 	assert_int_equal(dp_mbuf_meta(r.m[0])->out_port, pa);
@@ -137,16 +99,16 @@ static void arp_for_the_gateway_is_answered_by_the_router(void **state)
 	assert_int_equal(arp->arp_opcode, RTE_BE16(RTE_ARP_OP_REPLY));
 	assert_true(rte_is_same_ether_addr(&arp->arp_data.arp_sha, &gw_left));
 	assert_int_equal(arp->arp_data.arp_sip, test_ip("10.1.0.1"));
-	release(&r);
+	test_routed_free(&r);
 }
 
 static void echo_to_the_gateway_is_answered(void **state)
 {
 	struct pkt_spec s = {.src = host_a, .dst = gw_left, .vlan = NO_VLAN, .in_port = pa};
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
-	r = route_frame(pkt_icmp_echo(test_pool, &s, "10.1.0.10", "10.2.0.1", 32));
+	r = test_route_frame(pkt_icmp_echo(test_pool, &s, "10.1.0.10", "10.2.0.1", 32));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.next[0], DP_L2_TX);
 	assert_int_equal(icmp_of(r.m[0])->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
@@ -154,17 +116,17 @@ static void echo_to_the_gateway_is_answered(void **state)
 	assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.1.0.10"));
 	assert_int_equal(rte_raw_cksum(ip_of(r.m[0]), 20), 0xffff);
 	assert_int_equal(rte_raw_cksum(icmp_of(r.m[0]), sizeof(struct rte_icmp_hdr) + 32), 0xffff);
-	release(&r);
+	test_routed_free(&r);
 }
 
 static void routed_frame_has_ttl_decremented_and_macs_rewritten(void **state)
 {
 	struct rte_ether_hdr *eth;
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
 	teach_host_b();
-	r = route_frame(from_a("10.2.0.5", 40));
+	r = test_route_frame(from_a("10.2.0.5", 40));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.next[0], DP_L2_FLOOD); /* b's MAC is not in the MAC table yet */
 	eth = rte_pktmbuf_mtod(r.m[0], struct rte_ether_hdr *);
@@ -173,17 +135,17 @@ static void routed_frame_has_ttl_decremented_and_macs_rewritten(void **state)
 	assert_int_equal(ip_of(r.m[0])->time_to_live, 63);
 	assert_int_equal(rte_raw_cksum(ip_of(r.m[0]), 20), 0xffff);
 	assert_int_equal(dp_mbuf_meta(r.m[0])->net_id, dp_conf_net_by_name("right"));
-	release(&r);
+	test_routed_free(&r);
 }
 
 static void ttl_1_sends_time_exceeded(void **state)
 {
 	struct rte_mbuf *m = from_a("10.2.0.5", 40);
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
 	pkt_ipv4_set(m, 1, 0);
-	r = route_frame(m);
+	r = test_route_frame(m);
 	assert_int_equal(r.n, 2);
 	assert_int_equal(r.next[0], DP_L2_TX); /* the error, back to a */
 	assert_int_equal(r.next[1], DP_L2_EDGE_DROP(DP_DROP_TTL_EXCEEDED));
@@ -194,36 +156,36 @@ static void ttl_1_sends_time_exceeded(void **state)
 	/* It quotes the original header. */
 	assert_int_equal(((const struct rte_ipv4_hdr *)(icmp_of(r.m[0]) + 1))->dst_addr,
 			test_ip("10.2.0.5"));
-	release(&r);
+	test_routed_free(&r);
 }
 
 static void no_route_sends_net_unreachable(void **state)
 {
-	struct result r = route_frame(from_a("172.16.0.1", 40));
+	struct test_routed r = test_route_frame(from_a("172.16.0.1", 40));
 
 	(void)state;
 	assert_int_equal(r.n, 2);
 	assert_int_equal(icmp_of(r.m[0])->icmp_type, DP_ICMP_DEST_UNREACH);
 	assert_int_equal(icmp_of(r.m[0])->icmp_code, DP_ICMP_NET_UNREACH);
 	assert_int_equal(r.next[1], DP_L2_EDGE_DROP(DP_DROP_NO_ROUTE));
-	release(&r);
+	test_routed_free(&r);
 }
 
 static void df_over_egress_mtu_sends_frag_needed_with_the_mtu(void **state)
 {
 	struct rte_mbuf *m = from_a("10.2.0.5", 1200);
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
 	teach_host_b();
 	pkt_ipv4_set(m, 64, 1);
-	r = route_frame(m);
+	r = test_route_frame(m);
 	assert_int_equal(r.n, 2);
 	assert_int_equal(icmp_of(r.m[0])->icmp_type, DP_ICMP_DEST_UNREACH);
 	assert_int_equal(icmp_of(r.m[0])->icmp_code, DP_ICMP_FRAG_NEEDED);
 	assert_int_equal(rte_be_to_cpu_16(icmp_of(r.m[0])->icmp_seq_nb), 1000);
 	assert_int_equal(r.next[1], DP_L2_EDGE_DROP(DP_DROP_FRAG_NEEDED));
-	release(&r);
+	test_routed_free(&r);
 }
 
 static void learn_mac(uint16_t net_id, const struct rte_ether_addr *mac, uint16_t port_id);
@@ -233,13 +195,13 @@ static void no_df_over_egress_mtu_leaves_in_fragments(void **state)
 {
 	struct rte_mbuf *m = from_a("10.2.0.5", 1200);
 	uint8_t sent[1208], got[1208];
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
 	teach_host_b();
 	learn_mac(dp_conf_net_by_name("right"), &host_b, pb);
 	memcpy(sent, rte_pktmbuf_mtod_offset(m, const uint8_t *, 34), sizeof(sent));
-	r = route_frame(m);
+	r = test_route_frame(m);
 	assert_int_equal(r.n, 2);
 	for (uint16_t i = 0; i < 2; i++) {
 		const struct rte_ipv4_hdr *ip = ip_of(r.m[i]);
@@ -261,7 +223,7 @@ static void no_df_over_egress_mtu_leaves_in_fragments(void **state)
 	memcpy(got, ip_of(r.m[0]) + 1, 976);
 	memcpy(got + 976, ip_of(r.m[1]) + 1, 232);
 	assert_memory_equal(got, sent, sizeof(sent));
-	release(&r);
+	test_routed_free(&r);
 }
 
 /* GW_SET marks one interface of the router as its gateway, in the snapshot workers
@@ -314,14 +276,14 @@ static void gateway_is_one_existing_interface_and_goes_with_it(void **state)
 static void bad_header_checksum_is_dropped(void **state)
 {
 	struct rte_mbuf *m = from_a("10.2.0.5", 40);
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
 	rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14)->hdr_checksum ^= 0x1;
-	r = route_frame(m);
+	r = test_route_frame(m);
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.next[0], DP_L2_EDGE_DROP(DP_DROP_IP_BAD_HEADER));
-	release(&r);
+	test_routed_free(&r);
 }
 
 static void unresolved_next_hop_waits_for_arp_then_goes(void **state)
@@ -329,12 +291,12 @@ static void unresolved_next_hop_waits_for_arp_then_goes(void **state)
 	struct pkt_spec s = {.src = host_b, .dst = gw_right, .vlan = NO_VLAN, .in_port = pb};
 	struct rte_mbuf *req = NULL;
 	struct rte_arp_hdr *arp;
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
 	/* To 10.9.1.1: via 10.2.0.254, unknown. The frame waits; an ARP request goes out,
 	 * flooded into the next hop's network. */
-	r = route_frame(from_a("10.9.1.1", 40));
+	r = test_route_frame(from_a("10.9.1.1", 40));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.next[0], DP_L2_FLOOD);
 	assert_int_equal(dp_mbuf_meta(r.m[0])->net_id, dp_conf_net_by_name("right"));
@@ -348,24 +310,24 @@ static void unresolved_next_hop_waits_for_arp_then_goes(void **state)
 
 	/* The gateway answers (from port b); the waiting frame leaves towards it. */
 	s.src = mac_of(0xfe);
-	r = route_frame(pkt_arp_reply(test_pool, &s, "10.2.0.254", "10.2.0.1"));
+	r = test_route_frame(pkt_arp_reply(test_pool, &s, "10.2.0.254", "10.2.0.1"));
 	assert_int_equal(test_worker->arp_wait.n, 0);
 	assert_int_equal(r.n, 2);
 	assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.9.1.1"));
 	assert_true(rte_is_same_ether_addr(&rte_pktmbuf_mtod(r.m[0], struct rte_ether_hdr *)->dst_addr,
 			&(struct rte_ether_addr){{2, 0, 0, 0, 0, 0xfe}}));
 	assert_int_equal(r.next[1], DP_L2_EDGE_DROP(DP_DROP_ARP_CONSUMED));
-	release(&r);
+	test_routed_free(&r);
 }
 
 /* Nobody answers for 10.2.0.254: the worker's tick asks again each second while the
  * frame waits (not twice in one second), then gives the frame up and counts it. */
 static void unanswered_next_hop_is_asked_again_each_second_then_given_up(void **state)
 {
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
-	r = route_frame(from_a("10.9.1.1", 40));
+	r = test_route_frame(from_a("10.9.1.1", 40));
 	assert_int_equal(r.n, 1); /* the request */
 	test_pipeline(r.m, r.next, r.n);
 	assert_int_equal(test_arp_requests(pb, "10.2.0.254"), 1);
@@ -388,12 +350,12 @@ static void waiting_frame_is_released_when_its_neighbour_resolves_elsewhere(void
 	struct rte_mbuf *m[DP_ARP_WAIT_READY_MAX], *waiting = from_a("10.9.1.1", 40);
 	uint8_t to[DP_ARP_WAIT_READY_MAX];
 	uint32_t gen = dp_tables.neigh_gen;
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
-	r = route_frame(waiting);
+	r = test_route_frame(waiting);
 	assert_int_equal(r.n, 1); /* the request */
-	release(&r);
+	test_routed_free(&r);
 	assert_int_equal(dp_arp_wait_take_ready(test_worker, m, to, RTE_DIM(m)), 0);
 	assert_int_equal(test_worker->arp_wait.n, 1);
 	assert_int_equal(dp_neigh_add_permanent(dp_conf_net_by_name("right"), test_ip("10.2.0.254"),
@@ -418,17 +380,17 @@ static void waiting_frame_is_released_when_its_neighbour_resolves_elsewhere(void
 static void default_route_catches_what_nothing_else_does(void **state)
 {
 	const struct rte_ether_addr gw = {{2, 0, 0, 0, 0, 0xfe}};
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
 	route("0.0.0.0", 0, "10.2.0.254");
 	dp_neigh_learn(test_worker, dp_conf_net_by_name("right"), test_ip("10.2.0.254"), &gw);
-	r = route_frame(from_a("172.16.0.1", 40));
+	r = test_route_frame(from_a("172.16.0.1", 40));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.next[0], DP_L2_FLOOD);
 	assert_true(rte_is_same_ether_addr(&rte_pktmbuf_mtod(r.m[0], struct rte_ether_hdr *)->dst_addr,
 			&gw));
-	release(&r);
+	test_routed_free(&r);
 }
 
 static void a_burst_is_routed_frame_by_frame_after_one_bulk_lookup(void **state)
@@ -503,7 +465,7 @@ static void learn_mac(uint16_t net_id, const struct rte_ether_addr *mac, uint16_
 static const struct rte_ether_addr *routed_to(void)
 {
 	static struct rte_ether_addr dst;
-	struct result r = route_frame(from_a("10.2.0.5", 40));
+	struct test_routed r = test_route_frame(from_a("10.2.0.5", 40));
 	struct rte_mbuf *m = r.m[r.n - 1];
 
 	/* A stale next hop is asked to confirm itself: the router's request comes first,
@@ -559,7 +521,7 @@ static void stale_next_hop_is_asked_to_confirm_while_still_used(void **state)
 	const struct rte_ether_addr moved = {{2, 0, 0, 0, 0, 0x5b}};
 	struct pkt_spec s = {.src = moved, .dst = gw_right, .vlan = NO_VLAN, .in_port = pb};
 	uint16_t right = dp_conf_net_by_name("right");
-	struct result r;
+	struct test_routed r;
 
 	(void)state;
 	teach_host_b();
@@ -570,8 +532,8 @@ static void stale_next_hop_is_asked_to_confirm_while_still_used(void **state)
 	test_worker->now_sec += DP_NEIGH_STALE_SEC + 1;
 	assert_true(rte_is_same_ether_addr(routed_to(), &host_b)); /* still used... */
 	assert_int_equal(test_arp_requests(pb, "10.2.0.5"), 1);	   /* ...and asked */
-	r = route_frame(pkt_arp_reply(test_pool, &s, "10.2.0.5", "10.2.0.1"));
-	release(&r);
+	r = test_route_frame(pkt_arp_reply(test_pool, &s, "10.2.0.5", "10.2.0.1"));
+	test_routed_free(&r);
 	test_worker->now_sec++;
 	assert_true(rte_is_same_ether_addr(routed_to(), &moved));
 	assert_int_equal(test_arp_requests(pb, "10.2.0.5"), 0); /* confirmed: not asked */
