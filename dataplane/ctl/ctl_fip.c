@@ -24,16 +24,12 @@ HANDLER(dp_ctl_fip_list)
 	struct dp_fip_list_reply *out = reply;
 	const uint32_t page = DP_CTL_PAGE(sizeof(out->entries[0]));
 	uint32_t id = r->cursor >> 16, i = r->cursor & 0xffff;
-	int only = -1;
+	int only;
+	int rc = dp_ctl_router_filter(r->filter, sizeof(r->filter), &only);
 
 	RTE_SET_USED(req_len);
-	if (!dp_conf_name_ok(r->filter, sizeof(r->filter), false))
-		return -EINVAL;
-	if (r->filter[0]) {
-		only = dp_conf_router_by_name(r->filter);
-		if (only < 0)
-			return only;
-	}
+	if (rc < 0)
+		return rc;
 	out->count = 0;
 	out->next_cursor = 0;
 	for (; id < DP_MAX_ROUTERS; id++, i = 0) {

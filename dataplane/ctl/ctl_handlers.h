@@ -25,6 +25,10 @@
 	}
 
 /* ctl_config.c: networks and ports */
+/* A list request's router filter: *only = the router's id, or -1 for "" (all).
+ * 0, -EINVAL for a bad name, -ENOENT for no such router. */
+int dp_ctl_router_filter(const char *filter, size_t size, int *only);
+
 HANDLER(dp_ctl_network_add);
 HANDLER(dp_ctl_network_del);
 HANDLER(dp_ctl_network_list);

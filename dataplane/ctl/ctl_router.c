@@ -54,6 +54,17 @@ HANDLER(dp_ctl_router_list)
 	return 0;
 }
 
+int dp_ctl_router_filter(const char *filter, size_t size, int *only)
+{
+	*only = -1;
+	if (!dp_conf_name_ok(filter, size, false))
+		return -EINVAL;
+	if (filter[0] == '\0')
+		return 0;
+	*only = dp_conf_router_by_name(filter);
+	return *only < 0 ? *only : 0;
+}
+
 /* Route list cursor: router id in the top 8 bits, route index in the low 24. */
 #define CURSOR(router, index) ((uint32_t)(router) << 24 | (index))
 
@@ -63,16 +74,12 @@ HANDLER(dp_ctl_route_list)
 	struct dp_route_list_reply *out = reply;
 	const uint32_t page = DP_CTL_PAGE(sizeof(out->entries[0]));
 	uint32_t id = r->cursor >> 24, i = r->cursor & 0xffffff;
-	int only = -1;
+	int only;
+	int rc = dp_ctl_router_filter(r->filter, sizeof(r->filter), &only);
 
 	RTE_SET_USED(req_len);
-	if (!dp_conf_name_ok(r->filter, sizeof(r->filter), false))
-		return -EINVAL;
-	if (r->filter[0]) {
-		only = dp_conf_router_by_name(r->filter);
-		if (only < 0)
-			return only;
-	}
+	if (rc < 0)
+		return rc;
 	out->count = 0;
 	out->next_cursor = 0;
 	for (; id < DP_MAX_ROUTERS; id++, i = 0) {
