@@ -296,7 +296,7 @@ static uint16_t route_one(
 	const struct dp_network *out_net;
 	const struct dp_nexthop *nh;
 	struct rte_ether_addr mac;
-	bool resolved, stale;
+	bool resolved, stale, too_big;
 	uint64_t key;
 	uint16_t e;
 
@@ -342,8 +342,8 @@ static uint16_t route_one(
 	out_net = dp_network_get(out->net_id);
 	if (unlikely(out_net == NULL))
 		return drop(DP_DROP_NO_ROUTE);
-	if (unlikely(rte_be_to_cpu_16(ip->total_length) > out_net->max_payload) &&
-	                (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
+	too_big = rte_be_to_cpu_16(ip->total_length) > out_net->max_payload;
+	if (unlikely(too_big) && (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
 		return icmp_error(w, o, m, in, DP_ICMP_DEST_UNREACH, DP_ICMP_FRAG_NEEDED,
 		                out_net->max_payload, DP_DROP_FRAG_NEEDED);
 	target = nh->gateway ? nh->gateway : ip->dst_addr;
@@ -370,7 +370,7 @@ static uint16_t route_one(
 	eth->src_addr = out->mac;
 	m->port = DP_SRC_ROUTER;
 	key = dp_fdb_key(out->net_id, &mac);
-	if (unlikely(rte_be_to_cpu_16(ip->total_length) > out_net->max_payload))
+	if (unlikely(too_big)) /* (translation changes no length) */
 		return fragment(o, m, out_net, key);
 	e = dp_l2_output(m, out_net, rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN, key,
 	                dp_kv_hash(key), DP_SRC_ROUTER, false);
