@@ -204,12 +204,13 @@ static void outbound_from_the_fixed_address_leaves_from_the_fip(void **state)
 		test_routed_free(&r);
 	}
 	assert_int_equal(counted("203.0.113.10", 1), RTE_DIM(protos));
-	/* Another address behind the router has no fip: not translated by it. */
+	/* Another address behind the router has no fip: the router's SNAT takes it
+	 * (its gateway's address), not the fip. */
 	{
 		struct test_routed r = test_route_frame(from_vm(IPPROTO_UDP, "10.0.0.6"));
 
 		assert_int_equal(r.n, 1);
-		assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.0.0.6"));
+		assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.1"));
 		test_routed_free(&r);
 	}
 }
@@ -261,10 +262,10 @@ static void a_deleted_fip_translates_nothing(void **state)
 	(void)state;
 	inet_pton(AF_INET, "203.0.113.10", q.fip);
 	assert_int_equal(dp_conf_fip_del(&q), 0);
-	/* Outbound leaves from the fixed address (the fip's rewrite is gone). */
+	/* Outbound leaves through the router's SNAT (the fip's rewrite is gone). */
 	r = test_route_frame(from_vm(IPPROTO_UDP, "10.0.0.5"));
 	assert_int_equal(r.n, 1);
-	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.0.0.5"));
+	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.1"));
 	test_routed_free(&r);
 	/* ARP for it no longer reaches the router: it is flooded like any other. */
 	memset(&s.dst, 0xff, 6);
