@@ -53,6 +53,14 @@ static enum kind parsed(int rc, struct rte_mbuf *m, struct dp_ct_pkt *p, enum ki
 	return NONE;
 }
 
+/* dp_ct_parse of an IPv4 frame, inline for plain TCP and UDP. */
+static inline int parse(struct rte_mbuf *m, uint16_t zone, struct dp_ct_pkt *p)
+{
+	if (dp_ct_parse_fast4(m, RTE_ETHER_HDR_LEN, zone, p))
+		return DP_CT_PARSE_TRACKED;
+	return dp_ct_parse(m, RTE_ETHER_HDR_LEN, RTE_ETHER_TYPE_IPV4, zone, p);
+}
+
 /* First pass: what the frame is to SNAT, its parse into p, or a drop. */
 static enum kind classify(struct rte_mbuf *m, uint32_t nh, struct dp_ct_pkt *p, uint16_t *drop)
 {
@@ -72,7 +80,7 @@ static enum kind classify(struct rte_mbuf *m, uint32_t nh, struct dp_ct_pkt *p, 
 	if (meta->rif == r->gw_rif) {
 		if (ip->dst_addr != gw->ip)
 			return NONE;
-		rc = dp_ct_parse(m, RTE_ETHER_HDR_LEN, RTE_ETHER_TYPE_IPV4, ZONE(r), p);
+		rc = parse(m, ZONE(r), p);
 		return parsed(rc, m, p, IN, IN_REL);
 	}
 	if (!r->gw_snat)
@@ -83,7 +91,7 @@ static enum kind classify(struct rte_mbuf *m, uint32_t nh, struct dp_ct_pkt *p, 
 			ip->time_to_live <= 1 ||
 			dp_fip_by_fixed(dp_fip_get(r->id), ip->src_addr) != NULL)
 		return NONE;
-	rc = dp_ct_parse(m, RTE_ETHER_HDR_LEN, RTE_ETHER_TYPE_IPV4, ZONE(r), p);
+	rc = parse(m, ZONE(r), p);
 	if (rc < 0)
 		return NONE; /* malformed: ip4_route drops it for what it is */
 	if (parsed(rc, m, p, OUT, OUT_REL) == NONE) {
