@@ -11,6 +11,12 @@
 #include <stdint.h>
 #include <string.h>
 
+/* A dotted IPv4 address into a protocol array (network byte order). */
+static inline void test_dhcp_ip(uint8_t dst[4], const char *s)
+{
+	inet_pton(AF_INET, s, dst);
+}
+
 #define TEST_DHCP_ROOM 576 /* RFC 2131 2: what every client accepts */
 
 /* A request of `type` from chaddr with xid 0x01020304; opts (olen bytes: code, len,

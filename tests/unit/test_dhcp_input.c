@@ -16,7 +16,6 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
-#include "ctl/dp_ctl.h"
 #include "dhcp/dp_dhcp.h"
 #include "engine/dp_conf.h"
 #include "dhcp_test.h"
@@ -26,32 +25,12 @@
 #include "pkt/dp_arp.h"
 #include "pkt_builder.h"
 
-static uint8_t out[DP_MSG_MAX];
 static uint16_t pvm, pvm2, pother, pother2;
 static struct rte_ether_addr vm_mac;
 
 static int call(uint16_t type, const void *body, uint32_t len)
 {
-	static struct {
-		struct dp_msg_hdr h;
-		uint8_t body[1024];
-	} m;
-
-	m.h = (struct dp_msg_hdr){.magic = DP_API_MAGIC,
-	                .version = DP_API_VERSION,
-	                .type = type,
-	                .len = len,
-	                .seq = 9};
-	memcpy(m.body, body, len);
-	dp_ctl_handle(&m, sizeof(m.h) + len, out, sizeof(out));
-	return ((struct dp_reply_hdr *)out)->status;
-}
-
-static void set_ip(uint8_t dst[4], const char *s)
-{
-	uint32_t a = test_ip(s);
-
-	memcpy(dst, &a, 4);
+	return test_ctl(type, body, len, NULL);
 }
 
 static struct dp_dhcp_set_req vm_conf(void)
@@ -61,13 +40,13 @@ static struct dp_dhcp_set_req vm_conf(void)
 
 	snprintf(c.port, sizeof(c.port), "vm");
 	memcpy(c.mac, &vm_mac, 6);
-	set_ip(c.ip, "10.0.0.5");
-	set_ip(c.gateway, "10.0.0.1");
-	set_ip(c.server_ip, "10.0.0.2");
-	set_ip(c.dns[0], "10.0.0.2");
-	set_ip(c.routes[0].dest, "172.16.0.0");
+	test_dhcp_ip(c.ip, "10.0.0.5");
+	test_dhcp_ip(c.gateway, "10.0.0.1");
+	test_dhcp_ip(c.server_ip, "10.0.0.2");
+	test_dhcp_ip(c.dns[0], "10.0.0.2");
+	test_dhcp_ip(c.routes[0].dest, "172.16.0.0");
 	c.routes[0].prefix_len = 12;
-	set_ip(c.routes[0].nexthop, "10.0.0.254");
+	test_dhcp_ip(c.routes[0].nexthop, "10.0.0.254");
 	return c;
 }
 
@@ -78,7 +57,6 @@ static int setup(void **state)
 
 	(void)state;
 	test_env_reset();
-	memset(test_worker->dhcp, 0, sizeof(test_worker->dhcp));
 	vm_mac = mac_of(0x0a);
 	test_network("net", DP_NET_FLAT, "", 0, 1500);
 	test_network("other", DP_NET_FLAT, "", 0, 1500);
@@ -200,10 +178,10 @@ static const uint8_t *option(const uint8_t *msg, uint8_t code, uint8_t *len)
 static struct dp_dhcp_info list_vm(void)
 {
 	struct dp_list_req r = {0};
-	const struct dp_dhcp_list_reply *l = (const void *)(out + sizeof(struct dp_reply_hdr));
+	const struct dp_dhcp_list_reply *l;
 
 	snprintf(r.filter, sizeof(r.filter), "vm");
-	assert_int_equal(call(DP_MSG_DHCP_LIST, &r, sizeof(r)), 0);
+	assert_int_equal(test_ctl(DP_MSG_DHCP_LIST, &r, sizeof(r), (const void **)&l), 0);
 	assert_int_equal(l->count, 1);
 	return l->entries[0];
 }
@@ -468,11 +446,11 @@ static void set_del_and_list_keep_the_protocol_promises(void **state)
 
 	c = vm_conf();
 	c.exist_ok = 1;
-	set_ip(c.gateway, "10.1.0.1"); /* not on the port's subnet */
+	test_dhcp_ip(c.gateway, "10.1.0.1"); /* not on the port's subnet */
 	assert_int_equal(call(DP_MSG_DHCP_SET, &c, sizeof(c)), -EINVAL);
 	c = vm_conf();
 	c.exist_ok = 1;
-	set_ip(c.ip, "10.0.0.255"); /* the subnet's broadcast */
+	test_dhcp_ip(c.ip, "10.0.0.255"); /* the subnet's broadcast */
 	assert_int_equal(call(DP_MSG_DHCP_SET, &c, sizeof(c)), -EINVAL);
 	c = vm_conf();
 	snprintf(c.port, sizeof(c.port), "nosuch");

@@ -26,30 +26,23 @@ static uint32_t ip4(const char *s)
 	return a;
 }
 
-static void set_ip(uint8_t dst[4], const char *s)
-{
-	uint32_t a = ip4(s);
-
-	memcpy(dst, &a, 4);
-}
-
 /* 10.0.0.5/24 behind 10.0.0.1, everything set. */
 static struct dp_dhcp_set_req full_conf(void)
 {
 	struct dp_dhcp_set_req c = {
 	                .prefix_len = 24, .dns_count = 2, .route_count = 2, .mtu = 1450};
 
-	set_ip(c.ip, "10.0.0.5");
-	set_ip(c.gateway, "10.0.0.1");
-	set_ip(c.server_ip, "10.0.0.2");
-	set_ip(c.dns[0], "10.0.0.2");
-	set_ip(c.dns[1], "8.8.8.8");
-	set_ip(c.routes[0].dest, "192.168.0.0");
+	test_dhcp_ip(c.ip, "10.0.0.5");
+	test_dhcp_ip(c.gateway, "10.0.0.1");
+	test_dhcp_ip(c.server_ip, "10.0.0.2");
+	test_dhcp_ip(c.dns[0], "10.0.0.2");
+	test_dhcp_ip(c.dns[1], "8.8.8.8");
+	test_dhcp_ip(c.routes[0].dest, "192.168.0.0");
 	c.routes[0].prefix_len = 16;
-	set_ip(c.routes[0].nexthop, "10.0.0.254");
-	set_ip(c.routes[1].dest, "172.16.5.0");
+	test_dhcp_ip(c.routes[0].nexthop, "10.0.0.254");
+	test_dhcp_ip(c.routes[1].dest, "172.16.5.0");
 	c.routes[1].prefix_len = 24;
-	set_ip(c.routes[1].nexthop, "10.0.0.253");
+	test_dhcp_ip(c.routes[1].nexthop, "10.0.0.253");
 	snprintf(c.hostname, sizeof(c.hostname), "vm1");
 	snprintf(c.domain, sizeof(c.domain), "example.org");
 	return c;
@@ -87,8 +80,8 @@ static void without_gateway_there_is_no_router_and_no_default_route(void **state
 	uint8_t buf[DP_DHCP_OPTS_MAX];
 
 	(void)state;
-	set_ip(c.ip, "10.9.0.1");
-	set_ip(c.server_ip, "10.9.0.2");
+	test_dhcp_ip(c.ip, "10.9.0.1");
+	test_dhcp_ip(c.server_ip, "10.9.0.2");
 	assert_int_equal(dp_dhcp_options_build(&c, buf, sizeof(buf)), sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
 }
@@ -102,9 +95,9 @@ static void a_host_route_of_its_own_default_is_not_doubled(void **state)
 	uint8_t buf[DP_DHCP_OPTS_MAX];
 
 	(void)state;
-	set_ip(c.ip, "10.0.0.5");
-	set_ip(c.gateway, "10.0.0.1");
-	set_ip(c.routes[0].nexthop, "10.0.0.9");
+	test_dhcp_ip(c.ip, "10.0.0.5");
+	test_dhcp_ip(c.gateway, "10.0.0.1");
+	test_dhcp_ip(c.routes[0].nexthop, "10.0.0.9");
 	assert_int_equal(dp_dhcp_options_build(&c, buf, sizeof(buf)), sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
 }
@@ -117,10 +110,10 @@ static void a_32_bit_route_carries_all_four_octets(void **state)
 	uint8_t buf[DP_DHCP_OPTS_MAX];
 
 	(void)state;
-	set_ip(c.ip, "10.0.0.5");
-	set_ip(c.routes[0].dest, "169.254.169.254"); /* the metadata route, as Neutron's */
+	test_dhcp_ip(c.ip, "10.0.0.5");
+	test_dhcp_ip(c.routes[0].dest, "169.254.169.254"); /* the metadata route, as Neutron's */
 	c.routes[0].prefix_len = 32;
-	set_ip(c.routes[0].nexthop, "10.0.0.2");
+	test_dhcp_ip(c.routes[0].nexthop, "10.0.0.2");
 	assert_int_equal(dp_dhcp_options_build(&c, buf, sizeof(buf)), sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
 }
