@@ -206,7 +206,7 @@ static uint16_t drop(enum dp_drop_reason r)
 
 uint16_t dp_dhcp_input(struct dp_worker *w, struct rte_mbuf *m, const struct dp_port *in)
 {
-	const struct dp_dhcp_entry *e = dp_dhcp_get(in->port_id);
+	const struct dp_dhcp_entry *e;
 	struct dp_dhcp_worker *d = &w->dhcp[in->port_id];
 	struct dp_dhcp_request q;
 	struct dp_dhcp_reply r;
@@ -214,6 +214,7 @@ uint16_t dp_dhcp_input(struct dp_worker *w, struct rte_mbuf *m, const struct dp_
 	const uint8_t *msg;
 	size_t len;
 
+	e = dp_dhcp_get(in->port_id);
 	if (e == NULL && !network_served(in->net_id))
 		return DP_L2_EDGE_MAX;
 	/* First, so that a storm costs one test per frame past the port's rate. */

@@ -16,6 +16,7 @@
 #include "dp_dhcp.h"
 
 struct dp_dhcp_entry *dp_dhcp_entries[RTE_MAX_ETHPORTS];
+uint32_t dp_dhcp_n_entries;
 
 /* The workers' counts of a port when its entry was set: a new entry starts at 0. */
 static struct dp_dhcp_counters base[RTE_MAX_ETHPORTS];
@@ -47,8 +48,13 @@ void dp_conf_dhcp_counters(uint16_t port_id, struct dp_dhcp_counters *out)
 
 static void publish(uint16_t port_id, struct dp_dhcp_entry *e)
 {
+	struct dp_dhcp_entry *old =
+	                __atomic_exchange_n(&dp_dhcp_entries[port_id], e, __ATOMIC_RELEASE);
+
+	__atomic_store_n(&dp_dhcp_n_entries, dp_dhcp_n_entries + (e != NULL) - (old != NULL),
+	                __ATOMIC_RELEASE);
 	/* Read by workers until they pass a quiescent state. */
-	dp_tables_retire(__atomic_exchange_n(&dp_dhcp_entries[port_id], e, __ATOMIC_RELEASE));
+	dp_tables_retire(old);
 }
 
 static uint32_t get32(const uint8_t *p)

@@ -97,7 +97,7 @@ static inline uint16_t classify(struct dp_worker *w, struct rte_mbuf *m, struct 
 
 	/* The engine is the DHCP server of ports with an entry: their requests, and ARP
 	 * for the server's address, are answered here and sent back (dhcp/dp_dhcp.h). */
-	if (in->mode == DP_PORT_ACCESS && etype != RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+	if (unlikely(dp_dhcp_active()) && in->mode == DP_PORT_ACCESS) {
 		uint16_t e = DP_L2_EDGE_MAX;
 
 		if (etype == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
