@@ -69,6 +69,26 @@ check "... the OFFER" counted offers 1
 check "... the REQUEST" counted requests 1
 check "... the ACK" counted acks 1
 
+# Renewing (RFC 2131 4.4.5): udhcpc unicasts its REQUEST to the server from its
+# new address, which needs ARP for the server, answered by the engine too.
+# Started directly (not through a function) so that kill reaches udhcpc itself.
+UDHCPC_ENV="$SMOKE_DIR/vm.env" ip netns exec "$(topo_ns vm)" \
+	busybox udhcpc -f -i eth0 -t 2 -T 1 -O mtu -O staticroutes -s "$APPLY" >/dev/null 2>&1 &
+renewer=$!
+TOPO_PIDS+=($renewer)
+bound_again() { for _ in $(seq 50); do [ -s "$SMOKE_DIR/vm.env.bound" ] && return 0; sleep 0.1; done; return 1; }
+rm -f "$SMOKE_DIR/vm.env.bound" "$SMOKE_DIR/vm.env.renew"
+bound_again
+acks=$(counter acks)
+kill -USR1 "$renewer"
+renewed() { for _ in $(seq 50); do [ -s "$SMOKE_DIR/vm.env.renew" ] && return 0; sleep 0.1; done; return 1; }
+check "a renewal unicast to the server is ACKed" renewed
+check "... and counted" counted acks $((acks + 1))
+check "the VM resolved the server's address to the engine's MAC" \
+	sh -c "ip netns exec $(topo_ns vm) ip neigh show 10.60.0.2 | grep -q 02:76:0a:3c:00:02"
+kill "$renewer"
+wait "$renewer" 2>/dev/null
+
 # A port without an entry, on a network the engine serves: no answer, counted.
 before=$(drops dhcp_no_entry)
 check_fails "udhcpc on a port without an entry gets no lease" udhcpc vm2

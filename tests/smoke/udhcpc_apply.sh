@@ -10,8 +10,9 @@ deconfig)
 	ip addr flush dev "$interface"
 	;;
 bound | renew)
-	ip addr flush dev "$interface"
-	ip addr add "$ip/${mask:-24}" dev "$interface"
+	# replace, not flush and add: a renewal keeps its address, and with it the
+	# neighbour cache (which losing the last address would flush).
+	ip addr replace "$ip/${mask:-24}" dev "$interface"
 	[ -n "${mtu:-}" ] && ip link set dev "$interface" mtu "$mtu"
 	if [ -n "${staticroutes:-}" ]; then
 		# RFC 3442: with classless routes the router option is ignored.
