@@ -47,14 +47,14 @@ HANDLER(dp_ctl_dhcp_list)
 		memset(info, 0, sizeof(*info));
 		info->conf = e->conf;
 		dp_conf_dhcp_counters((uint16_t)id, &c);
-		info->discovers = c.discovers;
-		info->requests = c.requests;
-		info->informs = c.informs;
-		info->releases = c.releases;
-		info->declines = c.declines;
-		info->offers = c.offers;
-		info->acks = c.acks;
-		info->naks = c.naks;
+		info->discovers = c.by_type[DP_DHCP_DISCOVER];
+		info->requests = c.by_type[DP_DHCP_REQUEST];
+		info->informs = c.by_type[DP_DHCP_INFORM];
+		info->releases = c.by_type[DP_DHCP_RELEASE];
+		info->declines = c.by_type[DP_DHCP_DECLINE];
+		info->offers = c.by_type[DP_DHCP_OFFER];
+		info->acks = c.by_type[DP_DHCP_ACK];
+		info->naks = c.by_type[DP_DHCP_NAK];
 		info->rate_limited = c.rate_limited;
 	}
 	*reply_len = sizeof(*out) + out->count * sizeof(out->entries[0]);

@@ -75,42 +75,6 @@ static bool rate_ok(struct dp_dhcp_worker *d)
 	                RTE_MAX(DP_DHCP_RATE / n, 1u), RTE_MAX(DP_DHCP_BURST / n, 1u));
 }
 
-static void count_request(struct dp_dhcp_counters *c, uint8_t type)
-{
-	switch (type) {
-	case DP_DHCP_DISCOVER:
-		c->discovers++;
-		break;
-	case DP_DHCP_REQUEST:
-		c->requests++;
-		break;
-	case DP_DHCP_INFORM:
-		c->informs++;
-		break;
-	case DP_DHCP_RELEASE:
-		c->releases++;
-		break;
-	case DP_DHCP_DECLINE:
-		c->declines++;
-		break;
-	}
-}
-
-static void count_answer(struct dp_dhcp_counters *c, uint8_t type)
-{
-	switch (type) {
-	case DP_DHCP_OFFER:
-		c->offers++;
-		break;
-	case DP_DHCP_ACK:
-		c->acks++;
-		break;
-	case DP_DHCP_NAK:
-		c->naks++;
-		break;
-	}
-}
-
 /* The BOOTP message of a request, after the IPv4 and UDP headers checked here. */
 static enum dp_drop_reason locate(struct rte_mbuf *m, const uint8_t **msg, size_t *len)
 {
@@ -231,7 +195,7 @@ uint16_t dp_dhcp_input(struct dp_worker *w, struct rte_mbuf *m, const struct dp_
 		return drop(why);
 	if (memcmp(q.chaddr, &e->mac, RTE_ETHER_ADDR_LEN) != 0)
 		return drop(DP_DROP_DHCP_UNKNOWN_MAC);
-	count_request(&d->c, q.type);
+	d->c.by_type[q.type]++; /* dp_dhcp_parse let only a client's types through */
 
 	r = (struct dp_dhcp_reply){.type = dp_dhcp_answer_type(&q, e->ip, e->server_ip),
 	                .server_ip = e->server_ip};
@@ -248,7 +212,7 @@ uint16_t dp_dhcp_input(struct dp_worker *w, struct rte_mbuf *m, const struct dp_
 	}
 	if (!write_reply(m, e, &q, &r))
 		return drop(DP_DROP_NO_MBUF);
-	count_answer(&d->c, r.type);
+	d->c.by_type[r.type]++;
 	dp_mbuf_meta(m)->out_port = in->port_id;
 	return DP_L2_TX;
 }

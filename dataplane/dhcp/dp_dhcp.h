@@ -70,16 +70,10 @@ static inline const struct dp_dhcp_entry *dp_dhcp_get(uint16_t port_id)
 	return __atomic_load_n(&dp_dhcp_entries[port_id], __ATOMIC_ACQUIRE);
 }
 
-/* A worker's requests and answers for one port (the fields of struct dp_dhcp_info). */
+/* A worker's requests and answers for one port, by message type (requests and
+ * answers have types of their own: by_type[DP_DHCP_OFFER] counts OFFERs sent). */
 struct dp_dhcp_counters {
-	uint64_t discovers;
-	uint64_t requests;
-	uint64_t informs;
-	uint64_t releases;
-	uint64_t declines;
-	uint64_t offers;
-	uint64_t acks;
-	uint64_t naks;
+	uint64_t by_type[DP_DHCP_INFORM + 1];
 	uint64_t rate_limited;
 };
 

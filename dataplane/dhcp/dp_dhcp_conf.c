@@ -21,29 +21,25 @@ uint32_t dp_dhcp_n_entries;
 /* The workers' counts of a port when its entry was set: a new entry starts at 0. */
 static struct dp_dhcp_counters base[RTE_MAX_ETHPORTS];
 
-#define N_COUNTERS (sizeof(struct dp_dhcp_counters) / sizeof(uint64_t))
+/* a += sign * b, field by field. */
+static void add(struct dp_dhcp_counters *a, const struct dp_dhcp_counters *b, int sign)
+{
+	for (size_t k = 0; k < RTE_DIM(a->by_type); k++)
+		a->by_type[k] += (uint64_t)sign * b->by_type[k];
+	a->rate_limited += (uint64_t)sign * b->rate_limited;
+}
 
 static void sum(uint16_t port_id, struct dp_dhcp_counters *out)
 {
-	uint64_t *o = (uint64_t *)out;
-
 	memset(out, 0, sizeof(*out));
-	for (unsigned int i = 0; i < dp_workers.n; i++) {
-		const uint64_t *c = (const uint64_t *)&dp_workers.w[i]->dhcp[port_id].c;
-
-		for (size_t k = 0; k < N_COUNTERS; k++)
-			o[k] += c[k];
-	}
+	for (unsigned int i = 0; i < dp_workers.n; i++)
+		add(out, &dp_workers.w[i]->dhcp[port_id].c, 1);
 }
 
 void dp_conf_dhcp_counters(uint16_t port_id, struct dp_dhcp_counters *out)
 {
-	uint64_t *o = (uint64_t *)out;
-	const uint64_t *b = (const uint64_t *)&base[port_id];
-
 	sum(port_id, out);
-	for (size_t k = 0; k < N_COUNTERS; k++)
-		o[k] -= b[k];
+	add(out, &base[port_id], -1);
 }
 
 static void publish(uint16_t port_id, struct dp_dhcp_entry *e)

@@ -468,6 +468,22 @@ static void set_del_and_list_keep_the_protocol_promises(void **state)
 	rte_pktmbuf_free(one_reply(pvm2));
 }
 
+static void a_new_entry_counts_from_zero(void **state)
+{
+	struct dp_dhcp_set_req c = vm_conf();
+	struct dp_dhcp_del_req d = {0};
+
+	(void)state;
+	assert_int_equal(send_request(DP_DHCP_DISCOVER, 0, NULL, NULL, 0), DP_L2_TX);
+	rte_pktmbuf_free(one_reply(pvm));
+	assert_int_equal(list_vm().discovers, 1);
+	snprintf(d.port, sizeof(d.port), "vm");
+	assert_int_equal(call(DP_MSG_DHCP_DEL, &d, sizeof(d)), 0);
+	assert_int_equal(call(DP_MSG_DHCP_SET, &c, sizeof(c)), 0);
+	assert_int_equal(list_vm().discovers, 0);
+	assert_int_equal(list_vm().offers, 0);
+}
+
 static void a_deleted_port_takes_its_entry_along(void **state)
 {
 	(void)state;
@@ -505,6 +521,7 @@ int main(void)
 	                cmocka_unit_test_setup(
 	                                arp_for_the_server_is_answered_with_the_server_mac, setup),
 	                cmocka_unit_test_setup(set_del_and_list_keep_the_protocol_promises, setup),
+	                cmocka_unit_test_setup(a_new_entry_counts_from_zero, setup),
 	                cmocka_unit_test_setup(a_deleted_port_takes_its_entry_along, setup),
 	};
 
