@@ -10,6 +10,7 @@
 #include "engine/dp_conf.h"
 #include "engine/dp_worker.h"
 #include "dp_port_dev.h"
+#include "dhcp/dp_dhcp.h"
 #include "sg/dp_sg_conf.h"
 
 struct dp_port_conf dp_port_confs[RTE_MAX_ETHPORTS];
@@ -254,6 +255,7 @@ int dp_conf_port_del(const char *name, bool missing_ok)
 	/* No worker may poll or send on the device past this point. */
 	dp_tables_synchronize();
 	dp_sg_conf_port_deleted(id);
+	dp_conf_dhcp_port_gone((uint16_t)id);
 	dp_port_dev_close(id);
 	DP_LOG(INFO, "port %s deleted", name);
 	return 0;

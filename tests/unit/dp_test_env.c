@@ -14,6 +14,7 @@
 #include <rte_ethdev.h>
 
 #include "core/dp_trace.h"
+#include "ctl/dp_ctl.h"
 #include "l2/dp_bridge.h"
 #include "engine/dp_conf.h"
 #include "engine/dp_tables.h"
@@ -147,6 +148,7 @@ void test_env_reset(void)
 	dp_ct_flush(dp_tables.ct);
 	memset(test_worker->drops, 0, sizeof(test_worker->drops));
 	memset(test_worker->port, 0, sizeof(test_worker->port));
+	memset(test_worker->dhcp, 0, sizeof(test_worker->dhcp)); /* counters and rate buckets */
 	while (test_worker->arp_wait.n)
 		rte_pktmbuf_free(test_worker->arp_wait.q[--test_worker->arp_wait.n].m);
 	while (test_worker->arp_wait.n_asks)
@@ -154,6 +156,21 @@ void test_env_reset(void)
 	dp_tables_reclaim();
 	/* The tables changed without a control message: retire what workers cached. */
 	dp_tables.conf_gen++;
+}
+
+int test_ctl(uint16_t type, const void *body, uint32_t len, const void **reply)
+{
+	static uint8_t msg[DP_MSG_MAX], out[DP_MSG_MAX];
+	struct dp_msg_hdr *h = (struct dp_msg_hdr *)msg;
+
+	CHECK(len <= sizeof(msg) - sizeof(*h) ? 0 : -EMSGSIZE);
+	*h = (struct dp_msg_hdr){.magic = DP_API_MAGIC, .version = DP_API_VERSION, .type = type,
+			.len = len, .seq = 1};
+	memcpy(h + 1, body, len);
+	dp_ctl_handle(msg, sizeof(*h) + len, out, sizeof(out));
+	if (reply != NULL)
+		*reply = out + sizeof(struct dp_reply_hdr);
+	return ((const struct dp_reply_hdr *)out)->status;
 }
 
 uint16_t test_port(const char *name)

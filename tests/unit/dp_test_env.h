@@ -34,6 +34,11 @@ int test_env_init(const char *name);
 /* Between tests: delete every port and network, clear counters and the MAC table. */
 void test_env_reset(void);
 
+/* Sends one control message (type, body of len bytes) as a client would, through
+ * the server's dispatch: returns the reply's status; *reply (if not NULL) points at
+ * the reply body, valid until the next call. */
+int test_ctl(uint16_t type, const void *body, uint32_t len, const void **reply);
+
 /* Adds a net_ring port named `name`; returns its port id (asserts on failure). */
 uint16_t test_port(const char *name);
 void test_network(const char *name, uint8_t type, const char *physnet, uint32_t seg_id,
