@@ -5,7 +5,8 @@
  * of the range, with checksums equal to a computation from scratch, and
  * their replies come back translated; an ICMP error from outside reaches the
  * inside host with the quoted header translated; the range used up refuses
- * (counted) and the ports come back when the connections go; the pool's
+ * (counted) and the ports come back when the connections go; a hairpin to a
+ * floating IP from behind the router, and to a host's own; the pool's
  * claims alone (kept port, per-worker offsets, 90% crossings).
  */
 #include <arpa/inet.h>
@@ -23,6 +24,7 @@
 #include "checksums.h"
 #include "dp_test_env.h"
 #include "l2/dp_bridge.h"
+#include "l3/dp_fip.h"
 #include "l3/dp_router_conf.h"
 #include "nat/dp_snat_pool.h"
 #include "pkt_builder.h"
@@ -245,6 +247,64 @@ static void a_cleared_gateway_ends_its_translations(void **state)
 	assert_int_equal(st.in_use, 0);
 }
 
+static int fip_add(const char *f, const char *fixed)
+{
+	struct dp_fip_req q = {.router = "r1"};
+
+	inet_pton(AF_INET, f, q.fip);
+	inet_pton(AF_INET, fixed, q.fixed_ip);
+	return dp_conf_fip_add(&q);
+}
+
+/* A frame on "lan" from src:sport to dst:dport, as a host behind the router sends it. */
+static struct rte_mbuf *on_lan(const char *src, uint16_t sport, const char *dst, uint16_t dport)
+{
+	struct pkt_spec s = {.src = vm, .dst = gw_lan, .vlan = NO_VLAN, .in_port = pv};
+
+	return pkt_l4(test_pool, &s, IPPROTO_TCP, src, sport, dst, dport, 0x02, 32);
+}
+
+/* One frame through the router: where it went (lan) and as what. */
+static void assert_hop(struct rte_mbuf *in, const char *src, uint16_t sport, const char *dst,
+		uint16_t dport)
+{
+	struct test_routed r = test_route_frame(in);
+	uint16_t sp, dp;
+
+	assert_int_equal(r.n, 1);
+	assert_true(r.next[0] == DP_L2_TX || r.next[0] == DP_L2_FLOOD);
+	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip(src));
+	assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip(dst));
+	ports_of(r.m[0], &sp, &dp);
+	if (sport)
+		assert_int_equal(sp, sport);
+	else
+		assert_in_range(sp, PORT_MIN, PORT_MAX);
+	assert_int_equal(dp, dport);
+	test_assert_checksums_fresh(r.m[0]);
+	test_routed_free(&r);
+}
+
+static void a_hairpin_reaches_a_floating_ip_from_behind_the_router(void **state)
+{
+	uint16_t nport;
+
+	(void)state;
+	dp_neigh_learn(test_worker, dp_conf_net_by_name("lan"), test_ip("10.0.0.6"), &vm);
+	assert_int_equal(fip_add("203.0.113.20", "10.0.0.6"), 0);
+	forget_injected();
+	/* 10.0.0.5 has no fip: to B's fixed address, from the gateway's. */
+	assert_hop(on_lan("10.0.0.5", 1234, "203.0.113.20", 80), "203.0.113.1", 0, "10.0.0.6", 80);
+	nport = (uint16_t)PORT_MIN; /* the first of the range: the pool was empty */
+	/* B's answer comes back to the router, and reaches A from the fip it asked. */
+	assert_hop(on_lan("10.0.0.6", 80, "203.0.113.1", nport), "203.0.113.20", 80, "10.0.0.5", 1234);
+	/* A host to its own fip: from that fip, port kept, and back. */
+	assert_int_equal(fip_add("203.0.113.21", "10.0.0.5"), 0);
+	forget_injected();
+	assert_hop(on_lan("10.0.0.5", 2222, "203.0.113.21", 80), "203.0.113.21", 2222, "10.0.0.5", 80);
+	assert_hop(on_lan("10.0.0.5", 80, "203.0.113.21", 2222), "203.0.113.21", 80, "10.0.0.5", 2222);
+}
+
 static void the_pool_keeps_ports_and_spreads_workers(void **state)
 {
 	struct dp_snat_pool *p = dp_snat_pool_new(1, 100, 199);
@@ -282,6 +342,7 @@ int main(void)
 			cmocka_unit_test_setup(an_icmp_error_from_outside_reaches_the_inside_host, setup),
 			cmocka_unit_test_setup(the_range_used_up_refuses_and_comes_back, setup),
 			cmocka_unit_test_setup(a_cleared_gateway_ends_its_translations, setup),
+			cmocka_unit_test_setup(a_hairpin_reaches_a_floating_ip_from_behind_the_router, setup),
 			cmocka_unit_test(the_pool_keeps_ports_and_spreads_workers),
 	};
 
