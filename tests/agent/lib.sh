@@ -8,7 +8,7 @@ set -uo pipefail
 BUILD=${BUILD:?BUILD must name the build directory}
 OS_CLI=/usr/bin/openstack
 PY=/usr/bin/python3 # Debian's: a pyenv python3 on PATH cannot see its packages
-TOPO_PREFIX=vga$$
+TOPO_PREFIX=${TOPO_PREFIX:-vga$$} # a test may name its own: short, PREFIX+NAME names a veth
 . "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib/topo.sh"
 
 A_DIR=$(mktemp -d /tmp/virga-agent-test.XXXXXX)

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Floating IPs end to end with the real openstack CLI: a router with its
+# gateway on a flat external network (this node hosts it, --gateway-node;
+# SNAT off, so only the floating IP translates), a VM port whose security
+# group allows ICMP and tcp/8080, and an "outside" namespace on the
+# external network that has no route to the tenant subnet: it reaches the
+# VM only through the floating IP's 1:1 translation.
+#  - floating ip create: DOWN, not in the engine;
+#  - floating ip set --port: the feed carries it (router, addresses, port),
+#    the agent adds it (FIP_ADD), it shows ACTIVE, the outside pings it and
+#    connects to 8080 but not 8081, and the VM reaches the outside from it;
+#  - an agent restart keeps it in the engine (nothing re-sent), and a TCP
+#    connection through it lives on;
+#  - floating ip unset: out of the engine and no traffic within 2 s, DOWN;
+#  - set again: back, ACTIVE; floating ip delete: gone within 2 s.
+TOPO_PREFIX=fip$$
+. "$(dirname "$0")/lib.sh"
+
+PROBE="$(dirname "$0")/tcp_probe.py"
+
+start_controller
+start_dataplane
+topo_host out 02:00:00:73:00:01 203.0.113.1/24
+start_agent --physnet-uplink "extnet=$(topo_if out)"
+
+os network create --external --provider-network-type flat --provider-physical-network extnet \
+	fext >/dev/null || die "network create fext"
+os subnet create --network fext --subnet-range 203.0.113.0/24 --gateway 203.0.113.1 --no-dhcp \
+	fextsub >/dev/null || die "subnet create fextsub"
+os network create fnet >/dev/null || die "network create fnet"
+os subnet create --network fnet --subnet-range 10.73.1.0/24 fsub >/dev/null || die "subnet create fsub"
+os security group create fipweb >/dev/null || die "group create"
+os security group rule create --protocol icmp fipweb >/dev/null || die "rule icmp"
+os security group rule create --protocol tcp --dst-port 8080 fipweb >/dev/null || die "rule tcp"
+vm=$(create_port fvm fnet --security-group fipweb) || die "port create"
+wait_status "$vm" ACTIVE || die "port did not become ACTIVE"
+plug "$vm" vm || die "plug"
+ip netns exec "${TOPO_PREFIX}-vm" ip route add default via 10.73.1.1 || die "route vm"
+fixed=$(port_field "$vm" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])')
+
+rt=$(os router create fr1 -f value -c id) || die "router create"
+os router add subnet fr1 fsub || die "router add subnet"
+os router set --external-gateway fext --disable-snat fr1 || die "router set --external-gateway"
+ext=$(os network show fext -f value -c id) || die "network show fext"
+eventually grep -q "router $rt: gateway on network $ext" "$AGENT_LOG" || die "gateway not set"
+
+ip netns exec "${TOPO_PREFIX}-vm" "$PY" "$PROBE" serve 8080 8081 &
+TOPO_PIDS+=($!)
+
+fip=$(os floating ip create fext -f value -c id) || die "floating ip create"
+fip_ip=$(os floating ip show "$fip" -f value -c floating_ip_address) || die "floating ip show"
+
+# fip_field ID FIELD: through the REST API (the CLI is too slow to poll with).
+fip_field() {
+	curl -s -H "X-Auth-Token: $(admin_token)" "$A_URL/network/v2.0/floatingips/$1" |
+		"$PY" -c 'import json, sys; print(json.load(sys.stdin)["floatingip"][sys.argv[1]])' "$2"
+}
+fip_status_is() { test "$(fip_field "$fip" status)" = "$1"; }
+in_engine() { vg dp fip list | grep -E "^$rt +$fip_ip +$fixed "; }
+not_in_engine() { ! vg dp fip list | grep -q " $fip_ip "; }
+# within SECONDS COMMAND...: the command succeeds within SECONDS, tried a
+# tenth of a second apart (a failing ping takes a second: count time, not tries).
+within() {
+	local end=$(($(date +%s%N) + $1 * 1000000000))
+	shift
+	while [ "$(date +%s%N)" -lt "$end" ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+tcp() { ip netns exec "${TOPO_PREFIX}-$1" "$PY" "$PROBE" connect "$2" "$3"; }
+
+check "a new floating IP is DOWN" fip_status_is DOWN
+check "and not in the engine" not_in_engine
+
+os floating ip set --port "$vm" "$fip" || die "floating ip set --port"
+feed() { curl -s -H "X-Auth-Token: $(cat "$SVC_TOKEN_FILE")" "$A_URL/internal/v1/nodes/$NODE/changes?since=0&timeout=0"; }
+feed_fip() {
+	feed | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+f = [f for f in d["floatingips"] if f["id"] == sys.argv[1]][0]
+r = [r for r in d["routers"] if r["id"] == f["router_id"]][0]
+print(f["router_id"], f["floating_ip_address"], f["fixed_ip_address"], f["port_id"], r["gateway"]["host"])' "$fip"
+}
+check "the feed carries it: router, floating and fixed address, port; the router's gateway is here" \
+	test "$(feed_fip)" = "$rt $fip_ip $fixed $vm $NODE"
+check "the agent put it in the engine (FIP_ADD)" within 2 in_engine
+check "it shows ACTIVE" within 5 fip_status_is ACTIVE
+check "the openstack CLI shows it ACTIVE" \
+	test "$(os floating ip show "$fip" -f value -c status)" = ACTIVE
+check "the outside pings the floating IP" within 10 ns_ping out "$fip_ip"
+check "the outside connects to the floating IP on the port its group allows" tcp out "$fip_ip" 8080
+check_fails "but not on a port the group does not allow" tcp out "$fip_ip" 8081
+check "the VM reaches the outside from its floating IP (the outside has no route to it)" \
+	ns_ping vm 203.0.113.1
+
+vg dp fip del "$rt" "$fip_ip" || die "fip del by hand"
+check "taken out of the engine by hand, the agent's next pass puts it back" within 5 in_engine
+
+# An agent restart: the engine keeps the floating IP, nothing is re-sent, a connection lives.
+ip netns exec "${TOPO_PREFIX}-out" "$PY" "$PROBE" hold "$fip_ip" 8080 "$A_DIR/hold" &
+holder=$!
+TOPO_PIDS+=($holder)
+holder_slot=$((${#TOPO_PIDS[@]} - 1))
+eventually grep -qx '[0-9][0-9]*' "$A_DIR/hold" || die "no held connection"
+kill "$A_AGENT_PID"
+wait "$A_AGENT_PID" 2>/dev/null
+check "with the agent stopped the engine still has the floating IP" in_engine
+mark=$(wc -l <"$AGENT_LOG")
+start_agent
+restarted() {
+	for _ in $(seq 100); do
+		tail -n +"$((mark + 1))" "$AGENT_LOG" | grep -q 'reconciled with the dataplane' && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "the agent came back" restarted
+check "the restarted agent neither removed nor re-added it" \
+	sh -c "! tail -n +$((mark + 1)) '$AGENT_LOG' | grep 'floating IP'"
+check "the engine still has it" in_engine
+n0=$(cat "$A_DIR/hold")
+sleep 1
+held() { n=$(cat "$A_DIR/hold"); echo "round trips: $n0 -> $n"; [ "$n" != broken ] && [ "$n" -gt "$n0" ]; }
+check "a TCP connection through it lived across the restart" held
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+TOPO_PIDS[$holder_slot]="" # reaped: its pid is no longer ours to kill
+
+os floating ip unset --port "$fip" || die "floating ip unset"
+check "unset: out of the engine within 2 s" within 2 not_in_engine
+check_fails "and the outside no longer reaches the VM" ns_ping out "$fip_ip"
+check "it shows DOWN" fip_status_is DOWN
+
+os floating ip set --port "$vm" "$fip" || die "floating ip set again"
+check "set again: back in the engine within 2 s" within 2 in_engine
+check "ACTIVE again" within 5 fip_status_is ACTIVE
+check "and the outside pings it again" within 10 ns_ping out "$fip_ip"
+
+os floating ip delete "$fip" || die "floating ip delete"
+check "delete: gone from the engine within 2 s" within 2 not_in_engine
+check_fails "and the outside no longer reaches the VM" ns_ping out "$fip_ip"
+check_fails "nothing is logged as not enforced" grep -i "not yet enforced" "$AGENT_LOG"
+check_fails "the agent never failed a request" grep -E "ERROR|[1-9][0-9]* failed" "$AGENT_LOG"
