@@ -17,17 +17,7 @@
 TOPO_PREFIX=fip$$
 . "$(dirname "$0")/lib.sh"
 
-PROBE="$(dirname "$0")/tcp_probe.py"
-
-start_controller
-start_dataplane
-topo_host out 02:00:00:73:00:01 203.0.113.1/24
-start_agent --physnet-uplink "extnet=$(topo_if out)"
-
-os network create --external --provider-network-type flat --provider-physical-network extnet \
-	fext >/dev/null || die "network create fext"
-os subnet create --network fext --subnet-range 203.0.113.0/24 --gateway 203.0.113.1 --no-dhcp \
-	fextsub >/dev/null || die "subnet create fextsub"
+start_with_outside 02:00:00:73:00:01
 os network create fnet >/dev/null || die "network create fnet"
 os subnet create --network fnet --subnet-range 10.73.1.0/24 fsub >/dev/null || die "subnet create fsub"
 os security group create fipweb >/dev/null || die "group create"
@@ -41,14 +31,14 @@ fixed=$(port_field "$vm" fixed_ips | "$PY" -c 'import ast, sys; print(ast.litera
 
 rt=$(os router create fr1 -f value -c id) || die "router create"
 os router add subnet fr1 fsub || die "router add subnet"
-os router set --external-gateway fext --disable-snat fr1 || die "router set --external-gateway"
-ext=$(os network show fext -f value -c id) || die "network show fext"
+os router set --external-gateway ext --disable-snat fr1 || die "router set --external-gateway"
+ext=$(os network show ext -f value -c id) || die "network show ext"
 eventually grep -q "router $rt: gateway on network $ext" "$AGENT_LOG" || die "gateway not set"
 
 ip netns exec "${TOPO_PREFIX}-vm" "$PY" "$PROBE" serve 8080 8081 &
 TOPO_PIDS+=($!)
 
-fip=$(os floating ip create fext -f value -c id) || die "floating ip create"
+fip=$(os floating ip create ext -f value -c id) || die "floating ip create"
 fip_ip=$(os floating ip show "$fip" -f value -c floating_ip_address) || die "floating ip show"
 
 # fip_field ID FIELD: through the REST API (the CLI is too slow to poll with).
@@ -59,18 +49,6 @@ fip_field() {
 fip_status_is() { test "$(fip_field "$fip" status)" = "$1"; }
 in_engine() { vg dp fip list | grep -E "^$rt +$fip_ip +$fixed "; }
 not_in_engine() { ! vg dp fip list | grep -q " $fip_ip "; }
-# within SECONDS COMMAND...: the command succeeds within SECONDS, tried a
-# tenth of a second apart (a failing ping takes a second: count time, not tries).
-within() {
-	local end=$(($(date +%s%N) + $1 * 1000000000))
-	shift
-	while [ "$(date +%s%N)" -lt "$end" ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	"$@"
-}
-tcp() { ip netns exec "${TOPO_PREFIX}-$1" "$PY" "$PROBE" connect "$2" "$3"; }
 
 check "a new floating IP is DOWN" fip_status_is DOWN
 check "and not in the engine" not_in_engine
