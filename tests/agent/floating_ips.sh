@@ -11,7 +11,8 @@
 #    the agent adds it (FIP_ADD), it shows ACTIVE, the outside pings it and
 #    connects to 8080 but not 8081, and the VM reaches the outside from it;
 #  - an agent restart keeps it in the engine (nothing re-sent), and a TCP
-#    connection through it lives on;
+#    connection through it lives on; a hand-deleted entry is put back; a
+#    restarted (empty) dataplane gets it again;
 #  - floating ip unset: out of the engine and no traffic within 2 s, DOWN;
 #  - set again: back, ACTIVE; floating ip delete: gone within 2 s.
 TOPO_PREFIX=fip$$
@@ -88,7 +89,7 @@ kill "$A_AGENT_PID"
 wait "$A_AGENT_PID" 2>/dev/null
 check "with the agent stopped the engine still has the floating IP" in_engine
 mark=$(wc -l <"$AGENT_LOG")
-start_agent
+start_agent --physnet-uplink "extnet=$(topo_if out)"
 restarted() {
 	for _ in $(seq 100); do
 		tail -n +"$((mark + 1))" "$AGENT_LOG" | grep -q 'reconciled with the dataplane' && return 0
@@ -108,8 +109,22 @@ kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 TOPO_PIDS[$holder_slot]="" # reaped: its pid is no longer ours to kill
 
+# A dataplane restart: it comes back empty and the agent programs the floating IP again.
+kill "${TOPO_PIDS[0]}"
+wait "${TOPO_PIDS[0]}" 2>/dev/null
+TOPO_PIDS[0]=""
+rm -f "$SOCK"
+start_dataplane
+check "a restarted dataplane gets the floating IP again" within 20 in_engine
+check "and the outside reaches the VM through it" within 10 ns_ping out "$fip_ip"
+check "it stayed ACTIVE" fip_status_is ACTIVE
+
+# since T0: milliseconds since T0 (date +%s%N), for the record.
+since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 os floating ip unset --port "$fip" || die "floating ip unset"
+t0=$(date +%s%N)
 check "unset: out of the engine within 2 s" within 2 not_in_engine
+echo "# unset: out of the engine $(since "$t0") ms after the CLI returned"
 check_fails "and the outside no longer reaches the VM" ns_ping out "$fip_ip"
 check "it shows DOWN" fip_status_is DOWN
 
@@ -119,7 +134,9 @@ check "ACTIVE again" within 5 fip_status_is ACTIVE
 check "and the outside pings it again" within 10 ns_ping out "$fip_ip"
 
 os floating ip delete "$fip" || die "floating ip delete"
+t0=$(date +%s%N)
 check "delete: gone from the engine within 2 s" within 2 not_in_engine
+echo "# delete: out of the engine $(since "$t0") ms after the CLI returned"
 check_fails "and the outside no longer reaches the VM" ns_ping out "$fip_ip"
 check_fails "nothing is logged as not enforced" grep -i "not yet enforced" "$AGENT_LOG"
 check_fails "the agent never failed a request" grep -E "ERROR|[1-9][0-9]* failed" "$AGENT_LOG"
