@@ -144,6 +144,13 @@ static int fip_prepare(struct cp_ctx *ctx, json_t *fip, const json_t *old)
 		json_equal(json_object_get(fip, "fixed_ip_address"),
 			json_object_get(old, "fixed_ip_address")))
 		return 0;
+	/* Moved to another port without naming an address (`floating ip set
+	 * --port P2`): the old port's address is not P2's; as Neutron, take
+	 * P2's IPv4 address. */
+	if (old && !json_equal(json_object_get(fip, "port_id"), json_object_get(old, "port_id")) &&
+		json_equal(json_object_get(fip, "fixed_ip_address"),
+			json_object_get(old, "fixed_ip_address")))
+		json_object_set_new(fip, "fixed_ip_address", json_null());
 	return associate(ctx, fip);
 }
 

@@ -14,7 +14,8 @@
 #    connection through it lives on; a hand-deleted entry is put back; a
 #    restarted (empty) dataplane gets it again;
 #  - floating ip unset: out of the engine and no traffic within 2 s, DOWN;
-#  - set again: back, ACTIVE; floating ip delete: gone within 2 s.
+#  - set again: back, ACTIVE; set --port to another VM: moved in place;
+#  - floating ip delete: gone within 2 s.
 TOPO_PREFIX=fip$$
 . "$(dirname "$0")/lib.sh"
 
@@ -28,7 +29,13 @@ vm=$(create_port fvm fnet --security-group fipweb) || die "port create"
 wait_status "$vm" ACTIVE || die "port did not become ACTIVE"
 plug "$vm" vm || die "plug"
 ip netns exec "${TOPO_PREFIX}-vm" ip route add default via 10.73.1.1 || die "route vm"
-fixed=$(port_field "$vm" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])')
+vm2=$(create_port fvm2 fnet --security-group fipweb) || die "port create vm2"
+wait_status "$vm2" ACTIVE || die "port vm2 did not become ACTIVE"
+plug "$vm2" vm2 || die "plug vm2"
+ip netns exec "${TOPO_PREFIX}-vm2" ip route add default via 10.73.1.1 || die "route vm2"
+first_ip() { port_field "$1" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])'; }
+fixed=$(first_ip "$vm")
+fixed2=$(first_ip "$vm2")
 
 rt=$(os router create fr1 -f value -c id) || die "router create"
 os router add subnet fr1 fsub || die "router add subnet"
@@ -48,7 +55,8 @@ fip_field() {
 		"$PY" -c 'import json, sys; print(json.load(sys.stdin)["floatingip"][sys.argv[1]])' "$2"
 }
 fip_status_is() { test "$(fip_field "$fip" status)" = "$1"; }
-in_engine() { vg dp fip list | grep -E "^$rt +$fip_ip +$fixed "; }
+# in_engine [FIXED]: the engine translates the floating IP to FIXED (the first VM's).
+in_engine() { vg dp fip list | grep -E "^$rt +$fip_ip +${1:-$fixed} "; }
 not_in_engine() { ! vg dp fip list | grep -q " $fip_ip "; }
 
 check "a new floating IP is DOWN" fip_status_is DOWN
@@ -132,6 +140,15 @@ os floating ip set --port "$vm" "$fip" || die "floating ip set again"
 check "set again: back in the engine within 2 s" within 2 in_engine
 check "ACTIVE again" within 5 fip_status_is ACTIVE
 check "and the outside pings it again" within 10 ns_ping out "$fip_ip"
+
+os floating ip set --port "$vm2" "$fip" || die "floating ip set --port vm2"
+check "moved to another port: the engine translates to its address within 2 s" \
+	within 2 in_engine "$fixed2"
+check "ACTIVE on the new port" within 5 fip_status_is ACTIVE
+ip netns exec "${TOPO_PREFIX}-vm" ip link set eth0 down
+check "the outside reaches the second VM through it (the first is unplugged)" \
+	within 10 ns_ping out "$fip_ip"
+ip netns exec "${TOPO_PREFIX}-vm" ip link set eth0 up
 
 os floating ip delete "$fip" || die "floating ip delete"
 t0=$(date +%s%N)

@@ -4,7 +4,8 @@
 # router's gateway (--gateway-node): DOWN when associated, ACTIVE only once
 # that agent reports it (PUT /internal/v1/nodes/{node}/floatingips/{id}/status);
 # reports from another node, older than the floating IP's last change, or
-# not from the service token are refused.
+# not from the service token are refused. Moving it to another port takes
+# that port's address.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -76,6 +77,15 @@ req PUT "/internal/v1/nodes/gw1/floatingips/00000000-0000-0000-0000-000000000000
 	'{"status": "ACTIVE", "applied_rev": 1}'
 expect_neutron_error 404 "report for a floating IP that does not exist"
 pass "the gateway node's agent sets ACTIVE and DOWN"
+
+report gw1 ACTIVE
+port2=$(os port create --network snet --host gw1 sp2 -f value -c id)
+ip2=$(os port show "$port2" -f json -c fixed_ips | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["fixed_ips"][0]["ip_address"])')
+os floating ip set --port "$port2" "$fip"
+[ "$(fip_field port_id)" = "$port2" ] && [ "$(fip_field fixed_ip_address)" = "$ip2" ] ||
+	fail "moved to port2: $(fip_field port_id) $(fip_field fixed_ip_address), not $port2 $ip2"
+[ "$(fip_field status)" = DOWN ] || fail "moved: $(fip_field status), not DOWN before the agent says"
+pass "set --port to another port takes that port's address, DOWN until reported"
 
 report gw1 ACTIVE
 os floating ip unset --port "$fip"
