@@ -83,6 +83,7 @@ int ag_fips_build(const struct ag_feed *f, struct ag_desired *d)
 		const json_t *r = json_object_get(f->routers, fip_str(o, "router_id"));
 		const json_t *gw = json_object_get(r, "gateway");
 		struct ag_fip *out = &d->fips[d->n_fips];
+		json_int_t rev = json_integer_value(json_object_get(o, "revision_number"));
 		const char *why = NULL;
 		char key[AG_ID_LEN + 8];
 
@@ -102,8 +103,7 @@ int ag_fips_build(const struct ag_feed *f, struct ag_desired *d)
 			why = not_wanted(d, out);
 		out->wanted = why == NULL;
 		snprintf(key, sizeof(key), "fip/%s", id);
-		if (why != NULL && ag_once(key, json_integer_value(json_object_get(
-		                                                o, "revision_number"))))
+		if (why != NULL && ag_once(key, rev))
 			ag_log(AG_WARN,
 			                "floating IP %s (%s -> %s on router %s): not programmed "
 			                "(%s)",
