@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 # Floating IPs end to end with the real openstack CLI: a router with its
 # gateway on a flat external network (this node hosts it, --gateway-node;
-# SNAT off, so only the floating IP translates), a VM port whose security
-# group allows ICMP and tcp/8080, and an "outside" namespace on the
-# external network that has no route to the tenant subnet: it reaches the
-# VM only through the floating IP's 1:1 translation.
+# SNAT on), a VM port whose security group allows ICMP and tcp/8080, and
+# an "outside" namespace on the external network that has no route to the
+# tenant subnet: it reaches the VM only through the floating IP's 1:1
+# translation, and sees the VM's connections come from the floating IP
+# (from the router's gateway address without one).
 #  - floating ip create: DOWN, not in the engine;
 #  - floating ip set --port: the feed carries it (router, addresses, port),
 #    the agent adds it (FIP_ADD), it shows ACTIVE, the outside pings it and
-#    connects to 8080 but not 8081, and the VM reaches the outside from it;
+#    connects to 8080 but not 8081, and the VM's connections leave from it;
 #  - an agent restart keeps it in the engine (nothing re-sent), and a TCP
 #    connection through it lives on; a hand-deleted entry is put back; a
 #    restarted (empty) dataplane gets it again;
@@ -39,12 +40,23 @@ fixed2=$(first_ip "$vm2")
 
 rt=$(os router create fr1 -f value -c id) || die "router create"
 os router add subnet fr1 fsub || die "router add subnet"
-os router set --external-gateway ext --disable-snat fr1 || die "router set --external-gateway"
+os router set --external-gateway ext fr1 || die "router set --external-gateway"
+gw_ip=$(os router show fr1 -f json -c external_gateway_info |
+	"$PY" -c 'import json, sys; print(json.load(sys.stdin)["external_gateway_info"]["external_fixed_ips"][0]["ip_address"])') ||
+	die "router show"
 ext=$(os network show ext -f value -c id) || die "network show ext"
 eventually grep -q "router $rt: gateway on network $ext" "$AGENT_LOG" || die "gateway not set"
 
 ip netns exec "${TOPO_PREFIX}-vm" "$PY" "$PROBE" serve 8080 8081 &
 TOPO_PIDS+=($!)
+ip netns exec "${TOPO_PREFIX}-out" "$PY" "$PROBE" whois 9090 "$A_DIR/whois" &
+TOPO_PIDS+=($!)
+# vm_leaves_from ADDRESS: a connection from the VM to the outside arrives from ADDRESS.
+vm_leaves_from() {
+	rm -f "$A_DIR/whois"
+	tcp vm 203.0.113.1 9090 && echo "arrived from $(cat "$A_DIR/whois")" &&
+		[ "$(cat "$A_DIR/whois")" = "$1" ]
+}
 
 fip=$(os floating ip create ext -f value -c id) || die "floating ip create"
 fip_ip=$(os floating ip show "$fip" -f value -c floating_ip_address) || die "floating ip show"
@@ -59,6 +71,8 @@ fip_status_is() { test "$(fip_field "$fip" status)" = "$1"; }
 in_engine() { vg dp fip list | grep -E "^$rt +$fip_ip +${1:-$fixed} "; }
 not_in_engine() { ! vg dp fip list | grep -q " $fip_ip "; }
 
+check "without a floating IP the VM's connections leave from the router's gateway (SNAT)" \
+	within 5 vm_leaves_from "$gw_ip"
 check "a new floating IP is DOWN" fip_status_is DOWN
 check "and not in the engine" not_in_engine
 
@@ -81,8 +95,8 @@ check "the openstack CLI shows it ACTIVE" \
 check "the outside pings the floating IP" within 10 ns_ping out "$fip_ip"
 check "the outside connects to the floating IP on the port its group allows" tcp out "$fip_ip" 8080
 check_fails "but not on a port the group does not allow" tcp out "$fip_ip" 8081
-check "the VM reaches the outside from its floating IP (the outside has no route to it)" \
-	ns_ping vm 203.0.113.1
+check "the VM's connections leave from its floating IP, not the router's SNAT" \
+	vm_leaves_from "$fip_ip"
 
 vg dp fip del "$rt" "$fip_ip" || die "fip del by hand"
 check "taken out of the engine by hand, the agent's next pass puts it back" within 5 in_engine
@@ -135,6 +149,7 @@ check "unset: out of the engine within 2 s" within 2 not_in_engine
 echo "# unset: out of the engine $(since "$t0") ms after the CLI returned"
 check_fails "and the outside no longer reaches the VM" ns_ping out "$fip_ip"
 check "it shows DOWN" fip_status_is DOWN
+check "and the VM's connections leave from the gateway again" vm_leaves_from "$gw_ip"
 
 os floating ip set --port "$vm" "$fip" || die "floating ip set again"
 check "set again: back in the engine within 2 s" within 2 in_engine
