@@ -11,7 +11,10 @@
 #include "pkt/dp_mbuf.h"
 #include "dp_nat_rewrite.h"
 #include "dp_snat.h"
+#include "dp_snat_frag.h"
 #include "dp_snat_pool.h"
+
+struct dp_snat_frag dp_snat_frags[DP_MAX_WORKERS][DP_SNAT_FRAG_SLOTS];
 
 /* What a frame is to SNAT. */
 enum kind {
@@ -63,7 +66,26 @@ static inline int parse(struct rte_mbuf *m, uint16_t zone, struct dp_ct_pkt *p)
 }
 
 /* First pass: what the frame is to SNAT, its parse into p, or a drop. */
-static enum kind classify(struct rte_mbuf *m, uint32_t nh, struct dp_ct_pkt *p, uint16_t *drop)
+/* A later fragment: translated as its first was (nat/dp_snat_frag.h), or dropped. */
+static void later_fragment(const struct dp_worker *w, struct rte_mbuf *m, uint16_t zone,
+		uint16_t *drop)
+{
+	struct rte_ipv4_hdr *ip = ip_of(m);
+	const struct dp_snat_frag *f = dp_snat_frag_find(w->index, w->now_sec, zone, ip->src_addr,
+			ip->dst_addr, ip->packet_id, ip->next_proto_id);
+
+	if (f == NULL) {
+		*drop = DP_DROP_SNAT_UNTRACKABLE;
+		return;
+	}
+	if (f->new_src)
+		dp_nat_rewrite_ip4_addr(ip, l3_len(m), true, f->new_src);
+	if (f->new_dst)
+		dp_nat_rewrite_ip4_addr(ip, l3_len(m), false, f->new_dst);
+}
+
+static enum kind classify(const struct dp_worker *w, struct rte_mbuf *m, uint32_t nh,
+		struct dp_ct_pkt *p, uint16_t *drop)
 {
 	const struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
 	const struct dp_router *r = dp_router_get(meta->router_id);
@@ -81,6 +103,8 @@ static enum kind classify(struct rte_mbuf *m, uint32_t nh, struct dp_ct_pkt *p, 
 		if (ip->dst_addr != gw->ip || dp_snat_pool_get(r->id) == NULL)
 			return NONE;
 		rc = parse(m, ZONE(r), p);
+		if (rc == DP_CT_PARSE_FRAGMENT)
+			later_fragment(w, m, ZONE(r), drop);
 		return parsed(rc, m, p, IN, IN_REL);
 	}
 	/* To the router's outside addresses from inside: a hairpin, or its reply. */
@@ -96,6 +120,10 @@ static enum kind classify(struct rte_mbuf *m, uint32_t nh, struct dp_ct_pkt *p, 
 	rc = parse(m, ZONE(r), p);
 	if (rc < 0)
 		return NONE; /* malformed: ip4_route drops it for what it is */
+	if (rc == DP_CT_PARSE_FRAGMENT) {
+		later_fragment(w, m, ZONE(r), drop);
+		return NONE;
+	}
 	if (parsed(rc, m, p, OUT, OUT_REL) == NONE) {
 		*drop = DP_DROP_SNAT_UNTRACKABLE; /* it would leave with its inside address */
 		return NONE;
@@ -354,14 +382,24 @@ void dp_snat_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint
 
 	for (uint16_t i = 0; i < n; i++) {
 		drop[i] = DP_DROP_REASON_MAX;
-		kind[k] = (uint8_t)classify(pkts[i], nh[i], &pk[k], &drop[i]);
+		kind[k] = (uint8_t)classify(w, pkts[i], nh[i], &pk[k], &drop[i]);
 		if (kind[k] != NONE)
 			at[k++] = i;
 	}
 	if (k == 0)
 		return;
 	dp_ct_lookup_bulk(dp_tables.ct, pk, k, idx);
-	for (uint16_t j = 0; j < k; j++)
-		drop[at[j]] = translate(w, pkts[at[j]], (enum kind)kind[j], &pk[j], idx[j],
-				&nh[at[j]]);
+	for (uint16_t j = 0; j < k; j++) {
+		struct rte_mbuf *m = pkts[at[j]];
+		struct rte_ipv4_hdr *ip = ip_of(m);
+		uint32_t src = ip->src_addr, dst = ip->dst_addr;
+
+		drop[at[j]] = translate(w, m, (enum kind)kind[j], &pk[j], idx[j], &nh[at[j]]);
+		/* A first fragment: its later ones follow its new address. */
+		if (unlikely(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG)) &&
+				drop[at[j]] == DP_DROP_REASON_MAX && (ip->src_addr != src || ip->dst_addr != dst))
+			dp_snat_frag_note(w->index, w->now_sec, pk[j].key.zone, src, dst, ip->packet_id,
+					ip->next_proto_id, ip->src_addr != src ? ip->src_addr : 0,
+					ip->dst_addr != dst ? ip->dst_addr : 0);
+	}
 }

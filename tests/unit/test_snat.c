@@ -305,6 +305,50 @@ static void a_hairpin_reaches_a_floating_ip_from_behind_the_router(void **state)
 	assert_hop(on_lan("10.0.0.5", 80, "203.0.113.21", 2222), "203.0.113.21", 80, "10.0.0.5", 2222);
 }
 
+/* The frame m made the first fragment of a datagram (MF), and its next one: same
+ * header, offset just past m's payload, 16 bytes of data, no L4 header. */
+static struct rte_mbuf *fragments_of(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = ip_of(m), *ip2;
+	uint16_t len = rte_be_to_cpu_16(ip->total_length) - sizeof(*ip);
+	struct rte_mbuf *next = rte_pktmbuf_copy(m, test_pool, 0, UINT32_MAX);
+
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	ip2 = ip_of(next);
+	ip2->fragment_offset = rte_cpu_to_be_16(len / 8);
+	ip2->total_length = rte_cpu_to_be_16(sizeof(*ip) + 16);
+	rte_pktmbuf_trim(next, (uint16_t)(len - 16));
+	ip2->hdr_checksum = 0;
+	ip2->hdr_checksum = rte_ipv4_cksum(ip2);
+	return next;
+}
+
+static void later_fragments_follow_their_first(void **state)
+{
+	struct rte_mbuf *first = from_vm(IPPROTO_UDP, 1234), *later, *early;
+	struct test_routed r;
+
+	(void)state;
+	/* A later fragment before any first: nothing to translate it by. */
+	early = fragments_of(from_vm(IPPROTO_UDP, 999));
+	r = test_route_frame(early);
+	assert_int_equal(r.next[0], DP_L2_EDGE_DROP(DP_DROP_SNAT_UNTRACKABLE));
+	test_routed_free(&r);
+	/* The first, then the later one: both from the gateway. */
+	later = fragments_of(first);
+	r = test_route_frame(first);
+	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.1"));
+	test_routed_free(&r);
+	r = test_route_frame(later);
+	assert_int_equal(r.n, 1);
+	assert_true(r.next[0] == DP_L2_TX || r.next[0] == DP_L2_FLOOD);
+	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.1"));
+	assert_int_equal(rte_raw_cksum(ip_of(r.m[0]), sizeof(struct rte_ipv4_hdr)), 0xffff);
+	test_routed_free(&r);
+}
+
 static void the_pool_keeps_ports_and_spreads_workers(void **state)
 {
 	struct dp_snat_pool *p = dp_snat_pool_new(1, 100, 199);
@@ -343,6 +387,7 @@ int main(void)
 			cmocka_unit_test_setup(the_range_used_up_refuses_and_comes_back, setup),
 			cmocka_unit_test_setup(a_cleared_gateway_ends_its_translations, setup),
 			cmocka_unit_test_setup(a_hairpin_reaches_a_floating_ip_from_behind_the_router, setup),
+			cmocka_unit_test_setup(later_fragments_follow_their_first, setup),
 			cmocka_unit_test(the_pool_keeps_ports_and_spreads_workers),
 	};
 
