@@ -36,43 +36,19 @@ static uint16_t px, pv, router_id;
 static struct rte_ether_addr gw_ext, gw_lan;
 static const struct rte_ether_addr outside = {{2, 0, 0, 0, 0, 0x0e}}, vm = {{2, 0, 0, 0, 0, 0x05}};
 
-static void forget_injected(void)
-{
-	struct rte_mbuf *m[DP_INJECT_BURST];
-	uint16_t n;
-
-	while ((n = dp_inject_take(test_worker->inject, m, RTE_DIM(m))) > 0)
-		rte_pktmbuf_free_bulk(m, n);
-}
-
 /* Router r1: gateway on "ext" 203.0.113.1/24 with SNAT over PORT_MIN..PORT_MAX (the
  * outside host .50 on port x), "lan" 10.0.0.1/24 (port v, the VM 10.0.0.5). */
 static int setup(void **state)
 {
-	struct dp_router_req r = {.name = "r1"};
-	struct dp_router_gw_req gw = {.router = "r1", .network = "ext", .snat = 1,
-			.port_min = PORT_MIN, .port_max = PORT_MAX};
+	struct dp_router_gw_req gw = {.snat = 1, .port_min = PORT_MIN, .port_max = PORT_MAX};
 
 	(void)state;
 	test_env_reset();
-	test_network("ext", DP_NET_FLAT, "", 0, 1500);
-	test_network("lan", DP_NET_FLAT, "", 0, 1500);
-	px = test_port("x");
-	pv = test_port("v");
-	test_attach("x", "ext");
-	test_attach("v", "lan");
-	test_security_off("x");
-	test_security_off("v");
-	assert_int_equal(dp_conf_router_add(&r), 0);
-	test_router_if("r1", "ext", "203.0.113.1", 24);
-	test_router_if("r1", "lan", "10.0.0.1", 24);
-	assert_int_equal(dp_conf_router_gw_set(&gw), 0);
+	test_gateway_router(&gw, &px, &pv, &gw_ext, &gw_lan);
 	router_id = (uint16_t)dp_conf_router_by_name("r1");
-	gw_ext = dp_router_confs[router_id].rifs[0].mac;
-	gw_lan = dp_router_confs[router_id].rifs[1].mac;
 	dp_neigh_learn(test_worker, dp_conf_net_by_name("ext"), test_ip("203.0.113.50"), &outside);
 	dp_neigh_learn(test_worker, dp_conf_net_by_name("lan"), test_ip("10.0.0.5"), &vm);
-	forget_injected();
+	test_forget_injected();
 	return 0;
 }
 
@@ -292,7 +268,7 @@ static void a_hairpin_reaches_a_floating_ip_from_behind_the_router(void **state)
 	(void)state;
 	dp_neigh_learn(test_worker, dp_conf_net_by_name("lan"), test_ip("10.0.0.6"), &vm);
 	assert_int_equal(fip_add("203.0.113.20", "10.0.0.6"), 0);
-	forget_injected();
+	test_forget_injected();
 	/* 10.0.0.5 has no fip: to B's fixed address, from the gateway's. */
 	assert_hop(on_lan("10.0.0.5", 1234, "203.0.113.20", 80), "203.0.113.1", 0, "10.0.0.6", 80);
 	nport = (uint16_t)PORT_MIN; /* the first of the range: the pool was empty */
@@ -300,7 +276,7 @@ static void a_hairpin_reaches_a_floating_ip_from_behind_the_router(void **state)
 	assert_hop(on_lan("10.0.0.6", 80, "203.0.113.1", nport), "203.0.113.20", 80, "10.0.0.5", 1234);
 	/* A host to its own fip: from that fip, port kept, and back. */
 	assert_int_equal(fip_add("203.0.113.21", "10.0.0.5"), 0);
-	forget_injected();
+	test_forget_injected();
 	assert_hop(on_lan("10.0.0.5", 2222, "203.0.113.21", 80), "203.0.113.21", 2222, "10.0.0.5", 80);
 	assert_hop(on_lan("10.0.0.5", 80, "203.0.113.21", 2222), "203.0.113.21", 80, "10.0.0.5", 2222);
 }
