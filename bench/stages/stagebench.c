@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 		die("memory", -ENOMEM);
 	setup(n_routes, prefixes, lens);
 
-	const struct dp_router_conf *rc = &dp_router_confs[dp_conf_router_by_name("r1")];
+	const struct dp_router_conf *rc = dp_router_confs[dp_conf_router_by_name("r1")];
 	for (uint32_t i = 0; i < n_frames; i++) {
 		uint32_t k = rnd() % n_routes, host = lens[k] == 32 ? 0 : rnd() & ~(~0u << (32 - lens[k]));
 		struct pkt_spec s = {.dst = rc->rifs[0].mac, .vlan = NO_VLAN,

@@ -21,7 +21,7 @@ static int gw_router(const char *name, struct dp_router_conf **c)
 		return -EINVAL;
 	id = dp_conf_router_by_name(name);
 	if (id >= 0)
-		*c = &dp_router_confs[id];
+		*c = dp_router_confs[id];
 	return id;
 }
 

@@ -107,10 +107,10 @@ static enum dp_kv_visit delete_all(uint64_t key, uint64_t val, void *arg)
 static void delete_routers(void)
 {
 	for (int id = 0; id < DP_MAX_ROUTERS; id++) {
-		struct dp_router_conf *c = &dp_router_confs[id];
+		struct dp_router_conf *c = dp_router_confs[id];
 		struct dp_router_req r = {0};
 
-		if (!c->used)
+		if (c == NULL)
 			continue;
 		for (uint8_t i = 0; i < c->n_rifs; i++) {
 			struct dp_router_if_req d = {0};

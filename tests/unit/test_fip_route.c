@@ -72,8 +72,8 @@ static int setup(void **state)
 	test_router_if("r1", "ext", "203.0.113.1", 24);
 	test_router_if("r1", "lan", "10.0.0.1", 24);
 	assert_int_equal(dp_conf_router_gw_set(&gw), 0);
-	gw_ext = dp_router_confs[dp_conf_router_by_name("r1")].rifs[0].mac;
-	gw_lan = dp_router_confs[dp_conf_router_by_name("r1")].rifs[1].mac;
+	gw_ext = dp_router_confs[dp_conf_router_by_name("r1")]->rifs[0].mac;
+	gw_lan = dp_router_confs[dp_conf_router_by_name("r1")]->rifs[1].mac;
 	dp_neigh_learn(test_worker, dp_conf_net_by_name("ext"), test_ip("203.0.113.50"), &outside);
 	dp_neigh_learn(test_worker, dp_conf_net_by_name("lan"), test_ip("10.0.0.5"), &vm);
 	dp_neigh_learn(test_worker, dp_conf_net_by_name("lan"), test_ip("10.0.0.6"), &vm);
