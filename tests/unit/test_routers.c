@@ -72,7 +72,7 @@ static bool ref_has(const struct ref_router *ref, uint32_t prefix, uint8_t len)
 /* A router with interfaces on `left` at left_ip/24 (slot 0) and on `right` at right_ip/16
  * (slot 1), both network order. */
 static void router_make(struct ref_router *ref, const char *name, uint32_t max_routes,
-		const char *left, uint32_t left_ip, const char *right, uint32_t right_ip)
+                const char *left, uint32_t left_ip, const char *right, uint32_t right_ip)
 {
 	struct dp_router_req rr = {.max_routes = max_routes};
 	struct dp_router_if_req ri = {.prefixlen = 24};
@@ -127,7 +127,7 @@ static const struct ref_route *ref_lookup(const struct ref_router *ref, uint32_t
 
 	for (uint32_t i = 0; i < ref->n; i++)
 		if ((ip & hmask(ref->r[i].len)) == ref->r[i].prefix &&
-				(best == NULL || ref->r[i].len > best->len))
+		                (best == NULL || ref->r[i].len > best->len))
 			best = &ref->r[i];
 	return best;
 }
@@ -231,17 +231,20 @@ static void many_small_routers_and_a_large_one_route_as_the_reference(void **sta
 	assert_routes_like_reference(&big, 20000);
 	/* Derived MACs carry the router id: cut to a byte, routers 1 and 257 would share
 	 * them on any network they both had. */
-	assert_memory_not_equal(&dp_router_confs[1]->rifs[0].mac, &dp_router_confs[257]->rifs[0].mac,
-			4);
+	assert_memory_not_equal(
+	                &dp_router_confs[1]->rifs[0].mac, &dp_router_confs[257]->rifs[0].mac, 4);
 	ref_free(smalls, N_SMALL);
 	ref_free(&big, 1);
 }
 
 /* A stand-in for a worker mid-burst: registered and online, quiescent only when told. */
+static bool reader_held;
+
 static void reader_hold(void)
 {
 	assert_int_equal(rte_rcu_qsbr_thread_register(dp_tables.rcu, 0), 0);
 	rte_rcu_qsbr_thread_online(dp_tables.rcu, 0);
+	reader_held = true;
 }
 
 static void reader_pass(void)
@@ -256,6 +259,16 @@ static void reader_release(void)
 {
 	rte_rcu_qsbr_thread_offline(dp_tables.rcu, 0);
 	rte_rcu_qsbr_thread_unregister(dp_tables.rcu, 0);
+	reader_held = false;
+}
+
+/* After a failed test too: a reader left online would make every later wait hang. */
+static int teardown(void **state)
+{
+	(void)state;
+	if (reader_held)
+		reader_release();
+	return 0;
 }
 
 static int add(const char *name)
@@ -397,7 +410,7 @@ static void router_memory_grows_with_its_routes(void **state)
 	routes_make(&ref, 10, 3, false);
 	small_bytes = dp_conf_router_bytes(c);
 	print_message("a router with two interfaces and 10 routes: %lu bytes\n",
-			(unsigned long)small_bytes);
+	                (unsigned long)small_bytes);
 	assert_true(small_bytes < 8192);
 	routes_make(&ref, 4, 1, false);
 	assert_non_null(dp_fib_small_of(c->fib)); /* 16 rules: 2 connected and 14 */
@@ -422,8 +435,11 @@ static const void *list(uint16_t type, uint32_t cursor, const char *filter)
 	} m;
 	const struct dp_reply_hdr *r = (const struct dp_reply_hdr *)out;
 
-	m.h = (struct dp_msg_hdr){.magic = DP_API_MAGIC, .version = DP_API_VERSION, .type = type,
-			.len = sizeof(m.body), .seq = 1};
+	m.h = (struct dp_msg_hdr){.magic = DP_API_MAGIC,
+	                .version = DP_API_VERSION,
+	                .type = type,
+	                .len = sizeof(m.body),
+	                .seq = 1};
 	m.body = (struct dp_list_req){.cursor = cursor};
 	snprintf(m.body.filter, sizeof(m.body.filter), "%s", filter);
 	dp_ctl_handle(&m, sizeof(m), out, sizeof(out));
@@ -432,8 +448,8 @@ static const void *list(uint16_t type, uint32_t cursor, const char *filter)
 }
 
 /* Pages of ROUTE_LIST for `filter`: every route of the references exactly once. */
-static void assert_route_pages(struct ref_router *refs, unsigned int n, const char *filter,
-		uint32_t want)
+static void assert_route_pages(
+                struct ref_router *refs, unsigned int n, const char *filter, uint32_t want)
 {
 	uint32_t cursor = 0, seen = 0, pages = 0;
 
@@ -453,7 +469,7 @@ static void assert_route_pages(struct ref_router *refs, unsigned int n, const ch
 					continue;
 				for (uint32_t j = 0; j < ref->n && !found; j++) {
 					if (ref->r[j].prefix != ntohl(prefix) ||
-							ref->r[j].len != e->prefixlen)
+					                ref->r[j].len != e->prefixlen)
 						continue;
 					found = true;
 					assert_false(ref->r[j].listed);
@@ -505,7 +521,8 @@ static void lists_page_over_thousands_of_routers_and_routes(void **state)
 			assert_false(listed[e->id]);
 			listed[e->id] = true;
 			assert_int_equal(e->mem_kib,
-					(dp_conf_router_bytes(dp_router_confs[e->id]) + 1023) / 1024);
+			                (dp_conf_router_bytes(dp_router_confs[e->id]) + 1023) /
+			                                1024);
 			seen++;
 		}
 		cursor = p->next_cursor;
@@ -522,12 +539,20 @@ static void lists_page_over_thousands_of_routers_and_routes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(many_small_routers_and_a_large_one_route_as_the_reference),
-		cmocka_unit_test(deleted_router_id_comes_back_only_after_its_grace_period),
-		cmocka_unit_test(routers_made_and_deleted_in_random_order_reuse_ids_after_grace),
-		cmocka_unit_test(engine_holds_8192_routers_and_refuses_one_more),
-		cmocka_unit_test(router_memory_grows_with_its_routes),
-		cmocka_unit_test(lists_page_over_thousands_of_routers_and_routes),
+	                cmocka_unit_test_teardown(
+	                                many_small_routers_and_a_large_one_route_as_the_reference,
+	                                teardown),
+	                cmocka_unit_test_teardown(
+	                                deleted_router_id_comes_back_only_after_its_grace_period,
+	                                teardown),
+	                cmocka_unit_test_teardown(
+	                                routers_made_and_deleted_in_random_order_reuse_ids_after_grace,
+	                                teardown),
+	                cmocka_unit_test_teardown(
+	                                engine_holds_8192_routers_and_refuses_one_more, teardown),
+	                cmocka_unit_test_teardown(router_memory_grows_with_its_routes, teardown),
+	                cmocka_unit_test_teardown(
+	                                lists_page_over_thousands_of_routers_and_routes, teardown),
 	};
 
 	if (test_env_init("routers") < 0)
