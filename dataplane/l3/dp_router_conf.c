@@ -213,9 +213,11 @@ static int id_alloc(void)
 				return id;
 		if (n_retiring == 0)
 			break;
-		/* Every free id is waiting for workers: wait for them once. */
+		/* Every free id is waiting for workers: wait for them once, then free what
+		 * the queue holds, a batch a call, until an id comes back. */
 		dp_tables_synchronize();
-		dp_tables_reclaim();
+		for (uint32_t i = 0, before = n_retiring; i < 64 && n_retiring == before; i++)
+			dp_tables_reclaim();
 	}
 	return -ENOSPC;
 }

@@ -385,8 +385,13 @@ static void engine_holds_8192_routers_and_refuses_one_more(void **state)
 	assert_int_equal(dp_conf_router_count(), DP_MAX_ROUTERS);
 	assert_int_equal(dp_conf_router_add(&(struct dp_router_req){.name = "one-more"}), -ENOSPC);
 	/* One deleted: its id is the next router's once no worker can hold it (the add
-	 * waits for that itself when every other id is taken). */
+	 * waits for that itself when every other id is taken), even behind more retired
+	 * snapshots than one reclaim frees. */
+	reader_hold();
+	for (int i = 0; i < 600; i++)
+		assert_int_equal(dp_conf_publish_router(0), 0);
 	del("x4321");
+	reader_release();
 	assert_int_equal(add("one-more"), 4321);
 	assert_int_equal(dp_conf_router_retiring(), 0);
 }
