@@ -46,6 +46,7 @@ enum bench_topology {
 	BENCH_TOPO_ROUTE,   /* route-1, route-100k, route-1m */
 	BENCH_TOPO_SG,      /* sg-established */
 	BENCH_TOPO_FIP,     /* fip: route-1 with a gateway and floating IPs */
+	BENCH_TOPO_ROUTE_MANY, /* route-many: frames spread over many routers */
 	BENCH_TOPO_NONE,    /* nothing: a probe */
 };
 
@@ -196,6 +197,12 @@ int bench_program_sg(struct dp_client *c, const struct bench_scenario *s, char *
 #define BENCH_FIP_HOSTS 64
 int bench_write_fip_frames(const char *path, unsigned int flows);
 int bench_program_fip(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
+
+/* route-many (scenario_route_many.c): BENCH_MANY_ROUTERS routers, frames spread over them. */
+#define BENCH_MANY_ROUTERS 1000
+int bench_write_route_many_frames(const char *path, unsigned int flows);
+int bench_program_route_many(
+		struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 
 /* ---- child processes (proc.c) ---- */
 extern volatile sig_atomic_t bench_interrupted;
