@@ -150,6 +150,9 @@ int bench_pcap_close(FILE *f);
  * bytes). Returns its length. */
 size_t bench_build_udp(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6], uint16_t vlan,
                 const uint8_t sip[4], const uint8_t dip[4], uint16_t sport);
+/* The next of a fixed sequence (xorshift on *s) of addresses in 20.0.0.0/8, the one
+ * route of route-1's router (fip, route-many). */
+void bench_dip_20_8(uint64_t *s, uint8_t dip[4]);
 /* RFC 1071 checksum of an IPv4 header. */
 uint16_t bench_ip_checksum(const uint8_t *h, size_t len);
 /* One frame that the engine forwards at most once (the second device of a one-way

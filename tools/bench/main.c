@@ -183,6 +183,22 @@ static int devargs(char *dst, unsigned int index, const struct bench_opts *o, co
 	return n >= BENCH_DEVARGS_LEN ? -ENAMETOOLONG : 0;
 }
 
+/* Testpmd io and Virga on ports a and b: a replays `file` without end, b idle.pcap
+ * once; Virga's rate is what b sent. */
+static int two_ports(const struct bench_opts *o, struct bench_scenario *s, const char *a,
+                const char *b, const char *file)
+{
+	s->ports[0] = a;
+	s->ports[1] = b;
+	s->engines[BENCH_TESTPMD_IO] = true;
+	s->engines[BENCH_VIRGA] = true;
+	s->count_port = b;
+	if (devargs(s->devargs[0], 0, o, file, true) < 0 ||
+	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 static int make_l2(const struct bench_opts *o, const char *name, struct bench_scenario *s)
 {
 	s->topo = BENCH_TOPO_L2_VLAN;
@@ -244,11 +260,6 @@ static int make_route(const struct bench_opts *o, unsigned int n_routes, struct 
 	char file[32];
 
 	s->topo = BENCH_TOPO_ROUTE;
-	s->ports[0] = "a";
-	s->ports[1] = "b";
-	s->engines[BENCH_TESTPMD_IO] = true;
-	s->engines[BENCH_VIRGA] = true;
-	s->count_port = "b";
 	/* Programming a table takes from milliseconds to minutes: do it once. */
 	s->keep_dataplane = true;
 	if (n_routes == 1) {
@@ -268,8 +279,7 @@ static int make_route(const struct bench_opts *o, unsigned int n_routes, struct 
 		 * memory without hugepages: the default 1024 MB is enough. */
 	}
 	snprintf(file, sizeof(file), "%s.pcap", s->name);
-	if (devargs(s->devargs[0], 0, o, file, true) < 0 ||
-	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
+	if (two_ports(o, s, "a", "b", file) < 0)
 		return -ENAMETOOLONG;
 	s->routes = bench_routes_make(n_routes);
 	return s->routes == NULL ? -ENOMEM : 0;
@@ -282,15 +292,7 @@ static int make_sg(const struct bench_opts *o, struct bench_scenario *s)
 	s->summary = "VLAN 100 uplink -> VM port with a stateful security group of 1,000 rules; "
 	             "10,000 UDP flows, established by their first frame (in the warm-up); "
 	             "Mpps = frames sent on vm";
-	s->ports[0] = "up";
-	s->ports[1] = "vm";
-	s->engines[BENCH_TESTPMD_IO] = true;
-	s->engines[BENCH_VIRGA] = true;
-	s->count_port = "vm";
-	if (devargs(s->devargs[0], 0, o, "sg.pcap", true) < 0 ||
-	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
-		return -ENAMETOOLONG;
-	return 0;
+	return two_ports(o, s, "up", "vm", "sg.pcap");
 }
 
 static int make_route_many(const struct bench_opts *o, struct bench_scenario *s)
@@ -299,16 +301,8 @@ static int make_route_many(const struct bench_opts *o, struct bench_scenario *s)
 	s->name = "route-many";
 	s->summary = "1,000 routers between VLAN networks of their own on uplinks a and b, one "
 	             "/8 each, 64-byte tagged IPv4/UDP spread over them; Mpps = frames sent on b";
-	s->ports[0] = "a";
-	s->ports[1] = "b";
-	s->engines[BENCH_TESTPMD_IO] = true;
-	s->engines[BENCH_VIRGA] = true;
-	s->count_port = "b";
 	s->keep_dataplane = true;
-	if (devargs(s->devargs[0], 0, o, "route-many.pcap", true) < 0 ||
-	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
-		return -ENAMETOOLONG;
-	return 0;
+	return two_ports(o, s, "a", "b", "route-many.pcap");
 }
 
 static int make_scenario_engines(
