@@ -217,10 +217,10 @@ static void port_page(const struct dp_list_req *r, void *reply, uint32_t *reply_
 	uint32_t id;
 
 	out->count = 0;
-	for (id = r->cursor; id < RTE_MAX_ETHPORTS && out->count < page; id++)
+	for (id = r->cursor; id < DP_MAX_PORTS && out->count < page; id++)
 		if (dp_port_confs[id].used)
 			fill(id, entries + entry_size * out->count++);
-	out->next_cursor = id < RTE_MAX_ETHPORTS ? id : 0;
+	out->next_cursor = id < DP_MAX_PORTS ? id : 0;
 	*reply_len = sizeof(*out) + out->count * entry_size;
 }
 

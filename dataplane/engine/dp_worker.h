@@ -41,7 +41,7 @@ struct dp_rxq {
 /* A worker's poll list: immutable once published, replaced whole. */
 struct dp_rxq_list {
 	uint16_t n;
-	struct dp_rxq q[RTE_MAX_ETHPORTS];
+	struct dp_rxq q[DP_MAX_PORTS];
 };
 
 struct dp_port_counters {
@@ -57,6 +57,7 @@ struct dp_port_counters {
  * between its calls. */
 struct dp_txbuf {
 	uint16_t n;
+	bool pending; /* listed in tx_pending */
 	struct rte_mbuf *pkts[RTE_GRAPH_BURST_SIZE];
 };
 
@@ -83,7 +84,7 @@ struct dp_worker {
 	unsigned int idle_sleep_us; /* the next sleep */
 	uint64_t packets;
 	uint64_t drops[DP_DROP_REASON_MAX];
-	struct dp_port_counters port[RTE_MAX_ETHPORTS];
+	struct dp_port_counters port[DP_MAX_PORTS];
 
 	/* Frames whose next hop's MAC is unknown, routed or to a remote VTEP: sent when
 	 * ARP answers, asked for again each second by dp_worker_tick (engine/dp_arp_wait.h). */
@@ -94,8 +95,11 @@ struct dp_worker {
 	uint32_t icmp_sec;  /* the second icmp_sent counts */
 	uint32_t icmp_sent;
 
-	uint32_t tx_pending_mask; /* ports with frames in txbuf */
-	struct dp_txbuf txbuf[RTE_MAX_ETHPORTS];
+	/* Ports with frames in txbuf, in the order they got their first: a list rather
+	 * than a bit mask, since there are more ports than bits in a word. */
+	uint16_t n_tx_pending;
+	uint16_t tx_pending[DP_MAX_PORTS];
+	struct dp_txbuf txbuf[DP_MAX_PORTS];
 } __rte_cache_aligned;
 
 struct dp_workers {

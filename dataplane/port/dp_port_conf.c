@@ -12,14 +12,14 @@
 #include "dp_port_dev.h"
 #include "sg/dp_sg_conf.h"
 
-struct dp_port_conf dp_port_confs[RTE_MAX_ETHPORTS];
-uint16_t dp_port_epochs[RTE_MAX_ETHPORTS];
+struct dp_port_conf dp_port_confs[DP_MAX_PORTS];
+uint16_t dp_port_epochs[DP_MAX_PORTS];
 
 #define DEFAULT_MTU 1500
 
 int dp_conf_port_by_name(const char *name)
 {
-	for (int p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (int p = 0; p < DP_MAX_PORTS; p++)
 		if (dp_port_confs[p].used && strcmp(dp_port_confs[p].name, name) == 0)
 			return p;
 	return -ENOENT;
@@ -135,7 +135,7 @@ int dp_conf_port_add(const struct dp_port_add_req *req, struct dp_port_add_reply
 		memcpy(reply->mac, &c->dev_mac, 6);
 		return 0;
 	}
-	for (int p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (int p = 0; p < DP_MAX_PORTS; p++)
 		if (dp_port_confs[p].used && strcmp(dp_port_confs[p].devargs, req->devargs) == 0)
 			return -EEXIST;
 	rc = dp_port_dev_open(req->devargs, mtu, &port_id, &mac);
@@ -225,7 +225,7 @@ int dp_conf_port_attach(const struct dp_port_attach_req *req)
 			return -EINVAL;
 		if (c->mode == DP_PORT_UPLINK && strcmp(c->physnet, req->physnet) == 0)
 			return 0;
-		for (int p = 0; p < RTE_MAX_ETHPORTS; p++)
+		for (int p = 0; p < DP_MAX_PORTS; p++)
 			if (p != id && dp_port_confs[p].used && dp_port_confs[p].mode == DP_PORT_UPLINK &&
 					strcmp(dp_port_confs[p].physnet, req->physnet) == 0)
 				return -EADDRINUSE;

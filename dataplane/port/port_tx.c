@@ -49,10 +49,8 @@ static void tx_burst(struct dp_worker *w, uint16_t port_id, struct rte_mbuf **pk
 static void flush_port(struct dp_worker *w, uint16_t port_id)
 {
 	struct dp_txbuf *b = &w->txbuf[port_id];
-
 	uint64_t bytes = 0;
 
-	w->tx_pending_mask &= ~(1u << port_id);
 	for (uint16_t i = 0; i < b->n; i++)
 		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
 	tx_burst(w, port_id, b->pkts, b->n, bytes);
@@ -66,7 +64,10 @@ static inline void buffer(struct dp_worker *w, uint16_t port_id, struct rte_mbuf
 	if (unlikely(b->n == RTE_DIM(b->pkts)))
 		flush_port(w, port_id);
 	b->pkts[b->n++] = m;
-	w->tx_pending_mask |= 1u << port_id;
+	if (!b->pending) {
+		b->pending = true;
+		w->tx_pending[w->n_tx_pending++] = port_id;
+	}
 }
 
 /* A frame whose out_port names no port at all: a stage's mistake, counted. */
@@ -89,19 +90,23 @@ void dp_port_tx_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 			break;
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	}
-	if (likely(i == n && port_id < RTE_MAX_ETHPORTS)) {
+	if (likely(i == n && port_id < DP_MAX_PORTS)) {
 		tx_burst(w, port_id, pkts, n, bytes);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		port_id = dp_mbuf_meta(pkts[i])->out_port;
-		if (likely(port_id < RTE_MAX_ETHPORTS))
+		if (likely(port_id < DP_MAX_PORTS))
 			buffer(w, port_id, pkts[i]);
 		else
 			no_port(w, pkts[i]);
 	}
-	while (w->tx_pending_mask)
-		flush_port(w, __builtin_ctz(w->tx_pending_mask));
+	for (i = 0; i < w->n_tx_pending; i++) {
+		port_id = w->tx_pending[i];
+		w->txbuf[port_id].pending = false;
+		flush_port(w, port_id);
+	}
+	w->n_tx_pending = 0;
 }
 
 static uint16_t port_tx_process(struct rte_graph *graph, struct rte_node *node, void **objs,

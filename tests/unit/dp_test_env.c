@@ -131,7 +131,7 @@ void test_env_reset(void)
 	struct rte_mbuf *junk[64];
 	uint16_t n;
 
-	for (int p = 0; p < RTE_MAX_ETHPORTS; p++) {
+	for (int p = 0; p < DP_MAX_PORTS; p++) {
 		if (!dp_port_confs[p].used)
 			continue;
 		while ((n = test_port_drain(p, junk, RTE_DIM(junk))) > 0)
