@@ -170,6 +170,7 @@ static void port_info(uint16_t id, void *entry)
 	e->mode = c->mode;
 	e->security_enabled = c->security;
 	e->link_up = dp_port_dev_link_up(id);
+	e->kind = c->kind;
 	e->n_addrs = c->n_addrs + c->n_pairs;
 	memcpy(e->mac, &c->dev_mac, 6);
 	memcpy(e->allowed_mac, &c->mac, 6);

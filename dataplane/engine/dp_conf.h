@@ -23,7 +23,8 @@
 struct dp_port_conf {
 	bool used;
 	char name[DP_PORT_NAME_LEN];
-	char devargs[DP_DEVARGS_LEN];
+	char devargs[DP_DEVARGS_LEN]; /* vhost-user: the socket's path */
+	uint8_t kind;		      /* enum dp_port_kind */
 	uint16_t port_id;
 	uint16_t mtu;
 	uint8_t mode; /* enum dp_port_mode */
@@ -66,7 +67,8 @@ struct dp_peer_conf {
 	uint32_t refs; /* networks listing it */
 };
 
-/* Indexed by DPDK port id, and by network id (1..DP_MAX_NETWORKS-1). */
+/* Indexed by port id (an ethdev's, or a vhost-user port's: port/dp_vhost.h), and by
+ * network id (1..DP_MAX_NETWORKS-1). */
 extern struct dp_port_conf dp_port_confs[DP_MAX_PORTS];
 extern struct dp_net_conf dp_net_confs[DP_MAX_NETWORKS];
 extern struct dp_vtep_conf dp_vtep_conf;

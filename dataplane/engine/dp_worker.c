@@ -125,6 +125,10 @@ int dp_workers_publish_rxqs(void)
 		for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
 			if (!dp_port_confs[p].used)
 				continue;
+			if (dp_port_confs[p].kind == DP_PORT_KIND_VHOST_USER) {
+				l->vhost[l->n_vhost++] = p;
+				continue;
+			}
 			l->q[l->n].port_id = p;
 			l->q[l->n].queue_id = w->index;
 			l->n++;

@@ -38,10 +38,14 @@ struct dp_rxq {
 	uint16_t queue_id;
 };
 
-/* A worker's poll list: immutable once published, replaced whole. */
+/* A worker's poll list: immutable once published, replaced whole. Ethdev queues,
+ * then vhost-user ports apart (port/dp_vhost.h), whose queues a worker picks itself
+ * when a device connects. */
 struct dp_rxq_list {
 	uint16_t n;
-	struct dp_rxq q[DP_MAX_PORTS];
+	uint16_t n_vhost;
+	struct dp_rxq q[RTE_MAX_ETHPORTS];
+	uint16_t vhost[DP_MAX_PORTS - RTE_MAX_ETHPORTS];
 };
 
 struct dp_port_counters {
@@ -83,6 +87,7 @@ struct dp_worker {
 	uint64_t idle_spin_tsc;
 	unsigned int idle_sleep_us; /* the next sleep */
 	uint64_t packets;
+	uint16_t vhost_next; /* port_rx: where in the poll list's vhost ports to start */
 	uint64_t drops[DP_DROP_REASON_MAX];
 	struct dp_port_counters port[DP_MAX_PORTS];
 
