@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# A vhost-user port served by the engine itself (rte_vhost, client mode) with
+# DPDK testpmd as its peer: a net_virtio_user device listening on the socket
+# (server=1), forwarding in macswap mode, i.e. sending every frame back with
+# its MACs swapped. A namespace on an af_packet port of the same network sends
+# UDP to the peer's MAC and must get the frames back through the vhost port.
+# The port exists before its peer, goes down when the peer is killed, and
+# reconnects and forwards again when it restarts.
+. "$(dirname "$0")/lib.sh"
+
+TESTPMD=$(command -v dpdk-testpmd) || { echo "dpdk-testpmd missing"; exit 1; }
+A_MAC=02:00:00:00:0d:0a
+B_MAC=02:00:00:00:0d:0b
+VSOCK="$SMOKE_DIR/v1.sock"
+TP_PREFIX="vhstp$$"
+TP_LOG="$SMOKE_DIR/testpmd.log"
+TP_PID=
+
+stop_testpmd() {
+	[ -n "$TP_PID" ] || return 0
+	kill -TERM "$TP_PID" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$TP_PID" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$TP_PID" 2>/dev/null
+	wait "$TP_PID" 2>/dev/null
+	TP_PID=
+	rm -rf "/var/run/dpdk/$TP_PREFIX"
+}
+trap 'rc=$?; stop_testpmd; (exit $rc); smoke_exit' EXIT
+
+# testpmd without hugepages: virtio_user shares its memory with the vhost side
+# by file descriptor, which needs its memory in one file (--single-file-segments).
+start_testpmd() {
+	"$TESTPMD" -l 0,1 --no-huge -m 512 --no-pci --single-file-segments \
+		--file-prefix "$TP_PREFIX" \
+		--vdev="net_virtio_user0,path=$VSOCK,server=1,queue_size=256,mac=$B_MAC" -- \
+		--forward-mode=macswap --nb-cores=1 --total-num-mbufs=8192 \
+		--stats-period 1 >>"$TP_LOG" 2>&1 </dev/null &
+	TP_PID=$!
+}
+
+# port_field NAME FIELD: FIELD of port NAME in `port list --json`.
+port_field() {
+	vg --json dp port list | /usr/bin/python3 -c '
+import json, sys
+p = [p for p in json.load(sys.stdin) if p["name"] == sys.argv[1]][0]
+print(p[sys.argv[2]])' "$1" "$2"
+}
+
+link_is() {
+	local want=$1
+	for _ in $(seq 100); do
+		[ "$(port_field v1 link_up)" = "$want" ] && return 0
+		sleep 0.1
+	done
+	echo "v1 link_up is $(port_field v1 link_up), not $want"
+	return 1
+}
+
+# bounce N: sends N UDP frames from a to the peer's MAC and counts those that
+# come back swapped (from the peer's MAC to a's); all but a few must.
+bounce() {
+	ip netns exec "$(topo_ns a)" /usr/bin/python3 - "$1" "$A_MAC" "$B_MAC" <<'PY'
+import sys, time
+from scapy.all import AsyncSniffer, Ether, IP, UDP, conf, sendp
+n, a, b = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+sn = AsyncSniffer(iface="eth0", store=True,
+                  lfilter=lambda p: p.src == b and p.dst == a and UDP in p and p[UDP].dport == 7777)
+sn.start()
+time.sleep(0.5)
+s = conf.L2socket(iface="eth0")
+for i in range(n):
+    s.send(Ether(src=a, dst=b) / IP(src="10.13.0.1", dst="10.13.0.2") /
+           UDP(sport=40000 + i, dport=7777) / (b"v" * 32))
+    time.sleep(0.002)
+time.sleep(1)
+sn.stop()
+got = len(sn.results)
+print(f"{got} of {n} came back")
+sys.exit(0 if got >= n * 9 // 10 else 1)
+PY
+}
+
+# counter_at_least FIELD MIN: v1's FIELD is at least MIN.
+counter_at_least() {
+	local v
+	v=$(port_field v1 "$1")
+	echo "v1 $1: $v"
+	[ "$v" -ge "$2" ]
+}
+
+topo_host a "$A_MAC" 10.13.0.1/24
+quiet_ipv6 a
+ip netns exec "$(topo_ns a)" ip neigh add 10.13.0.2 lladdr "$B_MAC" dev eth0
+topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" || exit 1
+vg dp network add blue --type flat >/dev/null
+vg dp port add a "net_af_packet0,iface=$(topo_if a)" >/dev/null
+vg dp port add v1 --vhost-user "$VSOCK" >/dev/null
+vg dp port attach a --network blue
+vg dp port attach v1 --network blue
+vg dp port security a on --mac "$A_MAC" --ip 10.13.0.1
+# macswap sends a's own IP addresses back: only the MAC is the peer's.
+vg dp port security v1 on --mac "$B_MAC"
+
+check "v1 is a vhost-user port" [ "$(port_field v1 kind)" = vhost-user ]
+check "v1 has an id past the ethdevs' 32" [ "$(port_field v1 port_id)" -ge 32 ]
+check "v1 lists its socket" [ "$(port_field v1 devargs)" = "$VSOCK" ]
+check "v1 is down before its peer listens" link_is False
+before=$(drops port_down)
+ip netns exec "$(topo_ns a)" ping -c 3 -i 0.2 -W 1 10.13.0.2 >/dev/null
+check "frames to v1 without a peer are dropped as port_down" grew "$before" port_down 3
+
+start_testpmd
+check "v1 connects once testpmd listens" link_is True
+check "frames from a cross v1 and come back" bounce 200
+check "v1 counted what it sent the peer" counter_at_least tx_packets 200
+check "v1 counted what the peer sent back" counter_at_least rx_packets 200
+
+stop_testpmd
+check "v1 goes down when the peer is killed" link_is False
+check "v1 is still listed" [ "$(port_field v1 kind)" = vhost-user ]
+start_testpmd
+check "v1 reconnects when the peer is back" link_is True
+check "frames cross v1 again after the reconnect" bounce 100
