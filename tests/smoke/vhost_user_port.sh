@@ -6,7 +6,10 @@
 # its MACs swapped. A namespace on an af_packet port of the same network sends
 # UDP to the peer's MAC and must get the frames back through the vhost port.
 # The port exists before its peer, goes down when the peer is killed, and
-# reconnects and forwards again when it restarts.
+# reconnects and forwards again when it restarts. Then the engine itself is
+# killed (-9) and a new one, with two workers, programmed as an agent would:
+# it connects to the peer that kept running, and frames cross again; the
+# test prints how long they stopped.
 . "$(dirname "$0")/lib.sh"
 
 TESTPMD=$(command -v dpdk-testpmd) || { echo "dpdk-testpmd missing"; exit 1; }
@@ -89,18 +92,46 @@ counter_at_least() {
 	[ "$v" -ge "$2" ]
 }
 
+program() {
+	vg dp network add blue --type flat >/dev/null &&
+		vg dp port add a "net_af_packet0,iface=$(topo_if a)" >/dev/null &&
+		vg dp port add v1 --vhost-user "$VSOCK" >/dev/null &&
+		vg dp port attach a --network blue &&
+		vg dp port attach v1 --network blue &&
+		vg dp port security a on --mac "$A_MAC" --ip 10.13.0.1 &&
+		# macswap sends a's own IP addresses back: only the MAC is the peer's.
+		vg dp port security v1 on --mac "$B_MAC"
+}
+
+# first_bounce_after T0: waits (10 s at most) for one frame to come back, and
+# prints the milliseconds since T0 (date +%s%N).
+first_bounce_after() {
+	ip netns exec "$(topo_ns a)" /usr/bin/python3 - "$1" "$A_MAC" "$B_MAC" <<'PY'
+import sys, time
+from scapy.all import Ether, IP, UDP, conf
+t0, a, b = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = conf.L2socket(iface="eth0")
+f = Ether(src=a, dst=b) / IP(src="10.13.0.1", dst="10.13.0.2") / UDP(sport=39999, dport=7777)
+deadline = time.time() + 10
+while time.time() < deadline:
+    s.send(f)
+    end = time.time() + 0.01
+    while time.time() < end:
+        if not s.select([s], 0.005):
+            continue
+        r = s.recv()
+        if r is not None and r.src == b and r.dst == a and UDP in r:
+            print(f"traffic stopped for {(time.time_ns() - t0) // 1000000} ms")
+            sys.exit(0)
+sys.exit(1)
+PY
+}
+
 topo_host a "$A_MAC" 10.13.0.1/24
 quiet_ipv6 a
 ip netns exec "$(topo_ns a)" ip neigh add 10.13.0.2 lladdr "$B_MAC" dev eth0
 topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" || exit 1
-vg dp network add blue --type flat >/dev/null
-vg dp port add a "net_af_packet0,iface=$(topo_if a)" >/dev/null
-vg dp port add v1 --vhost-user "$VSOCK" >/dev/null
-vg dp port attach a --network blue
-vg dp port attach v1 --network blue
-vg dp port security a on --mac "$A_MAC" --ip 10.13.0.1
-# macswap sends a's own IP addresses back: only the MAC is the peer's.
-vg dp port security v1 on --mac "$B_MAC"
+program || exit 1
 
 check "v1 is a vhost-user port" [ "$(port_field v1 kind)" = vhost-user ]
 check "v1 has an id past the ethdevs' 32" [ "$(port_field v1 port_id)" -ge 32 ]
@@ -122,3 +153,16 @@ check "v1 is still listed" [ "$(port_field v1 kind)" = vhost-user ]
 start_testpmd
 check "v1 reconnects when the peer is back" link_is True
 check "frames cross v1 again after the reconnect" bounce 100
+
+# The engine dies; the peer keeps listening. A new engine comes up and is
+# programmed as the agent does after a restart, and connects to the same peer.
+t0=$(date +%s%N)
+kill -9 "${TOPO_PIDS[0]}"
+wait "${TOPO_PIDS[0]}" 2>/dev/null
+rm -f "$SOCK"
+topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" --workers 2 || exit 1
+program || exit 1
+check "a new engine (two workers) reconnects to the peer that kept running" link_is True
+check "frames cross v1 after the engine's restart" first_bounce_after "$t0"
+grep -h "traffic stopped" "$CHECK_OUT"
+check "and keep crossing it" bounce 100
