@@ -41,6 +41,8 @@
  * it), then the one it sends on (the engine dequeues from it). */
 #define DP_VHOST_GUEST_RXQ 0
 #define DP_VHOST_GUEST_TXQ 1
+/* Frames the library moves per call at most (its MAX_PKT_BURST). */
+#define DP_VHOST_BURST 32
 
 struct dp_vhost_dev {
 	int vid;       /* -1: no device connected */
@@ -75,13 +77,14 @@ static inline uint16_t dp_vhost_rx(const struct dp_worker *w, uint16_t port_id,
 {
 	const struct dp_vhost_dev *d = &dp_vhost_devs[port_id - DP_VHOST_FIRST_ID];
 	int vid = __atomic_load_n(&d->vid, __ATOMIC_ACQUIRE);
-	uint16_t got = 0;
+	uint16_t got = 0, n_qp;
 
 	if (vid < 0)
 		return 0;
-	for (uint32_t qp = w->index; qp < d->n_qp && got < n; qp += dp_workers.n)
+	n_qp = __atomic_load_n(&d->n_qp, __ATOMIC_RELAXED);
+	for (uint32_t qp = w->index; qp < n_qp && got < n; qp += dp_workers.n)
 		got += rte_vhost_dequeue_burst(vid, qp * 2 + DP_VHOST_GUEST_TXQ, pool, pkts + got,
-				n - got);
+				RTE_MIN(n - got, DP_VHOST_BURST));
 	for (uint16_t i = 0; i < got; i++)
 		pkts[i]->port = port_id;
 	return got;
@@ -97,13 +100,23 @@ static inline uint16_t dp_vhost_tx(const struct dp_worker *w, uint16_t port_id,
 {
 	const struct dp_vhost_dev *d = &dp_vhost_devs[port_id - DP_VHOST_FIRST_ID];
 	int vid = __atomic_load_n(&d->vid, __ATOMIC_ACQUIRE);
-	uint16_t sent;
+	uint16_t sent = 0, q;
 
 	if (vid < 0) {
 		*down = true;
 		return 0;
 	}
-	sent = rte_vhost_enqueue_burst(vid, (w->index % d->n_qp) * 2 + DP_VHOST_GUEST_RXQ, pkts, n);
+	/* The library takes at most DP_VHOST_BURST per call: the rest in more, until the
+	 * guest's ring is full. */
+	q = (w->index % __atomic_load_n(&d->n_qp, __ATOMIC_RELAXED)) * 2 + DP_VHOST_GUEST_RXQ;
+	while (sent < n) {
+		uint16_t want = RTE_MIN(n - sent, DP_VHOST_BURST);
+		uint16_t took = rte_vhost_enqueue_burst(vid, q, pkts + sent, want);
+
+		sent += took;
+		if (took < want)
+			break;
+	}
 	rte_pktmbuf_free_bulk(pkts, sent);
 	return sent;
 }
