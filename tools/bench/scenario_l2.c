@@ -6,6 +6,10 @@
  *   network net100: vlan 100 on physnet1
  *   port up: uplink of physnet1        port vm: access on net100, port
  *                                      security on with its MAC and IP
+ *
+ * vhost-l2 the same, with vm a vhost-user port (s->vhost_sock) whose MAC is
+ * static: its peer only receives, so the engine would never learn it and
+ * would flood every frame (an agent programs VM MACs so, as l2population).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -38,10 +42,16 @@ int bench_program_l2(struct dp_client *c, const struct bench_scenario *s, char *
 	struct dp_port_attach_req vm_at = {
 	                .port = "vm", .network = "net100", .mode = DP_PORT_ACCESS};
 	struct dp_port_security_req sec = {.port = "vm", .enabled = 1, .n_addrs = 1};
+	struct dp_mac_req vm_mac = {.network = "net100", .port = "vm"};
 	int rc;
 
 	snprintf(up.devargs, sizeof(up.devargs), "%s", s->devargs[0]);
 	snprintf(vm.devargs, sizeof(vm.devargs), "%s", s->devargs[1]);
+	if (s->vhost_sock[0] != '\0') {
+		vm.kind = DP_PORT_KIND_VHOST_USER;
+		snprintf(vm.devargs, sizeof(vm.devargs), "%s", s->vhost_sock);
+	}
+	memcpy(vm_mac.mac, bench_vm_mac, sizeof(vm_mac.mac));
 	memcpy(sec.mac, bench_vm_mac, sizeof(sec.mac));
 	sec.addrs[0].family = AF_INET;
 	sec.addrs[0].prefixlen = 32;
@@ -58,5 +68,7 @@ int bench_program_l2(struct dp_client *c, const struct bench_scenario *s, char *
 	                (rc = bench_call(c, DP_MSG_PORT_SECURITY, &sec, sizeof(sec), NULL, 0, why,
 	                                 len)) < 0)
 		return rc;
+	if (s->vhost_sock[0] != '\0')
+		return bench_call(c, DP_MSG_MAC_ADD, &vm_mac, sizeof(vm_mac), NULL, 0, why, len);
 	return 0;
 }
