@@ -275,18 +275,26 @@ static int make_route(const struct bench_opts *o, unsigned int n_routes, struct 
 	return s->routes == NULL ? -ENOMEM : 0;
 }
 
-static int make_sg(const struct bench_opts *o, struct bench_scenario *s)
+/* A one-way scenario from the uplink to the VM port, the counted one. */
+static void up_to_vm(struct bench_scenario *s, enum bench_topology topo, const char *name,
+                const char *summary)
 {
-	s->topo = BENCH_TOPO_SG;
-	s->name = "sg-established";
-	s->summary = "VLAN 100 uplink -> VM port with a stateful security group of 1,000 rules; "
-	             "10,000 UDP flows, established by their first frame (in the warm-up); "
-	             "Mpps = frames sent on vm";
+	s->topo = topo;
+	s->name = name;
+	s->summary = summary;
 	s->ports[0] = "up";
 	s->ports[1] = "vm";
 	s->engines[BENCH_TESTPMD_IO] = true;
 	s->engines[BENCH_VIRGA] = true;
 	s->count_port = "vm";
+}
+
+static int make_sg(const struct bench_opts *o, struct bench_scenario *s)
+{
+	up_to_vm(s, BENCH_TOPO_SG, "sg-established",
+	                "VLAN 100 uplink -> VM port with a stateful security group of 1,000 rules; "
+	                "10,000 UDP flows, established by their first frame (in the warm-up); "
+	                "Mpps = frames sent on vm");
 	if (devargs(s->devargs[0], 0, o, "sg.pcap", true) < 0 ||
 	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
 		return -ENAMETOOLONG;
@@ -295,16 +303,10 @@ static int make_sg(const struct bench_opts *o, struct bench_scenario *s)
 
 static int make_vhost(const struct bench_opts *o, struct bench_scenario *s)
 {
-	s->topo = BENCH_TOPO_L2_VLAN;
-	s->name = "vhost-l2";
-	s->summary = "l2-vlan's uplink frames (net_pcap, infinite_rx) to a vhost-user VM port; a "
-	             "virtio_user peer (testpmd rxonly, CPU 0) receives them; testpmd io serves "
-	             "the same socket with net_vhost; Mpps = frames sent on vm";
-	s->ports[0] = "up";
-	s->ports[1] = "vm";
-	s->engines[BENCH_TESTPMD_IO] = true;
-	s->engines[BENCH_VIRGA] = true;
-	s->count_port = "vm";
+	up_to_vm(s, BENCH_TOPO_L2_VLAN, "vhost-l2",
+	                "l2-vlan's uplink frames (net_pcap, infinite_rx) to a vhost-user VM port; "
+	                "a virtio_user peer (testpmd rxonly, CPU 0) receives them; testpmd io "
+	                "serves the same socket with net_vhost; Mpps = frames sent on vm");
 	s->peer_bound = true;
 	bench_vhost_peer_paths(o, 0, s->vhost_sock, sizeof(s->vhost_sock), NULL, 0);
 	if (devargs(s->devargs[0], 0, o, "up.pcap", true) < 0 ||
