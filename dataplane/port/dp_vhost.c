@@ -115,10 +115,13 @@ static int vring_state_changed(int vid, uint16_t queue_id, int enable)
 	/* Only the guest's rx vrings (where the engine enqueues) decide where to send. */
 	if (queue_id % 2 != DP_VHOST_GUEST_RXQ || qp >= 128)
 		return 0;
+	uint16_t was = 0, now = 0;
+
 	pthread_mutex_lock(&lock);
 	i = slot_of(vid);
 	if (i >= 0) {
 		struct vhost_sock *s = &socks[i];
+		struct dp_vhost_dev *d = &dp_vhost_devs[i];
 
 		if (enable)
 			s->enabled_rx[qp / 64] |= 1ULL << (qp % 64);
@@ -126,12 +129,16 @@ static int vring_state_changed(int vid, uint16_t queue_id, int enable)
 			s->enabled_rx[qp / 64] &= ~(1ULL << (qp % 64));
 		/* Every vring below the device's count exists until destroy_device, so
 		 * workers may switch to any of them at once. */
-		if (dp_vhost_devs[i].vid == vid)
-			__atomic_store_n(&dp_vhost_devs[i].n_qp,
-					enabled_pairs(s, rte_vhost_get_vring_num(vid)),
-					__ATOMIC_RELAXED);
+		if (d->vid == vid) {
+			was = d->n_qp;
+			now = enabled_pairs(s, rte_vhost_get_vring_num(vid));
+			__atomic_store_n(&d->n_qp, now, __ATOMIC_RELAXED);
+		}
 	}
 	pthread_mutex_unlock(&lock);
+	if (now != was)
+		DP_LOG(INFO, "vhost-user port id %u: device %d uses %u queue pairs",
+				DP_VHOST_FIRST_ID + i, vid, now);
 	return 0;
 }
 

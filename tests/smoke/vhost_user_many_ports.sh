@@ -4,6 +4,7 @@
 # added, attached and listed, past the 32 ethdevs Debian's DPDK allows
 # (RTE_MAX_ETHPORTS), because a vhost-user port is no ethdev. Deleted, their
 # ids and sockets can be taken again.
+TOPO_PREFIX=vho$$ # names of its own: namespaces, veths, EAL prefixes
 . "$(dirname "$0")/lib.sh"
 
 N=200
