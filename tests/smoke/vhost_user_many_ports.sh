@@ -41,7 +41,9 @@ del_all() {
 	done
 }
 
+t0=$(date +%s%N)
 check "$N vhost-user ports are added and attached" add_all
+echo "# $N ports added and attached by the CLI in $((($(date +%s%N) - t0) / 1000000)) ms"
 check "all $N are listed, each with its own id past 31" listed "$N"
 check_fails "the same socket cannot serve two ports" \
 	vg dp port add dup --vhost-user "$SMOKE_DIR/vm1.sock"
