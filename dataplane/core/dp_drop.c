@@ -42,6 +42,8 @@ static const char *const reason_names[DP_DROP_REASON_MAX] = {
 	[DP_DROP_CT_INVALID] = "ct_invalid",
 	[DP_DROP_CT_TABLE_FULL] = "ct_table_full",
 	[DP_DROP_CT_PORT_LIMIT] = "ct_port_limit",
+	[DP_DROP_SNAT_PORTS_EXHAUSTED] = "snat_ports_exhausted",
+	[DP_DROP_SNAT_UNTRACKABLE] = "snat_untrackable",
 };
 
 static char node_names[DP_DROP_REASON_MAX][RTE_NODE_NAMESIZE];

@@ -51,6 +51,9 @@ enum dp_drop_reason {
 				    * TCP state, an ICMP error about nothing, a later fragment) */
 	DP_DROP_CT_TABLE_FULL,	   /* a new connection, but the connection table is full */
 	DP_DROP_CT_PORT_LIMIT,	   /* a new connection, but a port is at its connection limit */
+	DP_DROP_SNAT_PORTS_EXHAUSTED, /* a new connection to SNAT, but its router's range is in use */
+	DP_DROP_SNAT_UNTRACKABLE,  /* leaving through SNAT with nothing to find its connection by
+				      (a later fragment, an ICMP message of no connection) */
 	DP_DROP_REASON_MAX,
 };
 

@@ -312,6 +312,102 @@ int dp_ct_create(struct dp_ct *ct, const struct dp_ct_pkt *p, const struct dp_ct
 	return 0;
 }
 
+/* Takes key k's position for a new entry: 0 and *pos with the entry held BUSY,
+ * -EEXIST and *pos when the key has an entry (filled by now, or never), -ENOSPC. */
+static int claim_key(struct dp_ct *ct, const struct dp_ct_key *k, int32_t *pos)
+{
+	uint32_t sw = 0;
+
+	*pos = rte_hash_add_key(ct->hash, k);
+	if (*pos < 0)
+		return -ENOSPC;
+	if (!__atomic_compare_exchange_n(&ct->entries[*pos].sw, &sw, DP_CT_SW_BUSY, false,
+			    __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+		wait_filled(&ct->entries[*pos]);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+int dp_ct_create_nat(struct dp_ct *ct, const struct dp_ct_pkt *p, const struct dp_ct_key *reply_key,
+		const struct dp_ct_nat *nat, uint32_t now, uint32_t *idx)
+{
+	uint8_t state = start_state(ct, p);
+	uint32_t l4 = (uint32_t)p->l4 << DP_CT_SW_L4_SHIFT;
+	struct dp_ct_entry *e, *a;
+	int32_t pos, apos;
+	int rc;
+
+	*idx = DP_CT_NONE;
+	if (state == 0) {
+		__atomic_fetch_add(&ct->invalid, 1, __ATOMIC_RELAXED);
+		return -EINVAL;
+	}
+	/* Two entries: the connection and its alias. */
+	if (__atomic_fetch_add(&ct->n_used, 2, __ATOMIC_RELAXED) + 2 > ct->max_entries) {
+		__atomic_fetch_sub(&ct->n_used, 2, __ATOMIC_RELAXED);
+		pos = rte_hash_lookup(ct->hash, &p->key);
+		if (pos >= 0 && wait_filled(&ct->entries[pos])) {
+			*idx = pos;
+			return -EEXIST;
+		}
+		__atomic_fetch_add(&ct->table_full, 1, __ATOMIC_RELAXED);
+		return -ENOSPC;
+	}
+	rc = claim_key(ct, &p->key, &pos);
+	if (rc < 0) {
+		__atomic_fetch_sub(&ct->n_used, 2, __ATOMIC_RELAXED);
+		if (rc == -EEXIST)
+			*idx = pos;
+		else
+			__atomic_fetch_add(&ct->table_full, 1, __ATOMIC_RELAXED);
+		return rc;
+	}
+	e = &ct->entries[pos];
+	e->last_seen = now;
+	e->created = now;
+	e->port[0] = e->port[1] = DP_CT_NO_PORT;
+	rc = claim_key(ct, reply_key, &apos);
+	if (rc < 0) {
+		/*
+		 * Its reply key is another connection's (or no room for it): the
+		 * key just added cannot be taken back here (its position is freed
+		 * after a grace period, by the control thread), so it is published
+		 * dead, without a translation, and deleted like any killed entry.
+		 * It held one entry of the two reserved.
+		 */
+		__atomic_fetch_sub(&ct->n_used, 1, __ATOMIC_RELAXED);
+		e->allow[0] = e->allow[1] = 0;
+		__atomic_store_n(&e->sw, DP_CT_SW_LIVE | l4 | state, __ATOMIC_RELEASE);
+		dp_ct_kill(ct, pos);
+		if (rc == -ENOSPC)
+			__atomic_fetch_add(&ct->table_full, 1, __ATOMIC_RELAXED);
+		return rc == -EEXIST ? -EADDRINUSE : rc;
+	}
+	a = &ct->entries[apos];
+	a->last_seen = now;
+	a->created = now;
+	a->port[0] = a->port[1] = DP_CT_NO_PORT;
+	a->allow[0] = (uint32_t)pos;
+	a->allow[1] = 0;
+	e->allow[0] = (uint64_t)nat->src_ip << 32 | (uint64_t)nat->src_port << 16;
+	e->allow[1] = (uint64_t)nat->dst_ip << 32 | (uint32_t)apos;
+	/* The alias first: a lookup that finds the connection finds its replies' key too. */
+	__atomic_store_n(&a->sw, DP_CT_SW_LIVE | DP_CT_SW_ALIAS | l4, __ATOMIC_RELEASE);
+	__atomic_store_n(&e->sw,
+			DP_CT_SW_LIVE | DP_CT_SW_NAT | l4 | (p->side ? DP_CT_SW_ORIG_1 : 0) | state,
+			__ATOMIC_RELEASE);
+	__atomic_fetch_add(&ct->created, 1, __ATOMIC_RELAXED);
+	*idx = pos;
+	return 0;
+}
+
+void dp_ct_set_nat_release(struct dp_ct *ct, dp_ct_nat_release_fn fn, void *arg)
+{
+	ct->nat_release = fn;
+	ct->nat_release_arg = arg;
+}
+
 void dp_ct_kill(struct dp_ct *ct, uint32_t idx)
 {
 	uint32_t old = __atomic_fetch_or(&ct->entries[idx].sw, DP_CT_SW_DEAD, __ATOMIC_ACQ_REL);
@@ -354,9 +450,23 @@ static void unlink_entry(struct dp_ct *ct, uint32_t pos)
 {
 	struct dp_ct_entry *e = &ct->entries[pos];
 	const struct dp_ct_key *key = dp_ct_key_at(ct, pos);
+	uint32_t sw;
 
 	/* Dead first, so that workers updating it meanwhile give up. */
-	__atomic_fetch_or(&e->sw, DP_CT_SW_DEAD | DP_CT_SW_UNLINKED, __ATOMIC_ACQ_REL);
+	sw = __atomic_fetch_or(&e->sw, DP_CT_SW_DEAD | DP_CT_SW_UNLINKED, __ATOMIC_ACQ_REL);
+	if (sw & DP_CT_SW_NAT) {
+		uint32_t alias = (uint32_t)e->allow[1];
+		struct dp_ct_nat nat = dp_ct_nat_get(ct, pos);
+
+		/* Its alias goes with it, and its translation back to its owner. */
+		if (alias < ct->n_slots &&
+				sw_linked(__atomic_load_n(&ct->entries[alias].sw, __ATOMIC_ACQUIRE)) &&
+				(ct->entries[alias].sw & DP_CT_SW_ALIAS) &&
+				(uint32_t)ct->entries[alias].allow[0] == pos)
+			unlink_entry(ct, alias);
+		if (ct->nat_release != NULL && key != NULL)
+			ct->nat_release(ct->nat_release_arg, key, &nat);
+	}
 	if (key != NULL)
 		rte_hash_del_key(ct->hash, key);
 	port_give(ct, e->port[0]);
@@ -409,7 +519,8 @@ uint32_t dp_ct_expire(struct dp_ct *ct, uint32_t now, uint32_t budget)
 		ct->cursor = pos + 1 == ct->n_slots ? 0 : pos + 1;
 		e = &ct->entries[pos];
 		sw = __atomic_load_n(&e->sw, __ATOMIC_ACQUIRE);
-		if (!sw_linked(sw))
+		/* An alias has no time of its own: it goes with its entry. */
+		if (!sw_linked(sw) || (sw & DP_CT_SW_ALIAS))
 			continue;
 		if ((sw & DP_CT_SW_DEAD) || expired(e, sw, now)) {
 			unlink_entry(ct, pos);
@@ -421,10 +532,19 @@ uint32_t dp_ct_expire(struct dp_ct *ct, uint32_t now, uint32_t budget)
 	return n;
 }
 
+/* A connection's own entry, even when idx is its alias. */
+static inline uint32_t own_entry(const struct dp_ct *ct, uint32_t idx, uint32_t sw)
+{
+	return (sw & DP_CT_SW_ALIAS) ? (uint32_t)ct->entries[idx].allow[0] : idx;
+}
+
 int dp_ct_delete(struct dp_ct *ct, uint32_t idx)
 {
 	if (idx >= ct->n_slots ||
 			!sw_linked(__atomic_load_n(&ct->entries[idx].sw, __ATOMIC_ACQUIRE)))
+		return -ENOENT;
+	idx = own_entry(ct, idx, ct->entries[idx].sw);
+	if (idx >= ct->n_slots || !sw_linked(__atomic_load_n(&ct->entries[idx].sw, __ATOMIC_ACQUIRE)))
 		return -ENOENT;
 	unlink_entry(ct, idx);
 	ct->flushed++;
@@ -438,8 +558,9 @@ static uint32_t flush_if(struct dp_ct *ct, bool all, uint16_t port)
 
 	for (uint32_t pos = 0; pos < ct->n_slots; pos++) {
 		const struct dp_ct_entry *e = &ct->entries[pos];
+		uint32_t sw = __atomic_load_n(&e->sw, __ATOMIC_ACQUIRE);
 
-		if (!sw_linked(__atomic_load_n(&e->sw, __ATOMIC_ACQUIRE)))
+		if (!sw_linked(sw) || (sw & DP_CT_SW_ALIAS))
 			continue;
 		if (all || e->port[0] == port || e->port[1] == port) {
 			unlink_entry(ct, pos);
@@ -468,9 +589,10 @@ uint32_t dp_ct_flush_zone(struct dp_ct *ct, uint16_t zone)
 	uint32_t n = 0;
 
 	for (uint32_t pos = 0; pos < ct->n_slots; pos++) {
+		uint32_t sw = __atomic_load_n(&ct->entries[pos].sw, __ATOMIC_ACQUIRE);
 		const struct dp_ct_key *key;
 
-		if (!sw_linked(__atomic_load_n(&ct->entries[pos].sw, __ATOMIC_ACQUIRE)))
+		if (!sw_linked(sw) || (sw & DP_CT_SW_ALIAS))
 			continue;
 		key = dp_ct_key_at(ct, pos);
 		if (key != NULL && key->zone == zone) {
@@ -494,7 +616,7 @@ uint32_t dp_ct_list(const struct dp_ct *ct, uint32_t *cursor, struct dp_ct_info 
 		struct dp_ct_info *o = &out[got];
 		uint8_t orig = !!(sw & DP_CT_SW_ORIG_1);
 
-		if (!sw_linked(sw) || (key = dp_ct_key_at(ct, pos)) == NULL)
+		if (!sw_linked(sw) || (sw & DP_CT_SW_ALIAS) || (key = dp_ct_key_at(ct, pos)) == NULL)
 			continue;
 		o->key = *key;
 		o->idx = pos;
@@ -506,6 +628,11 @@ uint32_t dp_ct_list(const struct dp_ct *ct, uint32_t *cursor, struct dp_ct_info 
 		o->created = e->created;
 		o->rec[DP_CT_ORIGINATOR] = dp_ct_rec_get(ct, pos, DP_CT_ORIGINATOR);
 		o->rec[DP_CT_RESPONDER] = dp_ct_rec_get(ct, pos, DP_CT_RESPONDER);
+		o->nat = sw & DP_CT_SW_NAT;
+		if (o->nat) {
+			o->translation = dp_ct_nat_get(ct, pos);
+			o->rec[0].port = o->rec[1].port = DP_CT_NO_PORT;
+		}
 		got++;
 	}
 	*cursor = pos;

@@ -197,12 +197,39 @@ struct dp_ct_pkt {
 	uint32_t end;    /* frame offset just past the IP datagram (GRO frames pass 64 KiB) */
 };
 
+/*
+ * Translated connections (nat/dp_snat.h) live in their router's zone, apart
+ * from every network's: zone = DP_CT_ZONE_ROUTER | router id (network ids
+ * stay below it).
+ */
+#define DP_CT_ZONE_ROUTER 0x8000u
+
+/*
+ * A translated connection is two keys, one entry each: its own (the original
+ * direction as it arrived, before translation) holds the state, the timeouts
+ * and, in place of the security-group records, this; the alias (the key its
+ * replies carry, after translation) holds only where the entry is, so that a
+ * reply's lookup finds the connection in the same bulk lookup as any packet.
+ * The alias dies with its entry (one expiry), and is never listed.
+ */
+struct dp_ct_nat {
+	uint32_t src_ip;   /* network order: the original direction's new source */
+	uint16_t src_port; /* network order: its new port (ICMP echo: identifier); 0 = kept */
+	uint32_t dst_ip;   /* network order: its new destination, 0 = unchanged */
+};
+
+/* Control thread: see dp_ct_set_nat_release. */
+typedef void (*dp_ct_nat_release_fn)(void *arg, const struct dp_ct_key *key,
+		const struct dp_ct_nat *nat);
+
 /* The state word of an entry. */
 #define DP_CT_SW_STATE 0xffu         /* enum dp_ct_tcp_state or dp_ct_gen_state */
 #define DP_CT_SW_ORIG_1 (1u << 8)    /* key endpoint 1 opened the connection */
 #define DP_CT_SW_DEAD (1u << 9)      /* packets of it are refused; deleted soon */
 #define DP_CT_SW_UNLINKED (1u << 10) /* deleted: its key is gone, grace period running */
 #define DP_CT_SW_L4_SHIFT 11         /* enum dp_ct_l4, 3 bits, fixed at creation */
+#define DP_CT_SW_NAT (1u << 14)      /* translated: allow[] holds a struct dp_ct_nat */
+#define DP_CT_SW_ALIAS (1u << 15)    /* the reply key of a translated one (dp_ct_create_nat) */
 #define DP_CT_SW_BUSY (1u << 30)     /* being filled by its creator */
 #define DP_CT_SW_LIVE (1u << 31)     /* filled; 0 is a free entry */
 
@@ -256,6 +283,8 @@ struct dp_ct_info {
 	uint32_t last_seen;
 	uint32_t created;
 	struct dp_ct_rec rec[2]; /* [enum dp_ct_role] */
+	bool nat;
+	struct dp_ct_nat translation; /* when nat */
 };
 
 struct dp_ct {
@@ -267,6 +296,8 @@ struct dp_ct {
 	bool tcp_loose;
 	struct rte_ring *kill_ring; /* workers -> control thread: dead entries */
 	size_t entries_size;
+	dp_ct_nat_release_fn nat_release; /* control thread */
+	void *nat_release_arg;
 
 	/* Written by workers when they create (atomics). */
 	uint32_t n_used __rte_cache_aligned; /* live + pending */
@@ -427,6 +458,63 @@ enum dp_ct_verdict dp_ct_update(struct dp_ct *ct, uint32_t idx, const struct dp_
  */
 int dp_ct_create(struct dp_ct *ct, const struct dp_ct_pkt *p, const struct dp_ct_rec *orig,
 		const struct dp_ct_rec *resp, uint32_t now, uint32_t *idx);
+
+/*
+ * Packet path: creates the translated connection packet p (original
+ * direction, key in a router zone) opens, whose replies carry reply_key (the
+ * key of p as translated by nat). No security-group records. Returns 0 and
+ * *idx (the connection's entry, not the alias), or
+ *  -EEXIST and *idx: the connection exists (another worker just created it):
+ *   use its translation, not this one;
+ *  -EADDRINUSE: reply_key belongs to another connection already: translate
+ *   to something else (nothing was created);
+ *  -EINVAL, -ENOSPC: as dp_ct_create.
+ * The alias counts as an entry against max_entries.
+ */
+int dp_ct_create_nat(struct dp_ct *ct, const struct dp_ct_pkt *p, const struct dp_ct_key *reply_key,
+		const struct dp_ct_nat *nat, uint32_t now, uint32_t *idx);
+
+static inline bool dp_ct_is_alias(const struct dp_ct *ct, uint32_t idx)
+{
+	return __atomic_load_n(&ct->entries[idx].sw, __ATOMIC_ACQUIRE) & DP_CT_SW_ALIAS;
+}
+
+static inline bool dp_ct_is_nat(const struct dp_ct *ct, uint32_t idx)
+{
+	return __atomic_load_n(&ct->entries[idx].sw, __ATOMIC_ACQUIRE) & DP_CT_SW_NAT;
+}
+
+/* Packet path: the entry an alias stands for. */
+static inline uint32_t dp_ct_alias_of(const struct dp_ct *ct, uint32_t alias)
+{
+	return (uint32_t)ct->entries[alias].allow[0];
+}
+
+/* Packet path and control thread: a translated entry's translation. */
+static inline struct dp_ct_nat dp_ct_nat_get(const struct dp_ct *ct, uint32_t idx)
+{
+	const struct dp_ct_entry *e = &ct->entries[idx];
+	struct dp_ct_nat n = {
+			.src_ip = (uint32_t)(e->allow[0] >> 32),
+			.src_port = (uint16_t)(e->allow[0] >> 16),
+			.dst_ip = (uint32_t)(e->allow[1] >> 32),
+	};
+
+	return n;
+}
+
+/* Packet path: the side of the key at idx that opened the connection. */
+static inline uint8_t dp_ct_orig_side(const struct dp_ct *ct, uint32_t idx)
+{
+	return !!(__atomic_load_n(&ct->entries[idx].sw, __ATOMIC_ACQUIRE) & DP_CT_SW_ORIG_1);
+}
+
+/*
+ * Control thread: called as each translated connection is deleted (before its
+ * grace period), with its key and translation: the translation's owner (the
+ * router's port pool, nat/dp_snat_pool.h) takes its port back.
+ */
+void dp_ct_set_nat_release(struct dp_ct *ct, dp_ct_nat_release_fn fn, void *arg);
 
 /* Packet path: marks the connection dead (its packets get DP_CT_DEAD) and asks
  * the control thread to delete it. */

@@ -71,6 +71,7 @@ HANDLER(dp_ctl_router_gw_clear);
 HANDLER(dp_ctl_fip_add);
 HANDLER(dp_ctl_fip_del);
 HANDLER(dp_ctl_fip_list);
+HANDLER(dp_ctl_nat_stats);
 HANDLER(dp_ctl_route_add);
 HANDLER(dp_ctl_route_del);
 HANDLER(dp_ctl_route_list);

@@ -10,6 +10,7 @@
 #include "engine/dp_worker.h"
 #include "ct/dp_ct.h"
 #include "ctl_handlers.h"
+#include "l3/dp_router_conf.h"
 #include "sg/dp_sg_conf.h"
 
 HANDLER(dp_ctl_sg_set)
@@ -96,6 +97,18 @@ static void ct_entry_info(const struct dp_ct_info *in, uint32_t now, struct dp_c
 	memset(e, 0, sizeof(*e));
 	if (k->zone < DP_MAX_NETWORKS && dp_net_confs[k->zone].used)
 		snprintf(e->network, sizeof(e->network), "%s", dp_net_confs[k->zone].name);
+	else if ((k->zone & DP_CT_ZONE_ROUTER) &&
+			(k->zone & ~DP_CT_ZONE_ROUTER) < DP_MAX_ROUTERS &&
+			dp_router_confs[k->zone & ~DP_CT_ZONE_ROUTER].used)
+		snprintf(e->network, sizeof(e->network), "router %.56s",
+				dp_router_confs[k->zone & ~DP_CT_ZONE_ROUTER].name);
+	if (in->nat) {
+		e->nat = 1;
+		memcpy(e->nat_src, &in->translation.src_ip, 4);
+		memcpy(e->nat_dst, &in->translation.dst_ip, 4);
+		e->nat_sport = in->translation.src_port ? rte_be_to_cpu_16(in->translation.src_port) :
+							  rte_be_to_cpu_16(k->port[o]);
+	}
 	snprintf(e->orig_port, sizeof(e->orig_port), "%s", port_name(in->rec[DP_CT_ORIGINATOR].port));
 	snprintf(e->resp_port, sizeof(e->resp_port), "%s", port_name(in->rec[DP_CT_RESPONDER].port));
 	e->family = k->family;

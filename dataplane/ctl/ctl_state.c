@@ -228,6 +228,7 @@ const struct dp_ctl_handler dp_ctl_handlers[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_FIP_ADD] = {sizeof(struct dp_fip_req), dp_ctl_fip_add},
 	[DP_MSG_FIP_DEL] = {sizeof(struct dp_fip_req), dp_ctl_fip_del},
 	[DP_MSG_FIP_LIST] = {sizeof(struct dp_list_req), dp_ctl_fip_list},
+	[DP_MSG_NAT_STATS] = {sizeof(struct dp_list_req), dp_ctl_nat_stats},
 	[DP_MSG_ROUTE_ADD] = {sizeof(struct dp_route_req), dp_ctl_route_add},
 	[DP_MSG_ROUTE_DEL] = {sizeof(struct dp_route_req), dp_ctl_route_del},
 	[DP_MSG_ROUTE_LIST] = {sizeof(struct dp_list_req), dp_ctl_route_list},

@@ -134,25 +134,43 @@ static inline void prefetch_buckets(const struct bridge_ctx *c)
 		dp_kv_prefetch(&dp_tables.fdb, c->dst_hash);
 }
 
-/* Second pass: learn the source, decide where the frame goes. */
-struct last_learned {
-	uint64_t key; /* 0 is never a key: network ids start at 1 */
-	uint16_t port;
+/*
+ * Second pass: learn the source, decide where the frame goes. What the burst
+ * learned and looked up last, kept for the next frame: a burst from one VM is
+ * mostly one source, and a burst towards one is mostly one destination.
+ * Within a burst, a station's entry read once is as current as read again
+ * (a control-thread change may land at any point of the burst either way).
+ */
+struct last_seen {
+	uint64_t src_key; /* 0 is never a key: network ids start at 1 */
+	uint16_t src_port;
+	bool dst_found;
+	uint64_t dst_key;
+	uint64_t dst_val;
 };
 
 static inline uint16_t forward(struct dp_worker *w, struct rte_mbuf *m, const struct bridge_ctx *c,
-		struct last_learned *last)
+		struct last_seen *last)
 {
 	uint16_t e;
 
-	/* A burst from one VM is mostly one source: check its entry once per burst. */
-	if (c->src_key != last->key || m->port != last->port) {
+	if (c->src_key != last->src_key || m->port != last->src_port) {
 		dp_l2_learn(w, c->src_key, c->src_hash, m->port, c->in->epoch);
-		last->key = c->src_key;
-		last->port = m->port;
+		last->src_key = c->src_key;
+		last->src_port = m->port;
 	}
-	e = c->routed ? DP_L2_ROUTE :
-			dp_l2_switch(m, c->net, c->payload, c->dst_key, c->dst_hash, m->port, c->tagged);
+	if (c->routed) {
+		e = DP_L2_ROUTE;
+	} else {
+		if (c->dst_key != last->dst_key) {
+			last->dst_val = 0;
+			last->dst_found = dp_kv_lookup(
+					&dp_tables.fdb, c->dst_key, c->dst_hash, &last->dst_val);
+			last->dst_key = c->dst_key;
+		}
+		e = dp_l2_switch_to(m, c->net, c->payload, last->dst_found, last->dst_val, m->port,
+				c->tagged);
+	}
 	/* From a port with a security group: its egress rules first, then where the
 	 * frame was going (drops need no check). */
 	if (unlikely(c->in->sg != NULL) && e < DP_L2_DROP) {
@@ -165,7 +183,7 @@ static inline uint16_t forward(struct dp_worker *w, struct rte_mbuf *m, const st
 void dp_bridge_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
 {
 	struct bridge_ctx ctx[RTE_GRAPH_BURST_SIZE];
-	struct last_learned last = {0};
+	struct last_seen last = {0};
 	uint16_t i;
 
 	for (i = 0; i < n; i++) {

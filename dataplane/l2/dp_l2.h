@@ -125,17 +125,20 @@ static inline uint16_t dp_l2_to_router(
  * is its size after the L2 header, `tagged` says its VLAN tag is still in
  * the frame.
  */
-static inline uint16_t dp_l2_switch(struct rte_mbuf *m, const struct dp_network *net,
-                uint32_t payload, uint64_t dst_key, uint32_t dst_hash, uint16_t in_id, bool tagged)
+/*
+ * Where a frame of destination entry (found, v) goes, as dp_l2_switch; for a
+ * caller that looked the entry up already (bridge_input looks it up once for
+ * a run of frames to one station).
+ */
+static inline uint16_t dp_l2_switch_to(struct rte_mbuf *m, const struct dp_network *net,
+                uint32_t payload, bool found, uint64_t v, uint16_t in_id, bool tagged)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
 	const struct dp_port *out;
 	uint16_t out_id;
-	uint64_t v;
 
-	if (rte_is_multicast_ether_addr(&eth->dst_addr) ||
-	                !dp_kv_lookup(&dp_tables.fdb, dst_key, dst_hash, &v))
+	if (rte_is_multicast_ether_addr(&eth->dst_addr) || !found)
 		return dp_l2_flood(m, net, tagged);
 	out_id = DP_FDB_VAL_PORT(v);
 	if (out_id >= DP_PEER_BASE) {
@@ -168,6 +171,17 @@ static inline uint16_t dp_l2_switch(struct rte_mbuf *m, const struct dp_network 
 	if (unlikely(out->sg != NULL))
 		return DP_L2_SG_INGRESS;
 	return DP_L2_TX;
+}
+
+static inline uint16_t dp_l2_switch(struct rte_mbuf *m, const struct dp_network *net,
+                uint32_t payload, uint64_t dst_key, uint32_t dst_hash, uint16_t in_id, bool tagged)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	uint64_t v = 0;
+	bool found = !rte_is_multicast_ether_addr(&eth->dst_addr) &&
+	             dp_kv_lookup(&dp_tables.fdb, dst_key, dst_hash, &v);
+
+	return dp_l2_switch_to(m, net, payload, found, v, in_id, tagged);
 }
 
 /* dp_l2_switch for a frame that may be for a router of the network. */

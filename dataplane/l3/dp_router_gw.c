@@ -3,7 +3,9 @@
  * A router's gateway on the control thread (GW_SET, GW_CLEAR): which of its
  * interfaces leads to the external network, whether what leaves through it
  * is translated (SNAT), and the source port range. Workers read the result
- * in the router's snapshot (dp_router.gw_*), published whole under RCU.
+ * in the router's snapshot (dp_router.gw_*), published whole under RCU, and
+ * SNAT's ports in the router's pool (nat/dp_snat_pool.h), which lives as
+ * long as the gateway once SNAT was on.
  */
 #include <errno.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "core/dp_log.h"
 #include "engine/dp_conf.h"
 #include "engine/dp_inject.h"
+#include "nat/dp_snat_pool.h"
 #include "dp_router_conf.h"
 
 static int gw_router(const char *name, struct dp_router_conf **c)
@@ -53,6 +56,9 @@ int dp_conf_router_gw_set(const struct dp_router_gw_req *req)
 		return -EEXIST;
 	if (c->gw_rif != DP_NO_GW_RIF && c->gw_rif != slot)
 		return -EBUSY; /* another gateway: GW_CLEAR it first */
+	/* The pool first: a worker that sees gw_snat finds it. */
+	if (req->snat && (rc = dp_conf_snat_enable((uint16_t)id, port_min, port_max)) < 0)
+		return rc;
 	c->gw_rif = (uint8_t)slot;
 	c->gw_snat = req->snat;
 	c->gw_port_min = port_min;
@@ -84,6 +90,7 @@ void dp_conf_router_gw_forget_rif(struct dp_router_conf *c, uint8_t slot)
 {
 	if (c->gw_rif != slot)
 		return;
+	dp_conf_snat_disable((uint16_t)(c - dp_router_confs));
 	c->gw_rif = DP_NO_GW_RIF;
 	c->gw_snat = 0;
 	c->gw_port_min = 0;

@@ -17,6 +17,7 @@
 #include "l2/dp_flood.h"
 #include "l2/dp_l2.h"
 #include "nat/dp_nat_rewrite.h"
+#include "nat/dp_snat.h"
 #include "pkt/dp_arp.h"
 #include "pkt/dp_ip4.h"
 #include "dp_fip.h"
@@ -461,7 +462,9 @@ uint16_t dp_ip4_route_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_
 	                .frag_room = DP_IP4_ROUTE_FRAG_ROOM,
 	                .gen = dp_conf_gen()};
 	uint32_t dst[RTE_GRAPH_BURST_SIZE], nh[RTE_GRAPH_BURST_SIZE];
+	uint16_t nat_drop[RTE_GRAPH_BURST_SIZE];
 	const struct dp_router *r = burst_router(pkts, n, dst);
+	bool nat;
 
 	/*
 	 * One bulk lookup when the burst is for one router: with a large table each
@@ -476,11 +479,19 @@ uint16_t dp_ip4_route_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_
 		for (uint16_t i = 0; i < n; i++)
 			nh[i] = lookup_one(pkts[i], dst[i]);
 	}
+	/* SNAT next, once the next hops say what leaves through a gateway (nat/dp_snat.h). */
+	nat = r == NULL || unlikely(dp_snat_router_has(r->id));
+	if (nat)
+		dp_snat_burst(w, pkts, n, nh, nat_drop);
 	for (uint16_t i = 0; i < n; i++) {
+		uint16_t e;
+
+		if (nat && unlikely(nat_drop[i] != DP_DROP_REASON_MAX)) {
+			emit(&o, pkts[i], drop(nat_drop[i]));
+			continue;
+		}
 		/* Traced frames take the full path, which explains itself. */
-		uint16_t e = likely(r != NULL && !w->trace)
-		                             ? route_fast(w, r, pkts[i], nh[i], o.gen)
-		                             : SLOW;
+		e = likely(r != NULL && !w->trace) ? route_fast(w, r, pkts[i], nh[i], o.gen) : SLOW;
 
 		if (e == SLOW)
 			e = route_one(w, &o, pkts[i], nh[i]);

@@ -4,8 +4,6 @@
  * cover it patched incrementally (RFC 1624: HC' = ~(~HC + ~m + m')) instead
  * of recomputed, so the cost does not grow with the payload.
  *
- * [fip, written before snat's version of this file: to reconcile at merge.]
- *
  * Covered: the IP header checksum; TCP's and UDP's, whose pseudo-header holds
  * the addresses (a UDP checksum of 0, "none", stays 0); ICMP's covers no
  * address and is left as it is. Only a first (or unfragmented) datagram
@@ -20,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
@@ -32,6 +31,16 @@ static inline uint16_t dp_nat_csum_update32(uint16_t sum, uint32_t old, uint32_t
 
 	s += (uint16_t) ~(old & 0xffff) + (uint16_t) ~(old >> 16);
 	s += (new_ & 0xffff) + (new_ >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* The same for a 16-bit field. */
+static inline uint16_t dp_nat_csum_update16(uint16_t sum, uint16_t old, uint16_t new_)
+{
+	uint32_t s = (uint16_t)~sum + (uint16_t)~old + new_;
+
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	return (uint16_t)~s;
@@ -66,6 +75,54 @@ static inline void dp_nat_rewrite_ip4_addr(
 				udp->dgram_cksum = 0xffff;
 		}
 	}
+}
+
+/*
+ * Replaces the source (src) or destination port of a TCP or UDP datagram at ip
+ * (network order), or the identifier of an ICMP echo request or reply (either
+ * side: an echo has one), with its checksum. Nothing for other protocols and
+ * later fragments.
+ */
+static inline void dp_nat_rewrite_ip4_port(
+                struct rte_ipv4_hdr *ip, uint32_t l3_len, bool src, uint16_t port)
+{
+	uint32_t hl = rte_ipv4_hdr_len(ip);
+	uint8_t *l4 = (uint8_t *)ip + hl;
+	uint16_t *field, *sum, old;
+
+	if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK))
+		return;
+	if (ip->next_proto_id == IPPROTO_TCP && l3_len >= hl + sizeof(struct rte_tcp_hdr)) {
+		struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)l4;
+
+		field = src ? &tcp->src_port : &tcp->dst_port;
+		sum = &tcp->cksum;
+	} else if (ip->next_proto_id == IPPROTO_UDP && l3_len >= hl + sizeof(struct rte_udp_hdr)) {
+		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)l4;
+
+		field = src ? &udp->src_port : &udp->dst_port;
+		old = *field;
+		*field = port;
+		if (udp->dgram_cksum != 0) {
+			udp->dgram_cksum = dp_nat_csum_update16(udp->dgram_cksum, old, port);
+			if (udp->dgram_cksum == 0)
+				udp->dgram_cksum = 0xffff;
+		}
+		return;
+	} else if (ip->next_proto_id == IPPROTO_ICMP && l3_len >= hl + sizeof(struct rte_icmp_hdr)) {
+		struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)l4;
+
+		if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST &&
+		                icmp->icmp_type != RTE_IP_ICMP_ECHO_REPLY)
+			return;
+		field = &icmp->icmp_ident;
+		sum = &icmp->icmp_cksum;
+	} else {
+		return;
+	}
+	old = *field;
+	*field = port;
+	*sum = dp_nat_csum_update16(*sum, old, port);
 }
 
 #endif

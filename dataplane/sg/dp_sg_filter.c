@@ -252,80 +252,6 @@ static bool always(struct frame *f, enum dp_sg_dir dir, int parsed)
 	return false;
 }
 
-/*
- * dp_ct_parse for the common case, inline: IPv4 without options, not a later
- * fragment, TCP or UDP, headers in the first segment, every length as
- * dp_ct_parse checks it. The same key and facts as dp_ct_parse; false for
- * anything else, which dp_ct_parse then parses (and judges) itself. Saves
- * about half the parse's cost (virga-ctbench --established).
- */
-static inline bool parse_fast4(const struct rte_mbuf *m, uint16_t l3, uint16_t zone,
-		struct dp_ct_pkt *p)
-{
-	const struct rte_ipv4_hdr *ip;
-	const uint8_t *l4;
-	uint32_t tot, room;
-	uint16_t sport, dport;
-
-	uint32_t in_seg = rte_pktmbuf_data_len(m);
-
-	if (unlikely(in_seg < (uint32_t)l3 + 20 + 8))
-		return false;
-	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3);
-	tot = rte_be_to_cpu_16(ip->total_length);
-	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF || tot < 20 ||
-			    l3 + tot > rte_pktmbuf_pkt_len(m) ||
-			    (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK))))
-		return false;
-	l4 = (const uint8_t *)(ip + 1);
-	room = tot - 20;
-	if (ip->next_proto_id == IPPROTO_UDP) {
-		uint32_t ulen = (uint32_t)l4[4] << 8 | l4[5];
-
-		if (unlikely(room < 8 || ulen < 8 || ulen > room))
-			return false;
-		p->l4 = DP_CT_L4_UDP;
-		p->tcp_flags = 0;
-	} else if (ip->next_proto_id == IPPROTO_TCP) {
-		if (unlikely(room < 20 || in_seg < (uint32_t)l3 + 40 || (l4[12] >> 4) < 5 ||
-				    (l4[12] >> 4) * 4u > room))
-			return false;
-		p->l4 = DP_CT_L4_TCP;
-		p->tcp_flags = l4[13];
-	} else {
-		return false;
-	}
-	memcpy(&sport, l4, 2);
-	memcpy(&dport, l4 + 2, 2);
-	/* dp_ct_key_set's canonical order, without its memcmp call: four address bytes
-	 * compare as a big-endian number. */
-	{
-		uint32_t a = rte_be_to_cpu_32(ip->src_addr), b = rte_be_to_cpu_32(ip->dst_addr);
-		uint8_t side = a > b || (a == b && sport > dport);
-
-		memset(&p->key, 0, sizeof(p->key));
-		memcpy(p->key.addr[side], &ip->src_addr, 4);
-		memcpy(p->key.addr[!side], &ip->dst_addr, 4);
-		p->key.port[side] = sport;
-		p->key.port[!side] = dport;
-		p->key.zone = zone;
-		p->key.family = AF_INET;
-		p->key.proto = ip->next_proto_id;
-		p->side = side;
-	}
-	p->icmp_type = 0;
-	p->icmp_code = 0;
-	p->related = false;
-	p->l4_off = l3 + 20;
-	p->end = l3 + tot;
-	return true;
-}
-
-bool dp_sg_parse_fast4(const struct rte_mbuf *m, uint16_t l3, uint16_t zone, struct dp_ct_pkt *p)
-{
-	return parse_fast4(m, l3, zone, p);
-}
-
 /* First pass: parse, what always passes, stateless, and what to look up. */
 static void first_pass(struct frame *f, struct rte_mbuf *m, enum dp_sg_dir dir)
 {
@@ -346,7 +272,7 @@ static void first_pass(struct frame *f, struct rte_mbuf *m, enum dp_sg_dir dir)
 		return;
 	}
 	f->family = etype == RTE_ETHER_TYPE_IPV4 ? DP_SG_IPV4 : DP_SG_IPV6;
-	if (etype == RTE_ETHER_TYPE_IPV4 && parse_fast4(m, l3, f->port->net_id, f->ct))
+	if (etype == RTE_ETHER_TYPE_IPV4 && dp_ct_parse_fast4(m, l3, f->port->net_id, f->ct))
 		rc = DP_CT_PARSE_TRACKED;
 	else
 		rc = dp_ct_parse(m, l3, etype, f->port->net_id, f->ct);

@@ -108,8 +108,4 @@ static inline uint8_t dp_sg_echo_request(uint8_t family)
 	return family == AF_INET ? 8 : 128;
 }
 
-/* For tests: the stages' inline parse of plain IPv4 TCP/UDP, which must agree with
- * dp_ct_parse (ct/dp_ct_parse.h) wherever it answers true. */
-bool dp_sg_parse_fast4(const struct rte_mbuf *m, uint16_t l3, uint16_t zone, struct dp_ct_pkt *p);
-
 #endif

@@ -9,6 +9,11 @@
                                            is missing for 0.5 s (exit 1)
     tcp_tool.py open HOST PORT N           N connections one after the other,
                                            1 s each; prints how many opened
+    tcp_tool.py serve-peer READY_FILE PORT answer each connection on PORT with
+                                           the address and port it came from
+    tcp_tool.py ask HOST PORT              print what serve-peer answers
+    tcp_tool.py udp-refused HOST PORT      a UDP datagram to a closed port: exit 0
+                                           when the ICMP port unreachable comes back
 """
 import socket
 import sys
@@ -49,6 +54,33 @@ def serve(ready, ports):
     open(ready, "w").close()
     while True:
         time.sleep(3600)
+
+
+def serve_peer(ready, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", int(port)))
+    s.listen(16)
+    open(ready, "w").close()
+    while True:
+        conn, peer = s.accept()
+        with conn:
+            conn.sendall(("%s %d\n" % peer).encode())
+
+
+def udp_refused(host, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(2)
+    s.connect((host, int(port)))
+    for _ in range(3):
+        s.send(b"anyone?")
+        try:
+            s.recv(100)
+        except ConnectionRefusedError:
+            return 0
+        except socket.timeout:
+            continue
+    return 1
 
 
 def connect(host, port, timeout):
@@ -95,6 +127,13 @@ def main():
             except OSError:
                 pass
         print(len(opened))
+    elif mode == "serve-peer":
+        serve_peer(sys.argv[2], sys.argv[3])
+    elif mode == "ask":
+        with connect(sys.argv[2], sys.argv[3], 3) as s:
+            print(s.recv(100).decode().strip())
+    elif mode == "udp-refused":
+        sys.exit(udp_refused(sys.argv[2], sys.argv[3]))
     else:
         sys.exit(2)
 

@@ -470,3 +470,4 @@ void test_routed_free(struct test_routed *r)
 	for (uint16_t i = 0; i < r->n; i++)
 		rte_pktmbuf_free(r->m[i]);
 }
+

@@ -20,6 +20,7 @@
 #include "engine/dp_conf.h"
 #include "engine/dp_inject.h"
 #include "engine/dp_neigh.h"
+#include "checksums.h"
 #include "dp_test_env.h"
 #include "l2/dp_bridge.h"
 #include "l3/dp_fip.h"
@@ -87,39 +88,6 @@ static struct rte_ipv4_hdr *ip_of(struct rte_mbuf *m)
 	return rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
 }
 
-/* The checksums as a from-scratch computation makes them (IP; TCP/UDP with the
- * pseudo-header; ICMP over its message). */
-static void assert_checksums_fresh(struct rte_mbuf *m)
-{
-	struct rte_ipv4_hdr *ip = ip_of(m);
-	struct rte_ipv4_hdr copy = *ip;
-	void *l4 = ip + 1;
-	uint16_t have;
-
-	copy.hdr_checksum = 0;
-	assert_int_equal(ip->hdr_checksum, rte_ipv4_cksum(&copy));
-	if (ip->next_proto_id == IPPROTO_TCP) {
-		struct rte_tcp_hdr *tcp = l4;
-
-		have = tcp->cksum;
-		tcp->cksum = 0;
-		assert_int_equal(have, rte_ipv4_udptcp_cksum(ip, tcp));
-		tcp->cksum = have;
-	} else if (ip->next_proto_id == IPPROTO_UDP) {
-		struct rte_udp_hdr *udp = l4;
-
-		have = udp->dgram_cksum;
-		udp->dgram_cksum = 0;
-		assert_int_equal(have, rte_ipv4_udptcp_cksum(ip, udp));
-		udp->dgram_cksum = have;
-	} else {
-		assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
-		assert_int_equal(
-		                rte_raw_cksum(l4, rte_be_to_cpu_16(ip->total_length) - sizeof(*ip)),
-		                0xffff);
-	}
-}
-
 static struct rte_mbuf *from_outside(uint8_t proto, const char *dst)
 {
 	struct pkt_spec s = {.src = outside, .dst = gw_ext, .vlan = NO_VLAN, .in_port = px};
@@ -177,7 +145,7 @@ static void inbound_to_the_fip_goes_to_the_fixed_address(void **state)
 		assert_to(r, &vm, "lan", pv);
 		assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.0.0.5"));
 		assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.50"));
-		assert_checksums_fresh(r.m[0]);
+		test_assert_checksums_fresh(r.m[0]);
 		test_routed_free(&r);
 	}
 	assert_int_equal(counted("203.0.113.10", 0), RTE_DIM(protos));
@@ -200,16 +168,17 @@ static void outbound_from_the_fixed_address_leaves_from_the_fip(void **state)
 		assert_to(r, &outside, "ext", px);
 		assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.10"));
 		assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("203.0.113.50"));
-		assert_checksums_fresh(r.m[0]);
+		test_assert_checksums_fresh(r.m[0]);
 		test_routed_free(&r);
 	}
 	assert_int_equal(counted("203.0.113.10", 1), RTE_DIM(protos));
-	/* Another address behind the router has no fip: not translated by it. */
+	/* Another address behind the router has no fip: the router's SNAT takes it
+	 * (its gateway's address), not the fip. */
 	{
 		struct test_routed r = test_route_frame(from_vm(IPPROTO_UDP, "10.0.0.6"));
 
 		assert_int_equal(r.n, 1);
-		assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.0.0.6"));
+		assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.1"));
 		test_routed_free(&r);
 	}
 }
@@ -243,7 +212,7 @@ static void a_moved_fip_reaches_its_new_address(void **state)
 	r = test_route_frame(from_outside(IPPROTO_TCP, "203.0.113.10"));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.0.0.6"));
-	assert_checksums_fresh(r.m[0]);
+	test_assert_checksums_fresh(r.m[0]);
 	test_routed_free(&r);
 	r = test_route_frame(from_vm(IPPROTO_TCP, "10.0.0.5"));
 	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.0.0.5"));
@@ -261,10 +230,10 @@ static void a_deleted_fip_translates_nothing(void **state)
 	(void)state;
 	inet_pton(AF_INET, "203.0.113.10", q.fip);
 	assert_int_equal(dp_conf_fip_del(&q), 0);
-	/* Outbound leaves from the fixed address (the fip's rewrite is gone). */
+	/* Outbound leaves through the router's SNAT (the fip's rewrite is gone). */
 	r = test_route_frame(from_vm(IPPROTO_UDP, "10.0.0.5"));
 	assert_int_equal(r.n, 1);
-	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("10.0.0.5"));
+	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.1"));
 	test_routed_free(&r);
 	/* ARP for it no longer reaches the router: it is flooded like any other. */
 	memset(&s.dst, 0xff, 6);

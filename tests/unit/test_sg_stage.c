@@ -637,7 +637,7 @@ static void the_inline_parse_agrees_with_dp_ct_parse(void **state)
 
 		memset(&a, 0xaa, sizeof(a));
 		memset(&b, 0x55, sizeof(b));
-		assert_int_equal(dp_sg_parse_fast4(m[i], 14, 7, &a), fast[i]);
+		assert_int_equal(dp_ct_parse_fast4(m[i], 14, 7, &a), fast[i]);
 		rc = dp_ct_parse(m[i], 14, RTE_ETHER_TYPE_IPV4, 7, &b);
 		if (fast[i]) {
 			assert_int_equal(rc, DP_CT_PARSE_TRACKED);

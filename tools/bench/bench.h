@@ -46,6 +46,7 @@ enum bench_topology {
 	BENCH_TOPO_ROUTE,   /* route-1, route-100k, route-1m */
 	BENCH_TOPO_SG,      /* sg-established */
 	BENCH_TOPO_FIP,     /* fip: route-1 with a gateway and floating IPs */
+	BENCH_TOPO_SNAT,    /* snat: route-1 with a gateway that translates */
 	BENCH_TOPO_NONE,    /* nothing: a probe */
 };
 
@@ -203,6 +204,8 @@ int bench_program_sg(struct dp_client *c, const struct bench_scenario *s, char *
 #define BENCH_FIP_HOSTS 64
 int bench_write_fip_frames(const char *path, unsigned int flows);
 int bench_program_fip(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
+#define BENCH_SNAT_FLOWS 10000
+int bench_program_snat(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 
 /* ---- child processes (proc.c) ---- */
 extern volatile sig_atomic_t bench_interrupted;

@@ -19,6 +19,7 @@
  *   sg-established   uplink -> VM port with a stateful filter of 1,000 rules,
  *            10,000 established UDP flows (scenario_sg.c)
  *   fip   route-1 with a gateway and 64 floating IPs: outbound 1:1 (scenario_fip.c)
+ *   snat  route-1 with a gateway that translates: 10,000 established flows (scenario_fip.c)
  *   vhost-l2   l2-vlan's uplink frames to a VM port that is vhost-user, received
  *            by a virtio_user peer (vhost_peer.c) in place of a VM
  * The one-way scenarios give the second device a pcap of one frame without
@@ -48,8 +49,8 @@ static void usage(FILE *f)
 	                "  --seconds S        measurement window per run (default 5)\n"
 	                "  --warmup S         forwarding before the window opens (default 1)\n"
 	                "  --scenario NAME    l2-vlan, null, vxlan-encap, vxlan-decap, route-1,\n"
-	                "                     route-100k, route-1m, sg-established, fip or vhost-l2\n"
-	                "                     (repeatable; default all)\n"
+	                "                     route-100k, route-1m, sg-established, fip, snat or\n"
+	                "                     vhost-l2 (repeatable; default all)\n"
 	                "  --flows N          remote stations in l2-vlan (default 4096)\n"
 	                "  --mbufs N          packet buffers of each process (default 32768)\n"
 	                "  --mac-table-size N passed to virga-dataplane (default: its own, 65536)\n"
@@ -168,11 +169,11 @@ static int parse_options(int argc, char **argv, struct bench_opts *o, const char
 }
 
 static const char *const ALL_SCENARIOS[] = {"l2-vlan", "null", "vxlan-encap", "vxlan-decap",
-                "route-1", "route-100k", "route-1m", "sg-established", "fip", "vhost-l2"};
+                "route-1", "route-100k", "route-1m", "sg-established", "fip", "snat", "vhost-l2"};
 
 /* The pcap files main() writes, for cleaning up. */
 static const char *const PCAP_FILES[] = {"up.pcap", "vm.pcap", "idle.pcap", "decap.pcap",
-                "route-1.pcap", "route-100k.pcap", "route-1m.pcap", "sg.pcap", "fip.pcap"};
+                "route-1.pcap", "route-100k.pcap", "route-1m.pcap", "sg.pcap", "fip.pcap", "snat.pcap"};
 
 static int devargs(char *dst, unsigned int index, const struct bench_opts *o, const char *file,
                 bool infinite)
@@ -348,6 +349,18 @@ static int make_scenario_engines(
 			rc = -ENAMETOOLONG;
 		return rc;
 	}
+	if (strcmp(name, "snat") == 0) {
+		int rc = make_route(o, 1, s);
+
+		s->topo = BENCH_TOPO_SNAT;
+		s->name = "snat";
+		s->summary = "route-1 with b as the gateway, SNAT on: 10,000 established UDP flows "
+			     "leave b from the gateway's address (one connection-table entry "
+			     "each); Mpps = frames sent on b";
+		if (rc == 0 && (devargs(s->devargs[0], 0, o, "snat.pcap", true) < 0))
+			rc = -ENAMETOOLONG;
+		return rc;
+	}
 	return -ENOENT;
 }
 
@@ -389,6 +402,8 @@ static int write_files(const struct bench_opts *o, struct bench_scenario *scs, u
 			snprintf(a, sizeof(a), "%s/%s.pcap", o->workdir, s->name);
 			if ((rc = s->topo == BENCH_TOPO_FIP ?
 							bench_write_fip_frames(a, o->flows) :
+					s->topo == BENCH_TOPO_SNAT ?
+							bench_write_fip_frames(a, BENCH_SNAT_FLOWS) :
 							bench_write_route_frames(a, s->routes, o->flows)) < 0)
 				return rc;
 			bench_routes_describe(s->routes, desc, sizeof(desc));

@@ -63,6 +63,8 @@ static int program(struct dp_client *c, const struct bench_opts *o, const struct
 		return bench_program_sg(c, s, why, len);
 	case BENCH_TOPO_FIP:
 		return bench_program_fip(c, s, why, len);
+	case BENCH_TOPO_SNAT:
+		return bench_program_snat(c, s, why, len);
 	case BENCH_TOPO_NONE:
 		return 0;
 	}

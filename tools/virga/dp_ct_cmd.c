@@ -65,13 +65,14 @@ static const struct vg_col ct_cols[] = {
 	{"RESP_PORT", false}, /* whose ingress filter allowed it */
 	{"AGE_SEC", true},
 	{"EXPIRES_SEC", true},
+	{"NAT", false}, /* SNAT: what SRC:SPORT leaves as (and DST is sent to, in a hairpin) */
 };
 
 static int ct_row(void *arg, const void *entry)
 {
 	struct vg_rows *rows = arg;
 	struct dp_ct_entry_info e;
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], pbuf[8];
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], pbuf[8], nat[64] = "-";
 	int af;
 
 	memcpy(&e, entry, sizeof(e));
@@ -81,16 +82,26 @@ static int ct_row(void *arg, const void *entry)
 	af = e.family == AF_INET6 ? AF_INET6 : AF_INET;
 	inet_ntop(af, e.src, src, sizeof(src));
 	inet_ntop(af, e.dst, dst, sizeof(dst));
+	if (e.nat) {
+		char a[VG_IP4_STRLEN], d[VG_IP4_STRLEN];
+		static const uint8_t none[4];
+
+		if (memcmp(e.nat_dst, none, 4) != 0)
+			snprintf(nat, sizeof(nat), "%s:%u -> %s", vg_format_ip4(e.nat_src, a),
+					e.nat_sport, vg_format_ip4(e.nat_dst, d));
+		else
+			snprintf(nat, sizeof(nat), "%s:%u", vg_format_ip4(e.nat_src, a), e.nat_sport);
+	}
 	if (rows->array != NULL)
 		return vg_json_append(rows->array,
-				json_pack("{s:s, s:I, s:s, s:I, s:s, s:I, s:s, s:b, s:s, s:s, s:I, s:I}",
+				json_pack("{s:s, s:I, s:s, s:I, s:s, s:I, s:s, s:b, s:s, s:s, s:I, s:I, s:s}",
 						"network", e.network, "protocol", vg_json_int(e.proto),
 						"src", src, "sport", vg_json_int(e.sport), "dst", dst,
 						"dport", vg_json_int(e.dport), "state", state_name(&e),
 						"replied", e.replied != 0, "orig_port", e.orig_port,
 						"resp_port", e.resp_port, "age_sec",
 						vg_json_int(e.age_sec), "expires_sec",
-						vg_json_int(e.expires_sec)));
+						vg_json_int(e.expires_sec), "nat", nat));
 	vg_table_cell(rows->table, "%s", e.network);
 	vg_table_cell(rows->table, "%s", proto_name(e.proto, pbuf));
 	vg_table_cell(rows->table, "%s", src);
@@ -102,6 +113,7 @@ static int ct_row(void *arg, const void *entry)
 	vg_table_cell(rows->table, "%s", e.resp_port);
 	vg_table_cell(rows->table, "%" PRIu32, e.age_sec);
 	vg_table_cell(rows->table, "%" PRIu32, e.expires_sec);
+	vg_table_cell(rows->table, "%s", nat);
 	return 0;
 }
 

@@ -30,6 +30,7 @@ static const struct vg_cmd *const vg_tables[] = {
 	dp_router_cmds,
 	dp_route_cmds,
 	dp_fip_cmds,
+	dp_nat_cmds,
 	dp_neigh_cmds,
 	dp_stats_cmds,
 	dp_trace_cmds,

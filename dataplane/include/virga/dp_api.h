@@ -653,6 +653,14 @@ struct dp_ct_entry_info {
 	uint16_t dport;
 	uint32_t age_sec;     /* since the last packet */
 	uint32_t expires_sec; /* from now, unless a packet comes */
+	/* A connection SNAT translated (network: "router NAME"): what src:sport
+	 * leaves as, and dst when it is a floating IP's fixed address (hairpin). */
+	uint8_t nat;
+	uint8_t nat_src[4];
+	uint8_t nat_dst[4]; /* 0.0.0.0: dst unchanged */
+	uint8_t reserved;
+	uint16_t nat_sport;
+	uint16_t reserved2;
 };
 
 struct dp_ct_list_reply {
