@@ -67,7 +67,7 @@ static uint16_t enabled_pairs(const struct vhost_sock *s, uint16_t n_vrings)
 
 static int new_device(int vid)
 {
-	uint16_t n_vrings = rte_vhost_get_vring_num(vid);
+	uint16_t n_vrings = rte_vhost_get_vring_num(vid), n_qp;
 	struct dp_vhost_dev *d;
 	int i;
 
@@ -78,14 +78,15 @@ static int new_device(int vid)
 		return -1;
 	}
 	d = &dp_vhost_devs[i];
-	/* Workers poll: the guest need not kick us, nor we it. */
+	/* Workers poll: the guest need not kick the engine when it sends. */
 	for (uint16_t q = 0; q < n_vrings; q++)
 		rte_vhost_enable_guest_notification(vid, q, 0);
-	__atomic_store_n(&d->n_qp, enabled_pairs(&socks[i], n_vrings), __ATOMIC_RELAXED);
+	n_qp = enabled_pairs(&socks[i], n_vrings);
+	__atomic_store_n(&d->n_qp, n_qp, __ATOMIC_RELAXED);
 	__atomic_store_n(&d->vid, vid, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&lock);
 	DP_LOG(INFO, "vhost-user port id %u: device %d connected, %u queue pairs",
-			DP_VHOST_FIRST_ID + i, vid, d->n_qp);
+			DP_VHOST_FIRST_ID + i, vid, n_qp);
 	return 0;
 }
 
@@ -95,10 +96,13 @@ static void destroy_device(int vid)
 
 	pthread_mutex_lock(&lock);
 	i = slot_of(vid);
-	if (i >= 0 && dp_vhost_devs[i].vid == vid)
+	if (i >= 0 && dp_vhost_devs[i].vid == vid) {
 		__atomic_store_n(&dp_vhost_devs[i].vid, -1, __ATOMIC_RELEASE);
-	else
+		/* The next device enables its own queues. */
+		memset(socks[i].enabled_rx, 0, sizeof(socks[i].enabled_rx));
+	} else {
 		i = -1;
+	}
 	pthread_mutex_unlock(&lock);
 	if (i < 0)
 		return;
