@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include <linux/virtio_net.h>
 #include <rte_rcu_qsbr.h>
@@ -175,8 +176,11 @@ int dp_vhost_open(uint16_t port_id, const char *path)
 	const uint64_t flags = RTE_VHOST_USER_CLIENT | RTE_VHOST_USER_NET_COMPLIANT_OL_FLAGS;
 	int rc;
 
+	/* The library would cut a longer path to sun_path's size, silently. */
 	if (path[0] != '/')
 		return -EINVAL;
+	if (strlen(path) >= sizeof(((struct sockaddr_un *)NULL)->sun_path))
+		return -ENAMETOOLONG;
 	rc = rte_vhost_driver_register(path, flags);
 	if (rc < 0) {
 		DP_LOG(ERR, "vhost-user %s: cannot register the socket", path);

@@ -100,6 +100,10 @@ static void a_bad_socket_path_or_kind_is_refused(void **state)
 	(void)state;
 	assert_int_equal(add("v1", "relative.sock", DP_PORT_KIND_VHOST_USER, false, NULL), -EINVAL);
 	assert_int_equal(add("v1", sock_path("v1"), 7, false, NULL), -EINVAL);
+	/* Longer than a UNIX socket address holds. */
+	assert_int_equal(add("v1", "/tmp/" "0123456789012345678901234567890123456789"
+			"01234567890123456789012345678901234567890123456789012345678901234567.sock",
+			DP_PORT_KIND_VHOST_USER, false, NULL), -ENAMETOOLONG);
 	assert_int_equal(dp_conf_port_by_name("v1"), -ENOENT);
 }
 
