@@ -169,6 +169,10 @@ struct dp_client;
 int bench_call(struct dp_client *c, enum dp_msg_type type, const void *req, size_t len, void *resp,
                 size_t resp_len, char *why, size_t why_len);
 int bench_program_l2(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
+/* The PORT_ADD request for the scenario's port i (0 or 1), named `name`: its devargs,
+ * or, for port 1 of a vhost-user scenario, a vhost-user port on s->vhost_sock. */
+void bench_port_req(const struct bench_scenario *s, unsigned int i, const char *name,
+                struct dp_port_add_req *req);
 
 #define BENCH_VNI 5000
 #define BENCH_N_PEERS 16
