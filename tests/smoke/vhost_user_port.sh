@@ -43,6 +43,19 @@ start_testpmd() {
 		--forward-mode=macswap --nb-cores=1 --rxq=2 --txq=2 --total-num-mbufs=8192 \
 		--stats-period 1 >>"$TP_LOG" 2>&1 </dev/null &
 	TP_PID=$!
+	TP_STARTS=$((TP_STARTS + 1))
+}
+
+# The peer's device is up (the engine sees it connected) before testpmd starts
+# forwarding: frames sent in between are lost. Wait for the line it prints then.
+TP_STARTS=0
+peer_forwards() {
+	for _ in $(seq 150); do
+		[ "$(grep -c "packet forwarding - ports=" "$TP_LOG")" -ge "$TP_STARTS" ] && return 0
+		sleep 0.1
+	done
+	tail -5 "$TP_LOG"
+	return 1
 }
 
 # port_field NAME FIELD: FIELD of port NAME in `port list --json`.
@@ -150,6 +163,7 @@ check "frames to v1 without a peer are dropped as port_down" grew "$before" port
 
 start_testpmd
 check "v1 connects once testpmd listens" link_is True
+check "testpmd forwards" peer_forwards
 check "frames from a cross v1 and come back" bounce 200
 # af_packet may lose a few on the way in; the vhost side counts what crossed it.
 check "v1 counted what it sent the peer" counter_at_least tx_packets 180
@@ -160,6 +174,7 @@ check "v1 goes down when the peer is killed" link_is False
 check "v1 is still listed" [ "$(port_field v1 kind)" = vhost-user ]
 start_testpmd
 check "v1 reconnects when the peer is back" link_is True
+check "testpmd forwards again" peer_forwards
 check "frames cross v1 again after the reconnect" bounce 100
 
 # The engine dies; the peer keeps listening. A new engine comes up and is
