@@ -44,6 +44,17 @@ static const char *const reason_names[DP_DROP_REASON_MAX] = {
 	[DP_DROP_CT_PORT_LIMIT] = "ct_port_limit",
 	[DP_DROP_SNAT_PORTS_EXHAUSTED] = "snat_ports_exhausted",
 	[DP_DROP_SNAT_UNTRACKABLE] = "snat_untrackable",
+	[DP_DROP_DHCP_CONSUMED] = "dhcp_consumed",
+	[DP_DROP_DHCP_TRUNCATED] = "dhcp_truncated",
+	[DP_DROP_DHCP_BAD_OP] = "dhcp_bad_op",
+	[DP_DROP_DHCP_BAD_HTYPE] = "dhcp_bad_htype",
+	[DP_DROP_DHCP_BAD_HLEN] = "dhcp_bad_hlen",
+	[DP_DROP_DHCP_BAD_COOKIE] = "dhcp_bad_cookie",
+	[DP_DROP_DHCP_BAD_OPTION] = "dhcp_bad_option",
+	[DP_DROP_DHCP_BAD_MSG_TYPE] = "dhcp_bad_msg_type",
+	[DP_DROP_DHCP_UNKNOWN_MAC] = "dhcp_unknown_mac",
+	[DP_DROP_DHCP_NO_ENTRY] = "dhcp_no_entry",
+	[DP_DROP_DHCP_RATE_LIMITED] = "dhcp_rate_limited",
 };
 
 static char node_names[DP_DROP_REASON_MAX][RTE_NODE_NAMESIZE];

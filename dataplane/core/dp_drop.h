@@ -54,6 +54,19 @@ enum dp_drop_reason {
 	DP_DROP_SNAT_PORTS_EXHAUSTED, /* a new connection to SNAT, but its router's range is in use */
 	DP_DROP_SNAT_UNTRACKABLE,  /* leaving through SNAT with nothing to find its connection by
 				      (a later fragment, an ICMP message of no connection) */
+	/* DHCP requests the engine answers for a port (dhcp/dp_dhcp.h), and why one got none: */
+	DP_DROP_DHCP_CONSUMED,	   /* not an error: answered, or a RELEASE/DECLINE, or a choice
+				    * of another server, taken in (as arp_consumed) */
+	DP_DROP_DHCP_TRUNCATED,	   /* IP/UDP/BOOTP cut short, or an option past the end */
+	DP_DROP_DHCP_BAD_OP,	   /* not a BOOTREQUEST */
+	DP_DROP_DHCP_BAD_HTYPE,	   /* hardware type not Ethernet */
+	DP_DROP_DHCP_BAD_HLEN,	   /* hardware address length not 6 */
+	DP_DROP_DHCP_BAD_COOKIE,   /* no DHCP magic cookie (RFC 2131 3) */
+	DP_DROP_DHCP_BAD_OPTION,   /* message type, requested IP or server id of a wrong length */
+	DP_DROP_DHCP_BAD_MSG_TYPE, /* no message type, or one a client does not send */
+	DP_DROP_DHCP_UNKNOWN_MAC,  /* chaddr is not the MAC the port's entry answers */
+	DP_DROP_DHCP_NO_ENTRY,	   /* from a port without an entry, on a network the engine serves */
+	DP_DROP_DHCP_RATE_LIMITED, /* over the port's DHCP rate */
 	DP_DROP_REASON_MAX,
 };
 

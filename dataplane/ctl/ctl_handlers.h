@@ -84,6 +84,11 @@ HANDLER(dp_ctl_ct_list);
 HANDLER(dp_ctl_ct_stats);
 HANDLER(dp_ctl_ct_flush);
 
+/* ctl_dhcp.c: DHCP answered by the engine */
+HANDLER(dp_ctl_dhcp_set);
+HANDLER(dp_ctl_dhcp_del);
+HANDLER(dp_ctl_dhcp_list);
+
 /* How many list entries of `entry_size` fit in a reply after a count/cursor pair. */
 #define DP_CTL_PAGE(entry_size)                                                                    \
 	((DP_MSG_MAX - sizeof(struct dp_reply_hdr) - 2 * sizeof(uint32_t)) / (entry_size))

@@ -241,4 +241,7 @@ const struct dp_ctl_handler dp_ctl_handlers[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_CT_LIST] = {sizeof(struct dp_list_req), dp_ctl_ct_list},
 	[DP_MSG_CT_STATS] = {0, dp_ctl_ct_stats},
 	[DP_MSG_CT_FLUSH] = {sizeof(struct dp_ct_flush_req), dp_ctl_ct_flush},
+	[DP_MSG_DHCP_SET] = {sizeof(struct dp_dhcp_set_req), dp_ctl_dhcp_set},
+	[DP_MSG_DHCP_DEL] = {sizeof(struct dp_dhcp_del_req), dp_ctl_dhcp_del},
+	[DP_MSG_DHCP_LIST] = {sizeof(struct dp_list_req), dp_ctl_dhcp_list},
 };

@@ -25,6 +25,7 @@
 #include <rte_ring.h>
 
 #include "core/dp_drop.h"
+#include "dhcp/dp_dhcp.h"
 #include "l3/dp_adj.h"
 #include "l3/dp_fip.h"
 #include "dp_arp_wait.h"
@@ -97,6 +98,8 @@ struct dp_worker {
 	struct dp_adj adj[DP_ADJ_CACHE_SIZE]; /* routers' resolved next hops */
 	/* Floating IP translations by router and entry slot: [0] inbound, [1] outbound. */
 	uint64_t fip_packets[DP_MAX_ROUTERS][DP_MAX_FIPS][2];
+	/* DHCP answered by the engine, per port: counters and rate (dhcp/dp_dhcp.h). */
+	struct dp_dhcp_worker dhcp[DP_MAX_PORTS];
 	uint32_t icmp_sec;  /* the second icmp_sent counts */
 	uint32_t icmp_sent;
 

@@ -3,6 +3,7 @@
 
 #include "core/dp_node.h"
 #include "core/dp_trace.h"
+#include "dhcp/dp_dhcp.h"
 #include "engine/dp_tables.h"
 #include "engine/dp_worker.h"
 #include "pkt/dp_mbuf.h"
@@ -32,7 +33,7 @@ static inline uint16_t drop(enum dp_drop_reason r)
 }
 
 /* First pass: everything that needs only the frame and the ingress port. */
-static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
+static inline uint16_t classify(struct dp_worker *w, struct rte_mbuf *m, struct bridge_ctx *c)
 {
 	uint32_t len = rte_pktmbuf_data_len(m);
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
@@ -92,6 +93,20 @@ static inline uint16_t classify(struct rte_mbuf *m, struct bridge_ctx *c)
 				len - hdr, c->payload);
 		if (unlikely(r != DP_PORT_SECURITY_PASS))
 			return drop(r);
+	}
+
+	/* The engine is the DHCP server of ports with an entry: their requests, and ARP
+	 * for the server's address, are answered here and sent back (dhcp/dp_dhcp.h). */
+	if (unlikely(dp_dhcp_active()) && in->mode == DP_PORT_ACCESS) {
+		uint16_t e = DP_L2_EDGE_MAX;
+
+		if (etype == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
+				dp_dhcp_is_request((const uint8_t *)eth + hdr, len - hdr))
+			e = dp_dhcp_input(w, m, in);
+		else if (unlikely(etype == RTE_BE16(RTE_ETHER_TYPE_ARP)))
+			e = dp_dhcp_arp_input(m, in);
+		if (e != DP_L2_EDGE_MAX)
+			return e;
 	}
 
 	c->in = in;
@@ -189,7 +204,7 @@ void dp_bridge_input_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t
 	for (i = 0; i < n; i++) {
 		if (i + 4 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-		next[i] = classify(pkts[i], &ctx[i]);
+		next[i] = classify(w, pkts[i], &ctx[i]);
 	}
 	for (i = 0; i < RTE_MIN(n, (uint16_t)BUCKET_PREFETCH_AHEAD); i++)
 		if (next[i] == PENDING)

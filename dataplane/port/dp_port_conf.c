@@ -11,6 +11,7 @@
 #include "engine/dp_worker.h"
 #include "dp_port_dev.h"
 #include "dp_vhost.h"
+#include "dhcp/dp_dhcp.h"
 #include "sg/dp_sg_conf.h"
 
 struct dp_port_conf dp_port_confs[DP_MAX_PORTS];
@@ -284,6 +285,7 @@ int dp_conf_port_del(const char *name, bool missing_ok)
 	/* No worker may poll or send on the device past this point. */
 	dp_tables_synchronize();
 	dp_sg_conf_port_deleted(id);
+	dp_conf_dhcp_port_gone((uint16_t)id);
 	dp_port_dev_close(id);
 	DP_LOG(INFO, "port %s deleted", name);
 	return 0;

@@ -4,9 +4,9 @@
 
     tcp_tool.py serve READY_FILE PORT...   echo on each PORT, IPv4 and IPv6
     tcp_tool.py connect HOST PORT          one echo within 2 s: exit 0, else 1
-    tcp_tool.py probe HOST PORT OUT        connect, then one echo every 0.1 s,
+    tcp_tool.py probe HOST PORT OUT [S]    connect, then one echo every 0.1 s,
                                            a line in OUT per answer, until one
-                                           is missing for 0.5 s (exit 1)
+                                           is missing for S s (0.5; exit 1)
     tcp_tool.py open HOST PORT N           N connections one after the other,
                                            1 s each; prints how many opened
     tcp_tool.py serve-peer READY_FILE PORT answer each connection on PORT with
@@ -108,7 +108,7 @@ def main():
             sys.exit(1)
     elif mode == "probe":
         s = connect(sys.argv[2], sys.argv[3], 2)
-        s.settimeout(0.5)
+        s.settimeout(float(sys.argv[5]) if len(sys.argv) > 5 else 0.5)
         with open(sys.argv[4], "a", buffering=1) as out:
             try:
                 while ping(s):
@@ -130,7 +130,7 @@ def main():
     elif mode == "serve-peer":
         serve_peer(sys.argv[2], sys.argv[3])
     elif mode == "ask":
-        with connect(sys.argv[2], sys.argv[3], 3) as s:
+        with connect(sys.argv[2], sys.argv[3], 5) as s:
             print(s.recv(100).decode().strip())
     elif mode == "udp-refused":
         sys.exit(udp_refused(sys.argv[2], sys.argv[3]))

@@ -31,6 +31,7 @@ static const struct vg_cmd *const vg_tables[] = {
 	dp_route_cmds,
 	dp_fip_cmds,
 	dp_nat_cmds,
+	dp_dhcp_cmds,
 	dp_neigh_cmds,
 	dp_stats_cmds,
 	dp_trace_cmds,

@@ -51,6 +51,7 @@ extern const struct vg_cmd dp_router_cmds[];
 extern const struct vg_cmd dp_route_cmds[];
 extern const struct vg_cmd dp_fip_cmds[];
 extern const struct vg_cmd dp_nat_cmds[];
+extern const struct vg_cmd dp_dhcp_cmds[];
 extern const struct vg_cmd dp_neigh_cmds[];
 extern const struct vg_cmd dp_stats_cmds[];
 extern const struct vg_cmd dp_trace_cmds[];

@@ -769,7 +769,16 @@ struct dp_nat_stats_reply {
 
 /* ---- DHCP answered by the engine (DHCP_SET, DHCP_DEL, DHCP_LIST) ----
  * One entry per port: the engine answers DHCP from that port's MAC only, with
- * exactly this configuration (fixed IP, as Neutron's DHCP agent: no pool). */
+ * exactly this configuration (fixed IP, as Neutron's DHCP agent: no pool).
+ * Answers come from server_ip and MAC 02:76:<server_ip>, which the engine
+ * also answers ARP for on the port (unless a router interface has that
+ * address). Once any port of a network has an entry, the engine is that
+ * network's DHCP server: requests from its ports without one are dropped and
+ * counted (dhcp_no_entry); on other networks DHCP is switched as any traffic.
+ * DHCP_SET needs the port (-ENOENT), refuses an entry it has without exist_ok
+ * (-EEXIST) and addresses that do not fit the subnet (-EINVAL); the entry
+ * goes with the port. Each port is answered at most 50 times a second
+ * (burst 100), the rest dropped as dhcp_rate_limited. */
 #define DP_DHCP_MAX_DNS 4
 #define DP_DHCP_MAX_ROUTES 8
 #define DP_DHCP_HOSTNAME_LEN 64
@@ -795,7 +804,7 @@ struct dp_dhcp_set_req {
 	uint8_t route_count;
 	uint8_t exist_ok; /* same port: replace its configuration, return 0 */
 	uint16_t mtu;	  /* option 26; 0 = leave out */
-	uint32_t lease_time; /* seconds, option 51; 58/59 at 1/2 and 7/8 of it */
+	uint32_t lease_time; /* seconds, option 51 (0: 86400); 58/59 at 1/2 and 7/8 of it */
 	char hostname[DP_DHCP_HOSTNAME_LEN]; /* option 12; "" = leave out */
 	char domain[DP_DHCP_DOMAIN_LEN];     /* option 15; "" = leave out */
 };
