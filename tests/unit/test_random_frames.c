@@ -98,7 +98,7 @@ static void drain_ports(void)
 	struct rte_mbuf *pkts[32];
 	uint16_t n;
 
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
 		while (dp_port_confs[p].used && (n = test_port_drain(p, pkts, 32)) > 0)
 			rte_pktmbuf_free_bulk(pkts, n);
 }
