@@ -173,8 +173,11 @@ static int subnet_prepare(struct cp_ctx *ctx, json_t *subnet, const json_t *old)
 		return bad(ctx, "Invalid input for allocation_pools: %s",
 			"pools must lie in the subnet and not overlap");
 	rc = check_dns_and_routes(ctx, subnet, cidr.family);
+	/* Stored first (the update stores it again, at the same revision), so
+	 * that a DHCP address comes from the pools as updated. */
 	if (rc == 0 && old &&
-		cp_json_bool(subnet, "enable_dhcp", true) != cp_json_bool(old, "enable_dhcp", true))
+		cp_json_bool(subnet, "enable_dhcp", true) != cp_json_bool(old, "enable_dhcp", true) &&
+		(rc = cp_res_store(ctx, &cp_kind_subnet, subnet)) == 0)
 		rc = cp_dhcp_port_sync(ctx, cp_json_str(subnet, "network_id"), subnet, NULL, true);
 	return rc;
 }

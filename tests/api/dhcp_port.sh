@@ -73,6 +73,20 @@ pass "the last DHCP subnet turned off deletes the DHCP port"
 
 os subnet set --dhcp s0
 [ "$(dhcp_ips dn)" = 10.80.0.2 ] || fail "DHCP port back: $(dhcp_ips dn)"
+
+# A full pool: DHCP turns on all the same, without a server address (as
+# Neutron's agent, which fails to get one); a pool updated with it serves.
+os subnet create --network dn --subnet-range 10.82.0.0/24 --no-dhcp \
+	--allocation-pool start=10.82.0.100,end=10.82.0.100 s2 >/dev/null
+os port create --network dn --fixed-ip subnet=s2 full >/dev/null
+os subnet set --dhcp s2 || fail "subnet set --dhcp on a full pool"
+[ "$(dhcp_ips dn)" = 10.80.0.2 ] || fail "an address out of a full pool: $(dhcp_ips dn)"
+os subnet set --no-dhcp s2
+os subnet set --dhcp --allocation-pool start=10.82.0.10,end=10.82.0.20 s2
+[ "$(dhcp_ips dn)" = "10.80.0.2 10.82.0.10" ] || fail "DHCP address from the new pool: $(dhcp_ips dn)"
+os port delete full
+pass "a full pool turns DHCP on without a server address; the pools as updated give one"
+
 os network delete dn
 [ -z "$(os port list -f value -c ID)" ] || fail "ports left after network delete"
 pass "a network with a DHCP port deletes, and its DHCP port with it"
