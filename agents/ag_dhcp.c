@@ -31,7 +31,7 @@
 
 #include "ag.h"
 
-#define NEUTRON_LEASE 86400          /* neutron.conf dhcp_lease_duration */
+#define NEUTRON_LEASE 86400             /* neutron.conf dhcp_lease_duration */
 #define NEUTRON_DOMAIN "openstacklocal" /* neutron.conf dns_domain */
 
 static const char *str(const json_t *o, const char *key)
@@ -162,8 +162,8 @@ static bool ours(const char *name)
 	return strncmp(name, "tap", 3) == 0 && strlen(name) == 3 + AG_PORT_ID_CHARS;
 }
 
-static const struct dp_dhcp_info *listed(const struct dp_dhcp_info *have, size_t n,
-                const char *port)
+static const struct dp_dhcp_info *listed(
+                const struct dp_dhcp_info *have, size_t n, const char *port)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(have[i].conf.port, port) == 0)
