@@ -65,13 +65,14 @@ void ag_feed_free(struct ag_feed *f);
  */
 int ag_feed_poll(struct ag_feed *f, int timeout_s);
 /*
- * Tells the controller what the dataplane does with a port ("ACTIVE",
- * "DOWN"), as programmed from revision f->rev. On success the cached port's
- * status is updated too, so the report is not repeated. A report the
- * controller refuses as stale (the port changed since) returns -EBUSY: the
- * feed brings the newer port next.
+ * Tells the controller what the dataplane does with a port or a floating
+ * IP (kind "ports" or "floatingips"): "ACTIVE", "DOWN", as programmed from
+ * revision f->rev. On success the cached object's status is updated too,
+ * so the report is not repeated. A report the controller refuses as stale
+ * (the object changed since) returns -EBUSY: the feed brings the newer
+ * object next.
  */
-int ag_feed_report_status(struct ag_feed *f, const char *port_id, const char *status);
+int ag_feed_report_status(struct ag_feed *f, const char *kind, const char *id, const char *status);
 
 /* ---- desired state (ag_desired.c) ---- */
 struct ag_net {
@@ -139,6 +140,16 @@ struct ag_router {
 	bool gw_snat;
 };
 
+/* A floating IP of a router whose gateway this node hosts (ag_fips.c). */
+struct ag_fip {
+	char id[AG_ID_LEN];
+	char router[AG_ID_LEN];
+	uint8_t fip[4]; /* network order, as dp_api.h */
+	uint8_t fixed_ip[4];
+	bool wanted; /* the router is one of d's, with its gateway: the engine should have it */
+	bool active; /* the controller shows it ACTIVE */
+};
+
 struct ag_desired {
 	struct ag_net *nets;
 	size_t n_nets;
@@ -146,13 +157,16 @@ struct ag_desired {
 	size_t n_ports;
 	struct ag_router *routers;
 	size_t n_routers;
+	struct ag_fip *fips; /* every associated one this node hosts, wanted or not */
+	size_t n_fips;
 };
 
 /*
  * What the node's dataplane should have: every port of the cache (they are
  * all bound here) on a network the dataplane supports, and those networks;
  * every router that is up and has an interface on one of those networks,
- * with those interfaces and the extra routes through them. What it cannot
+ * with those interfaces and the extra routes through them, and the floating
+ * IPs of the routers whose gateway the node hosts. What it cannot
  * program is left out with a log line (once per object and revision).
  * Returns 0 or -ENOMEM.
  */
@@ -163,6 +177,8 @@ int ag_desired_build_net(const json_t *n, struct ag_net *out);
 struct ag_net *ag_desired_find_net(struct ag_desired *d, const char *id);
 void ag_desired_build_rif(
                 const json_t *r, const json_t *in, struct ag_desired *d, struct ag_router *out);
+/* Whether ip/prefixlen (network order) lies within the subnet of rif. */
+bool ag_on_subnet(const struct ag_rif *rif, const uint8_t ip[4], uint8_t prefixlen);
 
 /* ---- routers' external gateways (ag_gateway.c) ---- */
 /*
@@ -185,10 +201,24 @@ void ag_gateway_ensure(struct ag_dp *dp, const struct ag_router *r, bool ready,
                 struct ag_reconcile_stats *st);
 /* r was just added to the dataplane: what was set on its predecessor is gone. */
 void ag_gateway_forget(struct ag_dp *dp, const char *router);
+/* Whether GW_SET for router went through to this dataplane boot. */
+bool ag_gateway_is_set(const struct ag_dp *dp, const char *router);
 
-/* Logs, once per object, what the feed holds that this dataplane does not
- * enforce yet (floating IPs). */
-void ag_desired_note_unenforced(const struct ag_feed *f);
+/* ---- floating IPs (ag_fips.c) ---- */
+/*
+ * The feed's associated floating IPs of routers whose gateway this node
+ * hosts, after d's routers are built: wanted when d routes for the router
+ * through its gateway here. Returns 0 or -ENOMEM.
+ */
+int ag_fips_build(const struct ag_feed *f, struct ag_desired *d);
+/*
+ * After the routers: FIP_DEL for what the engine has on the agent's
+ * routers and d does not want, FIP_ADD for what it wants and the engine
+ * lacks or has with another fixed address, and each floating IP's status
+ * reported through f (ACTIVE when the engine has it, else DOWN).
+ */
+void ag_fips_reconcile(struct ag_dp *dp, struct ag_feed *f, const struct ag_desired *d,
+                struct ag_reconcile_stats *st);
 /* Whether a problem named key (at this revision of its object) is news, so
  * that it is logged once, not every pass; records it. */
 bool ag_once(const char *key, json_int_t rev);

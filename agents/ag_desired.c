@@ -16,17 +16,15 @@
  * subnets its DHCP answer (ag_dhcp.c).
  *
  * A router's external gateway is an interface and a default route on the
- * gateway node only (ag_gateway.c).
+ * gateway node only (ag_gateway.c), and so are its floating IPs (ag_fips.c).
  *
- * What the dataplane cannot do yet is named, once per object, rather than
- * silently dropped: floating IPs are stored and served by the API, not
- * enforced here.
+ * What the dataplane cannot do is named, once per object, rather than
+ * silently dropped.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -210,7 +208,7 @@ static uint32_t mask4(uint8_t prefixlen)
 }
 
 /* Whether ip/prefixlen (network order) lies within the subnet of rif. */
-static bool on_subnet(const struct ag_rif *rif, const uint8_t ip[4], uint8_t prefixlen)
+bool ag_on_subnet(const struct ag_rif *rif, const uint8_t ip[4], uint8_t prefixlen)
 {
 	uint32_t a, b;
 
@@ -278,9 +276,9 @@ static int build_routes(const json_t *r, struct ag_router *out)
 		                dst.family != AF_INET || hop.family != AF_INET)
 			why = "this dataplane routes IPv4 only";
 		for (size_t j = 0; why == NULL && j < out->n_rifs; j++) {
-			via = via || on_subnet(&out->rifs[j], hop.addr, 32);
+			via = via || ag_on_subnet(&out->rifs[j], hop.addr, 32);
 			if (dst.prefixlen == out->rifs[j].prefixlen &&
-			                on_subnet(&out->rifs[j], dst.addr, dst.prefixlen))
+			                ag_on_subnet(&out->rifs[j], dst.addr, dst.prefixlen))
 				why = "it is the subnet of an interface";
 		}
 		if (why == NULL && !via)
@@ -426,6 +424,8 @@ int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
 		d->n_ports++;
 	}
 	rc = build_routers(f, d);
+	if (rc == 0)
+		rc = ag_fips_build(f, d);
 	if (rc < 0)
 		ag_desired_free(d);
 	return rc;
@@ -440,35 +440,6 @@ void ag_desired_free(struct ag_desired *d)
 		free(d->ports[i].sg_rules);
 	free(d->ports);
 	free(d->nets);
+	free(d->fips);
 	memset(d, 0, sizeof(*d));
-}
-
-/*
- * The seam for what lands next: when the dataplane gets floating IPs, their
- * desired state is built here from these same cache maps (as routers are
- * above) and ag_reconcile.c programs it. Until then each is said once.
- */
-void ag_desired_note_unenforced(const struct ag_feed *f)
-{
-	static const struct {
-		size_t off;
-		const char *what;
-	} kinds[] = {
-	                {offsetof(struct ag_feed, floatingips), "floating IP"},
-	};
-	const char *id;
-	json_t *o;
-
-	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		const json_t *map = *(const json_t *const *)((const char *)f + kinds[k].off);
-
-		json_object_foreach((json_t *)map, id, o)
-		{
-			if (first_time(kinds[k].what, o))
-				ag_log(AG_WARN,
-				                "%s %s (%s): stored, not yet enforced by this "
-				                "dataplane",
-				                kinds[k].what, id, str(o, "name"));
-		}
-	}
 }

@@ -2,8 +2,8 @@
 /*
  * Following the controller's change feed for this node
  * (GET /internal/v1/nodes/{node}/changes?since=REV&timeout=S) into a cache
- * of the objects the node needs, and reporting port status back
- * (PUT /internal/v1/nodes/{node}/ports/{id}/status).
+ * of the objects the node needs, and reporting the status of ports and
+ * floating IPs back (PUT /internal/v1/nodes/{node}/{ports,floatingips}/{id}/status).
  *
  * The cache is the whole truth the agent programs from: the feed sends each
  * object whole when it changes, deletions as tombstones, and ports that
@@ -165,35 +165,36 @@ int ag_feed_poll(struct ag_feed *f, int timeout_s)
 	return changed ? 1 : 0;
 }
 
-int ag_feed_report_status(struct ag_feed *f, const char *port_id, const char *status)
+int ag_feed_report_status(struct ag_feed *f, const char *kind, const char *id, const char *status)
 {
 	struct ag_http_resp resp;
 	char path[512], body[128];
-	json_t *port;
+	json_t *obj;
 	int rc;
 
-	snprintf(path, sizeof(path), "/internal/v1/nodes/%s/ports/%s/status", f->node, port_id);
+	snprintf(path, sizeof(path), "/internal/v1/nodes/%s/%s/%s/status", f->node, kind, id);
 	snprintf(body, sizeof(body), "{\"status\": \"%s\", \"applied_rev\": %" PRId64 "}", status,
 	                f->rev);
 	rc = ag_http_request(f->controller, "PUT", path, f->token, body, FEED_SLACK_MS, &resp);
 	if (rc < 0)
 		return rc;
 	if (resp.status == 409 || resp.status == 404) {
-		ag_log(AG_DEBUG, "port %s: status %s not taken (HTTP %d: %.200s)", port_id, status,
+		ag_log(AG_DEBUG, "%s %s: status %s not taken (HTTP %d: %.200s)", kind, id, status,
 		                resp.status, resp.body);
 		free(resp.body);
 		return -EBUSY;
 	}
 	if (resp.status / 100 != 2) {
-		ag_log(AG_ERR, "port %s: reporting status %s: HTTP %d: %.200s", port_id, status,
+		ag_log(AG_ERR, "%s %s: reporting status %s: HTTP %d: %.200s", kind, id, status,
 		                resp.status, resp.body);
 		free(resp.body);
 		return -EPROTO;
 	}
 	free(resp.body);
-	port = json_object_get(f->ports, port_id);
-	if (port != NULL)
-		json_object_set_new(port, "status", json_string(status));
-	ag_log(AG_INFO, "port %s is %s", port_id, status);
+	obj = json_object_get(map_of(f, kind), id);
+	if (obj != NULL)
+		json_object_set_new(obj, "status", json_string(status));
+	ag_log(AG_INFO, "%s %s is %s", strcmp(kind, "ports") == 0 ? "port" : "floating IP", id,
+	                status);
 	return 0;
 }

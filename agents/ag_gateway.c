@@ -88,6 +88,14 @@ void ag_gateway_forget(struct ag_dp *dp, const char *router)
 	json_object_del(dp->applied, key);
 }
 
+bool ag_gateway_is_set(const struct ag_dp *dp, const char *router)
+{
+	char key[AG_ID_LEN + 8];
+
+	gw_key(key, sizeof(key), router);
+	return json_object_get(dp->applied, key) != NULL;
+}
+
 /* The dataplane's answer to a gateway message: -EOPNOTSUPP (a dataplane
  * built before gateways) is said once and is no failure of the agent. */
 static int gw_call(struct ag_dp *dp, enum dp_msg_type type, const struct dp_router_gw_req *req)

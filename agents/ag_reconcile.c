@@ -8,7 +8,8 @@
  * alone (traffic keeps flowing through it); what is missing is added, what
  * differs is updated, and only what the agent owns and no longer wants is
  * removed: ports named "tap…", and networks and routers (ag_routers.c)
- * named by a Neutron UUID. Nothing else is ever touched, and nothing is
+ * named by a Neutron UUID, and the floating IPs on those routers
+ * (ag_fips.c). Nothing else is ever touched, and nothing is
  * flushed.
  *
  * What the port list does not show (port security's addresses) is re-sent
@@ -487,9 +488,9 @@ static void report(struct ag_feed *f, const struct ag_port *p, bool forwarding)
 	int rc = 0;
 
 	if (forwarding && !p->active)
-		rc = ag_feed_report_status(f, p->id, "ACTIVE");
+		rc = ag_feed_report_status(f, "ports", p->id, "ACTIVE");
 	else if (!forwarding && p->active)
-		rc = ag_feed_report_status(f, p->id, "DOWN");
+		rc = ag_feed_report_status(f, "ports", p->id, "DOWN");
 	if (rc < 0 && rc != -EBUSY)
 		ag_log(AG_WARN, "port %s: status not reported (%s), will retry", p->id,
 		                strerror(-rc));
@@ -541,6 +542,7 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 		report(f, p, ok);
 	}
 	ag_routers_ensure(dp, d, net_ok, st);
+	ag_fips_reconcile(dp, f, d, st);
 	ag_dhcp_reconcile(dp, d, port_ok, st);
 	free(net_ok);
 	free(port_ok);

@@ -214,7 +214,6 @@ static int run(const struct options *o, const char *token)
 		}
 		/* With a stale cache (controller down), keep the dataplane as it
 		 * is but still notice a dataplane restart and re-program it. */
-		ag_desired_note_unenforced(&feed);
 		rc = ag_desired_build(&feed, &d);
 		if (rc < 0) {
 			ag_log(AG_ERR, "cannot compute the desired state: %s", strerror(-rc));

@@ -6,6 +6,9 @@
  *    moves past since or the timeout passes.
  *  PUT /internal/v1/nodes/{node}/ports/{id}/status {"status", "applied_rev"}:
  *    what the node's dataplane does with a port (ACTIVE once it forwards).
+ *  PUT /internal/v1/nodes/{node}/floatingips/{id}/status {"status",
+ *    "applied_rev"}: the same for a floating IP, from the node hosting its
+ *    router's gateway (ACTIVE once it translates).
  */
 #include "api.h"
 #include "../controlplane/db/feed.h"
@@ -48,23 +51,33 @@ static int feed_changes(struct api_req *req, const void *arg)
 	return rc ? rc : api_reply(req, 200, out);
 }
 
-static int port_status(struct api_req *req, const void *arg)
+/* Who takes a status report: the service function of the object's kind. */
+struct status_sink {
+	int (*report)(struct cp_ctx *ctx, const char *node, const char *id, const char *status,
+		int64_t applied_rev);
+};
+static const struct status_sink port_sink = {cp_port_report_status};
+static const struct status_sink fip_sink = {cp_fip_report_status};
+
+/* {"status": STRING, "applied_rev": INTEGER} for the object arg[1] of node arg[0]. */
+static int report_status(struct api_req *req, const void *arg)
 {
+	const struct status_sink *sink = arg;
 	const json_t *st = json_object_get(req->json, "status");
 	const json_t *rev = json_object_get(req->json, "applied_rev");
 	int rc;
 
-	(void)arg;
 	if (!json_is_object(req->json) || !json_is_string(st) || !json_is_integer(rev))
 		return cp_fail(&req->ctx.err, -EINVAL, "HTTPBadRequest",
 			"Body must be {\"status\": STRING, \"applied_rev\": INTEGER}");
-	rc = cp_port_report_status(&req->ctx, req->arg[0], req->arg[1], json_string_value(st),
+	rc = sink->report(&req->ctx, req->arg[0], req->arg[1], json_string_value(st),
 		json_integer_value(rev));
 	return rc ? rc : api_reply(req, 204, NULL);
 }
 
 const struct api_route api_feed_routes[] = {
 	{"GET", "/internal/v1/nodes/*/changes", feed_changes, NULL, 0, API_NEUTRON},
-	{"PUT", "/internal/v1/nodes/*/ports/*/status", port_status, NULL, 0, API_NEUTRON},
+	{"PUT", "/internal/v1/nodes/*/ports/*/status", report_status, &port_sink, 0, API_NEUTRON},
+	{"PUT", "/internal/v1/nodes/*/floatingips/*/status", report_status, &fip_sink, 0, API_NEUTRON},
 	{NULL, NULL, NULL, NULL, 0, 0},
 };

@@ -456,9 +456,13 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	cp_feed_dhcp_end(dhcp, subnets);
 	sgs = sgs_end(ctx, &fs, since);
 	json_decref(ports);
-	/* Routers and floating IPs are not per node (every node forwards for
-	 * them, as Neutron's DVR): each agent gets all that changed and picks
-	 * the interfaces on its own networks. */
+	/* Routers and floating IPs are not per node: each agent gets all that
+	 * changed. It instantiates a router with the interfaces on its own
+	 * networks (as Neutron's DVR), and programs the floating IPs of the
+	 * routers whose gateway it hosts (their "gateway" names the host, and a
+	 * router is sent again when its gateway port moves). Not filtering by
+	 * node means a floating IP moved to a router hosted elsewhere still
+	 * reaches the node that must drop it. */
 	routers = routers_end(ctx, &fr, since);
 	fips = cp_obj_list(ctx->db, "floatingip", NULL, false, NULL, since);
 	/* Deletions cannot be filtered by node any more: agents ignore ids

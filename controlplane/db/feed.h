@@ -24,7 +24,13 @@
  * ip_address, prefixlen, mac_address}], one per fixed IP of its
  * "network:router_interface" ports (prefixlen from the subnet's CIDR), and
  * is sent again when one of those ports or their subnets changed after
- * since, as a router's own revision does not move then.
+ * since, as a router's own revision does not move then. Its "gateway"
+ * ({port_id, network_id, ip_address, prefixlen, mac_address, gateway_ip,
+ * host, enable_snat}, or null) says which node hosts it.
+ *
+ * Each floating IP is sent whole (floating_ip_address, router_id, port_id,
+ * fixed_ip_address, status): the agent of the node hosting router_id's
+ * gateway translates it and reports its status.
  *
  * "security_groups" holds the groups of the node's bound ports and the
  * groups their rules name as remote_group_id; each of the latter carries

@@ -2,7 +2,9 @@
 /*
  * Floating IPs: an address (held by a network:floatingip port) on an
  * external network, associated with a fixed IP of a port when a router
- * joins the port's subnet to that external network.
+ * joins the port's subnet to that external network. The agent of the node
+ * hosting that router's gateway programs the translation (the change feed
+ * sends every floating IP) and reports it ACTIVE.
  */
 #include "network.h"
 #include "subnet.h"
@@ -89,7 +91,9 @@ static int associate(struct cp_ctx *ctx, json_t *fip)
 	if (rc == 0) {
 		json_object_set(fip, "fixed_ip_address", json_object_get(chosen, "ip_address"));
 		json_object_set(fip, "router_id", json_object_get(router, "id"));
-		json_object_set_new(fip, "status", json_string("ACTIVE"));
+		/* ACTIVE once the agent of the gateway node says its dataplane
+		 * translates it (status.c), as Neutron's L3 agent does. */
+		json_object_set_new(fip, "status", json_string("DOWN"));
 	}
 	json_decref(router);
 	json_decref(port);
@@ -140,6 +144,13 @@ static int fip_prepare(struct cp_ctx *ctx, json_t *fip, const json_t *old)
 		json_equal(json_object_get(fip, "fixed_ip_address"),
 			json_object_get(old, "fixed_ip_address")))
 		return 0;
+	/* Moved to another port without naming an address (`floating ip set
+	 * --port P2`): the old port's address is not P2's; as Neutron, take
+	 * P2's IPv4 address. */
+	if (old && !json_equal(json_object_get(fip, "port_id"), json_object_get(old, "port_id")) &&
+		json_equal(json_object_get(fip, "fixed_ip_address"),
+			json_object_get(old, "fixed_ip_address")))
+		json_object_set_new(fip, "fixed_ip_address", json_null());
 	return associate(ctx, fip);
 }
 

@@ -33,6 +33,10 @@ int cp_secgroup_ensure_default_tx(struct cp_ctx *ctx);
  * transaction. */
 int cp_port_report_status(struct cp_ctx *ctx, const char *node, const char *port_id,
 	const char *status, int64_t applied_rev);
+/* The same for a floating IP, from the node that hosts its router's gateway
+ * (status.c): ACTIVE once the dataplane translates for it. */
+int cp_fip_report_status(struct cp_ctx *ctx, const char *node, const char *fip_id,
+	const char *status, int64_t applied_rev);
 
 /* Internal helpers shared by the network files (inside a transaction). */
 /* port_policy.c: 0, or -EPERM/-EEXIST with ctx->err, for a port about to be

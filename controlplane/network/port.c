@@ -488,51 +488,6 @@ int cp_port_create_internal(struct cp_ctx *ctx, const char *network_id, const ch
 	return rc;
 }
 
-int cp_port_report_status(struct cp_ctx *ctx, const char *node, const char *port_id,
-	const char *status, int64_t applied_rev)
-{
-	json_t *port;
-	int64_t rev;
-	int rc = 0;
-
-	if (!ctx->caller->is_service && !ctx->caller->is_admin)
-		return cp_fail(&ctx->err, -EPERM, "PolicyNotAuthorized",
-			"Port status reports need the service token or admin.");
-	if (strcmp(status, "ACTIVE") != 0 && strcmp(status, "DOWN") != 0 &&
-		strcmp(status, "ERROR") != 0)
-		return cp_fail(&ctx->err, -EINVAL, "InvalidInput",
-			"status must be ACTIVE, DOWN or ERROR, not '%s'", status);
-	if (cp_db_begin(ctx->db, true))
-		return cp_fail(&ctx->err, -EIO, "InternalError", "database unavailable");
-	port = cp_obj_get(ctx->db, "port", port_id);
-	if (!port) {
-		cp_db_rollback(ctx->db);
-		return cp_fail(&ctx->err, -ENOENT, "PortNotFound", "Port %s could not be found.",
-			port_id);
-	}
-	rev = json_integer_value(json_object_get(port, "revision_number"));
-	/* The agent programmed what it saw at applied_rev: a port bound
-	 * elsewhere since, or changed since, is not what the dataplane has. */
-	if (strcmp(cp_json_str(port, "binding:host_id") ?: "", node) != 0)
-		rc = cp_fail(&ctx->err, -EBUSY, "PortBoundElsewhere",
-			"Port %s is not bound to node %s.", port_id, node);
-	else if (rev > applied_rev)
-		rc = cp_fail(&ctx->err, -EBUSY, "StaleStatusReport",
-			"Port %s changed at revision %lld, after the reported revision %lld.",
-			port_id, (long long)rev, (long long)applied_rev);
-	else if (strcmp(cp_json_str(port, "status") ?: "", status) != 0) {
-		json_object_set_new(port, "status", json_string(status));
-		rc = cp_res_store(ctx, &cp_kind_port, port);
-	}
-	json_decref(port);
-	if (rc) {
-		cp_db_rollback(ctx->db);
-		return rc;
-	}
-	return cp_db_commit(ctx->db) ? cp_fail(&ctx->err, -EIO, "InternalError", "commit failed")
-				     : 0;
-}
-
 static const struct cp_attr port_attrs[] = {
 	{"name", CP_T_STR, CP_A_RW, "\"\""},
 	{"description", CP_T_STR, CP_A_RW, "\"\""},

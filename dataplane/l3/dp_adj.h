@@ -33,6 +33,13 @@
 
 struct dp_adj {
 	uint32_t key; /* dp_adj_key(); 0: empty */
+	/*
+	 * The next hop's address: its gateway, or for a connected route the
+	 * destination itself. One next hop of a connected route stands for
+	 * every host of its subnet, each with its own MAC: the entry is that
+	 * of one host.
+	 */
+	uint32_t target;
 	uint32_t sec; /* the worker's now_sec when filled */
 	uint32_t gen; /* dp_tables.conf_gen when filled */
 	uint16_t edge;	   /* enum dp_l2_edge: DP_L2_TX or DP_L2_VXLAN */
@@ -49,18 +56,21 @@ static inline uint32_t dp_adj_key(uint16_t router_id, uint32_t nh_index)
 	return ((uint32_t)router_id << 16 | nh_index) + 1;
 }
 
-static inline struct dp_adj *dp_adj_slot(struct dp_adj *cache, uint32_t key)
+static inline struct dp_adj *dp_adj_slot(struct dp_adj *cache, uint32_t key, uint32_t target)
 {
-	return &cache[(key ^ key >> 16) & (DP_ADJ_CACHE_SIZE - 1)];
+	uint32_t h = key ^ target * 0x9e3779b1u;
+
+	return &cache[(h ^ h >> 16) & (DP_ADJ_CACHE_SIZE - 1)];
 }
 
-/* The valid entry for key, or NULL. */
-static inline const struct dp_adj *dp_adj_find(struct dp_adj *cache, uint32_t key, uint32_t now_sec,
-		uint32_t gen)
+/* The valid entry for key and target (network byte order), or NULL. */
+static inline const struct dp_adj *dp_adj_find(struct dp_adj *cache, uint32_t key, uint32_t target,
+		uint32_t now_sec, uint32_t gen)
 {
-	const struct dp_adj *a = dp_adj_slot(cache, key);
+	const struct dp_adj *a = dp_adj_slot(cache, key, target);
 
-	return likely(a->key == key && a->sec == now_sec && a->gen == gen) ? a : NULL;
+	return likely(a->key == key && a->target == target && a->sec == now_sec &&
+			a->gen == gen) ? a : NULL;
 }
 
 #endif

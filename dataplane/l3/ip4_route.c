@@ -216,11 +216,12 @@ static inline uint16_t forward_adj(struct rte_mbuf *m, struct rte_ether_hdr *eth
 }
 
 /* Remembers where the full path sent a frame to this next hop (its headers are final). */
-static void adj_fill(struct dp_worker *w, uint32_t gen, uint32_t key, uint16_t edge,
-                struct rte_mbuf *m, const struct dp_network *net, const struct dp_rif *out)
+static void adj_fill(struct dp_worker *w, uint32_t gen, uint32_t key, uint32_t target,
+                uint16_t edge, struct rte_mbuf *m, const struct dp_network *net,
+                const struct dp_rif *out)
 {
 	const struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
-	struct dp_adj *a = dp_adj_slot(w->adj, key);
+	struct dp_adj *a = dp_adj_slot(w->adj, key, target);
 	uint32_t max = net->max_payload;
 	uint16_t vlan_id = 0;
 
@@ -234,6 +235,7 @@ static void adj_fill(struct dp_worker *w, uint32_t gen, uint32_t key, uint16_t e
 		max = RTE_MIN(max, p->max_payload);
 	}
 	*a = (struct dp_adj){.key = key,
+	                .target = target,
 	                .sec = w->now_sec,
 	                .gen = gen,
 	                .edge = edge,
@@ -377,7 +379,7 @@ static uint16_t route_one(
 	                dp_kv_hash(key), DP_SRC_ROUTER, false);
 	/* (To a port with a security group too: sg_ingress checks each frame.) */
 	if (e == DP_L2_TX || e == DP_L2_VXLAN || e == DP_L2_SG_INGRESS)
-		adj_fill(w, o->gen, dp_adj_key(r->id, nh_index), e, m, out_net, out);
+		adj_fill(w, o->gen, dp_adj_key(r->id, nh_index), target, e, m, out_net, out);
 	return e;
 }
 
@@ -398,6 +400,8 @@ static __rte_always_inline uint16_t route_fast(struct dp_worker *w, const struct
 
 	/* ip_header_ok's checks, specialised for a header without options: calling it
 	 * here measured ~4 cycles a frame more (virga-stagebench, 1M routes). */
+	if (nh_index == DP_NO_NEXTHOP)
+		nh_index = r->default_nh;
 	if (unlikely(eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 	                    rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*ip) ||
 	                    ip->version_ihl != RTE_IPV4_VHL_DEF || ip->time_to_live <= 1 ||
@@ -412,7 +416,9 @@ static __rte_always_inline uint16_t route_fast(struct dp_worker *w, const struct
 	if (unlikely(fips != NULL) && dp_mbuf_meta(m)->rif == r->gw_rif &&
 			dp_fip_by_fip(fips, ip->dst_addr) != NULL)
 		return SLOW;
-	a = dp_adj_find(w->adj, dp_adj_key(r->id, nh_index), w->now_sec, gen);
+	a = dp_adj_find(w->adj, dp_adj_key(r->id, nh_index),
+	                r->nh[nh_index].gateway ? r->nh[nh_index].gateway : ip->dst_addr, w->now_sec,
+	                gen);
 	if (unlikely(a == NULL || total > a->max_len))
 		return SLOW;
 	/* Outbound through the gateway from a fixed address: leaves from its fip. */

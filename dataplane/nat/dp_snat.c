@@ -11,7 +11,10 @@
 #include "pkt/dp_mbuf.h"
 #include "dp_nat_rewrite.h"
 #include "dp_snat.h"
+#include "dp_snat_frag.h"
 #include "dp_snat_pool.h"
+
+struct dp_snat_frag dp_snat_frags[DP_MAX_WORKERS][DP_SNAT_FRAG_SLOTS];
 
 /* What a frame is to SNAT. */
 enum kind {
@@ -20,13 +23,14 @@ enum kind {
 	IN,	 /* to the gateway's address: a reply, if it has a connection */
 	OUT_REL, /* an ICMP error leaving, about a reply it got */
 	IN_REL,	 /* an ICMP error arriving, about a packet that left */
+	HAIRPIN, /* from behind the router to a floating IP or the gateway's address */
 };
 
 #define ZONE(r) ((uint16_t)(DP_CT_ZONE_ROUTER | (r)->id))
 
 bool dp_snat_router_has(uint16_t router_id)
 {
-	return dp_snat_pool_get(router_id) != NULL;
+	return dp_snat_pool_get(router_id) != NULL || dp_fip_get(router_id) != NULL;
 }
 
 static inline struct rte_ipv4_hdr *ip_of(struct rte_mbuf *m)
@@ -62,7 +66,26 @@ static inline int parse(struct rte_mbuf *m, uint16_t zone, struct dp_ct_pkt *p)
 }
 
 /* First pass: what the frame is to SNAT, its parse into p, or a drop. */
-static enum kind classify(struct rte_mbuf *m, uint32_t nh, struct dp_ct_pkt *p, uint16_t *drop)
+/* A later fragment: translated as its first was (nat/dp_snat_frag.h), or dropped. */
+static void later_fragment(const struct dp_worker *w, struct rte_mbuf *m, uint16_t zone,
+		uint16_t *drop)
+{
+	struct rte_ipv4_hdr *ip = ip_of(m);
+	const struct dp_snat_frag *f = dp_snat_frag_find(w->index, w->now_sec, zone, ip->src_addr,
+			ip->dst_addr, ip->packet_id, ip->next_proto_id);
+
+	if (f == NULL) {
+		*drop = DP_DROP_SNAT_UNTRACKABLE;
+		return;
+	}
+	if (f->new_src)
+		dp_nat_rewrite_ip4_addr(ip, l3_len(m), true, f->new_src);
+	if (f->new_dst)
+		dp_nat_rewrite_ip4_addr(ip, l3_len(m), false, f->new_dst);
+}
+
+static enum kind classify(const struct dp_worker *w, struct rte_mbuf *m, uint32_t nh,
+		struct dp_ct_pkt *p, uint16_t *drop)
 {
 	const struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
 	const struct dp_router *r = dp_router_get(meta->router_id);
@@ -71,29 +94,36 @@ static enum kind classify(struct rte_mbuf *m, uint32_t nh, struct dp_ct_pkt *p, 
 	const struct dp_rif *gw;
 	int rc;
 
-	if (r == NULL || r->gw_rif >= r->n_rifs || dp_snat_pool_get(r->id) == NULL ||
-			eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+	if (r == NULL || r->gw_rif >= r->n_rifs || eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 			rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + sizeof(*ip))
 		return NONE;
 	ip = ip_of(m);
 	gw = &r->rifs[r->gw_rif];
 	if (meta->rif == r->gw_rif) {
-		if (ip->dst_addr != gw->ip)
+		if (ip->dst_addr != gw->ip || dp_snat_pool_get(r->id) == NULL)
 			return NONE;
 		rc = parse(m, ZONE(r), p);
+		if (rc == DP_CT_PARSE_FRAGMENT)
+			later_fragment(w, m, ZONE(r), drop);
 		return parsed(rc, m, p, IN, IN_REL);
 	}
-	if (!r->gw_snat)
+	/* To the router's outside addresses from inside: a hairpin, or its reply. */
+	if (ip->dst_addr == gw->ip || dp_fip_by_fip(dp_fip_get(r->id), ip->dst_addr) != NULL)
+		return parse(m, ZONE(r), p) == DP_CT_PARSE_TRACKED ? HAIRPIN : NONE;
+	if (!r->gw_snat || dp_snat_pool_get(r->id) == NULL)
 		return NONE;
 	if (nh == DP_NO_NEXTHOP)
 		nh = r->default_nh;
-	if (nh == DP_NO_NEXTHOP || r->nh[nh].rif != r->gw_rif || ip->dst_addr == gw->ip ||
-			ip->time_to_live <= 1 ||
+	if (nh == DP_NO_NEXTHOP || r->nh[nh].rif != r->gw_rif || ip->time_to_live <= 1 ||
 			dp_fip_by_fixed(dp_fip_get(r->id), ip->src_addr) != NULL)
 		return NONE;
 	rc = parse(m, ZONE(r), p);
 	if (rc < 0)
 		return NONE; /* malformed: ip4_route drops it for what it is */
+	if (rc == DP_CT_PARSE_FRAGMENT) {
+		later_fragment(w, m, ZONE(r), drop);
+		return NONE;
+	}
 	if (parsed(rc, m, p, OUT, OUT_REL) == NONE) {
 		*drop = DP_DROP_SNAT_UNTRACKABLE; /* it would leave with its inside address */
 		return NONE;
@@ -111,16 +141,20 @@ static int pool_proto(uint8_t l4)
 	}
 }
 
-/* A new connection from p: its translation into *nat and its entry into *idx; 0 or a drop. */
+/*
+ * A new connection from p leaving from src_ip, with a port of the router's
+ * pool (pooled) or its own, to dst_ip (0: its own destination): its
+ * translation into *nat and its entry into *idx; DP_DROP_REASON_MAX or a drop.
+ */
 static uint16_t create(struct dp_worker *w, const struct dp_router *r, const struct dp_ct_pkt *p,
-		struct dp_ct_nat *nat, uint32_t *idx)
+		uint32_t src_ip, bool pooled, uint32_t dst_ip, struct dp_ct_nat *nat, uint32_t *idx)
 {
 	struct dp_snat_pool *pool = dp_snat_pool_get(r->id);
-	const struct dp_rif *gw = &r->rifs[r->gw_rif];
-	int proto = pool_proto(p->l4), rc = -EADDRINUSE;
+	int proto = pooled && pool != NULL ? pool_proto(p->l4) : -1, rc = -EADDRINUSE;
 	uint8_t s = p->side;
 	uint16_t port = 0;
 	struct dp_ct_pkt reply;
+	uint32_t to;
 
 	/* A reply key in use means a stale claim (ct/dp_ct.h): another port, twice at most. */
 	for (int tries = 0; tries < 3 && rc == -EADDRINUSE; tries++) {
@@ -131,10 +165,14 @@ static uint16_t create(struct dp_worker *w, const struct dp_router *r, const str
 			if (port == 0)
 				return DP_DROP_SNAT_PORTS_EXHAUSTED;
 		}
-		*nat = (struct dp_ct_nat){.src_ip = gw->ip,
-				.src_port = proto >= 0 ? rte_cpu_to_be_16(port) : 0};
+		*nat = (struct dp_ct_nat){.src_ip = src_ip,
+				.src_port = proto >= 0 ? rte_cpu_to_be_16(port) : 0,
+				.dst_ip = dst_ip};
+		memcpy(&to, p->key.addr[!s], 4);
+		if (dst_ip != 0)
+			to = dst_ip;
 		/* The key of the packet as it leaves: its replies carry the same. */
-		dp_ct_key_set(&reply, ZONE(r), AF_INET, p->key.proto, &gw->ip, p->key.addr[!s],
+		dp_ct_key_set(&reply, ZONE(r), AF_INET, p->key.proto, &src_ip, &to,
 				proto >= 0 ? nat->src_port : p->key.port[s], p->key.port[!s]);
 		rc = dp_ct_create_nat(dp_tables.ct, p, &reply.key, nat, w->now_sec, idx);
 	}
@@ -220,6 +258,37 @@ static void rewrite_quoted(struct rte_ipv4_hdr *ip, uint32_t len, bool src, uint
 	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, icmp_len);
 }
 
+/*
+ * A new hairpin: from behind the router to one of its floating IPs. Sent on
+ * to the fip's fixed address, from the sender's own floating IP when it has
+ * one (its port kept), else from the gateway's address and a port of the
+ * router's SNAT, so that the reply comes back through the router and is
+ * translated back (not straight to the sender, which would not know it).
+ * With neither, it is not translated (UINT16_MAX); 0 when created.
+ */
+static uint16_t hairpin(struct dp_worker *w, const struct dp_router *r, const struct dp_ct_pkt *p,
+		struct dp_ct_nat *nat, uint32_t *idx)
+{
+	const struct dp_fip_table *fips = dp_fip_get(r->id);
+	const struct dp_fip *to, *from;
+	uint32_t dst, src;
+	uint16_t rc;
+
+	memcpy(&dst, p->key.addr[!p->side], 4);
+	memcpy(&src, p->key.addr[p->side], 4);
+	to = dp_fip_by_fip(fips, dst);
+	if (to == NULL)
+		return UINT16_MAX; /* to the gateway's address: the router's own */
+	from = dp_fip_by_fixed(fips, src);
+	if (from != NULL)
+		rc = create(w, r, p, from->fip, false, to->fixed_ip, nat, idx);
+	else if (r->gw_snat && dp_snat_pool_get(r->id) != NULL)
+		rc = create(w, r, p, r->rifs[r->gw_rif].ip, true, to->fixed_ip, nat, idx);
+	else
+		return UINT16_MAX;
+	return rc == DP_DROP_REASON_MAX ? 0 : rc;
+}
+
 /* Translates frame m of kind k whose connection is idx; 0 or a drop. */
 static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 		const struct dp_ct_pkt *p, uint32_t idx, uint32_t *nh)
@@ -234,10 +303,17 @@ static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 	uint16_t rc;
 	uint8_t orig;
 
+	if (k == HAIRPIN) {
+		if (idx != DP_CT_NONE && dp_ct_is_alias(ct, idx))
+			k = IN; /* the reply of one */
+		else if (idx == DP_CT_NONE && (rc = hairpin(w, r, p, &nat, &idx)) != 0)
+			return rc == UINT16_MAX ? DP_DROP_REASON_MAX : rc;
+	}
 	switch (k) {
 	case OUT:
+	case HAIRPIN:
 		if (idx == DP_CT_NONE) {
-			rc = create(w, r, p, &nat, &idx);
+			rc = create(w, r, p, r->rifs[r->gw_rif].ip, true, 0, &nat, &idx);
 			if (rc != DP_DROP_REASON_MAX)
 				return rc;
 		} else if (!dp_ct_is_nat(ct, idx)) {
@@ -250,6 +326,10 @@ static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 		dp_nat_rewrite_ip4_addr(ip, len, true, nat.src_ip);
 		if (nat.src_port)
 			dp_nat_rewrite_ip4_port(ip, len, true, nat.src_port);
+		if (nat.dst_ip) {
+			dp_nat_rewrite_ip4_addr(ip, len, false, nat.dst_ip);
+			*nh = dp_fib_lookup(r->fib, rte_be_to_cpu_32(nat.dst_ip));
+		}
 		return DP_DROP_REASON_MAX;
 	case OUT_REL: /* about a reply the inside host got: quoted as to the gateway */
 		if (idx == DP_CT_NONE || !dp_ct_is_nat(ct, idx) || dp_ct_is_dead(ct, idx))
@@ -273,9 +353,13 @@ static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 			reply.side = !orig;
 			if (!update(w, idx, &reply))
 				return DP_DROP_CT_INVALID;
+			nat = dp_ct_nat_get(ct, idx);
 			dp_nat_rewrite_ip4_addr(ip, len, false, *(const uint32_t *)key->addr[orig]);
-			if (dp_ct_nat_get(ct, idx).src_port)
+			if (nat.src_port)
 				dp_nat_rewrite_ip4_port(ip, len, false, key->port[orig]);
+			/* A hairpin's reply comes from the address first asked for. */
+			if (nat.dst_ip)
+				dp_nat_rewrite_ip4_addr(ip, len, true, *(const uint32_t *)key->addr[!orig]);
 		} else {
 			if (dp_ct_is_dead(ct, idx))
 				return DP_DROP_CT_INVALID;
@@ -298,14 +382,24 @@ void dp_snat_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint
 
 	for (uint16_t i = 0; i < n; i++) {
 		drop[i] = DP_DROP_REASON_MAX;
-		kind[k] = (uint8_t)classify(pkts[i], nh[i], &pk[k], &drop[i]);
+		kind[k] = (uint8_t)classify(w, pkts[i], nh[i], &pk[k], &drop[i]);
 		if (kind[k] != NONE)
 			at[k++] = i;
 	}
 	if (k == 0)
 		return;
 	dp_ct_lookup_bulk(dp_tables.ct, pk, k, idx);
-	for (uint16_t j = 0; j < k; j++)
-		drop[at[j]] = translate(w, pkts[at[j]], (enum kind)kind[j], &pk[j], idx[j],
-				&nh[at[j]]);
+	for (uint16_t j = 0; j < k; j++) {
+		struct rte_mbuf *m = pkts[at[j]];
+		struct rte_ipv4_hdr *ip = ip_of(m);
+		uint32_t src = ip->src_addr, dst = ip->dst_addr;
+
+		drop[at[j]] = translate(w, m, (enum kind)kind[j], &pk[j], idx[j], &nh[at[j]]);
+		/* A first fragment: its later ones follow its new address. */
+		if (unlikely(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG)) &&
+				drop[at[j]] == DP_DROP_REASON_MAX && (ip->src_addr != src || ip->dst_addr != dst))
+			dp_snat_frag_note(w->index, w->now_sec, pk[j].key.zone, src, dst, ip->packet_id,
+					ip->next_proto_id, ip->src_addr != src ? ip->src_addr : 0,
+					ip->dst_addr != dst ? ip->dst_addr : 0);
+	}
 }

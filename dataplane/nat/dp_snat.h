@@ -20,9 +20,12 @@
  * (its ICMP error goes back to the untranslated source, as Linux NATs in
  * POSTROUTING, after the forward checks).
  *
+ * Later fragments follow their first fragment's translation
+ * (nat/dp_snat_frag.h), both ways.
+ *
  * Not translated, and dropped with a counted reason: what leaves through
- * the gateway with nothing to find its connection by (a later fragment,
- * snat_untrackable: af_packet ports reassemble, so these are rare), a TCP
+ * the gateway with nothing to find its connection by (a later fragment
+ * before its first, an ICMP message of no connection: snat_untrackable), a TCP
  * packet that cannot open a connection (ct_invalid; no loose pickup, as
  * the security groups), a new connection when the router's range is in use
  * (snat_ports_exhausted) or the table is full (ct_table_full).

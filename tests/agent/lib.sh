@@ -8,7 +8,7 @@ set -uo pipefail
 BUILD=${BUILD:?BUILD must name the build directory}
 OS_CLI=/usr/bin/openstack
 PY=/usr/bin/python3 # Debian's: a pyenv python3 on PATH cannot see its packages
-TOPO_PREFIX=vga$$
+TOPO_PREFIX=${TOPO_PREFIX:-vga$$} # a test may name its own: short, PREFIX+NAME names a veth
 . "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib/topo.sh"
 
 A_DIR=$(mktemp -d /tmp/virga-agent-test.XXXXXX)
@@ -94,6 +94,22 @@ start_agent() {
 	A_AGENT_PID=$!
 }
 
+# start_with_outside MAC: the controller, the dataplane, an "outside"
+# namespace (eth0 MAC, 203.0.113.1/24) whose peer veth is the node's uplink
+# of physnet "extnet", the agent, and on that physnet the flat external
+# network "ext" with subnet "extsub" (203.0.113.0/24, the outside as its
+# gateway).
+start_with_outside() {
+	start_controller
+	start_dataplane
+	topo_host out "$1" 203.0.113.1/24
+	start_agent --physnet-uplink "extnet=$(topo_if out)"
+	os network create --external --provider-network-type flat \
+		--provider-physical-network extnet ext >/dev/null || die "network create ext"
+	os subnet create --network ext --subnet-range 203.0.113.0/24 --gateway 203.0.113.1 \
+		--no-dhcp extsub >/dev/null || die "subnet create extsub"
+}
+
 # port_field ID FIELD: one attribute of a port, through the REST API (the
 # CLI is too slow to poll with).
 port_field() {
@@ -167,5 +183,22 @@ eventually() {
 	done
 	"$@"
 }
+
+# within SECONDS COMMAND...: the command succeeds within SECONDS, tried a
+# tenth of a second apart (a failing ping or TCP probe takes a second or
+# two: this counts time, not tries).
+within() {
+	local end=$(($(date +%s%N) + $1 * 1000000000))
+	shift
+	while [ "$(date +%s%N)" -lt "$end" ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
+# tcp NAME IP PORT: a TCP connection from namespace NAME opens and echoes (tcp_probe.py).
+PROBE="$(dirname "${BASH_SOURCE[0]}")/tcp_probe.py"
+tcp() { ip netns exec "${TOPO_PREFIX}-$1" "$PY" "$PROBE" connect "$2" "$3"; }
 
 ns_ping() { ip netns exec "${TOPO_PREFIX}-$1" ping -c 2 -i 0.2 -W 1 "$2"; }

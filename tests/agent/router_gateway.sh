@@ -10,16 +10,7 @@
 # router's gateway address.
 . "$(dirname "$0")/lib.sh"
 
-start_controller
-start_dataplane
-# The outside: a namespace whose peer veth is the node's uplink of physnet "extnet".
-topo_host out 02:00:00:72:00:01 203.0.113.1/24
-start_agent --physnet-uplink "extnet=$(topo_if out)"
-
-os network create --external --provider-network-type flat --provider-physical-network extnet \
-	ext >/dev/null || die "network create ext"
-os subnet create --network ext --subnet-range 203.0.113.0/24 --gateway 203.0.113.1 --no-dhcp \
-	extsub >/dev/null || die "subnet create extsub"
+start_with_outside 02:00:00:72:00:01
 os network create tnet >/dev/null || die "network create tnet"
 os subnet create --network tnet --subnet-range 10.72.1.0/24 tsub >/dev/null || die "subnet create tsub"
 vm=$(create_port gvm tnet) || die "port create"

@@ -16,8 +16,6 @@
 #  - a port without groups and port security has no filter.
 . "$(dirname "$0")/lib.sh"
 
-PROBE="$(dirname "$0")/tcp_probe.py"
-
 start_controller
 start_dataplane
 start_agent
@@ -67,17 +65,6 @@ check "b's filter expands default's remote-group rule to its members: b alone" m
 serve() {
 	ip netns exec "${TOPO_PREFIX}-$1" "$PY" "$PROBE" serve "${@:2}" &
 	TOPO_PIDS+=($!)
-}
-tcp() { ip netns exec "${TOPO_PREFIX}-$1" "$PY" "$PROBE" connect "$2" "$3"; }
-# within SECONDS COMMAND...: retries a slow command (a TCP probe waits 2 s) until it succeeds.
-within() {
-	local end=$((SECONDS + $1))
-	shift
-	while [ "$SECONDS" -lt "$end" ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	"$@"
 }
 serve a 8080 8081
 serve b 8080

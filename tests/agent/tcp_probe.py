@@ -2,6 +2,8 @@
 """TCP probes for the agent tests, run inside a namespace with Debian's python3.
 
   serve PORT...        echo every byte back, on each port, until killed
+  whois PORT FILE      the same on one port, FILE holding the address the
+                       last connection came from (what a NAT made of it)
   connect IP PORT      exit 0 when a connection opens and echoes within 2 s
   hold IP PORT FILE    one connection kept open: a byte out and back every
                        0.2 s, FILE holding the count of round trips; on the
@@ -23,13 +25,15 @@ def echo(conn):
             conn.sendall(data)
 
 
-def serve(port):
+def serve(port, whois=None):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("0.0.0.0", port))
     s.listen(16)
     while True:
-        conn, _ = s.accept()
+        conn, peer = s.accept()
+        if whois:
+            report(whois, peer[0] + "\n")
         threading.Thread(target=echo, args=(conn,), daemon=True).start()
 
 
@@ -47,6 +51,8 @@ def main():
             threading.Thread(target=serve, args=(int(port),), daemon=True).start()
         while True:
             time.sleep(3600)
+    if mode == "whois":
+        serve(int(sys.argv[2]), sys.argv[3])
     ip, port = sys.argv[2], int(sys.argv[3])
     try:
         conn = socket.create_connection((ip, port), timeout=2)

@@ -6,23 +6,30 @@
 # address and a port of its range, ping's identifier is translated, an ICMP
 # error from outside reaches the VM's socket, the connection table and
 # `nat stats` show the translation, and with a range of one port a second
-# connection is refused (counted) while the first one goes on.
+# connection is refused (counted) while the first one goes on; a hairpin:
+# "vm" reaches "vm2" at vm2's floating IP (from the gateway's address), and
+# vm2 reaches itself at it.
 . "$(dirname "$0")/lib.sh"
 TOOL="/usr/bin/python3 $(dirname "$0")/tcp_tool.py"
 
 topo_host out 02:00:00:00:0f:01 203.0.113.10/24
 topo_host vm 02:00:00:00:0f:02 10.60.0.5/24
+topo_host vm2 02:00:00:00:0f:03 10.60.0.6/24
 ip netns exec "$(topo_ns vm)" ip route add default via 10.60.0.1
-quiet_ipv6 out vm
+ip netns exec "$(topo_ns vm2)" ip route add default via 10.60.0.1
+quiet_ipv6 out vm vm2
 topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" || exit 1
 vg dp network add ext --type flat --physnet pext >/dev/null
 vg dp network add tenant --type flat --physnet pten >/dev/null
 vg dp port add out "net_af_packet0,iface=$(topo_if out)" >/dev/null
 vg dp port add vm "net_af_packet1,iface=$(topo_if vm)" >/dev/null
+vg dp port add vm2 "net_af_packet2,iface=$(topo_if vm2)" >/dev/null
 vg dp port attach out --network ext
 vg dp port attach vm --network tenant
+vg dp port attach vm2 --network tenant
 vg dp port security out on --mac 02:00:00:00:0f:01 --ip 203.0.113.10
 vg dp port security vm on --mac 02:00:00:00:0f:02 --ip 10.60.0.5
+vg dp port security vm2 on --mac 02:00:00:00:0f:03 --ip 10.60.0.6
 vg dp router add r1 >/dev/null
 vg dp router interface add r1 ext 203.0.113.1/24
 vg dp router interface add r1 tenant 10.60.0.1/24
@@ -88,3 +95,20 @@ import json, sys
 rows = {r["protocol"]: r for r in json.load(sys.stdin)}
 sys.exit(0 if rows["tcp"]["exhausted"] >= 1 and rows["tcp"]["over_90"] >= 1 else 1)'; }
 check "nat stats counts the refusal and the crossing of 90%" counted
+
+# Hairpin, over the default range: vm to vm2's floating IP, and vm2 to its own.
+vg dp router gw clear r1
+vg dp router gw set r1 ext
+vg dp fip add r1 203.0.113.60 10.60.0.6
+ip netns exec "$(topo_ns vm2)" $TOOL serve-peer "$SMOKE_DIR/vm2.ready" 8001 &
+TOPO_PIDS+=($!)
+for _ in $(seq 50); do [ -e "$SMOKE_DIR/vm2.ready" ] && break; sleep 0.1; done
+hairpin_seen() {
+	local got
+	got=$(ip netns exec "$(topo_ns "$1")" $TOOL ask 203.0.113.60 8001) || return 1
+	echo "vm2 saw $got"
+	[ "${got% *}" = "$2" ]
+}
+check "a VM reaches another's floating IP behind the same router (from the gateway)" \
+	hairpin_seen vm 203.0.113.1
+check "a VM reaches its own floating IP (from it)" hairpin_seen vm2 203.0.113.60

@@ -17,6 +17,7 @@
 #include "ctl/dp_ctl.h"
 #include "l2/dp_bridge.h"
 #include "engine/dp_conf.h"
+#include "engine/dp_inject.h"
 #include "engine/dp_tables.h"
 #include "l2/dp_flood.h"
 #include "l2/dp_l2.h"
@@ -474,3 +475,36 @@ void test_routed_free(struct test_routed *r)
 		rte_pktmbuf_free(r->m[i]);
 }
 
+void test_gateway_router(struct dp_router_gw_req *gw, uint16_t *px, uint16_t *pv,
+		struct rte_ether_addr *mac_ext, struct rte_ether_addr *mac_lan)
+{
+	struct dp_router_req r = {.name = "r1"};
+	int id;
+
+	test_network("ext", DP_NET_FLAT, "", 0, 1500);
+	test_network("lan", DP_NET_FLAT, "", 0, 1500);
+	*px = test_port("x");
+	*pv = test_port("v");
+	test_attach("x", "ext");
+	test_attach("v", "lan");
+	test_security_off("x");
+	test_security_off("v");
+	CHECK(dp_conf_router_add(&r));
+	test_router_if("r1", "ext", "203.0.113.1", 24);
+	test_router_if("r1", "lan", "10.0.0.1", 24);
+	snprintf(gw->router, sizeof(gw->router), "r1");
+	snprintf(gw->network, sizeof(gw->network), "ext");
+	CHECK(dp_conf_router_gw_set(gw));
+	id = dp_conf_router_by_name("r1");
+	*mac_ext = dp_router_confs[id].rifs[0].mac;
+	*mac_lan = dp_router_confs[id].rifs[1].mac;
+}
+
+void test_forget_injected(void)
+{
+	struct rte_mbuf *m[DP_INJECT_BURST];
+	uint16_t n;
+
+	while ((n = dp_inject_take(test_worker->inject, m, RTE_DIM(m))) > 0)
+		rte_pktmbuf_free_bulk(m, n);
+}

@@ -84,6 +84,19 @@ uint16_t test_next_second(uint16_t port_id, const char *tip);
 /* Gives router `router` an interface on `network` at ip/len (aborts on failure). */
 void test_router_if(const char *router, const char *network, const char *ip, uint8_t len);
 
+/*
+ * The gateway topology of the translation tests: router r1 with interfaces on
+ * "ext" 203.0.113.1/24 (port "x") and "lan" 10.0.0.1/24 (port "v"), both flat,
+ * port security off, and GW_SET gw (its router and network set here to r1 and
+ * ext). Aborts on failure; ids of x and v into *px, *pv, the interfaces' MACs
+ * into *mac_ext and *mac_lan.
+ */
+struct dp_router_gw_req;
+void test_gateway_router(struct dp_router_gw_req *gw, uint16_t *px, uint16_t *pv,
+		struct rte_ether_addr *mac_ext, struct rte_ether_addr *mac_lan);
+/* Frees what the control thread injected (announcements) and no test wants. */
+void test_forget_injected(void);
+
 /* What left a router for one input frame. */
 struct test_routed {
 	uint16_t n;

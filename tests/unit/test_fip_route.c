@@ -43,43 +43,20 @@ static int fip_add(const char *f, const char *fixed, uint8_t exist_ok)
 }
 
 /* Drops what the control thread injected (the announcements: test_fip_conf checks them). */
-static void forget_injected(void)
-{
-	struct rte_mbuf *m[DP_INJECT_BURST];
-	uint16_t n;
-
-	while ((n = dp_inject_take(test_worker->inject, m, RTE_DIM(m))) > 0)
-		rte_pktmbuf_free_bulk(m, n);
-}
-
 /* Router r1: gateway on "ext" 203.0.113.1/24 (port x, the outside host .50), "lan"
  * 10.0.0.1/24 (port v, the VM 10.0.0.5); fip 203.0.113.10 -> 10.0.0.5. */
 static int setup(void **state)
 {
-	struct dp_router_req r = {.name = "r1"};
-	struct dp_router_gw_req gw = {.router = "r1", .network = "ext", .snat = 1};
+	struct dp_router_gw_req gw = {.snat = 1};
 
 	(void)state;
 	test_env_reset();
-	test_network("ext", DP_NET_FLAT, "", 0, 1500);
-	test_network("lan", DP_NET_FLAT, "", 0, 1500);
-	px = test_port("x");
-	pv = test_port("v");
-	test_attach("x", "ext");
-	test_attach("v", "lan");
-	test_security_off("x");
-	test_security_off("v");
-	assert_int_equal(dp_conf_router_add(&r), 0);
-	test_router_if("r1", "ext", "203.0.113.1", 24);
-	test_router_if("r1", "lan", "10.0.0.1", 24);
-	assert_int_equal(dp_conf_router_gw_set(&gw), 0);
-	gw_ext = dp_router_confs[dp_conf_router_by_name("r1")].rifs[0].mac;
-	gw_lan = dp_router_confs[dp_conf_router_by_name("r1")].rifs[1].mac;
+	test_gateway_router(&gw, &px, &pv, &gw_ext, &gw_lan);
 	dp_neigh_learn(test_worker, dp_conf_net_by_name("ext"), test_ip("203.0.113.50"), &outside);
 	dp_neigh_learn(test_worker, dp_conf_net_by_name("lan"), test_ip("10.0.0.5"), &vm);
 	dp_neigh_learn(test_worker, dp_conf_net_by_name("lan"), test_ip("10.0.0.6"), &vm);
 	assert_int_equal(fip_add("203.0.113.10", "10.0.0.5", 0), 0);
-	forget_injected();
+	test_forget_injected();
 	return 0;
 }
 
@@ -208,7 +185,7 @@ static void a_moved_fip_reaches_its_new_address(void **state)
 
 	(void)state;
 	assert_int_equal(fip_add("203.0.113.10", "10.0.0.6", 1), 0);
-	forget_injected();
+	test_forget_injected();
 	r = test_route_frame(from_outside(IPPROTO_TCP, "203.0.113.10"));
 	assert_int_equal(r.n, 1);
 	assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip("10.0.0.6"));

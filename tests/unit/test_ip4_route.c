@@ -514,6 +514,33 @@ static void next_hop_adjacency_is_cached_and_follows_changes(void **state)
 	assert_true(rte_is_same_ether_addr(routed_to(), &host_b));
 }
 
+/* Two hosts of one connected subnet share its next hop, not their adjacency: each
+ * frame reaches its own host's MAC on the fast path too. */
+static void hosts_of_a_connected_subnet_each_get_their_own_mac(void **state)
+{
+	const struct rte_ether_addr host_c = {{2, 0, 0, 0, 0, 0x5c}};
+	uint16_t right = dp_conf_net_by_name("right");
+
+	(void)state;
+	teach_host_b();
+	dp_neigh_learn(test_worker, right, test_ip("10.2.0.6"), &host_c);
+	learn_mac(right, &host_b, pb);
+	learn_mac(right, &host_c, pb);
+	for (int round = 0; round < 3; round++) {
+		struct test_routed b = test_route_frame(from_a("10.2.0.5", 40));
+		struct test_routed c = test_route_frame(from_a("10.2.0.6", 40));
+
+		assert_true(rte_is_same_ether_addr(
+				&rte_pktmbuf_mtod(b.m[b.n - 1], struct rte_ether_hdr *)->dst_addr,
+				&host_b));
+		assert_true(rte_is_same_ether_addr(
+				&rte_pktmbuf_mtod(c.m[c.n - 1], struct rte_ether_hdr *)->dst_addr,
+				&host_c));
+		test_routed_free(&b);
+		test_routed_free(&c);
+	}
+}
+
 /* A next hop not heard from for DP_NEIGH_STALE_SEC is still used, and asked to confirm
  * itself: its answer from a new MAC moves the route there. */
 static void stale_next_hop_is_asked_to_confirm_while_still_used(void **state)
@@ -577,6 +604,7 @@ int main(void)
 		cmocka_unit_test_setup(permanent_neighbour_wins_over_arp, setup),
 		cmocka_unit_test_setup(routes_need_a_connected_next_hop_and_clean_prefixes, setup),
 		cmocka_unit_test_setup(next_hop_adjacency_is_cached_and_follows_changes, setup),
+	                cmocka_unit_test_setup(hosts_of_a_connected_subnet_each_get_their_own_mac, setup),
 		cmocka_unit_test_setup(deleting_a_network_forgets_its_neighbours, setup),
 		cmocka_unit_test_setup(stale_next_hop_is_asked_to_confirm_while_still_used, setup),
 	};

@@ -5,7 +5,8 @@
  * of the range, with checksums equal to a computation from scratch, and
  * their replies come back translated; an ICMP error from outside reaches the
  * inside host with the quoted header translated; the range used up refuses
- * (counted) and the ports come back when the connections go; the pool's
+ * (counted) and the ports come back when the connections go; a hairpin to a
+ * floating IP from behind the router, and to a host's own; the pool's
  * claims alone (kept port, per-worker offsets, 90% crossings).
  */
 #include <arpa/inet.h>
@@ -23,6 +24,7 @@
 #include "checksums.h"
 #include "dp_test_env.h"
 #include "l2/dp_bridge.h"
+#include "l3/dp_fip.h"
 #include "l3/dp_router_conf.h"
 #include "nat/dp_snat_pool.h"
 #include "pkt_builder.h"
@@ -34,43 +36,19 @@ static uint16_t px, pv, router_id;
 static struct rte_ether_addr gw_ext, gw_lan;
 static const struct rte_ether_addr outside = {{2, 0, 0, 0, 0, 0x0e}}, vm = {{2, 0, 0, 0, 0, 0x05}};
 
-static void forget_injected(void)
-{
-	struct rte_mbuf *m[DP_INJECT_BURST];
-	uint16_t n;
-
-	while ((n = dp_inject_take(test_worker->inject, m, RTE_DIM(m))) > 0)
-		rte_pktmbuf_free_bulk(m, n);
-}
-
 /* Router r1: gateway on "ext" 203.0.113.1/24 with SNAT over PORT_MIN..PORT_MAX (the
  * outside host .50 on port x), "lan" 10.0.0.1/24 (port v, the VM 10.0.0.5). */
 static int setup(void **state)
 {
-	struct dp_router_req r = {.name = "r1"};
-	struct dp_router_gw_req gw = {.router = "r1", .network = "ext", .snat = 1,
-			.port_min = PORT_MIN, .port_max = PORT_MAX};
+	struct dp_router_gw_req gw = {.snat = 1, .port_min = PORT_MIN, .port_max = PORT_MAX};
 
 	(void)state;
 	test_env_reset();
-	test_network("ext", DP_NET_FLAT, "", 0, 1500);
-	test_network("lan", DP_NET_FLAT, "", 0, 1500);
-	px = test_port("x");
-	pv = test_port("v");
-	test_attach("x", "ext");
-	test_attach("v", "lan");
-	test_security_off("x");
-	test_security_off("v");
-	assert_int_equal(dp_conf_router_add(&r), 0);
-	test_router_if("r1", "ext", "203.0.113.1", 24);
-	test_router_if("r1", "lan", "10.0.0.1", 24);
-	assert_int_equal(dp_conf_router_gw_set(&gw), 0);
+	test_gateway_router(&gw, &px, &pv, &gw_ext, &gw_lan);
 	router_id = (uint16_t)dp_conf_router_by_name("r1");
-	gw_ext = dp_router_confs[router_id].rifs[0].mac;
-	gw_lan = dp_router_confs[router_id].rifs[1].mac;
 	dp_neigh_learn(test_worker, dp_conf_net_by_name("ext"), test_ip("203.0.113.50"), &outside);
 	dp_neigh_learn(test_worker, dp_conf_net_by_name("lan"), test_ip("10.0.0.5"), &vm);
-	forget_injected();
+	test_forget_injected();
 	return 0;
 }
 
@@ -245,6 +223,108 @@ static void a_cleared_gateway_ends_its_translations(void **state)
 	assert_int_equal(st.in_use, 0);
 }
 
+static int fip_add(const char *f, const char *fixed)
+{
+	struct dp_fip_req q = {.router = "r1"};
+
+	inet_pton(AF_INET, f, q.fip);
+	inet_pton(AF_INET, fixed, q.fixed_ip);
+	return dp_conf_fip_add(&q);
+}
+
+/* A frame on "lan" from src:sport to dst:dport, as a host behind the router sends it. */
+static struct rte_mbuf *on_lan(const char *src, uint16_t sport, const char *dst, uint16_t dport)
+{
+	struct pkt_spec s = {.src = vm, .dst = gw_lan, .vlan = NO_VLAN, .in_port = pv};
+
+	return pkt_l4(test_pool, &s, IPPROTO_TCP, src, sport, dst, dport, 0x02, 32);
+}
+
+/* One frame through the router: where it went (lan) and as what. */
+static void assert_hop(struct rte_mbuf *in, const char *src, uint16_t sport, const char *dst,
+		uint16_t dport)
+{
+	struct test_routed r = test_route_frame(in);
+	uint16_t sp, dp;
+
+	assert_int_equal(r.n, 1);
+	assert_true(r.next[0] == DP_L2_TX || r.next[0] == DP_L2_FLOOD);
+	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip(src));
+	assert_int_equal(ip_of(r.m[0])->dst_addr, test_ip(dst));
+	ports_of(r.m[0], &sp, &dp);
+	if (sport)
+		assert_int_equal(sp, sport);
+	else
+		assert_in_range(sp, PORT_MIN, PORT_MAX);
+	assert_int_equal(dp, dport);
+	test_assert_checksums_fresh(r.m[0]);
+	test_routed_free(&r);
+}
+
+static void a_hairpin_reaches_a_floating_ip_from_behind_the_router(void **state)
+{
+	uint16_t nport;
+
+	(void)state;
+	dp_neigh_learn(test_worker, dp_conf_net_by_name("lan"), test_ip("10.0.0.6"), &vm);
+	assert_int_equal(fip_add("203.0.113.20", "10.0.0.6"), 0);
+	test_forget_injected();
+	/* 10.0.0.5 has no fip: to B's fixed address, from the gateway's. */
+	assert_hop(on_lan("10.0.0.5", 1234, "203.0.113.20", 80), "203.0.113.1", 0, "10.0.0.6", 80);
+	nport = (uint16_t)PORT_MIN; /* the first of the range: the pool was empty */
+	/* B's answer comes back to the router, and reaches A from the fip it asked. */
+	assert_hop(on_lan("10.0.0.6", 80, "203.0.113.1", nport), "203.0.113.20", 80, "10.0.0.5", 1234);
+	/* A host to its own fip: from that fip, port kept, and back. */
+	assert_int_equal(fip_add("203.0.113.21", "10.0.0.5"), 0);
+	test_forget_injected();
+	assert_hop(on_lan("10.0.0.5", 2222, "203.0.113.21", 80), "203.0.113.21", 2222, "10.0.0.5", 80);
+	assert_hop(on_lan("10.0.0.5", 80, "203.0.113.21", 2222), "203.0.113.21", 80, "10.0.0.5", 2222);
+}
+
+/* The frame m made the first fragment of a datagram (MF), and its next one: same
+ * header, offset just past m's payload, 16 bytes of data, no L4 header. */
+static struct rte_mbuf *fragments_of(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = ip_of(m), *ip2;
+	uint16_t len = rte_be_to_cpu_16(ip->total_length) - sizeof(*ip);
+	struct rte_mbuf *next = rte_pktmbuf_copy(m, test_pool, 0, UINT32_MAX);
+
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	ip2 = ip_of(next);
+	ip2->fragment_offset = rte_cpu_to_be_16(len / 8);
+	ip2->total_length = rte_cpu_to_be_16(sizeof(*ip) + 16);
+	rte_pktmbuf_trim(next, (uint16_t)(len - 16));
+	ip2->hdr_checksum = 0;
+	ip2->hdr_checksum = rte_ipv4_cksum(ip2);
+	return next;
+}
+
+static void later_fragments_follow_their_first(void **state)
+{
+	struct rte_mbuf *first = from_vm(IPPROTO_UDP, 1234), *later, *early;
+	struct test_routed r;
+
+	(void)state;
+	/* A later fragment before any first: nothing to translate it by. */
+	early = fragments_of(from_vm(IPPROTO_UDP, 999));
+	r = test_route_frame(early);
+	assert_int_equal(r.next[0], DP_L2_EDGE_DROP(DP_DROP_SNAT_UNTRACKABLE));
+	test_routed_free(&r);
+	/* The first, then the later one: both from the gateway. */
+	later = fragments_of(first);
+	r = test_route_frame(first);
+	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.1"));
+	test_routed_free(&r);
+	r = test_route_frame(later);
+	assert_int_equal(r.n, 1);
+	assert_true(r.next[0] == DP_L2_TX || r.next[0] == DP_L2_FLOOD);
+	assert_int_equal(ip_of(r.m[0])->src_addr, test_ip("203.0.113.1"));
+	assert_int_equal(rte_raw_cksum(ip_of(r.m[0]), sizeof(struct rte_ipv4_hdr)), 0xffff);
+	test_routed_free(&r);
+}
+
 static void the_pool_keeps_ports_and_spreads_workers(void **state)
 {
 	struct dp_snat_pool *p = dp_snat_pool_new(1, 100, 199);
@@ -282,6 +362,8 @@ int main(void)
 			cmocka_unit_test_setup(an_icmp_error_from_outside_reaches_the_inside_host, setup),
 			cmocka_unit_test_setup(the_range_used_up_refuses_and_comes_back, setup),
 			cmocka_unit_test_setup(a_cleared_gateway_ends_its_translations, setup),
+			cmocka_unit_test_setup(a_hairpin_reaches_a_floating_ip_from_behind_the_router, setup),
+			cmocka_unit_test_setup(later_fragments_follow_their_first, setup),
 			cmocka_unit_test(the_pool_keeps_ports_and_spreads_workers),
 	};
 

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What a node's agent reports its dataplane does with an object: a port
+ * bound there, or a floating IP of a router whose gateway it hosts. The
+ * API then shows ACTIVE only once the dataplane forwards for it (Neutron's
+ * agents report the same way), DOWN or ERROR otherwise.
+ *
+ * A report names the feed revision the agent programmed from
+ * (applied_rev): one older than the object's last change describes
+ * something the dataplane no longer has to match, and is refused (-EBUSY),
+ * as is one from a node that does not host the object. The feed brings
+ * the newer state, and the agent reports again.
+ */
+#include "network.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* 0 when node hosts obj, else -EBUSY with ctx->err. */
+typedef int hosted_fn(struct cp_ctx *ctx, const json_t *obj, const char *node);
+
+static int report(struct cp_ctx *ctx, const struct cp_kind *k, const char *node, const char *id,
+	const char *status, int64_t applied_rev, hosted_fn *hosted)
+{
+	json_t *obj;
+	int64_t rev;
+	int rc;
+
+	if (!ctx->caller->is_service && !ctx->caller->is_admin)
+		return cp_fail(&ctx->err, -EPERM, "PolicyNotAuthorized",
+			"Status reports need the service token or admin.");
+	if (strcmp(status, "ACTIVE") != 0 && strcmp(status, "DOWN") != 0 &&
+		strcmp(status, "ERROR") != 0)
+		return cp_fail(&ctx->err, -EINVAL, "InvalidInput",
+			"status must be ACTIVE, DOWN or ERROR, not '%s'", status);
+	if (cp_db_begin(ctx->db, true))
+		return cp_fail(&ctx->err, -EIO, "InternalError", "database unavailable");
+	obj = cp_obj_get(ctx->db, k->name, id);
+	if (!obj) {
+		cp_db_rollback(ctx->db);
+		return cp_fail(&ctx->err, -ENOENT, k->not_found, "%s %s could not be found.",
+			k->name, id);
+	}
+	rev = json_integer_value(json_object_get(obj, "revision_number"));
+	rc = hosted(ctx, obj, node);
+	if (rc == 0 && rev > applied_rev)
+		rc = cp_fail(&ctx->err, -EBUSY, "StaleStatusReport",
+			"%s %s changed at revision %lld, after the reported revision %lld.", k->name,
+			id, (long long)rev, (long long)applied_rev);
+	if (rc == 0 && strcmp(cp_json_str(obj, "status") ?: "", status) != 0) {
+		json_object_set_new(obj, "status", json_string(status));
+		rc = cp_res_store(ctx, k, obj);
+	}
+	json_decref(obj);
+	if (rc) {
+		cp_db_rollback(ctx->db);
+		return rc;
+	}
+	return cp_db_commit(ctx->db) ? cp_fail(&ctx->err, -EIO, "InternalError", "commit failed")
+				     : 0;
+}
+
+static int port_hosted(struct cp_ctx *ctx, const json_t *port, const char *node)
+{
+	if (strcmp(cp_json_str(port, "binding:host_id") ?: "", node) == 0)
+		return 0;
+	return cp_fail(&ctx->err, -EBUSY, "PortBoundElsewhere", "Port %s is not bound to node %s.",
+		cp_json_str(port, "id"), node);
+}
+
+/* A floating IP lives where its router's gateway does (the gateway port's
+ * binding, --gateway-node); one not associated lives nowhere. */
+static int fip_hosted(struct cp_ctx *ctx, const json_t *fip, const char *node)
+{
+	const char *rid = cp_json_str(fip, "router_id");
+	json_t *gws = rid ? cp_ports_of(ctx, rid, "network:router_gateway") : NULL;
+	const char *host = cp_json_str(json_array_get(gws, 0), "binding:host_id") ?: "";
+	int rc = 0;
+
+	if (strcmp(host, node) != 0)
+		rc = cp_fail(&ctx->err, -EBUSY, "FloatingIPHostedElsewhere",
+			"Floating IP %s is not on a router whose gateway node %s hosts.",
+			cp_json_str(fip, "id"), node);
+	json_decref(gws);
+	return rc;
+}
+
+int cp_port_report_status(struct cp_ctx *ctx, const char *node, const char *port_id,
+	const char *status, int64_t applied_rev)
+{
+	return report(ctx, &cp_kind_port, node, port_id, status, applied_rev, port_hosted);
+}
+
+int cp_fip_report_status(struct cp_ctx *ctx, const char *node, const char *fip_id,
+	const char *status, int64_t applied_rev)
+{
+	return report(ctx, &cp_kind_floatingip, node, fip_id, status, applied_rev, fip_hosted);
+}
