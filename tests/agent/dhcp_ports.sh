@@ -72,10 +72,10 @@ udhcpc() {
 		timeout 20 busybox udhcpc -i eth0 -n -q -t 2 -T 1 -O mtu -O staticroutes -s "$APPLY"
 }
 lease_has() { grep -qx "$2" "$A_DIR/$1.env.bound"; }
-in_vm() { ip netns exec "${TOPO_PREFIX}-vm" "$@"; }
+has_entry() { vg dp dhcp list | grep -q "tap${p1:0:11}"; }
 
-check "the agent gave the engine the port's DHCP entry" \
-	eventually bash -c "'$BUILD/tools/virga/virga' --socket '$SOCK' dp dhcp list | grep -q tap${p1:0:11}"
+check "the agent gave the engine the port's DHCP entry" eventually has_entry
+
 check "udhcpc in the VM gets a lease from the engine" udhcpc vm
 check "the lease carries the port's fixed IP" lease_has vm ip=10.70.0.3
 check "... the subnet's mask" lease_has vm mask=24
@@ -120,14 +120,15 @@ check_fails "and the engine has no entry for the port" \
 
 # DHCP turned off on the first subnet: the entry goes, then the port.
 os subnet set --no-dhcp dsub || die "subnet set --no-dhcp"
-no_entry() { ! vg dp dhcp list | grep -q "tap${p1:0:11}"; }
+no_entry() { ! has_entry; }
 check "subnet set --no-dhcp takes the port's DHCP entry away within seconds" eventually no_entry
 check_fails "the next udhcpc gets nothing" udhcpc vm
 check "the DHCP port is gone with the network's last DHCP subnet" test -z "$(dhcp_port_ips dnet)"
 
 os subnet set --dhcp dsub || die "subnet set --dhcp"
 check "subnet set --dhcp brings the DHCP port back" test "$(dhcp_port_ips dnet)" = 10.70.0.2
-check "and the lease" eventually udhcpc vm
+check "and the port's DHCP entry" eventually has_entry
+check "and the lease" udhcpc vm
 check "with the same address" lease_has vm ip=10.70.0.3
 
 os port delete "$p1" || die "port delete p1"
