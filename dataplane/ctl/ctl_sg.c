@@ -99,9 +99,9 @@ static void ct_entry_info(const struct dp_ct_info *in, uint32_t now, struct dp_c
 		snprintf(e->network, sizeof(e->network), "%s", dp_net_confs[k->zone].name);
 	else if ((k->zone & DP_CT_ZONE_ROUTER) &&
 			(k->zone & ~DP_CT_ZONE_ROUTER) < DP_MAX_ROUTERS &&
-			dp_router_confs[k->zone & ~DP_CT_ZONE_ROUTER].used)
+			dp_router_confs[k->zone & ~DP_CT_ZONE_ROUTER] != NULL)
 		snprintf(e->network, sizeof(e->network), "router %.56s",
-				dp_router_confs[k->zone & ~DP_CT_ZONE_ROUTER].name);
+				dp_router_confs[k->zone & ~DP_CT_ZONE_ROUTER]->name);
 	if (in->nat) {
 		e->nat = 1;
 		memcpy(e->nat_src, &in->translation.src_ip, 4);

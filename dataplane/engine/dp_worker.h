@@ -90,8 +90,6 @@ struct dp_worker {
 	 * ARP answers, asked for again each second by dp_worker_tick (engine/dp_arp_wait.h). */
 	struct dp_arp_wait arp_wait;
 	struct dp_adj adj[DP_ADJ_CACHE_SIZE]; /* routers' resolved next hops */
-	/* Floating IP translations by router and entry slot: [0] inbound, [1] outbound. */
-	uint64_t fip_packets[DP_MAX_ROUTERS][DP_MAX_FIPS][2];
 	/* DHCP answered by the engine, per port: counters and rate (dhcp/dp_dhcp.h). */
 	struct dp_dhcp_worker dhcp[RTE_MAX_ETHPORTS];
 	uint32_t icmp_sec;  /* the second icmp_sent counts */

@@ -109,10 +109,10 @@ static enum dp_kv_visit delete_all(uint64_t key, uint64_t val, void *arg)
 static void delete_routers(void)
 {
 	for (int id = 0; id < DP_MAX_ROUTERS; id++) {
-		struct dp_router_conf *c = &dp_router_confs[id];
+		struct dp_router_conf *c = dp_router_confs[id];
 		struct dp_router_req r = {0};
 
-		if (!c->used)
+		if (c == NULL)
 			continue;
 		for (uint8_t i = 0; i < c->n_rifs; i++) {
 			struct dp_router_if_req d = {0};
@@ -496,8 +496,8 @@ void test_gateway_router(struct dp_router_gw_req *gw, uint16_t *px, uint16_t *pv
 	snprintf(gw->network, sizeof(gw->network), "ext");
 	CHECK(dp_conf_router_gw_set(gw));
 	id = dp_conf_router_by_name("r1");
-	*mac_ext = dp_router_confs[id].rifs[0].mac;
-	*mac_lan = dp_router_confs[id].rifs[1].mac;
+	*mac_ext = dp_router_confs[id]->rifs[0].mac;
+	*mac_lan = dp_router_confs[id]->rifs[1].mac;
 }
 
 void test_forget_injected(void)

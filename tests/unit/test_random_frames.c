@@ -55,7 +55,7 @@ static int setup(void **state)
 /* A valid frame of one of several kinds, then broken at random. */
 static struct rte_mbuf *random_frame(void)
 {
-	const struct rte_ether_addr gw = dp_router_confs[0].rifs[0].mac;
+	const struct rte_ether_addr gw = dp_router_confs[0]->rifs[0].mac;
 	struct pkt_spec s = {.src = mac_of(0xa), .dst = gw, .vlan = NO_VLAN, .in_port = pa};
 	struct rte_mbuf *m;
 	uint32_t kind = rte_rand_max(5), len;

@@ -47,6 +47,7 @@ enum bench_topology {
 	BENCH_TOPO_SG,      /* sg-established */
 	BENCH_TOPO_FIP,     /* fip: route-1 with a gateway and floating IPs */
 	BENCH_TOPO_SNAT,    /* snat: route-1 with a gateway that translates */
+	BENCH_TOPO_ROUTE_MANY, /* route-many: frames spread over many routers */
 	BENCH_TOPO_NONE,    /* nothing: a probe */
 };
 
@@ -150,6 +151,9 @@ int bench_pcap_close(FILE *f);
  * bytes). Returns its length. */
 size_t bench_build_udp(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6], uint16_t vlan,
                 const uint8_t sip[4], const uint8_t dip[4], uint16_t sport);
+/* The next of a fixed sequence (xorshift on *s) of addresses in 20.0.0.0/8, the one
+ * route of route-1's router (fip, route-many). */
+void bench_dip_20_8(uint64_t *s, uint8_t dip[4]);
 /* RFC 1071 checksum of an IPv4 header. */
 uint16_t bench_ip_checksum(const uint8_t *h, size_t len);
 /* One frame that the engine forwards at most once (the second device of a one-way
@@ -199,6 +203,12 @@ int bench_write_fip_frames(const char *path, unsigned int flows);
 int bench_program_fip(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 #define BENCH_SNAT_FLOWS 10000
 int bench_program_snat(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
+
+/* route-many (scenario_route_many.c): BENCH_MANY_ROUTERS routers, frames spread over them. */
+#define BENCH_MANY_ROUTERS 1000
+int bench_write_route_many_frames(const char *path, unsigned int flows);
+int bench_program_route_many(
+		struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 
 /* ---- child processes (proc.c) ---- */
 extern volatile sig_atomic_t bench_interrupted;

@@ -20,6 +20,7 @@
  *            10,000 established UDP flows (scenario_sg.c)
  *   fip   route-1 with a gateway and 64 floating IPs: outbound 1:1 (scenario_fip.c)
  *   snat  route-1 with a gateway that translates: 10,000 established flows (scenario_fip.c)
+ *   route-many   frames spread over 1,000 routers, one route each (scenario_route_many.c)
  * The one-way scenarios give the second device a pcap of one frame without
  * infinite_rx: read once, then it has nothing, so testpmd io forwards one
  * way as Virga does.
@@ -47,8 +48,8 @@ static void usage(FILE *f)
 	                "  --seconds S        measurement window per run (default 5)\n"
 	                "  --warmup S         forwarding before the window opens (default 1)\n"
 	                "  --scenario NAME    l2-vlan, null, vxlan-encap, vxlan-decap, route-1,\n"
-	                "                     route-100k, route-1m, sg-established, fip or snat (repeatable;\n"
-	                "                     default all)\n"
+	                "                     route-100k, route-1m, sg-established, fip, snat or\n"
+	                "                     route-many (repeatable; default all)\n"
 	                "  --flows N          remote stations in l2-vlan (default 4096)\n"
 	                "  --mbufs N          packet buffers of each process (default 32768)\n"
 	                "  --mac-table-size N passed to virga-dataplane (default: its own, 65536)\n"
@@ -167,11 +168,12 @@ static int parse_options(int argc, char **argv, struct bench_opts *o, const char
 }
 
 static const char *const ALL_SCENARIOS[] = {"l2-vlan", "null", "vxlan-encap", "vxlan-decap",
-                "route-1", "route-100k", "route-1m", "sg-established", "fip", "snat"};
+                "route-1", "route-100k", "route-1m", "sg-established", "fip", "snat", "route-many"};
 
 /* The pcap files main() writes, for cleaning up. */
 static const char *const PCAP_FILES[] = {"up.pcap", "vm.pcap", "idle.pcap", "decap.pcap",
-                "route-1.pcap", "route-100k.pcap", "route-1m.pcap", "sg.pcap", "fip.pcap", "snat.pcap"};
+                "route-1.pcap", "route-100k.pcap", "route-1m.pcap", "sg.pcap", "fip.pcap",
+                "snat.pcap", "route-many.pcap"};
 
 static int devargs(char *dst, unsigned int index, const struct bench_opts *o, const char *file,
                 bool infinite)
@@ -180,6 +182,22 @@ static int devargs(char *dst, unsigned int index, const struct bench_opts *o, co
 	                file, infinite ? ",infinite_rx=1" : "");
 
 	return n >= BENCH_DEVARGS_LEN ? -ENAMETOOLONG : 0;
+}
+
+/* Testpmd io and Virga on ports a and b: a replays `file` without end, b idle.pcap
+ * once; Virga's rate is what b sent. */
+static int two_ports(const struct bench_opts *o, struct bench_scenario *s, const char *a,
+                const char *b, const char *file)
+{
+	s->ports[0] = a;
+	s->ports[1] = b;
+	s->engines[BENCH_TESTPMD_IO] = true;
+	s->engines[BENCH_VIRGA] = true;
+	s->count_port = b;
+	if (devargs(s->devargs[0], 0, o, file, true) < 0 ||
+	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 static int make_l2(const struct bench_opts *o, const char *name, struct bench_scenario *s)
@@ -243,11 +261,6 @@ static int make_route(const struct bench_opts *o, unsigned int n_routes, struct 
 	char file[32];
 
 	s->topo = BENCH_TOPO_ROUTE;
-	s->ports[0] = "a";
-	s->ports[1] = "b";
-	s->engines[BENCH_TESTPMD_IO] = true;
-	s->engines[BENCH_VIRGA] = true;
-	s->count_port = "b";
 	/* Programming a table takes from milliseconds to minutes: do it once. */
 	s->keep_dataplane = true;
 	if (n_routes == 1) {
@@ -267,8 +280,7 @@ static int make_route(const struct bench_opts *o, unsigned int n_routes, struct 
 		 * memory without hugepages: the default 1024 MB is enough. */
 	}
 	snprintf(file, sizeof(file), "%s.pcap", s->name);
-	if (devargs(s->devargs[0], 0, o, file, true) < 0 ||
-	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
+	if (two_ports(o, s, "a", "b", file) < 0)
 		return -ENAMETOOLONG;
 	s->routes = bench_routes_make(n_routes);
 	return s->routes == NULL ? -ENOMEM : 0;
@@ -281,15 +293,17 @@ static int make_sg(const struct bench_opts *o, struct bench_scenario *s)
 	s->summary = "VLAN 100 uplink -> VM port with a stateful security group of 1,000 rules; "
 	             "10,000 UDP flows, established by their first frame (in the warm-up); "
 	             "Mpps = frames sent on vm";
-	s->ports[0] = "up";
-	s->ports[1] = "vm";
-	s->engines[BENCH_TESTPMD_IO] = true;
-	s->engines[BENCH_VIRGA] = true;
-	s->count_port = "vm";
-	if (devargs(s->devargs[0], 0, o, "sg.pcap", true) < 0 ||
-	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
-		return -ENAMETOOLONG;
-	return 0;
+	return two_ports(o, s, "up", "vm", "sg.pcap");
+}
+
+static int make_route_many(const struct bench_opts *o, struct bench_scenario *s)
+{
+	s->topo = BENCH_TOPO_ROUTE_MANY;
+	s->name = "route-many";
+	s->summary = "1,000 routers between VLAN networks of their own on uplinks a and b, one "
+	             "/8 each, 64-byte tagged IPv4/UDP spread over them; Mpps = frames sent on b";
+	s->keep_dataplane = true;
+	return two_ports(o, s, "a", "b", "route-many.pcap");
 }
 
 static int make_scenario_engines(
@@ -308,6 +322,8 @@ static int make_scenario_engines(
 		return make_route(o, 1000000, s);
 	if (strcmp(name, "sg-established") == 0)
 		return make_sg(o, s);
+	if (strcmp(name, "route-many") == 0)
+		return make_route_many(o, s);
 	if (strcmp(name, "fip") == 0) {
 		int rc = make_route(o, 1, s);
 
@@ -366,6 +382,11 @@ static int write_files(const struct bench_opts *o, struct bench_scenario *scs, u
 		if (s->topo == BENCH_TOPO_SG) {
 			snprintf(a, sizeof(a), "%s/sg.pcap", o->workdir);
 			if ((rc = bench_write_sg_frames(a)) < 0)
+				return rc;
+		}
+		if (s->topo == BENCH_TOPO_ROUTE_MANY) {
+			snprintf(a, sizeof(a), "%s/route-many.pcap", o->workdir);
+			if ((rc = bench_write_route_many_frames(a, o->flows)) < 0)
 				return rc;
 		}
 		if (s->routes != NULL) {

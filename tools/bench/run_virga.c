@@ -65,6 +65,8 @@ static int program(struct dp_client *c, const struct bench_opts *o, const struct
 		return bench_program_fip(c, s, why, len);
 	case BENCH_TOPO_SNAT:
 		return bench_program_snat(c, s, why, len);
+	case BENCH_TOPO_ROUTE_MANY:
+		return bench_program_route_many(c, s, why, len);
 	case BENCH_TOPO_NONE:
 		return 0;
 	}

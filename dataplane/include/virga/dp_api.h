@@ -473,7 +473,7 @@ struct dp_router_info {
 	uint16_t n_interfaces;
 	uint32_t n_routes;
 	uint32_t max_routes;
-	uint32_t reserved;
+	uint32_t mem_kib; /* memory the router holds, KiB rounded up (its tables' whole size) */
 };
 
 struct dp_router_list_reply {
