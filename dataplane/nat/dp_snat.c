@@ -372,13 +372,16 @@ static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 	}
 }
 
-void dp_snat_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint32_t *nh,
+/* One chunk of at most DP_CT_BULK_MAX frames: classified, looked up and translated
+ * while their headers and entries are still in the cache (a whole burst of 256
+ * is not: its first frames' lines are gone by the time the last is looked up). */
+static void snat_chunk(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint32_t *nh,
 		uint16_t *drop)
 {
-	struct dp_ct_pkt pk[RTE_GRAPH_BURST_SIZE];
-	uint32_t idx[RTE_GRAPH_BURST_SIZE];
-	uint16_t at[RTE_GRAPH_BURST_SIZE], k = 0;
-	uint8_t kind[RTE_GRAPH_BURST_SIZE];
+	struct dp_ct_pkt pk[DP_CT_BULK_MAX];
+	uint32_t idx[DP_CT_BULK_MAX];
+	uint16_t at[DP_CT_BULK_MAX], k = 0;
+	uint8_t kind[DP_CT_BULK_MAX];
 
 	for (uint16_t i = 0; i < n; i++) {
 		drop[i] = DP_DROP_REASON_MAX;
@@ -402,4 +405,12 @@ void dp_snat_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint
 					ip->next_proto_id, ip->src_addr != src ? ip->src_addr : 0,
 					ip->dst_addr != dst ? ip->dst_addr : 0);
 	}
+}
+
+void dp_snat_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, uint32_t *nh,
+		uint16_t *drop)
+{
+	for (uint16_t base = 0; base < n; base += DP_CT_BULK_MAX)
+		snat_chunk(w, pkts + base, RTE_MIN((uint16_t)(n - base), (uint16_t)DP_CT_BULK_MAX),
+				nh + base, drop + base);
 }
