@@ -33,6 +33,7 @@ struct api_server {
 	struct MHD_Daemon *mhd;
 	struct api_http *http; /* http_server.c's connections and timer thread */
 	char image_dir[600];   /* the image file store, <state-dir>/images */
+	char volume_dir[600];  /* the volume file driver's store, <state-dir>/volumes */
 };
 
 struct api_req {
@@ -105,6 +106,7 @@ extern const struct api_route api_feed_routes[];
 extern const struct api_route api_image_routes[];
 extern const struct api_route api_image_data_routes[];
 extern const struct api_route api_compute_routes[];
+extern const struct api_route api_volume_routes[];
 
 /* api_server_start: 0, or -EADDRINUSE (and other bind errors) when the
  * address is taken. */

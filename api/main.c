@@ -303,6 +303,7 @@ int main(int argc, char **argv)
 	srv.identity.token_ttl = o.token_ttl;
 	srv.feed_timeout_ms = o.feed_timeout * 1000;
 	snprintf(srv.image_dir, sizeof(srv.image_dir), "%s/images", o.state_dir);
+	snprintf(srv.volume_dir, sizeof(srv.volume_dir), "%s/volumes", o.state_dir);
 	cp_router_set_gateway_node(o.gateway_node);
 	raise_nofile(&o);
 	if (!o.http_threads) {

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Cinder v3 routes under /volume/v3/{project_id}: the default volume type and
+ * volumes (create, list, show, set, extend, delete) on the file driver.
+ * Fault bodies as Nova's ({"itemNotFound": {"code": 404, "message": ...}}),
+ * which Cinder shares. Microversion 3.0 bodies.
+ */
+#include "api.h"
+#include "../controlplane/volume/volume.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The URL's project must be the token's (an admin may name any). */
+static int project_ok(struct api_req *req)
+{
+	if (req->caller.is_admin || strcmp(req->arg[0], req->caller.project_id) == 0)
+		return 0;
+	return cp_fail(&req->ctx.err, -EPERM, "forbidden",
+			"Policy doesn't allow this request on project %s.", req->arg[0]);
+}
+
+static json_t *with_links(struct api_req *req, json_t *v)
+{
+	char href[512];
+
+	snprintf(href, sizeof(href), "%s/volume/v3/%s/volumes/%s", api_base(req),
+			cp_json_str(v, "os-vol-tenant-attr:tenant_id"), cp_json_str(v, "id"));
+	json_object_set_new(v, "links", json_pack("[{s:s, s:s}]", "rel", "self", "href", href));
+	return v;
+}
+
+static bool passes(struct api_req *req, const json_t *v)
+{
+	static const char *const keys[] = {"name", "status"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *want = api_query(req, keys[i]), *have = cp_json_str(v, keys[i]);
+
+		if (want && (!have || strcmp(want, have) != 0))
+			return false;
+	}
+	return true;
+}
+
+static int volume_list(struct api_req *req, const void *arg)
+{
+	const char *all_tenants = api_query(req, "all_tenants");
+	json_t *all, *v, *out;
+	size_t i;
+	int rc = project_ok(req);
+
+	if (rc == 0)
+		rc = cp_volume_list(&req->ctx, all_tenants && strcmp(all_tenants, "0") != 0 &&
+						       strcasecmp(all_tenants, "false") != 0,
+				&all);
+	if (rc)
+		return rc;
+	out = json_array();
+	json_array_foreach(all, i, v)
+	{
+		if (!passes(req, v))
+			continue;
+		with_links(req, v);
+		if (arg == NULL) /* the short list: id, name, links */
+			json_array_append_new(out, json_pack("{s:O, s:O, s:O}", "id",
+							   json_object_get(v, "id"), "name",
+							   json_object_get(v, "name"), "links",
+							   json_object_get(v, "links")));
+		else
+			json_array_append(out, v);
+	}
+	json_decref(all);
+	return api_reply(req, 200, json_pack("{s:o}", "volumes", out));
+}
+
+static int volume_create(struct api_req *req, const void *arg)
+{
+	const json_t *body;
+	json_t *v;
+	int rc = project_ok(req);
+
+	(void)arg;
+	if (rc == 0)
+		rc = api_body_member(req, "volume", &body);
+	if (rc == 0)
+		rc = cp_volume_create(&req->ctx, body, req->srv->volume_dir, &v);
+	return rc ? rc : api_reply(req, 202, json_pack("{s:o}", "volume", with_links(req, v)));
+}
+
+static int volume_show(struct api_req *req, const void *arg)
+{
+	json_t *v;
+	int rc = project_ok(req);
+
+	(void)arg;
+	if (rc == 0)
+		rc = cp_volume_show(&req->ctx, req->arg[1], &v);
+	return rc ? rc : api_reply(req, 200, json_pack("{s:o}", "volume", with_links(req, v)));
+}
+
+static int volume_update(struct api_req *req, const void *arg)
+{
+	const json_t *body;
+	json_t *v;
+	int rc = project_ok(req);
+
+	(void)arg;
+	if (rc == 0)
+		rc = api_body_member(req, "volume", &body);
+	if (rc == 0)
+		rc = cp_volume_update(&req->ctx, req->arg[1], body, &v);
+	return rc ? rc : api_reply(req, 200, json_pack("{s:o}", "volume", with_links(req, v)));
+}
+
+static int volume_delete(struct api_req *req, const void *arg)
+{
+	int rc = project_ok(req);
+
+	(void)arg;
+	if (rc == 0)
+		rc = cp_volume_delete(&req->ctx, req->arg[1], req->srv->volume_dir);
+	return rc ? rc : api_reply(req, 202, NULL);
+}
+
+/* .../volumes/ID/metadata: GET, POST (merge), PUT (replace); .../metadata/KEY: DELETE. */
+static int volume_metadata(struct api_req *req, const void *arg)
+{
+	const char *how = arg;
+	const json_t *set = NULL;
+	json_t *meta;
+	int rc = project_ok(req);
+
+	if (rc)
+		return rc;
+	if (how[0] == 'P' && (rc = api_body_member(req, "metadata", &set)) != 0)
+		return rc;
+	rc = cp_volume_metadata(&req->ctx, req->arg[1], set, strcmp(how, "PUT") == 0,
+			how[0] == 'D' ? req->arg[2] : NULL, &meta);
+	if (rc)
+		return rc;
+	if (how[0] == 'D') {
+		json_decref(meta);
+		return api_reply(req, 200, NULL);
+	}
+	return api_reply(req, 200, json_pack("{s:o}", "metadata", meta));
+}
+
+/* POST .../volumes/ID/action: os-extend only, so far. */
+static int volume_action(struct api_req *req, const void *arg)
+{
+	const json_t *ext = req->json ? json_object_get(req->json, "os-extend") : NULL;
+	const json_t *size = ext ? json_object_get(ext, "new_size") : NULL;
+	json_int_t gb = -1;
+	int rc = project_ok(req);
+
+	(void)arg;
+	if (rc)
+		return rc;
+	if (ext == NULL)
+		return cp_fail(&req->ctx.err, -EINVAL, "badRequest",
+				"There is no such action (only os-extend so far)");
+	if (json_is_integer(size))
+		gb = json_integer_value(size);
+	else if (json_is_string(size))
+		gb = strtoll(json_string_value(size), NULL, 10);
+	rc = cp_volume_extend(&req->ctx, req->arg[1], gb, req->srv->volume_dir);
+	return rc ? rc : api_reply(req, 202, NULL);
+}
+
+static int type_list(struct api_req *req, const void *arg)
+{
+	(void)arg;
+	return api_reply(req, 200, json_pack("{s:[o]}", "volume_types", cp_volume_default_type()));
+}
+
+static int type_show(struct api_req *req, const void *arg)
+{
+	json_t *t = cp_volume_default_type();
+	const char *want = arg ? NULL : req->arg[1];
+
+	if (want && strcmp(want, cp_json_str(t, "id")) && strcmp(want, cp_json_str(t, "name"))) {
+		json_decref(t);
+		return cp_fail(&req->ctx.err, -ENOENT, "itemNotFound",
+				"Volume type %s could not be found.", want);
+	}
+	return api_reply(req, 200, json_pack("{s:o}", "volume_type", t));
+}
+
+static const int detail = 1, the_default = 1;
+
+const struct api_route api_volume_routes[] = {
+	{"GET", "/volume/v3/*/types", type_list, NULL, 0, API_NOVA},
+	{"GET", "/volume/v3/*/types/default", type_show, &the_default, 0, API_NOVA},
+	{"GET", "/volume/v3/*/types/*", type_show, NULL, 0, API_NOVA},
+	{"GET", "/volume/v3/*/volumes", volume_list, NULL, 0, API_NOVA},
+	{"GET", "/volume/v3/*/volumes/detail", volume_list, &detail, 0, API_NOVA},
+	{"POST", "/volume/v3/*/volumes", volume_create, NULL, 0, API_NOVA},
+	{"GET", "/volume/v3/*/volumes/*", volume_show, NULL, 0, API_NOVA},
+	{"PUT", "/volume/v3/*/volumes/*", volume_update, NULL, 0, API_NOVA},
+	{"DELETE", "/volume/v3/*/volumes/*", volume_delete, NULL, 0, API_NOVA},
+	{"POST", "/volume/v3/*/volumes/*/action", volume_action, NULL, 0, API_NOVA},
+	{"GET", "/volume/v3/*/volumes/*/metadata", volume_metadata, "GET", 0, API_NOVA},
+	{"POST", "/volume/v3/*/volumes/*/metadata", volume_metadata, "POST", 0, API_NOVA},
+	{"PUT", "/volume/v3/*/volumes/*/metadata", volume_metadata, "PUT", 0, API_NOVA},
+	{"DELETE", "/volume/v3/*/volumes/*/metadata/*", volume_metadata, "DELETE", 0, API_NOVA},
+	{NULL, NULL, NULL, NULL, 0, API_NOVA},
+};

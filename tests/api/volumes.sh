@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Cinder v3 volumes on the file driver, with the real openstack CLI: the
+# default type; create (available at once, a sparse file of its size in the
+# store), list, show, set (name, description, property), extend (a larger
+# size grows the file; a smaller one is 400), delete (the file goes); bad
+# input (size 0, over the gigabytes quota, a volume from an image, another
+# project's volume) answered with Cinder's fault bodies, leaving no row and
+# no file behind.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+start_controller
+STORE="$T_DIR/state/volumes"
+ADMIN_TOK=$(token admin "$T_ADMIN_PW" admin)
+PROJ=$(os project show admin -f value -c id)
+
+expect_fault() { # STATUS FAULT WHAT
+	expect_status "$1" "$3"
+	[ "$(jget "$R_BODY" "j['$2']['code']")" = "$1" ] || fail "$3: not a $2 fault body: $R_BODY"
+}
+files() { find "$STORE" -name '*.raw' 2>/dev/null | wc -l; }
+
+[ "$(os volume type list -f value -c Name)" = __DEFAULT__ ] || fail "volume type list"
+pass "the default volume type"
+
+os volume create --size 1 --description first v1 >/dev/null
+SHOW=$(os volume show v1 -f json)
+[ "$(jget "$SHOW" '(j["status"], j["size"], j["description"])')" = "('available', 1, 'first')" ] ||
+	fail "volume show v1: $SHOW"
+ID=$(jget "$SHOW" 'j["id"]')
+[ "$(stat -c %s "$STORE/$ID.raw")" = $((1 << 30)) ] || fail "v1's file is not 1 GiB"
+[ "$(du -k "$STORE/$ID.raw" | cut -f1)" -lt 1024 ] || fail "v1's file is not sparse"
+os volume create --size 2 v2 >/dev/null
+[ "$(os volume list -f value -c Name | sort | tr '\n' ' ')" = "v1 v2 " ] || fail "volume list"
+pass "volume create (available, a sparse file of its size), show, list"
+
+os volume set --name v1b --description renamed --property tier=gold v1
+SHOW=$(os volume show v1b -f json)
+[ "$(jget "$SHOW" '(j["name"], j["description"], j["properties"])')" = "('v1b', 'renamed', {'tier': 'gold'})" ] ||
+	fail "volume set: $SHOW"
+os volume set --size 3 v1b
+[ "$(os volume show v1b -f value -c size)" = 3 ] || fail "volume set --size 3"
+[ "$(stat -c %s "$STORE/$ID.raw")" = $((3 << 30)) ] || fail "the file did not grow"
+req POST "/volume/v3/$PROJ/volumes/$ID/action" "$ADMIN_TOK" '{"os-extend": {"new_size": 2}}'
+expect_fault 400 badRequest "extend to a smaller size"
+[ "$(os volume show v1b -f value -c size)" = 3 ] || fail "a refused extend changed the size"
+pass "volume set (name, description, property), extend grows the file, smaller is 400"
+
+before=$(files)
+req POST "/volume/v3/$PROJ/volumes" "$ADMIN_TOK" '{"volume": {"size": 0}}'
+expect_fault 400 badRequest "size 0"
+req POST "/volume/v3/$PROJ/volumes" "$ADMIN_TOK" '{"volume": {"size": 999}}'
+expect_fault 413 overLimit "over the 1000 GiB quota"
+req POST "/volume/v3/$PROJ/volumes" "$ADMIN_TOK" '{"volume": {"size": 1, "imageRef": "x"}}'
+expect_fault 400 badRequest "a volume from an image (not yet)"
+req GET "/volume/v3/$PROJ/volumes/nope" "$ADMIN_TOK"
+expect_fault 404 itemNotFound "an unknown volume"
+[ "$(files)" = "$before" ] || fail "a refused create left a file"
+[ "$(os volume list -f value -c Name | wc -l)" = 2 ] || fail "a refused create left a volume"
+os project create p2 >/dev/null
+os user create --project p2 --password pw2 u2 >/dev/null
+os role add --project p2 --user u2 member
+U2_TOK=$(token u2 pw2 p2)
+P2=$(os project show p2 -f value -c id)
+req GET "/volume/v3/$P2/volumes/$ID" "$U2_TOK"
+expect_fault 404 itemNotFound "another project's volume"
+req GET "/volume/v3/$PROJ/volumes" "$U2_TOK"
+expect_fault 403 forbidden "another project's URL"
+pass "bad input: size 0 (400), over quota (413), from an image (400), unknown (404); nothing left behind; projects apart"
+
+os volume delete v1b v2
+[ -z "$(os volume list -f value -c Name)" ] || fail "volumes left after delete"
+[ "$(files)" = 0 ] || fail "files left after delete"
+pass "volume delete removes the volume and its file"
