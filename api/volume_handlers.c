@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Cinder v3 routes under /volume/v3/{project_id}: the default volume type and
- * volumes (create, list, show, set, extend, delete) on the file driver.
+ * Cinder v3 routes under /volume/v3/{project_id}: the default volume type,
+ * volumes (create, also from a snapshot or a volume; list, show, set,
+ * metadata, extend, delete) and snapshots, on the file driver.
  * Fault bodies as Nova's ({"itemNotFound": {"code": 404, "message": ...}}),
  * which Cinder shares. Microversion 3.0 bodies.
  */
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* The URL's project must be the token's (an admin may name any). */
 static int project_ok(struct api_req *req)
@@ -31,6 +33,8 @@ static json_t *with_links(struct api_req *req, json_t *v)
 	return v;
 }
 
+static bool all_tenants(struct api_req *req);
+
 static bool passes(struct api_req *req, const json_t *v)
 {
 	static const char *const keys[] = {"name", "status"};
@@ -46,15 +50,12 @@ static bool passes(struct api_req *req, const json_t *v)
 
 static int volume_list(struct api_req *req, const void *arg)
 {
-	const char *all_tenants = api_query(req, "all_tenants");
 	json_t *all, *v, *out;
 	size_t i;
 	int rc = project_ok(req);
 
 	if (rc == 0)
-		rc = cp_volume_list(&req->ctx, all_tenants && strcmp(all_tenants, "0") != 0 &&
-						       strcasecmp(all_tenants, "false") != 0,
-				&all);
+		rc = cp_volume_list(&req->ctx, all_tenants(req), &all);
 	if (rc)
 		return rc;
 	out = json_array();
@@ -169,6 +170,77 @@ static int volume_action(struct api_req *req, const void *arg)
 	return rc ? rc : api_reply(req, 202, NULL);
 }
 
+static bool all_tenants(struct api_req *req)
+{
+	const char *a = api_query(req, "all_tenants");
+
+	return a && strcmp(a, "0") != 0 && strcasecmp(a, "false") != 0;
+}
+
+static int snapshot_list(struct api_req *req, const void *arg)
+{
+	json_t *all, *sn, *out;
+	size_t i;
+	int rc = project_ok(req);
+
+	if (rc == 0)
+		rc = cp_snapshot_list(&req->ctx, all_tenants(req), &all);
+	if (rc)
+		return rc;
+	out = json_array();
+	json_array_foreach(all, i, sn)
+	{
+		if (!passes(req, sn))
+			continue;
+		if (arg == NULL) /* the short list */
+			json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:O, s:O}", "id",
+							   json_object_get(sn, "id"), "name",
+							   json_object_get(sn, "name"), "volume_id",
+							   json_object_get(sn, "volume_id"), "status",
+							   json_object_get(sn, "status"), "size",
+							   json_object_get(sn, "size")));
+		else
+			json_array_append(out, sn);
+	}
+	json_decref(all);
+	return api_reply(req, 200, json_pack("{s:o}", "snapshots", out));
+}
+
+static int snapshot_create(struct api_req *req, const void *arg)
+{
+	const json_t *body;
+	json_t *sn;
+	int rc = project_ok(req);
+
+	(void)arg;
+	if (rc == 0)
+		rc = api_body_member(req, "snapshot", &body);
+	if (rc == 0)
+		rc = cp_snapshot_create(&req->ctx, body, req->srv->volume_dir, &sn);
+	return rc ? rc : api_reply(req, 202, json_pack("{s:o}", "snapshot", sn));
+}
+
+static int snapshot_show(struct api_req *req, const void *arg)
+{
+	json_t *sn;
+	int rc = project_ok(req);
+
+	(void)arg;
+	if (rc == 0)
+		rc = cp_snapshot_show(&req->ctx, req->arg[1], &sn);
+	return rc ? rc : api_reply(req, 200, json_pack("{s:o}", "snapshot", sn));
+}
+
+static int snapshot_delete(struct api_req *req, const void *arg)
+{
+	int rc = project_ok(req);
+
+	(void)arg;
+	if (rc == 0)
+		rc = cp_snapshot_delete(&req->ctx, req->arg[1], req->srv->volume_dir);
+	return rc ? rc : api_reply(req, 202, NULL);
+}
+
 static int type_list(struct api_req *req, const void *arg)
 {
 	(void)arg;
@@ -201,6 +273,11 @@ const struct api_route api_volume_routes[] = {
 	{"PUT", "/volume/v3/*/volumes/*", volume_update, NULL, 0, API_NOVA},
 	{"DELETE", "/volume/v3/*/volumes/*", volume_delete, NULL, 0, API_NOVA},
 	{"POST", "/volume/v3/*/volumes/*/action", volume_action, NULL, 0, API_NOVA},
+	{"GET", "/volume/v3/*/snapshots", snapshot_list, NULL, 0, API_NOVA},
+	{"GET", "/volume/v3/*/snapshots/detail", snapshot_list, &detail, 0, API_NOVA},
+	{"POST", "/volume/v3/*/snapshots", snapshot_create, NULL, 0, API_NOVA},
+	{"GET", "/volume/v3/*/snapshots/*", snapshot_show, NULL, 0, API_NOVA},
+	{"DELETE", "/volume/v3/*/snapshots/*", snapshot_delete, NULL, 0, API_NOVA},
 	{"GET", "/volume/v3/*/volumes/*/metadata", volume_metadata, "GET", 0, API_NOVA},
 	{"POST", "/volume/v3/*/volumes/*/metadata", volume_metadata, "POST", 0, API_NOVA},
 	{"PUT", "/volume/v3/*/volumes/*/metadata", volume_metadata, "PUT", 0, API_NOVA},

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Cinder v3 volumes on the file driver: see volume.h. */
 #include "volume.h"
+#include "volume_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +12,6 @@
 #include <unistd.h>
 
 #define KIND "volume"
-#define GIB (1ull << 30)
 #define DEFAULT_TYPE_ID "0d6a7f3c-3b1e-4c8a-9a0e-5f0c1c1a0b01"
 
 json_t *cp_volume_default_type(void)
@@ -23,27 +23,15 @@ json_t *cp_volume_default_type(void)
 
 static void file_of(char *out, size_t len, const char *store, const char *id)
 {
-	snprintf(out, len, "%s/%s.raw", store, id);
+	cp_volume_file_path(out, len, store, "", id);
 }
 
-/* The file at the volume's length, created (O_EXCL) or grown; 0 or -errno. */
 static int size_file(const char *store, const char *id, uint64_t gb, bool create)
 {
 	char path[PATH_MAX];
-	int fd, rc = 0;
 
-	if (create && mkdir(store, 0700) != 0 && errno != EEXIST)
-		return -errno;
 	file_of(path, sizeof(path), store, id);
-	fd = open(path, O_WRONLY | (create ? O_CREAT | O_EXCL : 0) | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (ftruncate(fd, (off_t)(gb * GIB)) != 0 || fsync(fd) != 0)
-		rc = -errno;
-	close(fd);
-	if (rc && create)
-		unlink(path);
-	return rc;
+	return cp_volume_file_size(store, path, gb, create);
 }
 
 static int not_found(struct cp_ctx *ctx, const char *id)
@@ -51,16 +39,18 @@ static int not_found(struct cp_ctx *ctx, const char *id)
 	return cp_fail(&ctx->err, -ENOENT, "itemNotFound", "Volume %s could not be found.", id);
 }
 
-static json_t *load(struct cp_ctx *ctx, const char *id)
+json_t *cp_volume_load(struct cp_ctx *ctx, const char *kind, const char *id)
 {
 	json_t *v;
 	const char *owner;
 
 	if (cp_db_begin(ctx->db, false))
 		return NULL;
-	v = cp_obj_get(ctx->db, KIND, id);
+	v = cp_obj_get(ctx->db, kind, id);
 	cp_db_commit(ctx->db);
 	owner = v ? cp_json_str(v, "os-vol-tenant-attr:tenant_id") : NULL;
+	if (v && !owner)
+		owner = cp_json_str(v, "os-extended-snapshot-attributes:project_id");
 	if (v && !ctx->caller->is_admin && (!owner || strcmp(owner, ctx->caller->project_id))) {
 		json_decref(v);
 		return NULL;
@@ -68,6 +58,11 @@ static json_t *load(struct cp_ctx *ctx, const char *id)
 	if (v)
 		json_object_del(v, "revision_number");
 	return v;
+}
+
+static json_t *load(struct cp_ctx *ctx, const char *id)
+{
+	return cp_volume_load(ctx, KIND, id);
 }
 
 /* Writes v (the caller's transaction is open). */
@@ -80,29 +75,39 @@ static int store_row(struct cp_ctx *ctx, json_t *v)
 	return rc;
 }
 
-/* The project's volumes and gigabytes with `add` more: past Cinder's defaults,
- * -EMSGSIZE, which errors.c answers 413, as Cinder answers an exceeded quota
- * (Neutron's OverQuota, -EDQUOT, is 409). */
-static int quota(struct cp_ctx *ctx, const char *project, json_int_t add_volumes,
-		json_int_t add_gb, const char *except_id)
+/* The project's volumes, snapshots and gigabytes with add_* more: past Cinder's
+ * defaults, -EMSGSIZE, which errors.c answers 413, as Cinder answers an
+ * exceeded quota (Neutron's OverQuota, -EDQUOT, is 409). Snapshots' sizes
+ * count in the gigabytes, as Cinder counts them. */
+int cp_volume_quota(struct cp_ctx *ctx, const char *project, json_int_t add_volumes,
+		json_int_t add_snapshots, json_int_t add_gb, const char *except_id)
 {
-	json_t *all = cp_obj_list(ctx->db, KIND, project, false, NULL, 0), *v;
-	json_int_t n = add_volumes, gb = add_gb;
-	size_t i;
+	json_int_t n[2] = {add_volumes, add_snapshots}, gb = add_gb;
+	static const char *const kinds[2] = {KIND, "volume_snapshot"};
 
-	json_array_foreach(all, i, v)
-	{
-		if (except_id && strcmp(cp_json_str(v, "id"), except_id) == 0)
-			continue;
-		n++;
-		gb += json_integer_value(json_object_get(v, "size"));
+	for (int k = 0; k < 2; k++) {
+		json_t *all = cp_obj_list(ctx->db, kinds[k], project, false, NULL, 0), *v;
+		size_t i;
+
+		json_array_foreach(all, i, v)
+		{
+			if (except_id && strcmp(cp_json_str(v, "id"), except_id) == 0)
+				continue;
+			n[k]++;
+			gb += json_integer_value(json_object_get(v, "size"));
+		}
+		json_decref(all);
 	}
-	json_decref(all);
-	if (n > CP_VOLUME_QUOTA_VOLUMES)
+	if (n[0] > CP_VOLUME_QUOTA_VOLUMES)
 		return cp_fail(&ctx->err, -EMSGSIZE, "overLimit",
 				"VolumeLimitExceeded: Maximum number of volumes allowed (%d) "
 				"exceeded",
 				CP_VOLUME_QUOTA_VOLUMES);
+	if (n[1] > CP_VOLUME_QUOTA_SNAPSHOTS)
+		return cp_fail(&ctx->err, -EMSGSIZE, "overLimit",
+				"SnapshotLimitExceeded: Maximum number of snapshots allowed (%d) "
+				"exceeded",
+				CP_VOLUME_QUOTA_SNAPSHOTS);
 	if (gb > CP_VOLUME_QUOTA_GIGABYTES)
 		return cp_fail(&ctx->err, -EMSGSIZE, "overLimit",
 				"VolumeSizeExceedsAvailableQuota: Requested volume or snapshot "
@@ -127,16 +132,43 @@ int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store, j
 	json_t *v;
 	int rc;
 
-	for (const char *const *k = (const char *const[]){"snapshot_id", "source_volid", "imageRef",
-				 "backup_id", NULL};
-			*k; k++)
+	const char *snap_id = cp_json_str(req, "snapshot_id"), *src_id = cp_json_str(req, "source_volid");
+	char from[PATH_MAX] = "";
+	json_int_t min_gb = 1;
+
+	for (const char *const *k = (const char *const[]){"imageRef", "backup_id", NULL}; *k; k++)
 		if (json_object_get(req, *k) && !json_is_null(json_object_get(req, *k)))
 			return cp_fail(&ctx->err, -EINVAL, "badRequest",
 					"Creating a volume from %s is not supported yet.", *k);
+	if (snap_id || src_id) {
+		/* A copy of an available snapshot or volume of the caller's, at least its size. */
+		json_t *src = cp_volume_load(ctx, snap_id ? "volume_snapshot" : KIND,
+				snap_id ? snap_id : src_id);
+
+		if (src == NULL)
+			return cp_fail(&ctx->err, -EINVAL, "badRequest", "Invalid input: %s %s not found.",
+					snap_id ? "snapshot" : "volume", snap_id ? snap_id : src_id);
+		if (strcmp(cp_json_str(src, "status"), "available") != 0) {
+			json_decref(src);
+			return cp_fail(&ctx->err, -EINVAL, "badRequest",
+					"Invalid input: the source must be available.");
+		}
+		min_gb = json_integer_value(json_object_get(src, "size"));
+		cp_volume_file_path(from, sizeof(from), store, snap_id ? "snap-" : "",
+				cp_json_str(src, "id"));
+		json_decref(src);
+	}
 	if (json_is_string(size))
 		gb = strtoll(json_string_value(size), NULL, 10);
+	else if ((size == NULL || json_is_null(size)) && from[0])
+		gb = min_gb; /* Cinder: the source's size */
 	else
 		gb = json_is_integer(size) ? json_integer_value(size) : 0;
+	if (from[0] && gb < min_gb)
+		return cp_fail(&ctx->err, -EINVAL, "badRequest",
+				"Invalid input received: Volume size %lldGB cannot be smaller than "
+				"the source's size %lldGB.",
+				(long long)gb, (long long)min_gb);
 	if (gb < 1 || gb > CP_VOLUME_MAX_GB)
 		return cp_fail(&ctx->err, -EINVAL, "badRequest",
 				"Invalid input received: Volume size '%s' must be an integer and "
@@ -164,15 +196,27 @@ int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store, j
 			"replication_status", "os-vol-host-attr:host", "virga@file#file");
 	if (v == NULL)
 		return cp_fail(&ctx->err, -ENOMEM, "computeFault", "out of memory");
+	if (snap_id)
+		json_object_set_new(v, "snapshot_id", json_string(snap_id));
+	if (src_id)
+		json_object_set_new(v, "source_volid", json_string(src_id));
 	rc = cp_db_begin(ctx->db, true);
 	if (rc == 0) {
-		rc = quota(ctx, ctx->caller->project_id, 1, gb, NULL);
+		rc = cp_volume_quota(ctx, ctx->caller->project_id, 1, 0, gb, NULL);
 		if (rc == 0 && (rc = store_row(ctx, v)) != 0)
 			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not store the volume");
 		/* The file last, inside the transaction: a refused or failed create leaves
 		 * neither a row nor a file. */
-		if (rc == 0 && (rc = size_file(store, id, (uint64_t)gb, true)) != 0)
-			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not make the volume's file");
+		if (rc == 0) {
+			char path[PATH_MAX];
+
+			file_of(path, sizeof(path), store, id);
+			rc = from[0] ? cp_volume_file_copy(store, from, path, (uint64_t)gb) :
+				       cp_volume_file_size(store, path, (uint64_t)gb, true);
+			if (rc)
+				rc = cp_fail(&ctx->err, -EIO, "computeFault",
+						"could not make the volume's file");
+		}
 		if (rc == 0 && (rc = cp_db_commit(ctx->db)) != 0) {
 			char path[PATH_MAX];
 
@@ -339,7 +383,8 @@ int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, cons
 				"current size. (current: %lld, extended: %lld).",
 				(long long)size, (long long)new_gb);
 	if (rc == 0 && (rc = cp_db_begin(ctx->db, true)) == 0) {
-		rc = quota(ctx, cp_json_str(v, "os-vol-tenant-attr:tenant_id"), 0, new_gb, id);
+		rc = cp_volume_quota(ctx, cp_json_str(v, "os-vol-tenant-attr:tenant_id"), 0, 0, new_gb,
+				id);
 		json_object_set_new(v, "size", json_integer(new_gb));
 		if (rc == 0 && (rc = store_row(ctx, v)) != 0)
 			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not store the volume");
@@ -354,6 +399,16 @@ int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, cons
 	}
 	json_decref(v);
 	return rc;
+}
+
+/* Inside a transaction: whether some snapshot is of volume id. */
+static bool has_snapshots(struct cp_ctx *ctx, const char *id)
+{
+	json_t *all = cp_obj_list(ctx->db, "volume_snapshot", NULL, false, id, 0);
+	bool any = json_array_size(all) > 0;
+
+	json_decref(all);
+	return any;
 }
 
 int cp_volume_delete(struct cp_ctx *ctx, const char *id, const char *store)
@@ -374,6 +429,11 @@ int cp_volume_delete(struct cp_ctx *ctx, const char *id, const char *store)
 	}
 	json_decref(v);
 	rc = cp_db_begin(ctx->db, true);
+	if (rc == 0 && has_snapshots(ctx, id)) {
+		cp_db_rollback(ctx->db);
+		return cp_fail(&ctx->err, -EINVAL, "badRequest",
+				"Invalid volume: Volume %s has snapshots: delete them first.", id);
+	}
 	if (rc == 0) {
 		rc = cp_obj_del(ctx->db, KIND, id);
 		rc = rc ? rc : cp_db_commit(ctx->db);

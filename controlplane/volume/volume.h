@@ -8,8 +8,9 @@
  * returns (Cinder passes through "creating", which a driver this quick has
  * no use for). Deleting removes the row and the file.
  *
- * Not yet: attachments (they need servers), snapshots, volumes from an
- * image, a snapshot or another volume.
+ * Snapshots (kind "volume_snapshot") are sparse copies (volume_file.h); a
+ * volume may be made from a snapshot or from another volume (a copy too).
+ * Not yet: attachments (they need servers), volumes from an image.
  *
  * Quotas as Cinder's defaults, per project: 10 volumes, 1,000 GiB
  * (413 overLimit). Volume types: the one default type.
@@ -22,6 +23,7 @@
 
 #define CP_VOLUME_QUOTA_VOLUMES 10
 #define CP_VOLUME_QUOTA_GIGABYTES 1000
+#define CP_VOLUME_QUOTA_SNAPSHOTS 10
 #define CP_VOLUME_MAX_GB 16384
 
 /* The default volume type, as Cinder's __DEFAULT__ (a new reference). */
@@ -40,5 +42,18 @@ int cp_volume_metadata(struct cp_ctx *ctx, const char *id, const json_t *set, bo
 /* To new_gb, larger than its size (else -EINVAL); an available volume only. */
 int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, const char *store);
 int cp_volume_delete(struct cp_ctx *ctx, const char *id, const char *store);
+
+/* Snapshots (snapshot.c): of an available volume of the caller's project. */
+int cp_snapshot_create(struct cp_ctx *ctx, const json_t *req, const char *store, json_t **out);
+int cp_snapshot_list(struct cp_ctx *ctx, bool all_tenants, json_t **out);
+int cp_snapshot_show(struct cp_ctx *ctx, const char *id, json_t **out);
+int cp_snapshot_delete(struct cp_ctx *ctx, const char *id, const char *store);
+
+/* For volume.c and snapshot.c, inside a transaction: -EMSGSIZE (413) when the
+ * project would pass its quotas with add_* more (except_id's size not counted). */
+int cp_volume_quota(struct cp_ctx *ctx, const char *project, json_int_t add_volumes,
+		json_int_t add_snapshots, json_int_t add_gb, const char *except_id);
+/* The volume or snapshot the caller may see (a new reference), or NULL. */
+json_t *cp_volume_load(struct cp_ctx *ctx, const char *kind, const char *id);
 
 #endif

@@ -69,7 +69,32 @@ req GET "/volume/v3/$PROJ/volumes" "$U2_TOK"
 expect_fault 403 forbidden "another project's URL"
 pass "bad input: size 0 (400), over quota (413), from an image (400), unknown (404); nothing left behind; projects apart"
 
-os volume delete v1b v2
+# Snapshots: write a marker into v1b's file (as a guest would), snapshot it, and
+# overwrite the marker: the snapshot and a volume made from it hold the first.
+printf 'marker-one' | dd of="$STORE/$ID.raw" bs=1 seek=$((5 << 20)) conv=notrunc status=none
+os volume snapshot create --volume v1b s1 >/dev/null
+printf 'marker-two' | dd of="$STORE/$ID.raw" bs=1 seek=$((5 << 20)) conv=notrunc status=none
+SID=$(os volume snapshot show s1 -f value -c id)
+[ "$(os volume snapshot show s1 -f value -c status)" = available ] || fail "snapshot status"
+[ "$(os volume snapshot list -f value -c Name)" = s1 ] || fail "volume snapshot list"
+marker() { dd if="$1" bs=1 skip=$((5 << 20)) count=10 status=none; }
+[ "$(marker "$STORE/snap-$SID.raw")" = marker-one ] || fail "the snapshot does not hold the marker"
+[ "$(du -k "$STORE/snap-$SID.raw" | cut -f1)" -lt 1024 ] || fail "the snapshot is not sparse"
+os volume create --snapshot s1 v3 >/dev/null
+V3=$(os volume show v3 -f json)
+[ "$(jget "$V3" '(j["size"], j["snapshot_id"])')" = "(3, '$SID')" ] || fail "volume from snapshot: $V3"
+[ "$(marker "$STORE/$(jget "$V3" 'j["id"]').raw")" = marker-one ] || fail "v3 does not hold the marker"
+os volume create --source v1b v4 >/dev/null
+[ "$(marker "$STORE/$(os volume show v4 -f value -c id).raw")" = marker-two ] || fail "v4 is not v1b's copy"
+req DELETE "/volume/v3/$PROJ/volumes/$ID" "$ADMIN_TOK"
+expect_fault 400 badRequest "delete a volume with snapshots"
+req POST "/volume/v3/$PROJ/volumes" "$ADMIN_TOK" "{\"volume\": {\"size\": 1, \"snapshot_id\": \"$SID\"}}"
+expect_fault 400 badRequest "a volume smaller than its snapshot"
+pass "snapshot (a sparse copy at its time), volume from a snapshot and from a volume; refusals"
+
+os volume snapshot delete s1
+[ ! -e "$STORE/snap-$SID.raw" ] || fail "the snapshot's file is left"
+os volume delete v1b v2 v3 v4
 [ -z "$(os volume list -f value -c Name)" ] || fail "volumes left after delete"
 [ "$(files)" = 0 ] || fail "files left after delete"
-pass "volume delete removes the volume and its file"
+pass "snapshot and volume delete remove them and their files"

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Cinder v3 snapshots on the file driver: sparse copies (see volume.h, volume_file.h). */
+#include "volume.h"
+#include "volume_file.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define KIND "volume_snapshot"
+#define OWNER "os-extended-snapshot-attributes:project_id"
+
+static int not_found(struct cp_ctx *ctx, const char *id)
+{
+	return cp_fail(&ctx->err, -ENOENT, "itemNotFound", "Snapshot %s could not be found.", id);
+}
+
+int cp_snapshot_create(struct cp_ctx *ctx, const json_t *req, const char *store, json_t **out)
+{
+	const char *vol_id = cp_json_str(req, "volume_id"), *name = cp_json_str(req, "name");
+	const json_t *meta = json_object_get(req, "metadata");
+	char id[CP_ID_LEN], now[32], from[PATH_MAX], to[PATH_MAX];
+	json_int_t gb;
+	json_t *vol, *s;
+	int rc;
+
+	if (!vol_id)
+		return cp_fail(&ctx->err, -EINVAL, "badRequest", "volume_id is required");
+	if ((name && strlen(name) > 255) || (meta && !json_is_object(meta)))
+		return cp_fail(&ctx->err, -EINVAL, "badRequest",
+				"Invalid input: a name of at most 255 characters, metadata an object");
+	vol = cp_volume_load(ctx, "volume", vol_id);
+	if (vol == NULL)
+		return cp_fail(&ctx->err, -ENOENT, "itemNotFound", "Volume %s could not be found.",
+				vol_id);
+	if (strcmp(cp_json_str(vol, "status"), "available") != 0) {
+		json_decref(vol);
+		return cp_fail(&ctx->err, -EINVAL, "badRequest",
+				"Invalid volume: Volume %s status must be available.", vol_id);
+	}
+	gb = json_integer_value(json_object_get(vol, "size"));
+	cp_uuid(id, true);
+	cp_time_iso(now, cp_now());
+	s = json_pack("{s:s, s:O?, s:O?, s:s, s:I, s:s, s:s, s:n, s:o, s:s, s:s}", "id", id, "name",
+			json_object_get(req, "name"), "description", json_object_get(req, "description"),
+			"volume_id", vol_id, "size", gb, "status", "available", "created_at", now,
+			"updated_at", "metadata", meta ? json_incref((json_t *)meta) : json_object(),
+			"progress", "100%", OWNER, cp_json_str(vol, "os-vol-tenant-attr:tenant_id"));
+	json_decref(vol);
+	cp_volume_file_path(from, sizeof(from), store, "", vol_id);
+	cp_volume_file_path(to, sizeof(to), store, "snap-", id);
+	rc = cp_db_begin(ctx->db, true);
+	if (rc == 0) {
+		rc = cp_volume_quota(ctx, cp_json_str(s, OWNER), 0, 1, gb, NULL);
+		if (rc == 0 && cp_obj_put(ctx->db, KIND, s, cp_json_str(s, OWNER), vol_id, false))
+			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not store the snapshot");
+		if (rc == 0 && cp_volume_file_copy(store, from, to, (uint64_t)gb) != 0)
+			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not copy the volume");
+		if (rc == 0 && cp_db_commit(ctx->db) != 0) {
+			unlink(to);
+			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not store the snapshot");
+		}
+		if (rc)
+			cp_db_rollback(ctx->db);
+	} else {
+		rc = cp_fail(&ctx->err, -EIO, "computeFault", "database unavailable");
+	}
+	json_object_del(s, "revision_number");
+	if (rc) {
+		json_decref(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int cp_snapshot_list(struct cp_ctx *ctx, bool all_tenants, json_t **out)
+{
+	json_t *all, *s;
+	size_t i;
+
+	if (cp_db_begin(ctx->db, false))
+		return cp_fail(&ctx->err, -EIO, "computeFault", "database unavailable");
+	all = cp_obj_list(ctx->db, KIND,
+			all_tenants && ctx->caller->is_admin ? NULL : ctx->caller->project_id, false,
+			NULL, 0);
+	cp_db_commit(ctx->db);
+	json_array_foreach(all, i, s) json_object_del(s, "revision_number");
+	*out = all;
+	return 0;
+}
+
+int cp_snapshot_show(struct cp_ctx *ctx, const char *id, json_t **out)
+{
+	*out = cp_volume_load(ctx, KIND, id);
+	return *out ? 0 : not_found(ctx, id);
+}
+
+int cp_snapshot_delete(struct cp_ctx *ctx, const char *id, const char *store)
+{
+	char path[PATH_MAX];
+	json_t *s = cp_volume_load(ctx, KIND, id);
+	int rc;
+
+	if (s == NULL)
+		return not_found(ctx, id);
+	json_decref(s);
+	rc = cp_db_begin(ctx->db, true);
+	if (rc == 0) {
+		rc = cp_obj_del(ctx->db, KIND, id);
+		rc = rc ? rc : cp_db_commit(ctx->db);
+		if (rc)
+			cp_db_rollback(ctx->db);
+	}
+	if (rc)
+		return cp_fail(&ctx->err, -EIO, "computeFault", "could not delete the snapshot");
+	cp_volume_file_path(path, sizeof(path), store, "snap-", id);
+	unlink(path);
+	return 0;
+}
