@@ -96,10 +96,16 @@ static int net_list(struct api_req *req, const void *arg)
 static int net_create(struct api_req *req, const void *arg)
 {
 	const struct net_coll *c = arg;
-	const json_t *body;
+	const json_t *body, *many = json_object_get(req->json, c->collection);
 	json_t *obj = NULL;
-	int rc = api_body_member(req, c->member, &body);
+	int rc;
 
+	/* Neutron's bulk create: the plural key holds a list, all or none. */
+	if (json_is_object(req->json) && json_object_size(req->json) == 1 && many) {
+		rc = cp_res_create_bulk(&req->ctx, c->kind, many, &obj);
+		return rc ? rc : api_reply(req, 201, json_pack("{s:o}", c->collection, obj));
+	}
+	rc = api_body_member(req, c->member, &body);
 	if (rc == 0)
 		rc = cp_res_create(&req->ctx, c->kind, body, &obj);
 	return rc ? rc : api_reply(req, 201, json_pack("{s:o}", c->member, obj));

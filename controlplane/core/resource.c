@@ -350,6 +350,53 @@ int cp_res_create(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *req
 	return rc;
 }
 
+int cp_res_create_bulk(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *reqs,
+	json_t **out)
+{
+	const json_t *req;
+	size_t i;
+	int rc = cp_res_check_kind(ctx, k, CP_CREATE);
+
+	*out = NULL;
+	if (rc == 0 && (!json_is_array(reqs) || json_array_size(reqs) == 0))
+		rc = cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
+			"Resources required: expected a non-empty list");
+	json_array_foreach(reqs, i, req) {
+		if (rc)
+			break;
+		rc = cp_res_validate(ctx, k, req, CP_A_POST);
+	}
+	if (rc)
+		return rc;
+	if (cp_db_begin(ctx->db, true))
+		return cp_fail(&ctx->err, -EIO, "InternalError", "database unavailable");
+	*out = json_array();
+	/* One transaction: a later object sees the earlier ones (a subnet on
+	 * a network of the same request, the quota counting both) and any
+	 * failure rolls all of them back, as Neutron's bulk create does. */
+	json_array_foreach(reqs, i, req) {
+		json_t *obj = NULL;
+
+		rc = cp_res_insert(ctx, k, req, &obj);
+		if (rc == 0 && k->check_quota)
+			rc = k->check_quota(ctx, k, obj);
+		if (rc) {
+			json_decref(obj);
+			break;
+		}
+		json_array_append_new(*out, obj);
+	}
+	json_array_foreach(*out, i, req)
+		if (rc == 0)
+			cp_res_render(ctx, k, (json_t *)req);
+	rc = finish(ctx, rc, true);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 int cp_res_show(struct cp_ctx *ctx, const struct cp_kind *k, const char *id, json_t **out)
 {
 	int rc = cp_res_check_kind(ctx, k, CP_READ);

@@ -79,6 +79,10 @@ struct cp_kind {
 /* Each returns 0 (with *out a new reference where given) or a negative
  * errno with ctx->err filled. Each runs its own transaction. */
 int cp_res_create(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *req, json_t **out);
+/* Creates every object of the array reqs in one transaction, or none;
+ * *out is the array of created objects. */
+int cp_res_create_bulk(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *reqs,
+	json_t **out);
 int cp_res_show(struct cp_ctx *ctx, const struct cp_kind *k, const char *id, json_t **out);
 int cp_res_update(struct cp_ctx *ctx, const struct cp_kind *k, const char *id, const json_t *req,
 	json_t **out);
