@@ -460,21 +460,40 @@ int cp_res_delete(struct cp_ctx *ctx, const struct cp_kind *k, const char *id)
 	return finish(ctx, rc, true);
 }
 
+/* Whether key names one of the kind's attributes or one every object carries. */
+static bool known_attr(const struct cp_kind *k, const char *key)
+{
+	static const char *const common[] = {"id", "project_id", "tenant_id", "created_at",
+		"updated_at", "revision_number", "status"};
+	bool known = key && find_attr(k, key);
+
+	for (size_t c = 0; key && !known && c < sizeof(common) / sizeof(common[0]); c++)
+		known = strcmp(key, common[c]) == 0;
+	return known;
+}
+
+int cp_res_check_filters(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *filters)
+{
+	const char *key;
+	const json_t *v;
+
+	/* No tags-any/not-tags: the standard-attr-tag extension is not offered. */
+	json_object_foreach((json_t *)filters, key, v)
+		if (!known_attr(k, key))
+			return cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
+				"[%.64s] is invalid attribute for filtering", key);
+	return 0;
+}
+
 /* Sorting is by the kind's attributes or the ones every object carries;
  * anything else is a client's mistake (400), as in Neutron. */
 static int check_sort_keys(struct cp_ctx *ctx, const struct cp_kind *k,
 	const struct cp_list_opts *opts)
 {
-	static const char *const common[] = {"id", "project_id", "tenant_id", "created_at",
-		"updated_at", "revision_number", "status"};
-
 	for (int i = 0; i < opts->n_sort; i++) {
 		const char *key = opts->sort_keys[i];
-		bool known = key && find_attr(k, key);
 
-		for (size_t c = 0; key && !known && c < sizeof(common) / sizeof(common[0]); c++)
-			known = strcmp(key, common[c]) == 0;
-		if (!known)
+		if (!known_attr(k, key))
 			return cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
 				"'%.64s' is an invalid attribute for sort_key", key ? key : "");
 	}

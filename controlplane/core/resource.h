@@ -91,6 +91,11 @@ int cp_res_delete(struct cp_ctx *ctx, const struct cp_kind *k, const char *id);
 int cp_res_list(struct cp_ctx *ctx, const struct cp_kind *k, const struct cp_list_opts *opts,
 	json_t **out, bool *more);
 
+/* Neutron's filter validation (the filter-validation extension, on by
+ * default since Rocky): a list filter on anything but the kind's
+ * attributes and the common ones is -EINVAL. */
+int cp_res_check_filters(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *filters);
+
 /* What every call on kind k checks first: a project scope for owned kinds,
  * the kind's before_use hook, admin-only kinds. 0 or -errno with ctx->err.
  * Its own transaction (before_use); for service calls outside the generic
