@@ -7,7 +7,6 @@ set -euo pipefail
 
 start_controller
 DB="$T_DIR/state/virga.db"
-revision() { sqlite3 "$DB" "SELECT value FROM meta WHERE key='revision'"; }
 
 tok=$(token admin "$T_ADMIN_PW" admin)
 [ -n "$tok" ] || fail "no admin token"

@@ -8,8 +8,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 start_controller
-DB="$T_DIR/state/virga.db"
-revision() { sqlite3 "$DB" "SELECT value FROM meta WHERE key='revision'"; }
 tok=$(token admin "$T_ADMIN_PW" admin)
 [ -n "$tok" ] || fail "no admin token"
 
