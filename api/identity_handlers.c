@@ -18,6 +18,9 @@ static const struct id_coll c_projects = {&cp_kind_project, "projects", "project
 static const struct id_coll c_users = {&cp_kind_user, "users", "user"};
 static const struct id_coll c_groups = {&cp_kind_group, "groups", "group"};
 static const struct id_coll c_roles = {&cp_kind_role, "roles", "role"};
+static const struct id_coll c_regions = {&cp_kind_region, "regions", "region"};
+static const struct id_coll c_services = {&cp_kind_service, "services", "service"};
+static const struct id_coll c_endpoints = {&cp_kind_endpoint, "endpoints", "endpoint"};
 
 static json_t *with_link(struct api_req *req, const char *collection, json_t *obj)
 {
@@ -168,13 +171,16 @@ static int token_delete(struct api_req *req, const void *arg)
 static int auth_catalog(struct api_req *req, const void *arg)
 {
 	char href[512];
+	json_t *cat;
 
 	(void)arg;
+	if (cp_db_begin(req->ctx.db, false))
+		return cp_fail(&req->ctx.err, -EIO, "InternalError", "database unavailable");
+	cat = cp_identity_catalog(&req->ctx, req->caller.project_id);
+	cp_db_commit(req->ctx.db);
 	snprintf(href, sizeof(href), "%s/identity/v3/auth/catalog", api_base(req));
-	return api_reply(req, 200, json_pack("{s:o, s:{s:s, s:n, s:n}}", "catalog",
-					   cp_identity_catalog(&req->srv->identity,
-						   req->caller.project_id),
-					   "links", "self", href, "next", "previous"));
+	return api_reply(req, 200, json_pack("{s:o, s:{s:s, s:n, s:n}}", "catalog", cat, "links",
+					   "self", href, "next", "previous"));
 }
 
 static int user_projects(struct api_req *req, const void *arg)
@@ -299,5 +305,8 @@ const struct api_route api_identity_routes[] = {
 	ID_CRUD("users", &c_users),
 	ID_CRUD("groups", &c_groups),
 	ID_CRUD("roles", &c_roles),
+	ID_CRUD("regions", &c_regions),
+	ID_CRUD("services", &c_services),
+	ID_CRUD("endpoints", &c_endpoints),
 	{NULL, NULL, NULL, NULL, 0, 0},
 };

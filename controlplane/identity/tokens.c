@@ -78,7 +78,6 @@ static json_t *ref_of(struct cp_ctx *ctx, const json_t *obj)
 static json_t *token_document(struct cp_ctx *ctx, const json_t *user, const json_t *project,
 	json_t *roles, int64_t issued, int64_t expires, const char *audit_id)
 {
-	const struct cp_identity *ident = ctx->svc;
 	char iss[32], exp[32];
 	json_t *t, *u = ref_of(ctx, user);
 
@@ -93,7 +92,7 @@ static json_t *token_document(struct cp_ctx *ctx, const json_t *user, const json
 		json_object_set_new(t, "is_domain", json_false());
 		json_object_set(t, "roles", roles);
 		json_object_set_new(t, "catalog",
-			cp_identity_catalog(ident, cp_json_str(project, "id")));
+			cp_identity_catalog(ctx, cp_json_str(project, "id")));
 	}
 	return json_pack("{s:o}", "token", t);
 }

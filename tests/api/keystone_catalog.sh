@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Keystone's catalog as real objects: regions, services and endpoints that
+# `openstack region|service|endpoint list|create|set|delete` drive, the
+# token's catalog built from them (project substituted, disabled ones out),
+# the controller's own services put back with its new address at restart,
+# operators' additions kept; refusals as Keystone's (400, 403). Also group
+# names: a rename onto another group's name is 409, over 64 characters 400.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+start_controller
+proj=$(os project show admin -f value -c id)
+
+[ "$(os service list -f value -c Name | sort | tr '\n' ' ')" = "cinder cinderv3 glance keystone neutron nova " ] ||
+	fail "service list: $(os service list -f value)"
+[ "$(os service show neutron -f value -c type)" = network ] || fail "service show neutron"
+[ "$(os endpoint list -f value -c ID | wc -l)" = 18 ] || fail "endpoint list: $(os endpoint list -f value)"
+[ "$(os endpoint list --service neutron --interface public -f value -c URL)" = "$T_URL/network" ] ||
+	fail "endpoint list --service --interface"
+[ "$(os region list -f value -c Region)" = RegionOne ] || fail "region list"
+pass "service, endpoint and region list show what the controller serves"
+
+os region create --description "second site" RegionTwo >/dev/null
+os region create --parent-region RegionTwo RegionTwoA >/dev/null
+[ "$(os region show RegionTwoA -f value -c parent_region)" = RegionTwo ] || fail "child region"
+os service create --name swift --description objects object-store >/dev/null
+ep=$(os endpoint create --region RegionTwo swift public 'http://192.0.2.1:8080/v1/AUTH_$(project_id)s' -f value -c id)
+[ "$(os endpoint show "$ep" -f value -c region)" = RegionTwo ] || fail "endpoint region"
+[ "$(os catalog show object-store -f json | jget "$(cat)" 'j["endpoints"]')" != "" ] || fail "catalog show"
+os catalog show object-store -f json | grep -q "http://192.0.2.1:8080/v1/AUTH_$proj" ||
+	fail "the token's catalog lacks the new endpoint with the project substituted"
+os endpoint set --disable "$ep"
+os catalog show object-store -f json | grep -q "192.0.2.1" && fail "a disabled endpoint is in the catalog"
+os endpoint set --enable --url http://192.0.2.2:8080/v1 "$ep"
+os catalog show object-store -f json | grep -q "http://192.0.2.2:8080/v1" || fail "endpoint set --url"
+pass "region, service and endpoint create/set; the catalog follows"
+
+tok=$(token admin "$T_ADMIN_PW" admin)
+req POST /identity/v3/endpoints "$tok" '{"endpoint": {"interface": "sideways", "service_id": "swift", "url": "http://x"}}'
+expect_keystone_error 400 "unknown interface"
+req POST /identity/v3/endpoints "$tok" '{"endpoint": {"interface": "public", "service_id": "nope", "url": "http://x"}}'
+expect_keystone_error 400 "missing service"
+req POST /identity/v3/endpoints "$tok" '{"endpoint": {"interface": "public", "service_id": "neutron", "url": "http://x", "region_id": "Atlantis"}}'
+expect_keystone_error 400 "missing region"
+req POST /identity/v3/services "$tok" '{"service": {"name": "typeless"}}'
+expect_keystone_error 400 "service without a type"
+req POST /identity/v3/regions "$tok" '{"region": {"id": "RegionTwo"}}'
+expect_keystone_error 409 "duplicate region id"
+req DELETE /identity/v3/regions/RegionTwo "$tok"
+expect_keystone_error 403 "region with a child region and an endpoint"
+os project create p2 >/dev/null
+os user create --project p2 --password pw2 u2 >/dev/null
+os role add --project p2 --user u2 member
+u2=$(token u2 pw2 p2)
+req GET /identity/v3/services "$u2"
+expect_keystone_error 403 "a member lists services"
+req POST /identity/v3/services "$u2" '{"service": {"type": "x"}}'
+expect_keystone_error 403 "a member creates a service"
+pass "refusals: 400 bad endpoint or service, 409 duplicate region, 403 in-use region and members"
+
+# Restart elsewhere: the controller's endpoints move, the operator's stay.
+kill "$T_PID"; wait "$T_PID" 2>/dev/null || true
+T_PID=""
+T_PORT=$(free_port)
+start_controller
+[ "$(os endpoint list --service keystone --interface public -f value -c URL)" = "$T_URL/identity" ] ||
+	fail "endpoints did not move to the new address"
+[ "$(os endpoint list --service swift -f value -c URL)" = http://192.0.2.2:8080/v1 ] ||
+	fail "the operator's endpoint did not survive a restart"
+os service delete swift
+[ "$(count /identity/v3/endpoints endpoints "$(token admin "$T_ADMIN_PW" admin)")" = 18 ] ||
+	fail "a deleted service left its endpoints"
+os region delete RegionTwoA
+os region delete RegionTwo
+[ "$(os region list -f value -c Region)" = RegionOne ] || fail "regions left after delete"
+pass "restart moves the controller's endpoints and keeps the rest; deletes cascade"
+
+# Group names (Keystone: unique in the domain, at most 64 characters).
+os group create g1 >/dev/null
+os group create g2 >/dev/null
+g2=$(os group show g2 -f value -c id)
+tok=$(token admin "$T_ADMIN_PW" admin)
+req PATCH "/identity/v3/groups/$g2" "$tok" '{"group": {"name": "g1"}}'
+expect_keystone_error 409 "group renamed onto another's name"
+long=$(printf 'g%.0s' $(seq 1 65))
+req PATCH "/identity/v3/groups/$g2" "$tok" "{\"group\": {\"name\": \"$long\"}}"
+expect_keystone_error 400 "group name over 64 characters"
+req POST /identity/v3/groups "$tok" "{\"group\": {\"name\": \"$long\"}}"
+expect_keystone_error 400 "new group name over 64 characters"
+[ "$(os group show g2 -f value -c name)" = g2 ] || fail "a refused rename changed the group"
+pass "group rename conflict 409, names over 64 characters 400"
