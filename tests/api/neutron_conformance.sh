@@ -5,7 +5,8 @@
 # subnet overlapping one the router already has is 400; a list filter on an
 # unknown attribute is 400 (filter validation, on by default), while the
 # filters the openstack CLI sends still work; the version document names
-# its resources by member and collection keys.
+# its resources by member and collection keys; a project member may choose
+# the MAC address of a port on its own network (not on a shared one).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -74,6 +75,28 @@ os security group rule list --ingress --protocol tcp --ethertype IPv4 default >/
 os floating ip list --network n1 --port "$port" --router r1 --status DOWN >/dev/null ||
 	fail "floating ip list filters"
 pass "unknown filters are 400, the CLI's filters work"
+
+# --- a member's MAC address (create_port:mac_address is network_owner) -------------
+os project create p2 >/dev/null
+os user create --project p2 --password pw2 u2 >/dev/null
+os role add --project p2 --user u2 member
+u2=$(token u2 pw2 p2)
+req POST /network/v2.0/networks "$u2" '{"network": {"name": "own"}}'
+expect_status 201 "member's network"
+own=$(jget "$R_BODY" 'j["network"]["id"]')
+req POST /network/v2.0/ports "$u2" "{\"port\": {\"network_id\": \"$own\", \"mac_address\": \"fa:16:3e:12:34:56\"}}"
+expect_status 201 "a member chooses the MAC of a port on its own network"
+[ "$(jget "$R_BODY" 'j["port"]["mac_address"]')" = fa:16:3e:12:34:56 ] || fail "MAC not kept: $R_BODY"
+mport=$(jget "$R_BODY" 'j["port"]["id"]')
+req PUT "/network/v2.0/ports/$mport" "$u2" '{"port": {"mac_address": "fa:16:3e:12:34:57"}}'
+expect_neutron_error 403 "a member changes a port's MAC (update_port:mac_address is admin's)"
+os network create --share shared1 >/dev/null
+shared=$(os network show shared1 -f value -c id)
+req POST /network/v2.0/ports "$u2" "{\"port\": {\"network_id\": \"$shared\", \"mac_address\": \"fa:16:3e:12:34:58\"}}"
+expect_neutron_error 403 "a member chooses a MAC on another project's shared network"
+req POST /network/v2.0/ports "$u2" "{\"port\": {\"network_id\": \"$shared\"}}"
+expect_status 201 "a member's port on a shared network, MAC given by Neutron"
+pass "a member may choose a MAC on its own network only, and only at create"
 
 # --- the version document ----------------------------------------------------
 R_STATUS=$(curl -s -o "$T_DIR/v.json" -w '%{http_code}' "$T_URL/network/v2.0/")
