@@ -100,6 +100,23 @@ const char *cp_res_owner(const json_t *obj)
 	return cp_json_str(obj, "project_id");
 }
 
+/* Whether key may be stored as an extra attribute of kind k: the kind
+ * keeps them (Keystone's additionalProperties), key is none of the
+ * attributes the store itself writes, and the value fits the bounds. */
+static bool extra_ok(const struct cp_kind *k, const char *key, const json_t *v)
+{
+	static const char *const stamped[] = {"id", "links", "revision_number", "created_at",
+		"updated_at", "password_expires_at", "project_id", "tenant_id"};
+
+	if (!k->extra_attrs || utf8_chars(key, strlen(key)) > CP_MAX_STR_LEN ||
+		!within_bounds(v, CP_MAX_STR_LEN, CP_MAX_NESTING))
+		return false;
+	for (size_t i = 0; i < sizeof(stamped) / sizeof(stamped[0]); i++)
+		if (strcmp(key, stamped[i]) == 0)
+			return false;
+	return true;
+}
+
 int cp_res_validate(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *req, unsigned verb)
 {
 	const char *key;
@@ -125,6 +142,8 @@ int cp_res_validate(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *r
 			}
 			continue;
 		}
+		if (!a && extra_ok(k, key, v))
+			continue;
 		if (!a)
 			return cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
 				"Unrecognized attribute(s) '%s'", key);

@@ -54,6 +54,9 @@ struct cp_kind {
 	bool keystone;          /* 32-hex ids, no project/timestamps stamped */
 	bool owned;             /* objects carry project_id and tenant_id */
 	const char *parent_attr; /* attribute stored as the parent column */
+	/* Attributes outside the schema are kept and returned as given
+	 * (Keystone's users, groups and catalog objects), not refused. */
+	bool extra_attrs;
 	/* Hooks (all optional), called inside the write transaction. old is
 	 * NULL on create. prepare validates and may write other objects. */
 	int (*prepare)(struct cp_ctx *ctx, json_t *obj, const json_t *old);

@@ -76,8 +76,6 @@ static const struct cp_attr region_attrs[] = {
 	{"id", CP_T_STR, CP_A_POST, NULL, 255},
 	{"description", CP_T_STR, CP_A_RW, "\"\""},
 	{"parent_region_id", CP_T_STR, CP_A_RW | CP_A_NULL, "null"},
-	/* keystoneclient sends it; Keystone keeps it as an extra attribute. */
-	{"enabled", CP_T_BOOL, CP_A_RW, NULL},
 	{NULL, 0, 0, NULL},
 };
 
@@ -86,6 +84,7 @@ const struct cp_kind cp_kind_region = {
 	.not_found = "Not Found",
 	.attrs = region_attrs,
 	.keystone = true,
+	.extra_attrs = true,
 	.prepare = region_prepare,
 	.before_delete = region_before_delete,
 };
@@ -117,6 +116,7 @@ const struct cp_kind cp_kind_service = {
 	.not_found = "Not Found",
 	.attrs = service_attrs,
 	.keystone = true,
+	.extra_attrs = true,
 	.before_delete = service_before_delete,
 };
 
@@ -178,6 +178,7 @@ const struct cp_kind cp_kind_endpoint = {
 	.not_found = "Not Found",
 	.attrs = endpoint_attrs,
 	.keystone = true,
+	.extra_attrs = true,
 	.prepare = endpoint_prepare,
 	.render = endpoint_render,
 };

@@ -181,6 +181,7 @@ const struct cp_kind cp_kind_user = {
 	.not_found = "Not Found",
 	.attrs = user_attrs,
 	.keystone = true,
+	.extra_attrs = true,
 	.prepare = user_prepare,
 	.before_delete = user_before_delete,
 };
@@ -209,6 +210,7 @@ const struct cp_kind cp_kind_group = {
 	.not_found = "Not Found",
 	.attrs = group_attrs,
 	.keystone = true,
+	.extra_attrs = true,
 	.prepare = group_prepare,
 	.before_delete = group_before_delete,
 };

@@ -4,8 +4,10 @@
 # `openstack region|service|endpoint list|create|set|delete` drive, the
 # token's catalog built from them (project substituted, disabled ones out),
 # the controller's own services put back with its new address at restart,
-# operators' additions kept; refusals as Keystone's (400, 403). Also group
+# operators' additions kept; refusals as Keystone's (400, 403). Group
 # names: a rename onto another group's name is 409, over 64 characters 400.
+# Attributes Keystone does not define, on users, groups and the catalog's
+# objects, are kept and returned as Keystone keeps them.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -90,3 +92,25 @@ req POST /identity/v3/groups "$tok" "{\"group\": {\"name\": \"$long\"}}"
 expect_keystone_error 400 "new group name over 64 characters"
 [ "$(os group show g2 -f value -c name)" = g2 ] || fail "a refused rename changed the group"
 pass "group rename conflict 409, names over 64 characters 400"
+
+# Extra attributes (Keystone's additionalProperties) are kept.
+req POST /identity/v3/users "$tok" '{"user": {"name": "ext", "shoe_size": 44, "team": {"name": "net"}}}'
+expect_status 201 "user with extra attributes"
+uid=$(jget "$R_BODY" 'j["user"]["id"]')
+[ "$(jget "$R_BODY" 'j["user"]["shoe_size"]')" = 44 ] || fail "extra attribute not answered: $R_BODY"
+req PATCH "/identity/v3/users/$uid" "$tok" '{"user": {"shoe_size": 45, "email": "e@example.org"}}'
+expect_status 200 "update an extra attribute"
+req GET "/identity/v3/users/$uid" "$tok"
+[ "$(jget "$R_BODY" '[j["user"]["shoe_size"], j["user"]["team"]["name"]]')" = '[45, "net"]' ] ||
+	fail "extra attributes not kept: $R_BODY"
+os group create --description d g3 >/dev/null
+g3=$(os group show g3 -f value -c id)
+req PATCH "/identity/v3/groups/$g3" "$tok" '{"group": {"colour": "blue"}}'
+expect_status 200 "group extra attribute"
+[ "$(os group show g3 -f json | jget "$(cat)" 'j["colour"]')" = blue ] || fail "group extra not shown by the CLI"
+req POST /identity/v3/services "$tok" '{"service": {"type": "x-thing", "owner": "ops"}}'
+expect_status 201 "service with an extra attribute"
+[ "$(jget "$R_BODY" 'j["service"]["owner"]')" = ops ] || fail "service extra: $R_BODY"
+req PATCH "/identity/v3/users/$uid" "$tok" '{"user": {"revision_number": 1}}'
+expect_keystone_error 400 "an attribute the store writes"
+pass "extra attributes on users, groups and services are kept"
