@@ -192,6 +192,17 @@ static int user_projects(struct api_req *req, const void *arg)
 	return rc ? rc : reply_collection(req, "projects", items);
 }
 
+static int user_password(struct api_req *req, const void *arg)
+{
+	const json_t *body;
+	int rc = api_body_member(req, "user", &body);
+
+	(void)arg;
+	if (rc == 0)
+		rc = cp_identity_change_password(&req->ctx, req->arg[0], body);
+	return rc ? rc : api_reply(req, 204, NULL);
+}
+
 static int user_groups(struct api_req *req, const void *arg)
 {
 	json_t *items = NULL;
@@ -291,6 +302,7 @@ const struct api_route api_identity_routes[] = {
 	{"GET", "/identity/v3/auth/projects", user_projects, "self", 0, API_KEYSTONE},
 	{"GET", "/identity/v3/users/*/projects", user_projects, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/users/*/groups", user_groups, NULL, 0, API_KEYSTONE},
+	{"POST", "/identity/v3/users/*/password", user_password, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/groups/*/users", group_users, NULL, 0, API_KEYSTONE},
 	{"PUT", "/identity/v3/groups/*/users/*", group_user_op, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/groups/*/users/*", group_user_op, NULL, 0, API_KEYSTONE},

@@ -36,6 +36,8 @@ int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token
 int cp_identity_validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller,
 	json_t **out);
 int cp_identity_revoke(struct cp_ctx *ctx, const char *token);
+/* Revokes every token of user_id, inside the caller's write transaction. */
+int cp_identity_revoke_user(struct cp_ctx *ctx, const char *user_id);
 /* At every start (its own transaction): id's region, and the services the
  * controller serves with their endpoints at id's base URL, made if missing,
  * their URLs moved if the address changed. Objects an operator added stay. */
@@ -76,5 +78,8 @@ json_t *cp_identity_effective_roles(struct cp_ctx *ctx, const char *user_id,
  * mismatch. */
 int cp_identity_set_password(struct cp_ctx *ctx, const char *user_id, const char *password);
 int cp_identity_check_password(struct cp_ctx *ctx, const char *user_id, const char *password);
+/* POST /v3/users/{id}/password by that user: body is the "user" object
+ * (original_password, password); revokes the user's tokens. Own transaction. */
+int cp_identity_change_password(struct cp_ctx *ctx, const char *user_id, const json_t *body);
 
 #endif

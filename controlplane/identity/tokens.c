@@ -339,3 +339,16 @@ int cp_identity_revoke(struct cp_ctx *ctx, const char *token)
 	}
 	return cp_db_commit(ctx->db);
 }
+
+int cp_identity_revoke_user(struct cp_ctx *ctx, const char *user_id)
+{
+	sqlite3_stmt *st = cp_db_prepare(ctx->db, "UPDATE tokens SET revoked=1 WHERE user_id=?");
+	int rc = -EIO;
+
+	if (st) {
+		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -7,7 +7,9 @@
 # operators' additions kept; refusals as Keystone's (400, 403). Group
 # names: a rename onto another group's name is 409, over 64 characters 400.
 # Attributes Keystone does not define, on users, groups and the catalog's
-# objects, are kept and returned as Keystone keeps them.
+# objects, are kept and returned as Keystone keeps them. A user changes
+# their own password (`openstack user password set`), which ends their
+# tokens; a wrong original password is 401, another user's 403.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -114,3 +116,27 @@ expect_status 201 "service with an extra attribute"
 req PATCH "/identity/v3/users/$uid" "$tok" '{"user": {"revision_number": 1}}'
 expect_keystone_error 400 "an attribute the store writes"
 pass "extra attributes on users, groups and services are kept"
+
+# A user changes their own password (openstack user password set).
+os project create p3 >/dev/null
+os user create --project p3 --password old-pw-3 u3 >/dev/null
+os role add --project p3 --user u3 member
+u3_id=$(os user show u3 -f value -c id)
+u3_old=$(token u3 old-pw-3 p3)
+[ -n "$u3_old" ] || fail "no token for u3"
+OS_USERNAME=u3 OS_PASSWORD=old-pw-3 OS_PROJECT_NAME=p3 \
+	os user password set --original-password old-pw-3 --password new-pw-3 ||
+	fail "openstack user password set"
+[ -n "$(token u3 new-pw-3 p3)" ] || fail "the new password does not work"
+[ -z "$(token u3 old-pw-3 p3)" ] || fail "the old password still works"
+req GET /network/v2.0/networks "$u3_old"
+expect_neutron_error 401 "a token from before the change"
+u3_new=$(token u3 new-pw-3 p3)
+req POST "/identity/v3/users/$u3_id/password" "$u3_new" '{"user": {"original_password": "wrong", "password": "x"}}'
+expect_keystone_error 401 "a wrong original password"
+req POST "/identity/v3/users/$u3_id/password" "$u3_new" '{"user": {"password": "x"}}'
+expect_keystone_error 400 "no original password"
+req POST "/identity/v3/users/$uid/password" "$u3_new" '{"user": {"original_password": "a", "password": "x"}}'
+expect_keystone_error 403 "another user's password"
+[ -n "$(token u3 new-pw-3 p3)" ] || fail "a refused change altered the password"
+pass "a user changes their own password; old tokens and password stop working"
