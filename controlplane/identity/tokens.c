@@ -108,6 +108,29 @@ static bool has_role(const json_t *roles, const char *name)
 	return false;
 }
 
+/* No scope asked for: as Keystone, the user's default project when it is
+ * enabled and the user has a role there, else an unscoped token. */
+static void default_scope(struct cp_ctx *ctx, const json_t *user, json_t **project,
+	json_t **roles)
+{
+	const char *dp = cp_json_str(user, "default_project_id");
+	json_t *p = dp ? cp_obj_get(ctx->db, "project", dp) : NULL, *r;
+
+	if (!p || !cp_json_bool(p, "enabled", true)) {
+		json_decref(p);
+		return;
+	}
+	r = cp_identity_effective_roles(ctx, cp_json_str(user, "id"), dp);
+	if (json_array_size(r) == 0) {
+		json_decref(r);
+		json_decref(p);
+		return;
+	}
+	json_decref(*roles);
+	*roles = r;
+	*project = p;
+}
+
 /* Resolves the scope of an auth request to an enabled project with roles. */
 static int resolve_scope(struct cp_ctx *ctx, const json_t *scope, const json_t *user,
 	json_t **project, json_t **roles)
@@ -116,8 +139,13 @@ static int resolve_scope(struct cp_ctx *ctx, const json_t *scope, const json_t *
 
 	*project = NULL;
 	*roles = json_array();
-	if (!scope || json_is_null(scope))
+	/* "unscoped" asks for an unscoped token explicitly. */
+	if (json_is_string(scope) && strcmp(json_string_value(scope), "unscoped") == 0)
 		return 0;
+	if (!scope || json_is_null(scope)) {
+		default_scope(ctx, user, project, roles);
+		return 0;
+	}
 	if (!json_is_object(pref))
 		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
 			"Only project scope is supported.");

@@ -9,7 +9,8 @@
 # Attributes Keystone does not define, on users, groups and the catalog's
 # objects, are kept and returned as Keystone keeps them. A user changes
 # their own password (`openstack user password set`), which ends their
-# tokens; a wrong original password is 401, another user's 403.
+# tokens; a wrong original password is 401, another user's 403. Auth with
+# no scope gives the user's default project where the user has a role.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -140,3 +141,21 @@ req POST "/identity/v3/users/$uid/password" "$u3_new" '{"user": {"original_passw
 expect_keystone_error 403 "another user's password"
 [ -n "$(token u3 new-pw-3 p3)" ] || fail "a refused change altered the password"
 pass "a user changes their own password; old tokens and password stop working"
+
+# No scope asked for: the user's default project, if the user has a role there.
+auth_body() {
+	printf '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"%s","domain":{"id":"default"},"password":"%s"}}}%s}}' "$1" "$2" "${3:-}"
+}
+req POST /identity/v3/auth/tokens "" "$(auth_body u3 new-pw-3)"
+expect_status 201 "auth with no scope"
+[ "$(jget "$R_BODY" 'j["token"].get("project", {}).get("name")')" = p3 ] ||
+	fail "no scope did not give the default project: $R_BODY"
+[ "$(jget "$R_BODY" '[r["name"] for r in j["token"]["roles"]]')" = '["member"]' ] || fail "roles: $R_BODY"
+req POST /identity/v3/auth/tokens "" "$(auth_body u3 new-pw-3 ',"scope":"unscoped"')"
+expect_status 201 "explicitly unscoped auth"
+[ "$(jget "$R_BODY" '"project" in j["token"]')" = False ] || fail "explicitly unscoped got a project: $R_BODY"
+os user create --project p3 --password pw-4 u4 >/dev/null # no role on p3
+req POST /identity/v3/auth/tokens "" "$(auth_body u4 pw-4)"
+expect_status 201 "no scope, no role on the default project"
+[ "$(jget "$R_BODY" '"project" in j["token"]')" = False ] || fail "scoped without a role: $R_BODY"
+pass "no scope: the default project where the user has a role, else unscoped"
