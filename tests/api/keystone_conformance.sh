@@ -11,6 +11,7 @@
 # their own password (`openstack user password set`), which ends their
 # tokens; a wrong original password is 401, another user's 403. Auth with
 # no scope gives the user's default project where the user has a role.
+# Deleting a domain deletes its projects, users and groups.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -32,13 +33,16 @@ os region create --parent-region RegionTwo RegionTwoA >/dev/null
 os service create --name swift --description objects object-store >/dev/null
 ep=$(os endpoint create --region RegionTwo swift public 'http://192.0.2.1:8080/v1/AUTH_$(project_id)s' -f value -c id)
 [ "$(os endpoint show "$ep" -f value -c region)" = RegionTwo ] || fail "endpoint region"
-[ "$(os catalog show object-store -f json | jget "$(cat)" 'j["endpoints"]')" != "" ] || fail "catalog show"
-os catalog show object-store -f json | grep -q "http://192.0.2.1:8080/v1/AUTH_$proj" ||
-	fail "the token's catalog lacks the new endpoint with the project substituted"
+cat_json=$(os catalog show object-store -f json)
+grep -q "http://192.0.2.1:8080/v1/AUTH_$proj" <<<"$cat_json" ||
+	fail "the token's catalog lacks the new endpoint with the project substituted: $cat_json"
 os endpoint set --disable "$ep"
-os catalog show object-store -f json | grep -q "192.0.2.1" && fail "a disabled endpoint is in the catalog"
+cat_json=$(os catalog show object-store -f json)
+grep -q "192.0.2.1" <<<"$cat_json" && fail "a disabled endpoint is in the catalog: $cat_json"
 os endpoint set --enable --url http://192.0.2.2:8080/v1 "$ep"
-os catalog show object-store -f json | grep -q "http://192.0.2.2:8080/v1" || fail "endpoint set --url"
+cat_json=$(os catalog show object-store -f json)
+grep -q "http://192.0.2.2:8080/v1" <<<"$cat_json" ||
+	fail "endpoint set --url: $cat_json; $(os endpoint show "$ep" -f json)"
 pass "region, service and endpoint create/set; the catalog follows"
 
 tok=$(token admin "$T_ADMIN_PW" admin)
@@ -159,3 +163,24 @@ req POST /identity/v3/auth/tokens "" "$(auth_body u4 pw-4)"
 expect_status 201 "no scope, no role on the default project"
 [ "$(jget "$R_BODY" '"project" in j["token"]')" = False ] || fail "scoped without a role: $R_BODY"
 pass "no scope: the default project where the user has a role, else unscoped"
+
+# Deleting a domain deletes its projects, users and groups.
+os domain create d1 >/dev/null
+os project create --domain d1 dp >/dev/null
+os user create --domain d1 --password pw-d du >/dev/null
+os group create --domain d1 dg >/dev/null
+os role add --project dp --project-domain d1 --user du --user-domain d1 member
+du_id=$(os user show --domain d1 du -f value -c id)
+d1_id=$(os domain show d1 -f value -c id)
+os domain set --disable d1
+os domain delete d1
+tok=$(token admin "$T_ADMIN_PW" admin)
+req GET "/identity/v3/users/$du_id" "$tok"
+expect_keystone_error 404 "a user of a deleted domain"
+for kind in projects users groups; do
+	[ "$(count "/identity/v3/$kind?domain_id=$d1_id" "$kind" "$tok")" = 0 ] ||
+		fail "$kind of the deleted domain remain"
+done
+req GET "/identity/v3/role_assignments?user.id=$du_id" "$tok"
+[ "$(jget "$R_BODY" 'len(j["role_assignments"])')" = 0 ] || fail "assignments remain: $R_BODY"
+pass "deleting a domain deletes its projects, users, groups and their assignments"
