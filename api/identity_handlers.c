@@ -186,10 +186,30 @@ static int auth_catalog(struct api_req *req, const void *arg)
 static int user_projects(struct api_req *req, const void *arg)
 {
 	json_t *items = NULL;
-	int rc = cp_identity_user_projects(&req->ctx, arg ? req->caller.user_id : req->arg[0],
-		&items);
+	int rc = cp_identity_user_targets(&req->ctx, arg ? req->caller.user_id : req->arg[0],
+		"project", &items);
 
 	return rc ? rc : reply_collection(req, "projects", items);
+}
+
+static int auth_domains(struct api_req *req, const void *arg)
+{
+	json_t *items = NULL;
+	int rc = cp_identity_user_targets(&req->ctx, req->caller.user_id, "domain", &items);
+
+	(void)arg;
+	return rc ? rc : reply_collection(req, "domains", items);
+}
+
+/* Virga has no system-scope role assignments: the list is always empty. */
+static int auth_system(struct api_req *req, const void *arg)
+{
+	char href[512];
+
+	(void)arg;
+	snprintf(href, sizeof(href), "%s/identity/v3/auth/system", api_base(req));
+	return api_reply(req, 200, json_pack("{s:[], s:{s:s, s:n, s:n}}", "system", "links",
+					   "self", href, "next", "previous"));
 }
 
 static int user_password(struct api_req *req, const void *arg)
@@ -300,6 +320,8 @@ const struct api_route api_identity_routes[] = {
 	{"DELETE", "/identity/v3/auth/tokens", token_delete, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/auth/catalog", auth_catalog, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/auth/projects", user_projects, "self", 0, API_KEYSTONE},
+	{"GET", "/identity/v3/auth/domains", auth_domains, NULL, 0, API_KEYSTONE},
+	{"GET", "/identity/v3/auth/system", auth_system, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/users/*/projects", user_projects, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/users/*/groups", user_groups, NULL, 0, API_KEYSTONE},
 	{"POST", "/identity/v3/users/*/password", user_password, NULL, 0, API_KEYSTONE},

@@ -64,8 +64,10 @@ int cp_identity_membership(struct cp_ctx *ctx, const char *group_id, const char 
 	int op /* 1 add, -1 remove, 0 check */);
 int cp_identity_group_users(struct cp_ctx *ctx, const char *group_id, json_t **out);
 int cp_identity_user_groups(struct cp_ctx *ctx, const char *user_id, json_t **out);
-/* Projects a user has any role on (GET /v3/users/{id}/projects, /v3/auth/projects). */
-int cp_identity_user_projects(struct cp_ctx *ctx, const char *user_id, json_t **out);
+/* Projects or domains (kind) a user has any role on (GET /v3/users/{id}/projects,
+ * /v3/auth/projects, /v3/auth/domains). */
+int cp_identity_user_targets(struct cp_ctx *ctx, const char *user_id, const char *kind,
+	json_t **out);
 
 /* Internal (in-transaction) helpers shared by the identity files. */
 json_t *cp_identity_effective_roles(struct cp_ctx *ctx, const char *user_id,

@@ -11,7 +11,8 @@
 # their own password (`openstack user password set`), which ends their
 # tokens; a wrong original password is 401, another user's 403. Auth with
 # no scope gives the user's default project where the user has a role.
-# Deleting a domain deletes its projects, users and groups.
+# Deleting a domain deletes its projects, users and groups. /v3/auth/domains
+# and /v3/auth/system answer.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -184,3 +185,20 @@ done
 req GET "/identity/v3/role_assignments?user.id=$du_id" "$tok"
 [ "$(jget "$R_BODY" 'len(j["role_assignments"])')" = 0 ] || fail "assignments remain: $R_BODY"
 pass "deleting a domain deletes its projects, users, groups and their assignments"
+
+# /v3/auth/domains and /v3/auth/system: what the token's user may scope to.
+os domain create d2 >/dev/null
+os user create --password pw-5 u5 >/dev/null
+os role add --domain d2 --user u5 member
+u5_tok=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' -d "$(auth_body u5 pw-5)" \
+	"$T_URL/identity/v3/auth/tokens" | tr -d '\r' | awk 'tolower($1) == "x-subject-token:" {print $2}')
+[ -n "$u5_tok" ] || fail "no unscoped token for u5"
+req GET /identity/v3/auth/domains "$u5_tok"
+expect_status 200 "auth/domains"
+[ "$(jget "$R_BODY" '[d["name"] for d in j["domains"]]')" = '["d2"]' ] || fail "auth/domains: $R_BODY"
+req GET /identity/v3/auth/projects "$u5_tok"
+[ "$(jget "$R_BODY" 'len(j["projects"])')" = 0 ] || fail "auth/projects: $R_BODY"
+req GET /identity/v3/auth/system "$u5_tok"
+expect_status 200 "auth/system"
+[ "$(jget "$R_BODY" 'j["system"]')" = '[]' ] || fail "auth/system: $R_BODY"
+pass "auth/domains lists the domains the user has roles on; auth/system is empty"
