@@ -18,6 +18,9 @@ static const struct id_coll c_projects = {&cp_kind_project, "projects", "project
 static const struct id_coll c_users = {&cp_kind_user, "users", "user"};
 static const struct id_coll c_groups = {&cp_kind_group, "groups", "group"};
 static const struct id_coll c_roles = {&cp_kind_role, "roles", "role"};
+static const struct id_coll c_regions = {&cp_kind_region, "regions", "region"};
+static const struct id_coll c_services = {&cp_kind_service, "services", "service"};
+static const struct id_coll c_endpoints = {&cp_kind_endpoint, "endpoints", "endpoint"};
 
 static json_t *with_link(struct api_req *req, const char *collection, json_t *obj)
 {
@@ -168,22 +171,56 @@ static int token_delete(struct api_req *req, const void *arg)
 static int auth_catalog(struct api_req *req, const void *arg)
 {
 	char href[512];
+	json_t *cat;
 
 	(void)arg;
+	if (cp_db_begin(req->ctx.db, false))
+		return cp_fail(&req->ctx.err, -EIO, "InternalError", "database unavailable");
+	cat = cp_identity_catalog(&req->ctx, req->caller.project_id);
+	cp_db_commit(req->ctx.db);
 	snprintf(href, sizeof(href), "%s/identity/v3/auth/catalog", api_base(req));
-	return api_reply(req, 200, json_pack("{s:o, s:{s:s, s:n, s:n}}", "catalog",
-					   cp_identity_catalog(&req->srv->identity,
-						   req->caller.project_id),
-					   "links", "self", href, "next", "previous"));
+	return api_reply(req, 200, json_pack("{s:o, s:{s:s, s:n, s:n}}", "catalog", cat, "links",
+					   "self", href, "next", "previous"));
 }
 
 static int user_projects(struct api_req *req, const void *arg)
 {
 	json_t *items = NULL;
-	int rc = cp_identity_user_projects(&req->ctx, arg ? req->caller.user_id : req->arg[0],
-		&items);
+	int rc = cp_identity_user_targets(&req->ctx, arg ? req->caller.user_id : req->arg[0],
+		"project", &items);
 
 	return rc ? rc : reply_collection(req, "projects", items);
+}
+
+static int auth_domains(struct api_req *req, const void *arg)
+{
+	json_t *items = NULL;
+	int rc = cp_identity_user_targets(&req->ctx, req->caller.user_id, "domain", &items);
+
+	(void)arg;
+	return rc ? rc : reply_collection(req, "domains", items);
+}
+
+/* Virga has no system-scope role assignments: the list is always empty. */
+static int auth_system(struct api_req *req, const void *arg)
+{
+	char href[512];
+
+	(void)arg;
+	snprintf(href, sizeof(href), "%s/identity/v3/auth/system", api_base(req));
+	return api_reply(req, 200, json_pack("{s:[], s:{s:s, s:n, s:n}}", "system", "links",
+					   "self", href, "next", "previous"));
+}
+
+static int user_password(struct api_req *req, const void *arg)
+{
+	const json_t *body;
+	int rc = api_body_member(req, "user", &body);
+
+	(void)arg;
+	if (rc == 0)
+		rc = cp_identity_change_password(&req->ctx, req->arg[0], body);
+	return rc ? rc : api_reply(req, 204, NULL);
 }
 
 static int user_groups(struct api_req *req, const void *arg)
@@ -283,8 +320,11 @@ const struct api_route api_identity_routes[] = {
 	{"DELETE", "/identity/v3/auth/tokens", token_delete, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/auth/catalog", auth_catalog, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/auth/projects", user_projects, "self", 0, API_KEYSTONE},
+	{"GET", "/identity/v3/auth/domains", auth_domains, NULL, 0, API_KEYSTONE},
+	{"GET", "/identity/v3/auth/system", auth_system, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/users/*/projects", user_projects, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/users/*/groups", user_groups, NULL, 0, API_KEYSTONE},
+	{"POST", "/identity/v3/users/*/password", user_password, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/groups/*/users", group_users, NULL, 0, API_KEYSTONE},
 	{"PUT", "/identity/v3/groups/*/users/*", group_user_op, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/groups/*/users/*", group_user_op, NULL, 0, API_KEYSTONE},
@@ -299,5 +339,8 @@ const struct api_route api_identity_routes[] = {
 	ID_CRUD("users", &c_users),
 	ID_CRUD("groups", &c_groups),
 	ID_CRUD("roles", &c_roles),
+	ID_CRUD("regions", &c_regions),
+	ID_CRUD("services", &c_services),
+	ID_CRUD("endpoints", &c_endpoints),
 	{NULL, NULL, NULL, NULL, 0, 0},
 };

@@ -301,6 +301,10 @@ int main(int argc, char **argv)
 	snprintf(srv.identity.service_token, sizeof(srv.identity.service_token), "%s",
 		o.service_token);
 	srv.identity.token_ttl = o.token_ttl;
+	if (cp_identity_catalog_sync(srv.db, &srv.identity)) {
+		fprintf(stderr, "virga-controller: cannot set up the service catalog\n");
+		return 1;
+	}
 	srv.feed_timeout_ms = o.feed_timeout * 1000;
 	snprintf(srv.image_dir, sizeof(srv.image_dir), "%s/images", o.state_dir);
 	snprintf(srv.volume_dir, sizeof(srv.volume_dir), "%s/volumes", o.state_dir);

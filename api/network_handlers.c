@@ -28,6 +28,29 @@ static const struct net_coll c_sgs = {&cp_kind_secgroup, "security_groups", "sec
 static const struct net_coll c_rules = {&cp_kind_secgroup_rule, "security_group_rules",
 	"security_group_rule", "security-group-rules"};
 
+static const struct net_coll *const collections[] = {&c_networks, &c_subnets, &c_ports,
+	&c_routers, &c_fips, &c_sgs, &c_rules};
+
+/* GET /v2.0/: Neutron names each resource by its member and collection
+ * keys (what clients look up in bodies), the link by its URL. */
+static int version_resources(struct api_req *req, const void *arg)
+{
+	json_t *res = json_array();
+
+	(void)arg;
+	for (size_t i = 0; i < sizeof(collections) / sizeof(collections[0]); i++) {
+		char href[512];
+
+		snprintf(href, sizeof(href), "%s/network/v2.0/%s", api_base(req),
+			collections[i]->path);
+		json_array_append_new(res, json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "name",
+						   collections[i]->member, "collection",
+						   collections[i]->collection, "links", "rel", "self",
+						   "href", href));
+	}
+	return api_reply(req, 200, json_pack("{s:o}", "resources", res));
+}
+
 /* Neutron's next/previous links, built from the request's own query. */
 static json_t *page_links(struct api_req *req, const struct net_coll *c, const json_t *items,
 	const struct cp_list_opts *opts, bool more)
@@ -73,6 +96,8 @@ static int net_list(struct api_req *req, const void *arg)
 	int rc = api_list_opts(req, &opts);
 
 	if (rc == 0)
+		rc = cp_res_check_filters(&req->ctx, c->kind, opts.filters);
+	if (rc == 0)
 		rc = cp_res_list(&req->ctx, c->kind, &opts, &items, &more);
 	if (rc) {
 		api_list_opts_free(&opts);
@@ -96,10 +121,16 @@ static int net_list(struct api_req *req, const void *arg)
 static int net_create(struct api_req *req, const void *arg)
 {
 	const struct net_coll *c = arg;
-	const json_t *body;
+	const json_t *body, *many = json_object_get(req->json, c->collection);
 	json_t *obj = NULL;
-	int rc = api_body_member(req, c->member, &body);
+	int rc;
 
+	/* Neutron's bulk create: the plural key holds a list, all or none. */
+	if (json_is_object(req->json) && json_object_size(req->json) == 1 && many) {
+		rc = cp_res_create_bulk(&req->ctx, c->kind, many, &obj);
+		return rc ? rc : api_reply(req, 201, json_pack("{s:o}", c->collection, obj));
+	}
+	rc = api_body_member(req, c->member, &body);
 	if (rc == 0)
 		rc = cp_res_create(&req->ctx, c->kind, body, &obj);
 	return rc ? rc : api_reply(req, 201, json_pack("{s:o}", c->member, obj));
@@ -169,6 +200,7 @@ static int extensions(struct api_req *req, const void *arg)
 		{"standard-attr-timestamp", "Resource timestamps"},
 		{"net-mtu", "Network MTU"},
 		{"quotas", "Quota management support"},
+		{"filter-validation", "Filter parameters validation"},
 	};
 	json_t *list = json_array();
 
@@ -204,6 +236,7 @@ static int extensions(struct api_req *req, const void *arg)
 		{"DELETE", "/network/v2.0/" path "/*", net_delete, arg, 0, API_NEUTRON}
 
 const struct api_route api_network_routes[] = {
+	{"GET", "/network/v2.0", version_resources, NULL, API_NOAUTH, API_NEUTRON},
 	{"GET", "/network/v2.0/extensions", extensions, NULL, 0, API_NEUTRON},
 	{"GET", "/network/v2.0/extensions/*", extensions, NULL, 0, API_NEUTRON},
 	{"PUT", "/network/v2.0/routers/*/add_router_interface", router_iface, "add", 0, API_NEUTRON},

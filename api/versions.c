@@ -44,24 +44,6 @@ static int network_versions(struct api_req *req, const void *arg)
 					   self_link(req, "/network/v2.0/")));
 }
 
-static int network_version(struct api_req *req, const void *arg)
-{
-	static const char *const collections[] = {"networks", "subnets", "ports", "routers",
-		"floatingips", "security-groups", "security-group-rules"};
-	json_t *res = json_array();
-
-	(void)arg;
-	for (size_t i = 0; i < sizeof(collections) / sizeof(collections[0]); i++) {
-		char path[128];
-
-		snprintf(path, sizeof(path), "/network/v2.0/%s", collections[i]);
-		json_array_append_new(res, json_pack("{s:s, s:s, s:o}", "name", collections[i],
-						   "collection", collections[i], "links",
-						   self_link(req, path)));
-	}
-	return api_reply(req, 200, json_pack("{s:o}", "resources", res));
-}
-
 /* Compute, image and volume are placeholders: they only describe themselves. */
 static json_t *microversion_doc(struct api_req *req, const char *id, const char *max,
 	const char *min, const char *path)
@@ -115,7 +97,6 @@ const struct api_route api_version_routes[] = {
 	{"GET", "/identity", identity_versions, NULL, API_NOAUTH, API_KEYSTONE},
 	{"GET", "/identity/v3", identity_version, NULL, API_NOAUTH, API_KEYSTONE},
 	{"GET", "/network", network_versions, NULL, API_NOAUTH, API_NEUTRON},
-	{"GET", "/network/v2.0", network_version, NULL, API_NOAUTH, API_NEUTRON},
 	{"GET", "/compute", compute_versions, NULL, API_NOAUTH, API_NEUTRON},
 	{"GET", "/compute/v2.1", compute_version, NULL, API_NOAUTH, API_NEUTRON},
 	{"GET", "/image", image_versions, NULL, API_NOAUTH, API_NEUTRON},

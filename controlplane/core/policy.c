@@ -23,7 +23,10 @@ static const struct cp_policy_entry policy_table[] = {
 	/* Ports: binding is for the operator (and the agents). */
 	{"port", CP_ALL_ACTIONS, "binding:host_id", CP_RULE_ADMIN},
 	{"port", CP_ALL_ACTIONS, "binding:profile", CP_RULE_ADMIN},
-	{"port", CP_CREATE | CP_UPDATE, "mac_address", CP_RULE_ADMIN},
+	/* Neutron: create_port:mac_address is network_owner or admin,
+	 * update_port:mac_address admin only. */
+	{"port", CP_CREATE, "mac_address", CP_RULE_NET_OWNER},
+	{"port", CP_UPDATE, "mac_address", CP_RULE_ADMIN},
 	/* On a network another project owns (shared), a member takes what
 	 * IPAM gives it: Neutron's rule:network_owner (port_policy.c). */
 	{"port", CP_CREATE | CP_UPDATE, "fixed_ips:ip_address", CP_RULE_NET_OWNER},
@@ -50,6 +53,11 @@ static const struct cp_policy_entry policy_table[] = {
 	{"role", CP_READ, NULL, CP_RULE_ADMIN},
 	{"role_assignment", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	{"group_membership", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	/* The catalog's objects: Keystone's admin_required (a token's own
+	 * catalog is in the token and at /v3/auth/catalog). */
+	{"region", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"service", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"endpoint", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	/* The change feed. */
 	{"feed", CP_READ, NULL, CP_RULE_ADMIN},
 };

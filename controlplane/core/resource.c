@@ -100,6 +100,23 @@ const char *cp_res_owner(const json_t *obj)
 	return cp_json_str(obj, "project_id");
 }
 
+/* Whether key may be stored as an extra attribute of kind k: the kind
+ * keeps them (Keystone's additionalProperties), key is none of the
+ * attributes the store itself writes, and the value fits the bounds. */
+static bool extra_ok(const struct cp_kind *k, const char *key, const json_t *v)
+{
+	static const char *const stamped[] = {"id", "links", "revision_number", "created_at",
+		"updated_at", "password_expires_at", "project_id", "tenant_id"};
+
+	if (!k->extra_attrs || utf8_chars(key, strlen(key)) > CP_MAX_STR_LEN ||
+		!within_bounds(v, CP_MAX_STR_LEN, CP_MAX_NESTING))
+		return false;
+	for (size_t i = 0; i < sizeof(stamped) / sizeof(stamped[0]); i++)
+		if (strcmp(key, stamped[i]) == 0)
+			return false;
+	return true;
+}
+
 int cp_res_validate(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *req, unsigned verb)
 {
 	const char *key;
@@ -125,6 +142,8 @@ int cp_res_validate(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *r
 			}
 			continue;
 		}
+		if (!a && extra_ok(k, key, v))
+			continue;
 		if (!a)
 			return cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
 				"Unrecognized attribute(s) '%s'", key);
@@ -350,6 +369,53 @@ int cp_res_create(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *req
 	return rc;
 }
 
+int cp_res_create_bulk(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *reqs,
+	json_t **out)
+{
+	const json_t *req;
+	size_t i;
+	int rc = cp_res_check_kind(ctx, k, CP_CREATE);
+
+	*out = NULL;
+	if (rc == 0 && (!json_is_array(reqs) || json_array_size(reqs) == 0))
+		rc = cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
+			"Resources required: expected a non-empty list");
+	json_array_foreach(reqs, i, req) {
+		if (rc)
+			break;
+		rc = cp_res_validate(ctx, k, req, CP_A_POST);
+	}
+	if (rc)
+		return rc;
+	if (cp_db_begin(ctx->db, true))
+		return cp_fail(&ctx->err, -EIO, "InternalError", "database unavailable");
+	*out = json_array();
+	/* One transaction: a later object sees the earlier ones (a subnet on
+	 * a network of the same request, the quota counting both) and any
+	 * failure rolls all of them back, as Neutron's bulk create does. */
+	json_array_foreach(reqs, i, req) {
+		json_t *obj = NULL;
+
+		rc = cp_res_insert(ctx, k, req, &obj);
+		if (rc == 0 && k->check_quota)
+			rc = k->check_quota(ctx, k, obj);
+		if (rc) {
+			json_decref(obj);
+			break;
+		}
+		json_array_append_new(*out, obj);
+	}
+	json_array_foreach(*out, i, req)
+		if (rc == 0)
+			cp_res_render(ctx, k, (json_t *)req);
+	rc = finish(ctx, rc, true);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 int cp_res_show(struct cp_ctx *ctx, const struct cp_kind *k, const char *id, json_t **out)
 {
 	int rc = cp_res_check_kind(ctx, k, CP_READ);
@@ -413,21 +479,40 @@ int cp_res_delete(struct cp_ctx *ctx, const struct cp_kind *k, const char *id)
 	return finish(ctx, rc, true);
 }
 
+/* Whether key names one of the kind's attributes or one every object carries. */
+static bool known_attr(const struct cp_kind *k, const char *key)
+{
+	static const char *const common[] = {"id", "project_id", "tenant_id", "created_at",
+		"updated_at", "revision_number", "status"};
+	bool known = key && find_attr(k, key);
+
+	for (size_t c = 0; key && !known && c < sizeof(common) / sizeof(common[0]); c++)
+		known = strcmp(key, common[c]) == 0;
+	return known;
+}
+
+int cp_res_check_filters(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *filters)
+{
+	const char *key;
+	const json_t *v;
+
+	/* No tags-any/not-tags: the standard-attr-tag extension is not offered. */
+	json_object_foreach((json_t *)filters, key, v)
+		if (!known_attr(k, key))
+			return cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
+				"[%.64s] is invalid attribute for filtering", key);
+	return 0;
+}
+
 /* Sorting is by the kind's attributes or the ones every object carries;
  * anything else is a client's mistake (400), as in Neutron. */
 static int check_sort_keys(struct cp_ctx *ctx, const struct cp_kind *k,
 	const struct cp_list_opts *opts)
 {
-	static const char *const common[] = {"id", "project_id", "tenant_id", "created_at",
-		"updated_at", "revision_number", "status"};
-
 	for (int i = 0; i < opts->n_sort; i++) {
 		const char *key = opts->sort_keys[i];
-		bool known = key && find_attr(k, key);
 
-		for (size_t c = 0; key && !known && c < sizeof(common) / sizeof(common[0]); c++)
-			known = strcmp(key, common[c]) == 0;
-		if (!known)
+		if (!known_attr(k, key))
 			return cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
 				"'%.64s' is an invalid attribute for sort_key", key ? key : "");
 	}

@@ -54,6 +54,9 @@ struct cp_kind {
 	bool keystone;          /* 32-hex ids, no project/timestamps stamped */
 	bool owned;             /* objects carry project_id and tenant_id */
 	const char *parent_attr; /* attribute stored as the parent column */
+	/* Attributes outside the schema are kept and returned as given
+	 * (Keystone's users, groups and catalog objects), not refused. */
+	bool extra_attrs;
 	/* Hooks (all optional), called inside the write transaction. old is
 	 * NULL on create. prepare validates and may write other objects. */
 	int (*prepare)(struct cp_ctx *ctx, json_t *obj, const json_t *old);
@@ -79,6 +82,10 @@ struct cp_kind {
 /* Each returns 0 (with *out a new reference where given) or a negative
  * errno with ctx->err filled. Each runs its own transaction. */
 int cp_res_create(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *req, json_t **out);
+/* Creates every object of the array reqs in one transaction, or none;
+ * *out is the array of created objects. */
+int cp_res_create_bulk(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *reqs,
+	json_t **out);
 int cp_res_show(struct cp_ctx *ctx, const struct cp_kind *k, const char *id, json_t **out);
 int cp_res_update(struct cp_ctx *ctx, const struct cp_kind *k, const char *id, const json_t *req,
 	json_t **out);
@@ -86,6 +93,11 @@ int cp_res_delete(struct cp_ctx *ctx, const struct cp_kind *k, const char *id);
 /* *out is the page; *more tells whether another page follows. */
 int cp_res_list(struct cp_ctx *ctx, const struct cp_kind *k, const struct cp_list_opts *opts,
 	json_t **out, bool *more);
+
+/* Neutron's filter validation (the filter-validation extension, on by
+ * default since Rocky): a list filter on anything but the kind's
+ * attributes and the common ones is -EINVAL. */
+int cp_res_check_filters(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *filters);
 
 /* What every call on kind k checks first: a project scope for owned kinds,
  * the kind's before_use hook, admin-only kinds. 0 or -errno with ctx->err.

@@ -343,20 +343,20 @@ int cp_identity_user_groups(struct cp_ctx *ctx, const char *user_id, json_t **ou
 	return members(ctx, "user_id", user_id, "group_id", "group", out);
 }
 
-int cp_identity_user_projects(struct cp_ctx *ctx, const char *user_id, json_t **out)
+int cp_identity_user_targets(struct cp_ctx *ctx, const char *user_id, const char *kind,
+	json_t **out)
 {
 	json_t *projects;
 	size_t i;
 	json_t *p;
 
-	/* Users may list their own projects; others' need admin. */
-	if (strcmp(user_id, ctx->caller->user_id) != 0 &&
-		admin_only(ctx, "project", CP_READ))
+	/* Users may list their own projects and domains; others' need admin. */
+	if (strcmp(user_id, ctx->caller->user_id) != 0 && admin_only(ctx, kind, CP_READ))
 		return ctx->err.code;
 	if (cp_db_begin(ctx->db, false))
 		return -EIO;
 	*out = json_array();
-	projects = cp_obj_list(ctx->db, "project", NULL, false, NULL, 0);
+	projects = cp_obj_list(ctx->db, kind, NULL, false, NULL, 0);
 	json_array_foreach(projects, i, p) {
 		json_t *roles = cp_identity_effective_roles(ctx, user_id, cp_json_str(p, "id"));
 

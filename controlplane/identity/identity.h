@@ -21,7 +21,7 @@ struct cp_identity {
 };
 
 extern const struct cp_kind cp_kind_domain, cp_kind_project, cp_kind_user, cp_kind_group,
-	cp_kind_role;
+	cp_kind_role, cp_kind_region, cp_kind_service, cp_kind_endpoint;
 
 /* First start: Default domain, admin/member/reader roles, the admin project
  * and user with the admin role. *created tells whether anything was made. */
@@ -36,8 +36,15 @@ int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token
 int cp_identity_validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller,
 	json_t **out);
 int cp_identity_revoke(struct cp_ctx *ctx, const char *token);
-/* The service catalog for a project-scoped token. */
-json_t *cp_identity_catalog(const struct cp_identity *id, const char *project_id);
+/* Revokes every token of user_id, inside the caller's write transaction. */
+int cp_identity_revoke_user(struct cp_ctx *ctx, const char *user_id);
+/* At every start (its own transaction): id's region, and the services the
+ * controller serves with their endpoints at id's base URL, made if missing,
+ * their URLs moved if the address changed. Objects an operator added stay. */
+int cp_identity_catalog_sync(struct cp_db *db, const struct cp_identity *id);
+/* The service catalog for a token scoped to project_id (NULL or "": none),
+ * from the enabled services and endpoints. Inside a transaction. */
+json_t *cp_identity_catalog(struct cp_ctx *ctx, const char *project_id);
 
 /* Role assignments. actor_type "user"|"group", target_type "project"|"domain". */
 int cp_identity_assign(struct cp_ctx *ctx, const char *target_type, const char *target_id,
@@ -57,8 +64,10 @@ int cp_identity_membership(struct cp_ctx *ctx, const char *group_id, const char 
 	int op /* 1 add, -1 remove, 0 check */);
 int cp_identity_group_users(struct cp_ctx *ctx, const char *group_id, json_t **out);
 int cp_identity_user_groups(struct cp_ctx *ctx, const char *user_id, json_t **out);
-/* Projects a user has any role on (GET /v3/users/{id}/projects, /v3/auth/projects). */
-int cp_identity_user_projects(struct cp_ctx *ctx, const char *user_id, json_t **out);
+/* Projects or domains (kind) a user has any role on (GET /v3/users/{id}/projects,
+ * /v3/auth/projects, /v3/auth/domains). */
+int cp_identity_user_targets(struct cp_ctx *ctx, const char *user_id, const char *kind,
+	json_t **out);
 
 /* Internal (in-transaction) helpers shared by the identity files. */
 json_t *cp_identity_effective_roles(struct cp_ctx *ctx, const char *user_id,
@@ -71,5 +80,8 @@ json_t *cp_identity_effective_roles(struct cp_ctx *ctx, const char *user_id,
  * mismatch. */
 int cp_identity_set_password(struct cp_ctx *ctx, const char *user_id, const char *password);
 int cp_identity_check_password(struct cp_ctx *ctx, const char *user_id, const char *password);
+/* POST /v3/users/{id}/password by that user: body is the "user" object
+ * (original_password, password); revokes the user's tokens. Own transaction. */
+int cp_identity_change_password(struct cp_ctx *ctx, const char *user_id, const json_t *body);
 
 #endif

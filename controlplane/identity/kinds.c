@@ -77,12 +77,34 @@ static int domain_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
 	return unique_name(ctx, &cp_kind_domain, obj, NULL);
 }
 
+/* Keystone deletes a domain's projects, users and groups with it (each
+ * with its own cascade: assignments, memberships, passwords, tokens). */
+static int delete_members(struct cp_ctx *ctx, const char *domain_id)
+{
+	const struct cp_kind *const kinds[] = {&cp_kind_project, &cp_kind_user, &cp_kind_group};
+	int rc = 0;
+
+	for (size_t k = 0; rc == 0 && k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		json_t *all = cp_obj_list(ctx->db, kinds[k]->name, NULL, false, NULL, 0), *o;
+		size_t i;
+
+		json_array_foreach(all, i, o)
+			if (rc == 0 && strcmp(cp_json_str(o, "domain_id") ?: "", domain_id) == 0)
+				rc = cp_res_remove(ctx, kinds[k], o);
+		json_decref(all);
+	}
+	return rc;
+}
+
 static int domain_before_delete(struct cp_ctx *ctx, const json_t *obj)
 {
+	int rc;
+
 	if (cp_json_bool(obj, "enabled", true))
 		return cp_fail(&ctx->err, -EPERM, "Forbidden",
 			"Cannot delete a domain that is enabled, please disable it first.");
-	return drop_references(ctx, "target_id", cp_json_str(obj, "id"));
+	rc = delete_members(ctx, cp_json_str(obj, "id"));
+	return rc ? rc : drop_references(ctx, "target_id", cp_json_str(obj, "id"));
 }
 
 static const struct cp_attr domain_attrs[] = {
@@ -181,6 +203,7 @@ const struct cp_kind cp_kind_user = {
 	.not_found = "Not Found",
 	.attrs = user_attrs,
 	.keystone = true,
+	.extra_attrs = true,
 	.prepare = user_prepare,
 	.before_delete = user_before_delete,
 };
@@ -209,6 +232,7 @@ const struct cp_kind cp_kind_group = {
 	.not_found = "Not Found",
 	.attrs = group_attrs,
 	.keystone = true,
+	.extra_attrs = true,
 	.prepare = group_prepare,
 	.before_delete = group_before_delete,
 };

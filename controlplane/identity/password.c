@@ -185,3 +185,34 @@ int cp_identity_check_password(struct cp_ctx *ctx, const char *user_id, const ch
 	sodium_memzero(hash, sizeof(hash));
 	return 0;
 }
+
+int cp_identity_change_password(struct cp_ctx *ctx, const char *user_id, const json_t *body)
+{
+	const char *orig = cp_json_str(body, "original_password"), *pw = cp_json_str(body, "password");
+	int rc;
+
+	/* Keystone's identity:change_password is the user's own, admins
+	 * included: an admin sets another's password with PATCH. */
+	if (strcmp(user_id, ctx->caller->user_id) != 0)
+		return cp_fail(&ctx->err, -EPERM, "Forbidden",
+			"You are not authorized to perform the requested action: "
+			"identity:change_password.");
+	if (!orig || !pw || strlen(pw) > 4096 || !pw[0])
+		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
+			"Expecting user.original_password and a non-empty user.password of at most "
+			"4096 characters.");
+	rc = cp_identity_check_password(ctx, user_id, orig);
+	if (rc)
+		return rc;
+	if (cp_db_begin(ctx->db, true))
+		return -EIO;
+	rc = cp_identity_set_password(ctx, user_id, pw);
+	/* As Keystone, a new password ends every token issued with the old. */
+	if (rc == 0)
+		rc = cp_identity_revoke_user(ctx, user_id);
+	if (rc) {
+		cp_db_rollback(ctx->db);
+		return rc;
+	}
+	return cp_db_commit(ctx->db);
+}

@@ -78,7 +78,6 @@ static json_t *ref_of(struct cp_ctx *ctx, const json_t *obj)
 static json_t *token_document(struct cp_ctx *ctx, const json_t *user, const json_t *project,
 	json_t *roles, int64_t issued, int64_t expires, const char *audit_id)
 {
-	const struct cp_identity *ident = ctx->svc;
 	char iss[32], exp[32];
 	json_t *t, *u = ref_of(ctx, user);
 
@@ -93,7 +92,7 @@ static json_t *token_document(struct cp_ctx *ctx, const json_t *user, const json
 		json_object_set_new(t, "is_domain", json_false());
 		json_object_set(t, "roles", roles);
 		json_object_set_new(t, "catalog",
-			cp_identity_catalog(ident, cp_json_str(project, "id")));
+			cp_identity_catalog(ctx, cp_json_str(project, "id")));
 	}
 	return json_pack("{s:o}", "token", t);
 }
@@ -109,6 +108,29 @@ static bool has_role(const json_t *roles, const char *name)
 	return false;
 }
 
+/* No scope asked for: as Keystone, the user's default project when it is
+ * enabled and the user has a role there, else an unscoped token. */
+static void default_scope(struct cp_ctx *ctx, const json_t *user, json_t **project,
+	json_t **roles)
+{
+	const char *dp = cp_json_str(user, "default_project_id");
+	json_t *p = dp ? cp_obj_get(ctx->db, "project", dp) : NULL, *r;
+
+	if (!p || !cp_json_bool(p, "enabled", true)) {
+		json_decref(p);
+		return;
+	}
+	r = cp_identity_effective_roles(ctx, cp_json_str(user, "id"), dp);
+	if (json_array_size(r) == 0) {
+		json_decref(r);
+		json_decref(p);
+		return;
+	}
+	json_decref(*roles);
+	*roles = r;
+	*project = p;
+}
+
 /* Resolves the scope of an auth request to an enabled project with roles. */
 static int resolve_scope(struct cp_ctx *ctx, const json_t *scope, const json_t *user,
 	json_t **project, json_t **roles)
@@ -117,8 +139,13 @@ static int resolve_scope(struct cp_ctx *ctx, const json_t *scope, const json_t *
 
 	*project = NULL;
 	*roles = json_array();
-	if (!scope || json_is_null(scope))
+	/* "unscoped" asks for an unscoped token explicitly. */
+	if (json_is_string(scope) && strcmp(json_string_value(scope), "unscoped") == 0)
 		return 0;
+	if (!scope || json_is_null(scope)) {
+		default_scope(ctx, user, project, roles);
+		return 0;
+	}
 	if (!json_is_object(pref))
 		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
 			"Only project scope is supported.");
@@ -339,4 +366,17 @@ int cp_identity_revoke(struct cp_ctx *ctx, const char *token)
 		return rc;
 	}
 	return cp_db_commit(ctx->db);
+}
+
+int cp_identity_revoke_user(struct cp_ctx *ctx, const char *user_id)
+{
+	sqlite3_stmt *st = cp_db_prepare(ctx->db, "UPDATE tokens SET revoked=1 WHERE user_id=?");
+	int rc = -EIO;
+
+	if (st) {
+		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+	}
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -10,7 +10,7 @@
  *    network's addresses are for the router and floating-IP APIs.
  *  - The attributes the policy table marks CP_RULE_NET_OWNER (an address
  *    of one's choosing, a network:* device_owner, port security, address
- *    pairs) need the network's owner or admin: on a shared network a member
+ *    pairs, a MAC address on create) need the network's owner or admin: on a shared network a member
  *    takes what IPAM gives it.
  *  - A device_id naming another project's router or floating IP is refused
  *    (DeviceIDNotOwnedByTenant), whatever the device_owner; router
@@ -117,6 +117,9 @@ int cp_port_check_rights(struct cp_ctx *ctx, const json_t *port, const json_t *o
 	if (json_object_get(port, "port_security_enabled") &&
 		changed(port, old, "port_security_enabled") &&
 		(rc = net_owner_attr(ctx, action, "port_security_enabled", net_owner)))
+		return rc;
+	if (json_object_get(port, "mac_address") && changed(port, old, "mac_address") &&
+		(rc = net_owner_attr(ctx, action, "mac_address", net_owner)))
 		return rc;
 	if (json_array_size(json_object_get(port, "allowed_address_pairs")) &&
 		changed(port, old, "allowed_address_pairs") &&

@@ -152,7 +152,12 @@ static int set_gateway(struct cp_ctx *ctx, json_t *router, const json_t *old)
 
 static int router_prepare(struct cp_ctx *ctx, json_t *router, const json_t *old)
 {
-	int rc = set_gateway(ctx, router, old);
+	int rc;
+
+	/* Neutron converts routes: null to no routes (convert_none_to_empty_list). */
+	if (json_is_null(json_object_get(router, "routes")))
+		json_object_set_new(router, "routes", json_array());
+	rc = set_gateway(ctx, router, old);
 
 	if (rc == 0)
 		rc = check_routes(ctx, router);
@@ -191,6 +196,49 @@ static json_t *interface_info(const json_t *router, const json_t *port)
 		json_object_get(f0, "subnet_id"), "subnet_ids", ids);
 }
 
+/* Neutron refuses an interface whose subnet overlaps one the router
+ * already has: the router could not tell the two apart when forwarding. */
+static int check_subnet_overlap(struct cp_ctx *ctx, const char *router_id, const char *sid)
+{
+	json_t *ids = interface_subnets(ctx, router_id), *id;
+	json_t *s = cp_obj_get(ctx->db, "subnet", sid);
+	struct cp_cidr c;
+	size_t i;
+	int rc = 0;
+
+	if (s && cp_cidr_parse(cp_json_str(s, "cidr"), &c, false) == 0)
+		json_array_foreach(ids, i, id) {
+			json_t *o = cp_obj_get(ctx->db, "subnet", json_string_value(id));
+			struct cp_cidr oc;
+
+			if (rc == 0 && o && strcmp(cp_json_str(o, "id"), sid) != 0 &&
+				cp_cidr_parse(cp_json_str(o, "cidr"), &oc, false) == 0 &&
+				cp_cidr_overlap(&c, &oc))
+				rc = cp_fail(&ctx->err, -EINVAL, "BadRequest",
+					"Bad router request: Cidr %s of subnet %s overlaps with cidr "
+					"%s of subnet %s.",
+					cp_json_str(s, "cidr"), sid, cp_json_str(o, "cidr"),
+					cp_json_str(o, "id"));
+			json_decref(o);
+		}
+	json_decref(s);
+	json_decref(ids);
+	return rc;
+}
+
+/* Every subnet of port's fixed IPs against the router's interfaces. */
+static int check_port_overlap(struct cp_ctx *ctx, const char *router_id, const json_t *port)
+{
+	const json_t *f;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(port, "fixed_ips"), i, f)
+		if (rc == 0 && cp_json_str(f, "subnet_id"))
+			rc = check_subnet_overlap(ctx, router_id, cp_json_str(f, "subnet_id"));
+	return rc;
+}
+
 static int add_interface(struct cp_ctx *ctx, json_t *router, const json_t *body, json_t **port)
 {
 	const char *rid = cp_json_str(router, "id");
@@ -209,6 +257,9 @@ static int add_interface(struct cp_ctx *ctx, json_t *router, const json_t *body,
 		if (!json_array_size(json_object_get(*port, "fixed_ips")))
 			return cp_fail(&ctx->err, -EINVAL, "BadRequest",
 				"Bad router request: Router port must have at least one fixed IP.");
+		rc = check_port_overlap(ctx, rid, *port);
+		if (rc)
+			return rc;
 		json_object_set_new(*port, "device_id", json_string(rid));
 		json_object_set_new(*port, "device_owner", json_string("network:router_interface"));
 		json_object_set_new(*port, "security_groups", json_array());
@@ -229,6 +280,8 @@ static int add_interface(struct cp_ctx *ctx, json_t *router, const json_t *body,
 			rc = cp_fail(&ctx->err, -EINVAL, "BadRequest",
 				"Bad router request: Router already has a port on subnet %s.", sid);
 	json_decref(attached);
+	if (rc == 0)
+		rc = check_subnet_overlap(ctx, rid, sid);
 	if (rc == 0) {
 		fixed = json_pack("[{s:s, s:O}]", "subnet_id", sid, "ip_address",
 			json_object_get(subnet, "gateway_ip"));
@@ -313,7 +366,7 @@ static const struct cp_attr router_attrs[] = {
 	{"description", CP_T_STR, CP_A_RW, "\"\""},
 	{"admin_state_up", CP_T_BOOL, CP_A_RW, "true"},
 	{"external_gateway_info", CP_T_OBJ, CP_A_RW | CP_A_NULL, "null"},
-	{"routes", CP_T_LIST, CP_A_PUT, "[]"},
+	{"routes", CP_T_LIST, CP_A_PUT | CP_A_NULL, "[]"},
 	{"availability_zone_hints", CP_T_LIST, CP_A_POST, "[]"},
 	{"availability_zones", CP_T_LIST, 0, "[]"},
 	{"distributed", CP_T_BOOL, 0, "false"},

@@ -7,7 +7,6 @@ set -euo pipefail
 
 start_controller
 DB="$T_DIR/state/virga.db"
-revision() { sqlite3 "$DB" "SELECT value FROM meta WHERE key='revision'"; }
 
 tok=$(token admin "$T_ADMIN_PW" admin)
 [ -n "$tok" ] || fail "no admin token"
@@ -81,9 +80,11 @@ req POST /identity/v3/auth/tokens "" '{"auth": '
 expect_keystone_error 400 "malformed auth JSON"
 req POST /identity/v3/projects "$tok" '{"project": {"name": "admin"}}'
 expect_keystone_error 409 "duplicate project name"
-req POST /identity/v3/users "$tok" '{"user": {"name": "u", "shoe_size": 44}}'
-expect_keystone_error 400 "unknown user field"
-pass "identity errors: 401 missing/unknown/wrong password, 400 malformed/unknown field, 409 duplicate"
+req POST /identity/v3/users "$tok" '{"user": {"name": "u", "enabled": "yes"}}'
+expect_keystone_error 400 "user field of the wrong type"
+req POST /identity/v3/users "$tok" '{"user": {"name": "u", "id": "chosen"}}'
+expect_keystone_error 400 "user id chosen by the client"
+pass "identity errors: 401 missing/unknown/wrong password, 400 malformed/wrong type/own id, 409 duplicate"
 
 tok2=$(token admin "$T_ADMIN_PW" admin)
 R_STATUS=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "X-Auth-Token: $tok" \

@@ -115,6 +115,11 @@ expect_keystone_error() {
 	[ -n "$(jget "$R_BODY" 'j["error"]["title"] and j["error"]["message"]')" ] || fail "$2: empty title/message"
 }
 
+# revision: the database's global revision (moves with every committed write).
+revision() {
+	sqlite3 "$T_DIR/state/virga.db" "SELECT value FROM meta WHERE key='revision'"
+}
+
 # count COLLECTION_PATH KEY TOKEN: number of items in a list response.
 count() {
 	req GET "$1" "$3"

@@ -18,10 +18,12 @@ os user create --password pw-none u0 >/dev/null # no role anywhere
 os role add --project p1 --user u1 member
 os role add --project p2 --user u2 member
 
-# unscoped_token USER PASSWORD: a token with no scope, as Keystone issues it.
+# unscoped_token USER PASSWORD: a token with no scope, as Keystone issues it
+# when asked explicitly (with no scope at all a user with a default project
+# gets a token scoped to it).
 unscoped_token() {
 	local body
-	body=$(printf '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"%s","domain":{"id":"default"},"password":"%s"}}}}}' "$1" "$2")
+	body=$(printf '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"%s","domain":{"id":"default"},"password":"%s"}}},"scope":"unscoped"}}' "$1" "$2")
 	curl -s -D - -o /dev/null -H 'Content-Type: application/json' -d "$body" \
 		"$T_URL/identity/v3/auth/tokens" | tr -d '\r' | awk 'tolower($1) == "x-subject-token:" {print $2}'
 }
