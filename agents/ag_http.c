@@ -24,7 +24,7 @@
 #define HTTP_MAX_RESPONSE (64u << 20)
 #define HTTP_CONNECT_MS 5000 /* a controller that does not accept by then is down */
 
-static const char *cacert;                 /* NULL: the system's CA store */
+static const char *cacert;                      /* NULL: the system's CA store */
 static const volatile sig_atomic_t *abort_flag; /* set: give up the request in progress */
 static _Thread_local CURL *curl;
 static _Thread_local char last_error[CURL_ERROR_SIZE + 160];
@@ -109,8 +109,8 @@ static void verify_reason(char *buf, size_t cap)
 	if (!v->ssl_version || strncmp(v->ssl_version, "GnuTLS", 6) != 0 ||
 	                curl_easy_getinfo(curl, CURLINFO_SSL_VERIFYRESULT, &result) != CURLE_OK ||
 	                result == 0 ||
-	                gnutls_certificate_verification_status_print((unsigned)result,
-	                                GNUTLS_CRT_X509, &out, 0) < 0)
+	                gnutls_certificate_verification_status_print(
+	                                (unsigned)result, GNUTLS_CRT_X509, &out, 0) < 0)
 		return;
 	snprintf(buf, cap, "%s", (const char *)out.data);
 	gnutls_free(out.data);
@@ -132,7 +132,9 @@ static int fail(CURLcode rc, const char *detail, bool too_large)
 		verify_reason(reason, sizeof(reason));
 		snprintf(last_error, sizeof(last_error),
 		                "refusing the controller's TLS certificate: %s (CA file %s)",
-		                reason[0] ? reason : detail[0] ? detail : curl_easy_strerror(rc),
+		                reason[0]   ? reason
+		                : detail[0] ? detail
+		                            : curl_easy_strerror(rc),
 		                cacert ? cacert : "none: the system's CAs");
 		return -EKEYREJECTED;
 	default:
