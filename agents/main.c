@@ -168,16 +168,28 @@ static int read_token(const char *path, char *buf, size_t cap)
 	return ok && buf[0] ? 0 : -EINVAL;
 }
 
-/* Says a failure once until it changes or clears, not once per retry;
- * detail (may be NULL) is what the transport said. */
-static void log_outage(const char *what, int rc, const char *detail, int *last)
+/* The last failure of a peer, to say each once, not once per retry. */
+struct outage {
+	int rc; /* 0: reachable */
+	char detail[512];
+};
+
+/* Says a failure once until it changes or clears; detail (may be NULL) is
+ * what the transport said. A refused certificate is said again when the
+ * reason changes (another certificate behind the same error code); other
+ * details carry timings, so only their error code counts. */
+static void log_outage(const char *what, int rc, const char *detail, struct outage *last)
 {
-	if (rc < 0 && rc != *last)
+	if (detail == NULL)
+		detail = "";
+	if (rc < 0 && (rc != last->rc ||
+	                              (rc == -EKEYREJECTED && strcmp(detail, last->detail) != 0)))
 		ag_log(AG_WARN, "%s unreachable (%s); retrying, leaving the dataplane as it is",
-		                what, detail && detail[0] ? detail : strerror(-rc));
-	else if (rc == 0 && *last < 0)
+		                what, detail[0] ? detail : strerror(-rc));
+	else if (rc == 0 && last->rc < 0)
 		ag_log(AG_INFO, "%s reachable again", what);
-	*last = rc;
+	last->rc = rc;
+	snprintf(last->detail, sizeof(last->detail), "%s", detail);
 }
 
 static void sleep_retry(void)
@@ -194,7 +206,8 @@ static int run(const struct options *o, const char *token)
 	struct ag_feed feed;
 	struct ag_nl *nl;
 	struct ag_dp dp;
-	int rc, feed_err = 0, dp_err = 0;
+	struct outage feed_err = {0}, dp_err = {0};
+	int rc;
 	bool reconciled_once = false, first_pass;
 
 	rc = ag_nl_open(&nl);
@@ -251,7 +264,7 @@ static int run(const struct options *o, const char *token)
 			                feed.rev, st.added, st.updated, st.removed, st.failed);
 		reconciled_once = true;
 		/* Without a controller the poll fails at once: do not spin. */
-		if (feed_err < 0)
+		if (feed_err.rc < 0)
 			sleep_retry();
 	}
 	ag_log(AG_INFO, "stopping; the dataplane keeps what it has");

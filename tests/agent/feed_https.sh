@@ -3,8 +3,9 @@
 # The agent follows the change feed over HTTPS, verified against --cacert:
 # a port turns ACTIVE, over one kept-alive connection. Restarted with a
 # certificate from another CA, the controller is refused: the agent says
-# why, keeps the port as it is, retries, and takes up the feed again once
-# the controller is back with a certificate its CA signed.
+# why, keeps the port as it is, retries; so are an expired certificate and
+# one for another name, both from the agent's own CA. Once the controller
+# is back with a good certificate, the agent takes up the feed again.
 TOPO_PREFIX="htt$$"
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,6 +17,29 @@ tls_b=(--tls-cert "$A_DIR/ca-b/server.pem" --tls-key "$A_DIR/ca-b/server-key.pem
 # This shell's clients (curl, the CLI) trust whichever CA the controller
 # is using; the agent trusts CA a only.
 trust() { export CURL_CA_BUNDLE="$A_DIR/$1/ca.pem" OS_CACERT="$A_DIR/$1/ca.pem"; }
+# leaf NAME SAN DAYS: a server certificate signed by CA a into $A_DIR/NAME
+# (DAYS -1: expired yesterday).
+leaf() {
+	local d="$A_DIR/$1"
+	mkdir -p "$d" &&
+		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-keyout "$d/server-key.pem" -out "$d/csr" -subj "/CN=$1" 2>/dev/null &&
+		printf 'subjectAltName = %s\n' "$2" >"$d/ext" &&
+		openssl x509 -req -in "$d/csr" -CA "$A_DIR/ca-a/ca.pem" -CAkey "$A_DIR/ca-a/ca-key.pem" \
+			-set_serial "$RANDOM" -days "$3" -extfile "$d/ext" -out "$d/server.pem" 2>/dev/null
+}
+leaf expired IP:127.0.0.1 -1 || die "expired certificate"
+leaf othername DNS:elsewhere.example 30 || die "certificate for another name"
+# restart_with DIR: the controller again, serving DIR's certificate, which
+# this shell does not verify (it only waits for the port).
+restart_with() {
+	stop_controller
+	"$BUILD/api/virga-controller" --state-dir "$A_DIR/state" --listen "127.0.0.1:$A_PORT" \
+		--gateway-node "$NODE" --tls-cert "$1/server.pem" --tls-key "$1/server-key.pem" \
+		>>"$A_DIR/controller.out" 2>>"$A_DIR/controller.err" &
+	A_CTL_PID=$!
+	for _ in $(seq 100); do curl -sk -o /dev/null "$A_URL/identity" && break; sleep 0.05; done
+}
 
 A_SCHEME=https
 trust ca-a
@@ -52,6 +76,13 @@ check "the agent is still running, retrying" kill -0 "$A_AGENT_PID"
 check "it never spoke plain HTTP to the TLS port" \
 	bash -c "! grep -q 'out of context' '$A_DIR/controller.err'"
 check "the dataplane keeps the first port meanwhile" dp_has_port "$p1" access "$(port_field "$p1" network_id)"
+
+restart_with "$A_DIR/expired"
+check "an expired certificate from its own CA is refused, and the log says expired" \
+	eventually grep -q "refusing the controller's TLS certificate: .*expired" "$AGENT_LOG"
+restart_with "$A_DIR/othername"
+check "a certificate for another name from its own CA is refused, and the log says so" \
+	eventually grep -q "refusing the controller's TLS certificate: .*does not match target host name '127.0.0.1'" "$AGENT_LOG"
 
 stop_controller
 trust ca-a
