@@ -255,6 +255,8 @@ static char *read_pem(const char *path)
 /* The certificate and key for HTTPS, both or neither. */
 static int load_tls(const struct options *o, struct api_server *srv)
 {
+	struct stat st;
+
 	if (!o->tls_cert[0] && !o->tls_key[0])
 		return 0;
 	if (!o->tls_cert[0] || !o->tls_key[0]) {
@@ -263,6 +265,19 @@ static int load_tls(const struct options *o, struct api_server *srv)
 	}
 	srv->tls_cert = read_pem(o->tls_cert);
 	srv->tls_key = srv->tls_cert ? read_pem(o->tls_key) : NULL;
+	/* MHD only says it failed: name what is missing here. */
+	if (srv->tls_cert && !strstr(srv->tls_cert, "-----BEGIN CERTIFICATE-----")) {
+		fprintf(stderr, "virga-controller: %s holds no PEM certificate\n", o->tls_cert);
+		return -EINVAL;
+	}
+	if (srv->tls_key && !strstr(srv->tls_key, "PRIVATE KEY-----")) {
+		fprintf(stderr, "virga-controller: %s holds no PEM private key\n", o->tls_key);
+		return -EINVAL;
+	}
+	if (srv->tls_key && stat(o->tls_key, &st) == 0 && (st.st_mode & 077))
+		fprintf(stderr, "virga-controller: warning: %s (the TLS key) is readable by "
+				"others than its owner (mode %03o): chmod 600 it\n",
+			o->tls_key, (unsigned)(st.st_mode & 0777));
 	return srv->tls_key ? 0 : -EINVAL;
 }
 
@@ -378,7 +393,7 @@ int main(int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "virga-controller: cannot listen on %s: %s%s\n", o.listen,
 			strerror(-rc), rc == -EADDRINUSE ? " (another controller running?)"
-				: rc == -EIO && srv.tls_cert ? " (the TLS certificate or key? see above)"
+				: rc == -EIO && srv.tls_cert ? " (is --tls-key the key of --tls-cert?)"
 				: rc == -ENOTSUP ? " (libmicrohttpd without TLS)" : "");
 		return 1;
 	}

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The controller over HTTPS, with certificates from tools/make-certs.sh:
-#  - the key files are 0600 and the catalog's endpoints say https;
+#  - the key files are 0600, a key that is not the certificate's is refused,
+#    and the catalog's endpoints say https;
 #  - the real openstack CLI works with OS_CACERT, and without it fails on
 #    certificate verification (it never talks to an unverified server);
-#  - a plain-HTTP request to the TLS port, handshakes cut after 50 bytes and
-#    200 idle TLS connections on 4 threads never keep another client from
-#    an answer within a second, and the server closes them at the header
-#    deadline.
+#  - a plain-HTTP request to the TLS port, handshakes cut after 50 bytes
+#    (closed, or held open) and 200 idle TLS connections on 4 threads never
+#    keep another client from an answer within a second, and the server
+#    closes those held open at the header deadline.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,6 +32,16 @@ before=$(sha256sum "$CERTS/server.pem")
 "$ROOT/tools/make-certs.sh" "$CERTS" >/dev/null
 [ "$(sha256sum "$CERTS/server.pem")" = "$before" ] || fail "make-certs.sh replaced an existing certificate"
 pass "make-certs.sh: a CA and a server certificate, keys 0600, made once"
+
+# A key that is not the certificate's: the controller refuses to start, and says so.
+"$ROOT/tools/make-certs.sh" "$T_DIR/other" >/dev/null
+if timeout 10 "$VIRGA_CONTROLLER" --state-dir "$T_DIR/bad-state" --listen "127.0.0.1:$(free_port)" \
+	--admin-password x --tls-cert "$CERTS/server.pem" --tls-key "$T_DIR/other/server-key.pem" \
+	>/dev/null 2>"$T_DIR/bad.err"; then
+	fail "the controller started with another certificate's key"
+fi
+grep -q "is --tls-key the key of --tls-cert" "$T_DIR/bad.err" || fail "no word on the mismatched key: $(cat "$T_DIR/bad.err")"
+pass "a key that is not the certificate's: the controller does not start, and says why"
 
 # curl (lib.sh's helpers) trusts the CA; the CLI below is given it, or not, explicitly.
 export CURL_CA_BUNDLE="$CA"
@@ -88,7 +99,7 @@ held() {
 	stop_helpers_wait
 	closed=$(sed -n 's/^closed \([0-9]*\) of.*/\1/p' "$out")
 	[ "$closed" = "$n" ] || fail "$what: the server did not close them: $(tail -1 "$out")"
-	pass "$what: another client answered in ${secs}s; the server closed all $n ($(tail -1 "$out" | sed 's/.* in //'))"
+	pass "$what: another client answered in ${secs}s; all $n gone ($(tail -1 "$out" | sed 's/.* in //'))"
 }
 stop_helpers_wait() {
 	local p
@@ -102,7 +113,8 @@ answered_fast "after a plain-HTTP request" >/dev/null
 pass "a plain-HTTP request to the TLS port gets no HTTP answer; others are answered"
 
 held plain 20 "20 plain-HTTP requests to the TLS port"
-held partial 50 "50 handshakes cut after 50 bytes"
+held cut 50 "50 handshakes cut after 50 bytes and closed"
+held partial 50 "50 handshakes stopped after 50 bytes and held open"
 held idle 200 "200 idle TLS connections"
 
 req GET /network/v2.0/networks "$(token admin "$T_ADMIN_PW" admin)"

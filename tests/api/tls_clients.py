@@ -7,6 +7,7 @@
 MODE is one of
   idle     a full, verified handshake, then silence;
   partial  the first 50 bytes of a real ClientHello, then silence;
+  cut      the first 50 bytes of a real ClientHello, then close at once;
   plain    a plain-HTTP request to the TLS port.
 Opens N connections, prints "ready N" (the caller probes the server while
 they are held), then waits up to HOLD_S seconds for the server to close
@@ -39,9 +40,12 @@ def open_one(host, port, ctx, mode, hello):
     raw = socket.create_connection((host, port), timeout=5)
     if mode == "idle":
         s = ctx.wrap_socket(raw, server_hostname=host)
-    elif mode == "partial":
+    elif mode in ("partial", "cut"):
         raw.sendall(hello)
         s = raw
+        if mode == "cut":
+            raw.close()
+            return None
     else:
         raw.sendall(b"GET /identity HTTP/1.1\r\nHost: " + host.encode() + b"\r\n\r\n")
         s = raw
@@ -73,9 +77,11 @@ def main():
     print(f"ready {n}", flush=True)
     start = time.monotonic()
     sel = selectors.DefaultSelector()
+    open_left = 0
     for s in conns:
-        sel.register(s, selectors.EVENT_READ)
-    open_left = len(conns)
+        if s is not None:
+            sel.register(s, selectors.EVENT_READ)
+            open_left += 1
     while open_left and time.monotonic() - start < hold:
         for key, _ in sel.select(timeout=0.2):
             if closed_by_peer(key.fileobj):
