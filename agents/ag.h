@@ -114,6 +114,10 @@ struct ag_port {
 	bool sg_stateful;
 	struct dp_sg_rule_spec *sg_rules;
 	size_t n_sg_rules;
+	/* Its DHCP answer (ag_dhcp.c), when it has an IPv4 fixed IP on a
+	 * subnet with DHCP on and a DHCP port address. */
+	bool dhcp_enabled;
+	struct dp_dhcp_set_req dhcp;
 };
 
 /* The dataplane's limit on one router's interfaces (DP_MAX_RIFS). */
@@ -314,6 +318,16 @@ int ag_sg_build(const struct ag_feed *f, const json_t *port, struct ag_port *out
 int ag_sg_ensure(struct ag_dp *dp, const struct ag_port *p);
 /* The key of a port's filter digest in ag_dp.applied. */
 void ag_sg_key(char *key, size_t cap, const char *dp_name);
+
+/* ---- DHCP answered by the engine (ag_dhcp.c) ---- */
+/* The port's DHCP answer into out (whose dp_name, security.mac and mtu are
+ * built), from its fixed IPs' subnets in the feed. */
+void ag_dhcp_build(const struct ag_feed *f, const json_t *port, struct ag_port *out);
+/* Brings the engine's DHCP entries of the agent's ports to d, against
+ * DHCP_LIST: sets what differs on the ports that are in place (port_ok[i]
+ * for d->ports[i]), deletes what d no longer wants. Never flushes. */
+void ag_dhcp_reconcile(struct ag_dp *dp, const struct ag_desired *d, const bool *port_ok,
+                struct ag_reconcile_stats *st);
 
 /* ---- routers (ag_routers.c) ---- */
 /*

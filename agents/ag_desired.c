@@ -12,7 +12,8 @@
  * address and MAC of the Neutron interface port) and the extra routes whose
  * next hop is on one of them. Another node routes for the rest.
  *
- * Each port's security groups become its filter (ag_secgroups.c).
+ * Each port's security groups become its filter (ag_secgroups.c), its
+ * subnets its DHCP answer (ag_dhcp.c).
  *
  * A router's external gateway is an interface and a default route on the
  * gateway node only (ag_gateway.c), and so are its floating IPs (ag_fips.c).
@@ -404,6 +405,7 @@ int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
 		}
 		rc = build_port(p, have, &d->ports[d->n_ports]);
 		if (rc == 0) {
+			ag_dhcp_build(f, p, &d->ports[d->n_ports]);
 			rc = ag_sg_build(f, p, &d->ports[d->n_ports]);
 			if (rc < 0) {
 				ag_desired_free(d);

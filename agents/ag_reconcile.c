@@ -500,7 +500,7 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
                 struct ag_reconcile_stats *st)
 {
 	struct dp_view v;
-	bool *net_ok;
+	bool *net_ok, *port_ok;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
@@ -518,7 +518,10 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 		return rc;
 	}
 	net_ok = calloc(d->n_nets + 1, sizeof(*net_ok));
-	if (net_ok == NULL) {
+	port_ok = calloc(d->n_ports + 1, sizeof(*port_ok));
+	if (net_ok == NULL || port_ok == NULL) {
+		free(net_ok);
+		free(port_ok);
 		view_free(&v);
 		return -ENOMEM;
 	}
@@ -535,11 +538,14 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 				ok = true;
 		if (ok)
 			ok = ensure_port(dp, nl, &v, p, st);
+		port_ok[i] = ok;
 		report(f, p, ok);
 	}
 	ag_routers_ensure(dp, d, net_ok, st);
 	ag_fips_reconcile(dp, f, d, st);
+	ag_dhcp_reconcile(dp, d, port_ok, st);
 	free(net_ok);
+	free(port_ok);
 	view_free(&v);
 	dp->passes++;
 	return 0;

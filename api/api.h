@@ -20,7 +20,7 @@
 #define API_MAX_SEGS 12
 
 /* Which error body shape a route answers with. */
-enum api_flavor { API_KEYSTONE, API_NEUTRON, API_GLANCE };
+enum api_flavor { API_KEYSTONE, API_NEUTRON, API_GLANCE, API_NOVA };
 
 struct api_server {
 	struct cp_db *db;
@@ -107,6 +107,7 @@ extern const struct api_route api_quota_routes[];
 extern const struct api_route api_feed_routes[];
 extern const struct api_route api_image_routes[];
 extern const struct api_route api_image_data_routes[];
+extern const struct api_route api_compute_routes[];
 
 /* api_server_start: 0, or -EADDRINUSE (and other bind errors) when the
  * address is taken. */

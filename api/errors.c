@@ -78,6 +78,24 @@ static const char *title_of(int status)
 	}
 }
 
+/* Nova's fault names: the service's own (lower camel case) or the status's. */
+static const char *nova_type(int status, const char *type)
+{
+	if (type[0] >= 'a' && type[0] <= 'z')
+		return type;
+	switch (status) {
+	case 400: return "badRequest";
+	case 401: return "unauthorized";
+	case 403: return "forbidden";
+	case 404: return "itemNotFound";
+	case 405: return "badMethod";
+	case 409: return "conflictingRequest";
+	case 413: return "overLimit";
+	case 429: return "overLimit";
+	default: return "computeFault";
+	}
+}
+
 json_t *api_error_body(enum api_flavor flavor, int status, const struct cp_err *err)
 {
 	if (flavor == API_KEYSTONE)
@@ -90,6 +108,9 @@ json_t *api_error_body(enum api_flavor flavor, int status, const struct cp_err *
 		return json_pack("{s:s, s:s, s:s}", "code", code, "title", title_of(status),
 			"message", err->msg);
 	}
+	if (flavor == API_NOVA) /* {"itemNotFound": {"code": 404, "message": ...}} */
+		return json_pack("{s:{s:i, s:s}}", nova_type(status, err->type), "code", status,
+			"message", err->msg);
 	return json_pack("{s:{s:s, s:s, s:s}}", "NeutronError", "type", err->type, "message",
 		err->msg, "detail", "");
 }

@@ -16,6 +16,7 @@
  * the long option names); the command line wins.
  */
 #include "api.h"
+#include "../controlplane/compute/compute.h"
 #include "../controlplane/network/network.h"
 
 #include <errno.h>
@@ -349,6 +350,11 @@ int main(int argc, char **argv)
 	}
 	if (rc) {
 		fprintf(stderr, "virga-controller: bootstrap failed (%d)\n", rc);
+		return 1;
+	}
+	rc = cp_compute_bootstrap(srv.db);
+	if (rc) {
+		fprintf(stderr, "virga-controller: default flavors not made (%d)\n", rc);
 		return 1;
 	}
 	if (created)

@@ -18,6 +18,7 @@ static const struct api_route *const tables[] = {
 	api_feed_routes,
 	api_image_routes,
 	api_image_data_routes,
+	api_compute_routes,
 };
 
 /* Whether req's path matches pattern; captures "*" segments into req->arg. */

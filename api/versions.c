@@ -75,7 +75,7 @@ static int compute_versions(struct api_req *req, const void *arg)
 {
 	(void)arg;
 	return api_reply(req, 200, json_pack("{s:[o]}", "versions",
-					   microversion_doc(req, "v2.1", "2.79", "2.1",
+					   microversion_doc(req, "v2.1", "2.1", "2.1",
 						   "/compute/v2.1/")));
 }
 
@@ -83,7 +83,7 @@ static int compute_version(struct api_req *req, const void *arg)
 {
 	(void)arg;
 	return api_reply(req, 200, json_pack("{s:o}", "version",
-					   microversion_doc(req, "v2.1", "2.79", "2.1",
+					   microversion_doc(req, "v2.1", "2.1", "2.1",
 						   "/compute/v2.1/")));
 }
 

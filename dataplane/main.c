@@ -30,6 +30,7 @@
 #include "l2/dp_fdb_aging.h"
 #include "pkt/dp_mbuf.h"
 #include "port/dp_port_dev.h"
+#include "port/dp_vhost.h"
 #include "sg/dp_sg_conf.h"
 
 #define MAX_STARTUP_PORTS 16
@@ -289,6 +290,7 @@ static void stop(void)
 		if (dp_port_confs[port_id].used)
 			dp_port_dev_close(port_id);
 	}
+	dp_vhost_fini();
 	dp_workers_fini();
 	dp_trace_fini();
 	dp_sg_conf_fini();

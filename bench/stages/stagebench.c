@@ -14,7 +14,12 @@
  * --path encap and --path flood time the stages on the way out instead:
  * vxlan_output and l2_flood, each followed by port_tx (outpaths.c).
  *
- *   virga-stagebench [--path route|encap|flood] [--routes N] [--frames N] [--passes N]
+ * --routers N spreads the frames over N routers instead (route-many's topology in
+ * virga-bench): router mK between VLAN K networks aK and bK of the two uplinks,
+ * 20.0.0.0/8 via 10.1.0.2 on bK, frame i to router 1 + i % N.
+ *
+ *   virga-stagebench [--path route|encap|flood] [--routes N | --routers N] [--frames N]
+ *                    [--passes N]
  */
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -116,14 +121,53 @@ static void setup(uint32_t n_routes, uint32_t *prefixes, uint8_t *lens)
 			(double)(rte_rdtsc() - t0) / rte_get_tsc_hz());
 }
 
+static void setup_many(uint32_t n)
+{
+	const struct rte_ether_addr nh_mac = {{2, 0x4e, 0x48, 0, 0, 1}};
+	int rc;
+
+	port_a = test_port("a");
+	test_port("b");
+	test_uplink("a", "pa");
+	test_uplink("b", "pb");
+	for (uint32_t k = 1; k <= n; k++) {
+		struct dp_router_req rr = {0};
+		struct dp_route_req rt = {.prefix = {20}, .prefixlen = 8, .nexthop = {10, 1, 0, 2}};
+		struct dp_mac_req mac = {.port = "b"};
+		char a[16], b[16];
+		uint32_t len = 0;
+
+		snprintf(a, sizeof(a), "a%u", k);
+		snprintf(b, sizeof(b), "b%u", k);
+		snprintf(rr.name, sizeof(rr.name), "m%u", k);
+		test_network(a, DP_NET_VLAN, "pa", k, 1500);
+		test_network(b, DP_NET_VLAN, "pb", k, 1500);
+		if ((rc = dp_conf_router_add(&rr)) < 0)
+			die("router add", rc);
+		test_router_if(rr.name, a, "10.0.0.1", 24);
+		test_router_if(rr.name, b, "10.1.0.1", 24);
+		memcpy(rt.router, rr.name, sizeof(rt.router));
+		if ((rc = dp_conf_route_add(&rt)) < 0)
+			die("route add", rc);
+		if ((rc = dp_neigh_add_permanent(dp_conf_net_by_name(b), test_ip("10.1.0.2"),
+				     &nh_mac, false)) < 0)
+			die("neighbour add", rc);
+		snprintf(mac.network, sizeof(mac.network), "%s", b);
+		memcpy(mac.mac, &nh_mac, 6);
+		if ((rc = dp_ctl_mac_add(&mac, sizeof(mac), NULL, &len)) < 0)
+			die("MAC add", rc);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {{"routes", required_argument, NULL, 'r'},
 			{"frames", required_argument, NULL, 'f'},
 			{"passes", required_argument, NULL, 'p'},
-			{"path", required_argument, NULL, 'P'}, {NULL, 0, NULL, 0}};
+			{"path", required_argument, NULL, 'P'},
+			{"routers", required_argument, NULL, 'R'}, {NULL, 0, NULL, 0}};
 	const char *path = "route";
-	uint32_t n_routes = 1, n_frames = 3968, passes = 2000;
+	uint32_t n_routes = 1, n_routers = 1, n_frames = 3968, passes = 2000;
 	uint64_t bridge_cyc = 0, route_cyc = 0, routed = 0;
 	struct rte_mbuf **frames;
 	uint8_t (*tmpl)[HDR_LEN];
@@ -140,10 +184,13 @@ int main(int argc, char **argv)
 			passes = strtoul(optarg, NULL, 0);
 		else if (c == 'P')
 			path = optarg;
+		else if (c == 'R')
+			n_routers = strtoul(optarg, NULL, 0);
 		else
 			return 2;
 	}
-	if (n_routes == 0 || n_frames == 0 || n_frames > 4096 - 2 * BURST)
+	if (n_routes == 0 || n_routers == 0 || n_routers > 4094 || n_frames == 0 ||
+			n_frames > 4096 - 2 * BURST)
 		die("--routes must be > 0 and --frames 32..4000", -EINVAL);
 	if (test_env_init("stagebench") < 0)
 		die("EAL init", -1);
@@ -164,16 +211,29 @@ int main(int argc, char **argv)
 	tmpl = calloc(n_frames, sizeof(*tmpl));
 	if (!prefixes || !lens || !frames || !tmpl)
 		die("memory", -ENOMEM);
-	setup(n_routes, prefixes, lens);
+	if (n_routers > 1)
+		setup_many(n_routers);
+	else
+		setup(n_routes, prefixes, lens);
 
-	const struct dp_router_conf *rc = &dp_router_confs[dp_conf_router_by_name("r1")];
+	const struct dp_router_conf *rc =
+			n_routers > 1 ? NULL : dp_router_confs[dp_conf_router_by_name("r1")];
 	for (uint32_t i = 0; i < n_frames; i++) {
 		uint32_t k = rnd() % n_routes, host = lens[k] == 32 ? 0 : rnd() & ~(~0u << (32 - lens[k]));
-		struct pkt_spec s = {.dst = rc->rifs[0].mac, .vlan = NO_VLAN,
+		struct pkt_spec s = {.dst = rc != NULL ? rc->rifs[0].mac : (struct rte_ether_addr){{0}},
+				.vlan = NO_VLAN,
 				.in_port = port_a};
 		char src[16], dst[16];
 		struct in_addr a = {.s_addr = htonl(prefixes[k] | host)};
 
+		if (n_routers > 1) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "m%u", 1 + i % n_routers);
+			s.dst = dp_router_confs[dp_conf_router_by_name(name)]->rifs[0].mac;
+			s.vlan = (uint16_t)(1 + i % n_routers);
+			a.s_addr = htonl(20u << 24 | (rnd() & 0xffffff));
+		}
 		s.src = (struct rte_ether_addr){{2, 0x53, 0, 0, 0, 1 + i % 250}};
 		snprintf(src, sizeof(src), "10.0.0.%u", 2 + i % 250);
 		inet_ntop(AF_INET, &a, dst, sizeof(dst));
@@ -214,8 +274,8 @@ int main(int argc, char **argv)
 		}
 		test_worker->now_sec = dp_clock_sec();
 	}
-	printf("routes %u frames %u passes %u: bridge_input %.1f + ip4_route %.1f = %.1f cycles/frame (%lu routed)\n",
-			n_routes, n_frames, passes, (double)bridge_cyc / routed,
+	printf("routers %u routes %u frames %u passes %u: bridge_input %.1f + ip4_route %.1f = %.1f cycles/frame (%lu routed)\n",
+			n_routers, n_routes, n_frames, passes, (double)bridge_cyc / routed,
 			(double)route_cyc / routed, (double)(bridge_cyc + route_cyc) / routed, routed);
 	return 0;
 }

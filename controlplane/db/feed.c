@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "feed.h"
+#include "feed_dhcp.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -389,7 +390,7 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 {
 	json_t *ports, *p, *changed = json_array(), *nets = json_array(), *subnets = json_array();
 	json_t *deleted = json_array(), *tomb, *t;
-	json_t *unbound = json_array(), *routers, *fips, *sgs;
+	json_t *unbound = json_array(), *routers, *fips, *sgs, *dhcp;
 	struct feed_sgs fs = {json_object(), json_object()};
 	struct feed_routers fr;
 	sqlite3_stmt *st;
@@ -407,6 +408,7 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	sqlite3_finalize(st);
 	routers_begin(ctx, &fr, since);
 	ports = cp_obj_list(ctx->db, "port", NULL, false, NULL, 0);
+	dhcp = cp_feed_dhcp_begin(ports, since);
 	json_array_foreach(ports, i, p) {
 		bool port_changed, bound = strcmp(cp_json_str(p, "binding:host_id") ?: "", node) == 0;
 		json_t *subs, *s;
@@ -447,9 +449,11 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		add_dep(ctx, nets, "network", cp_json_str(p, "network_id"), since, port_changed);
 		subs = cp_obj_list(ctx->db, "subnet", NULL, false, cp_json_str(p, "network_id"), 0);
 		json_array_foreach(subs, j, s)
-			add_dep(ctx, subnets, "subnet", cp_json_str(s, "id"), since, port_changed);
+			add_dep(ctx, subnets, "subnet", cp_json_str(s, "id"), since,
+				port_changed || cp_feed_dhcp_touched(dhcp, cp_json_str(p, "network_id")));
 		json_decref(subs);
 	}
+	cp_feed_dhcp_end(dhcp, subnets);
 	sgs = sgs_end(ctx, &fs, since);
 	json_decref(ports);
 	/* Routers and floating IPs are not per node: each agent gets all that

@@ -17,7 +17,8 @@
  * its dependencies). "unbound" names ports changed after since that are
  * not bound to the node (one moved away leaves no tombstone); routers and
  * floating IPs are every one changed after since. since == 0 gives the
- * full state of the node.
+ * full state of the node. Each subnet carries "dhcp_server_ip", its DHCP
+ * port's address on it or null (feed_dhcp.c).
  *
  * Each router carries "interfaces": [{port_id, network_id, subnet_id,
  * ip_address, prefixlen, mac_address}], one per fixed IP of its

@@ -4,6 +4,7 @@
  * admin, never shared by two networks), external and shared flags, and the
  * cascade of subnets on delete (refused while ports remain).
  */
+#include "dhcp_port.h"
 #include "network.h"
 
 #include <errno.h>
@@ -157,9 +158,11 @@ static int network_before_delete(struct cp_ctx *ctx, const json_t *net)
 				"ports still in use on the network.",
 				id);
 	json_array_foreach(ports, i, o)
-		if (rc == 0)
+		if (rc == 0 && !cp_dhcp_is_server_port(o))
 			rc = cp_res_remove(ctx, &cp_kind_port, o);
 	json_decref(ports);
+	if (rc == 0)
+		rc = cp_dhcp_port_drop(ctx, id);
 	if (rc)
 		return rc;
 	subnets = cp_obj_list(ctx->db, "subnet", NULL, false, id, 0);

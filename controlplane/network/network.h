@@ -44,7 +44,8 @@ int cp_fip_report_status(struct cp_ctx *ctx, const char *node, const char *fip_i
 int cp_port_check_rights(struct cp_ctx *ctx, const json_t *port, const json_t *old,
 	const json_t *net);
 /* Whether port was made by the router or floating-IP API (interface,
- * gateway, floating IP): it changes and goes only through that API. */
+ * gateway, floating IP), or is a network's DHCP port (dhcp_port.c): it
+ * changes and goes only through that API. */
 bool cp_port_managed(const json_t *port);
 /* Allocates the fixed IPs a port asks for (or one per subnet of its
  * network when none), writing ip_allocations rows; rewrites *fixed_ips. */

@@ -18,6 +18,7 @@
  *    own APIs.
  * Admins pass every check. Inside the port's write transaction.
  */
+#include "dhcp_port.h"
 #include "network.h"
 
 #include <errno.h>
@@ -37,7 +38,7 @@ bool cp_port_managed(const json_t *port)
 	for (size_t i = 0; i < sizeof(owners) / sizeof(owners[0]); i++)
 		if (strcmp(owner, owners[i]) == 0)
 			return true;
-	return false;
+	return cp_dhcp_is_server_port(port);
 }
 
 static bool changed(const json_t *port, const json_t *old, const char *attr)

@@ -2,8 +2,10 @@
 /*
  * Subnets: CIDR, gateway, allocation pools, DNS servers and host routes,
  * validated with ipam.c; a subnet may not overlap another on its network
- * and may not be deleted while addresses are allocated from it.
+ * and may not be deleted while addresses are allocated from it. Its DHCP
+ * server address (dhcp_port.c) follows enable_dhcp, and goes with it.
  */
+#include "dhcp_port.h"
 #include "network.h"
 #include "subnet.h"
 
@@ -170,15 +172,33 @@ static int subnet_prepare(struct cp_ctx *ctx, json_t *subnet, const json_t *old)
 	if (rc)
 		return bad(ctx, "Invalid input for allocation_pools: %s",
 			"pools must lie in the subnet and not overlap");
-	return check_dns_and_routes(ctx, subnet, cidr.family);
+	rc = check_dns_and_routes(ctx, subnet, cidr.family);
+	/* Stored first (the update stores it again, at the same revision), so
+	 * that a DHCP address comes from the pools as updated. */
+	if (rc == 0 && old &&
+		cp_json_bool(subnet, "enable_dhcp", true) != cp_json_bool(old, "enable_dhcp", true) &&
+		(rc = cp_res_store(ctx, &cp_kind_subnet, subnet)) == 0)
+		rc = cp_dhcp_port_sync(ctx, cp_json_str(subnet, "network_id"), subnet, NULL, true);
+	return rc;
+}
+
+/* Once stored, so that its address comes from its own pools. */
+static int subnet_after_create(struct cp_ctx *ctx, json_t *subnet)
+{
+	return cp_dhcp_port_sync(ctx, cp_json_str(subnet, "network_id"), subnet, NULL, true);
 }
 
 static int subnet_before_delete(struct cp_ctx *ctx, const json_t *subnet)
 {
-	sqlite3_stmt *st = cp_db_prepare(ctx->db,
-		"SELECT count(*) FROM ip_allocations WHERE subnet_id=?");
-	int n = 0;
+	sqlite3_stmt *st;
+	int n = 0, rc;
 
+	/* The DHCP server's address is the subnet's own: it goes first. */
+	rc = cp_dhcp_port_sync(ctx, cp_json_str(subnet, "network_id"), NULL,
+		cp_json_str(subnet, "id"), false);
+	if (rc)
+		return rc;
+	st = cp_db_prepare(ctx->db, "SELECT count(*) FROM ip_allocations WHERE subnet_id=?");
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, cp_json_str(subnet, "id"), -1, SQLITE_STATIC);
@@ -220,6 +240,7 @@ const struct cp_kind cp_kind_subnet = {
 	.owned = true,
 	.parent_attr = "network_id",
 	.prepare = subnet_prepare,
+	.after_create = subnet_after_create,
 	.before_delete = subnet_before_delete,
 	.check_quota = cp_quota_check,
 };

@@ -19,6 +19,7 @@ static const char *const reason_names[DP_DROP_REASON_MAX] = {
 	[DP_DROP_NO_MBUF] = "no_mbuf",
 	[DP_DROP_TX_QUEUE_FULL] = "tx_queue_full",
 	[DP_DROP_PORT_GONE] = "port_gone",
+	[DP_DROP_PORT_DOWN] = "port_down",
 	[DP_DROP_VXLAN_BAD_HEADER] = "vxlan_bad_header",
 	[DP_DROP_VXLAN_NOT_FOR_US] = "vxlan_not_for_us",
 	[DP_DROP_VXLAN_UNKNOWN_VNI] = "vxlan_unknown_vni",

@@ -26,6 +26,7 @@ enum dp_drop_reason {
 	DP_DROP_NO_MBUF,	   /* flooding could not copy the frame */
 	DP_DROP_TX_QUEUE_FULL,	   /* the device did not take the frame */
 	DP_DROP_PORT_GONE,	   /* egress port removed while the frame was in flight */
+	DP_DROP_PORT_DOWN,	   /* egress vhost-user port has no device connected (yet) */
 	DP_DROP_VXLAN_BAD_HEADER,  /* outer IPv4/UDP/VXLAN header malformed (RFC 7348 5) */
 	DP_DROP_VXLAN_NOT_FOR_US,  /* underlay frame not VXLAN to our VTEP address and port */
 	DP_DROP_VXLAN_UNKNOWN_VNI, /* no network carries this VNI here */

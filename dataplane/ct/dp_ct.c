@@ -249,7 +249,7 @@ static bool wait_filled(const struct dp_ct_entry *e)
 
 static inline bool port_valid(uint16_t port)
 {
-	return port == DP_CT_NO_PORT || port < RTE_MAX_ETHPORTS;
+	return port == DP_CT_NO_PORT || port < DP_MAX_PORTS;
 }
 
 int dp_ct_create(struct dp_ct *ct, const struct dp_ct_pkt *p, const struct dp_ct_rec *orig,
@@ -655,7 +655,7 @@ void dp_ct_stats_get(const struct dp_ct *ct, struct dp_ct_stats *st)
 
 int dp_ct_port_limit_set(struct dp_ct *ct, uint16_t port, uint32_t limit)
 {
-	if (port >= RTE_MAX_ETHPORTS)
+	if (port >= DP_MAX_PORTS)
 		return -EINVAL;
 	__atomic_store_n(&ct->port_limit[port], limit, __ATOMIC_RELAXED);
 	return 0;
@@ -663,7 +663,7 @@ int dp_ct_port_limit_set(struct dp_ct *ct, uint16_t port, uint32_t limit)
 
 uint32_t dp_ct_port_count(const struct dp_ct *ct, uint16_t port)
 {
-	if (port >= RTE_MAX_ETHPORTS)
+	if (port >= DP_MAX_PORTS)
 		return 0;
 	return __atomic_load_n(&ct->port_count[port], __ATOMIC_RELAXED);
 }
@@ -714,7 +714,7 @@ struct dp_ct *dp_ct_init(const struct dp_ct_conf *conf)
 	ct->max_entries = max;
 	ct->tcp_loose = conf->tcp_loose;
 	ct->rcu = conf->rcu;
-	for (uint32_t i = 0; i < RTE_MAX_ETHPORTS; i++)
+	for (uint32_t i = 0; i < DP_MAX_PORTS; i++)
 		ct->port_limit[i] = conf->port_limit;
 
 	ct->hash = rte_hash_create(&hp);

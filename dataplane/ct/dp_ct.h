@@ -82,9 +82,10 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
-#include <rte_ethdev.h>
 #include <rte_pause.h>
 #include <rte_prefetch.h>
+
+#include <virga/dp_api.h>
 
 struct rte_hash;
 struct rte_rcu_qsbr;
@@ -304,8 +305,8 @@ struct dp_ct {
 	uint64_t table_full;
 	uint64_t port_full;
 	uint64_t invalid;
-	uint32_t port_count[RTE_MAX_ETHPORTS] __rte_cache_aligned;
-	uint32_t port_limit[RTE_MAX_ETHPORTS]; /* 0: unlimited; written by the control thread */
+	uint32_t port_count[DP_MAX_PORTS] __rte_cache_aligned;
+	uint32_t port_limit[DP_MAX_PORTS]; /* 0: unlimited; written by the control thread */
 
 	/* Control thread only. */
 	struct rte_rcu_qsbr *rcu __rte_cache_aligned;

@@ -170,6 +170,7 @@ static void port_info(uint16_t id, void *entry)
 	e->mode = c->mode;
 	e->security_enabled = c->security;
 	e->link_up = dp_port_dev_link_up(id);
+	e->kind = c->kind;
 	e->n_addrs = c->n_addrs + c->n_pairs;
 	memcpy(e->mac, &c->dev_mac, 6);
 	memcpy(e->allowed_mac, &c->mac, 6);
@@ -217,10 +218,10 @@ static void port_page(const struct dp_list_req *r, void *reply, uint32_t *reply_
 	uint32_t id;
 
 	out->count = 0;
-	for (id = r->cursor; id < RTE_MAX_ETHPORTS && out->count < page; id++)
+	for (id = r->cursor; id < DP_MAX_PORTS && out->count < page; id++)
 		if (dp_port_confs[id].used)
 			fill(id, entries + entry_size * out->count++);
-	out->next_cursor = id < RTE_MAX_ETHPORTS ? id : 0;
+	out->next_cursor = id < DP_MAX_PORTS ? id : 0;
 	*reply_len = sizeof(*out) + out->count * entry_size;
 }
 

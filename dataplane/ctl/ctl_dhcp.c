@@ -13,8 +13,8 @@ FORWARD_HANDLER(dp_ctl_dhcp_set, dp_conf_dhcp_set)
 
 FORWARD_HANDLER(dp_ctl_dhcp_del, dp_conf_dhcp_del)
 
-/* Cursor: the port id to go on from. Ports are few (RTE_MAX_ETHPORTS), a page holds
- * them all today; the cursor keeps the reply's promise if that changes. */
+/* Cursor: the port id to go on from; with up to DP_MAX_PORTS ports, a list of
+ * more than a page goes on from there. */
 HANDLER(dp_ctl_dhcp_list)
 {
 	const struct dp_list_req *r = req;
@@ -32,7 +32,7 @@ HANDLER(dp_ctl_dhcp_list)
 	}
 	out->count = 0;
 	out->next_cursor = 0;
-	for (uint32_t id = r->cursor; id < RTE_MAX_ETHPORTS; id++) {
+	for (uint32_t id = r->cursor; id < DP_MAX_PORTS; id++) {
 		const struct dp_dhcp_entry *e = dp_dhcp_entries[id];
 		struct dp_dhcp_info *info;
 		struct dp_dhcp_counters c;

@@ -16,6 +16,7 @@ FORWARD_HANDLER(dp_ctl_fip_add, dp_conf_fip_add)
 FORWARD_HANDLER(dp_ctl_fip_del, dp_conf_fip_del)
 
 /* Cursor: router id in the top 16 bits, entry index in the low 16. */
+_Static_assert(DP_MAX_ROUTERS <= 1u << 16, "a router id fits a cursor");
 #define CURSOR(router, index) ((uint32_t)(router) << 16 | (index))
 
 HANDLER(dp_ctl_fip_list)
@@ -48,7 +49,7 @@ HANDLER(dp_ctl_fip_list)
 			e = &out->entries[out->count++];
 			memset(e, 0, sizeof(*e)); /* packet counts: not counted yet (no translation)
 			                           */
-			snprintf(e->router, sizeof(e->router), "%s", dp_router_confs[id].name);
+			snprintf(e->router, sizeof(e->router), "%s", dp_router_confs[id]->name);
 			memcpy(e->fip, &t->e[i].fip, 4);
 			memcpy(e->fixed_ip, &t->e[i].fixed_ip, 4);
 			dp_conf_fip_packets((uint16_t)id, &t->e[i], packets);

@@ -27,10 +27,10 @@ HANDLER(dp_ctl_nat_stats)
 	out->count = 0;
 	out->next_cursor = 0;
 	for (; id < DP_MAX_ROUTERS; id++, proto = 0) {
-		const struct dp_router_conf *c = &dp_router_confs[id];
+		const struct dp_router_conf *c = dp_router_confs[id];
 		const struct dp_snat_pool *p = dp_snat_pools[id];
 
-		if (p == NULL || !c->used || c->gw_rif >= DP_MAX_RIFS || (only >= 0 && (int)id != only))
+		if (p == NULL || c == NULL || c->gw_rif >= DP_MAX_RIFS || (only >= 0 && (int)id != only))
 			continue;
 		for (; proto < DP_SNAT_N_PROTO; proto++) {
 			const struct dp_snat_bits *b = &p->proto[proto];

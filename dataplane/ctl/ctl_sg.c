@@ -41,7 +41,7 @@ HANDLER(dp_ctl_sg_list)
 	if (only < -1)
 		return only;
 	out->count = 0;
-	for (id = r->cursor; id < RTE_MAX_ETHPORTS && out->count < page; id++) {
+	for (id = r->cursor; id < DP_MAX_PORTS && out->count < page; id++) {
 		const struct dp_sg_port_conf *c = &dp_sg_confs[id];
 		struct dp_sg_info *e;
 
@@ -55,7 +55,7 @@ HANDLER(dp_ctl_sg_list)
 		e->generation = c->gen;
 		e->connections = dp_tables.ct ? dp_ct_port_count(dp_tables.ct, id) : 0;
 	}
-	out->next_cursor = id < RTE_MAX_ETHPORTS ? id : 0;
+	out->next_cursor = id < DP_MAX_PORTS ? id : 0;
 	*reply_len = sizeof(*out) + out->count * sizeof(out->entries[0]);
 	return 0;
 }
@@ -85,7 +85,7 @@ HANDLER(dp_ctl_sg_rules)
 
 static const char *port_name(uint16_t port)
 {
-	return port < RTE_MAX_ETHPORTS && dp_port_confs[port].used ? dp_port_confs[port].name : "";
+	return port < DP_MAX_PORTS && dp_port_confs[port].used ? dp_port_confs[port].name : "";
 }
 
 static void ct_entry_info(const struct dp_ct_info *in, uint32_t now, struct dp_ct_entry_info *e)
@@ -99,9 +99,9 @@ static void ct_entry_info(const struct dp_ct_info *in, uint32_t now, struct dp_c
 		snprintf(e->network, sizeof(e->network), "%s", dp_net_confs[k->zone].name);
 	else if ((k->zone & DP_CT_ZONE_ROUTER) &&
 			(k->zone & ~DP_CT_ZONE_ROUTER) < DP_MAX_ROUTERS &&
-			dp_router_confs[k->zone & ~DP_CT_ZONE_ROUTER].used)
+			dp_router_confs[k->zone & ~DP_CT_ZONE_ROUTER] != NULL)
 		snprintf(e->network, sizeof(e->network), "router %.56s",
-				dp_router_confs[k->zone & ~DP_CT_ZONE_ROUTER].name);
+				dp_router_confs[k->zone & ~DP_CT_ZONE_ROUTER]->name);
 	if (in->nat) {
 		e->nat = 1;
 		memcpy(e->nat_src, &in->translation.src_ip, 4);

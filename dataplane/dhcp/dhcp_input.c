@@ -53,7 +53,7 @@ void dp_dhcp_server_mac(uint32_t server_ip, struct rte_ether_addr *mac)
  * server, and a request it cannot answer goes no further. */
 static bool network_served(uint16_t net_id)
 {
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
 		const struct dp_port *other;
 
 		if (dp_dhcp_get(p) == NULL)

@@ -53,7 +53,7 @@ struct dp_dhcp_entry {
 };
 
 /* Per port id: its published entry, or NULL. */
-extern struct dp_dhcp_entry *dp_dhcp_entries[RTE_MAX_ETHPORTS];
+extern struct dp_dhcp_entry *dp_dhcp_entries[DP_MAX_PORTS];
 /* How many there are: with none, bridge_input spends one load per frame on DHCP
  * (an engine that answers none, or a benchmark's UDP 68 -> 67 frames). */
 extern uint32_t dp_dhcp_n_entries;

@@ -15,11 +15,11 @@
 #include "engine/dp_worker.h"
 #include "dp_dhcp.h"
 
-struct dp_dhcp_entry *dp_dhcp_entries[RTE_MAX_ETHPORTS];
+struct dp_dhcp_entry *dp_dhcp_entries[DP_MAX_PORTS];
 uint32_t dp_dhcp_n_entries;
 
 /* The workers' counts of a port when its entry was set: a new entry starts at 0. */
-static struct dp_dhcp_counters base[RTE_MAX_ETHPORTS];
+static struct dp_dhcp_counters base[DP_MAX_PORTS];
 
 /* a += sign * b, field by field. */
 static void add(struct dp_dhcp_counters *a, const struct dp_dhcp_counters *b, int sign)

@@ -23,7 +23,8 @@
 struct dp_port_conf {
 	bool used;
 	char name[DP_PORT_NAME_LEN];
-	char devargs[DP_DEVARGS_LEN];
+	char devargs[DP_DEVARGS_LEN]; /* vhost-user: the socket's path */
+	uint8_t kind;		      /* enum dp_port_kind */
 	uint16_t port_id;
 	uint16_t mtu;
 	uint8_t mode; /* enum dp_port_mode */
@@ -66,13 +67,14 @@ struct dp_peer_conf {
 	uint32_t refs; /* networks listing it */
 };
 
-/* Indexed by DPDK port id, and by network id (1..DP_MAX_NETWORKS-1). */
-extern struct dp_port_conf dp_port_confs[RTE_MAX_ETHPORTS];
+/* Indexed by port id (an ethdev's, or a vhost-user port's: port/dp_vhost.h), and by
+ * network id (1..DP_MAX_NETWORKS-1). */
+extern struct dp_port_conf dp_port_confs[DP_MAX_PORTS];
 extern struct dp_net_conf dp_net_confs[DP_MAX_NETWORKS];
 extern struct dp_vtep_conf dp_vtep_conf;
 extern struct dp_peer_conf dp_peer_confs[DP_MAX_PEERS];
 /* Bumped on every change that must invalidate a port's MAC entries; survives the port. */
-extern uint16_t dp_port_epochs[RTE_MAX_ETHPORTS];
+extern uint16_t dp_port_epochs[DP_MAX_PORTS];
 
 /* A MAC table entry whose port or remote VTEP was flushed (epoch moved on) since. */
 static inline bool dp_conf_fdb_stale(uint64_t val)
@@ -82,7 +84,7 @@ static inline bool dp_conf_fdb_stale(uint64_t val)
 	if (id >= DP_PEER_BASE)
 		return id - DP_PEER_BASE >= DP_MAX_PEERS ||
 		       DP_FDB_VAL_EPOCH(val) != dp_tables.peer_epoch[id - DP_PEER_BASE];
-	return id >= RTE_MAX_ETHPORTS || DP_FDB_VAL_EPOCH(val) != dp_port_epochs[id];
+	return id >= DP_MAX_PORTS || DP_FDB_VAL_EPOCH(val) != dp_port_epochs[id];
 }
 
 /* Lookups by name: the id, or -ENOENT. */

@@ -23,7 +23,7 @@ static uint16_t drop_process(struct rte_graph *graph, struct rte_node *node, voi
 		struct rte_mbuf *m = objs[i];
 
 		/* Frames the dataplane made itself carry no ingress port. */
-		if (reason != DP_DROP_ARP_CONSUMED && m->port < RTE_MAX_ETHPORTS)
+		if (reason != DP_DROP_ARP_CONSUMED && m->port < DP_MAX_PORTS)
 			w->port[m->port].rx_dropped++;
 	}
 	rte_pktmbuf_free_bulk((struct rte_mbuf **)objs, n);

@@ -33,7 +33,7 @@
 #define DP_MAX_PEERS 1024    /* remote VTEPs */
 #define DP_MAX_NET_PEERS 64  /* head-end replication list of one VXLAN network */
 /* MAC table "ports" from DP_PEER_BASE on are remote VTEPs: DP_PEER_BASE + peer index. */
-#define DP_PEER_BASE 256
+#define DP_PEER_BASE 2048 /* past DP_MAX_PORTS and DP_SRC_ROUTER */
 #define DP_VNI_MAP_SIZE 32768 /* open addressing, at least twice DP_MAX_NETWORKS */
 #define DP_PEER_MAP_SIZE 2048 /* open addressing, at least twice DP_MAX_PEERS */
 #define DP_PEER_UNKNOWN (DP_PEER_BASE + DP_MAX_PEERS) /* source id of frames from an unlisted VTEP */
@@ -88,7 +88,7 @@ struct dp_network {
 	uint16_t uplink_port; /* UINT16_MAX: none */
 	uint32_t max_payload; /* network MTU */
 	uint16_t n_members;   /* access ports, for flooding */
-	uint16_t members[RTE_MAX_ETHPORTS];
+	uint16_t members[DP_MAX_PORTS];
 } __rte_cache_aligned;
 
 #define DP_NO_PORT UINT16_MAX
@@ -143,7 +143,7 @@ static inline uint16_t dp_vtep_vni_net(const struct dp_vtep *v, uint32_t vni)
 }
 
 struct dp_tables {
-	struct dp_port *ports[RTE_MAX_ETHPORTS];
+	struct dp_port *ports[DP_MAX_PORTS];
 	struct dp_network *networks[DP_MAX_NETWORKS];
 	struct dp_vtep *vtep; /* NULL until DP_MSG_VTEP_SET */
 	struct dp_router *routers[DP_MAX_ROUTERS];

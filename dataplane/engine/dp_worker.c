@@ -24,6 +24,7 @@
 #include "core/dp_log.h"
 #include "core/dp_node.h"
 #include "core/dp_trace.h"
+#include "pkt/dp_mbuf.h"
 #include "dp_conf.h"
 #include "dp_inject.h"
 #include "dp_tables.h"
@@ -60,8 +61,10 @@ static void idle_backoff(struct dp_worker *w, uint64_t t0)
 	w->idle_sleep_us = RTE_MIN(2 * w->idle_sleep_us, idle_sleep_us);
 }
 
-/* tx_pending_mask has one bit per port. */
-_Static_assert(RTE_MAX_ETHPORTS <= 32, "tx_pending_mask is 32 bits");
+/* Port ids, the router's source id and remote VTEPs' ids share the MAC table's port field. */
+_Static_assert(DP_SRC_ROUTER >= DP_MAX_PORTS && DP_PEER_BASE > DP_SRC_ROUTER &&
+				DP_PEER_UNKNOWN <= UINT16_MAX,
+		"port, router and VTEP ids overlap");
 
 int dp_workers_init(const unsigned int *lcores, unsigned int n)
 {
@@ -119,9 +122,13 @@ int dp_workers_publish_rxqs(void)
 
 		if (l == NULL)
 			return -ENOMEM;
-		for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++) {
+		for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
 			if (!dp_port_confs[p].used)
 				continue;
+			if (dp_port_confs[p].kind == DP_PORT_KIND_VHOST_USER) {
+				l->vhost[l->n_vhost++] = p;
+				continue;
+			}
 			l->q[l->n].port_id = p;
 			l->q[l->n].queue_id = w->index;
 			l->n++;

@@ -39,10 +39,14 @@ struct dp_rxq {
 	uint16_t queue_id;
 };
 
-/* A worker's poll list: immutable once published, replaced whole. */
+/* A worker's poll list: immutable once published, replaced whole. Ethdev queues,
+ * then vhost-user ports apart (port/dp_vhost.h), whose queues a worker picks itself
+ * when a device connects. */
 struct dp_rxq_list {
 	uint16_t n;
+	uint16_t n_vhost;
 	struct dp_rxq q[RTE_MAX_ETHPORTS];
+	uint16_t vhost[DP_MAX_PORTS - RTE_MAX_ETHPORTS];
 };
 
 struct dp_port_counters {
@@ -58,6 +62,7 @@ struct dp_port_counters {
  * between its calls. */
 struct dp_txbuf {
 	uint16_t n;
+	bool pending; /* listed in tx_pending */
 	struct rte_mbuf *pkts[RTE_GRAPH_BURST_SIZE];
 };
 
@@ -83,22 +88,24 @@ struct dp_worker {
 	uint64_t idle_spin_tsc;
 	unsigned int idle_sleep_us; /* the next sleep */
 	uint64_t packets;
+	uint16_t vhost_next; /* port_rx: where in the poll list's vhost ports to start */
 	uint64_t drops[DP_DROP_REASON_MAX];
-	struct dp_port_counters port[RTE_MAX_ETHPORTS];
+	struct dp_port_counters port[DP_MAX_PORTS];
 
 	/* Frames whose next hop's MAC is unknown, routed or to a remote VTEP: sent when
 	 * ARP answers, asked for again each second by dp_worker_tick (engine/dp_arp_wait.h). */
 	struct dp_arp_wait arp_wait;
 	struct dp_adj adj[DP_ADJ_CACHE_SIZE]; /* routers' resolved next hops */
-	/* Floating IP translations by router and entry slot: [0] inbound, [1] outbound. */
-	uint64_t fip_packets[DP_MAX_ROUTERS][DP_MAX_FIPS][2];
 	/* DHCP answered by the engine, per port: counters and rate (dhcp/dp_dhcp.h). */
-	struct dp_dhcp_worker dhcp[RTE_MAX_ETHPORTS];
+	struct dp_dhcp_worker dhcp[DP_MAX_PORTS];
 	uint32_t icmp_sec;  /* the second icmp_sent counts */
 	uint32_t icmp_sent;
 
-	uint32_t tx_pending_mask; /* ports with frames in txbuf */
-	struct dp_txbuf txbuf[RTE_MAX_ETHPORTS];
+	/* Ports with frames in txbuf, in the order they got their first: a list rather
+	 * than a bit mask, since there are more ports than bits in a word. */
+	uint16_t n_tx_pending;
+	uint16_t tx_pending[DP_MAX_PORTS];
+	struct dp_txbuf txbuf[DP_MAX_PORTS];
 } __rte_cache_aligned;
 
 struct dp_workers {

@@ -9,7 +9,7 @@
 #include "pkt/dp_mbuf.h"
 
 /* Copies of one frame at most: every port of a network, its uplink, its remote VTEPs. */
-#define DP_FLOOD_MAX_COPIES (RTE_MAX_ETHPORTS + 1 + DP_MAX_NET_PEERS)
+#define DP_FLOOD_MAX_COPIES (DP_MAX_PORTS + 1 + DP_MAX_NET_PEERS)
 
 /*
  * Packet path: l2_flood's work on one frame m of network meta(m)->net_id: its

@@ -37,7 +37,7 @@ const char *dp_conf_net_name(uint16_t id)
 
 static int find_uplink(const char *physnet)
 {
-	for (int p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (int p = 0; p < DP_MAX_PORTS; p++)
 		if (dp_port_confs[p].used && dp_port_confs[p].mode == DP_PORT_UPLINK &&
 				strcmp(dp_port_confs[p].physnet, physnet) == 0)
 			return p;
@@ -69,7 +69,7 @@ int dp_conf_publish_network(uint16_t net_id)
 	n->max_payload = c->mtu;
 	up = c->physnet[0] ? find_uplink(c->physnet) : -ENOENT;
 	n->uplink_port = up >= 0 ? up : DP_NO_PORT;
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
 		if (dp_port_confs[p].used && dp_port_confs[p].mode == DP_PORT_ACCESS &&
 				dp_port_confs[p].net_id == net_id)
 			n->members[n->n_members++] = p;
@@ -96,7 +96,7 @@ uint32_t dp_conf_net_count_ports(uint16_t net_id)
 {
 	uint32_t n = 0;
 
-	for (int p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (int p = 0; p < DP_MAX_PORTS; p++)
 		n += dp_port_confs[p].used && dp_port_confs[p].mode == DP_PORT_ACCESS &&
 		     dp_port_confs[p].net_id == net_id;
 	return n;

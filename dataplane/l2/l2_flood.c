@@ -86,8 +86,8 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 	const struct dp_network *net = dp_network_get(dp_mbuf_meta(m)->net_id);
 	uint32_t payload = rte_pktmbuf_pkt_len(m) - sizeof(struct rte_ether_hdr);
 	struct flood_out o = {.m = out, .next = next};
-	uint16_t shared[RTE_MAX_ETHPORTS + 1], n_shared = 0;
-	uint8_t edge[RTE_MAX_ETHPORTS + 1]; /* port_tx, or sg_ingress for a port with a filter */
+	uint16_t shared[DP_MAX_PORTS + 1], n_shared = 0;
+	uint8_t edge[DP_MAX_PORTS + 1]; /* port_tx, or sg_ingress for a port with a filter */
 	const struct dp_port *p;
 
 	if (unlikely(net == NULL)) {
@@ -127,7 +127,7 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 	 * indirect headers come in one allocation: a mempool call per copy costs more
 	 * than the attach itself. */
 	if (n_shared > 1) {
-		struct rte_mbuf *c[RTE_MAX_ETHPORTS];
+		struct rte_mbuf *c[DP_MAX_PORTS];
 
 		if (unlikely(rte_pktmbuf_alloc_bulk(m->pool, c, n_shared - 1) < 0)) {
 			w->drops[DP_DROP_NO_MBUF] += n_shared - 1;
@@ -150,11 +150,13 @@ static uint16_t l2_flood_process(struct rte_graph *graph, struct rte_node *node,
 		uint16_t n)
 {
 	struct dp_worker *w = dp_node_worker(node);
-	struct rte_mbuf *out[RTE_GRAPH_BURST_SIZE];
+	/* Room for a burst's worth and then one frame's copies, which may be more than a
+	 * burst when a network has hundreds of ports. */
+	struct rte_mbuf *out[RTE_GRAPH_BURST_SIZE + DP_FLOOD_MAX_COPIES];
 	uint16_t next[RTE_DIM(out)], n_out = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		if (n_out > RTE_DIM(out) - DP_FLOOD_MAX_COPIES) {
+		if (n_out > RTE_GRAPH_BURST_SIZE) {
 			dp_node_enqueue_burst(graph, node, (void **)out, next, n_out);
 			n_out = 0;
 		}

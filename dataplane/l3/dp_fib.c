@@ -114,6 +114,22 @@ void dp_fib_free(struct dp_fib *f)
 	free(f);
 }
 
+uint64_t dp_fib_bytes(const struct dp_fib *f)
+{
+	uint64_t b = sizeof(*f) +
+			(f->rules.slots ? ((uint64_t)f->rules.mask + 1) * sizeof(*f->rules.slots) : 0);
+
+	if (f->small != NULL)
+		b += sizeof(*f->small);
+	if (f->tbl24 != NULL)
+		/* tbl24, tbl8 and their shadows, and the group lists (reserved, not all touched) */
+		b += (uint64_t)TBL24_ENTRIES * (sizeof(*f->tbl24) + 1) +
+				(uint64_t)f->n_groups * (GROUP_ENTRIES * (sizeof(*f->tbl8) + 1) +
+								sizeof(*f->free_groups) +
+								sizeof(*f->retired));
+	return b;
+}
+
 /* Retired groups whose grace period has passed become free; the FIFO's tokens only
  * grow, so the first that has not passed ends the walk. */
 static void groups_reclaim(struct dp_fib *f)

@@ -203,6 +203,9 @@ static inline uint32_t dp_fib_rules(const struct dp_fib *f)
 	return dp_hmap_count(&f->rules);
 }
 
+/* Control thread: bytes the FIB has allocated (the tables' whole size once it has them). */
+uint64_t dp_fib_bytes(const struct dp_fib *f);
+
 /* Groups pointed at by tbl24 (retired ones waiting for a grace period excluded). */
 static inline uint32_t dp_fib_groups_used(const struct dp_fib *f)
 {

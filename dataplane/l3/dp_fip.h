@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_common.h>
+
 #include <virga/dp_api.h>
 
 #include "dp_router.h"
@@ -32,13 +34,41 @@
 struct dp_fip {
 	uint32_t fip;      /* network byte order */
 	uint32_t fixed_ip; /* network byte order */
-	uint16_t slot;     /* its counters' index, stable while it exists (dp_worker.fip_packets) */
+	uint16_t slot;     /* its counters' index, stable while it exists (dp_fip_counts) */
 };
+
+/*
+ * A router's floating-IP packet counts: one row per worker, written only by
+ * that worker (no atomics) and summed on read, and the control thread's base
+ * (the sums when a slot was last given to an entry, so a reused slot starts at
+ * 0). Allocated with the router's first floating IP, shared by all its tables,
+ * freed with the router after a grace period (l3/dp_router_conf.c).
+ */
+struct dp_fip_counts {
+	uint64_t base[DP_MAX_FIPS][2];
+	struct {
+		uint64_t n[DP_MAX_FIPS][2]; /* [0] inbound, [1] outbound */
+	} __rte_cache_aligned worker[];
+};
+
+static inline size_t dp_fip_counts_size(unsigned int n_workers)
+{
+	return sizeof(struct dp_fip_counts) +
+			RTE_MAX(n_workers, 1u) * sizeof(((struct dp_fip_counts *)0)->worker[0]);
+}
 
 struct dp_fip_table {
 	uint16_t n;
+	struct dp_fip_counts *counts; /* the router's */
 	struct dp_fip e[DP_MAX_FIPS];
 };
+
+/* Packet path: one packet of entry f translated by worker `worker` (its index). */
+static inline void dp_fip_count(const struct dp_fip_table *t, const struct dp_fip *f,
+		uint32_t worker, int outbound)
+{
+	t->counts->worker[worker].n[f->slot][outbound]++;
+}
 
 /* Per router id: its published table, or NULL (no floating IPs). */
 extern struct dp_fip_table *dp_fip_tables[DP_MAX_ROUTERS];

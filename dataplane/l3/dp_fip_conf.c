@@ -21,23 +21,24 @@
 
 struct dp_fip_table *dp_fip_tables[DP_MAX_ROUTERS];
 
-/* The workers' counts of a slot when its entry was added: a reused slot starts at 0. */
-static uint64_t fip_base[DP_MAX_ROUTERS][DP_MAX_FIPS][2];
-
-static void sum_slot(uint16_t id, uint16_t slot, uint64_t out[2])
+/* The workers' counts of a slot (the router's, l3/dp_fip.h), whose base is their sum
+ * when its entry was added: a reused slot starts at 0. */
+static void sum_slot(const struct dp_fip_counts *k, uint16_t slot, uint64_t out[2])
 {
 	out[0] = out[1] = 0;
-	for (unsigned int i = 0; i < dp_workers.n; i++) {
-		out[0] += dp_workers.w[i]->fip_packets[id][slot][0];
-		out[1] += dp_workers.w[i]->fip_packets[id][slot][1];
+	for (unsigned int i = 0; i < RTE_MAX(dp_workers.n, 1u); i++) {
+		out[0] += k->worker[i].n[slot][0];
+		out[1] += k->worker[i].n[slot][1];
 	}
 }
 
 void dp_conf_fip_packets(uint16_t router_id, const struct dp_fip *e, uint64_t out[2])
 {
-	sum_slot(router_id, e->slot, out);
-	out[0] -= fip_base[router_id][e->slot][0];
-	out[1] -= fip_base[router_id][e->slot][1];
+	const struct dp_fip_counts *k = dp_router_confs[router_id]->fip_counts;
+
+	sum_slot(k, e->slot, out);
+	out[0] -= k->base[e->slot][0];
+	out[1] -= k->base[e->slot][1];
 }
 
 /* A slot no entry of t uses (t has fewer than DP_MAX_FIPS). */
@@ -93,7 +94,8 @@ static bool host_ip(uint32_t ip_be)
 int dp_conf_fip_add(const struct dp_fip_req *req)
 {
 	struct dp_fip_table t;
-	const struct dp_router_conf *c;
+	struct dp_router_conf *c;
+	struct dp_fip_counts *k;
 	const struct dp_rif *gw;
 	uint32_t fip, fixed;
 	int id, i, rc;
@@ -107,13 +109,17 @@ int dp_conf_fip_add(const struct dp_fip_req *req)
 	id = dp_conf_router_by_name(req->router);
 	if (id < 0)
 		return id;
-	c = &dp_router_confs[id];
+	c = dp_router_confs[id];
 	if (c->gw_rif == DP_NO_GW_RIF)
 		return -ENOENT; /* GW_SET first: a fip lives on the gateway's network */
 	gw = &c->rifs[c->gw_rif];
 	if (fip == gw->ip || (fip & gw->mask) != (gw->ip & gw->mask))
 		return -EINVAL; /* not an address of the gateway's network, or the router's own */
+	k = dp_conf_router_fip_counts(c);
+	if (k == NULL)
+		return -ENOMEM;
 	current(id, &t);
+	t.counts = k;
 	i = find(&t, fip);
 	if (i >= 0 && !req->exist_ok)
 		return -EEXIST;
@@ -130,7 +136,7 @@ int dp_conf_fip_add(const struct dp_fip_req *req)
 		if (t.n == DP_MAX_FIPS)
 			return -ENOSPC;
 		slot = free_slot(&t);
-		sum_slot((uint16_t)id, slot, fip_base[id][slot]);
+		sum_slot(k, slot, k->base[slot]);
 		i = t.n++;
 		t.e[i] = (struct dp_fip){.fip = fip, .fixed_ip = fixed, .slot = slot};
 	}

@@ -27,14 +27,22 @@ static int nexthop_get(struct dp_router_conf *c, uint32_t gateway, uint8_t rif)
 		if (c->nh_refs[i] == 0 && !c->nh_retired[i] && free_slot < 0)
 			free_slot = i;
 	}
-	if (free_slot < 0 && c->nh_high < DP_MAX_NEXTHOPS)
+	/* Full: a longer array before reusing retired slots, which costs a grace period
+	 * each time; growing costs one per doubling. */
+	if (free_slot < 0 && c->nh_high == c->nh_cap && c->nh_cap < DP_MAX_NEXTHOPS) {
+		int rc = dp_conf_router_nh_grow(c, c->nh_cap + 1);
+
+		if (rc < 0)
+			return rc;
+	}
+	if (free_slot < 0 && c->nh_high < c->nh_cap)
 		free_slot = c->nh_high++;
 	if (free_slot < 0) {
 		/* Only retired slots left: once no worker can hold one, they are free. */
 		dp_tables_synchronize();
-		for (int i = 0; i < DP_MAX_NEXTHOPS; i++)
+		for (uint32_t i = 0; i < c->nh_cap; i++)
 			c->nh_retired[i] = false;
-		for (int i = 0; i < DP_MAX_NEXTHOPS && free_slot < 0; i++)
+		for (int i = 0; i < (int)c->nh_cap && free_slot < 0; i++)
 			if (c->nh_refs[i] == 0)
 				free_slot = i;
 		if (free_slot < 0)
@@ -92,7 +100,7 @@ static int route_insert(struct dp_router_conf *c, uint32_t prefix, uint8_t len, 
 	if (len == 0) {
 		c->default_nh = nh;
 		c->default_route = c->n_routes;
-		rc = dp_conf_publish_router(c - dp_router_confs);
+		rc = dp_conf_publish_router(c->id);
 	} else {
 		rc = dp_fib_add(c->fib, prefix, len, nh, c->n_routes);
 	}
@@ -113,7 +121,7 @@ static void route_remove(struct dp_router_conf *c, uint32_t i)
 
 	if (e->prefixlen == 0) {
 		c->default_nh = DP_NO_NEXTHOP;
-		dp_conf_publish_router(c - dp_router_confs);
+		dp_conf_publish_router(c->id);
 	} else {
 		dp_fib_del(c->fib, e->prefix, e->prefixlen);
 	}
@@ -137,7 +145,7 @@ static int router_of(const char *name, struct dp_router_conf **c)
 	id = dp_conf_router_by_name(name);
 	if (id < 0)
 		return id;
-	*c = &dp_router_confs[id];
+	*c = dp_router_confs[id];
 	return id;
 }
 
@@ -245,8 +253,10 @@ int dp_conf_router_if_add(const struct dp_router_if_req *req)
 	*r = (struct dp_rif){.net_id = net, .prefixlen = req->prefixlen, .ip = ip, .mask = mask};
 	memcpy(&r->mac, req->mac, 6);
 	if (rte_is_zero_ether_addr(&r->mac))
-		/* Locally administered, and telling: 02:56:47 ("VG"), router, network. */
-		r->mac = (struct rte_ether_addr){{0x02, 0x56, 0x47, id, net >> 8, net & 0xff}};
+		/* Locally administered, and telling: 02:56:47 ("VG"), router, network; router
+		 * ids past 255 flip bits of the 0x47 (network ids take 14 bits, ids 13). */
+		r->mac = (struct rte_ether_addr){
+				{0x02, 0x56, 0x47 ^ (id >> 8), id & 0xff, net >> 8, net & 0xff}};
 	if (!rte_is_unicast_ether_addr(&r->mac)) {
 		*r = (struct dp_rif){0};
 		return -EINVAL;

@@ -11,6 +11,11 @@
  *    mid-lookup never reads a reused group.
  *  - Next hops: an array the control thread fills before a route refers to
  *    an entry, and does not reuse before a grace period; workers read it.
+ *    It starts small and is replaced by one twice as long when full: the new
+ *    snapshot points at it, and no route uses a new slot before a grace
+ *    period has passed (a worker with the old snapshot reads the shared FIB).
+ *  - A deleted router's id, FIB and next hops are reused or freed only after
+ *    a grace period (l3/dp_router_conf.c).
  *  - Full: route adds beyond max_routes (or out of tbl8 groups) fail with
  *    -ENOSPC and change nothing.
  */
@@ -23,10 +28,13 @@
 
 #include "dp_fib.h"
 
-#define DP_MAX_ROUTERS 64
+/* Router ids 0..8191: a static array of snapshot pointers (64 KiB), so a worker reaches
+ * a router in one load; everything else a router holds is allocated when it is added. */
+#define DP_MAX_ROUTERS 8192
 #define DP_MAX_RIFS 16	      /* interfaces of one router */
 #define DP_MAX_NET_RIFS 4     /* router interfaces on one network */
 #define DP_MAX_NEXTHOPS 4096  /* distinct next hops of one router */
+#define DP_NEXTHOPS_MIN 16    /* a new router's next hop slots, doubled as needed */
 
 struct dp_rif {
 	uint16_t net_id;

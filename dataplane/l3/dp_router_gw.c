@@ -24,7 +24,7 @@ static int gw_router(const char *name, struct dp_router_conf **c)
 		return -EINVAL;
 	id = dp_conf_router_by_name(name);
 	if (id >= 0)
-		*c = &dp_router_confs[id];
+		*c = dp_router_confs[id];
 	return id;
 }
 
@@ -90,7 +90,7 @@ void dp_conf_router_gw_forget_rif(struct dp_router_conf *c, uint8_t slot)
 {
 	if (c->gw_rif != slot)
 		return;
-	dp_conf_snat_disable((uint16_t)(c - dp_router_confs));
+	dp_conf_snat_disable(c->id);
 	c->gw_rif = DP_NO_GW_RIF;
 	c->gw_snat = 0;
 	c->gw_port_min = 0;

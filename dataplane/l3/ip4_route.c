@@ -319,7 +319,7 @@ static uint16_t route_one(
 
 		/* Stateless 1:1 (l3/dp_fip.h): to the fixed address, routed as such. */
 		if (f != NULL) {
-			w->fip_packets[r->id][f->slot][0]++;
+			dp_fip_count(fips, f, w->index, 0);
 			dp_nat_rewrite_ip4_addr(ip, l3_len, false, f->fixed_ip);
 			nh_index = dp_fib_lookup(r->fib, rte_be_to_cpu_32(f->fixed_ip));
 		}
@@ -364,7 +364,7 @@ static uint16_t route_one(
 
 		/* Leaves from its fip, before and instead of the router's SNAT. */
 		if (f != NULL) {
-			w->fip_packets[r->id][f->slot][1]++;
+			dp_fip_count(fips, f, w->index, 1);
 			dp_nat_rewrite_ip4_addr(ip, l3_len, true, f->fip);
 		}
 	}
@@ -427,7 +427,7 @@ static __rte_always_inline uint16_t route_fast(struct dp_worker *w, const struct
 		const struct dp_fip *f = dp_fip_by_fixed(fips, ip->src_addr);
 
 		if (f != NULL) {
-			w->fip_packets[r->id][f->slot][1]++;
+			dp_fip_count(fips, f, w->index, 1);
 			dp_nat_rewrite_ip4_addr(ip, total, true, f->fip);
 		}
 	}

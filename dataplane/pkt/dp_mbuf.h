@@ -11,6 +11,8 @@
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 
+#include <virga/dp_api.h>
+
 struct dp_mbuf_meta {
 	uint16_t out_port;  /* port_tx: where to send */
 	uint16_t net_id;    /* l2_flood: the network to flood in; ip4_route: where it came from */
@@ -20,8 +22,8 @@ struct dp_mbuf_meta {
 };
 
 /* m->port of frames the dataplane routed or made itself: no real port (ports are
- * below RTE_MAX_ETHPORTS) and not a remote VTEP (those are DP_PEER_BASE and up). */
-#define DP_SRC_ROUTER 255
+ * below DP_MAX_PORTS) and not a remote VTEP (those are DP_PEER_BASE and up). */
+#define DP_SRC_ROUTER DP_MAX_PORTS
 
 extern int dp_mbuf_meta_offset;
 

@@ -10,17 +10,18 @@
 #include "engine/dp_conf.h"
 #include "engine/dp_worker.h"
 #include "dp_port_dev.h"
+#include "dp_vhost.h"
 #include "dhcp/dp_dhcp.h"
 #include "sg/dp_sg_conf.h"
 
-struct dp_port_conf dp_port_confs[RTE_MAX_ETHPORTS];
-uint16_t dp_port_epochs[RTE_MAX_ETHPORTS];
+struct dp_port_conf dp_port_confs[DP_MAX_PORTS];
+uint16_t dp_port_epochs[DP_MAX_PORTS];
 
 #define DEFAULT_MTU 1500
 
 int dp_conf_port_by_name(const char *name)
 {
-	for (int p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (int p = 0; p < DP_MAX_PORTS; p++)
 		if (dp_port_confs[p].used && strcmp(dp_port_confs[p].name, name) == 0)
 			return p;
 	return -ENOENT;
@@ -108,6 +109,31 @@ int dp_conf_publish_port(uint16_t port_id)
 	return 0;
 }
 
+/* A vhost-user port's MAC, locally administered and from its id: it has no device
+ * of its own to give one, and the engine's frames from it (if any) need one. */
+static void vhost_mac(uint16_t port_id, struct rte_ether_addr *mac)
+{
+	const struct rte_ether_addr m = {{0x02, 'v', 'g', 0, port_id >> 8, port_id & 0xff}};
+
+	*mac = m;
+}
+
+/* Opens what is behind a new port: its ethdev, or its vhost-user socket. */
+static int open_dev(const struct dp_port_add_req *req, uint16_t mtu, uint16_t *port_id,
+		struct rte_ether_addr *mac)
+{
+	int rc;
+
+	if (req->kind == DP_PORT_KIND_ETHDEV)
+		return dp_port_dev_open(req->devargs, mtu, port_id, mac);
+	rc = dp_vhost_alloc_id();
+	if (rc < 0)
+		return rc;
+	*port_id = rc;
+	vhost_mac(*port_id, mac);
+	return dp_vhost_open(*port_id, req->devargs);
+}
+
 int dp_conf_port_add(const struct dp_port_add_req *req, struct dp_port_add_reply *reply)
 {
 	uint16_t mtu = req->mtu ? req->mtu : DEFAULT_MTU;
@@ -118,12 +144,13 @@ int dp_conf_port_add(const struct dp_port_add_req *req, struct dp_port_add_reply
 
 	if (!dp_conf_name_ok(req->name, sizeof(req->name), true) ||
 			!dp_conf_name_ok(req->devargs, sizeof(req->devargs), true) ||
-			mtu < 68 || mtu > 9000)
+			mtu < 68 || mtu > 9000 ||
+			(req->kind != DP_PORT_KIND_ETHDEV && req->kind != DP_PORT_KIND_VHOST_USER))
 		return -EINVAL;
 	id = dp_conf_port_by_name(req->name);
 	if (id >= 0) {
 		c = &dp_port_confs[id];
-		if (!req->exist_ok || strcmp(c->devargs, req->devargs) != 0)
+		if (!req->exist_ok || c->kind != req->kind || strcmp(c->devargs, req->devargs) != 0)
 			return -EEXIST;
 		if (c->mtu != mtu) {
 			rc = dp_port_dev_set_mtu(id, mtu);
@@ -136,10 +163,11 @@ int dp_conf_port_add(const struct dp_port_add_req *req, struct dp_port_add_reply
 		memcpy(reply->mac, &c->dev_mac, 6);
 		return 0;
 	}
-	for (int p = 0; p < RTE_MAX_ETHPORTS; p++)
-		if (dp_port_confs[p].used && strcmp(dp_port_confs[p].devargs, req->devargs) == 0)
+	for (int p = 0; p < DP_MAX_PORTS; p++)
+		if (dp_port_confs[p].used && dp_port_confs[p].kind == req->kind &&
+				strcmp(dp_port_confs[p].devargs, req->devargs) == 0)
 			return -EEXIST;
-	rc = dp_port_dev_open(req->devargs, mtu, &port_id, &mac);
+	rc = open_dev(req, mtu, &port_id, &mac);
 	if (rc < 0)
 		return rc;
 	c = &dp_port_confs[port_id];
@@ -147,6 +175,7 @@ int dp_conf_port_add(const struct dp_port_add_req *req, struct dp_port_add_reply
 	c->used = true;
 	snprintf(c->name, sizeof(c->name), "%s", req->name);
 	snprintf(c->devargs, sizeof(c->devargs), "%s", req->devargs);
+	c->kind = req->kind;
 	c->port_id = port_id;
 	c->mtu = mtu;
 	c->dev_mac = mac;
@@ -166,7 +195,8 @@ int dp_conf_port_add(const struct dp_port_add_req *req, struct dp_port_add_reply
 	}
 	reply->port_id = port_id;
 	memcpy(reply->mac, &mac, 6);
-	DP_LOG(INFO, "port %s added: %s (port id %u)", c->name, c->devargs, port_id);
+	DP_LOG(INFO, "port %s added: %s%s (port id %u)", c->name,
+			c->kind == DP_PORT_KIND_VHOST_USER ? "vhost-user " : "", c->devargs, port_id);
 	return 0;
 }
 
@@ -226,7 +256,7 @@ int dp_conf_port_attach(const struct dp_port_attach_req *req)
 			return -EINVAL;
 		if (c->mode == DP_PORT_UPLINK && strcmp(c->physnet, req->physnet) == 0)
 			return 0;
-		for (int p = 0; p < RTE_MAX_ETHPORTS; p++)
+		for (int p = 0; p < DP_MAX_PORTS; p++)
 			if (p != id && dp_port_confs[p].used && dp_port_confs[p].mode == DP_PORT_UPLINK &&
 					strcmp(dp_port_confs[p].physnet, req->physnet) == 0)
 				return -EADDRINUSE;

@@ -12,6 +12,7 @@
 #include "core/dp_log.h"
 #include "engine/dp_tables.h"
 #include "dp_port_dev.h"
+#include "dp_vhost.h"
 
 static struct rte_mempool *pool;
 static unsigned int n_queues;
@@ -114,7 +115,7 @@ int dp_port_dev_open(const char *devargs_in, uint16_t mtu, uint16_t *port_id,
 
 int dp_port_dev_set_mtu(uint16_t port_id, uint16_t mtu)
 {
-	int rc = rte_eth_dev_set_mtu(port_id, mtu);
+	int rc = dp_port_is_vhost(port_id) ? -ENOTSUP : rte_eth_dev_set_mtu(port_id, mtu);
 
 	/* Some virtual devices (ring, null) have no MTU of their own: the pipeline still
 	 * enforces the port's MTU, so that is fine. */
@@ -126,6 +127,10 @@ void dp_port_dev_close(uint16_t port_id)
 	struct rte_eth_dev_info info;
 	struct rte_device *dev = NULL;
 
+	if (dp_port_is_vhost(port_id)) {
+		dp_vhost_close(port_id);
+		return;
+	}
 	if (rte_eth_dev_info_get(port_id, &info) == 0)
 		dev = info.device;
 	rte_eth_dev_stop(port_id);
@@ -139,6 +144,8 @@ int dp_port_dev_link_up(uint16_t port_id)
 {
 	struct rte_eth_link link;
 
+	if (dp_port_is_vhost(port_id))
+		return dp_vhost_connected(port_id);
 	if (rte_eth_link_get_nowait(port_id, &link) < 0)
 		return 0;
 	return link.link_status == RTE_ETH_LINK_UP;
@@ -146,6 +153,7 @@ int dp_port_dev_link_up(uint16_t port_id)
 
 void dp_port_dev_stats(uint16_t port_id, struct rte_eth_stats *st)
 {
-	if (rte_eth_stats_get(port_id, st) < 0)
+	/* A vhost-user device counts nothing the engine does not already. */
+	if (dp_port_is_vhost(port_id) || rte_eth_stats_get(port_id, st) < 0)
 		memset(st, 0, sizeof(*st));
 }

@@ -2,6 +2,8 @@
 /*
  * DPDK devices behind Virga ports: probe from devargs, configure one rx and
  * one tx queue per worker, start; and the reverse. Control thread only.
+ * Port ids of vhost-user ports (port/dp_vhost.h) are taken too, by all but
+ * dp_port_dev_open: they have no MTU of their own and no device counters.
  */
 #ifndef VIRGA_DP_PORT_DEV_H
 #define VIRGA_DP_PORT_DEV_H

@@ -6,6 +6,8 @@
  * frames whose next hop answered, and the requests the per-second tick asked
  * again (engine/dp_arp_wait.h), so those too enter the graph; and the frames
  * the control thread made for it to send (engine/dp_inject.h), to l2_flood.
+ * vhost-user ports (port/dp_vhost.h) are polled after the ethdevs, from where
+ * the last walk stopped, so that hundreds of them share the burst's room.
  */
 #include <rte_ethdev.h>
 #include <rte_graph_worker.h>
@@ -16,6 +18,7 @@
 #include "engine/dp_tables.h"
 #include "engine/dp_worker.h"
 #include "port/dp_port_nodes.h"
+#include "port/dp_vhost.h"
 
 enum { RX_NEXT_BRIDGE, RX_NEXT_ROUTE, RX_NEXT_VXLAN, RX_NEXT_FLOOD, RX_NEXT_TX, RX_NEXT_MAX };
 
@@ -66,6 +69,37 @@ static void send_injected(struct dp_worker *w, struct rte_graph *graph, struct r
 	w->packets += n;
 }
 
+static inline void count_rx(struct dp_port_counters *pc, struct rte_mbuf **pkts, uint16_t n)
+{
+	pc->rx_packets += n;
+	for (uint16_t k = 0; k < n; k++)
+		pc->rx_bytes += rte_pktmbuf_pkt_len(pkts[k]);
+}
+
+/* The vhost-user ports of the poll list into stream from total on, while it has room;
+ * returns the new total. */
+static uint16_t rx_vhost(struct dp_worker *w, const struct dp_rxq_list *l,
+		struct rte_mbuf **stream, uint16_t total)
+{
+	uint16_t i = w->vhost_next < l->n_vhost ? w->vhost_next : 0;
+
+	for (uint16_t polled = 0; polled < l->n_vhost && total < RTE_GRAPH_BURST_SIZE; polled++) {
+		uint16_t port_id = l->vhost[i];
+		struct rte_mbuf **pkts = stream + total;
+		uint16_t n = dp_vhost_rx(w, port_id, dp_tables.pool, pkts,
+				RTE_MIN(RTE_GRAPH_BURST_SIZE - total, DP_RX_BURST));
+
+		if (++i == l->n_vhost)
+			i = 0;
+		if (n == 0)
+			continue;
+		count_rx(&w->port[port_id], pkts, n);
+		total += n;
+	}
+	w->vhost_next = i;
+	return total;
+}
+
 static uint16_t port_rx_process(struct rte_graph *graph, struct rte_node *node, void **objs,
 		uint16_t n_objs)
 {
@@ -80,7 +114,7 @@ static uint16_t port_rx_process(struct rte_graph *graph, struct rte_node *node, 
 		release_ready(w, graph, node);
 	if (unlikely(dp_inject_ready(w->inject)))
 		send_injected(w, graph, node);
-	if (l == NULL || l->n == 0)
+	if (l == NULL || (l->n == 0 && l->n_vhost == 0))
 		return 0;
 	stream = (struct rte_mbuf **)rte_node_next_stream_get(graph, node, RX_NEXT_BRIDGE,
 			RTE_GRAPH_BURST_SIZE);
@@ -97,11 +131,11 @@ static uint16_t port_rx_process(struct rte_graph *graph, struct rte_node *node, 
 		n = rte_eth_rx_burst(q->port_id, q->queue_id, pkts, RTE_MIN(room, DP_RX_BURST));
 		if (n == 0)
 			continue;
-		pc->rx_packets += n;
-		for (uint16_t k = 0; k < n; k++)
-			pc->rx_bytes += rte_pktmbuf_pkt_len(pkts[k]);
+		count_rx(pc, pkts, n);
 		total += n;
 	}
+	if (unlikely(l->n_vhost != 0))
+		total = rx_vhost(w, l, stream, total);
 	if (total)
 		rte_node_next_stream_put(graph, node, RX_NEXT_BRIDGE, total);
 	w->packets += total;

@@ -16,7 +16,7 @@
 #include "dp_sg_conf.h"
 #include "dp_sg_filter.h"
 
-struct dp_sg_port_conf dp_sg_confs[RTE_MAX_ETHPORTS];
+struct dp_sg_port_conf dp_sg_confs[DP_MAX_PORTS];
 
 /* The last generation handed out; never DP_CT_GEN_NONE. */
 static uint32_t last_gen;
@@ -76,7 +76,7 @@ static struct dp_sg_set *clear(struct dp_sg_port_conf *c)
 
 void dp_sg_conf_fini(void)
 {
-	for (unsigned int p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (unsigned int p = 0; p < DP_MAX_PORTS; p++)
 		dp_sg_set_free(clear(&dp_sg_confs[p]));
 	dp_ct_fini(dp_tables.ct);
 	dp_tables.ct = NULL;
@@ -336,7 +336,7 @@ static void sweep(struct dp_ct *ct)
 				const struct dp_ct_rec *r = &e->rec[role];
 				const struct dp_sg_port_conf *c;
 
-				if (r->port >= RTE_MAX_ETHPORTS)
+				if (r->port >= DP_MAX_PORTS)
 					continue;
 				c = &dp_sg_confs[r->port];
 				if (!c->sweep || !c->enabled || !c->stateful || r->gen == c->gen)
@@ -349,7 +349,7 @@ static void sweep(struct dp_ct *ct)
 			}
 		}
 	}
-	for (unsigned int p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (unsigned int p = 0; p < DP_MAX_PORTS; p++)
 		dp_sg_confs[p].sweep = false;
 	sweep_pending = false;
 	if (ended)
@@ -373,7 +373,7 @@ const char *dp_sg_conf_label(uint16_t port_id, uint32_t id)
 {
 	const struct dp_sg_port_conf *c;
 
-	if (port_id >= RTE_MAX_ETHPORTS)
+	if (port_id >= DP_MAX_PORTS)
 		return NULL;
 	c = &dp_sg_confs[port_id];
 	for (uint32_t i = 0; c->enabled && i < c->n_rules; i++)

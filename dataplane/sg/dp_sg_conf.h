@@ -58,7 +58,7 @@ struct dp_sg_port_conf {
 	bool sweep;
 };
 
-extern struct dp_sg_port_conf dp_sg_confs[RTE_MAX_ETHPORTS];
+extern struct dp_sg_port_conf dp_sg_confs[DP_MAX_PORTS];
 
 /* Start-up: the connection table (max_entries 0: the default; port_limit 0: none).
  * 0 or -errno. */

@@ -139,7 +139,7 @@ static void format_trace(const char *stage, const void *data, char *text, size_t
 	}
 	snprintf(text, sz, "%s: %s %s -> %s %s%s, port %s", stage, proto_name(t->proto, pbuf), src,
 			dst, why, t->why == WHY_RULE || t->why == WHY_RENEWED ? rule : "",
-			t->port < RTE_MAX_ETHPORTS && dp_port_confs[t->port].used ?
+			t->port < DP_MAX_PORTS && dp_port_confs[t->port].used ?
 					dp_port_confs[t->port].name :
 					"?");
 }

@@ -31,7 +31,11 @@ pass "subnet create (IPv4 pools, DNS, routes; IPv6)/list"
 p1=$(os port create --network net1 p1 -f json)
 p1_id=$(jget "$p1" 'j["id"]')
 grep -Eq '^fa:16:3e(:[0-9a-f]{2}){3}$' <<<"$(jget "$p1" 'j["mac_address"]')" || fail "port MAC: $p1"
-[ "$(jget "$p1" 'j["fixed_ips"][0]["ip_address"]')" = 10.10.0.10 ] || fail "first pool address: $p1"
+# The subnet's DHCP port took the pool's first address, as Neutron's does.
+dhcp=$(os port list --network net1 --device-owner network:dhcp -f json)
+[ "$(jget "$dhcp" '[f["ip_address"] for f in j[0]["Fixed IP Addresses"] if f["subnet_id"] == "'"$sub_id"'"]')" = '["10.10.0.10"]' ] ||
+	fail "DHCP port address: $dhcp"
+[ "$(jget "$p1" 'j["fixed_ips"][0]["ip_address"]')" = 10.10.0.11 ] || fail "first free pool address: $p1"
 [ "$(jget "$p1" '[f["subnet_id"] for f in j["fixed_ips"]].count("'"$sub6"'")')" = 1 ] || fail "no IPv6 address: $p1"
 [ "$(jget "$p1" 'len(j["security_group_ids"])')" = 1 ] || fail "port not in the default group: $p1"
 p2=$(os port create --network net1 --fixed-ip subnet=sub1,ip-address=10.10.0.50 \
@@ -65,7 +69,7 @@ fip=$(os floating ip create public -f json)
 fip_id=$(jget "$fip" 'j["id"]')
 grep -q '^203\.0\.113\.' <<<"$(jget "$fip" 'j["floating_ip_address"]')" || fail "fip address: $fip"
 os floating ip set --port "$p1_id" "$fip_id"
-[ "$(os floating ip show "$fip_id" -f value -c fixed_ip_address)" = 10.10.0.10 ] || fail "fip associate"
+[ "$(os floating ip show "$fip_id" -f value -c fixed_ip_address)" = 10.10.0.11 ] || fail "fip associate"
 grep -qx "$fip_id" <<<"$(os floating ip list -f value -c ID)" || fail "floating ip list"
 os floating ip unset --port "$fip_id"
 [ "$(os floating ip show "$fip_id" -f value -c port_id)" = None ] || fail "fip disassociate"

@@ -141,7 +141,7 @@ pass "admin's quota set lets the member create more; -1 is unlimited"
 
 # The default security group counts: with 2 allowed, the first group a
 # member creates is its second.
-os quota set --secgroups 2 --ports 1 p2
+os quota set --secgroups 2 --ports 2 p2
 req POST /network/v2.0/security-groups "$u2_tok" '{"security_group": {"name": "web"}}'
 expect_status 201 "member creates a group next to its default one"
 req POST /network/v2.0/security-groups "$u2_tok" '{"security_group": {"name": "db"}}'
@@ -156,17 +156,23 @@ req POST /network/v2.0/subnets "$u2_tok" \
 	"{\"subnet\": {\"network_id\": \"$net\", \"cidr\": \"10.20.0.0/24\", \"ip_version\": 4}}"
 expect_status 201 "member creates a subnet"
 subnet=$(jget "$R_BODY" 'j["subnet"]["id"]')
+# As in Neutron, the subnet's DHCP port is the project's and counts.
+[ "$(in_use ports p2)" = 1 ] || fail "the DHCP port is not counted: $(in_use ports p2)"
 req POST /network/v2.0/ports "$u2_tok" "{\"port\": {\"network_id\": \"$net\"}}"
 expect_status 201 "member creates its one port"
 req POST /network/v2.0/ports "$u2_tok" "{\"port\": {\"network_id\": \"$net\"}}"
-expect_over_quota port "member's second port over a quota of 1"
+expect_over_quota port "member's second port over a quota of 2 (DHCP port included)"
 req POST /network/v2.0/routers "$u2_tok" '{"router": {"name": "r"}}'
 expect_status 201 "member creates a router"
 router=$(jget "$R_BODY" 'j["router"]["id"]')
 req PUT "/network/v2.0/routers/$router/add_router_interface" "$u2_tok" "{\"subnet_id\": \"$subnet\"}"
 expect_status 200 "a router interface port is made over the port quota (internal)"
-[ "$(in_use ports p2)" = 2 ] || fail "the router's interface port is not counted"
-pass "ports: refused over quota; the router's own port is counted, not refused"
+[ "$(in_use ports p2)" = 3 ] || fail "the router's interface port is not counted"
+req POST /network/v2.0/subnets "$u2_tok" \
+	"{\"subnet\": {\"network_id\": \"$net\", \"cidr\": \"10.21.0.0/24\", \"ip_version\": 4}}"
+expect_status 201 "a subnet over the port quota still gets its DHCP address (the DHCP port grows)"
+[ "$(in_use ports p2)" = 3 ] || fail "a second subnet made a second DHCP port"
+pass "ports: refused over quota; the router's and DHCP's own ports are counted, not refused"
 
 # Usage 4, limit 6: of 12 creates at once exactly 2 may pass.
 os quota set --networks 6 p3

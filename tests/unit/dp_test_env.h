@@ -41,6 +41,8 @@ int test_ctl(uint16_t type, const void *body, uint32_t len, const void **reply);
 
 /* Adds a net_ring port named `name`; returns its port id (asserts on failure). */
 uint16_t test_port(const char *name);
+/* A vhost-user port on socket `path`, whose server never listens: no device. */
+uint16_t test_vhost_port(const char *name, const char *path);
 void test_network(const char *name, uint8_t type, const char *physnet, uint32_t seg_id,
 		uint16_t mtu);
 void test_attach(const char *port, const char *network);

@@ -738,7 +738,7 @@ static void routes_deleted_in_any_order_stay_findable(void **state)
 	test_network("n1", DP_NET_FLAT, "", 0, 1500);
 	assert_int_equal(dp_conf_router_add(&rr), 0);
 	assert_int_equal(dp_conf_router_if_add(&ri), 0);
-	c = &dp_router_confs[dp_conf_router_by_name("r1")];
+	c = dp_router_confs[dp_conf_router_by_name("r1")];
 
 	for (unsigned int i = 1; i <= N; i++) {
 		uint8_t len = 8 + test_rnd_below(25);

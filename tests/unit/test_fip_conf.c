@@ -109,7 +109,7 @@ static uint32_t fixed_of(const char *r, const char *f)
  * for `ip` from r1's gateway MAC received on the external network. */
 static uint16_t garps(const char *ip)
 {
-	const struct dp_router_conf *c = &dp_router_confs[dp_conf_router_by_name("r1")];
+	const struct dp_router_conf *c = dp_router_confs[dp_conf_router_by_name("r1")];
 	const struct rte_ether_addr *mac = &c->rifs[c->gw_rif].mac;
 	struct rte_mbuf *m[DP_INJECT_BURST];
 	uint16_t n, found = 0;

@@ -55,8 +55,8 @@ static int setup(void **state)
 	test_router_if("r1", "left", "10.1.0.1", 24);
 	test_router_if("r1", "right", "10.2.0.1", 24);
 	route("10.9.0.0", 16, "10.2.0.254");
-	gw_left = dp_router_confs[dp_conf_router_by_name("r1")].rifs[0].mac;
-	gw_right = dp_router_confs[dp_conf_router_by_name("r1")].rifs[1].mac;
+	gw_left = dp_router_confs[dp_conf_router_by_name("r1")]->rifs[0].mac;
+	gw_right = dp_router_confs[dp_conf_router_by_name("r1")]->rifs[1].mac;
 	return 0;
 }
 

@@ -55,7 +55,7 @@ static int setup(void **state)
 /* A valid frame of one of several kinds, then broken at random. */
 static struct rte_mbuf *random_frame(void)
 {
-	const struct rte_ether_addr gw = dp_router_confs[0].rifs[0].mac;
+	const struct rte_ether_addr gw = dp_router_confs[0]->rifs[0].mac;
 	struct pkt_spec s = {.src = mac_of(0xa), .dst = gw, .vlan = NO_VLAN, .in_port = pa};
 	struct rte_mbuf *m;
 	uint32_t kind = rte_rand_max(5), len;
@@ -98,7 +98,7 @@ static void drain_ports(void)
 	struct rte_mbuf *pkts[32];
 	uint16_t n;
 
-	for (uint16_t p = 0; p < RTE_MAX_ETHPORTS; p++)
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
 		while (dp_port_confs[p].used && (n = test_port_drain(p, pkts, 32)) > 0)
 			rte_pktmbuf_free_bulk(pkts, n);
 }

@@ -580,7 +580,7 @@ static void a_routed_frame_to_a_filtered_port_goes_through_its_filter(void **sta
 				 &dmac, false), 0);
 	memcpy(mac.mac, &dmac, 6);
 	assert_int_equal(dp_ctl_mac_add(&mac, sizeof(mac), NULL, &len), 0);
-	gw = dp_router_confs[dp_conf_router_by_name("r1")].rifs[0].mac;
+	gw = dp_router_confs[dp_conf_router_by_name("r1")]->rifs[0].mac;
 	s.dst = gw;
 	assert_int_equal(route_run(pkt_l4(test_pool, &s, TCP, "10.0.0.9", 41000, "10.1.0.20", 22,
 				 SYN, 0)),

@@ -589,7 +589,7 @@ static void routed_frame_over_a_cold_overlay_waits_for_both_answers(void **state
 	assert_int_equal(dp_conf_router_if_add(&blue_if), 0);
 
 	/* From red to 10.5.0.9: the frame waits, and so does the request's copy for .3. */
-	s.dst = dp_router_confs[dp_conf_router_by_name("r1")].rifs[0].mac;
+	s.dst = dp_router_confs[dp_conf_router_by_name("r1")]->rifs[0].mac;
 	m = pkt_ipv4_udp(test_pool, &s, "10.6.0.10", "10.5.0.9", 20);
 	dp_bridge_input_burst(test_worker, &m, 1, &edge);
 	assert_int_equal(edge, DP_L2_ROUTE);
@@ -611,7 +611,7 @@ static void routed_frame_over_a_cold_overlay_waits_for_both_answers(void **state
 
 	/* 10.5.0.9 answers the router through its VTEP: the routed frame goes to it. */
 	s.src = far;
-	s.dst = dp_router_confs[dp_conf_router_by_name("r1")].rifs[1].mac;
+	s.dst = dp_router_confs[dp_conf_router_by_name("r1")]->rifs[1].mac;
 	m = encapsulated("10.0.0.3", 5000, pkt_arp_reply(test_pool, &s, "10.5.0.9", "10.5.0.1"));
 	assert_int_equal(underlay1(m), DP_L2_ROUTE);
 	n = dp_ip4_route_burst(test_worker, &m, 1, out, next);

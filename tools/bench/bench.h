@@ -22,7 +22,7 @@
 #include <virga/dp_api.h>
 
 #define BENCH_MAX_ROUNDS 100
-#define BENCH_MAX_SCENARIOS 8
+#define BENCH_MAX_SCENARIOS 16
 /* The sequence number (in file names) of the dataplane that probes a pcap device's
  * MAC: after every run's. */
 #define BENCH_PROBE_SEQ (BENCH_MAX_ROUNDS * BENCH_ENGINE_MAX * BENCH_MAX_SCENARIOS)
@@ -47,6 +47,7 @@ enum bench_topology {
 	BENCH_TOPO_SG,      /* sg-established */
 	BENCH_TOPO_FIP,     /* fip: route-1 with a gateway and floating IPs */
 	BENCH_TOPO_SNAT,    /* snat: route-1 with a gateway that translates */
+	BENCH_TOPO_ROUTE_MANY, /* route-many: frames spread over many routers */
 	BENCH_TOPO_NONE,    /* nothing: a probe */
 };
 
@@ -82,6 +83,13 @@ struct bench_scenario {
 	struct bench_dataplane *dp;
 	/* vxlan-decap: the outer destination MAC the frames were built with. */
 	uint8_t underlay_mac[6];
+	/* vhost-l2: port 1 is a vhost-user port on this socket, where a virtio_user peer
+	 * listens (vhost_peer.c): Virga's own (DP_PORT_KIND_VHOST_USER), testpmd's
+	 * devargs[1] (net_vhost, client=1). "" in the other scenarios. */
+	char vhost_sock[BENCH_DEVARGS_LEN];
+	/* The receiving peer may be slower than the engine: frames its full ring refused
+	 * (tx_queue_full) do not make a run invalid, the rate is what it took. */
+	bool peer_bound;
 };
 
 struct bench_opts {
@@ -150,6 +158,9 @@ int bench_pcap_close(FILE *f);
  * bytes). Returns its length. */
 size_t bench_build_udp(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6], uint16_t vlan,
                 const uint8_t sip[4], const uint8_t dip[4], uint16_t sport);
+/* The next of a fixed sequence (xorshift on *s) of addresses in 20.0.0.0/8, the one
+ * route of route-1's router (fip, route-many). */
+void bench_dip_20_8(uint64_t *s, uint8_t dip[4]);
 /* RFC 1071 checksum of an IPv4 header. */
 uint16_t bench_ip_checksum(const uint8_t *h, size_t len);
 /* One frame that the engine forwards at most once (the second device of a one-way
@@ -162,6 +173,10 @@ struct dp_client;
 int bench_call(struct dp_client *c, enum dp_msg_type type, const void *req, size_t len, void *resp,
                 size_t resp_len, char *why, size_t why_len);
 int bench_program_l2(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
+/* The PORT_ADD request for the scenario's port i (0 or 1), named `name`: its devargs,
+ * or, for port 1 of a vhost-user scenario, a vhost-user port on s->vhost_sock. */
+void bench_port_req(const struct bench_scenario *s, unsigned int i, const char *name,
+                struct dp_port_add_req *req);
 
 #define BENCH_VNI 5000
 #define BENCH_N_PEERS 16
@@ -200,6 +215,12 @@ int bench_program_fip(struct dp_client *c, const struct bench_scenario *s, char 
 #define BENCH_SNAT_FLOWS 10000
 int bench_program_snat(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 
+/* route-many (scenario_route_many.c): BENCH_MANY_ROUTERS routers, frames spread over them. */
+#define BENCH_MANY_ROUTERS 1000
+int bench_write_route_many_frames(const char *path, unsigned int flows);
+int bench_program_route_many(
+		struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
+
 /* ---- child processes (proc.c) ---- */
 extern volatile sig_atomic_t bench_interrupted;
 
@@ -227,6 +248,18 @@ void bench_proc_remove_runtime(const char *prefix);
 /* Sleeps, returning -EINTR early on Ctrl-C. */
 int bench_sleep(double seconds);
 double bench_now(void);
+
+/* ---- the virtio_user peer of vhost-l2 (vhost_peer.c) ---- */
+struct bench_peer {
+	struct bench_proc p;
+	char prefix[64];
+};
+/* The peer's socket (the same for every run) and run seq's log. */
+void bench_vhost_peer_paths(const struct bench_opts *o, unsigned int seq, char *sock,
+		size_t sock_len, char *log, size_t log_len);
+/* Starts a peer and waits until it listens; 0 or -errno. */
+int bench_vhost_peer_start(const struct bench_opts *o, unsigned int seq, struct bench_peer *peer);
+void bench_vhost_peer_stop(struct bench_peer *peer);
 
 /* ---- the engines (run_testpmd.c, run_virga.c) ---- */
 int bench_run_testpmd(const struct bench_opts *o, const struct bench_scenario *s,

@@ -64,6 +64,17 @@ static void put16(uint8_t *p, uint16_t v)
 }
 
 /* RFC 1071 checksum of the IPv4 header. */
+void bench_dip_20_8(uint64_t *s, uint8_t dip[4])
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	dip[0] = 20;
+	dip[1] = (uint8_t)(*s >> 8);
+	dip[2] = (uint8_t)(*s >> 16);
+	dip[3] = (uint8_t)(*s >> 24);
+}
+
 uint16_t bench_ip_checksum(const uint8_t *h, size_t len)
 {
 	uint32_t sum = 0;

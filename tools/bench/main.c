@@ -20,6 +20,10 @@
  *            10,000 established UDP flows (scenario_sg.c)
  *   fip   route-1 with a gateway and 64 floating IPs: outbound 1:1 (scenario_fip.c)
  *   snat  route-1 with a gateway that translates: 10,000 established flows (scenario_fip.c)
+ *   route-many   frames spread over 1,000 routers, one route each (scenario_route_many.c)
+ *   vhost-l2   l2-vlan's uplink frames to a VM port that is vhost-user, received
+ *            by a virtio_user peer (vhost_peer.c) in place of a VM
+ *   vhost-route   route-1 to such a port
  * The one-way scenarios give the second device a pcap of one frame without
  * infinite_rx: read once, then it has nothing, so testpmd io forwards one
  * way as Virga does.
@@ -47,7 +51,8 @@ static void usage(FILE *f)
 	                "  --seconds S        measurement window per run (default 5)\n"
 	                "  --warmup S         forwarding before the window opens (default 1)\n"
 	                "  --scenario NAME    l2-vlan, null, vxlan-encap, vxlan-decap, route-1,\n"
-	                "                     route-100k, route-1m, sg-established, fip or snat (repeatable;\n"
+	                "                     route-100k, route-1m, sg-established, fip, snat,\n"
+	                "                     route-many, vhost-l2 or vhost-route (repeatable;\n"
 	                "                     default all)\n"
 	                "  --flows N          remote stations in l2-vlan (default 4096)\n"
 	                "  --mbufs N          packet buffers of each process (default 32768)\n"
@@ -167,11 +172,13 @@ static int parse_options(int argc, char **argv, struct bench_opts *o, const char
 }
 
 static const char *const ALL_SCENARIOS[] = {"l2-vlan", "null", "vxlan-encap", "vxlan-decap",
-                "route-1", "route-100k", "route-1m", "sg-established", "fip", "snat"};
+                "route-1", "route-100k", "route-1m", "sg-established", "fip", "snat", "route-many",
+                "vhost-l2", "vhost-route"};
 
 /* The pcap files main() writes, for cleaning up. */
 static const char *const PCAP_FILES[] = {"up.pcap", "vm.pcap", "idle.pcap", "decap.pcap",
-                "route-1.pcap", "route-100k.pcap", "route-1m.pcap", "sg.pcap", "fip.pcap", "snat.pcap"};
+                "route-1.pcap", "route-100k.pcap", "route-1m.pcap", "sg.pcap", "fip.pcap",
+                "snat.pcap", "route-many.pcap", "vhost-route.pcap"};
 
 static int devargs(char *dst, unsigned int index, const struct bench_opts *o, const char *file,
                 bool infinite)
@@ -180,6 +187,22 @@ static int devargs(char *dst, unsigned int index, const struct bench_opts *o, co
 	                file, infinite ? ",infinite_rx=1" : "");
 
 	return n >= BENCH_DEVARGS_LEN ? -ENAMETOOLONG : 0;
+}
+
+/* Testpmd io and Virga on ports a and b: a replays `file` without end, b idle.pcap
+ * once; Virga's rate is what b sent. */
+static int two_ports(const struct bench_opts *o, struct bench_scenario *s, const char *a,
+                const char *b, const char *file)
+{
+	s->ports[0] = a;
+	s->ports[1] = b;
+	s->engines[BENCH_TESTPMD_IO] = true;
+	s->engines[BENCH_VIRGA] = true;
+	s->count_port = b;
+	if (devargs(s->devargs[0], 0, o, file, true) < 0 ||
+	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 static int make_l2(const struct bench_opts *o, const char *name, struct bench_scenario *s)
@@ -243,11 +266,6 @@ static int make_route(const struct bench_opts *o, unsigned int n_routes, struct 
 	char file[32];
 
 	s->topo = BENCH_TOPO_ROUTE;
-	s->ports[0] = "a";
-	s->ports[1] = "b";
-	s->engines[BENCH_TESTPMD_IO] = true;
-	s->engines[BENCH_VIRGA] = true;
-	s->count_port = "b";
 	/* Programming a table takes from milliseconds to minutes: do it once. */
 	s->keep_dataplane = true;
 	if (n_routes == 1) {
@@ -267,8 +285,7 @@ static int make_route(const struct bench_opts *o, unsigned int n_routes, struct 
 		 * memory without hugepages: the default 1024 MB is enough. */
 	}
 	snprintf(file, sizeof(file), "%s.pcap", s->name);
-	if (devargs(s->devargs[0], 0, o, file, true) < 0 ||
-	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
+	if (two_ports(o, s, "a", "b", file) < 0)
 		return -ENAMETOOLONG;
 	s->routes = bench_routes_make(n_routes);
 	return s->routes == NULL ? -ENOMEM : 0;
@@ -281,13 +298,57 @@ static int make_sg(const struct bench_opts *o, struct bench_scenario *s)
 	s->summary = "VLAN 100 uplink -> VM port with a stateful security group of 1,000 rules; "
 	             "10,000 UDP flows, established by their first frame (in the warm-up); "
 	             "Mpps = frames sent on vm";
-	s->ports[0] = "up";
-	s->ports[1] = "vm";
-	s->engines[BENCH_TESTPMD_IO] = true;
-	s->engines[BENCH_VIRGA] = true;
-	s->count_port = "vm";
-	if (devargs(s->devargs[0], 0, o, "sg.pcap", true) < 0 ||
-	                devargs(s->devargs[1], 1, o, "idle.pcap", false) < 0)
+	return two_ports(o, s, "up", "vm", "sg.pcap");
+}
+
+static int make_route_many(const struct bench_opts *o, struct bench_scenario *s)
+{
+	s->topo = BENCH_TOPO_ROUTE_MANY;
+	s->name = "route-many";
+	s->summary = "1,000 routers between VLAN networks of their own on uplinks a and b, one "
+	             "/8 each, 64-byte tagged IPv4/UDP spread over them; Mpps = frames sent on b";
+	s->keep_dataplane = true;
+	return two_ports(o, s, "a", "b", "route-many.pcap");
+}
+
+static int make_vhost(const struct bench_opts *o, struct bench_scenario *s)
+{
+	s->topo = BENCH_TOPO_L2_VLAN;
+	s->name = "vhost-l2";
+	s->summary = "l2-vlan's uplink frames (net_pcap, infinite_rx) to a vhost-user VM port; "
+	             "a virtio_user peer (testpmd rxonly, CPU 0) receives them; testpmd io "
+	             "serves the same socket with net_vhost; Mpps = frames sent on vm";
+	s->peer_bound = true;
+	bench_vhost_peer_paths(o, 0, s->vhost_sock, sizeof(s->vhost_sock), NULL, 0);
+	/* Port vm is the vhost socket, not a pcap: two_ports' idle file is replaced. */
+	if (two_ports(o, s, "up", "vm", "up.pcap") < 0 ||
+	                snprintf(s->devargs[1], sizeof(s->devargs[1]),
+	                                "net_vhost1,iface=%s,client=1,queues=1",
+	                                s->vhost_sock) >= (int)sizeof(s->devargs[1]))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* route-1 to a vhost-user port: b is served as vm is in vhost-l2. */
+static int make_vhost_route(const struct bench_opts *o, struct bench_scenario *s)
+{
+	int rc = make_route(o, 1, s);
+
+	if (rc < 0)
+		return rc;
+	s->name = "vhost-route";
+	s->summary = "route-1 with b a vhost-user port whose virtio_user peer (testpmd rxonly, "
+	             "CPU 0) receives; testpmd io serves the same socket with net_vhost; Mpps = "
+	             "frames sent on b";
+	s->peer_bound = true;
+	/* A fresh dataplane each run: a kept one would reconnect to each run's new peer
+	 * only at the library's next retry, up to a second into the window. */
+	s->keep_dataplane = false;
+	bench_vhost_peer_paths(o, 0, s->vhost_sock, sizeof(s->vhost_sock), NULL, 0);
+	/* make_route named the file after route-1; write_files writes one after us. */
+	if (devargs(s->devargs[0], 0, o, "vhost-route.pcap", true) < 0 ||
+	                snprintf(s->devargs[1], sizeof(s->devargs[1]), "net_vhost1,iface=%s,client=1,queues=1",
+	                    s->vhost_sock) >= (int)sizeof(s->devargs[1]))
 		return -ENAMETOOLONG;
 	return 0;
 }
@@ -308,6 +369,12 @@ static int make_scenario_engines(
 		return make_route(o, 1000000, s);
 	if (strcmp(name, "sg-established") == 0)
 		return make_sg(o, s);
+	if (strcmp(name, "route-many") == 0)
+		return make_route_many(o, s);
+	if (strcmp(name, "vhost-l2") == 0)
+		return make_vhost(o, s);
+	if (strcmp(name, "vhost-route") == 0)
+		return make_vhost_route(o, s);
 	if (strcmp(name, "fip") == 0) {
 		int rc = make_route(o, 1, s);
 
@@ -368,6 +435,11 @@ static int write_files(const struct bench_opts *o, struct bench_scenario *scs, u
 			if ((rc = bench_write_sg_frames(a)) < 0)
 				return rc;
 		}
+		if (s->topo == BENCH_TOPO_ROUTE_MANY) {
+			snprintf(a, sizeof(a), "%s/route-many.pcap", o->workdir);
+			if ((rc = bench_write_route_many_frames(a, o->flows)) < 0)
+				return rc;
+		}
 		if (s->routes != NULL) {
 			char desc[256];
 
@@ -399,14 +471,34 @@ static int write_files(const struct bench_opts *o, struct bench_scenario *scs, u
 	return 0;
 }
 
-static int run_one(const struct bench_opts *o, struct bench_scenario *s, enum bench_engine e,
-                unsigned int seq, struct bench_result *r)
+static int run_engine(const struct bench_opts *o, struct bench_scenario *s,
+                enum bench_engine e, unsigned int seq, struct bench_result *r)
 {
 	if (e == BENCH_VIRGA)
 		return bench_run_virga(o, s, seq, r);
 	if (e == BENCH_OVS)
 		return bench_run_ovs(o, s, seq, r);
 	return bench_run_testpmd(o, s, e, seq, r);
+}
+
+/* A vhost-user scenario's engine gets a fresh peer listening before it starts. */
+static int run_one(const struct bench_opts *o, struct bench_scenario *s, enum bench_engine e,
+                unsigned int seq, struct bench_result *r)
+{
+	struct bench_peer peer = {0};
+	int rc;
+
+	if (s->vhost_sock[0] == '\0')
+		return run_engine(o, s, e, seq, r);
+	rc = bench_vhost_peer_start(o, seq, &peer);
+	if (rc < 0) {
+		snprintf(r->note, sizeof(r->note), "the virtio_user peer did not listen: %s",
+		                strerror(-rc));
+		return rc;
+	}
+	rc = run_engine(o, s, e, seq, r);
+	bench_vhost_peer_stop(&peer);
+	return rc;
 }
 
 /*
@@ -459,7 +551,11 @@ static void remove_workdir(const struct bench_opts *o, bool created)
 		unlink(cmd);
 		snprintf(cmd, sizeof(cmd), "%s/virga-%u.sock", o->workdir, seq);
 		unlink(cmd);
+		bench_vhost_peer_paths(o, seq, NULL, 0, cmd, sizeof(cmd));
+		unlink(cmd);
 	}
+	bench_vhost_peer_paths(o, 0, cmd, sizeof(cmd), NULL, 0);
+	unlink(cmd);
 	rmdir(o->workdir);
 }
 

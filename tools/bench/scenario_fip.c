@@ -39,15 +39,9 @@ int bench_write_fip_frames(const char *path, unsigned int flows)
 		unsigned int host = i % BENCH_FIP_HOSTS;
 		const uint8_t src_mac[6] = {0x02, 0x41, 0x00, 0x00, 0x00, (uint8_t)host};
 		const uint8_t sip[4] = {10, 0, 0, (uint8_t)(2 + host)};
-		uint8_t dip[4] = {20, 0, 0, 0};
+		uint8_t dip[4];
 
-		/* xorshift: any address of 20/8, the one route. */
-		s ^= s >> 12;
-		s ^= s << 25;
-		s ^= s >> 27;
-		dip[1] = (uint8_t)(s >> 8);
-		dip[2] = (uint8_t)(s >> 16);
-		dip[3] = (uint8_t)(s >> 24);
+		bench_dip_20_8(&s, dip);
 		rc = bench_pcap_write(f, frame,
 				bench_build_udp(frame, IF_A_MAC, src_mac, 0, sip, dip, 1024 + i % 60000),
 				i);

@@ -220,7 +220,7 @@ static int program_topology(
 {
 	struct dp_network_add_req na = {.name = "a", .physnet = "pa", .type = DP_NET_FLAT};
 	struct dp_network_add_req nb = {.name = "b", .physnet = "pb", .type = DP_NET_FLAT};
-	struct dp_port_add_req pa = {.name = "a"}, pb = {.name = "b"};
+	struct dp_port_add_req pa, pb;
 	struct dp_port_attach_req at_a = {.port = "a", .physnet = "pa", .mode = DP_PORT_UPLINK};
 	struct dp_port_attach_req at_b = {.port = "b", .physnet = "pb", .mode = DP_PORT_UPLINK};
 	struct dp_router_req router = {.name = "r1", .max_routes = s->routes->n + 16};
@@ -232,8 +232,8 @@ static int program_topology(
 	struct dp_mac_req mac = {.network = "b", .port = "b"};
 	int rc;
 
-	snprintf(pa.devargs, sizeof(pa.devargs), "%s", s->devargs[0]);
-	snprintf(pb.devargs, sizeof(pb.devargs), "%s", s->devargs[1]);
+	bench_port_req(s, 0, "a", &pa);
+	bench_port_req(s, 1, "b", &pb);
 	memcpy(ifa.mac, IF_A_MAC, 6);
 	memcpy(ifb.mac, IF_B_MAC, 6);
 	memcpy(nh.ip, NH_IP, 4);

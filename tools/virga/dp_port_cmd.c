@@ -16,7 +16,13 @@ enum {
 	OPT_MISSING_OK,
 	OPT_NETWORK,
 	OPT_UPLINK,
+	OPT_VHOST_USER,
 };
+
+static const char *port_kind_name(uint8_t kind)
+{
+	return kind == DP_PORT_KIND_VHOST_USER ? "vhost-user" : "ethdev";
+}
 
 static const char *port_mode_name(uint8_t mode)
 {
@@ -38,6 +44,7 @@ static int port_add(struct vg_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{"mtu", required_argument, NULL, OPT_MTU},
 		{"exist-ok", no_argument, NULL, OPT_EXIST_OK},
+		{"vhost-user", required_argument, NULL, OPT_VHOST_USER},
 		{0},
 	};
 	struct dp_port_add_req req = {0};
@@ -56,12 +63,24 @@ static int port_add(struct vg_ctx *ctx, int argc, char **argv)
 		case OPT_EXIST_OK:
 			req.exist_ok = 1;
 			break;
+		case OPT_VHOST_USER:
+			/* The socket's path takes the devargs' place. */
+			req.kind = DP_PORT_KIND_VHOST_USER;
+			if (optarg[0] != '/')
+				return vg_usage_error(ctx, "--vhost-user needs an absolute path");
+			status = vg_name_arg(ctx, "--vhost-user", req.devargs, sizeof(req.devargs),
+					optarg);
+			if (status != VG_EXIT_OK)
+				return status;
+			break;
 		}
 	}
-	status = vg_operands(ctx, argc - optind, argv + optind, 2, 2);
+	status = vg_operands(ctx, argc - optind, argv + optind,
+			req.kind == DP_PORT_KIND_VHOST_USER ? 1 : 2,
+			req.kind == DP_PORT_KIND_VHOST_USER ? 1 : 2);
 	if (status == VG_EXIT_OK)
 		status = vg_name_arg(ctx, "NAME", req.name, sizeof(req.name), argv[optind]);
-	if (status == VG_EXIT_OK)
+	if (status == VG_EXIT_OK && req.kind == DP_PORT_KIND_ETHDEV)
 		status = vg_name_arg(ctx, "DEVARGS", req.devargs, sizeof(req.devargs),
 				argv[optind + 1]);
 	if (status != VG_EXIT_OK)
@@ -155,6 +174,7 @@ static int port_detach(struct vg_ctx *ctx, int argc, char **argv)
 static const struct vg_col port_cols[] = {
 	{"ID", true},
 	{"NAME", false},
+	{"KIND", false},
 	{"MODE", false},
 	{"NETWORK", false},
 	{"PHYSNET", false},
@@ -167,9 +187,9 @@ static const struct vg_col port_cols[] = {
 
 static json_t *port_json(const struct dp_port_info *p)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:b, s:b, s:i, s:o, s:o,"
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:b, s:b, s:i, s:o, s:o,"
 			 " s:I, s:I, s:I, s:I, s:I, s:I}",
-			"name", p->name, "devargs", p->devargs, "network", p->network, "physnet",
+			"name", p->name, "kind", port_kind_name(p->kind), "devargs", p->devargs, "network", p->network, "physnet",
 			p->physnet, "port_id", p->port_id, "mtu", p->mtu, "mode",
 			port_mode_name(p->mode), "security_enabled", p->security_enabled,
 			"link_up", p->link_up, "n_addrs", p->n_addrs, "mac",
@@ -197,6 +217,7 @@ static int port_row(void *arg, const void *entry)
 		return vg_json_append(rows->array, port_json(&p));
 	vg_table_cell(rows->table, "%u", p.port_id);
 	vg_table_cell(rows->table, "%s", p.name);
+	vg_table_cell(rows->table, "%s", port_kind_name(p.kind));
 	vg_table_cell(rows->table, "%s", port_mode_name(p.mode));
 	vg_table_cell(rows->table, "%s", p.network);
 	vg_table_cell(rows->table, "%s", p.physnet);
@@ -217,8 +238,11 @@ static int port_list(struct vg_ctx *ctx, int argc, char **argv)
 }
 
 const struct vg_cmd dp_port_cmds[] = {
-	{"port", "add", "port add NAME DEVARGS [--mtu N] [--exist-ok]",
-			"create a port on a DPDK device (e.g. net_af_packet0,iface=veth1)", port_add},
+	{"port", "add", "port add NAME (DEVARGS | --vhost-user SOCKET) [--mtu N] [--exist-ok]",
+			"create a port on a DPDK device (e.g. net_af_packet0,iface=veth1), or a "
+			"vhost-user port whose server (QEMU) listens on SOCKET; LINK says "
+			"whether it is connected",
+			port_add},
 	{"port", "del", "port del NAME [--missing-ok]", "delete a port", port_del},
 	{"port", "attach", "port attach NAME (--network NET | --uplink PHYSNET)",
 			"make a port an access port of a network, or the uplink of a physnet",

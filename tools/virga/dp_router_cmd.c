@@ -74,6 +74,7 @@ static const struct vg_col router_cols[] = {
 	{"INTERFACES", true},
 	{"ROUTES", true}, /* connected routes included, as in MAX_ROUTES */
 	{"MAX_ROUTES", true},
+	{"MEM_KIB", true},
 };
 
 static int router_row(void *arg, const void *entry)
@@ -87,15 +88,17 @@ static int router_row(void *arg, const void *entry)
 
 	if (rows->array != NULL)
 		return vg_json_append(rows->array,
-				json_pack("{s:i, s:s, s:i, s:I, s:I}", "id", r.id, "name", r.name,
-						"n_interfaces", r.n_interfaces, "n_routes",
+				json_pack("{s:i, s:s, s:i, s:I, s:I, s:I}", "id", r.id, "name",
+						r.name, "n_interfaces", r.n_interfaces, "n_routes",
 						vg_json_int(r.n_routes), "max_routes",
-						vg_json_int(r.max_routes)));
+						vg_json_int(r.max_routes), "mem_kib",
+						vg_json_int(r.mem_kib)));
 	vg_table_cell(rows->table, "%u", r.id);
 	vg_table_cell(rows->table, "%s", r.name);
 	vg_table_cell(rows->table, "%u", r.n_interfaces);
 	vg_table_cell(rows->table, "%u", r.n_routes);
 	vg_table_cell(rows->table, "%u", r.max_routes);
+	vg_table_cell(rows->table, "%u", r.mem_kib);
 	return 0;
 }
 

@@ -8,6 +8,11 @@
  *
  * Exit status: 0 done, 1 the request failed (message on stderr), 2 the
  * command line was wrong (message and usage on stderr, nothing was sent).
+ *
+ * --batch FILE ("-": stdin) runs one command a line ("dp router add r1"),
+ * over one connection, and stops at the first that fails with its status:
+ * a process and a connection per command cost more than the command when
+ * an agent or a test programs thousands of objects.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -52,6 +57,7 @@ static void print_help(void)
 		printf("  dp %s\n        %s\n", cmd->usage, cmd->summary);
 	printf("\noptions:\n"
 	       "  --socket PATH  the dataplane's control socket (default: $%s, else %s)\n"
+	       "  --batch FILE   one command a line (\"dp ...\"; FILE - is stdin), until one fails\n"
 	       "  --json         print one JSON document instead of tables (also after a command)\n"
 	       "  -h, --help     this help; after a command, that command's usage\n",
 			VG_SOCKET_ENV, DP_DEFAULT_SOCKET);
@@ -169,10 +175,11 @@ static int usage_error(const char *family, const char *fmt, ...)
 }
 
 /* Parses the global options; returns -1 to go on, or the exit status to stop with. */
-static int parse_global(struct vg_ctx *ctx, int argc, char **argv)
+static int parse_global(struct vg_ctx *ctx, int argc, char **argv, const char **batch)
 {
 	static const struct option opts[] = {
 		{"socket", required_argument, NULL, 's'},
+		{"batch", required_argument, NULL, 'b'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
@@ -192,6 +199,9 @@ static int parse_global(struct vg_ctx *ctx, int argc, char **argv)
 			break;
 		case 'j':
 			ctx->json = true;
+			break;
+		case 'b':
+			*batch = optarg;
 			break;
 		case 'h':
 			print_help();
@@ -242,20 +252,65 @@ static int dispatch(struct vg_ctx *ctx, int n, char **args)
 	return cmd->run(ctx, n - skip, args + skip);
 }
 
+/* One command line of a batch, "dp" first, split at blanks (names have none). */
+static int run_line(struct vg_ctx *ctx, char *line)
+{
+	char *args[64], *save = NULL;
+	int n = 0;
+
+	for (char *w = strtok_r(line, " \t\n", &save); w != NULL; w = strtok_r(NULL, " \t\n", &save)) {
+		if (n == (int)VG_ARRAY_SIZE(args) - 1)
+			return usage_error(NULL, "more than %d words", n);
+		args[n++] = w;
+	}
+	args[n] = NULL;
+	if (n == 0 || args[0][0] == '#')
+		return VG_EXIT_OK;
+	if (strcmp(args[0], "dp") != 0)
+		return usage_error(NULL, "unknown command '%s'", args[0]);
+	return dispatch(ctx, n - 1, args + 1);
+}
+
+static int run_batch(struct vg_ctx *ctx, const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char line[4096];
+	unsigned long no = 0;
+	int status = VG_EXIT_OK;
+
+	if (f == NULL) {
+		fprintf(stderr, "virga: %s: %s\n", path, strerror(errno));
+		return VG_EXIT_FAIL;
+	}
+	while (status == VG_EXIT_OK && fgets(line, sizeof(line), f) != NULL) {
+		no++;
+		status = run_line(ctx, line);
+		if (status != VG_EXIT_OK)
+			fprintf(stderr, "virga: %s: line %lu failed\n", path, no);
+	}
+	if (f != stdin)
+		fclose(f);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct vg_ctx ctx = {0};
+	const char *batch = NULL;
 	int status;
 
-	status = parse_global(&ctx, argc, argv);
+	status = parse_global(&ctx, argc, argv, &batch);
 	if (status >= 0)
 		return status;
-	if (optind == argc)
+	if (batch != NULL && optind != argc)
+		return usage_error(NULL, "--batch takes its commands from the file, not the line");
+	if (batch == NULL && optind == argc)
 		return usage_error(NULL, "missing command");
-	if (strcmp(argv[optind], "dp") != 0)
+	if (batch == NULL && strcmp(argv[optind], "dp") != 0)
 		return usage_error(NULL, "unknown command '%s'", argv[optind]);
 
-	status = dispatch(&ctx, argc - optind - 1, argv + optind + 1);
+	status = batch != NULL ? run_batch(&ctx, batch)
+	                       : dispatch(&ctx, argc - optind - 1, argv + optind + 1);
 	vg_ctx_release(&ctx);
 	/* Output that could not be written (a full disk, a closed pipe) is a failure. */
 	if (fflush(stdout) != 0 && status == VG_EXIT_OK) {

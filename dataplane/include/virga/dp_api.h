@@ -43,6 +43,10 @@
 #define DP_DEVARGS_LEN 256
 #define DP_MAX_ADDRS 16
 #define DP_MAX_PAIRS 16
+/* Port ids are below DP_MAX_PORTS. Those below the DPDK build's RTE_MAX_ETHPORTS (32 in
+ * Debian) are ethdevs, with the ethdev's own id; the ids above are vhost-user ports the
+ * engine serves itself (DP_PORT_KIND_VHOST_USER), so they are not capped by it. */
+#define DP_MAX_PORTS 1024
 
 enum dp_msg_type {
 	DP_MSG_HELLO = 1,
@@ -183,12 +187,23 @@ enum dp_port_mode {
 	DP_PORT_UNDERLAY = 3, /* carries VXLAN to other nodes: set by DP_MSG_VTEP_SET */
 };
 
+/* What is behind a port. 0 keeps the meaning older clients gave the request. */
+enum dp_port_kind {
+	DP_PORT_KIND_ETHDEV = 0, /* a DPDK device probed from devargs */
+	/* A vhost-user socket, devargs its path: the engine is the client (QEMU, or any
+	 * vhost-user server, listens) and reconnects whenever the server comes back, so
+	 * the port exists, programmed, before and between its device's connections. */
+	DP_PORT_KIND_VHOST_USER = 1,
+};
+
 struct dp_port_add_req {
 	char name[DP_PORT_NAME_LEN];
-	char devargs[DP_DEVARGS_LEN]; /* e.g. "net_af_packet0,iface=veth1" or a PCI address */
+	char devargs[DP_DEVARGS_LEN]; /* e.g. "net_af_packet0,iface=veth1", a PCI address,
+				       * or a vhost-user socket path */
 	uint16_t mtu;		      /* L3 MTU; 0 = 1500 */
-	uint8_t exist_ok;	      /* same name and devargs: update mtu, return 0 */
-	uint8_t reserved[5];
+	uint8_t exist_ok;	      /* same name, kind and devargs: update mtu, return 0 */
+	uint8_t kind;		      /* enum dp_port_kind */
+	uint8_t reserved[4];
 };
 
 struct dp_port_add_reply {
@@ -260,6 +275,8 @@ struct dp_port_info {
 	uint8_t n_addrs;
 	uint8_t mac[6];		/* the device's own MAC */
 	uint8_t allowed_mac[6]; /* port security MAC, zero when unset */
+	uint8_t kind;		/* enum dp_port_kind; link_up: a vhost-user peer is connected */
+	uint8_t reserved[3];	/* (was padding: the entry keeps its size) */
 	uint64_t rx_packets;
 	uint64_t rx_bytes;
 	uint64_t tx_packets;
@@ -473,7 +490,7 @@ struct dp_router_info {
 	uint16_t n_interfaces;
 	uint32_t n_routes;
 	uint32_t max_routes;
-	uint32_t reserved;
+	uint32_t mem_kib; /* memory the router holds, KiB rounded up (its tables' whole size) */
 };
 
 struct dp_router_list_reply {
