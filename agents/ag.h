@@ -11,6 +11,7 @@
 #ifndef AG_H
 #define AG_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -29,7 +30,7 @@ struct dp_client;
 enum ag_log_level { AG_ERR, AG_WARN, AG_INFO, AG_DEBUG };
 void ag_log(enum ag_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* ---- HTTP (ag_http.c): HTTP/1.1 over a TCP socket, one request per connection ---- */
+/* ---- HTTP (ag_http.c): libcurl, HTTP or HTTPS, one kept-alive connection per thread ---- */
 struct ag_http_resp {
 	int status; /* HTTP status code */
 	char *body; /* NUL-terminated; caller frees */
@@ -37,13 +38,27 @@ struct ag_http_resp {
 };
 
 /*
- * Sends one request to base_url ("http://HOST:PORT", no TLS) and reads the
+ * Before the first request: the CA certificates (PEM file) an https
+ * controller must be signed by (NULL: the system's), and a flag that, once
+ * set (by a signal handler), ends the request in progress within a second.
+ * Both are kept, not copied.
+ */
+void ag_http_init(const char *cacert_file, const volatile sig_atomic_t *stop);
+/*
+ * Sends one request to base_url ("http[s]://HOST:PORT") + path and reads the
  * whole response, giving up after timeout_ms. body may be NULL. Returns 0
  * with *resp filled (any HTTP status) or a negative errno for a transport
- * failure (-ECONNREFUSED, -ETIMEDOUT, -EPROTO for a malformed response).
+ * failure (-ECONNREFUSED, -ETIMEDOUT, -EKEYREJECTED for a certificate that
+ * does not verify, -EPROTO for a failed handshake or a malformed response,
+ * -EINTR when the stop flag was set); ag_http_last_error() then says what
+ * libcurl saw.
  */
 int ag_http_request(const char *base_url, const char *method, const char *path, const char *token,
                 const char *body, int timeout_ms, struct ag_http_resp *resp);
+/* The last failed request's reason, in words ("" after a success). */
+const char *ag_http_last_error(void);
+/* Closes this thread's connection (at exit). */
+void ag_http_close(void);
 
 /* ---- the controller's view of the node (ag_feed.c) ---- */
 struct ag_feed {

@@ -1,275 +1,242 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * A minimal HTTP/1.1 client: the agent talks to one controller, usually on
- * loopback, a few requests per change. libcurl's headers are not on every
- * build host, and this is all it needs: one request per connection
- * ("Connection: close"), responses with Content-Length, chunked or
- * read-to-close bodies, and a deadline for the whole exchange (the change
- * feed is a long poll, so the deadline is the caller's).
+ * The agent's HTTP client, on libcurl: the controller may be across the
+ * network, so HTTPS with the peer verified against --cacert (or the
+ * system's CAs), and a kept-alive connection instead of one per request.
+ *
+ * One CURL handle per thread (the agent has one), reset before each request
+ * so no option leaks from one to the next; the reset keeps its live
+ * connection and TLS session, which is what makes keep-alive work. The URL's
+ * scheme is the only one used: an https controller that fails verification
+ * is an error, never a reason to try http. Redirects are not followed.
  */
 #include <errno.h>
-#include <netdb.h>
-#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
+
+#include <curl/curl.h>
+#include <gnutls/gnutls.h>
 
 #include "ag.h"
 
 #define HTTP_MAX_RESPONSE (64u << 20)
+#define HTTP_CONNECT_MS 5000 /* a controller that does not accept by then is down */
 
-static int64_t now_ms(void)
+static const char *cacert;                      /* NULL: the system's CA store */
+static const volatile sig_atomic_t *abort_flag; /* set: give up the request in progress */
+static _Thread_local CURL *curl;
+static _Thread_local char last_error[CURL_ERROR_SIZE + 160];
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc;
+
+static void global_init(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-/* "http://host:port[/...]" -> host, port. */
-static int parse_base(const char *url, char *host, size_t host_cap, char *port, size_t port_cap)
+void ag_http_init(const char *cacert_file, const volatile sig_atomic_t *stop)
 {
-	const char *p, *colon, *end;
-
-	if (strncmp(url, "http://", 7) != 0)
-		return -EINVAL;
-	p = url + 7;
-	end = p + strcspn(p, "/");
-	colon = memchr(p, ':', (size_t)(end - p));
-	if (colon == NULL) {
-		colon = end;
-		snprintf(port, port_cap, "80");
-	} else {
-		if ((size_t)(end - colon - 1) >= port_cap || end == colon + 1)
-			return -EINVAL;
-		snprintf(port, port_cap, "%.*s", (int)(end - colon - 1), colon + 1);
-	}
-	if (colon == p || (size_t)(colon - p) >= host_cap)
-		return -EINVAL;
-	snprintf(host, host_cap, "%.*s", (int)(colon - p), p);
-	return 0;
+	cacert = cacert_file;
+	abort_flag = stop;
 }
 
-static int connect_to(const char *host, const char *port)
+void ag_http_close(void)
 {
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res, *ai;
-	int fd = -1, rc;
-
-	rc = getaddrinfo(host, port, &hints, &res);
-	if (rc != 0)
-		return rc == EAI_SYSTEM ? -errno : -EHOSTUNREACH;
-	rc = -ECONNREFUSED;
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd < 0) {
-			rc = -errno;
-			continue;
-		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		rc = -errno;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	return fd >= 0 ? fd : rc;
+	if (curl)
+		curl_easy_cleanup(curl);
+	curl = NULL;
 }
 
-/* Waits for fd to become ready for events before the deadline. */
-static int wait_fd(int fd, short events, int64_t deadline)
+const char *ag_http_last_error(void)
 {
-	struct pollfd pfd = {.fd = fd, .events = events};
-	int64_t left = deadline - now_ms();
-	int rc;
-
-	if (left <= 0)
-		return -ETIMEDOUT;
-	rc = poll(&pfd, 1, (int)left);
-	if (rc < 0)
-		return -errno;
-	return rc == 0 ? -ETIMEDOUT : 0;
+	return last_error;
 }
 
-static int send_all(int fd, const char *buf, size_t len, int64_t deadline)
+struct body_buf {
+	char *data;
+	size_t len, cap;
+	bool too_large;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 {
-	while (len > 0) {
-		ssize_t n;
-		int rc = wait_fd(fd, POLLOUT, deadline);
+	struct body_buf *b = arg;
+	size_t n = size * nmemb;
 
-		if (rc < 0)
-			return rc;
-		n = send(fd, buf, len, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 16384;
+		char *nb;
 
-/* Reads until the peer closes (we asked it to), into a growing buffer. */
-static int recv_all(int fd, char **out, size_t *out_len, int64_t deadline)
-{
-	size_t cap = 16384, len = 0;
-	char *buf = malloc(cap);
-	int rc = 0;
-
-	if (buf == NULL)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			char *nb;
-
-			if (cap >= HTTP_MAX_RESPONSE) {
-				rc = -EMSGSIZE;
-				break;
-			}
-			nb = realloc(buf, cap * 2);
-			if (nb == NULL) {
-				rc = -ENOMEM;
-				break;
-			}
-			buf = nb;
+		while (cap < b->len + n + 1)
 			cap *= 2;
+		if (cap > HTTP_MAX_RESPONSE) {
+			b->too_large = true;
+			return 0; /* libcurl ends the transfer with CURLE_WRITE_ERROR */
 		}
-		rc = wait_fd(fd, POLLIN, deadline);
-		if (rc < 0)
-			break;
-		n = recv(fd, buf + len, cap - len - 1, 0);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+		nb = realloc(b->data, cap);
+		if (nb == NULL)
+			return 0;
+		b->data = nb;
+		b->cap = cap;
 	}
-	if (rc < 0) {
-		free(buf);
-		return rc;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*out_len = len;
-	return 0;
+	memcpy(b->data + b->len, ptr, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return n;
 }
 
-/* Decodes a chunked body in place (RFC 9112 7.1); trailers are ignored. */
-static int dechunk(char *body, size_t len, size_t *out_len)
+/* Called at least once a second, even on an idle long poll: a SIGTERM
+ * (which libcurl's poll loop rides out) ends the request here. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                curl_off_t ulnow)
 {
-	size_t in = 0, out = 0;
-
-	for (;;) {
-		char *end;
-		unsigned long size = strtoul(body + in, &end, 16);
-		char *crlf = strstr(body + in, "\r\n");
-
-		if (end == body + in || crlf == NULL)
-			return -EPROTO;
-		in = (size_t)(crlf - body) + 2;
-		if (size == 0)
-			break;
-		if (size > len - in)
-			return -EPROTO;
-		memmove(body + out, body + in, size);
-		out += size;
-		in += size + 2;
-		if (in > len)
-			return -EPROTO;
-	}
-	body[out] = '\0';
-	*out_len = out;
-	return 0;
+	(void)arg, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return abort_flag && *abort_flag;
 }
 
-/* Splits a raw response into status and body (moved to the buffer's start). */
-static int parse_response(char *raw, size_t raw_len, struct ag_http_resp *resp)
+/* Why the peer's certificate did not verify ("the issuer is unknown", "it
+ * has expired"), in GnuTLS's words when libcurl runs on GnuTLS (its verify
+ * result is then GnuTLS's status bits); "" otherwise. */
+static void verify_reason(char *buf, size_t cap)
 {
-	char *hdr_end = strstr(raw, "\r\n\r\n"), *line, *save = NULL;
-	bool chunked = false;
-	long content_length = -1;
-	size_t body_len;
-	int minor;
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+	gnutls_datum_t out;
+	long result = 0;
 
-	if (hdr_end == NULL || sscanf(raw, "HTTP/1.%d %d", &minor, &resp->status) != 2)
-		return -EPROTO;
-	*hdr_end = '\0';
-	body_len = raw_len - (size_t)(hdr_end + 4 - raw);
-	for (line = strtok_r(raw, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
-		if (strncasecmp(line, "Content-Length:", 15) == 0)
-			content_length = strtol(line + 15, NULL, 10);
-		else if (strncasecmp(line, "Transfer-Encoding:", 18) == 0 &&
-		                strcasestr(line + 18, "chunked") != NULL)
-			chunked = true;
-	}
-	memmove(raw, hdr_end + 4, body_len);
-	raw[body_len] = '\0';
-	if (chunked) {
-		int rc = dechunk(raw, body_len, &body_len);
+	buf[0] = '\0';
+	if (!v->ssl_version || strncmp(v->ssl_version, "GnuTLS", 6) != 0 ||
+	                curl_easy_getinfo(curl, CURLINFO_SSL_VERIFYRESULT, &result) != CURLE_OK ||
+	                result == 0 ||
+	                gnutls_certificate_verification_status_print(
+	                                (unsigned)result, GNUTLS_CRT_X509, &out, 0) < 0)
+		return;
+	snprintf(buf, cap, "%s", (const char *)out.data);
+	gnutls_free(out.data);
+	for (size_t n = strlen(buf); n > 0 && buf[n - 1] == ' '; n--)
+		buf[n - 1] = '\0';
+}
 
-		if (rc < 0)
-			return rc;
-	} else if (content_length >= 0) {
-		if ((size_t)content_length > body_len)
-			return -EPROTO; /* the connection closed early */
-		body_len = (size_t)content_length;
-		raw[body_len] = '\0';
+/* A libcurl failure as the negative errno callers know, with what libcurl
+ * said kept for ag_http_last_error(). libcurl's message is the transfer's
+ * first (a reused connection that died, before the retry's own failure):
+ * the result code's meaning goes first. */
+static int fail(CURLcode rc, const char *detail, bool too_large)
+{
+	char reason[512];
+
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+		verify_reason(reason, sizeof(reason));
+		snprintf(last_error, sizeof(last_error),
+		                "refusing the controller's TLS certificate: %s (CA file %s)",
+		                reason[0]   ? reason
+		                : detail[0] ? detail
+		                            : curl_easy_strerror(rc),
+		                cacert ? cacert : "none: the system's CAs");
+		return -EKEYREJECTED;
+	default:
+		snprintf(last_error, sizeof(last_error), "%s%s%s", curl_easy_strerror(rc),
+		                detail[0] ? ": " : "", detail);
+		break;
 	}
-	resp->body = raw;
-	resp->len = body_len;
-	return 0;
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+		return -ECONNREFUSED;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return -EHOSTUNREACH;
+	case CURLE_OPERATION_TIMEDOUT:
+		return -ETIMEDOUT;
+	case CURLE_ABORTED_BY_CALLBACK:
+		return -EINTR;
+	case CURLE_OUT_OF_MEMORY:
+		return -ENOMEM;
+	case CURLE_URL_MALFORMAT:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return -EINVAL;
+	case CURLE_WRITE_ERROR:
+		return too_large ? -EMSGSIZE : -ENOMEM;
+	default:
+		return -EPROTO; /* a TLS handshake that failed, a malformed answer... */
+	}
 }
 
 int ag_http_request(const char *base_url, const char *method, const char *path, const char *token,
                 const char *body, int timeout_ms, struct ag_http_resp *resp)
 {
-	int64_t deadline = now_ms() + timeout_ms;
-	char host[256], port[16], *head = NULL, *raw = NULL;
-	size_t raw_len = 0;
-	int fd, rc, head_len;
+	char url[2048], auth[300], errbuf[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdrs = NULL;
+	struct body_buf b = {0};
+	size_t base_len = strlen(base_url);
+	long status = 0;
+	CURLcode rc;
 
 	memset(resp, 0, sizeof(*resp));
-	rc = parse_base(base_url, host, sizeof(host), port, sizeof(port));
-	if (rc < 0)
-		return rc;
-	fd = connect_to(host, port);
-	if (fd < 0)
-		return fd;
-	head_len = asprintf(&head,
-	                "%s %s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: virga-agent\r\n"
-	                "Accept: application/json\r\nConnection: close\r\n%s%s%s"
-	                "%sContent-Length: %zu\r\n\r\n",
-	                method, path, host, port, token ? "X-Auth-Token: " : "", token ? token : "",
-	                token ? "\r\n" : "", body ? "Content-Type: application/json\r\n" : "",
-	                body ? strlen(body) : 0);
-	if (head_len < 0) {
-		close(fd);
+	while (base_len > 0 && base_url[base_len - 1] == '/')
+		base_len--;
+	if ((size_t)snprintf(url, sizeof(url), "%.*s%s", (int)base_len, base_url, path) >=
+	                sizeof(url))
+		return -ENAMETOOLONG;
+	pthread_once(&global_once, global_init);
+	if (global_rc != CURLE_OK)
 		return -ENOMEM;
+	if (curl == NULL && (curl = curl_easy_init()) == NULL)
+		return -ENOMEM;
+	curl_easy_reset(curl);
+
+	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	/* MHD answers "100 Continue" itself, but waiting for it costs a round trip. */
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	if (token) {
+		snprintf(auth, sizeof(auth), "X-Auth-Token: %s", token);
+		hdrs = curl_slist_append(hdrs, auth);
 	}
-	rc = send_all(fd, head, (size_t)head_len, deadline);
-	if (rc == 0 && body != NULL)
-		rc = send_all(fd, body, strlen(body), deadline);
-	free(head);
-	if (rc == 0)
-		rc = recv_all(fd, &raw, &raw_len, deadline);
-	close(fd);
-	if (rc < 0)
-		return rc;
-	rc = parse_response(raw, raw_len, resp);
-	if (rc < 0) {
-		free(raw);
-		memset(resp, 0, sizeof(*resp));
+	if (body)
+		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+	if (body) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+	} else if (strcmp(method, "GET") != 0) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
 	}
-	return rc;
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "virga-agent");
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+	                (long)(timeout_ms < HTTP_CONNECT_MS ? timeout_ms : HTTP_CONNECT_MS));
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* no SIGALRM for DNS timeouts */
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (cacert)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, cacert);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+
+	rc = curl_easy_perform(curl);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	/* The handle outlives this call: forget the stack pointers it holds. */
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(hdrs);
+	if (rc != CURLE_OK) {
+		free(b.data);
+		return fail(rc, errbuf, b.too_large);
+	}
+	last_error[0] = '\0';
+	if (b.data == NULL && (b.data = calloc(1, 1)) == NULL)
+		return -ENOMEM;
+	resp->status = (int)status;
+	resp->body = b.data;
+	resp->len = b.len;
+	return 0;
 }

@@ -3,7 +3,7 @@
  * virga-agent: keeps one node's dataplane and kernel interfaces matching
  * the controller.
  *
- *   virga-agent --node NAME --controller http://127.0.0.1:PORT
+ *   virga-agent --node NAME --controller http[s]://HOST:PORT [--cacert FILE]
  *               --service-token-file FILE --dp-socket PATH
  *               [--physnet-uplink PHYSNET=PORT ...] [--poll-timeout S] [--verbose]
  *
@@ -13,6 +13,8 @@
  * moves, so a restarted dataplane is noticed within one poll timeout.
  * While the controller or the dataplane is unreachable the agent waits and
  * retries; it never flushes what is installed, so traffic keeps flowing.
+ * An https controller whose certificate does not verify against --cacert
+ * is unreachable like any other, with the reason logged: never plain HTTP.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -60,7 +62,7 @@ static void on_signal(int sig)
 }
 
 struct options {
-	const char *node, *controller, *token_file, *dp_socket;
+	const char *node, *controller, *token_file, *dp_socket, *cacert;
 	int poll_timeout;
 	struct ag_uplink uplinks[AG_MAX_UPLINKS];
 	int n_uplinks;
@@ -68,8 +70,9 @@ struct options {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: virga-agent --node NAME --controller http://HOST:PORT\n"
+	fprintf(f, "usage: virga-agent --node NAME --controller http[s]://HOST:PORT\n"
 	           "                   --service-token-file FILE [--dp-socket PATH]\n"
+	           "                   [--cacert FILE (the CA an https controller is signed by)]\n"
 	           "                   [--physnet-uplink PHYSNET=PORT ...] [--poll-timeout S]"
 	           " [--verbose]\n"
 	           "  --physnet-uplink  the provider uplink of PHYSNET: a dataplane port, or a\n"
@@ -99,6 +102,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 	                {"dp-socket", required_argument, NULL, 's'},
 	                {"physnet-uplink", required_argument, NULL, 'u'},
 	                {"poll-timeout", required_argument, NULL, 'p'},
+	                {"cacert", required_argument, NULL, 'a'},
 	                {"verbose", no_argument, NULL, 'v'},
 	                {"help", no_argument, NULL, 'h'},
 	                {NULL, 0, NULL, 0},
@@ -133,6 +137,9 @@ static int parse_args(struct options *o, int argc, char **argv)
 			if (o->poll_timeout < 1 || o->poll_timeout > 300)
 				return -EINVAL;
 			break;
+		case 'a':
+			o->cacert = optarg;
+			break;
 		case 'v':
 			log_level = AG_DEBUG;
 			break;
@@ -161,15 +168,28 @@ static int read_token(const char *path, char *buf, size_t cap)
 	return ok && buf[0] ? 0 : -EINVAL;
 }
 
-/* Says a failure once until it changes or clears, not once per retry. */
-static void log_outage(const char *what, int rc, int *last)
+/* The last failure of a peer, to say each once, not once per retry. */
+struct outage {
+	int rc; /* 0: reachable */
+	char detail[512];
+};
+
+/* Says a failure once until it changes or clears; detail (may be NULL) is
+ * what the transport said. A refused certificate is said again when the
+ * reason changes (another certificate behind the same error code); other
+ * details carry timings, so only their error code counts. */
+static void log_outage(const char *what, int rc, const char *detail, struct outage *last)
 {
-	if (rc < 0 && rc != *last)
+	if (detail == NULL)
+		detail = "";
+	if (rc < 0 && (rc != last->rc ||
+	                              (rc == -EKEYREJECTED && strcmp(detail, last->detail) != 0)))
 		ag_log(AG_WARN, "%s unreachable (%s); retrying, leaving the dataplane as it is",
-		                what, strerror(-rc));
-	else if (rc == 0 && *last < 0)
+		                what, detail[0] ? detail : strerror(-rc));
+	else if (rc == 0 && last->rc < 0)
 		ag_log(AG_INFO, "%s reachable again", what);
-	*last = rc;
+	last->rc = rc;
+	snprintf(last->detail, sizeof(last->detail), "%s", detail);
 }
 
 static void sleep_retry(void)
@@ -186,7 +206,8 @@ static int run(const struct options *o, const char *token)
 	struct ag_feed feed;
 	struct ag_nl *nl;
 	struct ag_dp dp;
-	int rc, feed_err = 0, dp_err = 0;
+	struct outage feed_err = {0}, dp_err = {0};
+	int rc;
 	bool reconciled_once = false, first_pass;
 
 	rc = ag_nl_open(&nl);
@@ -207,7 +228,7 @@ static int run(const struct options *o, const char *token)
 		rc = ag_feed_poll(&feed, reconciled_once ? o->poll_timeout : 0);
 		if (stopping)
 			break;
-		log_outage("controller", rc, &feed_err);
+		log_outage("controller", rc, rc < 0 ? ag_http_last_error() : NULL, &feed_err);
 		if (rc < 0 && feed.rev == 0) {
 			sleep_retry();
 			continue;
@@ -223,7 +244,7 @@ static int run(const struct options *o, const char *token)
 		first_pass = dp.passes == 0;
 		rc = ag_reconcile(&dp, nl, &feed, &d, &st);
 		ag_desired_free(&d);
-		log_outage("dataplane", rc, &dp_err);
+		log_outage("dataplane", rc, NULL, &dp_err);
 		if (rc < 0) {
 			sleep_retry();
 			continue;
@@ -243,13 +264,14 @@ static int run(const struct options *o, const char *token)
 			                feed.rev, st.added, st.updated, st.removed, st.failed);
 		reconciled_once = true;
 		/* Without a controller the poll fails at once: do not spin. */
-		if (feed_err < 0)
+		if (feed_err.rc < 0)
 			sleep_retry();
 	}
 	ag_log(AG_INFO, "stopping; the dataplane keeps what it has");
 	ag_dp_free(&dp);
 	ag_feed_free(&feed);
 	ag_nl_close(nl);
+	ag_http_close();
 	return 0;
 }
 
@@ -270,6 +292,15 @@ int main(int argc, char **argv)
 		                o.token_file, strerror(-rc));
 		return 2;
 	}
+	if (o.cacert && access(o.cacert, R_OK) != 0) {
+		fprintf(stderr, "virga-agent: cannot read --cacert %s: %s\n", o.cacert,
+		                strerror(errno));
+		return 2;
+	}
+	if (o.cacert && strncmp(o.controller, "https://", 8) != 0)
+		fprintf(stderr, "virga-agent: --cacert given but the controller is not https: "
+		                "talking to it in clear text\n");
+	ag_http_init(o.cacert, &stopping);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);

@@ -30,6 +30,9 @@ struct api_server {
 	int max_connections;        /* open at once, all clients together */
 	int max_connections_per_ip; /* open at once from one address; 0: no limit */
 	int header_timeout_ms;      /* a request's headers must be in by then */
+	/* PEM certificate chain and key: HTTPS when set, plain HTTP when NULL.
+	 * MHD reads them at start; they stay the caller's. */
+	char *tls_cert, *tls_key;
 	struct MHD_Daemon *mhd;
 	struct api_http *http; /* http_server.c's connections and timer thread */
 	char image_dir[600];   /* the image file store, <state-dir>/images */

@@ -10,6 +10,9 @@
  *  - a deadline for each request's headers (MHD's own timeout is an idle
  *    one that a client trickling a byte at a time keeps resetting): the
  *    timer thread shuts down connections past it;
+ *    it runs from the accept, so it covers a TLS handshake too (MHD runs
+ *    handshakes on the pool threads without blocking; a client that stops
+ *    mid-handshake holds a descriptor until then, never a thread);
  *  - URIs that would exhaust MHD's per-connection memory pool are refused
  *    before MHD stores their arguments, and an encoded NUL is refused
  *    instead of cutting the path or a value short.
@@ -665,12 +668,25 @@ static void stop_timer(struct api_server *srv)
 
 int api_server_start(struct api_server *srv, const char *host, int port)
 {
+	/* TLS is a flag and two options: passed as an option array that is
+	 * empty for plain HTTP. */
+	struct MHD_OptionItem tls[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, srv->tls_cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	bool use_tls = srv->tls_cert && srv->tls_key;
 	int fd, rc;
 
 	/* Zero would mean no connections, or a deadline already past. */
 	if (srv->http_threads <= 0 || srv->max_connections <= 0 ||
-		srv->max_connections_per_ip < 0 || srv->header_timeout_ms <= 0)
+		srv->max_connections_per_ip < 0 || srv->header_timeout_ms <= 0 ||
+		!srv->tls_cert != !srv->tls_key)
 		return -EINVAL;
+	if (use_tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return -ENOTSUP;
+	if (!use_tls)
+		tls[0].option = MHD_OPTION_END;
 	fd = listen_on(host, port);
 	if (fd < 0)
 		return fd;
@@ -681,7 +697,7 @@ int api_server_start(struct api_server *srv, const char *host, int port)
 	}
 	cp_db_on_commit(srv->db, on_commit, srv->http);
 	srv->mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-			MHD_USE_ERROR_LOG,
+			MHD_USE_ERROR_LOG | (use_tls ? MHD_USE_TLS : 0),
 		0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv->http,
 		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->http_threads,
@@ -690,7 +706,7 @@ int api_server_start(struct api_server *srv, const char *host, int port)
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)API_CONN_MEMORY,
 		MHD_OPTION_CONNECTION_TIMEOUT, API_IDLE_TIMEOUT, MHD_OPTION_NOTIFY_CONNECTION,
 		on_connection, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_END);
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (!srv->mhd) { /* MHD closed fd (it owns it from the call on) */
 		api_server_stop(srv);
 		return -EIO;

@@ -9,6 +9,9 @@
  * The HTTP limits (--http-threads, --max-connections, --max-connections-per-ip,
  * --header-timeout) bound what a hostile or broken client can hold.
  *
+ * --tls-cert FILE --tls-key FILE (PEM, e.g. from tools/make-certs.sh) serve
+ * HTTPS instead of HTTP on the same address, and the catalog says https.
+ *
  * Options may also come from a file (--config FILE, "key = value" lines with
  * the long option names); the command line wins.
  */
@@ -39,6 +42,7 @@ struct options {
 	char region[64];
 	char gateway_node[256]; /* hosts routers' gateways (centralized SNAT) */
 	char service_token[CP_TOKEN_LEN];
+	char tls_cert[512], tls_key[512]; /* PEM files; both or neither */
 	int token_ttl;
 	int feed_timeout;
 	int http_threads; /* 0: max(4, 2 per online CPU) */
@@ -55,7 +59,8 @@ static void usage(FILE *f)
 		   "         [--gateway-node NODE (hosts routers' gateways)]\n"
 		   "         [--feed-timeout SECONDS] [--http-threads N (max(4, 2 per CPU))]\n"
 		   "         [--max-connections N (4096)] [--max-connections-per-ip N (128, 0: any)]\n"
-		   "         [--header-timeout SECONDS (10)] [--config FILE]\n");
+		   "         [--header-timeout SECONDS (10)] [--config FILE]\n"
+		   "         [--tls-cert FILE --tls-key FILE (PEM: serve HTTPS)]\n");
 }
 
 static int set_option(struct options *o, const char *key, const char *val)
@@ -73,6 +78,8 @@ static int set_option(struct options *o, const char *key, const char *val)
 		{"region", o->region, sizeof(o->region)},
 		{"gateway-node", o->gateway_node, sizeof(o->gateway_node)},
 		{"service-token", o->service_token, sizeof(o->service_token)},
+		{"tls-cert", o->tls_cert, sizeof(o->tls_cert)},
+		{"tls-key", o->tls_key, sizeof(o->tls_key)},
 	};
 	struct {
 		const char *name;
@@ -152,6 +159,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{"max-connections", required_argument, NULL, 0},
 		{"max-connections-per-ip", required_argument, NULL, 0},
 		{"header-timeout", required_argument, NULL, 0},
+		{"tls-cert", required_argument, NULL, 0},
+		{"tls-key", required_argument, NULL, 0},
 		{"config", required_argument, NULL, 0},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -209,6 +218,68 @@ static int service_token(struct options *o)
 	}
 	close(fd);
 	return 0;
+}
+
+/* A whole PEM file, NUL-terminated (what MHD takes), or NULL with a message. */
+static char *read_pem(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f) {
+		fprintf(stderr, "virga-controller: cannot read %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (len + 4096 + 1 > cap) {
+			char *nb = cap < (1u << 20) ? realloc(buf, cap + 8192) : NULL;
+
+			if (!nb) {
+				fprintf(stderr, "virga-controller: %s is too large for a PEM file\n", path);
+				sodium_memzero(buf, cap);
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+			cap += 8192;
+		}
+		n = fread(buf + len, 1, 4096, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* The certificate and key for HTTPS, both or neither. */
+static int load_tls(const struct options *o, struct api_server *srv)
+{
+	struct stat st;
+
+	if (!o->tls_cert[0] && !o->tls_key[0])
+		return 0;
+	if (!o->tls_cert[0] || !o->tls_key[0]) {
+		fprintf(stderr, "virga-controller: --tls-cert and --tls-key go together\n");
+		return -EINVAL;
+	}
+	srv->tls_cert = read_pem(o->tls_cert);
+	srv->tls_key = srv->tls_cert ? read_pem(o->tls_key) : NULL;
+	/* MHD only says it failed: name what is missing here. */
+	if (srv->tls_cert && !strstr(srv->tls_cert, "-----BEGIN CERTIFICATE-----")) {
+		fprintf(stderr, "virga-controller: %s holds no PEM certificate\n", o->tls_cert);
+		return -EINVAL;
+	}
+	if (srv->tls_key && !strstr(srv->tls_key, "PRIVATE KEY-----")) {
+		fprintf(stderr, "virga-controller: %s holds no PEM private key\n", o->tls_key);
+		return -EINVAL;
+	}
+	if (srv->tls_key && stat(o->tls_key, &st) == 0 && (st.st_mode & 077))
+		fprintf(stderr, "virga-controller: warning: %s (the TLS key) is readable by "
+				"others than its owner (mode %03o): chmod 600 it\n",
+			o->tls_key, (unsigned)(st.st_mode & 0777));
+	return srv->tls_key ? 0 : -EINVAL;
 }
 
 /* Raises the descriptor limit to its hard maximum so --max-connections is
@@ -296,7 +367,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "virga-controller: cannot set up the service token\n");
 		return 1;
 	}
-	snprintf(srv.identity.base_url, sizeof(srv.identity.base_url), "http://%s:%d", host, port);
+	if (load_tls(&o, &srv))
+		return 2;
+	snprintf(srv.identity.base_url, sizeof(srv.identity.base_url), "%s://%s:%d",
+		srv.tls_cert ? "https" : "http", host, port);
 	snprintf(srv.identity.region, sizeof(srv.identity.region), "%s", o.region);
 	snprintf(srv.identity.service_token, sizeof(srv.identity.service_token), "%s",
 		o.service_token);
@@ -329,7 +403,9 @@ int main(int argc, char **argv)
 	rc = api_server_start(&srv, host, port);
 	if (rc) {
 		fprintf(stderr, "virga-controller: cannot listen on %s: %s%s\n", o.listen,
-			strerror(-rc), rc == -EADDRINUSE ? " (another controller running?)" : "");
+			strerror(-rc), rc == -EADDRINUSE ? " (another controller running?)"
+				: rc == -EIO && srv.tls_cert ? " (is --tls-key the key of --tls-cert?)"
+				: rc == -ENOTSUP ? " (libmicrohttpd without TLS)" : "");
 		return 1;
 	}
 	fprintf(stderr, "virga-controller: listening on %s, state in %s\n", srv.identity.base_url,
@@ -341,12 +417,18 @@ int main(int argc, char **argv)
 	       "export OS_USER_DOMAIN_NAME=Default\n"
 	       "export OS_PROJECT_DOMAIN_NAME=Default\n"
 	       "export OS_REGION_NAME=%s\n"
-	       "# export OS_PASSWORD=<the admin password>\n",
-		srv.identity.base_url, o.admin_user, o.admin_project, o.region);
+	       "# export OS_PASSWORD=<the admin password>\n"
+	       "%s",
+		srv.identity.base_url, o.admin_user, o.admin_project, o.region,
+		srv.tls_cert ? "# export OS_CACERT=<the CA certificate that signed --tls-cert>\n" : "");
 	fflush(stdout);
 	sigwait(&set, &sig);
 	fprintf(stderr, "virga-controller: signal %d, stopping\n", sig);
 	api_server_stop(&srv);
 	cp_db_close(srv.db);
+	if (srv.tls_key)
+		sodium_memzero(srv.tls_key, strlen(srv.tls_key));
+	free(srv.tls_key);
+	free(srv.tls_cert);
 	return 0;
 }

@@ -7,7 +7,10 @@
 #
 # State (database, service token, admin password) lives in $VIRGA_STATE_DIR
 # (default ./state) and survives restarts. The controller listens on
-# $VIRGA_LISTEN (default 127.0.0.1:5000); the node is named after the host.
+# $VIRGA_LISTEN (default 127.0.0.1:5000) over HTTPS, with a CA and a server
+# certificate made once into $STATE/tls (tools/make-certs.sh) and printed as
+# OS_CACERT; VIRGA_TLS=0 serves plain HTTP instead. The node is named after
+# the host.
 # On Ctrl-C the three stop, and the veths the agent made go with them.
 set -uo pipefail
 
@@ -16,6 +19,7 @@ BUILD=$(cd "$BUILD" && pwd) || exit 2
 STATE=${VIRGA_STATE_DIR:-./state}
 LISTEN=${VIRGA_LISTEN:-127.0.0.1:5000}
 NODE=${VIRGA_NODE:-$(hostname)}
+TLS=${VIRGA_TLS:-1}
 SOCK="$STATE/dataplane.sock"
 
 for bin in api/virga-controller dataplane/virga-dataplane agents/virga-agent tools/virga/virga; do
@@ -33,6 +37,22 @@ fi
 PASSWORD=$(cat "$STATE/admin-password")
 # Through a 0600 file rather than the command line, which `ps` shows to everyone.
 (umask 077 && printf 'admin-password = %s\n' "$PASSWORD" >"$STATE/controller.conf")
+
+# TLS: the certificate names 127.0.0.1, localhost, the host and the listen address.
+SCHEME=http
+CURL_TLS=() CTL_TLS=() AGENT_TLS=() CACERT_LINE=""
+if [ "$TLS" != 0 ]; then
+	host=${LISTEN%:*}
+	names=()
+	case "$host" in 127.0.0.1 | 0.0.0.0 | localhost) ;; *) names=("$host") ;; esac
+	"$(dirname "$0")/make-certs.sh" "$STATE/tls" "${names[@]}" >/dev/null || exit 1
+	SCHEME=https
+	CURL_TLS=(--cacert "$STATE/tls/ca.pem")
+	CTL_TLS=(--tls-cert "$STATE/tls/server.pem" --tls-key "$STATE/tls/server-key.pem")
+	AGENT_TLS=(--cacert "$STATE/tls/ca.pem")
+	CACERT_LINE="export OS_CACERT=$STATE/tls/ca.pem"
+fi
+URL="$SCHEME://$LISTEN"
 
 PIDS=()
 stop() {
@@ -66,10 +86,11 @@ echo "allinone: state in $STATE, logs in $STATE/*.log"
 # Each in its own session: Ctrl-C reaches this script only, which stops
 # them in order (and can still ask the dataplane which veths to remove).
 setsid "$BUILD/api/virga-controller" --state-dir "$STATE" --listen "$LISTEN" \
-	--config "$STATE/controller.conf" --gateway-node "$NODE" >"$STATE/controller.out" 2>>"$STATE/controller.log" &
+	--config "$STATE/controller.conf" --gateway-node "$NODE" "${CTL_TLS[@]}" \
+	>"$STATE/controller.out" 2>>"$STATE/controller.log" &
 CTL=$!
 for _ in $(seq 100); do
-	curl -s -o /dev/null "http://$LISTEN/identity" && break
+	curl -s -o /dev/null "${CURL_TLS[@]}" "$URL/identity" && break
 	kill -0 "$CTL" 2>/dev/null || { echo "allinone: controller failed:" >&2; tail "$STATE/controller.log" >&2; exit 1; }
 	sleep 0.1
 done
@@ -90,7 +111,7 @@ done
 # external networks), kernel interfaces the agent opens with af_packet.
 UPLINK_ARGS=()
 for u in ${VIRGA_UPLINKS:-}; do UPLINK_ARGS+=(--physnet-uplink "$u"); done
-setsid "$BUILD/agents/virga-agent" --node "$NODE" --controller "http://$LISTEN" \
+setsid "$BUILD/agents/virga-agent" --node "$NODE" --controller "$URL" "${AGENT_TLS[@]}" \
 	--service-token-file "$STATE/service-token" --dp-socket "$SOCK" "${UPLINK_ARGS[@]}" >>"$STATE/agent.log" 2>&1 &
 AGENT=$!
 PIDS=("$AGENT" "$DP" "$CTL")
@@ -99,7 +120,7 @@ cat <<EOF
 
 Virga is running on node '$NODE'. Paste these into another shell:
 
-export OS_AUTH_URL=http://$LISTEN/identity/v3
+export OS_AUTH_URL=$URL/identity/v3
 export OS_IDENTITY_API_VERSION=3
 export OS_USERNAME=admin
 export OS_PASSWORD=$PASSWORD
@@ -107,6 +128,7 @@ export OS_PROJECT_NAME=admin
 export OS_USER_DOMAIN_NAME=Default
 export OS_PROJECT_DOMAIN_NAME=Default
 export OS_REGION_NAME=RegionOne
+$CACERT_LINE
 
 try: openstack network create demo; openstack subnet create --network demo --subnet-range 10.0.0.0/24 demo-sub
      openstack port create --network demo --host $NODE p1; openstack port list   # ACTIVE once the dataplane has it: $BUILD/tools/virga/virga --socket $SOCK dp port list

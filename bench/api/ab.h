@@ -9,8 +9,10 @@
 #define VIRGA_AB_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Set by SIGINT/SIGTERM: every loop checks it and winds down. */
 extern volatile sig_atomic_t ab_stop;
@@ -18,13 +20,15 @@ extern volatile sig_atomic_t ab_stop;
 int64_t ab_now_ns(void);
 
 /* ---- ab_http.c: HTTP/1.1 keep-alive client over one TCP connection ----
- * agents/ag_http.c is one request per connection ("Connection: close") and
- * does not return response headers; a benchmark of the API must reuse its
- * connections and needs X-Subject-Token, hence this small client. */
+ * agents/ag_http.c (libcurl) does not return response headers, and the
+ * bench needs X-Subject-Token; this small client also keeps the client's
+ * own cost low and the same for http:// and https:// (ab_tls.c). */
 struct ab_conn {
 	char host[64];
 	char port[8];
 	int fd;
+	bool https;
+	void *tls; /* gnutls_session_t while an https connection is open */
 	char *buf; /* bytes received and not yet consumed */
 	size_t len, cap;
 };
@@ -44,6 +48,16 @@ int ab_request(struct ab_conn *c, const char *method, const char *path, const ch
                 const char *extra_headers, const char *body, struct ab_resp *resp);
 void ab_resp_free(struct ab_resp *resp);
 
+/* ---- ab_tls.c: GnuTLS under ab_conn, verified against one CA file ---- */
+/* Once, before any https connection: the CA the server must be signed by. */
+int ab_tls_init(const char *cafile);
+/* Handshake on c->fd (connected), verifying c->host. */
+int ab_tls_open(struct ab_conn *c);
+void ab_tls_close(struct ab_conn *c);
+/* Bytes sent or -errno; bytes received, 0 when the server closed, or -errno. */
+ssize_t ab_tls_send(struct ab_conn *c, const char *p, size_t len);
+ssize_t ab_tls_recv(struct ab_conn *c, char *p, size_t len);
+
 /* ---- ab_controller.c: a private controller, stopped on every exit ---- */
 struct ab_controller {
 	int pid;
@@ -52,8 +66,10 @@ struct ab_controller {
 	char password[64];
 };
 
-/* Starts PATH on a free loopback port with a fresh state dir; waits for it. */
-int ab_controller_start(struct ab_controller *ctl, const char *path);
+/* Starts PATH on a free loopback port with a fresh state dir; waits for it.
+ * tls_dir: NULL for HTTP, or a tools/make-certs.sh directory whose
+ * server.pem and server-key.pem it serves HTTPS with (ab_tls_init first). */
+int ab_controller_start(struct ab_controller *ctl, const char *path, const char *tls_dir);
 /* SIGTERM (then SIGKILL), reap, remove the temp dir. Safe to call twice. */
 void ab_controller_stop(struct ab_controller *ctl);
 /* The service token the controller wrote into its state dir. */

@@ -51,9 +51,9 @@ static int answers(const char *url)
 	return rc;
 }
 
-int ab_controller_start(struct ab_controller *ctl, const char *path)
+int ab_controller_start(struct ab_controller *ctl, const char *path, const char *tls_dir)
 {
-	char state[192], log[192], listen[32];
+	char state[192], log[192], listen[32], cert[600], key[600];
 	int port, i, fd;
 
 	memset(ctl, 0, sizeof(*ctl));
@@ -68,7 +68,9 @@ int ab_controller_start(struct ab_controller *ctl, const char *path)
 	snprintf(state, sizeof(state), "%s/state", ctl->dir);
 	snprintf(log, sizeof(log), "%s/controller.log", ctl->dir);
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
-	snprintf(ctl->url, sizeof(ctl->url), "http://%s", listen);
+	snprintf(ctl->url, sizeof(ctl->url), "%s://%s", tls_dir ? "https" : "http", listen);
+	snprintf(cert, sizeof(cert), "%s/server.pem", tls_dir ? tls_dir : "");
+	snprintf(key, sizeof(key), "%s/server-key.pem", tls_dir ? tls_dir : "");
 	snprintf(ctl->password, sizeof(ctl->password), "bench-%d-%ld", (int)getpid(),
 	                (long)time(NULL));
 	ctl->pid = fork();
@@ -83,8 +85,13 @@ int ab_controller_start(struct ab_controller *ctl, const char *path)
 			dup2(fd, STDOUT_FILENO);
 			dup2(fd, STDERR_FILENO);
 		}
-		execl(path, path, "--state-dir", state, "--listen", listen, "--admin-password",
-		                ctl->password, (char *)NULL);
+		if (tls_dir)
+			execl(path, path, "--state-dir", state, "--listen", listen,
+			                "--admin-password", ctl->password, "--tls-cert", cert,
+			                "--tls-key", key, (char *)NULL);
+		else
+			execl(path, path, "--state-dir", state, "--listen", listen,
+			                "--admin-password", ctl->password, (char *)NULL);
 		fprintf(stderr, "exec %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}

@@ -2,7 +2,8 @@
 /*
  * HTTP/1.1 with keep-alive: requests go out one at a time on a connection
  * and each response is framed by Content-Length or chunked encoding
- * (RFC 9112 6.3), so the connection can carry the next one.
+ * (RFC 9112 6.3), so the connection can carry the next one. https:// URLs
+ * run the same code over a TLS session (ab_tls.c).
  */
 #include <errno.h>
 #include <netdb.h>
@@ -50,7 +51,20 @@ static int conn_connect(struct ab_conn *c)
 	/* Requests are written whole: Nagle would only add a delayed-ACK wait. */
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->len = 0;
+	if (c->https && (rc = ab_tls_open(c)) < 0) {
+		close(c->fd);
+		c->fd = -1;
+		return rc;
+	}
 	return 0;
+}
+
+static void conn_drop(struct ab_conn *c)
+{
+	ab_tls_close(c);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
 }
 
 int ab_conn_open(struct ab_conn *c, const char *base_url)
@@ -59,9 +73,11 @@ int ab_conn_open(struct ab_conn *c, const char *base_url)
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
-	if (strncmp(base_url, "http://", 7) != 0)
+	if (strncmp(base_url, "https://", 8) == 0)
+		c->https = true;
+	else if (strncmp(base_url, "http://", 7) != 0)
 		return -EINVAL;
-	p = base_url + 7;
+	p = base_url + (c->https ? 8 : 7);
 	end = p + strcspn(p, "/");
 	colon = memchr(p, ':', (size_t)(end - p));
 	if (colon == NULL || colon == p || (size_t)(colon - p) >= sizeof(c->host) ||
@@ -78,9 +94,7 @@ int ab_conn_open(struct ab_conn *c, const char *base_url)
 
 void ab_conn_close(struct ab_conn *c)
 {
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
+	conn_drop(c);
 	free(c->buf);
 	c->buf = NULL;
 }
@@ -91,10 +105,13 @@ void ab_resp_free(struct ab_resp *resp)
 	resp->body = NULL;
 }
 
-static int send_all(int fd, const char *p, size_t len)
+static int send_all(struct ab_conn *c, const char *p, size_t len)
 {
 	while (len > 0) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+		ssize_t n = c->tls ? ab_tls_send(c, p, len) : send(c->fd, p, len, MSG_NOSIGNAL);
+
+		if (n < 0 && c->tls)
+			return (int)n;
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -122,11 +139,17 @@ static ssize_t fill(struct ab_conn *c)
 		c->buf = nb;
 		c->cap *= 2;
 	}
-	do
-		n = recv(c->fd, c->buf + c->len, c->cap - c->len - 1, 0);
-	while (n < 0 && errno == EINTR && !ab_stop);
-	if (n < 0)
-		return -errno;
+	if (c->tls) {
+		n = ab_tls_recv(c, c->buf + c->len, c->cap - c->len - 1);
+		if (n < 0)
+			return n;
+	} else {
+		do
+			n = recv(c->fd, c->buf + c->len, c->cap - c->len - 1, 0);
+		while (n < 0 && errno == EINTR && !ab_stop);
+		if (n < 0)
+			return -errno;
+	}
 	c->len += (size_t)n;
 	c->buf[c->len] = '\0';
 	return n;
@@ -256,21 +279,18 @@ int ab_request(struct ab_conn *c, const char *method, const char *path, const ch
 		                body ? strlen(body) : 0, extra_headers ? extra_headers : "");
 		if (len < 0 || (size_t)len >= sizeof(head))
 			return -ENAMETOOLONG;
-		rc = send_all(c->fd, head, (size_t)len);
+		rc = send_all(c, head, (size_t)len);
 		if (rc == 0 && body)
-			rc = send_all(c->fd, body, strlen(body));
+			rc = send_all(c, body, strlen(body));
 		if (rc == 0)
 			rc = read_response(c, resp, &close_after);
 		if (rc == 0) {
-			if (close_after) {
-				close(c->fd);
-				c->fd = -1;
-			}
+			if (close_after)
+				conn_drop(c);
 			return 0;
 		}
 		ab_resp_free(resp);
-		close(c->fd);
-		c->fd = -1;
+		conn_drop(c);
 		/* Only a connection the server dropped while idle is retried. */
 		if (ab_stop || (rc != -ECONNRESET && rc != -EPIPE))
 			break;

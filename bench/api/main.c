@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * virga-apibench: requests/s and latency of three controller operations —
- * token validation, network list, port create — with C keep-alive
+ * virga-apibench: requests/s and latency of four controller operations —
+ * token validation, network list, port show, port create — with C keep-alive
  * connections, and the time the controller takes to serve a node's whole
  * change feed (since=0) for K bound ports. See BENCHMARKS.md, "Control
  * plane".
  *
  *   virga-apibench [--requests N] [--concurrency 1,4] [--rounds R]
  *                  [--networks N] [--feed 1000,10000] [--json]
+ *                  [--ops token,networks,port-show,port-create] [--tls DIR]
  *                  [--controller PATH | --url URL --password PW]
  *
  * Without --url it starts its own controller (temp state dir, free loopback
  * port) and stops it, and removes the dir, on every exit, Ctrl-C included.
+ * --tls DIR (a tools/make-certs.sh directory): that controller serves HTTPS
+ * with DIR's server certificate, and the client verifies against DIR/ca.pem
+ * (for an https --url too).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,13 +38,21 @@
 
 volatile sig_atomic_t ab_stop;
 
-enum ab_op { OP_TOKEN, OP_NET_LIST, OP_PORT_CREATE, OP_PORT_CREATE_BOUND, OP_COUNT };
+enum ab_op { OP_TOKEN, OP_NET_LIST, OP_PORT_SHOW, OP_PORT_CREATE, OP_PORT_CREATE_BOUND, OP_COUNT };
 
 static const char *const op_names[OP_COUNT] = {
                 [OP_TOKEN] = "token validate",
                 [OP_NET_LIST] = "network list",
+                [OP_PORT_SHOW] = "port show",
                 [OP_PORT_CREATE] = "port create",
                 [OP_PORT_CREATE_BOUND] = "port create --host",
+};
+/* --ops names of the operations run per round. */
+static const char *const op_keys[OP_PORT_CREATE + 1] = {
+                [OP_TOKEN] = "token",
+                [OP_NET_LIST] = "networks",
+                [OP_PORT_SHOW] = "port-show",
+                [OP_PORT_CREATE] = "port-create",
 };
 
 struct bench {
@@ -48,6 +60,7 @@ struct bench {
 	char admin_token[256];
 	char subject_token[256]; /* a second token, the one validated */
 	char port_net[64];       /* network with a /16 for port create */
+	char show_port[64];      /* a port on it, for port show */
 	/* The feed's bound ports: AB_FEED_PER_NET per network (each with a /24),
 	 * as ports spread over tenants' networks, and because port create costs
 	 * O(ports on the network) in this controller. */
@@ -91,6 +104,11 @@ static int do_op(struct run *r, size_t i, struct ab_conn *c, char *err, size_t e
 	case OP_NET_LIST:
 		rc = ab_request(c, "GET", "/network/v2.0/networks", b->admin_token, NULL, NULL,
 		                &resp);
+		want = 200;
+		break;
+	case OP_PORT_SHOW:
+		snprintf(body, sizeof(body), "/network/v2.0/ports/%s", b->show_port);
+		rc = ab_request(c, "GET", body, b->admin_token, NULL, NULL, &resp);
 		want = 200;
 		break;
 	case OP_PORT_CREATE:
@@ -278,6 +296,11 @@ static int setup(struct bench *b, int networks)
 	if (rc == 0)
 		rc = make_net_with_subnet(&c, b, "apibench-ports", "10.200.0.0/16", b->port_net,
 		                sizeof(b->port_net));
+	if (rc == 0) {
+		snprintf(body, sizeof(body), "{\"port\": {\"network_id\": \"%s\"}}", b->port_net);
+		rc = create(&c, b->admin_token, "/network/v2.0/ports", "port", body, b->show_port,
+		                sizeof(b->show_port));
+	}
 	ab_conn_close(&c);
 	return rc;
 }
@@ -389,10 +412,30 @@ static int parse_list(const char *s, int *out, int max)
 	return n;
 }
 
+/* "token,port-show": which of the per-round operations to run. */
+static int parse_ops(const char *s, bool run[OP_PORT_CREATE + 1])
+{
+	memset(run, 0, sizeof(bool) * (OP_PORT_CREATE + 1));
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		int op;
+
+		for (op = OP_TOKEN; op <= OP_PORT_CREATE; op++)
+			if (strlen(op_keys[op]) == n && strncmp(s, op_keys[op], n) == 0)
+				break;
+		if (op > OP_PORT_CREATE)
+			return -EINVAL;
+		run[op] = true;
+		s += n + (s[n] == ',');
+	}
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: virga-apibench [--requests N] [--concurrency 1,4] [--rounds R]\n"
 	           "         [--networks N] [--feed 1000,10000] [--feed-reads N] [--json]\n"
+	           "         [--ops token,networks,port-show,port-create] [--tls CERT_DIR]\n"
 	           "         [--controller PATH | --url URL --password ADMIN_PW "
 	           "[--service-token T]]\n");
 }
@@ -455,12 +498,15 @@ int main(int argc, char **argv)
 	                {"password", required_argument, NULL, 'p'},
 	                {"service-token", required_argument, NULL, 's'},
 	                {"json", no_argument, NULL, 'j'},
+	                {"ops", required_argument, NULL, 'o'},
+	                {"tls", required_argument, NULL, 'T'},
 	                {"help", no_argument, NULL, 'h'},
 	                {NULL, 0, NULL, 0},
 	};
 	int conc[AB_MAX_LIST] = {1, 4}, nconc = 2, feed[AB_MAX_LIST], nfeed = 0;
 	int requests = 2000, rounds = 3, networks = 100, feed_reads = 3, opt, rc = 0;
-	const char *password = getenv("OS_PASSWORD"), *url = NULL, *svc = NULL;
+	const char *password = getenv("OS_PASSWORD"), *url = NULL, *svc = NULL, *tls_dir = NULL;
+	bool run_ops[OP_PORT_CREATE + 1] = {true, true, true, true};
 	struct ab_controller ctl = {0};
 	struct ab_result *res = NULL;
 	struct feed_result fres[AB_MAX_LIST];
@@ -507,6 +553,15 @@ int main(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'o':
+			if (parse_ops(optarg, run_ops) < 0) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'T':
+			tls_dir = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -528,9 +583,17 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a dropped TLS connection: an error, not death */
+	if (tls_dir) {
+		char ca[PATH_MAX];
+
+		snprintf(ca, sizeof(ca), "%s/ca.pem", tls_dir);
+		if (ab_tls_init(ca) < 0)
+			return 2;
+	}
 
 	if (url == NULL) {
-		rc = ab_controller_start(&ctl, ctl_path);
+		rc = ab_controller_start(&ctl, ctl_path, tls_dir);
 		if (rc < 0) {
 			fprintf(stderr, "virga-apibench: controller %s: %s\n", ctl_path,
 			                strerror(-rc));
@@ -557,7 +620,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	cap = (size_t)rounds * 3 * (size_t)nconc;
+	cap = (size_t)rounds * (OP_PORT_CREATE + 1) * (size_t)nconc;
 	res = calloc(cap, sizeof(*res));
 	if (res == NULL) {
 		rc = -ENOMEM;
@@ -565,7 +628,7 @@ int main(int argc, char **argv)
 	}
 	for (round = 0; round < rounds && !ab_stop; round++)
 		for (op = OP_TOKEN; op <= OP_PORT_CREATE && !ab_stop; op++)
-			for (k = 0; k < nconc && !ab_stop; k++) {
+			for (k = 0; k < nconc && !ab_stop && run_ops[op]; k++) {
 				/* Warm-up: connections, page cache, SQLite's statement cache. */
 				run_op(&b, op, (size_t)(requests / 20 + 1), conc[k], NULL);
 				if (run_op(&b, op, (size_t)requests, conc[k], &res[nres]) < 0 &&

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # `make run`'s all-in-one node (tools/allinone.sh) as a user meets it: it
-# starts, prints the OS_* variables, the openstack CLI works with them and a
-# port turns ACTIVE in its dataplane; Ctrl-C stops all three processes and
-# (SIGTERM here) leaves no process, veth, socket or DPDK runtime directory behind.
+# starts, prints the OS_* variables (HTTPS, with OS_CACERT naming the CA it
+# made), the openstack CLI works with them and a port turns ACTIVE in its
+# dataplane; Ctrl-C stops all three processes and (SIGTERM here) leaves no
+# process, veth, socket or DPDK runtime directory behind.
 set -uo pipefail
 BUILD=${BUILD:?BUILD must name the build directory}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -40,6 +41,11 @@ RUN_PID=$!
 started() { for _ in $(seq 300); do grep -q "Paste these" "$DIR/run.out" && return 0; sleep 0.1; done; return 1; }
 check "the all-in-one node starts and prints the OS_* variables" started
 eval "$(grep '^export OS_' "$DIR/run.out")"
+check "it serves HTTPS and prints OS_CACERT, its own CA" \
+	bash -c '[[ $OS_AUTH_URL == https://* ]] && [ -s "$OS_CACERT" ] && [ "$OS_CACERT" = "$0/state/tls/ca.pem" ]' "$DIR"
+check "the CA's and the server's keys are 0600" \
+	bash -c '[ "$(stat -c %a "$0"/state/tls/ca-key.pem "$0"/state/tls/server-key.pem)" = "600
+600" ]' "$DIR"
 os() { /usr/bin/openstack "$@"; }
 check "the openstack CLI authenticates with them" os token issue
 check "a network and a subnet are created" \

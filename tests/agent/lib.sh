@@ -62,13 +62,19 @@ die() {
 vg() { "$BUILD/tools/virga/virga" --socket "$SOCK" "$@"; }
 os() { "$OS_CLI" "$@"; }
 
+# start_controller [ARG...]: extra arguments (--tls-cert) go to the controller.
+# Called again (after stop_controller), it restarts on the same port and
+# state. A_SCHEME=https for a TLS controller (curl and the CLI then need
+# the CA: CURL_CA_BUNDLE, OS_CACERT).
+A_SCHEME=${A_SCHEME:-http}
+A_PORT=""
 start_controller() {
-	local port pw="admin-$$-pw"
-	port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-	"$BUILD/api/virga-controller" --state-dir "$A_DIR/state" --listen "127.0.0.1:$port" \
-		--admin-password "$pw" --gateway-node "$NODE" >"$A_DIR/controller.out" 2>"$A_DIR/controller.err" &
+	local pw="admin-$$-pw"
+	[ -n "$A_PORT" ] || A_PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+	"$BUILD/api/virga-controller" --state-dir "$A_DIR/state" --listen "127.0.0.1:$A_PORT" \
+		--admin-password "$pw" --gateway-node "$NODE" "$@" >"$A_DIR/controller.out" 2>>"$A_DIR/controller.err" &
 	A_CTL_PID=$!
-	A_URL="http://127.0.0.1:$port"
+	A_URL="$A_SCHEME://127.0.0.1:$A_PORT"
 	for _ in $(seq 100); do
 		curl -s -o /dev/null "$A_URL/identity" && break
 		kill -0 "$A_CTL_PID" 2>/dev/null || die "controller exited at start"
@@ -80,6 +86,12 @@ start_controller() {
 		OS_PROJECT_DOMAIN_NAME=Default OS_REGION_NAME=RegionOne
 	unset OS_CLOUD OS_TOKEN OS_AUTH_TYPE 2>/dev/null || true
 	SVC_TOKEN_FILE="$A_DIR/state/service-token"
+}
+
+stop_controller() {
+	kill "$A_CTL_PID" 2>/dev/null
+	wait "$A_CTL_PID" 2>/dev/null
+	A_CTL_PID=""
 }
 
 start_dataplane() {

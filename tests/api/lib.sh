@@ -12,6 +12,9 @@ T_DIR=$(mktemp -d /tmp/virga-api-test.XXXXXX)
 T_PID=""
 T_PORT=""
 T_ADMIN_PW="admin-$$-pw"
+# https for a controller started with --tls-cert (curl then needs the CA:
+# CURL_CA_BUNDLE, which the openstack CLI's requests honours as well).
+T_SCHEME=${T_SCHEME:-http}
 
 t_cleanup() {
 	if [ -n "$T_PID" ] && kill -0 "$T_PID" 2>/dev/null; then
@@ -46,14 +49,14 @@ start_controller() {
 		--admin-password "$T_ADMIN_PW" "$@" >"$T_DIR/controller.out" 2>>"$T_DIR/controller.err" &
 	T_PID=$!
 	for _ in $(seq 1 100); do
-		if curl -s -o /dev/null "http://127.0.0.1:$T_PORT/identity"; then
+		if curl -s -o /dev/null "$T_SCHEME://127.0.0.1:$T_PORT/identity"; then
 			break
 		fi
 		kill -0 "$T_PID" 2>/dev/null || fail "controller exited at start"
 		sleep 0.05
 	done
-	curl -s -o /dev/null "http://127.0.0.1:$T_PORT/identity" || fail "controller did not answer"
-	T_URL="http://127.0.0.1:$T_PORT"
+	curl -s -o /dev/null "$T_SCHEME://127.0.0.1:$T_PORT/identity" || fail "controller did not answer"
+	T_URL="$T_SCHEME://127.0.0.1:$T_PORT"
 	export OS_AUTH_URL="$T_URL/identity/v3" OS_IDENTITY_API_VERSION=3 OS_USERNAME=admin \
 		OS_PASSWORD="$T_ADMIN_PW" OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default \
 		OS_PROJECT_DOMAIN_NAME=Default OS_REGION_NAME=RegionOne
