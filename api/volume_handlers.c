@@ -86,7 +86,7 @@ static int volume_create(struct api_req *req, const void *arg)
 	if (rc == 0)
 		rc = api_body_member(req, "volume", &body);
 	if (rc == 0)
-		rc = cp_volume_create(&req->ctx, body, req->srv->volume_dir, &v);
+		rc = cp_volume_create(&req->ctx, body, req->srv->volume_dir, req->srv->image_dir, &v);
 	return rc ? rc : api_reply(req, 202, json_pack("{s:o}", "volume", with_links(req, v)));
 }
 

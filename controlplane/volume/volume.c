@@ -2,6 +2,7 @@
 /* Cinder v3 volumes on the file driver: see volume.h. */
 #include "volume.h"
 #include "volume_file.h"
+#include "volume_image.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -123,7 +124,8 @@ static bool str_or_null(const json_t *req, const char *key)
 	return v == NULL || json_is_null(v) || (json_is_string(v) && json_string_length(v) <= 255);
 }
 
-int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store, json_t **out)
+int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store,
+		const char *image_dir, json_t **out)
 {
 	const json_t *size = json_object_get(req, "size"), *meta = json_object_get(req, "metadata");
 	const char *type = cp_json_str(req, "volume_type");
@@ -131,12 +133,25 @@ int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store, j
 	json_int_t gb;
 	json_t *v;
 	int rc;
-
-	const char *snap_id = cp_json_str(req, "snapshot_id"), *src_id = cp_json_str(req, "source_volid");
+	const char *snap_id = cp_json_str(req, "snapshot_id"), *src_id = cp_json_str(req, "source_volid"),
+		   *image_id = cp_json_str(req, "imageRef");
+	struct cp_volume_image image;
 	char from[PATH_MAX] = "";
 	json_int_t min_gb = 1;
 
-	for (const char *const *k = (const char *const[]){"imageRef", "backup_id", NULL}; *k; k++)
+	if (image_id && (snap_id || src_id))
+		return cp_fail(&ctx->err, -EINVAL, "badRequest",
+				"Invalid input: one source at most (image, snapshot or volume).");
+	if (image_id) {
+		rc = cp_volume_image_source(ctx, image_id, image_dir, &image);
+		if (rc)
+			return rc;
+		min_gb = (json_int_t)((image.virtual_bytes + (1ull << 30) - 1) >> 30);
+		if (min_gb < 1)
+			min_gb = 1;
+		snprintf(from, sizeof(from), "%s", image.path);
+	}
+	for (const char *const *k = (const char *const[]){"backup_id", NULL}; *k; k++)
 		if (json_object_get(req, *k) && !json_is_null(json_object_get(req, *k)))
 			return cp_fail(&ctx->err, -EINVAL, "badRequest",
 					"Creating a volume from %s is not supported yet.", *k);
@@ -196,6 +211,11 @@ int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store, j
 			"replication_status", "os-vol-host-attr:host", "virga@file#file");
 	if (v == NULL)
 		return cp_fail(&ctx->err, -ENOMEM, "computeFault", "out of memory");
+	if (image_id) {
+		json_object_set_new(v, "bootable", json_string("true"));
+		json_object_set_new(v, "volume_image_metadata",
+				json_pack("{s:s}", "image_id", image_id));
+	}
 	if (snap_id)
 		json_object_set_new(v, "snapshot_id", json_string(snap_id));
 	if (src_id)
@@ -211,7 +231,8 @@ int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store, j
 			char path[PATH_MAX];
 
 			file_of(path, sizeof(path), store, id);
-			rc = from[0] ? cp_volume_file_copy(store, from, path, (uint64_t)gb) :
+			rc = image_id ? cp_volume_image_write(&image, store, path, (uint64_t)gb) :
+			     from[0] ? cp_volume_file_copy(store, from, path, (uint64_t)gb) :
 				       cp_volume_file_size(store, path, (uint64_t)gb, true);
 			if (rc)
 				rc = cp_fail(&ctx->err, -EIO, "computeFault",

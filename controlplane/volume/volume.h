@@ -10,7 +10,8 @@
  *
  * Snapshots (kind "volume_snapshot") are sparse copies (volume_file.h); a
  * volume may be made from a snapshot or from another volume (a copy too).
- * Not yet: attachments (they need servers), volumes from an image.
+ * and from an image (raw or iso copied, qcow2 converted: volume_image.c).
+ * Not yet: attachments (they need servers).
  *
  * Quotas as Cinder's defaults, per project: 10 volumes, 1,000 GiB
  * (413 overLimit). Volume types: the one default type.
@@ -29,7 +30,9 @@
 /* The default volume type, as Cinder's __DEFAULT__ (a new reference). */
 json_t *cp_volume_default_type(void);
 
-int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store, json_t **out);
+/* From nothing, a snapshot, a volume or an image (of image_dir's store). */
+int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store,
+		const char *image_dir, json_t **out);
 /* Every volume of the caller's project, oldest first (an admin's: all with all_tenants). */
 int cp_volume_list(struct cp_ctx *ctx, bool all_tenants, json_t **out);
 int cp_volume_show(struct cp_ctx *ctx, const char *id, json_t **out);

@@ -53,7 +53,7 @@ expect_fault 400 badRequest "size 0"
 req POST "/volume/v3/$PROJ/volumes" "$ADMIN_TOK" '{"volume": {"size": 999}}'
 expect_fault 413 overLimit "over the 1000 GiB quota"
 req POST "/volume/v3/$PROJ/volumes" "$ADMIN_TOK" '{"volume": {"size": 1, "imageRef": "x"}}'
-expect_fault 400 badRequest "a volume from an image (not yet)"
+expect_fault 400 badRequest "a volume from a missing image"
 req GET "/volume/v3/$PROJ/volumes/nope" "$ADMIN_TOK"
 expect_fault 404 itemNotFound "an unknown volume"
 [ "$(files)" = "$before" ] || fail "a refused create left a file"
@@ -67,7 +67,7 @@ req GET "/volume/v3/$P2/volumes/$ID" "$U2_TOK"
 expect_fault 404 itemNotFound "another project's volume"
 req GET "/volume/v3/$PROJ/volumes" "$U2_TOK"
 expect_fault 403 forbidden "another project's URL"
-pass "bad input: size 0 (400), over quota (413), from an image (400), unknown (404); nothing left behind; projects apart"
+pass "bad input: size 0 (400), over quota (413), from a missing image (400), unknown (404); nothing left behind; projects apart"
 
 # Snapshots: write a marker into v1b's file (as a guest would), snapshot it, and
 # overwrite the marker: the snapshot and a volume made from it hold the first.
@@ -91,6 +91,25 @@ expect_fault 400 badRequest "delete a volume with snapshots"
 req POST "/volume/v3/$PROJ/volumes" "$ADMIN_TOK" "{\"volume\": {\"size\": 1, \"snapshot_id\": \"$SID\"}}"
 expect_fault 400 badRequest "a volume smaller than its snapshot"
 pass "snapshot (a sparse copy at its time), volume from a snapshot and from a volume; refusals"
+
+# From an image: a qcow2 one is converted (its written cluster lands at its offset,
+# the rest stays holes), a raw one copied; both bootable.
+qemu-img create -q -f qcow2 "$T_DIR/img.qcow2" 64M
+qemu-io -f qcow2 -c 'write -P 0x41 1M 4k' "$T_DIR/img.qcow2" >/dev/null
+os image create --file "$T_DIR/img.qcow2" --disk-format qcow2 --container-format bare q >/dev/null
+os volume create --image q --size 1 vq >/dev/null
+VQ=$(os volume show vq -f json)
+[ "$(jget "$VQ" '(j["bootable"], j["status"])')" = "('true', 'available')" ] || fail "volume from a qcow2 image: $VQ"
+VQF="$STORE/$(jget "$VQ" 'j["id"]').raw"
+[ "$(dd if="$VQF" bs=4096 skip=256 count=1 status=none | tr -d 'A' | wc -c)" = 0 ] ||
+	fail "the qcow2 image's data is not at its offset in the volume"
+[ "$(stat -c %s "$VQF")" = $((1 << 30)) ] || fail "the volume from the qcow2 image is not 1 GiB"
+head -c 100000 /dev/urandom >"$T_DIR/img.raw"
+os image create --file "$T_DIR/img.raw" --disk-format raw --container-format bare r >/dev/null
+os volume create --image r --size 1 vr >/dev/null
+cmp -n 100000 "$T_DIR/img.raw" "$STORE/$(os volume show vr -f value -c id).raw" || fail "the raw image's bytes differ"
+os volume delete vq vr
+pass "volume create --image: qcow2 converted, raw copied, bootable"
 
 os volume snapshot delete s1
 [ ! -e "$STORE/snap-$SID.raw" ] || fail "the snapshot's file is left"
