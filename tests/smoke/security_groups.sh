@@ -96,7 +96,9 @@ probe() {
 	ip netns exec "$(topo_ns c1)" /usr/bin/python3 "$TOOL" probe "$@" >/dev/null 2>&1 &
 	TOPO_PIDS+=($!)
 }
-probe 10.0.0.10 22 "$SMOKE_DIR/probe22"
+# (The connection that must live waits up to 3 s for an echo, as a loaded
+# machine may hold one back; the one that must stop, the default 0.5 s.)
+probe 10.0.0.10 22 "$SMOKE_DIR/probe22" 3
 probe 10.0.0.10 23 "$SMOKE_DIR/probe23"
 sleep 1
 answers() { grep -c '^[0-9]' "$SMOKE_DIR/probe$1" 2>/dev/null || echo 0; }
@@ -154,7 +156,7 @@ rm -f "$SOCK"
 topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" --ct-max 3 || exit 1
 program
 vg dp sg add-rule vm --direction ingress --protocol tcp --dst-port 22 --label ssh >/dev/null
-probe 10.0.0.10 22 "$SMOKE_DIR/probe-full"
+probe 10.0.0.10 22 "$SMOKE_DIR/probe-full" 3
 for _ in $(seq 50); do [ "$(answers -full)" -ge 2 ] && break; sleep 0.1; done
 check "a first connection is up" [ "$(answers -full)" -ge 2 ]
 opened=$(in_ns c1 open 10.0.0.10 22 4)
