@@ -9,7 +9,7 @@ DEB_PACKAGES := qemu-utils build-essential meson ninja-build pkg-config \
 	libsqlite3-dev sqlite3 libsodium-dev libcmocka-dev \
 	iproute2 iputils-ping ethtool tcpdump procps python3-scapy busybox \
 	python3-openstackclient curl \
-	qemu-system-x86 genisoimage
+	qemu-system-x86 genisoimage syslinux mtools
 
 # The test guest's own packages (linux-image-cloud-amd64, busybox-static) are
 # not installed: tools/guest/build-guest.sh downloads and unpacks them.
@@ -38,8 +38,8 @@ $(BUILD)/build.ninja:
 build: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-# The tiny test guest: $(BUILD)/tools/guest/{vmlinuz,initrd.img}, rebuilt only
-# when tools/guest changes.
+# The tiny test guest: $(BUILD)/tools/guest/{vmlinuz,initrd.img}, and both in
+# a bootable virga-tiny.qcow2; rebuilt only when tools/guest changes.
 guest: $(BUILD)/build.ninja
 	ninja -C $(BUILD) guest
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# A real VM on a vhost-user port: the tiny guest (tools/guest, built by
-# `make guest`) boots in QEMU, whose virtio-net device is the vhost-user
+# A real VM on a vhost-user port: the tiny guest's disk (tools/guest, built
+# by `make guest`, the image the image service gets) boots in QEMU, whose virtio-net device is the vhost-user
 # server the engine connects to. The engine alone answers its DHCP: the guest
 # prints its lease on the serial console, takes the address, MTU and gateway
 # it was given, reads its host name from a config drive, and a namespace on an
@@ -13,9 +13,8 @@ TOPO_PREFIX=gst$$ # names of its own: namespaces, veths, EAL prefixes
 
 QEMU=$(command -v qemu-system-x86_64) || { echo "qemu-system-x86_64 missing (make deps)"; exit 1; }
 command -v genisoimage >/dev/null || { echo "genisoimage missing (make deps)"; exit 1; }
-KERNEL="$BUILD/tools/guest/vmlinuz"
-INITRD="$BUILD/tools/guest/initrd.img"
-[ -f "$KERNEL" ] && [ -f "$INITRD" ] || { echo "no guest image in $BUILD/tools/guest (make guest)"; exit 1; }
+DISK="$BUILD/tools/guest/virga-tiny.qcow2"
+[ -f "$DISK" ] || { echo "no guest image $DISK (make guest)"; exit 1; }
 
 VM_MAC=02:00:00:00:0e:05
 NS_MAC=02:00:00:00:0e:09
@@ -75,12 +74,14 @@ check "dhcp set for the VM's port" vg dp dhcp set vm --mac "$VM_MAC" --ip 10.80.
 # Shared memory (memfd) so the engine can map the guest's rings and buffers.
 # vectors=0 (no MSI-X): QEMU 7.2 under TCG crashes when the guest loads
 # virtio-net on vhost-user with MSI-X vectors. -nodefaults: no VGA, floppy or
-# default NIC to probe; the IDE CD-ROM carries the config drive.
+# default NIC to probe; the disk boots through the BIOS and SYSLINUX as a VM
+# from the image service would, and snapshot=on leaves it as it was; the IDE
+# CD-ROM carries the config drive.
 t0=$(date +%s%N)
 "$QEMU" -accel "$ACCEL" -nodefaults -no-user-config -display none -no-reboot \
 	-m 256M -object memory-backend-memfd,id=mem,size=256M,share=on -numa node,memdev=mem \
 	-serial "file:$CONSOLE" \
-	-kernel "$KERNEL" -initrd "$INITRD" -append "console=ttyS0 quiet panic=-1" \
+	-drive "file=$DISK,if=virtio,snapshot=on" \
 	-chardev "socket,id=c0,path=$VSOCK,server=on,wait=off" \
 	-netdev vhost-user,id=n0,chardev=c0 \
 	-device "virtio-net-pci,netdev=n0,mac=$VM_MAC,vectors=0" \

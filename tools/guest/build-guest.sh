@@ -96,8 +96,34 @@ modules modules.cd ata_piix sr_mod isofs
 
 cp "$WORK/kernel/boot/vmlinuz-$KVER" "$OUT/vmlinuz.new"
 (cd "$ROOT" && find . | sort | "$BB" cpio -o -H newc 2>/dev/null | gzip -9 -n) >"$OUT/initrd.img.new"
+
+# The disk: one FAT file system over the whole disk (no partition table, so
+# no loop device or mount: mtools writes into the file) holding the kernel,
+# the initramfs and SYSLINUX, whose boot sector the BIOS runs. pci=nomsi:
+# QEMU 7.2 under TCG crashes when the guest drives a vhost-user virtio-net
+# with MSI-X, and a VM booted from the image service may have it.
+RAW=$WORK/disk.raw
+mb=$((($(stat -c %s "$OUT/vmlinuz.new") + $(stat -c %s "$OUT/initrd.img.new")) / 1048576 + 4))
+truncate -s "${mb}M" "$RAW"
+mformat -i "$RAW" -v VIRGA -T $((mb * 2048)) -h 64 -s 32 ::
+cat >"$WORK/syslinux.cfg" <<CFG
+DEFAULT virga
+PROMPT 0
+TIMEOUT 1
+LABEL virga
+  KERNEL /vmlinuz
+  INITRD /initrd.img
+  APPEND console=tty0 console=ttyS0 quiet pci=nomsi panic=-1
+CFG
+mcopy -i "$RAW" "$OUT/vmlinuz.new" ::/vmlinuz
+mcopy -i "$RAW" "$OUT/initrd.img.new" ::/initrd.img
+mcopy -i "$RAW" "$WORK/syslinux.cfg" ::/syslinux.cfg
+syslinux --install "$RAW"
+qemu-img convert -c -O qcow2 "$RAW" "$OUT/virga-tiny.qcow2.new"
+
 mv "$OUT/vmlinuz.new" "$OUT/vmlinuz"
 mv "$OUT/initrd.img.new" "$OUT/initrd.img"
+mv "$OUT/virga-tiny.qcow2.new" "$OUT/virga-tiny.qcow2"
 echo "$KVER $(basename "$bdeb")" >"$OUT/guest.version"
 rm -rf "$WORK"
-echo "build-guest: $OUT/vmlinuz ($KVER), $OUT/initrd.img ($(du -k "$OUT/initrd.img" | cut -f1) KiB)"
+echo "build-guest: $OUT/vmlinuz ($KVER), $OUT/initrd.img ($(du -k "$OUT/initrd.img" | cut -f1) KiB), $OUT/virga-tiny.qcow2"
