@@ -58,16 +58,21 @@ cat >"$SMOKE_DIR/cd/openstack/latest/meta_data.json" <<'JSON'
 JSON
 genisoimage -quiet -V config-2 -r -J -o "$SMOKE_DIR/config.iso" "$SMOKE_DIR/cd" || exit 1
 
+# The engine in a namespace of its own (topo_node): its af_packet socket's
+# fanout group then cannot collide with another dataplane's on this machine.
 topo_host ns "$NS_MAC" 10.80.0.9/24
 quiet_ipv6 ns
-topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" || exit 1
+topo_node node
+topo_move ns node
+TOPO_DP_NETNS=$(topo_ns node) topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" || exit 1
 vg dp network add gnet --type flat >/dev/null &&
 	vg dp port add ns "net_af_packet0,iface=$(topo_if ns)" >/dev/null &&
 	vg dp port add vm --vhost-user "$VSOCK" >/dev/null &&
 	vg dp port attach ns --network gnet &&
 	vg dp port attach vm --network gnet &&
 	vg dp port security ns on --mac "$NS_MAC" --ip 10.80.0.9 &&
-	vg dp port security vm on --mac "$VM_MAC" --ip 10.80.0.5 || exit 1
+	vg dp port security vm on --mac "$VM_MAC" --ip 10.80.0.5 ||
+	{ echo "programming the engine failed"; exit 1; }
 check "dhcp set for the VM's port" vg dp dhcp set vm --mac "$VM_MAC" --ip 10.80.0.5/24 \
 	--gateway 10.80.0.1 --server 10.80.0.2 --dns 10.80.0.2 --mtu 1450 --lease 3600
 
