@@ -24,10 +24,7 @@ QEMU_PID=
 
 stop_qemu() {
 	[ -n "$QEMU_PID" ] || return 0
-	kill -TERM "$QEMU_PID" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$QEMU_PID" 2>/dev/null || break; sleep 0.1; done
-	kill -9 "$QEMU_PID" 2>/dev/null
-	wait "$QEMU_PID" 2>/dev/null
+	stop_gently "$QEMU_PID"
 	QEMU_PID=
 }
 on_exit() {
@@ -65,11 +62,7 @@ quiet_ipv6 ns
 topo_node node
 topo_move ns node
 TOPO_DP_NETNS=$(topo_ns node) topo_dataplane "$BUILD/dataplane/virga-dataplane" "$SOCK" || exit 1
-vg dp network add gnet --type flat >/dev/null &&
-	vg dp port add ns "net_af_packet0,iface=$(topo_if ns)" >/dev/null &&
-	vg dp port add vm --vhost-user "$VSOCK" >/dev/null &&
-	vg dp port attach ns --network gnet &&
-	vg dp port attach vm --network gnet &&
+vhost_beside_host gnet ns vm "$VSOCK" &&
 	vg dp port security ns on --mac "$NS_MAC" --ip 10.80.0.9 &&
 	vg dp port security vm on --mac "$VM_MAC" --ip 10.80.0.5 ||
 	{ echo "programming the engine failed"; exit 1; }
