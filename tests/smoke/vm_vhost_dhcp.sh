@@ -4,7 +4,8 @@
 # by `make guest`, the image the image service gets) boots in QEMU, whose virtio-net device is the vhost-user
 # server the engine connects to. The engine alone answers its DHCP: the guest
 # prints its lease on the serial console, takes the address, MTU and gateway
-# it was given, reads its host name from a config drive, and a namespace on an
+# it was given, reads its host name and SSH key from a config drive and runs
+# its user data, answers on its serial console's shell, and a namespace on an
 # af_packet port of the same network pings it and talks to its TCP server.
 # The test prints the boot time to the lease, on the wall clock and on the
 # guest's own (its uptime), and which accelerator ran it.
@@ -21,8 +22,10 @@ NS_MAC=02:00:00:00:0e:09
 VSOCK="$SMOKE_DIR/vm.sock"
 CONSOLE="$SMOKE_DIR/console.log"
 QEMU_PID=
+CAT_PID=
 
 stop_qemu() {
+	[ -z "$CAT_PID" ] || kill "$CAT_PID" 2>/dev/null
 	[ -n "$QEMU_PID" ] || return 0
 	stop_gently "$QEMU_PID"
 	QEMU_PID=
@@ -53,6 +56,7 @@ mkdir -p "$SMOKE_DIR/cd/openstack/latest"
 cat >"$SMOKE_DIR/cd/openstack/latest/meta_data.json" <<'JSON'
 {"uuid": "4a1c2d3e-0000-4000-8000-00000000e005", "hostname": "vm-e05.example.org", "name": "vm-e05", "public_keys": {"k1": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGuest test@virga"}}
 JSON
+printf '#!/bin/sh\necho made by user data >/tmp/from-user-data\n' >"$SMOKE_DIR/cd/openstack/latest/user_data"
 genisoimage -quiet -V config-2 -r -J -o "$SMOKE_DIR/config.iso" "$SMOKE_DIR/cd" || exit 1
 
 # The engine in a namespace of its own (topo_node): its af_packet socket's
@@ -75,10 +79,16 @@ check "dhcp set for the VM's port" vg dp dhcp set vm --mac "$VM_MAC" --ip 10.80.
 # default NIC to probe; the disk boots through the BIOS and SYSLINUX as a VM
 # from the image service would, and snapshot=on leaves it as it was; the IDE
 # CD-ROM carries the config drive.
+# The serial console on two FIFOs (QEMU's pipe chardev, PATH.in and
+# PATH.out): what the guest prints goes to the console log through cat, and
+# the test types into the .in side as a person at the console would.
+mkfifo "$SMOKE_DIR/serial.in" "$SMOKE_DIR/serial.out"
+cat "$SMOKE_DIR/serial.out" >"$CONSOLE" &
+CAT_PID=$!
 t0=$(date +%s%N)
 "$QEMU" -accel "$ACCEL" -nodefaults -no-user-config -display none -no-reboot \
 	-m 256M -object memory-backend-memfd,id=mem,size=256M,share=on -numa node,memdev=mem \
-	-serial "file:$CONSOLE" \
+	-chardev "pipe,id=s0,path=$SMOKE_DIR/serial" -serial chardev:s0 \
 	-drive "file=$DISK,if=virtio,snapshot=on" \
 	-chardev "socket,id=c0,path=$VSOCK,server=on,wait=off" \
 	-netdev vhost-user,id=n0,chardev=c0 \
@@ -117,6 +127,14 @@ ns() { ip netns exec "$(topo_ns ns)" "$@"; }
 check "the namespace pings the VM" ns ping -c 3 -i 0.3 -W 2 10.80.0.5
 check "the namespace resolved the VM to its MAC" sh -c "ip netns exec $(topo_ns ns) ip neigh show 10.80.0.5 | grep -q $VM_MAC"
 check "the guest read its config drive" console_has '^virga-guest: config drive hostname vm-e05.example.org' 30
+# type LINE: a line typed on the serial console (not waiting on a dead QEMU).
+type_line() { timeout 5 sh -c 'echo "$1" >"$2"' sh "$1" "$SMOKE_DIR/serial.in"; }
+shell_answers() {
+	console_has '^virga-guest: ready' 30 && type_line 'echo shell-$((6*7)) on $(hostname): $(cat /tmp/from-user-data), $(grep -c AAAAIGuest /root/.ssh/authorized_keys) key' &&
+		console_has '^shell-42 on vm-e05: made by user data, 1 key$' 15
+}
+check "the guest ran the config drive's user data" console_has '^virga-guest: user data ran, status 0' 15
+check "a root shell answers on the serial console (user data and SSH key in place)" shell_answers
 # hello: the guest's TCP server names the guest and echoes what it is sent.
 hello() {
 	ns /usr/bin/python3 - <<'PY'
