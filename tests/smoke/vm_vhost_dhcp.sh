@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # A real VM on a vhost-user port: the tiny guest's disk (tools/guest, built
-# by `make guest`, the image the image service gets) boots in QEMU, whose virtio-net device is the vhost-user
-# server the engine connects to. The engine alone answers its DHCP: the guest
+# by `make guest`, the image the image service gets) boots in QEMU, whose
+# virtio-net device is the vhost-user server the engine connects to. The engine alone answers its DHCP: the guest
 # prints its lease on the serial console, takes the address, MTU and gateway
 # it was given, reads its host name and SSH key from a config drive and runs
 # its user data, answers on its serial console's shell, and a namespace on an
