@@ -151,7 +151,7 @@ PY
 check "the VM's TCP server answers with the config drive's host name, and echoes" hello
 # The MTU the lease gave the guest (1450) holds a 1450-byte packet: 1422
 # bytes of payload and 28 of headers, unfragmented (-M do) both ways.
-check "a 1450-byte ping crosses both ways" ns ping -c 2 -i 0.3 -W 2 -M do -s 1422 10.80.0.5
+check "a 1450-byte ping crosses both ways" ns ping -c 2 -i 0.3 -W 2 -M "do" -s 1422 10.80.0.5
 rx=$(vg --json dp port list | /usr/bin/python3 -c '
 import json, sys
 print([p for p in json.load(sys.stdin) if p["name"] == "vm"][0]["rx_packets"])')

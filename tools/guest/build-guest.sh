@@ -4,10 +4,12 @@
 # cloud kernel (linux-image-cloud-amd64: virtio as modules, no desktop
 # drivers) and busybox-static, written as OUTDIR/vmlinuz and
 # OUTDIR/initrd.img (a gzipped cpio with busybox, the virtio drivers and this
-# folder's scripts). The packages are fetched with `apt-get download` into
-# OUTDIR/debs once and reused: installing a kernel package would run its
-# boot-loader hooks on the host, and busybox-static conflicts with the host's
-# busybox. Nothing is installed on the host.
+# folder's scripts), and the two on a disk that boots, OUTDIR/virga-tiny.qcow2,
+# for the image service. The two packages are fetched with `apt-get download`
+# into OUTDIR/debs once and reused, not installed: a kernel package would run
+# its boot-loader hooks on the host, and busybox-static conflicts with the
+# host's busybox. The tools it runs (mtools, syslinux, qemu-img) are in the
+# Makefile's DEB_PACKAGES.
 set -euo pipefail
 OUT=${1:?usage: build-guest.sh OUTDIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -27,7 +29,8 @@ fetch() {
 	fi
 	echo "$deb"
 }
-# The metapackage only names the current kernel: download what it depends on.
+# The metapackage only names the current kernel: download what it depends on
+# (asking apt only when no kernel was downloaded yet).
 kernel_pkg() {
 	apt-cache depends linux-image-cloud-amd64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)/\1/p' | head -1
 }
