@@ -8,12 +8,16 @@ DEB_PACKAGES := qemu-utils build-essential meson ninja-build pkg-config \
 	libmnl-dev libnftnl-dev libvirt-dev libjansson-dev libmicrohttpd-dev libcurl4-gnutls-dev libgnutls28-dev \
 	libsqlite3-dev sqlite3 libsodium-dev libcmocka-dev \
 	iproute2 iputils-ping ethtool tcpdump procps python3-scapy busybox \
-	python3-openstackclient curl openssl
+	python3-openstackclient curl openssl \
+	qemu-system-x86 genisoimage syslinux mtools
+
+# The test guest's own packages (linux-image-cloud-amd64, busybox-static) are
+# not installed: tools/guest/build-guest.sh downloads and unpacks them.
 
 # Only `make bench` needs these (the peers it measures); `make test` does not.
 BENCH_DEB_PACKAGES := openvswitch-switch-dpdk
 
-.PHONY: all deps bench-deps build test unit smoke run demo bench clean
+.PHONY: all deps bench-deps build guest test unit smoke run demo bench clean
 
 all: build
 
@@ -33,6 +37,11 @@ $(BUILD)/build.ninja:
 
 build: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
+
+# The tiny test guest: $(BUILD)/tools/guest/{vmlinuz,initrd.img}, and both in
+# a bootable virga-tiny.qcow2; rebuilt only when tools/guest changes.
+guest: $(BUILD)/build.ninja
+	ninja -C $(BUILD) guest
 
 unit: build
 	meson test -C $(BUILD) --suite unit --print-errorlogs

@@ -29,6 +29,25 @@ trap 'exit 130' INT TERM
 
 vg() { "$BUILD/tools/virga/virga" --socket "$SOCK" "$@"; }
 
+# vhost_beside_host NET HOST PORT SOCKET: a flat network NET with two ports on
+# it, HOST's veth (af_packet, see topo_host) and PORT, a vhost-user port on
+# SOCKET; their port security is left to the caller.
+vhost_beside_host() {
+	vg dp network add "$1" --type flat >/dev/null &&
+		vg dp port add "$2" "net_af_packet0,iface=$(topo_if "$2")" >/dev/null &&
+		vg dp port add "$3" --vhost-user "$4" >/dev/null &&
+		vg dp port attach "$2" --network "$1" &&
+		vg dp port attach "$3" --network "$1"
+}
+
+# stop_gently PID: SIGTERM, five seconds to exit, then SIGKILL; reaped.
+stop_gently() {
+	kill -TERM "$1" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
 # drops REASON: the dataplane's drop counter for REASON.
 drops() {
 	vg --json dp stats | /usr/bin/python3 -c '

@@ -23,10 +23,7 @@ TP_PID=
 
 stop_testpmd() {
 	[ -n "$TP_PID" ] || return 0
-	kill -TERM "$TP_PID" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$TP_PID" 2>/dev/null || break; sleep 0.1; done
-	kill -9 "$TP_PID" 2>/dev/null
-	wait "$TP_PID" 2>/dev/null
+	stop_gently "$TP_PID"
 	TP_PID=
 	rm -rf "/var/run/dpdk/$TP_PREFIX"
 }
@@ -109,11 +106,7 @@ counter_at_least() {
 }
 
 program() {
-	vg dp network add blue --type flat >/dev/null &&
-		vg dp port add a "net_af_packet0,iface=$(topo_if a)" >/dev/null &&
-		vg dp port add v1 --vhost-user "$VSOCK" >/dev/null &&
-		vg dp port attach a --network blue &&
-		vg dp port attach v1 --network blue &&
+	vhost_beside_host blue a v1 "$VSOCK" &&
 		vg dp port security a on --mac "$A_MAC" --ip 10.13.0.1 &&
 		# macswap sends a's own IP addresses back: only the MAC is the peer's.
 		vg dp port security v1 on --mac "$B_MAC"
