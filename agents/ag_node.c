@@ -72,8 +72,8 @@ json_t *ag_node_report_body(const struct ag_node *n)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	for (int i = 0; i < n->n_uplinks; i++)
-		json_object_set_new(mappings, n->uplinks[i].physnet,
-		                json_string(n->uplinks[i].ifname));
+		json_object_set_new(
+		                mappings, n->uplinks[i].physnet, json_string(n->uplinks[i].ifname));
 	if (n->state_dir && statvfs(n->state_dir, &vfs) == 0)
 		disk_gb = (json_int_t)((unsigned long long)vfs.f_bavail * vfs.f_frsize >> 30);
 	conf = json_pack("{s:o, s:[s], s:o, s:o, s:o, s:o}", "tunneling_ip",
