@@ -6,16 +6,19 @@
  *   virga-agent --node NAME --controller http[s]://HOST:PORT [--cacert FILE]
  *               --service-token-file FILE --dp-socket PATH
  *               [--physnet-uplink PHYSNET=PORT ...] [--poll-timeout S] [--verbose]
+ *               [--tunnel-ip ADDR] [--state-dir DIR] [--report-interval S]
  *
  * One thread, one loop: long-poll the change feed from the last revision,
  * compute the desired state, reconcile the dataplane with it, report port
- * status. The dataplane is reconciled every pass, not only when the feed
+ * status; and every report interval, register the node and keep it alive
+ * (ag_node.c). The dataplane is reconciled every pass, not only when the feed
  * moves, so a restarted dataplane is noticed within one poll timeout.
  * While the controller or the dataplane is unreachable the agent waits and
  * retries; it never flushes what is installed, so traffic keeps flowing.
  * An https controller whose certificate does not verify against --cacert
  * is unreachable like any other, with the reason logged: never plain HTTP.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -30,6 +33,9 @@
 #include "ag.h"
 
 #define DEFAULT_POLL_TIMEOUT 5
+/* Where instances' disks will live: its free space is the disk capacity
+ * the node reports. */
+#define DEFAULT_STATE_DIR "/var/lib/virga"
 #define RETRY_SECONDS 1
 
 static volatile sig_atomic_t stopping;
@@ -63,7 +69,8 @@ static void on_signal(int sig)
 
 struct options {
 	const char *node, *controller, *token_file, *dp_socket, *cacert;
-	int poll_timeout;
+	const char *tunnel_ip, *state_dir;
+	int poll_timeout, report_interval;
 	struct ag_uplink uplinks[AG_MAX_UPLINKS];
 	int n_uplinks;
 };
@@ -75,8 +82,12 @@ static void usage(FILE *f)
 	           "                   [--cacert FILE (the CA an https controller is signed by)]\n"
 	           "                   [--physnet-uplink PHYSNET=PORT ...] [--poll-timeout S]"
 	           " [--verbose]\n"
+	           "                   [--tunnel-ip ADDR] [--state-dir DIR (/var/lib/virga)]\n"
+	           "                   [--report-interval S (10)]\n"
 	           "  --physnet-uplink  the provider uplink of PHYSNET: a dataplane port, or a\n"
-	           "                    kernel interface the agent opens with af_packet\n");
+	           "                    kernel interface the agent opens with af_packet\n"
+	           "  --tunnel-ip       this node's VXLAN tunnel address, reported to the controller\n"
+	           "  --report-interval seconds between the node's heartbeats to the controller\n");
 }
 
 static int parse_uplink(struct options *o, const char *arg)
@@ -103,6 +114,9 @@ static int parse_args(struct options *o, int argc, char **argv)
 	                {"physnet-uplink", required_argument, NULL, 'u'},
 	                {"poll-timeout", required_argument, NULL, 'p'},
 	                {"cacert", required_argument, NULL, 'a'},
+	                {"tunnel-ip", required_argument, NULL, 'T'},
+	                {"state-dir", required_argument, NULL, 'd'},
+	                {"report-interval", required_argument, NULL, 'r'},
 	                {"verbose", no_argument, NULL, 'v'},
 	                {"help", no_argument, NULL, 'h'},
 	                {NULL, 0, NULL, 0},
@@ -111,6 +125,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 
 	o->dp_socket = DP_DEFAULT_SOCKET;
 	o->poll_timeout = DEFAULT_POLL_TIMEOUT;
+	o->report_interval = AG_NODE_DEFAULT_INTERVAL;
+	o->state_dir = DEFAULT_STATE_DIR;
 	while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -139,6 +155,25 @@ static int parse_args(struct options *o, int argc, char **argv)
 			break;
 		case 'a':
 			o->cacert = optarg;
+			break;
+		case 'T': {
+			unsigned char addr[16];
+
+			if (inet_pton(AF_INET, optarg, addr) != 1 &&
+			                inet_pton(AF_INET6, optarg, addr) != 1) {
+				fprintf(stderr, "virga-agent: --tunnel-ip wants an IP address\n");
+				return -EINVAL;
+			}
+			o->tunnel_ip = optarg;
+			break;
+		}
+		case 'd':
+			o->state_dir = optarg;
+			break;
+		case 'r':
+			o->report_interval = atoi(optarg);
+			if (o->report_interval < 1 || o->report_interval > 3600)
+				return -EINVAL;
 			break;
 		case 'v':
 			log_level = AG_DEBUG;
@@ -206,6 +241,7 @@ static int run(const struct options *o, const char *token)
 	struct ag_feed feed;
 	struct ag_nl *nl;
 	struct ag_dp dp;
+	struct ag_node node;
 	struct outage feed_err = {0}, dp_err = {0};
 	int rc;
 	bool reconciled_once = false, first_pass;
@@ -217,15 +253,27 @@ static int run(const struct options *o, const char *token)
 	}
 	ag_feed_init(&feed, o->controller, token, o->node);
 	ag_dp_init(&dp, o->dp_socket);
+	ag_node_init(&node, o->controller, token, o->node);
+	node.tunnel_ip = o->tunnel_ip;
+	node.state_dir = o->state_dir;
+	node.uplinks = o->uplinks;
+	node.n_uplinks = o->n_uplinks;
+	node.interval_s = o->report_interval;
 	memcpy(dp.uplinks, o->uplinks, sizeof(dp.uplinks));
 	dp.n_uplinks = o->n_uplinks;
 	ag_log(AG_INFO, "node %s: controller %s, dataplane %s", o->node, o->controller,
 	                o->dp_socket);
 
 	while (!stopping) {
+		/* The heartbeat between polls: the poll waits no longer than
+		 * until the next one is due. */
+		int report_in = ag_node_tick(&node), timeout = o->poll_timeout;
+
+		if (report_in < timeout)
+			timeout = report_in > 1 ? report_in : 1;
 		/* Until the first full state is in, there is nothing to program
 		 * from: above all, no reason to remove anything. */
-		rc = ag_feed_poll(&feed, reconciled_once ? o->poll_timeout : 0);
+		rc = ag_feed_poll(&feed, reconciled_once ? timeout : 0);
 		if (stopping)
 			break;
 		log_outage("controller", rc, rc < 0 ? ag_http_last_error() : NULL, &feed_err);

@@ -9,6 +9,9 @@
  *  PUT /internal/v1/nodes/{node}/floatingips/{id}/status {"status",
  *    "applied_rev"}: the same for a floating IP, from the node hosting its
  *    router's gateway (ACTIVE once it translates).
+ *  PUT /internal/v1/nodes/{node} {"agent_type", "binary", "configurations",
+ *    "topic"?, "start_flag"?}: the node's agent registers and keeps alive
+ *    (201 when it was new, 200 with the agent as Neutron shows it).
  */
 #include "api.h"
 #include "../controlplane/db/feed.h"
@@ -75,7 +78,22 @@ static int report_status(struct api_req *req, const void *arg)
 	return rc ? rc : api_reply(req, 204, NULL);
 }
 
+/* The node's agent reports itself (Neutron's report_state): the body is
+ * the report, the node the path's. */
+static int report_agent(struct api_req *req, const void *arg)
+{
+	json_t *agent = NULL;
+	int rc;
+
+	(void)arg;
+	rc = cp_agent_report(&req->ctx, req->arg[0], req->json, &agent);
+	if (rc < 0)
+		return rc;
+	return api_reply(req, rc ? 201 : 200, json_pack("{s:o}", "agent", agent));
+}
+
 const struct api_route api_feed_routes[] = {
+	{"PUT", "/internal/v1/nodes/*", report_agent, NULL, 0, API_NEUTRON},
 	{"GET", "/internal/v1/nodes/*/changes", feed_changes, NULL, 0, API_NEUTRON},
 	{"PUT", "/internal/v1/nodes/*/ports/*/status", report_status, &port_sink, 0, API_NEUTRON},
 	{"PUT", "/internal/v1/nodes/*/floatingips/*/status", report_status, &fip_sink, 0, API_NEUTRON},

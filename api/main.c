@@ -45,6 +45,7 @@ struct options {
 	char tls_cert[512], tls_key[512]; /* PEM files; both or neither */
 	int token_ttl;
 	int feed_timeout;
+	int agent_down_time; /* an agent silent this long is shown dead */
 	int http_threads; /* 0: max(4, 2 per online CPU) */
 	int max_connections;
 	int max_connections_per_ip;
@@ -58,6 +59,7 @@ static void usage(FILE *f)
 		   "         [--region NAME] [--token-ttl SECONDS] [--service-token TOKEN]\n"
 		   "         [--gateway-node NODE (hosts routers' gateways)]\n"
 		   "         [--feed-timeout SECONDS] [--http-threads N (max(4, 2 per CPU))]\n"
+		   "         [--agent-down-time SECONDS (30: agents report every 10)]\n"
 		   "         [--max-connections N (4096)] [--max-connections-per-ip N (128, 0: any)]\n"
 		   "         [--header-timeout SECONDS (10)] [--config FILE]\n"
 		   "         [--tls-cert FILE --tls-key FILE (PEM: serve HTTPS)]\n");
@@ -88,6 +90,7 @@ static int set_option(struct options *o, const char *key, const char *val)
 	} ints[] = {
 		{"token-ttl", &o->token_ttl, 1, INT_MAX},
 		{"feed-timeout", &o->feed_timeout, 1, INT_MAX / 1000},
+		{"agent-down-time", &o->agent_down_time, 1, 86400},
 		{"http-threads", &o->http_threads, 1, 1024},
 		{"max-connections", &o->max_connections, 1, 1000000},
 		{"max-connections-per-ip", &o->max_connections_per_ip, 0, 1000000},
@@ -155,6 +158,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{"service-token", required_argument, NULL, 0},
 		{"token-ttl", required_argument, NULL, 0},
 		{"feed-timeout", required_argument, NULL, 0},
+		{"agent-down-time", required_argument, NULL, 0},
 		{"http-threads", required_argument, NULL, 0},
 		{"max-connections", required_argument, NULL, 0},
 		{"max-connections-per-ip", required_argument, NULL, 0},
@@ -311,7 +315,7 @@ int main(int argc, char **argv)
 {
 	struct options o = {.listen = "127.0.0.1:5000", .admin_user = "admin",
 		.admin_project = "admin", .region = "RegionOne", .token_ttl = 3600,
-		.feed_timeout = 30, .max_connections = 4096, .max_connections_per_ip = 128,
+		.feed_timeout = 30, .agent_down_time = 30, .max_connections = 4096, .max_connections_per_ip = 128,
 		.header_timeout = 10};
 	struct api_server srv = {0};
 	char host[64], dbpath[600];
@@ -383,6 +387,7 @@ int main(int argc, char **argv)
 	snprintf(srv.image_dir, sizeof(srv.image_dir), "%s/images", o.state_dir);
 	snprintf(srv.volume_dir, sizeof(srv.volume_dir), "%s/volumes", o.state_dir);
 	cp_router_set_gateway_node(o.gateway_node);
+	cp_agent_set_down_time(o.agent_down_time);
 	raise_nofile(&o);
 	if (!o.http_threads) {
 		/* Requests are short (the long poll is held without a

@@ -28,6 +28,10 @@ static const struct net_coll c_sgs = {&cp_kind_secgroup, "security_groups", "sec
 static const struct net_coll c_rules = {&cp_kind_secgroup_rule, "security_group_rules",
 	"security_group_rule", "security-group-rules"};
 
+/* Not in collections[]: Neutron's version document lists its core
+ * resources, and agents are an extension's. */
+static const struct net_coll c_agents = {&cp_kind_agent, "agents", "agent", "agents"};
+
 static const struct net_coll *const collections[] = {&c_networks, &c_subnets, &c_ports,
 	&c_routers, &c_fips, &c_sgs, &c_rules};
 
@@ -201,6 +205,7 @@ static int extensions(struct api_req *req, const void *arg)
 		{"net-mtu", "Network MTU"},
 		{"quotas", "Quota management support"},
 		{"filter-validation", "Filter parameters validation"},
+		{"agent", "agent"},
 	};
 	json_t *list = json_array();
 
@@ -249,5 +254,10 @@ const struct api_route api_network_routes[] = {
 	NET_CRUD("floatingips", &c_fips),
 	NET_CRUD("security-groups", &c_sgs),
 	NET_CRUD("security-group-rules", &c_rules),
+	/* Agents register through /internal/v1/nodes/{node}: no POST. */
+	{"GET", "/network/v2.0/agents", net_list, &c_agents, 0, API_NEUTRON},
+	{"GET", "/network/v2.0/agents/*", net_show, &c_agents, 0, API_NEUTRON},
+	{"PUT", "/network/v2.0/agents/*", net_update, &c_agents, 0, API_NEUTRON},
+	{"DELETE", "/network/v2.0/agents/*", net_delete, &c_agents, 0, API_NEUTRON},
 	{NULL, NULL, NULL, NULL, 0, 0},
 };

@@ -38,6 +38,9 @@ static const struct cp_policy_entry policy_table[] = {
 	{"router", CP_CREATE | CP_UPDATE, "external_gateway_info:external_fixed_ips",
 		CP_RULE_ADMIN},
 	{"floatingip", CP_CREATE, "floating_ip_address", CP_RULE_ADMIN},
+	/* Agents: Neutron's get/update/delete_agent are admin_only (and
+	 * agents are never created through the API). */
+	{"agent", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	/* Quotas: a project may read its own; only admins change any. */
 	{"quota", CP_CREATE | CP_UPDATE | CP_DELETE, NULL, CP_RULE_ADMIN},
 	/* Everyone may create in their own project; another project is admin's. */

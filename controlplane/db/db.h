@@ -60,6 +60,10 @@ int cp_db_migrate(sqlite3 *h);
 int cp_obj_put(struct cp_db *db, const char *kind, json_t *body, const char *project_id,
 	const char *parent_id, bool public_);
 json_t *cp_obj_get(struct cp_db *db, const char *kind, const char *id);
+/* Replaces the body of an existing row (id from body) keeping its revision:
+ * for what changes often and no agent follows through the change feed (a
+ * heartbeat), so it wakes no long poll. Returns 0, -ENOENT or -EIO. */
+int cp_obj_rewrite(struct cp_db *db, const char *kind, const json_t *body);
 int cp_obj_del(struct cp_db *db, const char *kind, const char *id);
 /* All rows of kind, optionally only those of project_id (plus public rows
  * when with_public), of parent_id, or written after since_rev. */

@@ -57,6 +57,25 @@ json_t *cp_obj_get(struct cp_db *db, const char *kind, const char *id)
 	return body;
 }
 
+int cp_obj_rewrite(struct cp_db *db, const char *kind, const json_t *body)
+{
+	sqlite3_stmt *st = cp_db_prepare(db, "UPDATE objects SET body=? WHERE kind=? AND id=?");
+	char *text = json_dumps(body, JSON_COMPACT);
+	int rc = -EIO;
+
+	if (st && text) {
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, json_string_value(json_object_get(body, "id")), -1,
+			SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_DONE)
+			rc = sqlite3_changes(cp_db_handle(db)) ? 0 : -ENOENT;
+	}
+	sqlite3_finalize(st);
+	free(text);
+	return rc;
+}
+
 int cp_obj_del(struct cp_db *db, const char *kind, const char *id)
 {
 	int64_t rev = cp_db_tx_revision(db);

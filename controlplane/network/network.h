@@ -12,7 +12,17 @@
 #include "quota.h"
 
 extern const struct cp_kind cp_kind_network, cp_kind_subnet, cp_kind_port, cp_kind_router,
-	cp_kind_floatingip, cp_kind_secgroup, cp_kind_secgroup_rule;
+	cp_kind_floatingip, cp_kind_secgroup, cp_kind_secgroup_rule, cp_kind_agent;
+
+/* agent.c: node's virga-agent registers or keeps alive its agent from a
+ * report {"agent_type", "binary", "configurations", "topic"?, "start_flag"?}
+ * (Neutron's report_state). Service token or admin. Returns 1 when the
+ * agent was created, 0 when it existed, or a negative errno; *out is the
+ * agent as shown. Its own transaction. */
+int cp_agent_report(struct cp_ctx *ctx, const char *node, const json_t *report, json_t **out);
+/* An agent whose last heartbeat is older than this is shown dead
+ * (Neutron's agent_down_time); <= 0 restores the default, 30 s. */
+void cp_agent_set_down_time(int seconds);
 
 /* PUT /routers/{id}/add_router_interface and remove_router_interface:
  * body {"subnet_id"} or {"port_id"}; *out is Neutron's interface info. */
