@@ -48,6 +48,10 @@ check "the CA's and the server's keys are 0600" \
 600" ]' "$DIR"
 os() { /usr/bin/openstack "$@"; }
 check "the openstack CLI authenticates with them" os token issue
+check "the tiny guest is the image service's virga-tiny, active" \
+	bash -c '[ "$(openstack image show virga-tiny -f value -c status)" = active ]'
+check "and the default flavors are there" bash -c 'openstack flavor show m1.tiny >/dev/null'
+
 check "a network and a subnet are created" \
 	bash -c 'openstack network create demo >/dev/null && openstack subnet create --network demo --subnet-range 10.77.0.0/24 demo-sub >/dev/null'
 PORT_ID=$(os port create --network demo --host "$NODE" p1 -f value -c id)
