@@ -48,9 +48,39 @@ static bool passes(struct api_req *req, const json_t *v)
 	return true;
 }
 
+/*
+ * A list answer under key: the rows that pass the name/status filters, whole
+ * (detail) or as the short list's fields (NULL-terminated).
+ */
+static int list_reply(struct api_req *req, json_t *all, const char *key, bool detail,
+		const char *const *brief)
+{
+	json_t *row, *out = json_array();
+	size_t i;
+
+	json_array_foreach(all, i, row)
+	{
+		json_t *one;
+
+		if (!passes(req, row))
+			continue;
+		if (detail) {
+			json_array_append(out, row);
+			continue;
+		}
+		one = json_object();
+		for (const char *const *k = brief; *k; k++)
+			json_object_set(one, *k, json_object_get(row, *k));
+		json_array_append_new(out, one);
+	}
+	json_decref(all);
+	return api_reply(req, 200, json_pack("{s:o}", key, out));
+}
+
 static int volume_list(struct api_req *req, const void *arg)
 {
-	json_t *all, *v, *out;
+	static const char *const brief[] = {"id", "name", "links", NULL};
+	json_t *all, *v;
 	size_t i;
 	int rc = project_ok(req);
 
@@ -58,22 +88,8 @@ static int volume_list(struct api_req *req, const void *arg)
 		rc = cp_volume_list(&req->ctx, all_tenants(req), &all);
 	if (rc)
 		return rc;
-	out = json_array();
-	json_array_foreach(all, i, v)
-	{
-		if (!passes(req, v))
-			continue;
-		with_links(req, v);
-		if (arg == NULL) /* the short list: id, name, links */
-			json_array_append_new(out, json_pack("{s:O, s:O, s:O}", "id",
-							   json_object_get(v, "id"), "name",
-							   json_object_get(v, "name"), "links",
-							   json_object_get(v, "links")));
-		else
-			json_array_append(out, v);
-	}
-	json_decref(all);
-	return api_reply(req, 200, json_pack("{s:o}", "volumes", out));
+	json_array_foreach(all, i, v) with_links(req, v);
+	return list_reply(req, all, "volumes", arg != NULL, brief);
 }
 
 static int volume_create(struct api_req *req, const void *arg)
@@ -179,31 +195,13 @@ static bool all_tenants(struct api_req *req)
 
 static int snapshot_list(struct api_req *req, const void *arg)
 {
-	json_t *all, *sn, *out;
-	size_t i;
+	static const char *const brief[] = {"id", "name", "volume_id", "status", "size", NULL};
+	json_t *all;
 	int rc = project_ok(req);
 
 	if (rc == 0)
 		rc = cp_snapshot_list(&req->ctx, all_tenants(req), &all);
-	if (rc)
-		return rc;
-	out = json_array();
-	json_array_foreach(all, i, sn)
-	{
-		if (!passes(req, sn))
-			continue;
-		if (arg == NULL) /* the short list */
-			json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:O, s:O}", "id",
-							   json_object_get(sn, "id"), "name",
-							   json_object_get(sn, "name"), "volume_id",
-							   json_object_get(sn, "volume_id"), "status",
-							   json_object_get(sn, "status"), "size",
-							   json_object_get(sn, "size")));
-		else
-			json_array_append(out, sn);
-	}
-	json_decref(all);
-	return api_reply(req, 200, json_pack("{s:o}", "snapshots", out));
+	return rc ? rc : list_reply(req, all, "snapshots", arg != NULL, brief);
 }
 
 static int snapshot_create(struct api_req *req, const void *arg)

@@ -29,14 +29,8 @@ static bool flavor_public(const json_t *f)
 /* Writes f in a transaction of its own. */
 static int put(struct cp_ctx *ctx, json_t *f)
 {
-	int rc = cp_db_begin(ctx->db, true);
+	int rc = cp_obj_put_tx(ctx->db, KIND, f, NULL, NULL, flavor_public(f));
 
-	if (rc == 0) {
-		rc = cp_obj_put(ctx->db, KIND, f, NULL, NULL, flavor_public(f));
-		rc = rc ? rc : cp_db_commit(ctx->db);
-		if (rc)
-			cp_db_rollback(ctx->db);
-	}
 	json_object_del(f, "revision_number");
 	return rc ? cp_fail(&ctx->err, -EIO, "computeFault", "could not store the flavor") : 0;
 }
@@ -190,13 +184,7 @@ int cp_flavor_delete(struct cp_ctx *ctx, const char *id)
 	if (f == NULL)
 		return not_found(ctx, id);
 	json_decref(f);
-	rc = cp_db_begin(ctx->db, true);
-	if (rc == 0) {
-		rc = cp_obj_del(ctx->db, KIND, id);
-		rc = rc ? rc : cp_db_commit(ctx->db);
-		if (rc)
-			cp_db_rollback(ctx->db);
-	}
+	rc = cp_obj_del_tx(ctx->db, KIND, id);
 	return rc ? cp_fail(&ctx->err, -EIO, "computeFault", "could not delete the flavor") : 0;
 }
 

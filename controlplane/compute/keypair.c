@@ -119,13 +119,7 @@ int cp_keypair_create(struct cp_ctx *ctx, const json_t *req, json_t **out)
 			"public_key", pub, "fingerprint", fp, "type", "ssh", "user_id",
 			ctx->caller->user_id, "created_at", now, "key_id",
 			(json_int_t)(randombytes_random() & 0x7fffffff));
-	rc = cp_db_begin(ctx->db, true);
-	if (rc == 0) {
-		rc = cp_obj_put(ctx->db, KIND, row, NULL, ctx->caller->user_id, false);
-		rc = rc ? rc : cp_db_commit(ctx->db);
-		if (rc)
-			cp_db_rollback(ctx->db);
-	}
+	rc = cp_obj_put_tx(ctx->db, KIND, row, NULL, ctx->caller->user_id, false);
 	if (rc == 0) {
 		*out = shown(row, false);
 		json_object_set_new(*out, "user_id", json_string(ctx->caller->user_id));
@@ -178,12 +172,6 @@ int cp_keypair_delete(struct cp_ctx *ctx, const char *name)
 		return not_found(ctx, name);
 	json_decref(k);
 	row_id(id, sizeof(id), ctx->caller->user_id, name);
-	rc = cp_db_begin(ctx->db, true);
-	if (rc == 0) {
-		rc = cp_obj_del(ctx->db, KIND, id);
-		rc = rc ? rc : cp_db_commit(ctx->db);
-		if (rc)
-			cp_db_rollback(ctx->db);
-	}
+	rc = cp_obj_del_tx(ctx->db, KIND, id);
 	return rc ? cp_fail(&ctx->err, -EIO, "computeFault", "could not delete the keypair") : 0;
 }

@@ -65,6 +65,11 @@ json_t *cp_obj_get(struct cp_db *db, const char *kind, const char *id);
  * heartbeat), so it wakes no long poll. Returns 0, -ENOENT or -EIO. */
 int cp_obj_rewrite(struct cp_db *db, const char *kind, const json_t *body);
 int cp_obj_del(struct cp_db *db, const char *kind, const char *id);
+/* cp_obj_put and cp_obj_del, each in a write transaction of its own (committed,
+ * or rolled back on failure): for services whose write is that one row. */
+int cp_obj_put_tx(struct cp_db *db, const char *kind, json_t *body, const char *project_id,
+	const char *parent_id, bool public_);
+int cp_obj_del_tx(struct cp_db *db, const char *kind, const char *id);
 /* All rows of kind, optionally only those of project_id (plus public rows
  * when with_public), of parent_id, or written after since_rev. */
 json_t *cp_obj_list(struct cp_db *db, const char *kind, const char *project_id, bool with_public,

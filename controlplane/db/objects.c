@@ -165,3 +165,30 @@ json_t *cp_obj_deleted_since(struct cp_db *db, int64_t since_rev)
 	sqlite3_finalize(st);
 	return out;
 }
+
+int cp_obj_put_tx(struct cp_db *db, const char *kind, json_t *body, const char *project_id,
+	const char *parent_id, bool public_)
+{
+	int rc = cp_db_begin(db, true);
+
+	if (rc)
+		return rc;
+	rc = cp_obj_put(db, kind, body, project_id, parent_id, public_);
+	rc = rc ? rc : cp_db_commit(db);
+	if (rc)
+		cp_db_rollback(db);
+	return rc;
+}
+
+int cp_obj_del_tx(struct cp_db *db, const char *kind, const char *id)
+{
+	int rc = cp_db_begin(db, true);
+
+	if (rc)
+		return rc;
+	rc = cp_obj_del(db, kind, id);
+	rc = rc ? rc : cp_db_commit(db);
+	if (rc)
+		cp_db_rollback(db);
+	return rc;
+}

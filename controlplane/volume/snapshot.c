@@ -78,18 +78,7 @@ int cp_snapshot_create(struct cp_ctx *ctx, const json_t *req, const char *store,
 
 int cp_snapshot_list(struct cp_ctx *ctx, bool all_tenants, json_t **out)
 {
-	json_t *all, *s;
-	size_t i;
-
-	if (cp_db_begin(ctx->db, false))
-		return cp_fail(&ctx->err, -EIO, "computeFault", "database unavailable");
-	all = cp_obj_list(ctx->db, KIND,
-			all_tenants && ctx->caller->is_admin ? NULL : ctx->caller->project_id, false,
-			NULL, 0);
-	cp_db_commit(ctx->db);
-	json_array_foreach(all, i, s) json_object_del(s, "revision_number");
-	*out = all;
-	return 0;
+	return cp_volume_list_kind(ctx, KIND, all_tenants, out);
 }
 
 int cp_snapshot_show(struct cp_ctx *ctx, const char *id, json_t **out)
@@ -107,13 +96,7 @@ int cp_snapshot_delete(struct cp_ctx *ctx, const char *id, const char *store)
 	if (s == NULL)
 		return not_found(ctx, id);
 	json_decref(s);
-	rc = cp_db_begin(ctx->db, true);
-	if (rc == 0) {
-		rc = cp_obj_del(ctx->db, KIND, id);
-		rc = rc ? rc : cp_db_commit(ctx->db);
-		if (rc)
-			cp_db_rollback(ctx->db);
-	}
+	rc = cp_obj_del_tx(ctx->db, KIND, id);
 	if (rc)
 		return cp_fail(&ctx->err, -EIO, "computeFault", "could not delete the snapshot");
 	cp_volume_file_path(path, sizeof(path), store, "snap-", id);

@@ -258,7 +258,7 @@ int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store,
 	return 0;
 }
 
-int cp_volume_list(struct cp_ctx *ctx, bool all_tenants, json_t **out)
+int cp_volume_list_kind(struct cp_ctx *ctx, const char *kind, bool all_tenants, json_t **out)
 {
 	json_t *all;
 	size_t i;
@@ -266,13 +266,18 @@ int cp_volume_list(struct cp_ctx *ctx, bool all_tenants, json_t **out)
 
 	if (cp_db_begin(ctx->db, false))
 		return cp_fail(&ctx->err, -EIO, "computeFault", "database unavailable");
-	all = cp_obj_list(ctx->db, KIND,
+	all = cp_obj_list(ctx->db, kind,
 			all_tenants && ctx->caller->is_admin ? NULL : ctx->caller->project_id, false,
 			NULL, 0);
 	cp_db_commit(ctx->db);
 	json_array_foreach(all, i, v) json_object_del(v, "revision_number");
 	*out = all;
 	return 0;
+}
+
+int cp_volume_list(struct cp_ctx *ctx, bool all_tenants, json_t **out)
+{
+	return cp_volume_list_kind(ctx, KIND, all_tenants, out);
 }
 
 int cp_volume_show(struct cp_ctx *ctx, const char *id, json_t **out)
@@ -371,13 +376,9 @@ int cp_volume_update(struct cp_ctx *ctx, const char *id, const json_t *req, json
 		json_object_set(v, "metadata", (json_t *)meta);
 	cp_time_iso(now, cp_now());
 	json_object_set_new(v, "updated_at", json_string(now));
-	rc = cp_db_begin(ctx->db, true);
-	if (rc == 0) {
-		rc = store_row(ctx, v);
-		rc = rc ? rc : cp_db_commit(ctx->db);
-		if (rc)
-			cp_db_rollback(ctx->db);
-	}
+	rc = cp_obj_put_tx(ctx->db, KIND, v, cp_json_str(v, "os-vol-tenant-attr:tenant_id"), NULL,
+			false);
+	json_object_del(v, "revision_number");
 	if (rc) {
 		json_decref(v);
 		return cp_fail(&ctx->err, -EIO, "computeFault", "could not store the volume");

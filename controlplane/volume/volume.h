@@ -56,6 +56,8 @@ int cp_snapshot_delete(struct cp_ctx *ctx, const char *id, const char *store);
  * project would pass its quotas with add_* more (except_id's size not counted). */
 int cp_volume_quota(struct cp_ctx *ctx, const char *project, json_int_t add_volumes,
 		json_int_t add_snapshots, json_int_t add_gb, const char *except_id);
+/* The volumes or snapshots (kind) of the caller's project, or all (an admin's all_tenants). */
+int cp_volume_list_kind(struct cp_ctx *ctx, const char *kind, bool all_tenants, json_t **out);
 /* The volume or snapshot the caller may see (a new reference), or NULL. */
 json_t *cp_volume_load(struct cp_ctx *ctx, const char *kind, const char *id);
 
