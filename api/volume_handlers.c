@@ -131,13 +131,16 @@ static int volume_update(struct api_req *req, const void *arg)
 	return rc ? rc : api_reply(req, 200, json_pack("{s:o}", "volume", with_links(req, v)));
 }
 
-static int volume_delete(struct api_req *req, const void *arg)
+/* DELETE of a volume or a snapshot: arg points at the service's delete. */
+typedef int (*delete_fn)(struct cp_ctx *ctx, const char *id, const char *store);
+
+static int delete_one(struct api_req *req, const void *arg)
 {
+	const delete_fn *fn = arg;
 	int rc = project_ok(req);
 
-	(void)arg;
 	if (rc == 0)
-		rc = cp_volume_delete(&req->ctx, req->arg[1], req->srv->volume_dir);
+		rc = (*fn)(&req->ctx, req->arg[1], req->srv->volume_dir);
 	return rc ? rc : api_reply(req, 202, NULL);
 }
 
@@ -229,16 +232,6 @@ static int snapshot_show(struct api_req *req, const void *arg)
 	return rc ? rc : api_reply(req, 200, json_pack("{s:o}", "snapshot", sn));
 }
 
-static int snapshot_delete(struct api_req *req, const void *arg)
-{
-	int rc = project_ok(req);
-
-	(void)arg;
-	if (rc == 0)
-		rc = cp_snapshot_delete(&req->ctx, req->arg[1], req->srv->volume_dir);
-	return rc ? rc : api_reply(req, 202, NULL);
-}
-
 static int type_list(struct api_req *req, const void *arg)
 {
 	(void)arg;
@@ -259,6 +252,7 @@ static int type_show(struct api_req *req, const void *arg)
 }
 
 static const int detail = 1, the_default = 1;
+static const delete_fn volume_delete = cp_volume_delete, snapshot_delete = cp_snapshot_delete;
 
 const struct api_route api_volume_routes[] = {
 	{"GET", "/volume/v3/*/types", type_list, NULL, 0, API_NOVA},
@@ -269,13 +263,13 @@ const struct api_route api_volume_routes[] = {
 	{"POST", "/volume/v3/*/volumes", volume_create, NULL, 0, API_NOVA},
 	{"GET", "/volume/v3/*/volumes/*", volume_show, NULL, 0, API_NOVA},
 	{"PUT", "/volume/v3/*/volumes/*", volume_update, NULL, 0, API_NOVA},
-	{"DELETE", "/volume/v3/*/volumes/*", volume_delete, NULL, 0, API_NOVA},
+	{"DELETE", "/volume/v3/*/volumes/*", delete_one, &volume_delete, 0, API_NOVA},
 	{"POST", "/volume/v3/*/volumes/*/action", volume_action, NULL, 0, API_NOVA},
 	{"GET", "/volume/v3/*/snapshots", snapshot_list, NULL, 0, API_NOVA},
 	{"GET", "/volume/v3/*/snapshots/detail", snapshot_list, &detail, 0, API_NOVA},
 	{"POST", "/volume/v3/*/snapshots", snapshot_create, NULL, 0, API_NOVA},
 	{"GET", "/volume/v3/*/snapshots/*", snapshot_show, NULL, 0, API_NOVA},
-	{"DELETE", "/volume/v3/*/snapshots/*", snapshot_delete, NULL, 0, API_NOVA},
+	{"DELETE", "/volume/v3/*/snapshots/*", delete_one, &snapshot_delete, 0, API_NOVA},
 	{"GET", "/volume/v3/*/volumes/*/metadata", volume_metadata, "GET", 0, API_NOVA},
 	{"POST", "/volume/v3/*/volumes/*/metadata", volume_metadata, "POST", 0, API_NOVA},
 	{"PUT", "/volume/v3/*/volumes/*/metadata", volume_metadata, "PUT", 0, API_NOVA},
