@@ -107,8 +107,12 @@ static enum kind classify(const struct dp_worker *w, struct rte_mbuf *m, uint32_
 			later_fragment(w, m, ZONE(r), drop);
 		return parsed(rc, m, p, IN, IN_REL);
 	}
-	/* To the router's outside addresses from inside: a hairpin, or its reply. */
-	if (ip->dst_addr == gw->ip || dp_fip_by_fip(dp_fip_get(r->id), ip->dst_addr) != NULL)
+	/* To the router's outside addresses from inside: a hairpin, or its reply.
+	 * Floating IPs are addresses of the gateway's subnet: the table is scanned
+	 * only for a destination there, not for every frame going out. */
+	if (((ip->dst_addr ^ gw->ip) & gw->mask) == 0 &&
+			(ip->dst_addr == gw->ip ||
+					dp_fip_by_fip(dp_fip_get(r->id), ip->dst_addr) != NULL))
 		return parse(m, ZONE(r), p) == DP_CT_PARSE_TRACKED ? HAIRPIN : NONE;
 	if (!r->gw_snat || dp_snat_pool_get(r->id) == NULL)
 		return NONE;
