@@ -12,11 +12,14 @@
                                           the next request line a byte every
                                           0.2 s: closed HEADER_TIMEOUT (+ the
                                           sweep) after its first byte
+With KA_CA set (a CA file): over HTTPS, verified against it.
 Prints one line of what it saw; exits 1 with the reason on failure.
 """
 import http.client
 import json
+import os
 import socket
+import ssl
 import sys
 import time
 
@@ -25,7 +28,12 @@ class Conn:
     """http.client reconnects on its own: pin the socket, fail on a new one."""
 
     def __init__(self, port):
-        self.c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        ca = os.environ.get("KA_CA")
+        if ca:
+            ctx = ssl.create_default_context(cafile=ca)
+            self.c = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=ctx)
+        else:
+            self.c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         self.c.connect()
         self.sock = self.c.sock
         self.local = self.sock.getsockname()
@@ -95,7 +103,7 @@ def trickle(port, tok, idle_s, header_timeout):
             sys.exit("the server answered a request it never finished")
         except socket.timeout:
             continue
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
             break
     closed = time.monotonic() - first
     lo, hi = header_timeout - 0.1, header_timeout + 1.0

@@ -9,9 +9,11 @@
 #    create/show/delete, 404, 401, 400) on one connection, never closed;
 #  - a connection silent for 2.5x the header deadline still answers;
 #  - a request trickled after that silence is closed one header deadline
-#    after its first byte (the slow-loris protection still holds).
+#    after its first byte (the slow-loris protection still holds);
+#  - the same three over HTTPS (the first byte is seen below TLS).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 KA="$PY $(dirname "$0")/keepalive.py"
 
 start_controller --header-timeout 1
@@ -38,3 +40,19 @@ pass "header deadline 1 s: $out"
 
 req GET /network/v2.0/networks "$tok"
 expect_status 200 "the controller after the keep-alive checks"
+
+# Over TLS: bytes_received counts records, so the same holds.
+"$ROOT/tools/make-certs.sh" "$T_DIR/certs" >/dev/null || fail "make-certs.sh failed"
+kill "$T_PID" && wait "$T_PID" 2>/dev/null || true
+export CURL_CA_BUNDLE="$T_DIR/certs/ca.pem" KA_CA="$T_DIR/certs/ca.pem"
+T_SCHEME=https
+start_controller --header-timeout 1 --tls-cert "$T_DIR/certs/server.pem" \
+	--tls-key "$T_DIR/certs/server-key.pem"
+tok=$(token admin "$T_ADMIN_PW" admin)
+[ -n "$tok" ] || fail "no admin token over https"
+out=$($KA "$T_PORT" "$tok" many 20 2>&1) || fail "https http.client: $out"
+pass "https: $out"
+out=$($KA "$T_PORT" "$tok" idle 2.5 2>&1) || fail "https idle keep-alive: $out"
+pass "https, header deadline 1 s: $out"
+out=$($KA "$T_PORT" "$tok" trickle 1.5 1 2>&1) || fail "https trickle after idle: $out"
+pass "https, header deadline 1 s: $out"
