@@ -29,15 +29,20 @@ connected=$(grep -c '^\* Connected to' "$T_DIR/curl.err" || true)
 	fail "curl: $connected connections, $reused reuses for 3 URLs: $(grep '^\*' "$T_DIR/curl.err")"
 pass "curl: 3 URLs on one connection"
 
-out=$($KA "$T_PORT" "$tok" many 100 2>&1) || fail "http.client: $out"
-pass "http.client: $out"
+# client_checks N: as the admin, over $T_SCHEME, with a 1-s header deadline.
+client_checks() {
+	local tok out
+	tok=$(token admin "$T_ADMIN_PW" admin)
+	[ -n "$tok" ] || fail "$T_SCHEME: no admin token"
+	out=$($KA "$T_PORT" "$tok" many "$1" 2>&1) || fail "$T_SCHEME http.client: $out"
+	pass "$T_SCHEME http.client: $out"
+	out=$($KA "$T_PORT" "$tok" idle 2.5 2>&1) || fail "$T_SCHEME idle keep-alive: $out"
+	pass "$T_SCHEME, header deadline 1 s: $out"
+	out=$($KA "$T_PORT" "$tok" trickle 1.5 1 2>&1) || fail "$T_SCHEME trickle after idle: $out"
+	pass "$T_SCHEME, header deadline 1 s: $out"
+}
 
-out=$($KA "$T_PORT" "$tok" idle 2.5 2>&1) || fail "idle keep-alive: $out"
-pass "header deadline 1 s: $out"
-
-out=$($KA "$T_PORT" "$tok" trickle 1.5 1 2>&1) || fail "trickle after idle: $out"
-pass "header deadline 1 s: $out"
-
+client_checks 100
 req GET /network/v2.0/networks "$tok"
 expect_status 200 "the controller after the keep-alive checks"
 
@@ -48,11 +53,4 @@ export CURL_CA_BUNDLE="$T_DIR/certs/ca.pem" KA_CA="$T_DIR/certs/ca.pem"
 T_SCHEME=https
 start_controller --header-timeout 1 --tls-cert "$T_DIR/certs/server.pem" \
 	--tls-key "$T_DIR/certs/server-key.pem"
-tok=$(token admin "$T_ADMIN_PW" admin)
-[ -n "$tok" ] || fail "no admin token over https"
-out=$($KA "$T_PORT" "$tok" many 20 2>&1) || fail "https http.client: $out"
-pass "https: $out"
-out=$($KA "$T_PORT" "$tok" idle 2.5 2>&1) || fail "https idle keep-alive: $out"
-pass "https, header deadline 1 s: $out"
-out=$($KA "$T_PORT" "$tok" trickle 1.5 1 2>&1) || fail "https trickle after idle: $out"
-pass "https, header deadline 1 s: $out"
+client_checks 20
