@@ -10,9 +10,14 @@
  *  - a deadline for each request's headers (MHD's own timeout is an idle
  *    one that a client trickling a byte at a time keeps resetting): the
  *    timer thread shuts down connections past it;
- *    it runs from the accept, so it covers a TLS handshake too (MHD runs
- *    handshakes on the pool threads without blocking; a client that stops
- *    mid-handshake holds a descriptor until then, never a thread);
+ *    the first request's runs from the accept, so it covers a TLS handshake
+ *    too (MHD runs handshakes on the pool threads without blocking; a
+ *    client that stops mid-handshake holds a descriptor until then, never a
+ *    thread); a kept-alive connection's next request's runs from its first
+ *    byte, which the timer sees as the kernel's count of bytes received
+ *    moving past its count at the end of the last request (TCP_INFO, so
+ *    TLS records count too). Silence between requests is bounded by MHD's
+ *    idle timeout (API_IDLE_TIMEOUT), not by the header deadline;
  *  - URIs that would exhaust MHD's per-connection memory pool are refused
  *    before MHD stores their arguments, and an encoded NUL is refused
  *    instead of cutting the path or a value short.
@@ -32,9 +37,11 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/tcp.h> /* struct tcp_info with tcpi_bytes_received */
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,7 +56,7 @@
 #define API_CONN_MEMORY (128u * 1024)
 #define API_MAX_URI (16u * 1024)
 #define API_MAX_ARGS 1024u
-#define API_IDLE_TIMEOUT 30u /* seconds of silence once a request's headers are in */
+#define API_IDLE_TIMEOUT 30u /* seconds of silence, within a request or between two */
 #define SWEEP_MS 250         /* how late past its deadline a connection may be shut down */
 #define LOG_BURST 20         /* MHD messages per second before they are counted instead */
 
@@ -69,6 +76,10 @@ struct api_conn {
 	struct MHD_Connection *mhd;
 	int fd;
 	int64_t header_deadline; /* monotonic ms; 0 while no request's headers are awaited */
+	/* Kept alive between requests: the bytes received at the end of the
+	 * last one; -1 otherwise. The timer starts the next header deadline
+	 * once more have come. */
+	int64_t idle_mark;
 	/* The request in progress, touched only by its MHD thread. */
 	bool headers_in;
 	bool too_large;
@@ -93,6 +104,7 @@ struct api_http {
 	struct api_conn *conns; /* every open connection */
 	struct api_conn *held;  /* suspended long polls */
 	int64_t next_sweep;
+	int64_t header_timeout_ms;
 	/* MHD's log, rate-limited under a flood of refused connections. */
 	pthread_mutex_t log_lock;
 	int64_t log_window;
@@ -163,6 +175,7 @@ static void on_connection(void *cls, struct MHD_Connection *mhd, void **socket_c
 			return; /* on_request closes a connection without one */
 		c->mhd = mhd;
 		c->fd = MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_CONNECTION_FD)->connect_fd;
+		c->idle_mark = -1;
 		pthread_mutex_lock(&h->lock);
 		c->header_deadline = now_ms() + srv->header_timeout_ms;
 		c->next = h->conns;
@@ -189,22 +202,58 @@ static void on_connection(void *cls, struct MHD_Connection *mhd, void **socket_c
 	*socket_context = NULL;
 }
 
-static void set_header_deadline(struct api_http *h, struct api_conn *c, int64_t deadline)
+/* What the kernel has received on fd, TLS records included; -1 if it
+ * cannot say (the caller then starts the deadline at once). */
+static int64_t bytes_received(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
+		len < offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received))
+		return -1;
+	return (int64_t)ti.tcpi_bytes_received;
+}
+
+/* A request's headers are in: no deadline until the next request. */
+static void headers_arrived(struct api_http *h, struct api_conn *c)
 {
 	pthread_mutex_lock(&h->lock);
-	c->header_deadline = deadline;
+	c->header_deadline = 0;
+	c->idle_mark = -1;
 	pthread_mutex_unlock(&h->lock);
 }
 
-/* Timer thread, under the lock. Shutting the socket down makes MHD see the
- * end of the stream and close the connection on its own thread. */
+/* A request is over and the connection kept alive: idle, with no header
+ * deadline until the next request's first byte. A byte of it that came
+ * with the last request (pipelining) is not seen; the next one is, and MHD's
+ * idle timeout bounds the wait for it. */
+static void went_idle(struct api_http *h, struct api_conn *c)
+{
+	int64_t mark = bytes_received(c->fd);
+
+	pthread_mutex_lock(&h->lock);
+	c->header_deadline = mark < 0 ? now_ms() + h->header_timeout_ms : 0;
+	c->idle_mark = mark;
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Timer thread, under the lock (which keeps every c->fd open). Shutting the
+ * socket down makes MHD see the end of the stream and close the connection
+ * on its own thread. */
 static void sweep_headers(struct api_http *h, int64_t now)
 {
-	for (struct api_conn *c = h->conns; c; c = c->next)
+	for (struct api_conn *c = h->conns; c; c = c->next) {
+		if (c->idle_mark >= 0 && bytes_received(c->fd) != c->idle_mark) {
+			c->idle_mark = -1; /* the next request began within SWEEP_MS */
+			c->header_deadline = now + h->header_timeout_ms;
+		}
 		if (c->header_deadline && c->header_deadline <= now) {
 			shutdown(c->fd, SHUT_RDWR);
 			c->header_deadline = 0;
 		}
+	}
 }
 
 /* --- held long polls --- */
@@ -520,7 +569,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_NO;
 	if (!c->headers_in) {
 		c->headers_in = true;
-		set_header_deadline(srv->http, c, 0);
+		headers_arrived(srv->http, c);
 		if (api_route_streams(method, url))
 			stream_start(srv, conn, c, url, method);
 		return MHD_YES;
@@ -574,8 +623,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 }
 
 /* The request is over: ready the connection for the next one, whose
- * headers get a deadline of their own (an idle keep-alive connection is
- * closed at it too). */
+ * headers get a deadline of their own from its first byte. */
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	enum MHD_RequestTerminationCode toe)
 {
@@ -598,7 +646,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	c->headers_in = c->too_large = false;
 	c->uri_problem = URI_OK;
 	c->hold = HOLD_NONE;
-	set_header_deadline(srv->http, c, now_ms() + srv->header_timeout_ms);
+	went_idle(srv->http, c);
 }
 
 /* --- start and stop --- */
@@ -646,6 +694,7 @@ static int init_http(struct api_server *srv)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&h->wake, &attr);
 	pthread_condattr_destroy(&attr);
+	h->header_timeout_ms = srv->header_timeout_ms;
 	srv->http = h;
 	if (pthread_create(&h->timer, NULL, timer_main, srv) != 0) {
 		srv->http = NULL;

@@ -74,6 +74,10 @@ int cp_obj_del_tx(struct cp_db *db, const char *kind, const char *id);
  * when with_public), of parent_id, or written after since_rev. */
 json_t *cp_obj_list(struct cp_db *db, const char *kind, const char *project_id, bool with_public,
 	const char *parent_id, int64_t since_rev);
+/* Rows of kind whose attr (a top-level key of the body) is the string
+ * value, in the order cp_obj_list gives. Indexed for the pairs that request
+ * paths look up (objects.c); any other pair reads every row of the kind. */
+json_t *cp_obj_list_by(struct cp_db *db, const char *kind, const char *attr, const char *value);
 /* Rows of kind owned by project_id (what a quota counts), or -EIO. */
 int cp_obj_count_owned(struct cp_db *db, const char *kind, const char *project_id);
 /* Tombstones of kind written after since_rev: array of {"id", "kind", "revision"}. */

@@ -48,6 +48,30 @@ static const char *const migrations[] = {
 	 * deleted no longer says which groups it was in; agents that expand
 	 * the group as a rule's remote group must still hear of it (feed.c). */
 	"CREATE TABLE sg_membership (group_id TEXT PRIMARY KEY, rev INTEGER NOT NULL);",
+	/* 6: what request paths look up by value (objects.c, cp_obj_list_by):
+	 * token validation resolves a user's groups and the assignments on a
+	 * project, password auth finds users, projects and domains by name.
+	 * Partial, so only rows of their kind pay for them on a write; the
+	 * expressions must stay as cp_obj_list_by writes them. IF NOT EXISTS:
+	 * a database that has them already migrates all the same. */
+	"CREATE INDEX IF NOT EXISTS objects_role_assignment_actor_id ON objects"
+	"  (json_extract(body, '$.actor_id')) WHERE kind='role_assignment';"
+	"CREATE INDEX IF NOT EXISTS objects_role_assignment_target_id ON objects"
+	"  (json_extract(body, '$.target_id')) WHERE kind='role_assignment';"
+	"CREATE INDEX IF NOT EXISTS objects_group_membership_user_id ON objects"
+	"  (json_extract(body, '$.user_id')) WHERE kind='group_membership';"
+	"CREATE INDEX IF NOT EXISTS objects_group_membership_group_id ON objects"
+	"  (json_extract(body, '$.group_id')) WHERE kind='group_membership';"
+	"CREATE INDEX IF NOT EXISTS objects_user_name ON objects"
+	"  (json_extract(body, '$.name')) WHERE kind='user';"
+	"CREATE INDEX IF NOT EXISTS objects_project_name ON objects"
+	"  (json_extract(body, '$.name')) WHERE kind='project';"
+	"CREATE INDEX IF NOT EXISTS objects_domain_name ON objects"
+	"  (json_extract(body, '$.name')) WHERE kind='domain';"
+	/* Revoking a user's tokens (password change, user delete). */
+	"CREATE INDEX IF NOT EXISTS tokens_user ON tokens (user_id);"
+	/* Lists of a project that include public rows (shared networks). */
+	"CREATE INDEX IF NOT EXISTS objects_public ON objects (kind, public);",
 };
 
 int cp_db_migrate(sqlite3 *h)

@@ -2,7 +2,9 @@
 #include "db.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int cp_obj_put(struct cp_db *db, const char *kind, json_t *body, const char *project_id,
 	const char *parent_id, bool public_)
@@ -105,23 +107,11 @@ int cp_obj_del(struct cp_db *db, const char *kind, const char *id)
 	return rc;
 }
 
-json_t *cp_obj_list(struct cp_db *db, const char *kind, const char *project_id, bool with_public,
-	const char *parent_id, int64_t since_rev)
+static json_t *collect_bodies(sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = cp_db_prepare(db,
-		"SELECT body FROM objects WHERE kind=?1"
-		" AND (?2 IS NULL OR project_id=?2 OR (?3 AND public))"
-		" AND (?4 IS NULL OR parent_id=?4) AND rev > ?5 ORDER BY rowid");
 	json_t *out = json_array();
 
-	if (!st)
-		return out;
-	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, project_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, with_public);
-	sqlite3_bind_text(st, 4, parent_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, since_rev);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		json_t *body = row_body(st, 0);
 
 		if (body)
@@ -129,6 +119,86 @@ json_t *cp_obj_list(struct cp_db *db, const char *kind, const char *project_id, 
 	}
 	sqlite3_finalize(st);
 	return out;
+}
+
+json_t *cp_obj_list(struct cp_db *db, const char *kind, const char *project_id, bool with_public,
+	const char *parent_id, int64_t since_rev)
+{
+	/* One text per combination of filters, each term a plain equality, so
+	 * SQLite searches objects_parent or objects_project on (kind, x): a
+	 * "?2 IS NULL OR project_id=?2" term can use neither and reads every
+	 * row of the kind. Equal keys come in rowid order: no sort either. */
+	static const char *const sql[2][3] = {
+		{"SELECT body FROM objects WHERE kind=?1 AND rev > ?5 ORDER BY rowid",
+			"SELECT body FROM objects WHERE kind=?1 AND project_id=?2 AND rev > ?5"
+			" ORDER BY rowid",
+			/* Two searches merged in rowid order: SQLite makes no
+			 * union of (project_id=?2 OR public=?3) on its own. */
+			"SELECT body, rowid AS r FROM objects WHERE kind=?1 AND project_id=?2"
+			" AND rev > ?5 UNION ALL SELECT body, rowid FROM objects WHERE kind=?1"
+			" AND public=?3 AND project_id IS NOT ?2 AND rev > ?5 ORDER BY r"},
+		{"SELECT body FROM objects WHERE kind=?1 AND parent_id=?4 AND rev > ?5"
+			" ORDER BY rowid",
+			"SELECT body FROM objects WHERE kind=?1 AND parent_id=?4 AND project_id=?2"
+			" AND rev > ?5 ORDER BY rowid",
+			"SELECT body FROM objects WHERE kind=?1 AND parent_id=?4"
+			" AND (project_id=?2 OR public=?3) AND rev > ?5 ORDER BY rowid"},
+	};
+	sqlite3_stmt *st = cp_db_prepare(db,
+		sql[parent_id != NULL][project_id ? 1 + with_public : 0]);
+
+	if (!st)
+		return json_array();
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, project_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, 1);
+	sqlite3_bind_text(st, 4, parent_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, since_rev);
+	return collect_bodies(st);
+}
+
+/* The attributes looked up by value on request paths, each with a partial
+ * expression index of migration 6 (objects_<kind>_<attr>). The SQL names
+ * kind and path as literals: SQLite uses an expression index only for the
+ * same expression, and a partial one only when the query implies its
+ * WHERE. Any other pair is answered the same, by reading the kind. */
+static const char *const indexed[][2] = {
+	{"role_assignment", "actor_id"},
+	{"role_assignment", "target_id"},
+	{"group_membership", "user_id"},
+	{"group_membership", "group_id"},
+	{"user", "name"},
+	{"project", "name"},
+	{"domain", "name"},
+};
+
+json_t *cp_obj_list_by(struct cp_db *db, const char *kind, const char *attr, const char *value)
+{
+	char sql[256];
+	sqlite3_stmt *st;
+
+	for (size_t i = 0; i < sizeof(indexed) / sizeof(indexed[0]); i++)
+		if (strcmp(indexed[i][0], kind) == 0 && strcmp(indexed[i][1], attr) == 0) {
+			snprintf(sql, sizeof(sql),
+				"SELECT body FROM objects WHERE kind='%s'"
+				" AND json_extract(body, '$.%s')=?1 ORDER BY rowid",
+				kind, attr);
+			st = cp_db_prepare(db, sql);
+			if (!st)
+				return json_array();
+			sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+			return collect_bodies(st);
+		}
+	/* Not indexed: the path is bound, so any attribute name is safe. */
+	snprintf(sql, sizeof(sql), "$.\"%s\"", attr);
+	st = cp_db_prepare(db, "SELECT body FROM objects WHERE kind=?1"
+			       " AND json_extract(body, ?2)=?3 ORDER BY rowid");
+	if (!st)
+		return json_array();
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sql, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
+	return collect_bodies(st);
 }
 
 int cp_obj_count_owned(struct cp_db *db, const char *kind, const char *project_id)

@@ -90,13 +90,12 @@ int cp_identity_check_assignment(struct cp_ctx *ctx, const char *target_type,
 /* Group ids user_id belongs to (in a transaction). */
 static json_t *groups_of(struct cp_ctx *ctx, const char *user_id)
 {
-	json_t *all = cp_obj_list(ctx->db, "group_membership", NULL, false, NULL, 0), *o;
+	json_t *all = cp_obj_list_by(ctx->db, "group_membership", "user_id", user_id), *o;
 	json_t *out = json_array();
 	size_t i;
 
 	json_array_foreach(all, i, o)
-		if (strcmp(cp_json_str(o, "user_id") ?: "", user_id) == 0)
-			json_array_append(out, json_object_get(o, "group_id"));
+		json_array_append(out, json_object_get(o, "group_id"));
 	json_decref(all);
 	return out;
 }
@@ -115,8 +114,10 @@ static bool in_list(const json_t *arr, const char *s)
 json_t *cp_identity_effective_roles(struct cp_ctx *ctx, const char *user_id,
 	const char *project_id)
 {
+	/* Only the project's assignments: token validation must not grow
+	 * with every assignment in the database. */
 	json_t *groups = groups_of(ctx, user_id);
-	json_t *all = cp_obj_list(ctx->db, "role_assignment", NULL, false, NULL, 0), *o;
+	json_t *all = cp_obj_list_by(ctx->db, "role_assignment", "target_id", project_id), *o;
 	json_t *ids = json_array(), *roles = json_array();
 	size_t i;
 
@@ -217,14 +218,13 @@ int cp_identity_list_assignments(struct cp_ctx *ctx, const json_t *filters, bool
 	all = cp_obj_list(ctx->db, "role_assignment", NULL, false, NULL, 0);
 	json_array_foreach(all, i, o) {
 		if (effective && strcmp(cp_json_str(o, "actor_type"), "group") == 0) {
-			json_t *members = cp_obj_list(ctx->db, "group_membership", NULL, false, NULL,
-				0), *m;
+			json_t *members = cp_obj_list_by(ctx->db, "group_membership", "group_id",
+				cp_json_str(o, "actor_id")), *m;
 			size_t j;
 
 			json_array_foreach(members, j, m)
-				if (strcmp(cp_json_str(m, "group_id"), cp_json_str(o, "actor_id")) == 0)
-					json_array_append_new(res,
-						shape_assignment(ctx, o, cp_json_str(m, "user_id"), names));
+				json_array_append_new(res,
+					shape_assignment(ctx, o, cp_json_str(m, "user_id"), names));
 			json_decref(members);
 			continue;
 		}
@@ -254,12 +254,11 @@ int cp_identity_list_roles_on(struct cp_ctx *ctx, const char *target_type, const
 	if (cp_db_begin(ctx->db, false))
 		return -EIO;
 	*out = json_array();
-	all = cp_obj_list(ctx->db, "role_assignment", NULL, false, NULL, 0);
+	all = cp_obj_list_by(ctx->db, "role_assignment", "target_id", target_id);
 	json_array_foreach(all, i, o) {
 		json_t *role;
 
-		if (strcmp(cp_json_str(o, "target_id"), target_id) != 0 ||
-			strcmp(cp_json_str(o, "actor_id"), actor_id) != 0)
+		if (strcmp(cp_json_str(o, "actor_id"), actor_id) != 0)
 			continue;
 		role = cp_obj_get(ctx->db, "role", cp_json_str(o, "role_id"));
 		if (role)
@@ -318,13 +317,10 @@ static int members(struct cp_ctx *ctx, const char *match_key, const char *match,
 	if (cp_db_begin(ctx->db, false))
 		return -EIO;
 	*out = json_array();
-	all = cp_obj_list(ctx->db, "group_membership", NULL, false, NULL, 0);
+	all = cp_obj_list_by(ctx->db, "group_membership", match_key, match);
 	json_array_foreach(all, i, o) {
-		json_t *x;
+		json_t *x = cp_obj_get(ctx->db, out_kind, cp_json_str(o, out_key));
 
-		if (strcmp(cp_json_str(o, match_key), match) != 0)
-			continue;
-		x = cp_obj_get(ctx->db, out_kind, cp_json_str(o, out_key));
 		if (x)
 			json_array_append_new(*out, x);
 	}

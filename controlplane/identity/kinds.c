@@ -53,17 +53,13 @@ static int drop_references(struct cp_ctx *ctx, const char *field, const char *id
 	static const char *const kinds[] = {"role_assignment", "group_membership"};
 
 	for (size_t k = 0; k < 2; k++) {
-		json_t *all = cp_obj_list(ctx->db, kinds[k], NULL, false, NULL, 0), *o;
+		json_t *all = cp_obj_list_by(ctx->db, kinds[k], field, id), *o;
 		size_t i;
 		int rc = 0;
 
-		json_array_foreach(all, i, o) {
-			const char *v = cp_json_str(o, field);
-
-			if (v && strcmp(v, id) == 0 && (rc = cp_obj_del(ctx->db, kinds[k],
-								cp_json_str(o, "id"))))
+		json_array_foreach(all, i, o)
+			if ((rc = cp_obj_del(ctx->db, kinds[k], cp_json_str(o, "id"))))
 				break;
-		}
 		json_decref(all);
 		if (rc)
 			return rc;
@@ -85,11 +81,11 @@ static int delete_members(struct cp_ctx *ctx, const char *domain_id)
 	int rc = 0;
 
 	for (size_t k = 0; rc == 0 && k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		json_t *all = cp_obj_list(ctx->db, kinds[k]->name, NULL, false, NULL, 0), *o;
+		json_t *all = cp_obj_list_by(ctx->db, kinds[k]->name, "domain_id", domain_id), *o;
 		size_t i;
 
 		json_array_foreach(all, i, o)
-			if (rc == 0 && strcmp(cp_json_str(o, "domain_id") ?: "", domain_id) == 0)
+			if (rc == 0)
 				rc = cp_res_remove(ctx, kinds[k], o);
 		json_decref(all);
 	}

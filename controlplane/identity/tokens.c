@@ -30,12 +30,11 @@ static int unauthorized(struct cp_ctx *ctx)
 static json_t *find_named(struct cp_ctx *ctx, const char *kind, const char *name,
 	const char *dom_id)
 {
-	json_t *all = cp_obj_list(ctx->db, kind, NULL, false, NULL, 0), *o, *found = NULL;
+	json_t *all = cp_obj_list_by(ctx->db, kind, "name", name), *o, *found = NULL;
 	size_t i;
 
 	json_array_foreach(all, i, o)
-		if (!found && strcmp(cp_json_str(o, "name") ?: "", name) == 0 &&
-			(!dom_id || strcmp(cp_json_str(o, "domain_id") ?: "", dom_id) == 0))
+		if (!found && (!dom_id || strcmp(cp_json_str(o, "domain_id") ?: "", dom_id) == 0))
 			found = json_incref(o);
 	json_decref(all);
 	return found;
