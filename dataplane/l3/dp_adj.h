@@ -58,9 +58,18 @@ static inline uint32_t dp_adj_key(uint16_t router_id, uint32_t nh_index)
 
 static inline struct dp_adj *dp_adj_slot(struct dp_adj *cache, uint32_t key, uint32_t target)
 {
-	uint32_t h = key ^ target * 0x9e3779b1u;
+	/*
+	 * Hosts of one subnet differ in the last bytes of their address, which a
+	 * network-order word holds in its high bits: a multiply alone would carry
+	 * them only further up, and every host of a /24 would share a slot. Mixed
+	 * down (lowbias32's finalizer) before the slot's bits are taken.
+	 */
+	uint32_t h = key * 0x9e3779b1u ^ target;
 
-	return &cache[(h ^ h >> 16) & (DP_ADJ_CACHE_SIZE - 1)];
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
+	return &cache[h & (DP_ADJ_CACHE_SIZE - 1)];
 }
 
 /* The valid entry for key and target (network byte order), or NULL. */
