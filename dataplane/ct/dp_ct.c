@@ -389,7 +389,15 @@ int dp_ct_create_nat(struct dp_ct *ct, const struct dp_ct_pkt *p, const struct d
 	a->created = now;
 	a->port[0] = a->port[1] = DP_CT_NO_PORT;
 	a->allow[0] = (uint32_t)pos;
-	a->allow[1] = 0;
+	/* Where replies go back to (the opener's address and port), kept here too:
+	 * a reply reads it from the entry its lookup found, without the key's line. */
+	{
+		const uint8_t s = p->side;
+		uint32_t ip;
+
+		memcpy(&ip, p->key.addr[s], 4);
+		a->allow[1] = (uint64_t)ip << 32 | (uint64_t)p->key.port[s] << 16;
+	}
 	e->allow[0] = (uint64_t)nat->src_ip << 32 | (uint64_t)nat->src_port << 16;
 	e->allow[1] = (uint64_t)nat->dst_ip << 32 | (uint32_t)apos;
 	/* The alias first: a lookup that finds the connection finds its replies' key too. */

@@ -490,6 +490,17 @@ static inline uint32_t dp_ct_alias_of(const struct dp_ct *ct, uint32_t alias)
 	return (uint32_t)ct->entries[alias].allow[0];
 }
 
+/* Packet path: the opener's address and port (network order) an alias keeps, where
+ * the replies it stands for go back to (IPv4: SNAT's connections are). */
+static inline void dp_ct_alias_opener(const struct dp_ct *ct, uint32_t alias, uint32_t *ip,
+		uint16_t *port)
+{
+	uint64_t a = ct->entries[alias].allow[1];
+
+	*ip = (uint32_t)(a >> 32);
+	*port = (uint16_t)(a >> 16);
+}
+
 /* Packet path and control thread: a translated entry's translation. */
 static inline struct dp_ct_nat dp_ct_nat_get(const struct dp_ct *ct, uint32_t idx)
 {

@@ -304,7 +304,8 @@ static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 	const struct dp_ct_key *key;
 	struct dp_ct_nat nat;
 	struct dp_ct_pkt reply;
-	uint16_t rc;
+	uint32_t opener_ip;
+	uint16_t rc, opener_port;
 	uint8_t orig;
 
 	if (k == HAIRPIN) {
@@ -346,9 +347,9 @@ static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 	default: /* IN, IN_REL: to the gateway, through the alias */
 		if (idx == DP_CT_NONE || !dp_ct_is_alias(ct, idx))
 			return DP_DROP_REASON_MAX; /* the router's own (an echo to it) */
+		dp_ct_alias_opener(ct, idx, &opener_ip, &opener_port);
 		idx = dp_ct_alias_of(ct, idx);
-		key = dp_ct_key_at(ct, idx);
-		if (key == NULL || !dp_ct_is_nat(ct, idx))
+		if (!dp_ct_is_nat(ct, idx))
 			return DP_DROP_CT_INVALID;
 		orig = dp_ct_orig_side(ct, idx);
 		if (k == IN) {
@@ -358,18 +359,21 @@ static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 			if (!update(w, idx, &reply))
 				return DP_DROP_CT_INVALID;
 			nat = dp_ct_nat_get(ct, idx);
-			dp_nat_rewrite_ip4_addr(ip, len, false, *(const uint32_t *)key->addr[orig]);
+			dp_nat_rewrite_ip4_addr(ip, len, false, opener_ip);
 			if (nat.src_port)
-				dp_nat_rewrite_ip4_port(ip, len, false, key->port[orig]);
-			/* A hairpin's reply comes from the address first asked for. */
-			if (nat.dst_ip)
+				dp_nat_rewrite_ip4_port(ip, len, false, opener_port);
+			/* A hairpin's reply comes from the address first asked for (in the key). */
+			if (nat.dst_ip) {
+				key = dp_ct_key_at(ct, idx);
+				if (key == NULL)
+					return DP_DROP_CT_INVALID;
 				dp_nat_rewrite_ip4_addr(ip, len, true, *(const uint32_t *)key->addr[!orig]);
+			}
 		} else {
 			if (dp_ct_is_dead(ct, idx))
 				return DP_DROP_CT_INVALID;
-			rewrite_quoted(ip, len, true, *(const uint32_t *)key->addr[orig],
-					key->port[orig]);
-			dp_nat_rewrite_ip4_addr(ip, len, false, *(const uint32_t *)key->addr[orig]);
+			rewrite_quoted(ip, len, true, opener_ip, opener_port);
+			dp_nat_rewrite_ip4_addr(ip, len, false, opener_ip);
 		}
 		*nh = dp_fib_lookup(r->fib, rte_be_to_cpu_32(ip->dst_addr));
 		return DP_DROP_REASON_MAX;
@@ -396,6 +400,10 @@ static void snat_chunk(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, 
 	if (k == 0)
 		return;
 	dp_ct_lookup_bulk(dp_tables.ct, pk, k, idx);
+	/* A reply's lookup found its alias: warm the connections' entries too, all at once. */
+	for (uint16_t j = 0; j < k; j++)
+		if (kind[j] != OUT && idx[j] != DP_CT_NONE && dp_ct_is_alias(dp_tables.ct, idx[j]))
+			dp_ct_prefetch(dp_tables.ct, dp_ct_alias_of(dp_tables.ct, idx[j]));
 	for (uint16_t j = 0; j < k; j++) {
 		struct rte_mbuf *m = pkts[at[j]];
 		struct rte_ipv4_hdr *ip = ip_of(m);

@@ -213,6 +213,11 @@ int bench_program_sg(struct dp_client *c, const struct bench_scenario *s, char *
 int bench_write_fip_frames(const char *path, unsigned int flows);
 int bench_program_fip(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 #define BENCH_SNAT_FLOWS 10000
+#define BENCH_UDP_OFF (14 + 20) /* an untagged frame's UDP header (bench_build_udp) */
+/* route-1's next hop on b and the router's interface there (scenario_route.c). */
+extern const uint8_t bench_route_nh_mac[6], bench_route_if_b_mac[6];
+/* snat's two pcaps: the flows out (a) and their replies (b), scenario_fip.c. */
+int bench_write_snat_frames(const char *path_a, const char *path_b);
 int bench_program_snat(struct dp_client *c, const struct bench_scenario *s, char *why, size_t len);
 
 /* route-many (scenario_route_many.c): BENCH_MANY_ROUTERS routers, frames spread over them. */

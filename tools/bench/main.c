@@ -178,7 +178,16 @@ static const char *const ALL_SCENARIOS[] = {"l2-vlan", "null", "vxlan-encap", "v
 /* The pcap files main() writes, for cleaning up. */
 static const char *const PCAP_FILES[] = {"up.pcap", "vm.pcap", "idle.pcap", "decap.pcap",
                 "route-1.pcap", "route-100k.pcap", "route-1m.pcap", "sg.pcap", "fip.pcap",
-                "snat.pcap", "route-many.pcap", "vhost-route.pcap"};
+                "snat.pcap", "snat-reply.pcap", "route-many.pcap", "vhost-route.pcap"};
+
+/* snat's two files: path (a's) and snat-reply.pcap beside it. */
+static int write_snat(const struct bench_opts *o, const char *path)
+{
+	char b[PATH_MAX];
+
+	snprintf(b, sizeof(b), "%s/snat-reply.pcap", o->workdir);
+	return bench_write_snat_frames(path, b);
+}
 
 static int devargs(char *dst, unsigned int index, const struct bench_opts *o, const char *file,
                 bool infinite)
@@ -394,9 +403,11 @@ static int make_scenario_engines(
 		s->topo = BENCH_TOPO_SNAT;
 		s->name = "snat";
 		s->summary = "route-1 with b as the gateway, SNAT on: 10,000 established UDP flows "
-			     "leave b from the gateway's address (one connection-table entry "
-			     "each); Mpps = frames sent on b";
-		if (rc == 0 && (devargs(s->devargs[0], 0, o, "snat.pcap", true) < 0))
+			     "leave b from the gateway's address and their replies come back to a "
+			     "(one connection-table entry each); Mpps = frames sent, both ports";
+		s->count_port = NULL;
+		if (rc == 0 && (devargs(s->devargs[0], 0, o, "snat.pcap", true) < 0 ||
+					devargs(s->devargs[1], 1, o, "snat-reply.pcap", true) < 0))
 			rc = -ENAMETOOLONG;
 		return rc;
 	}
@@ -447,7 +458,7 @@ static int write_files(const struct bench_opts *o, struct bench_scenario *scs, u
 			if ((rc = s->topo == BENCH_TOPO_FIP ?
 							bench_write_fip_frames(a, o->flows) :
 					s->topo == BENCH_TOPO_SNAT ?
-							bench_write_fip_frames(a, BENCH_SNAT_FLOWS) :
+							write_snat(o, a) :
 							bench_write_route_frames(a, s->routes, o->flows)) < 0)
 				return rc;
 			bench_routes_describe(s->routes, desc, sizeof(desc));

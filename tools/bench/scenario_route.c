@@ -64,8 +64,10 @@ static const struct {
 };
 
 static const uint8_t IF_A_MAC[6] = {0x02, 0x56, 0x47, 0x00, 0x00, 0x0a};
-static const uint8_t IF_B_MAC[6] = {0x02, 0x56, 0x47, 0x00, 0x00, 0x0b};
-static const uint8_t NH_MAC[6] = {0x02, 0x4e, 0x48, 0x00, 0x00, 0x01};
+const uint8_t bench_route_if_b_mac[6] = {0x02, 0x56, 0x47, 0x00, 0x00, 0x0b};
+#define IF_B_MAC bench_route_if_b_mac
+const uint8_t bench_route_nh_mac[6] = {0x02, 0x4e, 0x48, 0x00, 0x00, 0x01};
+#define NH_MAC bench_route_nh_mac
 static const uint8_t NH_IP[4] = {10, 1, 0, 2};
 
 /* xorshift64*: a fixed, fast sequence; the same table and frames every run. */
