@@ -252,12 +252,28 @@ static inline bool port_valid(uint16_t port)
 	return port == DP_CT_NO_PORT || port < DP_MAX_PORTS;
 }
 
+/* Takes key k's position for a new entry: 0 and *pos with the entry held BUSY,
+ * -EEXIST and *pos when the key has an entry (filled by now, or never), -ENOSPC. */
+static int claim_key(struct dp_ct *ct, const struct dp_ct_key *k, int32_t *pos)
+{
+	uint32_t sw = 0;
+
+	*pos = rte_hash_add_key(ct->hash, k);
+	if (*pos < 0)
+		return -ENOSPC;
+	if (!__atomic_compare_exchange_n(&ct->entries[*pos].sw, &sw, DP_CT_SW_BUSY, false,
+			    __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+		wait_filled(&ct->entries[*pos]);
+		return -EEXIST;
+	}
+	return 0;
+}
+
 int dp_ct_create(struct dp_ct *ct, const struct dp_ct_pkt *p, const struct dp_ct_rec *orig,
 		const struct dp_ct_rec *resp, uint32_t now, uint32_t *idx)
 {
 	uint8_t state = start_state(ct, p), s = p->side;
 	struct dp_ct_entry *e;
-	uint32_t sw = 0;
 	int32_t pos;
 	int rc;
 
@@ -282,21 +298,16 @@ int dp_ct_create(struct dp_ct *ct, const struct dp_ct_pkt *p, const struct dp_ct
 	}
 
 	/* The hash's writer lock: the one serialization point between workers. */
-	pos = rte_hash_add_key(ct->hash, &p->key);
-	if (pos < 0) {
+	rc = claim_key(ct, &p->key, &pos);
+	if (rc < 0) {
 		unreserve(ct, orig->port, resp->port);
-		__atomic_fetch_add(&ct->table_full, 1, __ATOMIC_RELAXED);
-		return -ENOSPC;
+		if (rc == -EEXIST) /* another worker added the key first, or is filling it */
+			*idx = pos;
+		else
+			__atomic_fetch_add(&ct->table_full, 1, __ATOMIC_RELAXED);
+		return rc;
 	}
 	e = &ct->entries[pos];
-	if (!__atomic_compare_exchange_n(&e->sw, &sw, DP_CT_SW_BUSY, false, __ATOMIC_ACQUIRE,
-			    __ATOMIC_ACQUIRE)) {
-		/* Another worker added the key first, or is filling the entry. */
-		unreserve(ct, orig->port, resp->port);
-		wait_filled(e);
-		*idx = pos;
-		return -EEXIST;
-	}
 	e->last_seen = now;
 	e->created = now;
 	e->port[s] = orig->port;
@@ -309,23 +320,6 @@ int dp_ct_create(struct dp_ct *ct, const struct dp_ct_pkt *p, const struct dp_ct
 			__ATOMIC_RELEASE);
 	__atomic_fetch_add(&ct->created, 1, __ATOMIC_RELAXED);
 	*idx = pos;
-	return 0;
-}
-
-/* Takes key k's position for a new entry: 0 and *pos with the entry held BUSY,
- * -EEXIST and *pos when the key has an entry (filled by now, or never), -ENOSPC. */
-static int claim_key(struct dp_ct *ct, const struct dp_ct_key *k, int32_t *pos)
-{
-	uint32_t sw = 0;
-
-	*pos = rte_hash_add_key(ct->hash, k);
-	if (*pos < 0)
-		return -ENOSPC;
-	if (!__atomic_compare_exchange_n(&ct->entries[*pos].sw, &sw, DP_CT_SW_BUSY, false,
-			    __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
-		wait_filled(&ct->entries[*pos]);
-		return -EEXIST;
-	}
 	return 0;
 }
 
