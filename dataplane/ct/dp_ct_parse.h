@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 
+#include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
@@ -145,6 +146,18 @@ static inline bool dp_ct_parse_fast4(const struct rte_mbuf *m, uint16_t l3, uint
 	p->l4_off = l3 + 20;
 	p->end = l3 + tot;
 	return true;
+}
+
+/*
+ * dp_ct_parse with dp_ct_parse_fast4 in front: the inline parse for plain IPv4
+ * TCP/UDP, the full one for anything else. What the stages that track call.
+ */
+static inline int dp_ct_parse_any(const struct rte_mbuf *m, uint16_t l3, uint16_t ethertype,
+		uint16_t zone, struct dp_ct_pkt *p)
+{
+	if (ethertype == RTE_ETHER_TYPE_IPV4 && dp_ct_parse_fast4(m, l3, zone, p))
+		return DP_CT_PARSE_TRACKED;
+	return dp_ct_parse(m, l3, ethertype, zone, p);
 }
 
 #endif

@@ -57,12 +57,10 @@ static enum kind parsed(int rc, struct rte_mbuf *m, struct dp_ct_pkt *p, enum ki
 	return NONE;
 }
 
-/* dp_ct_parse of an IPv4 frame, inline for plain TCP and UDP. */
+/* dp_ct_parse of a router's IPv4 frame (untagged: ip4_route's frames are). */
 static inline int parse(struct rte_mbuf *m, uint16_t zone, struct dp_ct_pkt *p)
 {
-	if (dp_ct_parse_fast4(m, RTE_ETHER_HDR_LEN, zone, p))
-		return DP_CT_PARSE_TRACKED;
-	return dp_ct_parse(m, RTE_ETHER_HDR_LEN, RTE_ETHER_TYPE_IPV4, zone, p);
+	return dp_ct_parse_any(m, RTE_ETHER_HDR_LEN, RTE_ETHER_TYPE_IPV4, zone, p);
 }
 
 /* First pass: what the frame is to SNAT, its parse into p, or a drop. */

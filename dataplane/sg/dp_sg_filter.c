@@ -272,10 +272,7 @@ static void first_pass(struct frame *f, struct rte_mbuf *m, enum dp_sg_dir dir)
 		return;
 	}
 	f->family = etype == RTE_ETHER_TYPE_IPV4 ? DP_SG_IPV4 : DP_SG_IPV6;
-	if (etype == RTE_ETHER_TYPE_IPV4 && dp_ct_parse_fast4(m, l3, f->port->net_id, f->ct))
-		rc = DP_CT_PARSE_TRACKED;
-	else
-		rc = dp_ct_parse(m, l3, etype, f->port->net_id, f->ct);
+	rc = dp_ct_parse_any(m, l3, etype, f->port->net_id, f->ct);
 	if (unlikely(rc < 0)) {
 		verdict(f, DP_DROP_INVALID_IP_HEADER, 0xff);
 		return;
