@@ -58,7 +58,8 @@ static json_int_t count(const json_t *req, const char *key, json_int_t dflt)
 {
 	const json_t *v = json_object_get(req, key);
 
-	if (v == NULL || (key[0] == 's' && json_is_string(v) && json_string_length(v) == 0))
+	/* Nova shows no swap as "", and clients send it back so. */
+	if (v == NULL || (strcmp(key, "swap") == 0 && json_is_string(v) && json_string_length(v) == 0))
 		return dflt;
 	if (json_is_string(v)) { /* the client may send numbers as strings */
 		char *end;

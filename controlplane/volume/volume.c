@@ -286,8 +286,8 @@ int cp_volume_show(struct cp_ctx *ctx, const char *id, json_t **out)
 	return *out ? 0 : not_found(ctx, id);
 }
 
-/* Loads, changes and stores in one write transaction. */
-static int modify(struct cp_ctx *ctx, const char *id, json_t **vp)
+/* The caller's volume into *vp, or the 404 (for a change the caller then stores). */
+static int load_or_fail(struct cp_ctx *ctx, const char *id, json_t **vp)
 {
 	json_t *v = load(ctx, id);
 
@@ -315,7 +315,7 @@ int cp_volume_metadata(struct cp_ctx *ctx, const char *id, const json_t *set, bo
 						"Invalid metadata: keys and values are strings of 1 "
 						"to 255 characters.");
 	}
-	rc = modify(ctx, id, &v);
+	rc = load_or_fail(ctx, id, &v);
 	if (rc)
 		return rc;
 	meta = json_deep_copy(json_object_get(v, "metadata"));
@@ -359,7 +359,7 @@ int cp_volume_update(struct cp_ctx *ctx, const char *id, const json_t *req, json
 		return cp_fail(&ctx->err, -EINVAL, "badRequest",
 				"Invalid input: names and descriptions are strings of at most 255 "
 				"characters.");
-	rc = modify(ctx, id, &v);
+	rc = load_or_fail(ctx, id, &v);
 	if (rc)
 		return rc;
 	/* Cinder takes the v1 names too, as cinderclient still sends them. */
@@ -391,7 +391,7 @@ int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, cons
 {
 	json_int_t size;
 	json_t *v = NULL;
-	int rc = modify(ctx, id, &v);
+	int rc = load_or_fail(ctx, id, &v);
 
 	if (rc)
 		return rc;
@@ -437,7 +437,7 @@ int cp_volume_delete(struct cp_ctx *ctx, const char *id, const char *store)
 {
 	char path[PATH_MAX];
 	json_t *v = NULL;
-	int rc = modify(ctx, id, &v);
+	int rc = load_or_fail(ctx, id, &v);
 
 	if (rc)
 		return rc;
