@@ -7,5 +7,7 @@
 
 void bench_encap(uint32_t n_frames, uint32_t passes);
 void bench_flood(uint32_t n_frames, uint32_t passes);
+/* snatpath.c */
+void bench_snat(uint32_t n_frames, uint32_t passes);
 
 #endif

@@ -12,13 +12,14 @@
  * restored from a template, outside the timed part.
  *
  * --path encap and --path flood time the stages on the way out instead:
- * vxlan_output and l2_flood, each followed by port_tx (outpaths.c).
+ * vxlan_output and l2_flood, each followed by port_tx (outpaths.c); --path
+ * snat times the routing stages with SNAT on, both ways (snatpath.c).
  *
  * --routers N spreads the frames over N routers instead (route-many's topology in
  * virga-bench): router mK between VLAN K networks aK and bK of the two uplinks,
  * 20.0.0.0/8 via 10.1.0.2 on bK, frame i to router 1 + i % N.
  *
- *   virga-stagebench [--path route|encap|flood] [--routes N | --routers N] [--frames N]
+ *   virga-stagebench [--path route|encap|flood|snat] [--routes N | --routers N] [--frames N]
  *                    [--passes N]
  */
 #include <arpa/inet.h>
@@ -203,8 +204,12 @@ int main(int argc, char **argv)
 		bench_flood(n_frames, passes);
 		return 0;
 	}
+	if (strcmp(path, "snat") == 0) {
+		bench_snat(n_frames, passes);
+		return 0;
+	}
 	if (strcmp(path, "route") != 0)
-		die("--path is route, encap or flood", -EINVAL);
+		die("--path is route, encap, flood or snat", -EINVAL);
 	prefixes = calloc(n_routes, sizeof(*prefixes));
 	lens = calloc(n_routes, 1);
 	frames = calloc(n_frames, sizeof(*frames));

@@ -326,9 +326,7 @@ static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 		}
 		if (!update(w, idx, p))
 			return DP_DROP_CT_INVALID;
-		dp_nat_rewrite_ip4_addr(ip, len, true, nat.src_ip);
-		if (nat.src_port)
-			dp_nat_rewrite_ip4_port(ip, len, true, nat.src_port);
+		dp_nat_rewrite_ip4_addr_port(ip, len, true, nat.src_ip, nat.src_port != 0, nat.src_port);
 		if (nat.dst_ip) {
 			dp_nat_rewrite_ip4_addr(ip, len, false, nat.dst_ip);
 			*nh = dp_fib_lookup(r->fib, rte_be_to_cpu_32(nat.dst_ip));
@@ -357,9 +355,8 @@ static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 			if (!update(w, idx, &reply))
 				return DP_DROP_CT_INVALID;
 			nat = dp_ct_nat_get(ct, idx);
-			dp_nat_rewrite_ip4_addr(ip, len, false, opener_ip);
-			if (nat.src_port)
-				dp_nat_rewrite_ip4_port(ip, len, false, opener_port);
+			dp_nat_rewrite_ip4_addr_port(
+					ip, len, false, opener_ip, nat.src_port != 0, opener_port);
 			/* A hairpin's reply comes from the address first asked for (in the key). */
 			if (nat.dst_ip) {
 				key = dp_ct_key_at(ct, idx);
