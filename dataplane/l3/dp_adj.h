@@ -2,7 +2,7 @@
 /*
  * Adjacencies: per worker, the resolved egress of a router's next hop (its
  * MAC, the interface MAC, the port or remote VTEP it sits behind, the VLAN
- * tag to push), so a routed frame costs one small direct-mapped lookup
+ * tag to push), so a routed frame costs one small set-associative lookup
  * instead of a neighbour-table lookup, a MAC-table lookup in the egress
  * network and the switching decision.
  *
@@ -24,12 +24,19 @@
 #ifndef VIRGA_DP_ADJ_H
 #define VIRGA_DP_ADJ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_ether.h>
 
-#define DP_ADJ_CACHE_SIZE 256 /* power of two */
+/*
+ * Two-way sets: direct-mapped, the 64 hosts of a subnet that a router's
+ * replies go to (virga-bench's snat) shared a slot a fifth of the time, and
+ * two hosts sharing one take the full path in turn on every frame.
+ */
+#define DP_ADJ_CACHE_SIZE 1024 /* power of two */
+#define DP_ADJ_WAYS 2
 
 struct dp_adj {
 	uint32_t key; /* dp_adj_key(); 0: empty */
@@ -56,30 +63,56 @@ static inline uint32_t dp_adj_key(uint16_t router_id, uint32_t nh_index)
 	return ((uint32_t)router_id << 16 | nh_index) + 1;
 }
 
-static inline struct dp_adj *dp_adj_slot(struct dp_adj *cache, uint32_t key, uint32_t target)
+/* The set of key and target: DP_ADJ_WAYS entries side by side. */
+static inline struct dp_adj *dp_adj_set(struct dp_adj *cache, uint32_t key, uint32_t target)
 {
 	/*
 	 * Hosts of one subnet differ in the last bytes of their address, which a
 	 * network-order word holds in its high bits: a multiply alone would carry
-	 * them only further up, and every host of a /24 would share a slot. Mixed
-	 * down (lowbias32's finalizer) before the slot's bits are taken.
+	 * them only further up, and every host of a /24 would share a set. Mixed
+	 * down (lowbias32's finalizer) before the set's bits are taken.
 	 */
 	uint32_t h = key * 0x9e3779b1u ^ target;
 
 	h ^= h >> 16;
 	h *= 0x7feb352du;
 	h ^= h >> 15;
-	return &cache[h & (DP_ADJ_CACHE_SIZE - 1)];
+	return &cache[(h & (DP_ADJ_CACHE_SIZE / DP_ADJ_WAYS - 1)) * DP_ADJ_WAYS];
+}
+
+static inline bool dp_adj_valid(const struct dp_adj *a, uint32_t key, uint32_t target,
+		uint32_t now_sec, uint32_t gen)
+{
+	return a->key == key && a->target == target && a->sec == now_sec && a->gen == gen;
 }
 
 /* The valid entry for key and target (network byte order), or NULL. */
 static inline const struct dp_adj *dp_adj_find(struct dp_adj *cache, uint32_t key, uint32_t target,
 		uint32_t now_sec, uint32_t gen)
 {
-	const struct dp_adj *a = dp_adj_slot(cache, key, target);
+	const struct dp_adj *set = dp_adj_set(cache, key, target);
 
-	return likely(a->key == key && a->target == target && a->sec == now_sec &&
-			a->gen == gen) ? a : NULL;
+	if (likely(dp_adj_valid(&set[0], key, target, now_sec, gen)))
+		return &set[0];
+	return dp_adj_valid(&set[1], key, target, now_sec, gen) ? &set[1] : NULL;
+}
+
+/*
+ * Where to fill key and target: its own entry if the set has it (stale), else
+ * the first way, whose entry moves to the second unless that one is still
+ * good and the first is not (so a set keeps its two most recent valid next hops).
+ */
+static inline struct dp_adj *dp_adj_slot(struct dp_adj *cache, uint32_t key, uint32_t target,
+		uint32_t now_sec, uint32_t gen)
+{
+	struct dp_adj *set = dp_adj_set(cache, key, target);
+
+	for (unsigned int i = 0; i < DP_ADJ_WAYS; i++)
+		if (set[i].key == key && set[i].target == target)
+			return &set[i];
+	if (set[0].sec == now_sec && set[0].gen == gen)
+		set[1] = set[0];
+	return &set[0];
 }
 
 #endif

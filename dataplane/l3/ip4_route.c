@@ -221,7 +221,7 @@ static void adj_fill(struct dp_worker *w, uint32_t gen, uint32_t key, uint32_t t
                 const struct dp_rif *out)
 {
 	const struct dp_mbuf_meta *meta = dp_mbuf_meta(m);
-	struct dp_adj *a = dp_adj_slot(w->adj, key, target);
+	struct dp_adj *a = dp_adj_slot(w->adj, key, target, w->now_sec, gen);
 	uint32_t max = net->max_payload;
 	uint16_t vlan_id = 0;
 
