@@ -9,6 +9,9 @@
  * The HTTP limits (--http-threads, --max-connections, --max-connections-per-ip,
  * --header-timeout) bound what a hostile or broken client can hold.
  *
+ * --agent-down-time S: a node's agent silent for S seconds is declared dead
+ * (its ports DOWN, left out of the other nodes' l2population).
+ *
  * --tls-cert FILE --tls-key FILE (PEM, e.g. from tools/make-certs.sh) serve
  * HTTPS instead of HTTP on the same address, and the catalog says https.
  *
@@ -30,6 +33,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <sodium.h>
 
@@ -427,7 +431,15 @@ int main(int argc, char **argv)
 		srv.identity.base_url, o.admin_user, o.admin_project, o.region,
 		srv.tls_cert ? "# export OS_CACERT=<the CA certificate that signed --tls-cert>\n" : "");
 	fflush(stdout);
-	sigwait(&set, &sig);
+	/* Between signals, the main thread declares silent nodes dead (a
+	 * second late at most): their ports DOWN, out of the others' l2pop. */
+	while ((sig = sigtimedwait(&set, NULL, &(struct timespec){.tv_sec = 1})) < 0) {
+		struct cp_caller sweeper = {.user_name = "agent-liveness", .is_service = true};
+		struct cp_ctx ctx = {.db = srv.db, .caller = &sweeper};
+
+		if (cp_agent_sweep(&ctx, cp_now()) < 0)
+			fprintf(stderr, "virga-controller: agent liveness sweep failed\n");
+	}
 	fprintf(stderr, "virga-controller: signal %d, stopping\n", sig);
 	api_server_stop(&srv);
 	cp_db_close(srv.db);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "feed.h"
 #include "feed_dhcp.h"
+#include "feed_l2pop.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -179,7 +180,7 @@ static void sgs_note_port(struct feed_sgs *fs, json_t *port, bool bound, bool ch
 }
 
 /* The ids in the first column of sql's rows (one parameter: since), as a set. */
-static json_t *ids_since(struct cp_ctx *ctx, const char *sql, int64_t since)
+json_t *cp_feed_ids_since(struct cp_ctx *ctx, const char *sql, int64_t since)
 {
 	sqlite3_stmt *st = cp_db_prepare(ctx->db, sql);
 	json_t *out = json_object();
@@ -239,10 +240,10 @@ static json_t *members_of(const struct feed_sgs *fs, const char *gid)
 /* The node's groups and remote groups to send, as the comment above says. */
 static json_t *sgs_end(struct cp_ctx *ctx, struct feed_sgs *fs, int64_t since)
 {
-	json_t *gone = ids_since(ctx,
+	json_t *gone = cp_feed_ids_since(ctx,
 		"SELECT parent_id FROM tombstones WHERE kind='security_group_rule' AND rev > ?",
 		since);
-	json_t *moved = ids_since(ctx, "SELECT group_id FROM sg_membership WHERE rev > ?", since);
+	json_t *moved = cp_feed_ids_since(ctx, "SELECT group_id FROM sg_membership WHERE rev > ?", since);
 	json_t *groups = json_object(), *send = json_object(), *remote = json_object();
 	json_t *out = json_array(), *g, *v, *r;
 	const char *id;
@@ -390,7 +391,7 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 {
 	json_t *ports, *p, *changed = json_array(), *nets = json_array(), *subnets = json_array();
 	json_t *deleted = json_array(), *tomb, *t;
-	json_t *unbound = json_array(), *routers, *fips, *sgs, *dhcp;
+	json_t *unbound = json_array(), *routers, *fips, *sgs, *dhcp, *l2pop;
 	struct feed_sgs fs = {json_object(), json_object()};
 	struct feed_routers fr;
 	sqlite3_stmt *st;
@@ -455,6 +456,7 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	}
 	cp_feed_dhcp_end(dhcp, subnets);
 	sgs = sgs_end(ctx, &fs, since);
+	l2pop = cp_feed_l2pop(ctx, ports, node, since);
 	json_decref(ports);
 	/* Routers and floating IPs are not per node: each agent gets all that
 	 * changed. It instantiates a router with the interfaces on its own
@@ -479,9 +481,9 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	}
 	json_decref(tomb);
 	cp_db_commit(ctx->db);
-	*out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "revision",
+	*out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "revision",
 		(json_int_t)rev, "ports", changed, "networks", nets, "subnets", subnets,
 		"security_groups", sgs, "routers", routers, "floatingips", fips, "unbound", unbound,
-		"deleted", deleted);
+		"deleted", deleted, "l2pop", l2pop);
 	return 0;
 }

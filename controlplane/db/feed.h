@@ -38,7 +38,13 @@
  * allowed address pair (ip_address may be a CIDR) of every port in it, on
  * any node. A group is sent again when it or its rules changed (a rule
  * deleted included), a bound port using it changed, or, for a remote
- * group, its membership changed or a group naming it is sent. */
+ * group, its membership changed or a group naming it is sent.
+ *
+ * "l2pop" ({network_id: {network_id, vni, remote: [{node, tunnel_ip,
+ * ports: [{port_id, mac_address, ip_addresses}]}]}}) is Neutron's
+ * l2population for the node's VXLAN networks: the other live nodes with
+ * ports on each, where its agent tunnels to, and their ports. An entry is
+ * sent whole when any of its parts changed after since (feed_l2pop.c). */
 int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out);
 
 /*

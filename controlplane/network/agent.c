@@ -11,15 +11,27 @@
  * changes what the node is (type, binary, configurations: the tunnel
  * address the overlay will need, the capacity a scheduler will need), or
  * the first one after an agent start, is an ordinary revision.
+ *
+ * Death is a revision too: cp_agent_sweep (every second, from the
+ * controller's main thread) declares an agent silent for longer than the
+ * agent down time dead, stores that on it and sets its node's ports DOWN,
+ * in one transaction. Being a revision, it wakes every agent's long poll,
+ * and the feed then leaves the node out of the others' l2population
+ * (feed_l2pop.c). A report from a node declared dead brings it back: a
+ * revision again, and its ports go ACTIVE through its own status reports
+ * once its dataplane forwards for them.
  */
 #include "network.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #define AGENT_TIME_FMT "%Y-%m-%d %H:%M:%S" /* Neutron's agents' timestamps */
 #define DEFAULT_DOWN_TIME 30
+/* Stored on an agent the sweep declared dead; never shown (agent_render). */
+#define DECLARED_DEAD "virga:declared_dead"
 
 static int down_time = DEFAULT_DOWN_TIME;
 
@@ -52,6 +64,7 @@ static void agent_render(struct cp_ctx *ctx, json_t *obj)
 
 	(void)ctx;
 	json_object_set_new(obj, "alive", json_boolean(beat >= 0 && cp_now() - beat <= down_time));
+	json_object_del(obj, DECLARED_DEAD);
 	/* Neutron's agents carry neither: they are bookkeeping here. */
 	json_object_del(obj, "revision_number");
 	json_object_del(obj, "updated_at");
@@ -124,8 +137,9 @@ static bool apply_report(json_t *obj, const json_t *r, const char *now)
 {
 	bool start = cp_json_bool(r, "start_flag", false);
 	const char *topic = cp_json_str(r, "topic") ?: "N/A";
-	bool changed = start || !same(obj, r, "binary") || !same(obj, r, "configurations") ||
-		strcmp(cp_json_str(obj, "topic") ?: "", topic) != 0;
+	bool revived = json_object_del(obj, DECLARED_DEAD) == 0;
+	bool changed = start || revived || !same(obj, r, "binary") ||
+		!same(obj, r, "configurations") || strcmp(cp_json_str(obj, "topic") ?: "", topic) != 0;
 
 	json_object_set(obj, "binary", json_object_get(r, "binary"));
 	json_object_set(obj, "configurations", json_object_get(r, "configurations"));
@@ -179,4 +193,91 @@ int cp_agent_report(struct cp_ctx *ctx, const char *node, const json_t *r, json_
 	agent_render(ctx, obj);
 	*out = obj;
 	return created ? 1 : 0;
+}
+
+const char *cp_agent_tunnel_ip(const json_t *agent)
+{
+	const char *ip = cp_json_str(json_object_get(agent, "configurations"), "tunneling_ip");
+
+	if (json_is_true(json_object_get(agent, DECLARED_DEAD)) || !ip || !ip[0])
+		return NULL;
+	return ip;
+}
+
+/* Sets DOWN every port bound to host that is not DOWN already (inside a
+ * write transaction). Returns how many, or a negative errno. */
+static int ports_down(struct cp_ctx *ctx, const char *host)
+{
+	json_t *ports = cp_obj_list(ctx->db, "port", NULL, false, NULL, 0), *p;
+	int n = 0, rc = 0;
+	size_t i;
+
+	json_array_foreach(ports, i, p) {
+		if (strcmp(cp_json_str(p, "binding:host_id") ?: "", host) != 0 ||
+			strcmp(cp_json_str(p, "status") ?: "", "DOWN") == 0)
+			continue;
+		json_object_set_new(p, "status", json_string("DOWN"));
+		rc = cp_res_store(ctx, &cp_kind_port, p);
+		if (rc)
+			break;
+		n++;
+	}
+	json_decref(ports);
+	return rc ? rc : n;
+}
+
+/* Whether the agent is silent past the down time at now and not declared dead yet. */
+static bool newly_dead(const json_t *agent, int64_t now)
+{
+	int64_t beat = agent_time_parse(cp_json_str(agent, "heartbeat_timestamp"));
+
+	return beat >= 0 && now - beat > down_time &&
+	       !json_is_true(json_object_get(agent, DECLARED_DEAD));
+}
+
+int cp_agent_sweep(struct cp_ctx *ctx, int64_t now)
+{
+	json_t *all, *a;
+	int dead = 0, rc = 0, n;
+	bool any = false;
+	size_t i;
+
+	/* A read first: nearly always nobody died, and a write transaction
+	 * would be a revision for nothing. */
+	if (cp_db_begin(ctx->db, false))
+		return -EIO;
+	all = cp_obj_list(ctx->db, "agent", NULL, false, NULL, 0);
+	json_array_foreach(all, i, a)
+		any = any || newly_dead(a, now);
+	json_decref(all);
+	cp_db_commit(ctx->db);
+	if (!any)
+		return 0;
+	if (cp_db_begin(ctx->db, true))
+		return -EIO;
+	/* Again inside the write: a heartbeat may have come in between. */
+	all = cp_obj_list(ctx->db, "agent", NULL, false, NULL, 0);
+	json_array_foreach(all, i, a) {
+		const char *host = cp_json_str(a, "host") ?: "";
+
+		if (!newly_dead(a, now))
+			continue;
+		json_object_set_new(a, DECLARED_DEAD, json_true());
+		rc = cp_obj_put(ctx->db, "agent", a, NULL, NULL, false);
+		if (rc || (n = ports_down(ctx, host)) < 0) {
+			rc = rc ? rc : n;
+			break;
+		}
+		fprintf(stderr,
+			"virga-controller: node %s silent for more than %d s: declared dead, "
+			"%d of its ports DOWN\n",
+			host, down_time, n);
+		dead++;
+	}
+	json_decref(all);
+	if (rc) {
+		cp_db_rollback(ctx->db);
+		return rc;
+	}
+	return cp_db_commit(ctx->db) ? -EIO : dead;
 }

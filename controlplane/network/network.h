@@ -23,6 +23,15 @@ int cp_agent_report(struct cp_ctx *ctx, const char *node, const json_t *report, 
 /* An agent whose last heartbeat is older than this is shown dead
  * (Neutron's agent_down_time); <= 0 restores the default, 30 s. */
 void cp_agent_set_down_time(int seconds);
+/* Declares dead every agent whose last heartbeat is older than the down
+ * time at now (Unix seconds), once: stored on the agent, a revision, and
+ * every port bound to its host set DOWN. A report from the node undoes
+ * it. Returns how many were declared dead, or a negative errno. Its own
+ * transaction (none when nobody died). */
+int cp_agent_sweep(struct cp_ctx *ctx, int64_t now);
+/* The tunnel address an agent reported (configurations.tunneling_ip),
+ * unless it has none or is declared dead: NULL then. */
+const char *cp_agent_tunnel_ip(const json_t *agent);
 
 /* PUT /routers/{id}/add_router_interface and remove_router_interface:
  * body {"subnet_id"} or {"port_id"}; *out is Neutron's interface info. */
