@@ -68,6 +68,7 @@ struct ag_feed {
 	int64_t rev; /* the revision the cache reflects; 0 = nothing fetched yet */
 	/* Objects by id, as the feed sent them. */
 	json_t *ports, *networks, *subnets, *security_groups, *routers, *floatingips;
+	json_t *l2pop; /* network id -> the feed's l2pop entry (ag_l2pop.c) */
 };
 
 void ag_feed_init(struct ag_feed *f, const char *controller, const char *token, const char *node);
@@ -375,5 +376,23 @@ void ag_routers_prune(struct ag_dp *dp, const struct ag_desired *d, struct ag_re
  */
 void ag_routers_ensure(struct ag_dp *dp, const struct ag_desired *d, const bool *net_ok,
                 struct ag_reconcile_stats *st);
+
+/* ---- the overlay across nodes: l2population (ag_l2pop.c) ---- */
+/*
+ * The node's VTEP, which the agent sets on each dataplane boot: the
+ * underlay port (a dataplane port, or a kernel interface it opens with
+ * af_packet) and the local address and prefix length. Without it the VTEP
+ * is left to whoever set it. 0 or -EINVAL.
+ */
+int ag_l2pop_configure(const char *underlay, const char *tunnel_ip, uint8_t prefixlen);
+/* Merges a feed document's "l2pop" into f->l2pop (after its ports), and
+ * drops the entries of networks the node has no port on any more.
+ * Returns whether that changed anything. */
+bool ag_l2pop_merge(struct ag_feed *f, const json_t *doc);
+/* After the networks (net_ok[i] for d->nets[i]) and before the ports: the
+ * VTEP, then for each VXLAN network its VTEP peers and static remote MACs
+ * as f->l2pop says, sending only the differences. */
+void ag_l2pop_reconcile(struct ag_dp *dp, const struct ag_feed *f, const struct ag_desired *d,
+                const bool *net_ok, struct ag_reconcile_stats *st);
 
 #endif /* AG_H */

@@ -33,6 +33,7 @@ void ag_feed_init(struct ag_feed *f, const char *controller, const char *token, 
 	f->security_groups = json_object();
 	f->routers = json_object();
 	f->floatingips = json_object();
+	f->l2pop = json_object();
 }
 
 void ag_feed_free(struct ag_feed *f)
@@ -43,6 +44,7 @@ void ag_feed_free(struct ag_feed *f)
 	json_decref(f->security_groups);
 	json_decref(f->routers);
 	json_decref(f->floatingips);
+	json_decref(f->l2pop);
 }
 
 /* The cache map of a feed key or tombstone kind; NULL for kinds we do not keep. */
@@ -109,6 +111,8 @@ static bool merge(struct ag_feed *f, json_t *doc)
 		if (map != NULL && id != NULL && json_object_del(map, id) == 0)
 			changed = true;
 	}
+	if (ag_l2pop_merge(f, doc))
+		changed = true;
 	return changed;
 }
 

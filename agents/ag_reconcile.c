@@ -529,6 +529,8 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 	remove_unwanted(dp, nl, &v, d, st);
 	for (size_t i = 0; i < d->n_nets; i++)
 		net_ok[i] = ensure_net(dp, &v, &d->nets[i], st);
+	/* Remote MACs before the ports: a port turns ACTIVE able to reach them. */
+	ag_l2pop_reconcile(dp, f, d, net_ok, st);
 	for (size_t i = 0; i < d->n_ports; i++) {
 		const struct ag_port *p = &d->ports[i];
 		bool ok = false;

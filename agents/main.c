@@ -6,7 +6,8 @@
  *   virga-agent --node NAME --controller http[s]://HOST:PORT [--cacert FILE]
  *               --service-token-file FILE --dp-socket PATH
  *               [--physnet-uplink PHYSNET=PORT ...] [--poll-timeout S] [--verbose]
- *               [--tunnel-ip ADDR] [--state-dir DIR] [--report-interval S]
+ *               [--tunnel-ip ADDR[/LEN]] [--underlay PORT] [--state-dir DIR]
+ *               [--report-interval S]
  *
  * One thread, one loop: long-poll the change feed from the last revision,
  * compute the desired state, reconcile the dataplane with it, report port
@@ -69,7 +70,9 @@ static void on_signal(int sig)
 
 struct options {
 	const char *node, *controller, *token_file, *dp_socket, *cacert;
-	const char *tunnel_ip, *state_dir;
+	const char *tunnel_ip, *state_dir, *underlay;
+	char tunnel_addr[64]; /* --tunnel-ip without its /LEN: what is reported */
+	int tunnel_prefixlen; /* 0: none given */
 	int poll_timeout, report_interval;
 	struct ag_uplink uplinks[AG_MAX_UPLINKS];
 	int n_uplinks;
@@ -82,11 +85,13 @@ static void usage(FILE *f)
 	           "                   [--cacert FILE (the CA an https controller is signed by)]\n"
 	           "                   [--physnet-uplink PHYSNET=PORT ...] [--poll-timeout S]"
 	           " [--verbose]\n"
-	           "                   [--tunnel-ip ADDR] [--state-dir DIR (/var/lib/virga)]\n"
-	           "                   [--report-interval S (10)]\n"
+	           "                   [--tunnel-ip ADDR[/LEN]] [--underlay PORT]\n"
+	           "                   [--state-dir DIR (/var/lib/virga)] [--report-interval S (10)]\n"
 	           "  --physnet-uplink  the provider uplink of PHYSNET: a dataplane port, or a\n"
 	           "                    kernel interface the agent opens with af_packet\n"
 	           "  --tunnel-ip       this node's VXLAN tunnel address, reported to the controller\n"
+	           "  --underlay        the VTEP's port (a dataplane port or a kernel interface):\n"
+	           "                    the agent sets the VTEP there at --tunnel-ip ADDR/LEN\n"
 	           "  --report-interval seconds between the node's heartbeats to the controller\n");
 }
 
@@ -115,6 +120,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 	                {"poll-timeout", required_argument, NULL, 'p'},
 	                {"cacert", required_argument, NULL, 'a'},
 	                {"tunnel-ip", required_argument, NULL, 'T'},
+	                {"underlay", required_argument, NULL, 'U'},
 	                {"state-dir", required_argument, NULL, 'd'},
 	                {"report-interval", required_argument, NULL, 'r'},
 	                {"verbose", no_argument, NULL, 'v'},
@@ -158,15 +164,27 @@ static int parse_args(struct options *o, int argc, char **argv)
 			break;
 		case 'T': {
 			unsigned char addr[16];
+			char *slash, *end = NULL;
 
-			if (inet_pton(AF_INET, optarg, addr) != 1 &&
-			                inet_pton(AF_INET6, optarg, addr) != 1) {
-				fprintf(stderr, "virga-agent: --tunnel-ip wants an IP address\n");
+			snprintf(o->tunnel_addr, sizeof(o->tunnel_addr), "%s", optarg);
+			slash = strchr(o->tunnel_addr, '/');
+			if (slash) {
+				*slash = '\0';
+				o->tunnel_prefixlen = (int)strtol(slash + 1, &end, 10);
+			}
+			if ((inet_pton(AF_INET, o->tunnel_addr, addr) != 1 &&
+			                    inet_pton(AF_INET6, o->tunnel_addr, addr) != 1) ||
+			                (slash && (*end || o->tunnel_prefixlen < 1 ||
+			                                  o->tunnel_prefixlen > 32))) {
+				fprintf(stderr, "virga-agent: --tunnel-ip wants an IP address[/LEN]\n");
 				return -EINVAL;
 			}
-			o->tunnel_ip = optarg;
+			o->tunnel_ip = o->tunnel_addr;
 			break;
 		}
+		case 'U':
+			o->underlay = optarg;
+			break;
 		case 'd':
 			o->state_dir = optarg;
 			break;
@@ -187,6 +205,12 @@ static int parse_args(struct options *o, int argc, char **argv)
 	}
 	if (optind != argc || o->node == NULL || o->controller == NULL || o->token_file == NULL)
 		return -EINVAL;
+	if (o->underlay && (o->tunnel_ip == NULL || o->tunnel_prefixlen == 0 ||
+	                                   ag_l2pop_configure(o->underlay, o->tunnel_ip,
+	                                                   (uint8_t)o->tunnel_prefixlen) < 0)) {
+		fprintf(stderr, "virga-agent: --underlay wants --tunnel-ip IPV4/LEN\n");
+		return -EINVAL;
+	}
 	return 0;
 }
 

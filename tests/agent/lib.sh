@@ -18,6 +18,8 @@ AGENT_LOG="$A_DIR/agent.log"
 NODE="agtest$$"
 A_CTL_PID=""
 A_AGENT_PID=""
+A_AGENT_PIDS=() # more agents, for tests of several nodes
+A_LOGS=()       # more logs shown on failure (those agents')
 A_PORTS="$A_DIR/ports" # Neutron port ids whose veths the agent made, one a line
 CHECK_OUT="$A_DIR/out"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
@@ -25,10 +27,11 @@ CHECK_OUT="$A_DIR/out"
 a_exit() {
 	local rc=$? id
 	# The agent first, so it creates nothing more while the rest goes away.
-	if [ -n "$A_AGENT_PID" ]; then
-		kill -9 "$A_AGENT_PID" 2>/dev/null
-		wait "$A_AGENT_PID" 2>/dev/null
-	fi
+	for id in "$A_AGENT_PID" "${A_AGENT_PIDS[@]}"; do
+		[ -n "$id" ] || continue
+		kill -9 "$id" 2>/dev/null
+		wait "$id" 2>/dev/null
+	done
 	topo_cleanup
 	if [ -f "$A_PORTS" ]; then
 		while read -r id; do ip link del "vg${id:0:11}" 2>/dev/null; done <"$A_PORTS"
@@ -40,6 +43,10 @@ a_exit() {
 	if [ "$FAILED" -gt 0 ] || [ "$rc" -ne 0 ]; then
 		echo "--- agent log ---"
 		tail -40 "$AGENT_LOG" 2>/dev/null
+		for id in "${A_LOGS[@]}"; do
+			echo "--- $(basename "$id") ---"
+			tail -30 "$id"
+		done
 		echo "--- dataplane log ---"
 		tail -20 "$TOPO_LOG" 2>/dev/null
 		echo "--- controller log ---"
@@ -67,14 +74,15 @@ os() { "$OS_CLI" "$@"; }
 # state. A_SCHEME=https for a TLS controller (curl and the CLI then need
 # the CA: CURL_CA_BUNDLE, OS_CACERT).
 A_SCHEME=${A_SCHEME:-http}
+A_HOST=${A_HOST:-127.0.0.1} # a test whose agents run in other namespaces names another
 A_PORT=""
 start_controller() {
 	local pw="admin-$$-pw"
 	[ -n "$A_PORT" ] || A_PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-	"$BUILD/api/virga-controller" --state-dir "$A_DIR/state" --listen "127.0.0.1:$A_PORT" \
+	"$BUILD/api/virga-controller" --state-dir "$A_DIR/state" --listen "$A_HOST:$A_PORT" \
 		--admin-password "$pw" --gateway-node "$NODE" "$@" >"$A_DIR/controller.out" 2>>"$A_DIR/controller.err" &
 	A_CTL_PID=$!
-	A_URL="$A_SCHEME://127.0.0.1:$A_PORT"
+	A_URL="$A_SCHEME://$A_HOST:$A_PORT"
 	for _ in $(seq 100); do
 		curl -s -o /dev/null "$A_URL/identity" && break
 		kill -0 "$A_CTL_PID" 2>/dev/null || die "controller exited at start"
@@ -163,16 +171,19 @@ create_port() {
 
 # plug ID NAME: moves the port's VM end (tap + 11 chars of its id) into a
 # namespace "${TOPO_PREFIX}-NAME" as eth0 with the port's MAC and first IP,
-# as a hypervisor would plug a VM.
+# as a hypervisor would plug a VM. PLUG_NS names the namespace the agent
+# made the tap in, when not this one.
 plug() {
 	local id=$1 ns="${TOPO_PREFIX}-$2" mac ip cidr
 	local tap="tap${id:0:11}"
+	local -a from=()
+	[ -n "${PLUG_NS:-}" ] && from=(ip netns exec "$PLUG_NS")
 	mac=$(port_field "$id" mac_address) || return 1
 	ip=$(port_field "$id" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])')
-	for _ in $(seq 50); do ip link show "$tap" >/dev/null 2>&1 && break; sleep 0.1; done
+	for _ in $(seq 50); do "${from[@]}" ip link show "$tap" >/dev/null 2>&1 && break; sleep 0.1; done
 	ip netns add "$ns" || return 1
 	TOPO_NS+=("$ns")
-	ip link set "$tap" netns "$ns" || return 1
+	"${from[@]}" ip link set "$tap" netns "$ns" || return 1
 	ip netns exec "$ns" ip link set "$tap" name eth0
 	ip netns exec "$ns" ip link set eth0 address "$mac"
 	ip netns exec "$ns" ip addr add "$ip/24" dev eth0

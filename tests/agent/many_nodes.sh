@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Three nodes on one machine, one controller: each node a dataplane and an
+# agent in its own namespace, their underlay ports on one bridge, their
+# agents reaching the controller over a management bridge. A VXLAN
+# network made with the openstack CLI, a port bound to each node
+# (--host nodeN) and a namespace "VM" behind each:
+#  - the agents set their VTEPs and program each other's VTEPs as peers
+#    and each other's ports' MACs as static entries (l2population);
+#  - every pair pings;
+#  - node 3's agent and dataplane are killed: its port goes DOWN within
+#    the down time (3 s here) and a sweep, nodes 1 and 2 drop it as a peer
+#    and keep talking without losing a ping;
+#  - node 3 comes back: its port goes ACTIVE, it pings both again, and
+#    nodes 1 and 2 changed nothing but node 3's peer and MAC.
+TOPO_PREFIX="mn$$"
+# The management subnet, in the root namespace: one per run.
+MGMT="10.251.$(($$ % 250 + 1))"
+A_HOST="$MGMT.254"
+. "$(dirname "$0")/lib.sh"
+
+# Bridges: the underlay (dataplanes only, no address) and management.
+bridge() {
+	local br="${TOPO_PREFIX}$1"
+	ip link add "$br" type bridge || die "bridge $br"
+	TOPO_LINKS+=("$br")
+	sysctl -qw "net.ipv6.conf.$br.disable_ipv6=1"
+	ip link set "$br" up
+}
+bridge ub
+bridge mb
+ip addr add "$A_HOST/24" dev "${TOPO_PREFIX}mb"
+
+start_controller --agent-down-time 3
+
+dp_sock() { echo "$A_DIR/dp$1.sock"; }
+vgn() { "$BUILD/tools/virga/virga" --socket "$(dp_sock "$1")" "${@:2}"; }
+
+for n in 1 2 3; do
+	topo_node "node$n"
+	topo_wire "u$n" "ub$n" # the node's underlay port <-> the bridge
+	topo_move "u$n" "node$n"
+	ip link set "$(topo_if "ub$n")" master "${TOPO_PREFIX}ub"
+	topo_wire "m$n" "mb$n" # the node's kernel <-> the controller
+	topo_move "m$n" "node$n"
+	ip link set "$(topo_if "mb$n")" master "${TOPO_PREFIX}mb"
+	ip netns exec "$(topo_ns "node$n")" ip addr add "$MGMT.$n/24" dev "$(topo_if "m$n")"
+done
+
+# start_node N: node N's dataplane and agent (VTEP 172.31.0.N/24 on its underlay port).
+DP_PID=() AGENT_PID=()
+start_node() {
+	local n=$1
+	rm -f "$(dp_sock "$n")"
+	TOPO_DP_NETNS=$(topo_ns "node$n") topo_dataplane "$BUILD/dataplane/virga-dataplane" \
+		"$(dp_sock "$n")" || die "node$n's dataplane did not start"
+	DP_PID[$n]=${TOPO_PIDS[-1]}
+	ip netns exec "$(topo_ns "node$n")" "$BUILD/agents/virga-agent" --node "node$n" \
+		--controller "$A_URL" --service-token-file "$SVC_TOKEN_FILE" \
+		--dp-socket "$(dp_sock "$n")" --poll-timeout 2 --report-interval 1 \
+		--tunnel-ip "172.31.0.$n/24" --underlay "$(topo_if "u$n")" \
+		>>"$A_DIR/agent$n.log" 2>&1 &
+	AGENT_PID[$n]=$!
+	A_AGENT_PIDS+=($!)
+}
+for n in 1 2 3; do
+	A_LOGS+=("$A_DIR/agent$n.log")
+	start_node "$n"
+done
+
+os network create mnnet -f value -c id >"$A_DIR/net" || die "network create"
+net=$(cat "$A_DIR/net")
+os subnet create --network mnnet --subnet-range 10.66.0.0/24 mnsub >/dev/null || die "subnet create"
+check "the network is VXLAN (the default type)" \
+	test "$(os network show -f value -c provider:network_type mnnet)" = vxlan
+declare -A PORT IP MAC
+for n in 1 2 3; do
+	PORT[$n]=$(os port create --network mnnet --host "node$n" -f value -c id "p$n") ||
+		die "port create p$n"
+	echo "${PORT[$n]}" >>"$A_PORTS"
+	MAC[$n]=$(port_field "${PORT[$n]}" mac_address)
+	IP[$n]=$(port_field "${PORT[$n]}" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])')
+done
+for n in 1 2 3; do
+	check "port p$n on node$n becomes ACTIVE" wait_status "${PORT[$n]}" ACTIVE 20
+done
+for n in 1 2 3; do
+	PLUG_NS=$(topo_ns "node$n") plug "${PORT[$n]}" "vm$n" || die "plug p$n"
+done
+
+# peer_of N IP: node N's dataplane tunnels the network to IP.
+peer_of() { vgn "$1" dp vtep peer list | grep -F -- "$net" | grep -qw -- "$2"; }
+# mac_behind N M: node N has port pM's MAC as a static entry behind node M's VTEP.
+mac_behind() { vgn "$1" dp mac list "$net" | grep -i "${MAC[$2]}" | grep "vtep:172.31.0.$2" | grep -q static; }
+peers_of_1() { peer_of 1 172.31.0.2 && peer_of 1 172.31.0.3; }
+check "node1's VTEP peers are node2 and node3" eventually peers_of_1
+macs_on_1() { mac_behind 1 2 && mac_behind 1 3; }
+check "node1 has p2's and p3's MACs behind their VTEPs (l2pop, not learned)" eventually macs_on_1
+check "node3 has p1's MAC behind node1's VTEP" eventually mac_behind 3 1
+
+vm_ping() { ip netns exec "$(topo_ns "vm$1")" ping -c 2 -i 0.2 -W 1 "${IP[$2]}"; }
+for pair in "1 2" "1 3" "2 3" "3 1"; do
+	set -- $pair
+	check "vm$1 on node$1 pings vm$2 on node$2" within 10 vm_ping "$1" "$2"
+done
+
+# Node 3 dies. A ping between 1 and 2 runs all along.
+ip netns exec "$(topo_ns vm1)" ping -i 0.2 -W 1 "${IP[2]}" >"$A_DIR/steady.txt" 2>&1 &
+STEADY=$!
+sleep 1
+added1=$(grep -c "added port" "$A_DIR/agent1.log")
+kill -9 "${AGENT_PID[3]}" "${DP_PID[3]}"
+killed=$(date +%s)
+check "p3 goes DOWN once node3 is declared dead" wait_status "${PORT[3]}" DOWN 15
+took=$(($(date +%s) - killed))
+check "within the down time and a sweep (3 + 1 s) and a heartbeat ($took s)" test "$took" -le 6
+node3_dead() { os network agent list --host node3 -f value -c Alive | grep -qx False; }
+check "node3 shows dead in network agent list" node3_dead
+no_peer() { ! peer_of "$1" 172.31.0.3; }
+check "node1 no longer tunnels to node3" eventually no_peer 1
+check "nor does node2" eventually no_peer 2
+no_mac_3() { ! vgn 1 dp mac list "$net" | grep -qi "${MAC[3]}"; }
+check "node1 dropped p3's MAC" eventually no_mac_3
+check "vm1 and vm2 still ping each other" vm_ping 1 2
+both_active() { [ "$(port_field "${PORT[1]}" status)" = ACTIVE ] && [ "$(port_field "${PORT[2]}" status)" = ACTIVE ]; }
+check "p1 and p2 are still ACTIVE" both_active
+
+# Node 3 comes back: a new dataplane, a new agent, the veths as they were.
+start_node 3
+check "p3 is ACTIVE again" wait_status "${PORT[3]}" ACTIVE 30
+check "node1 tunnels to node3 again" eventually peer_of 1 172.31.0.3
+for pair in "3 1" "2 3"; do
+	set -- $pair
+	check "vm$1 pings vm$2 again" within 10 vm_ping "$1" "$2"
+done
+kill -INT "$STEADY"
+wait "$STEADY" 2>/dev/null
+steady_ok() {
+	cat "$A_DIR/steady.txt" | tail -3
+	"$PY" - "$A_DIR/steady.txt" <<-'EOF'
+	import re, sys
+	m = re.search(r"(\d+) packets transmitted, (\d+) received", open(sys.argv[1]).read())
+	sent, got = int(m.group(1)), int(m.group(2))
+	# The last echo may be in flight when ping is stopped.
+	sys.exit(0 if sent >= 20 and got >= sent - 1 else 1)
+	EOF
+}
+check "vm1 -> vm2 lost no ping while node3 died and came back" steady_ok
+check "node1's agent re-created none of its ports" test "$(grep -c "added port" "$A_DIR/agent1.log")" = "$added1"
+check_fails "node1's agent removed nothing but node3's peer" grep -E "removed (port|network)" "$A_DIR/agent1.log"
