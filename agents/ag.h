@@ -44,6 +44,9 @@ struct ag_http_resp {
  * Both are kept, not copied.
  */
 void ag_http_init(const char *cacert_file, const volatile sig_atomic_t *stop);
+/* The node's client certificate and key (PEM files, kept, not copied),
+ * presented to a controller that asks for one (--tls-client-ca). */
+void ag_http_set_client_cert(const char *cert_file, const char *key_file);
 /*
  * Sends one request to base_url ("http[s]://HOST:PORT") + path and reads the
  * whole response, giving up after timeout_ms. body may be NULL. Returns 0

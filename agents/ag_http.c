@@ -25,6 +25,7 @@
 #define HTTP_CONNECT_MS 5000 /* a controller that does not accept by then is down */
 
 static const char *cacert;                      /* NULL: the system's CA store */
+static const char *client_cert, *client_key;    /* the node's certificate, or NULL */
 static const volatile sig_atomic_t *abort_flag; /* set: give up the request in progress */
 static _Thread_local CURL *curl;
 static _Thread_local char last_error[CURL_ERROR_SIZE + 160];
@@ -40,6 +41,12 @@ void ag_http_init(const char *cacert_file, const volatile sig_atomic_t *stop)
 {
 	cacert = cacert_file;
 	abort_flag = stop;
+}
+
+void ag_http_set_client_cert(const char *cert_file, const char *key_file)
+{
+	client_cert = cert_file;
+	client_key = key_file;
 }
 
 void ag_http_close(void)
@@ -215,6 +222,10 @@ int ag_http_request(const char *base_url, const char *method, const char *path, 
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (cacert)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, cacert);
+	if (client_cert) {
+		curl_easy_setopt(curl, CURLOPT_SSLCERT, client_cert);
+		curl_easy_setopt(curl, CURLOPT_SSLKEY, client_key);
+	}
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);

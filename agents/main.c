@@ -4,6 +4,7 @@
  * the controller.
  *
  *   virga-agent --node NAME --controller http[s]://HOST:PORT [--cacert FILE]
+ *               [--cert FILE --key FILE]
  *               --service-token-file FILE --dp-socket PATH
  *               [--physnet-uplink PHYSNET=PORT ...] [--poll-timeout S] [--verbose]
  *               [--tunnel-ip ADDR[/LEN]] [--underlay PORT] [--state-dir DIR]
@@ -70,6 +71,7 @@ static void on_signal(int sig)
 
 struct options {
 	const char *node, *controller, *token_file, *dp_socket, *cacert;
+	const char *cert, *key; /* the node's client certificate */
 	const char *tunnel_ip, *state_dir, *underlay;
 	char tunnel_addr[64]; /* --tunnel-ip without its /LEN: what is reported */
 	int tunnel_prefixlen; /* 0: none given */
@@ -83,6 +85,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: virga-agent --node NAME --controller http[s]://HOST:PORT\n"
 	           "                   --service-token-file FILE [--dp-socket PATH]\n"
 	           "                   [--cacert FILE (the CA an https controller is signed by)]\n"
+	           "                   [--cert FILE --key FILE (this node's client certificate)]\n"
 	           "                   [--physnet-uplink PHYSNET=PORT ...] [--poll-timeout S]"
 	           " [--verbose]\n"
 	           "                   [--tunnel-ip ADDR[/LEN]] [--underlay PORT]\n"
@@ -119,6 +122,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 	                {"physnet-uplink", required_argument, NULL, 'u'},
 	                {"poll-timeout", required_argument, NULL, 'p'},
 	                {"cacert", required_argument, NULL, 'a'},
+	                {"cert", required_argument, NULL, 'C'},
+	                {"key", required_argument, NULL, 'K'},
 	                {"tunnel-ip", required_argument, NULL, 'T'},
 	                {"underlay", required_argument, NULL, 'U'},
 	                {"state-dir", required_argument, NULL, 'd'},
@@ -161,6 +166,12 @@ static int parse_args(struct options *o, int argc, char **argv)
 			break;
 		case 'a':
 			o->cacert = optarg;
+			break;
+		case 'C':
+			o->cert = optarg;
+			break;
+		case 'K':
+			o->key = optarg;
 			break;
 		case 'T': {
 			unsigned char addr[16];
@@ -372,7 +383,19 @@ int main(int argc, char **argv)
 	if (o.cacert && strncmp(o.controller, "https://", 8) != 0)
 		fprintf(stderr, "virga-agent: --cacert given but the controller is not https: "
 		                "talking to it in clear text\n");
+	if (!o.cert != !o.key) {
+		fprintf(stderr, "virga-agent: --cert and --key go together\n");
+		return 2;
+	}
+	for (const char *const *file = (const char *const[]){o.cert, o.key, NULL}; o.cert && *file;
+	                file++)
+		if (access(*file, R_OK) != 0) {
+			fprintf(stderr, "virga-agent: cannot read %s: %s\n", *file, strerror(errno));
+			return 2;
+		}
 	ag_http_init(o.cacert, &stopping);
+	if (o.cert)
+		ag_http_set_client_cert(o.cert, o.key);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);

@@ -33,6 +33,9 @@ struct api_server {
 	/* PEM certificate chain and key: HTTPS when set, plain HTTP when NULL.
 	 * MHD reads them at start; they stay the caller's. */
 	char *tls_cert, *tls_key;
+	/* PEM CA certificates that sign node certificates: when set, the node
+	 * endpoints (API_NODE routes) need one (node_certs.c). */
+	char *tls_client_ca;
 	struct MHD_Daemon *mhd;
 	struct api_http *http; /* http_server.c's connections and timer thread */
 	char image_dir[600];   /* the image file store, <state-dir>/images */
@@ -78,6 +81,9 @@ typedef int (*api_handler)(struct api_req *req, const void *arg);
  * write returns, so a slow disk slows the client (back-pressure) and memory
  * stays at MHD's connection buffer whatever the body's size. */
 #define API_STREAM 0x2u
+/* A node endpoint (/internal/v1/nodes/{node}/...): with a client CA, the
+ * caller's certificate must be the node's (api_node_cert_check). */
+#define API_NODE 0x4u
 
 struct api_stream {
 	/* 0, or a negative errno with err filled: the rest of the body is
@@ -128,6 +134,11 @@ void api_dispatch(struct api_req *req);
 bool api_route_streams(const char *method, const char *url);
 /* Sets req's answer from a handler's return code (an error body for rc < 0). */
 void api_answer(struct api_req *req, int rc);
+
+/* node_certs.c: 0 when no client CA is set or the connection's client
+ * certificate verifies against it and is issued to node; -EACCES with
+ * req->ctx.err saying why otherwise. */
+int api_node_cert_check(struct api_req *req, const char *node);
 
 /* errors.c: the one errno -> HTTP status mapping, and error bodies. */
 int api_http_status(int err);

@@ -12,6 +12,8 @@
  *  PUT /internal/v1/nodes/{node} {"agent_type", "binary", "configurations",
  *    "topic"?, "start_flag"?}: the node's agent registers and keeps alive
  *    (201 when it was new, 200 with the agent as Neutron shows it).
+ * With --tls-client-ca each also needs the node's client certificate
+ * (node_certs.c).
  */
 #include "api.h"
 #include "../controlplane/db/feed.h"
@@ -93,9 +95,11 @@ static int report_agent(struct api_req *req, const void *arg)
 }
 
 const struct api_route api_feed_routes[] = {
-	{"PUT", "/internal/v1/nodes/*", report_agent, NULL, 0, API_NEUTRON},
-	{"GET", "/internal/v1/nodes/*/changes", feed_changes, NULL, 0, API_NEUTRON},
-	{"PUT", "/internal/v1/nodes/*/ports/*/status", report_status, &port_sink, 0, API_NEUTRON},
-	{"PUT", "/internal/v1/nodes/*/floatingips/*/status", report_status, &fip_sink, 0, API_NEUTRON},
+	{"PUT", "/internal/v1/nodes/*", report_agent, NULL, API_NODE, API_NEUTRON},
+	{"GET", "/internal/v1/nodes/*/changes", feed_changes, NULL, API_NODE, API_NEUTRON},
+	{"PUT", "/internal/v1/nodes/*/ports/*/status", report_status, &port_sink, API_NODE,
+		API_NEUTRON},
+	{"PUT", "/internal/v1/nodes/*/floatingips/*/status", report_status, &fip_sink, API_NODE,
+		API_NEUTRON},
 	{NULL, NULL, NULL, NULL, 0, 0},
 };

@@ -722,6 +722,9 @@ int api_server_start(struct api_server *srv, const char *host, int port)
 	struct MHD_OptionItem tls[] = {
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, srv->tls_cert},
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key},
+		/* A trust list makes MHD ask clients for a certificate (node_certs.c). */
+		{srv->tls_client_ca ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0,
+			srv->tls_client_ca},
 		{MHD_OPTION_END, 0, NULL},
 	};
 	bool use_tls = srv->tls_cert && srv->tls_key;
@@ -730,7 +733,7 @@ int api_server_start(struct api_server *srv, const char *host, int port)
 	/* Zero would mean no connections, or a deadline already past. */
 	if (srv->http_threads <= 0 || srv->max_connections <= 0 ||
 		srv->max_connections_per_ip < 0 || srv->header_timeout_ms <= 0 ||
-		!srv->tls_cert != !srv->tls_key)
+		!srv->tls_cert != !srv->tls_key || (srv->tls_client_ca && !srv->tls_cert))
 		return -EINVAL;
 	if (use_tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
 		return -ENOTSUP;

@@ -14,6 +14,9 @@
  *
  * --tls-cert FILE --tls-key FILE (PEM, e.g. from tools/make-certs.sh) serve
  * HTTPS instead of HTTP on the same address, and the catalog says https.
+ * --tls-client-ca FILE then makes the node endpoints (/internal/v1/nodes/...)
+ * need a client certificate that FILE's CA signed for the node
+ * (api/node_certs.c).
  *
  * Options may also come from a file (--config FILE, "key = value" lines with
  * the long option names); the command line wins.
@@ -47,6 +50,7 @@ struct options {
 	char gateway_node[256]; /* hosts routers' gateways (centralized SNAT) */
 	char service_token[CP_TOKEN_LEN];
 	char tls_cert[512], tls_key[512]; /* PEM files; both or neither */
+	char tls_client_ca[512];          /* PEM: the CA of node certificates, or "" */
 	int token_ttl;
 	int feed_timeout;
 	int agent_down_time; /* an agent silent this long is shown dead */
@@ -66,7 +70,8 @@ static void usage(FILE *f)
 		   "         [--agent-down-time SECONDS (30: agents report every 10)]\n"
 		   "         [--max-connections N (4096)] [--max-connections-per-ip N (128, 0: any)]\n"
 		   "         [--header-timeout SECONDS (10)] [--config FILE]\n"
-		   "         [--tls-cert FILE --tls-key FILE (PEM: serve HTTPS)]\n");
+		   "         [--tls-cert FILE --tls-key FILE (PEM: serve HTTPS)]\n"
+		   "         [--tls-client-ca FILE (PEM: nodes need a certificate it signed)]\n");
 }
 
 static int set_option(struct options *o, const char *key, const char *val)
@@ -86,6 +91,7 @@ static int set_option(struct options *o, const char *key, const char *val)
 		{"service-token", o->service_token, sizeof(o->service_token)},
 		{"tls-cert", o->tls_cert, sizeof(o->tls_cert)},
 		{"tls-key", o->tls_key, sizeof(o->tls_key)},
+		{"tls-client-ca", o->tls_client_ca, sizeof(o->tls_client_ca)},
 	};
 	struct {
 		const char *name;
@@ -169,6 +175,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{"header-timeout", required_argument, NULL, 0},
 		{"tls-cert", required_argument, NULL, 0},
 		{"tls-key", required_argument, NULL, 0},
+		{"tls-client-ca", required_argument, NULL, 0},
 		{"config", required_argument, NULL, 0},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -266,6 +273,10 @@ static int load_tls(const struct options *o, struct api_server *srv)
 {
 	struct stat st;
 
+	if (!o->tls_cert[0] && !o->tls_key[0] && o->tls_client_ca[0]) {
+		fprintf(stderr, "virga-controller: --tls-client-ca needs --tls-cert and --tls-key\n");
+		return -EINVAL;
+	}
 	if (!o->tls_cert[0] && !o->tls_key[0])
 		return 0;
 	if (!o->tls_cert[0] || !o->tls_key[0]) {
@@ -287,7 +298,18 @@ static int load_tls(const struct options *o, struct api_server *srv)
 		fprintf(stderr, "virga-controller: warning: %s (the TLS key) is readable by "
 				"others than its owner (mode %03o): chmod 600 it\n",
 			o->tls_key, (unsigned)(st.st_mode & 0777));
-	return srv->tls_key ? 0 : -EINVAL;
+	if (!srv->tls_key)
+		return -EINVAL;
+	if (o->tls_client_ca[0]) {
+		srv->tls_client_ca = read_pem(o->tls_client_ca);
+		if (!srv->tls_client_ca ||
+			!strstr(srv->tls_client_ca, "-----BEGIN CERTIFICATE-----")) {
+			fprintf(stderr, "virga-controller: %s holds no PEM certificate\n",
+				o->tls_client_ca);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 /* Raises the descriptor limit to its hard maximum so --max-connections is
@@ -447,5 +469,6 @@ int main(int argc, char **argv)
 		sodium_memzero(srv.tls_key, strlen(srv.tls_key));
 	free(srv.tls_key);
 	free(srv.tls_cert);
+	free(srv.tls_client_ca);
 	return 0;
 }

@@ -86,6 +86,10 @@ static int run(struct api_req *req)
 			if (strcmp(r->method, req->method) != 0 &&
 				!(strcmp(r->method, "GET") == 0 && strcmp(req->method, "HEAD") == 0))
 				continue;
+			/* Which node before whether an agent at all: a node with a
+			 * wrong certificate hears about the certificate. */
+			if ((r->flags & API_NODE) && (rc = api_node_cert_check(req, req->arg[0])))
+				return rc;
 			if (!(r->flags & API_NOAUTH) && (rc = authenticate(req)))
 				return rc;
 			if (!(r->flags & API_STREAM) && (rc = parse_body(req)))

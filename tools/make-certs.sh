@@ -5,15 +5,25 @@
 # clients' OS_CACERT / the agent's --cacert.
 #
 #   tools/make-certs.sh DIR [NAME_OR_IP...]
+#   tools/make-certs.sh --node NODE DIR
 #
 # Writes DIR/ca.pem, DIR/ca-key.pem, DIR/server.pem and DIR/server-key.pem
 # (key files 0600). The server certificate names 127.0.0.1, localhost, the
 # host name and every NAME_OR_IP given. Files already there are kept: a
 # restart must not change the certificate clients were told to trust.
-# Prints nothing on success but the paths it made.
+# With --node, the CA (made if missing) signs a client certificate for the
+# node named NODE instead, DIR/node-NODE.pem and DIR/node-NODE-key.pem, for
+# its agent's --cert/--key when the controller has --tls-client-ca
+# DIR/ca.pem. Prints nothing on success but the paths it made.
 set -euo pipefail
 
-DIR=${1:?usage: tools/make-certs.sh DIR [NAME_OR_IP...]}
+NODE=""
+if [ "${1:-}" = --node ]; then
+	NODE=${2:?usage: tools/make-certs.sh --node NODE DIR}
+	[[ $NODE =~ ^[A-Za-z0-9._-]+$ ]] || { echo "make-certs: node names are letters, digits, . _ -" >&2; exit 2; }
+	shift 2
+fi
+DIR=${1:?usage: tools/make-certs.sh DIR [NAME_OR_IP...] | --node NODE DIR}
 shift
 OPENSSL=$(command -v openssl) || { echo "make-certs: openssl is not installed" >&2; exit 2; }
 mkdir -p "$DIR"
@@ -34,6 +44,36 @@ if [ ! -s "$CA" ] || [ ! -s "$CA_KEY" ]; then
 	echo "$CA"
 fi
 
+# sign CSR EXTFILE OUT DAYS: a leaf certificate from the CA.
+sign() {
+	"$OPENSSL" x509 -req -in "$1" -CA "$CA" -CAkey "$CA_KEY" \
+		-set_serial "0x$("$OPENSSL" rand -hex 16)" -days "$4" -sha256 \
+		-extfile "$2" -out "$3" 2>/dev/null
+	chmod 644 "$3"
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+if [ -n "$NODE" ]; then
+	CERT="$DIR/node-$NODE.pem" KEY="$DIR/node-$NODE-key.pem"
+	if [ ! -s "$CERT" ] || [ ! -s "$KEY" ]; then
+		# The node's name is the subject's CN: the controller compares it
+		# with the node of the path.
+		(umask 077 && "$OPENSSL" req -new "${newkey[@]}" -keyout "$KEY" -out "$tmp/csr" \
+			-subj "/CN=$NODE" 2>/dev/null)
+		cat >"$tmp/ext" <<EOF
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
+		sign "$tmp/csr" "$tmp/ext" "$CERT" 730
+		echo "$CERT"
+	fi
+	exit 0
+fi
+
 if [ ! -s "$CERT" ] || [ ! -s "$KEY" ]; then
 	san="IP:127.0.0.1,DNS:localhost,DNS:$(hostname)"
 	fqdn=$(hostname -f 2>/dev/null || true)
@@ -41,8 +81,6 @@ if [ ! -s "$CERT" ] || [ ! -s "$KEY" ]; then
 	for name in "$@"; do
 		if [[ $name =~ ^[0-9.]+$ || $name == *:* ]]; then san="$san,IP:$name"; else san="$san,DNS:$name"; fi
 	done
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
 	(umask 077 && "$OPENSSL" req -new "${newkey[@]}" -keyout "$KEY" -out "$tmp/csr" \
 		-subj "/CN=$(hostname)" 2>/dev/null)
 	cat >"$tmp/ext" <<EOF
@@ -54,9 +92,6 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 EOF
 	# Two years: within what browsers and most TLS stacks accept for a leaf.
-	"$OPENSSL" x509 -req -in "$tmp/csr" -CA "$CA" -CAkey "$CA_KEY" \
-		-set_serial "0x$("$OPENSSL" rand -hex 16)" -days 730 -sha256 \
-		-extfile "$tmp/ext" -out "$CERT" 2>/dev/null
-	chmod 644 "$CERT"
+	sign "$tmp/csr" "$tmp/ext" "$CERT" 730
 	echo "$CERT"
 fi

@@ -6,6 +6,8 @@
 # why, keeps the port as it is, retries; so are an expired certificate and
 # one for another name, both from the agent's own CA. Once the controller
 # is back with a good certificate, the agent takes up the feed again.
+# Asked for a client certificate (--tls-client-ca), the agent without one
+# is refused with the reason in its log; with --cert/--key it is taken.
 TOPO_PREFIX="htt$$"
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -89,3 +91,23 @@ trust ca-a
 start_controller "${tls_a[@]}"
 check "back with a certificate from its CA, the agent takes up the feed: the new port turns ACTIVE" \
 	wait_status "$p2" ACTIVE 20
+
+# Mutual TLS: the controller asks nodes for a certificate from CA a. The
+# agent without one is refused and logs why; with its node's certificate
+# (tools/make-certs.sh --node) it follows the feed again.
+"$ROOT/tools/make-certs.sh" --node "$NODE" "$A_DIR/ca-a" >/dev/null || die "make-certs.sh --node"
+stop_controller
+start_controller "${tls_a[@]}" --tls-client-ca "$A_DIR/ca-a/ca.pem"
+check "without a client certificate the agent is refused, and its log says why" \
+	eventually grep -q "HTTP 403: .*NodeCertificateRefused.*none was presented" "$AGENT_LOG"
+p3=$(create_port hp3 hnet) || die "port create p3"
+sleep 3
+check "a port created meanwhile is not taken up" test "$(port_field "$p3" status)" = DOWN
+kill -TERM "$A_AGENT_PID"
+wait "$A_AGENT_PID" 2>/dev/null
+start_agent --cacert "$A_DIR/ca-a/ca.pem" --cert "$A_DIR/ca-a/node-$NODE.pem" \
+	--key "$A_DIR/ca-a/node-$NODE-key.pem"
+check "with its node's certificate the agent follows the feed: the port turns ACTIVE" \
+	wait_status "$p3" ACTIVE 20
+check "and the node's report is taken (agent alive)" \
+	bash -c "'$OS_CLI' network agent list --host '$NODE' -f value -c Alive | grep -qx True"
