@@ -14,59 +14,11 @@
 #  - node 3 comes back: its port goes ACTIVE, it pings both again, and
 #    nodes 1 and 2 changed nothing but node 3's peer and MAC.
 TOPO_PREFIX="mn$$"
-# The management subnet, in the root namespace: one per run.
-MGMT="10.251.$(($$ % 250 + 1))"
-A_HOST="$MGMT.254"
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/nodes_lib.sh"
 
-# Bridges: the underlay (dataplanes only, no address) and management.
-bridge() {
-	local br="${TOPO_PREFIX}$1"
-	ip link add "$br" type bridge || die "bridge $br"
-	TOPO_LINKS+=("$br")
-	sysctl -qw "net.ipv6.conf.$br.disable_ipv6=1"
-	ip link set "$br" up
-}
-bridge ub
-bridge mb
-ip addr add "$A_HOST/24" dev "${TOPO_PREFIX}mb"
-
+nodes_topology 3
 start_controller --agent-down-time 3
-
-dp_sock() { echo "$A_DIR/dp$1.sock"; }
-vgn() { "$BUILD/tools/virga/virga" --socket "$(dp_sock "$1")" "${@:2}"; }
-
-for n in 1 2 3; do
-	topo_node "node$n"
-	topo_wire "u$n" "ub$n" # the node's underlay port <-> the bridge
-	topo_move "u$n" "node$n"
-	ip link set "$(topo_if "ub$n")" master "${TOPO_PREFIX}ub"
-	topo_wire "m$n" "mb$n" # the node's kernel <-> the controller
-	topo_move "m$n" "node$n"
-	ip link set "$(topo_if "mb$n")" master "${TOPO_PREFIX}mb"
-	ip netns exec "$(topo_ns "node$n")" ip addr add "$MGMT.$n/24" dev "$(topo_if "m$n")"
-done
-
-# start_node N: node N's dataplane and agent (VTEP 172.31.0.N/24 on its underlay port).
-DP_PID=() AGENT_PID=()
-start_node() {
-	local n=$1
-	rm -f "$(dp_sock "$n")"
-	TOPO_DP_NETNS=$(topo_ns "node$n") topo_dataplane "$BUILD/dataplane/virga-dataplane" \
-		"$(dp_sock "$n")" || die "node$n's dataplane did not start"
-	DP_PID[$n]=${TOPO_PIDS[-1]}
-	ip netns exec "$(topo_ns "node$n")" "$BUILD/agents/virga-agent" --node "node$n" \
-		--controller "$A_URL" --service-token-file "$SVC_TOKEN_FILE" \
-		--dp-socket "$(dp_sock "$n")" --poll-timeout 2 --report-interval 1 \
-		--tunnel-ip "172.31.0.$n/24" --underlay "$(topo_if "u$n")" \
-		>>"$A_DIR/agent$n.log" 2>&1 &
-	AGENT_PID[$n]=$!
-	A_AGENT_PIDS+=($!)
-}
-for n in 1 2 3; do
-	A_LOGS+=("$A_DIR/agent$n.log")
-	start_node "$n"
-done
+for n in 1 2 3; do start_node "$n"; done
 
 os network create mnnet -f value -c id >"$A_DIR/net" || die "network create"
 net=$(cat "$A_DIR/net")
@@ -75,11 +27,9 @@ check "the network is VXLAN (the default type)" \
 	test "$(os network show -f value -c provider:network_type mnnet)" = vxlan
 declare -A PORT IP MAC
 for n in 1 2 3; do
-	PORT[$n]=$(os port create --network mnnet --host "node$n" -f value -c id "p$n") ||
-		die "port create p$n"
-	echo "${PORT[$n]}" >>"$A_PORTS"
+	PORT[$n]=$(node_port "p$n" mnnet "$n") || die "port create p$n"
 	MAC[$n]=$(port_field "${PORT[$n]}" mac_address)
-	IP[$n]=$(port_field "${PORT[$n]}" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])')
+	IP[$n]=$(first_ip "${PORT[$n]}")
 done
 for n in 1 2 3; do
 	check "port p$n on node$n becomes ACTIVE" wait_status "${PORT[$n]}" ACTIVE 20
