@@ -9,8 +9,10 @@
 # (default ./state) and survives restarts. The controller listens on
 # $VIRGA_LISTEN (default 127.0.0.1:5000) over HTTPS, with a CA and a server
 # certificate made once into $STATE/tls (tools/make-certs.sh) and printed as
-# OS_CACERT; VIRGA_TLS=0 serves plain HTTP instead. The node is named after
-# the host.
+# OS_CACERT, and a client certificate for the node's agent (the node
+# endpoints need one); VIRGA_TLS=0 serves plain HTTP instead. The node is
+# named after the host. VIRGA_UNDERLAY=IFACE VIRGA_TUNNEL_IP=ADDR/LEN give
+# the node a VTEP for VXLAN networks across nodes.
 # On Ctrl-C the three stop, and the veths the agent made go with them.
 set -uo pipefail
 
@@ -46,10 +48,14 @@ if [ "$TLS" != 0 ]; then
 	names=()
 	case "$host" in 127.0.0.1 | 0.0.0.0 | localhost) ;; *) names=("$host") ;; esac
 	"$(dirname "$0")/make-certs.sh" "$STATE/tls" "${names[@]}" >/dev/null || exit 1
+	# The node endpoints want the node's own certificate (mutual TLS).
+	"$(dirname "$0")/make-certs.sh" --node "$NODE" "$STATE/tls" >/dev/null || exit 1
 	SCHEME=https
 	CURL_TLS=(--cacert "$STATE/tls/ca.pem")
-	CTL_TLS=(--tls-cert "$STATE/tls/server.pem" --tls-key "$STATE/tls/server-key.pem")
-	AGENT_TLS=(--cacert "$STATE/tls/ca.pem")
+	CTL_TLS=(--tls-cert "$STATE/tls/server.pem" --tls-key "$STATE/tls/server-key.pem"
+		--tls-client-ca "$STATE/tls/ca.pem")
+	AGENT_TLS=(--cacert "$STATE/tls/ca.pem" --cert "$STATE/tls/node-$NODE.pem"
+		--key "$STATE/tls/node-$NODE-key.pem")
 	CACERT_LINE="export OS_CACERT=$STATE/tls/ca.pem"
 fi
 URL="$SCHEME://$LISTEN"
@@ -129,6 +135,11 @@ done
 # external networks), kernel interfaces the agent opens with af_packet.
 UPLINK_ARGS=()
 for u in ${VIRGA_UPLINKS:-}; do UPLINK_ARGS+=(--physnet-uplink "$u"); done
+# $VIRGA_UNDERLAY and $VIRGA_TUNNEL_IP (ADDR/LEN): the VTEP, for VXLAN
+# networks that reach other nodes (README, Many nodes).
+if [ -n "${VIRGA_UNDERLAY:-}" ]; then
+	UPLINK_ARGS+=(--underlay "$VIRGA_UNDERLAY" --tunnel-ip "${VIRGA_TUNNEL_IP:?VIRGA_UNDERLAY needs VIRGA_TUNNEL_IP=ADDR/LEN}")
+fi
 setsid "$BUILD/agents/virga-agent" --node "$NODE" --controller "$URL" "${AGENT_TLS[@]}" \
 	--service-token-file "$STATE/service-token" --dp-socket "$SOCK" "${UPLINK_ARGS[@]}" >>"$STATE/agent.log" 2>&1 &
 AGENT=$!
