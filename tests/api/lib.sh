@@ -38,6 +38,21 @@ pass() {
 	echo "ok: $*"
 }
 
+# refuses_to_start WHAT MESSAGE ARG...: the controller, given ARG... (beside
+# a state dir, a free port and a password of its own), exits at start and
+# its stderr says MESSAGE.
+refuses_to_start() {
+	local what=$1 message=$2 err
+	shift 2
+	err="$T_DIR/refused.$RANDOM.err"
+	if timeout 10 "$VIRGA_CONTROLLER" --state-dir "$T_DIR/refused-state.$RANDOM" \
+		--listen "127.0.0.1:$(free_port)" --admin-password x "$@" >/dev/null 2>"$err"; then
+		fail "the controller started with $what"
+	fi
+	grep -q -- "$message" "$err" || fail "no word on $what: $(cat "$err")"
+	pass "$what: the controller does not start, and says why"
+}
+
 free_port() {
 	"$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
