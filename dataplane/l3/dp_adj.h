@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_common.h>
 #include <rte_ether.h>
 
 /*
@@ -36,7 +37,7 @@
  * two hosts sharing one take the full path in turn on every frame.
  */
 #define DP_ADJ_CACHE_SIZE 1024 /* power of two */
-#define DP_ADJ_WAYS 2
+#define DP_ADJ_WAYS 2 /* dp_adj_find and dp_adj_slot look at set[0] and set[1] */
 
 struct dp_adj {
 	uint32_t key; /* dp_adj_key(); 0: empty */
@@ -98,15 +99,16 @@ static inline const struct dp_adj *dp_adj_find(struct dp_adj *cache, uint32_t ke
 }
 
 /*
- * Where to fill key and target: its own entry if the set has it (stale), else
- * the first way, whose entry moves to the second unless that one is still
- * good and the first is not (so a set keeps its two most recent valid next hops).
+ * Where to fill key and target: its own entry if the set has one (stale),
+ * else the first way; an entry still valid there moves to the second (which
+ * it evicts), so a set keeps the two next hops filled last.
  */
 static inline struct dp_adj *dp_adj_slot(struct dp_adj *cache, uint32_t key, uint32_t target,
 		uint32_t now_sec, uint32_t gen)
 {
 	struct dp_adj *set = dp_adj_set(cache, key, target);
 
+	RTE_BUILD_BUG_ON(DP_ADJ_WAYS != 2);
 	for (unsigned int i = 0; i < DP_ADJ_WAYS; i++)
 		if (set[i].key == key && set[i].target == target)
 			return &set[i];
