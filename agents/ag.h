@@ -241,6 +241,8 @@ void ag_fips_reconcile(struct ag_dp *dp, struct ag_feed *f, const struct ag_desi
 /* Whether a problem named key (at this revision of its object) is news, so
  * that it is logged once, not every pass; records it. */
 bool ag_once(const char *key, json_int_t rev);
+/* "aa:bb:cc:dd:ee:ff" (NULL or anything else: -EINVAL). */
+int ag_parse_mac(const char *s, uint8_t mac[6]);
 /* "10.0.0.5", "10.0.0.0/24" or an IPv6 form; a bare address is a host. 0 or -EINVAL. */
 int ag_parse_prefix(const char *s, struct dp_ip_prefix *p);
 

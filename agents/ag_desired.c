@@ -68,12 +68,12 @@ static bool boolean(const json_t *o, const char *key, bool dflt)
 	return json_is_boolean(v) ? json_is_true(v) : dflt;
 }
 
-static int parse_mac(const char *s, uint8_t mac[6])
+int ag_parse_mac(const char *s, uint8_t mac[6])
 {
 	unsigned int b[6];
 	char tail;
 
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+	if (s == NULL || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
 	                    &tail) != 6)
 		return -EINVAL;
 	for (int i = 0; i < 6; i++)
@@ -144,7 +144,7 @@ static int build_security(const json_t *p, struct dp_port_security_req *sec)
 	size_t i;
 
 	sec->enabled = boolean(p, "port_security_enabled", true);
-	if (parse_mac(str(p, "mac_address"), sec->mac) < 0)
+	if (ag_parse_mac(str(p, "mac_address"), sec->mac) < 0)
 		return -EINVAL;
 	json_array_foreach(json_object_get(p, "fixed_ips"), i, v)
 	{
@@ -161,7 +161,7 @@ static int build_security(const json_t *p, struct dp_port_security_req *sec)
 		if (sec->n_pairs == DP_MAX_PAIRS)
 			return -E2BIG;
 		/* The API fills a pair's MAC with the port's when none is given. */
-		if (parse_mac(json_object_get(v, "mac_address") ? str(v, "mac_address")
+		if (ag_parse_mac(json_object_get(v, "mac_address") ? str(v, "mac_address")
 		                                                : str(p, "mac_address"),
 		                    pair->mac) < 0 ||
 		                ag_parse_prefix(str(v, "ip_address"), &pair->ip) < 0)
@@ -233,7 +233,7 @@ void ag_desired_build_rif(
 		why = "the dataplane's limit of interfaces per router is reached";
 	else if (ag_parse_prefix(str(in, "ip_address"), &ip) < 0 || ip.family != AF_INET)
 		why = "this dataplane routes IPv4 only";
-	else if (len < 1 || len > 30 || parse_mac(str(in, "mac_address"), rif->mac) < 0)
+	else if (len < 1 || len > 30 || ag_parse_mac(str(in, "mac_address"), rif->mac) < 0)
 		why = "malformed address, prefix length or MAC";
 	for (size_t i = 0; why == NULL && i < out->n_rifs; i++)
 		if (strcmp(out->rifs[i].network, net) == 0)

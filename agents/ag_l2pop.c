@@ -113,22 +113,6 @@ static void want_free(struct l2pop_want *w)
 	memset(w, 0, sizeof(*w));
 }
 
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	char end;
-
-	if (!s || sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-	                          &end) != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++) {
-		if (b[i] > 0xff)
-			return -EINVAL;
-		mac[i] = (uint8_t)b[i];
-	}
-	return 0;
-}
-
 /* The peers and MACs of a feed entry; what cannot be used is said once. */
 static int want_build(const json_t *entry, struct l2pop_want *w)
 {
@@ -166,7 +150,7 @@ static int want_build(const json_t *entry, struct l2pop_want *w)
 		{
 			struct l2pop_mac *m = &w->macs[w->n_macs];
 
-			if (parse_mac(json_string_value(json_object_get(p, "mac_address")),
+			if (ag_parse_mac(json_string_value(json_object_get(p, "mac_address")),
 			                    m->mac) < 0)
 				continue;
 			memcpy(m->vtep, addr, 4);
