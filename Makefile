@@ -9,7 +9,8 @@ DEB_PACKAGES := qemu-utils build-essential meson ninja-build pkg-config \
 	libsqlite3-dev sqlite3 libsodium-dev libcmocka-dev \
 	iproute2 iputils-ping ethtool tcpdump procps python3-scapy busybox \
 	python3-openstackclient curl openssl \
-	qemu-system-x86 genisoimage syslinux mtools
+	qemu-system-x86 genisoimage syslinux mtools \
+	libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients
 
 # The test guest's own packages (linux-image-cloud-amd64, busybox-static) are
 # not installed: tools/guest/build-guest.sh downloads and unpacks them.

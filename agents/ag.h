@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 #include <virga/dp_api.h>
@@ -58,6 +59,10 @@ void ag_http_set_client_cert(const char *cert_file, const char *key_file);
  */
 int ag_http_request(const char *base_url, const char *method, const char *path, const char *token,
                 const char *body, int timeout_ms, struct ag_http_resp *resp);
+/* GET base_url + path into out (streamed, never whole in memory): 0 with
+ * *status (any HTTP status; out then holds its body), or ag_http_request's errors. */
+int ag_http_download(const char *base_url, const char *path, const char *token, FILE *out,
+                int timeout_ms, int *status);
 /* The last failed request's reason, in words ("" after a success). */
 const char *ag_http_last_error(void);
 /* Closes this thread's connection (at exit). */
@@ -72,6 +77,7 @@ struct ag_feed {
 	/* Objects by id, as the feed sent them. */
 	json_t *ports, *networks, *subnets, *security_groups, *routers, *floatingips;
 	json_t *l2pop; /* network id -> the feed's l2pop entry (ag_l2pop.c) */
+	json_t *servers; /* the node's servers (ag_compute.c) */
 };
 
 void ag_feed_init(struct ag_feed *f, const char *controller, const char *token, const char *node);
@@ -107,7 +113,8 @@ struct ag_port {
 	char dp_name[DP_PORT_NAME_LEN]; /* "tap" + 11: the dataplane port, as Neutron names taps */
 	char dp_if[AG_IFNAME_LEN];      /* "vg" + 11: the veth end the dataplane opens */
 	char vm_if[AG_IFNAME_LEN];      /* "tap" + 11: the veth end a VM (or namespace) gets */
-	char devargs[DP_DEVARGS_LEN];
+	char devargs[DP_DEVARGS_LEN]; /* af_packet on dp_if, or a VM's vhost-user socket */
+	uint8_t kind;                 /* enum dp_port_kind: vhost-user for a VM's port */
 	char network[AG_ID_LEN];
 	uint16_t mtu;
 	bool admin_up;
@@ -255,6 +262,7 @@ struct ag_node {
 	const char *controller, *token, *node;
 	const char *tunnel_ip; /* NULL: none (no overlay on this node) */
 	const char *state_dir; /* its free space is the disk capacity; NULL: none */
+	bool compute;          /* servers can run here (--libvirt): capacity offered as "compute" */
 	const struct ag_uplink *uplinks;
 	int n_uplinks;
 	int interval_s;
@@ -301,6 +309,7 @@ struct ag_dp {
 	struct dp_client *client; /* NULL while disconnected */
 	uint64_t boot_id;         /* of the dataplane last programmed; 0 = none yet */
 	json_t *applied;          /* port name -> hash of the config last sent (this boot) */
+	json_t *ports_ok;         /* port name -> true: forwarding as desired after the last pass */
 	struct ag_uplink uplinks[AG_MAX_UPLINKS];
 	int n_uplinks;
 	unsigned int passes;      /* reconcile passes done; the first one is logged in full */

@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 
 #include "ag.h"
+#include "ag_compute.h"
 
 /* Ids (with the revision) already logged, so a problem is said once, not every pass. */
 static json_t *noted;
@@ -182,10 +183,17 @@ static int build_port(const json_t *p, const struct ag_net *net, struct ag_port 
 	snprintf(out->dp_name, sizeof(out->dp_name), "tap%.*s", AG_PORT_ID_CHARS, id);
 	snprintf(out->vm_if, sizeof(out->vm_if), "tap%.*s", AG_PORT_ID_CHARS, id);
 	snprintf(out->dp_if, sizeof(out->dp_if), "vg%.*s", AG_PORT_ID_CHARS, id);
-	/* The device name only has to be unique and start with the driver's
-	 * name: the port id makes it both, and stable across agent restarts. */
-	snprintf(out->devargs, sizeof(out->devargs), "net_af_packet_%.*s,iface=%s",
-	                AG_PORT_ID_CHARS, id, out->dp_if);
+	if (ag_port_is_vm(p)) {
+		/* A VM's: a vhost-user socket its QEMU listens on (ag_compute.h). */
+		out->kind = DP_PORT_KIND_VHOST_USER;
+		if (ag_vhost_socket(out->dp_name, out->devargs, sizeof(out->devargs)) < 0)
+			return -ENAMETOOLONG;
+	} else {
+		/* The device name only has to be unique and start with the driver's
+		 * name: the port id makes it both, and stable across agent restarts. */
+		snprintf(out->devargs, sizeof(out->devargs), "net_af_packet_%.*s,iface=%s",
+		                AG_PORT_ID_CHARS, id, out->dp_if);
+	}
 	snprintf(out->network, sizeof(out->network), "%s", net->id);
 	out->mtu = net->mtu;
 	out->admin_up = boolean(p, "admin_state_up", true);

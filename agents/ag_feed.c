@@ -34,6 +34,7 @@ void ag_feed_init(struct ag_feed *f, const char *controller, const char *token, 
 	f->routers = json_object();
 	f->floatingips = json_object();
 	f->l2pop = json_object();
+	f->servers = json_object();
 }
 
 void ag_feed_free(struct ag_feed *f)
@@ -45,6 +46,7 @@ void ag_feed_free(struct ag_feed *f)
 	json_decref(f->routers);
 	json_decref(f->floatingips);
 	json_decref(f->l2pop);
+	json_decref(f->servers);
 }
 
 /* The cache map of a feed key or tombstone kind; NULL for kinds we do not keep. */
@@ -61,6 +63,7 @@ static json_t *map_of(struct ag_feed *f, const char *kind)
 	                                offsetof(struct ag_feed, security_groups)},
 	                {"router", "routers", offsetof(struct ag_feed, routers)},
 	                {"floatingip", "floatingips", offsetof(struct ag_feed, floatingips)},
+	                {"server", "servers", offsetof(struct ag_feed, servers)},
 	};
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
@@ -73,7 +76,7 @@ static json_t *map_of(struct ag_feed *f, const char *kind)
 static bool merge(struct ag_feed *f, json_t *doc)
 {
 	static const char *const keys[] = {"ports", "networks", "subnets", "security_groups",
-	                "routers", "floatingips"};
+	                "routers", "floatingips", "servers"};
 	bool changed = false;
 	json_t *arr, *o;
 	size_t i;

@@ -170,17 +170,23 @@ static int fail(CURLcode rc, const char *detail, bool too_large)
 	}
 }
 
-int ag_http_request(const char *base_url, const char *method, const char *path, const char *token,
-                const char *body, int timeout_ms, struct ag_http_resp *resp)
+/* Where a response body goes: memory (ag_http_request) or a file (ag_http_download). */
+struct sink {
+	curl_write_callback write;
+	void *data;
+	const bool *too_large; /* set by write when the body outgrew the memory cap */
+};
+
+/* One request; the body goes to out. 0 with *status, or a negative errno. */
+static int transfer(const char *base_url, const char *method, const char *path, const char *token,
+                const char *body, int timeout_ms, const struct sink *out, long *status)
 {
 	char url[2048], auth[300], errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hdrs = NULL;
-	struct body_buf b = {0};
 	size_t base_len = strlen(base_url);
-	long status = 0;
 	CURLcode rc;
 
-	memset(resp, 0, sizeof(*resp));
+	*status = 0;
 	while (base_len > 0 && base_url[base_len - 1] == '/')
 		base_len--;
 	if ((size_t)snprintf(url, sizeof(url), "%.*s%s", (int)base_len, base_url, path) >=
@@ -226,28 +232,61 @@ int ag_http_request(const char *base_url, const char *method, const char *path, 
 		curl_easy_setopt(curl, CURLOPT_SSLCERT, client_cert);
 		curl_easy_setopt(curl, CURLOPT_SSLKEY, client_key);
 	}
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, out->write);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, out->data);
 	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 
 	rc = curl_easy_perform(curl);
 	if (rc == CURLE_OK)
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
 	/* The handle outlives this call: forget the stack pointers it holds. */
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdrs);
-	if (rc != CURLE_OK) {
-		free(b.data);
-		return fail(rc, errbuf, b.too_large);
-	}
+	if (rc != CURLE_OK)
+		return fail(rc, errbuf, out->too_large && *out->too_large);
 	last_error[0] = '\0';
+	return 0;
+}
+
+int ag_http_request(const char *base_url, const char *method, const char *path, const char *token,
+                const char *body, int timeout_ms, struct ag_http_resp *resp)
+{
+	struct body_buf b = {0};
+	struct sink out = {on_data, &b, &b.too_large};
+	long status;
+	int rc;
+
+	memset(resp, 0, sizeof(*resp));
+	rc = transfer(base_url, method, path, token, body, timeout_ms, &out, &status);
+	if (rc < 0) {
+		free(b.data);
+		return rc;
+	}
 	if (b.data == NULL && (b.data = calloc(1, 1)) == NULL)
 		return -ENOMEM;
 	resp->status = (int)status;
 	resp->body = b.data;
 	resp->len = b.len;
 	return 0;
+}
+
+static size_t on_file_data(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	return fwrite(ptr, size, nmemb, arg) * size;
+}
+
+int ag_http_download(const char *base_url, const char *path, const char *token, FILE *out,
+                int timeout_ms, int *status)
+{
+	struct sink s = {on_file_data, out, NULL};
+	long st;
+	int rc = transfer(base_url, "GET", path, token, NULL, timeout_ms, &s, &st);
+
+	*status = (int)st;
+	if (rc == 0 && fflush(out) != 0)
+		rc = -errno;
+	return rc;
 }

@@ -80,6 +80,12 @@ json_t *ag_node_report_body(const struct ag_node *n)
 	                n->tunnel_ip ? json_string(n->tunnel_ip) : json_null(), "tunnel_types",
 	                "vxlan", "bridge_mappings", mappings, "vcpus", int_or_null(cpus),
 	                "memory_mb", int_or_null(memory_mb()), "disk_gb", int_or_null(disk_gb));
+	/* What a scheduler places servers on: only a node that runs them offers it. */
+	if (n->compute)
+		json_object_set_new(conf, "compute",
+		                json_pack("{s:o, s:o, s:o}", "vcpus", int_or_null(cpus), "memory_mb",
+		                                int_or_null(memory_mb()), "disk_gb",
+		                                int_or_null(disk_gb)));
 	return json_pack("{s:s, s:s, s:s, s:o, s:b}", "agent_type", AG_NODE_AGENT_TYPE, "binary",
 	                "virga-agent", "topic", "N/A", "configurations", conf, "start_flag",
 	                n->started);

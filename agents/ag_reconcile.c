@@ -26,6 +26,7 @@
 #include <virga/dp_client.h>
 
 #include "ag.h"
+#include "ag_compute.h"
 
 struct dp_view {
 	struct dp_network_info *nets;
@@ -39,6 +40,7 @@ void ag_dp_init(struct ag_dp *dp, const char *socket)
 	memset(dp, 0, sizeof(*dp));
 	dp->socket = socket;
 	dp->applied = json_object();
+	dp->ports_ok = json_object();
 }
 
 void ag_dp_free(struct ag_dp *dp)
@@ -46,6 +48,7 @@ void ag_dp_free(struct ag_dp *dp)
 	if (dp->client != NULL)
 		dp_client_close(dp->client);
 	json_decref(dp->applied);
+	json_decref(dp->ports_ok);
 }
 
 static void disconnect(struct ag_dp *dp)
@@ -266,6 +269,12 @@ static void remove_unwanted(struct ag_dp *dp, struct ag_nl *nl, const struct dp_
 		json_object_del(dp->applied, p->name);
 		ag_sg_key(key, sizeof(key), p->name);
 		json_object_del(dp->applied, key); /* its filter went with it */
+		if (p->kind == DP_PORT_KIND_VHOST_USER) {
+			/* The socket is the VM's (QEMU listens on it): nothing of ours is left. */
+			ag_log(AG_INFO, "removed vhost-user port %s", p->name);
+			st->removed++;
+			continue;
+		}
 		snprintf(dp_if, sizeof(dp_if), "vg%s", p->name + 3);
 		if (ag_link_del(nl, dp_if) < 0)
 			ag_log(AG_WARN, "cannot delete veth %s", dp_if);
@@ -385,12 +394,15 @@ static bool ensure_port(struct ag_dp *dp, struct ag_nl *nl, const struct dp_view
 			goto fail;
 		have = NULL;
 	}
-	if (have == NULL || json_object_get(dp->applied, p->dp_name) == NULL) {
+	if (p->kind == DP_PORT_KIND_VHOST_USER && ag_vhost_dir_ensure() < 0)
+		goto fail;
+	if (p->kind == DP_PORT_KIND_ETHDEV &&
+	                (have == NULL || json_object_get(dp->applied, p->dp_name) == NULL)) {
 		if (ag_veth_ensure(nl, p->dp_if, p->vm_if, p->mtu) < 0)
 			goto fail;
 	}
 	if (have == NULL) {
-		struct dp_port_add_req add = {.mtu = p->mtu, .exist_ok = 1};
+		struct dp_port_add_req add = {.mtu = p->mtu, .exist_ok = 1, .kind = p->kind};
 		struct dp_port_add_reply reply;
 
 		snprintf(add.name, sizeof(add.name), "%s", p->dp_name);
@@ -527,6 +539,7 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 	}
 	ensure_uplinks(dp, &v);
 	remove_unwanted(dp, nl, &v, d, st);
+	json_object_clear(dp->ports_ok); /* filled again below, port by port */
 	for (size_t i = 0; i < d->n_nets; i++)
 		net_ok[i] = ensure_net(dp, &v, &d->nets[i], st);
 	/* Remote MACs before the ports: a port turns ACTIVE able to reach them. */
@@ -541,6 +554,10 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 		if (ok)
 			ok = ensure_port(dp, nl, &v, p, st);
 		port_ok[i] = ok;
+		if (ok)
+			json_object_set_new(dp->ports_ok, p->dp_name, json_true());
+		else
+			json_object_del(dp->ports_ok, p->dp_name);
 		report(f, p, ok);
 	}
 	ag_routers_ensure(dp, d, net_ok, st);

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "ag.h"
+#include "ag_compute.h"
 
 #define DEFAULT_POLL_TIMEOUT 5
 /* Where instances' disks will live: its free space is the disk capacity
@@ -73,6 +74,7 @@ struct options {
 	const char *node, *controller, *token_file, *dp_socket, *cacert;
 	const char *cert, *key; /* the node's client certificate */
 	const char *tunnel_ip, *state_dir, *underlay;
+	const char *libvirt; /* the compute side's libvirt URI; NULL: no servers here */
 	char tunnel_addr[64]; /* --tunnel-ip without its /LEN: what is reported */
 	int tunnel_prefixlen; /* 0: none given */
 	int poll_timeout, report_interval;
@@ -90,12 +92,16 @@ static void usage(FILE *f)
 	           " [--verbose]\n"
 	           "                   [--tunnel-ip ADDR[/LEN]] [--underlay PORT]\n"
 	           "                   [--state-dir DIR (/var/lib/virga)] [--report-interval S (10)]\n"
+	           "                   [--libvirt URI (e.g. qemu:///system)]\n"
 	           "  --physnet-uplink  the provider uplink of PHYSNET: a dataplane port, or a\n"
 	           "                    kernel interface the agent opens with af_packet\n"
 	           "  --tunnel-ip       this node's VXLAN tunnel address, reported to the controller\n"
 	           "  --underlay        the VTEP's port (a dataplane port or a kernel interface):\n"
 	           "                    the agent sets the VTEP there at --tunnel-ip ADDR/LEN\n"
-	           "  --report-interval seconds between the node's heartbeats to the controller\n");
+	           "  --report-interval seconds between the node's heartbeats to the controller\n"
+	           "  --libvirt         run the servers placed on this node through libvirt at URI\n"
+	           "                    (their disks under --state-dir); without it the node\n"
+	           "                    offers no compute\n");
 }
 
 static int parse_uplink(struct options *o, const char *arg)
@@ -128,6 +134,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 	                {"underlay", required_argument, NULL, 'U'},
 	                {"state-dir", required_argument, NULL, 'd'},
 	                {"report-interval", required_argument, NULL, 'r'},
+	                {"libvirt", required_argument, NULL, 'L'},
 	                {"verbose", no_argument, NULL, 'v'},
 	                {"help", no_argument, NULL, 'h'},
 	                {NULL, 0, NULL, 0},
@@ -195,6 +202,9 @@ static int parse_args(struct options *o, int argc, char **argv)
 		}
 		case 'U':
 			o->underlay = optarg;
+			break;
+		case 'L':
+			o->libvirt = optarg;
 			break;
 		case 'd':
 			o->state_dir = optarg;
@@ -278,6 +288,7 @@ static int run(const struct options *o, const char *token)
 	struct ag_dp dp;
 	struct ag_node node;
 	struct outage feed_err = {0}, dp_err = {0};
+	struct ag_compute *compute = NULL;
 	int rc;
 	bool reconciled_once = false, first_pass;
 
@@ -294,6 +305,15 @@ static int run(const struct options *o, const char *token)
 	node.uplinks = o->uplinks;
 	node.n_uplinks = o->n_uplinks;
 	node.interval_s = o->report_interval;
+	ag_compute_set_state_dir(o->state_dir);
+	if (o->libvirt) {
+		compute = ag_compute_open(o->libvirt, o->controller, token, o->node);
+		if (compute == NULL) {
+			ag_log(AG_ERR, "cannot start the compute side: out of memory");
+			return 1;
+		}
+		node.compute = true;
+	}
 	memcpy(dp.uplinks, o->uplinks, sizeof(dp.uplinks));
 	dp.n_uplinks = o->n_uplinks;
 	ag_log(AG_INFO, "node %s: controller %s, dataplane %s", o->node, o->controller,
@@ -346,11 +366,14 @@ static int run(const struct options *o, const char *token)
 			                "%u removed, %u failed",
 			                feed.rev, st.added, st.updated, st.removed, st.failed);
 		reconciled_once = true;
+		if (compute)
+			ag_compute_reconcile(compute, &feed, &dp);
 		/* Without a controller the poll fails at once: do not spin. */
 		if (feed_err.rc < 0)
 			sleep_retry();
 	}
-	ag_log(AG_INFO, "stopping; the dataplane keeps what it has");
+	ag_log(AG_INFO, "stopping; the dataplane keeps what it has, and the servers run on");
+	ag_compute_close(compute);
 	ag_dp_free(&dp);
 	ag_feed_free(&feed);
 	ag_nl_close(nl);
