@@ -20,6 +20,7 @@ A_CTL_PID=""
 A_AGENT_PID=""
 A_AGENT_PIDS=() # more agents, for tests of several nodes
 A_LOGS=()       # more logs shown on failure (those agents')
+A_EXIT_HOOKS=() # functions the cleanup calls once the agents are gone (vm_lib.sh's)
 A_PORTS="$A_DIR/ports" # Neutron port ids whose veths the agent made, one a line
 CHECK_OUT="$A_DIR/out"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
@@ -32,6 +33,7 @@ a_exit() {
 		kill -9 "$id" 2>/dev/null
 		wait "$id" 2>/dev/null
 	done
+	for id in "${A_EXIT_HOOKS[@]}"; do "$id"; done
 	topo_cleanup
 	if [ -f "$A_PORTS" ]; then
 		while read -r id; do ip link del "vg${id:0:11}" 2>/dev/null; done <"$A_PORTS"

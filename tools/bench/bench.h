@@ -280,6 +280,9 @@ int bench_virga_port_mac(const struct bench_opts *o, const char *devargs, uint8_
 int bench_run_ovs(const struct bench_opts *o, const struct bench_scenario *s, unsigned int seq,
                 struct bench_result *r);
 bool bench_ovs_supports(const struct bench_scenario *s);
+/* ovs_nat_flows.c: the snat and fip scenarios' flows, into f. */
+void bench_ovs_write_snat(FILE *f);
+void bench_ovs_write_fip(FILE *f);
 int bench_ovs_write_flows(const char *path, const struct bench_scenario *s);
 /* ovs-vsctl add-port settings of port 0 or 1 ("trunks=100", "tag=100"). */
 void bench_ovs_port_options(const struct bench_scenario *s, int port, char *buf, size_t len);

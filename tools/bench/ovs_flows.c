@@ -18,7 +18,8 @@
  * sg-established). Virga's l2-vlan does the same MAC/IP check, learning and
  * tag push/pop.
  *
- * route-1, route-100k: see write_route; sg-established: see write_sg.
+ * route-1, route-100k: see write_route; sg-established: see write_sg; snat
+ * and fip: ovs_nat_flows.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,7 +34,8 @@ bool bench_ovs_supports(const struct bench_scenario *s)
 {
 	/* route-1m: a million flows take OVS minutes to install; not attempted. */
 	return strcmp(s->name, "l2-vlan") == 0 || strcmp(s->name, "route-1") == 0 ||
-	       strcmp(s->name, "route-100k") == 0 || strcmp(s->name, "sg-established") == 0;
+	       strcmp(s->name, "route-100k") == 0 || strcmp(s->name, "sg-established") == 0 ||
+	       s->topo == BENCH_TOPO_SNAT || s->topo == BENCH_TOPO_FIP;
 }
 
 void bench_ovs_port_options(const struct bench_scenario *s, int port, char *buf, size_t len)
@@ -153,6 +155,10 @@ int bench_ovs_write_flows(const char *path, const struct bench_scenario *s)
 		return -errno;
 	if (s->topo == BENCH_TOPO_ROUTE) {
 		write_route(f, s->routes);
+	} else if (s->topo == BENCH_TOPO_SNAT) {
+		bench_ovs_write_snat(f);
+	} else if (s->topo == BENCH_TOPO_FIP) {
+		bench_ovs_write_fip(f);
 	} else {
 		if (s->topo == BENCH_TOPO_SG)
 			write_sg(f);
