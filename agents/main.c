@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ag.h"
@@ -307,6 +308,9 @@ static int run(const struct options *o, const char *token)
 	node.interval_s = o->report_interval;
 	ag_compute_set_state_dir(o->state_dir);
 	if (o->libvirt) {
+		/* Its free space is the disk offered: it must exist for the first report. */
+		if (mkdir(o->state_dir, 0755) < 0 && errno != EEXIST)
+			ag_log(AG_ERR, "cannot make %s: %s", o->state_dir, strerror(errno));
 		compute = ag_compute_open(o->libvirt, o->controller, token, o->node);
 		if (compute == NULL) {
 			ag_log(AG_ERR, "cannot start the compute side: out of memory");

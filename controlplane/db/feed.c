@@ -2,6 +2,8 @@
 #include "feed.h"
 #include "feed_dhcp.h"
 #include "feed_l2pop.h"
+#include "feed_servers.h"
+#include "../compute/server.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -391,7 +393,7 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 {
 	json_t *ports, *p, *changed = json_array(), *nets = json_array(), *subnets = json_array();
 	json_t *deleted = json_array(), *tomb, *t;
-	json_t *unbound = json_array(), *routers, *fips, *sgs, *dhcp, *l2pop;
+	json_t *unbound = json_array(), *routers, *fips, *sgs, *dhcp, *l2pop, *servers;
 	struct feed_sgs fs = {json_object(), json_object()};
 	struct feed_routers fr;
 	sqlite3_stmt *st;
@@ -457,6 +459,7 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	cp_feed_dhcp_end(dhcp, subnets);
 	sgs = sgs_end(ctx, &fs, since);
 	l2pop = cp_feed_l2pop(ctx, ports, node, since);
+	servers = cp_feed_servers(ctx->db, node, since);
 	json_decref(ports);
 	/* Routers and floating IPs are not per node: each agent gets all that
 	 * changed. It instantiates a router with the interfaces on its own
@@ -476,14 +479,14 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		if (strcmp(k, "port") == 0 || strcmp(k, "network") == 0 ||
 			strcmp(k, "subnet") == 0 || strcmp(k, "security_group") == 0 ||
 			strcmp(k, "security_group_rule") == 0 || strcmp(k, "router") == 0 ||
-			strcmp(k, "floatingip") == 0)
+			strcmp(k, "floatingip") == 0 || strcmp(k, CP_SERVER_KIND) == 0)
 			json_array_append(deleted, t);
 	}
 	json_decref(tomb);
 	cp_db_commit(ctx->db);
-	*out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "revision",
+	*out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "revision",
 		(json_int_t)rev, "ports", changed, "networks", nets, "subnets", subnets,
 		"security_groups", sgs, "routers", routers, "floatingips", fips, "unbound", unbound,
-		"deleted", deleted, "l2pop", l2pop);
+		"deleted", deleted, "l2pop", l2pop, "servers", servers);
 	return 0;
 }

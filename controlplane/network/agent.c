@@ -58,12 +58,23 @@ static int64_t agent_time_parse(const char *s)
 	return end && *end == '\0' ? (int64_t)timegm(&tm) : -1;
 }
 
+int cp_agent_down_time(void)
+{
+	return down_time;
+}
+
+bool cp_agent_alive_at(const json_t *agent, int64_t now, int down)
+{
+	int64_t beat = agent_time_parse(cp_json_str(agent, "heartbeat_timestamp"));
+
+	return beat >= 0 && now - beat <= down &&
+	       !json_is_true(json_object_get(agent, DECLARED_DEAD));
+}
+
 static void agent_render(struct cp_ctx *ctx, json_t *obj)
 {
-	int64_t beat = agent_time_parse(cp_json_str(obj, "heartbeat_timestamp"));
-
 	(void)ctx;
-	json_object_set_new(obj, "alive", json_boolean(beat >= 0 && cp_now() - beat <= down_time));
+	json_object_set_new(obj, "alive", json_boolean(cp_agent_alive_at(obj, cp_now(), down_time)));
 	json_object_del(obj, DECLARED_DEAD);
 	/* Neutron's agents carry neither: they are bookkeeping here. */
 	json_object_del(obj, "revision_number");

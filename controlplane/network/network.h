@@ -29,6 +29,11 @@ void cp_agent_set_down_time(int seconds);
  * it. Returns how many were declared dead, or a negative errno. Its own
  * transaction (none when nobody died). */
 int cp_agent_sweep(struct cp_ctx *ctx, int64_t now);
+/* Whether agent is alive at now (Unix seconds) for a down time of down
+ * seconds: its last heartbeat within it, and not declared dead; and the
+ * down time in force. For the scheduler. */
+bool cp_agent_alive_at(const json_t *agent, int64_t now, int down);
+int cp_agent_down_time(void);
 /* The tunnel address an agent reported (configurations.tunneling_ip),
  * unless it has none or is declared dead: NULL then. */
 const char *cp_agent_tunnel_ip(const json_t *agent);

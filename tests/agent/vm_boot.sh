@@ -23,7 +23,7 @@ os image create --file "$GUEST" --disk-format qcow2 --container-format bare --pu
 	>/dev/null || die "image create"
 os network create vmnet >/dev/null || die "network create"
 os subnet create --network vmnet --subnet-range 10.91.0.0/24 vmsub >/dev/null || die "subnet create"
-os keypair create --public-key <(echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIVmBoot test@virga") \
+os keypair create \
 	vmkey >/dev/null || die "keypair create"
 ns=$(create_port nsport vmnet) || die "port create"
 check "the namespace's port becomes ACTIVE" wait_status "$ns" ACTIVE
@@ -35,8 +35,8 @@ VM_IDS+=("$srv")
 check "the server becomes ACTIVE" wait_server "$srv" ACTIVE 120
 vm_port=$(os port list --server "$srv" -f value -c ID) || die "port list --server"
 vm_ip=$(port_field "$vm_port" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])')
-check "its port is a vhost-user port of the engine, up" \
-	bash -c "vg dp port list | grep ' tap${vm_port:0:11} ' | grep ' vhost-user ' | grep -q ' up '"
+vhost_up() { vg dp port list | grep " tap${1:0:11} " | grep " vhost-user " | grep -q " up "; }
+check "its port is a vhost-user port of the engine, up" eventually vhost_up "$vm_port"
 check "the server's port is ACTIVE" wait_status "$vm_port" ACTIVE 30
 check "libvirt runs it as virga-$srv" bash -c "virsh -c qemu:///system domstate virga-$srv | grep -q running"
 check "the guest got $vm_ip from the engine's DHCP (console log show)" \
@@ -50,14 +50,14 @@ check "the addresses the CLI shows name the network and the IP" \
 os server stop "$srv" || die "server stop"
 check "stop: SHUTOFF" wait_server "$srv" SHUTOFF 60
 check "and libvirt has it shut off" bash -c "virsh -c qemu:///system domstate virga-$srv | grep -q 'shut off'"
-check "and it no longer answers" bash -c "! ns_ping ns $vm_ip"
+check "and it no longer answers" not ns_ping ns "$vm_ip"
 os server start "$srv" || die "server start"
 check "start: ACTIVE again" wait_server "$srv" ACTIVE 60
 check "and it answers again" within 120 ns_ping ns "$vm_ip"
 boots=$(console_count "$srv" "virga-guest: up")
 os server reboot --hard "$srv" || die "server reboot"
-check "reboot: the guest boots once more" within 120 \
-	bash -c "[ \$(console_count $srv 'virga-guest: up') -gt $boots ]"
+booted_again() { [ "$(console_count "$srv" 'virga-guest: up')" -gt "$boots" ]; }
+check "reboot: the guest boots once more" within 120 booted_again
 check "and is ACTIVE" wait_server "$srv" ACTIVE 60
 
 os server delete "$srv" || die "server delete"
@@ -65,5 +65,6 @@ check "delete: the server is gone from the API" wait_server_gone "$srv" 60
 check "libvirt has no domain for it" \
 	eventually bash -c "! virsh -c qemu:///system list --all --name | grep -q virga-$srv"
 check "its instance directory is gone" eventually test ! -e "$A_DIR/node/instances/$srv"
-check "its port is gone from the engine" eventually bash -c "! vg dp port list | grep -q tap${vm_port:0:11}"
+port_gone() { ! vg dp port list | grep -q "tap${1:0:11}"; }
+check "its port is gone from the engine" eventually port_gone "$vm_port"
 check "the image stays cached for the next server" test -s "$A_DIR/node/instances/_base/$(os image show -f value -c id tiny)"

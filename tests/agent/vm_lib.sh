@@ -91,3 +91,6 @@ echo = f.readline().decode().strip()
 sys.exit(0 if banner == "virga-guest " + sys.argv[2] and echo == "ping over vhost-user" else 1)
 PY
 }
+
+# not COMMAND...: succeeds when the command fails.
+not() { ! "$@"; }

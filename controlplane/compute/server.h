@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Nova v2.1 servers, the controller half: the records, their Neutron ports,
+ * the scheduler, and the desired state a node's agent follows (the feed's
+ * "servers", feed_servers.c) with what it reports back.
+ *
+ * A server is an object row of kind "server" owned by its project. Besides
+ * what Nova shows it keeps private "virga:" members, never shown: the
+ * flavor's sizes, the user data, the key's public half, the ports it made,
+ * the desired power state ("running", "shutoff", "paused") and the reboot
+ * generation. Its "addresses" are read from its ports when shown.
+ *
+ * The agent's report ("virga:report": power_state, fault, the reboot
+ * generation done) is kept on the row; status is derived when shown:
+ * ERROR when no node could take it or the node reports a fault; BUILD until
+ * the node reports it running and its ports are ACTIVE; then ACTIVE,
+ * SHUTOFF, PAUSED as reported, with Nova's task_state while the node has
+ * not yet done what was asked (powering-off, powering-on, rebooting_hard).
+ * The console output the node sends is a row of kind "server_console".
+ *
+ * Policy: owner or admin; others' servers are 404. OS-EXT-SRV-ATTR:* is
+ * shown to admins only. Microversion 2.1 only. Each call is its own
+ * transaction.
+ */
+#ifndef CP_SERVER_H
+#define CP_SERVER_H
+
+#include "../core/resource.h"
+
+#define CP_SERVER_KIND "server"
+
+/* req is the "server" member of POST /servers. *out is the server as shown.
+ * A server no node can take is created all the same, in ERROR with the
+ * fault "No valid host was found.". */
+int cp_server_create(struct cp_ctx *ctx, const json_t *req, json_t **out);
+int cp_server_show(struct cp_ctx *ctx, const char *id, json_t **out);
+/* The servers the caller may see, as shown; all projects' for an admin
+ * with all_tenants. */
+int cp_server_list(struct cp_ctx *ctx, bool all_tenants, json_t **out);
+/* PUT: the name. */
+int cp_server_update(struct cp_ctx *ctx, const char *id, const json_t *req, json_t **out);
+/* Deletes the server and its ports; the node's agent removes its domain. */
+int cp_server_delete(struct cp_ctx *ctx, const char *id);
+/* os-stop, os-start, reboot ({"type": "SOFT"|"HARD"}), pause, unpause:
+ * -EBUSY (409) when the server's state does not allow it, as Nova. */
+int cp_server_action(struct cp_ctx *ctx, const char *id, const char *action, const json_t *body);
+/* The console output the node last sent, its last length lines when > 0. */
+int cp_server_console(struct cp_ctx *ctx, const char *id, long length, json_t **out);
+
+/* The node agent's reports (service token or admin): {"power_state",
+ * "fault", "reboot"}, and the console text. -EPERM when the server is not
+ * on node. */
+int cp_server_report(struct cp_ctx *ctx, const char *node, const char *id, const json_t *report);
+int cp_server_report_console(struct cp_ctx *ctx, const char *node, const char *id,
+	const char *output);
+
+/* scheduler.c: picks the node for a server of flavor (vcpus, ram, disk)
+ * among agents whose "configurations"."compute" offers {"vcpus",
+ * "memory_mb", "disk_gb"}, alive at now, admin_state_up, with room left
+ * once the servers placed on them (OS-EXT-SRV-ATTR:host, virga:flavor) are
+ * counted. Filters, then the weigher: most free RAM, then most free vCPUs,
+ * then the host name. Pure: writes host and returns 0, or -ENOSPC. */
+int cp_sched_pick(const json_t *agents, const json_t *servers, const json_t *flavor,
+	int64_t now, int down_time, char host[256]);
+
+#endif
