@@ -170,6 +170,7 @@ static const char *const indexed[][2] = {
 	{"user", "name"},
 	{"project", "name"},
 	{"domain", "name"},
+	{"port", "device_id"},
 };
 
 json_t *cp_obj_list_by(struct cp_db *db, const char *kind, const char *attr, const char *value)
