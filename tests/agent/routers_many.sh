@@ -35,12 +35,8 @@ all_there() { engine_routers | diff "$A_DIR/want" - >/dev/null; }
 check "the engine holds every router with both its interfaces" within 60 all_there
 
 # One of them routes between two VMs (r0: 10.0.0.0/24 and 11.0.0.0/24).
-a=$(create_port ma n0a) || die "port create ma"
-b=$(create_port mb n0b) || die "port create mb"
-wait_status "$a" ACTIVE && wait_status "$b" ACTIVE || die "ports did not become ACTIVE"
-plug "$a" a && plug "$b" b || die "plug"
-ip netns exec "${TOPO_PREFIX}-a" ip route add default via 10.0.0.1 || die "route a"
-ip netns exec "${TOPO_PREFIX}-b" ip route add default via 11.0.0.1 || die "route b"
+two_vms ma n0a 10.0.0.1 mb n0b 11.0.0.1
+a=$VM_A b=$VM_B
 ip_b=$(port_field "$b" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])')
 check "a pings b across router r0" within 10 ns_ping a "$ip_b"
 
