@@ -312,6 +312,30 @@ static int build_routes(const json_t *r, struct ag_router *out)
 }
 
 /*
+ * On the node that hosts the router (the feed's router "host": its
+ * gateway's node, or the controller's router node): every interface's
+ * network, VM port here or not, since that node routes for the whole
+ * router, as Neutron's network node (the feed sends it those networks). A
+ * network of a type the dataplane lacks is left out, as for a port.
+ */
+static void hosted_nets(const struct ag_feed *f, const json_t *r, struct ag_desired *d)
+{
+	const json_t *in, *n;
+	struct ag_net net;
+	size_t i;
+
+	if (strcmp(str(r, "host"), f->node) != 0)
+		return;
+	json_array_foreach(json_object_get(r, "interfaces"), i, in)
+	{
+		n = json_object_get(f->networks, str(in, "network_id"));
+		if (n != NULL && ag_desired_find_net(d, str(n, "id")) == NULL &&
+		                ag_desired_build_net(n, &net) == 0)
+			d->nets[d->n_nets++] = net; /* ag_desired_build left room for it */
+	}
+}
+
+/*
  * A Neutron router as this node instantiates it. Returns 0 when the node
  * routes for it, 1 when it has no part in it, or -ENOMEM.
  */
@@ -334,6 +358,7 @@ static int build_router(const struct ag_feed *f, const json_t *r, struct ag_desi
 	if (!boolean(r, "admin_state_up", true))
 		return 1; /* Neutron: a router that is down forwards nothing */
 	snprintf(out->id, sizeof(out->id), "%s", id);
+	hosted_nets(f, r, d);
 	json_array_foreach(json_object_get(r, "interfaces"), i, in)
 	{
 		ag_desired_build_rif(r, in, d, out);
@@ -377,8 +402,10 @@ int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
 
 	memset(d, 0, sizeof(*d));
 	d->ports = calloc(n_ports ? n_ports : 1, sizeof(*d->ports));
-	/* Room for each router's external network too (ag_gateway.c). */
-	d->nets = calloc(n_ports + json_object_size(f->routers) + 1, sizeof(*d->nets));
+	/* Room for each router's external network too (ag_gateway.c), and for
+	 * every network of the feed (the routers this node hosts whole). */
+	d->nets = calloc(n_ports + json_object_size(f->routers) + json_object_size(f->networks) + 1,
+	                sizeof(*d->nets));
 	if (d->ports == NULL || d->nets == NULL) {
 		ag_desired_free(d);
 		return -ENOMEM;

@@ -20,6 +20,12 @@
 
 /* How long a request may take beyond the long poll it asks for. */
 #define FEED_SLACK_MS 10000
+/* How long the full state may take: a network node's thousands of routers
+ * and their networks took longer than FEED_SLACK_MS to compute and send
+ * (8,000 routers on a busy 2-core machine), and a restarted agent that
+ * gives up and asks again never gets it while the controller still
+ * computes the ones it abandoned. */
+#define FEED_FULL_MS 300000
 
 void ag_feed_init(struct ag_feed *f, const char *controller, const char *token, const char *node)
 {
@@ -135,7 +141,7 @@ int ag_feed_poll(struct ag_feed *f, int timeout_s)
 	snprintf(path, sizeof(path), "/internal/v1/nodes/%s/changes?since=%" PRId64 "&timeout=%d",
 	                f->node, f->rev, timeout_s);
 	rc = ag_http_request(f->controller, "GET", path, f->token, NULL,
-	                timeout_s * 1000 + FEED_SLACK_MS, &resp);
+	                f->rev == 0 ? FEED_FULL_MS : timeout_s * 1000 + FEED_SLACK_MS, &resp);
 	if (rc < 0)
 		return rc;
 	if (resp.status != 200) {

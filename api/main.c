@@ -23,6 +23,7 @@
  */
 #include "api.h"
 #include "../controlplane/compute/compute.h"
+#include "../controlplane/db/feed.h"
 #include "../controlplane/network/network.h"
 
 #include <errno.h>
@@ -48,6 +49,7 @@ struct options {
 	char admin_project[128];
 	char region[64];
 	char gateway_node[256]; /* hosts routers' gateways (centralized SNAT) */
+	char router_node[256];  /* hosts routers without a gateway whole, or "" */
 	char service_token[CP_TOKEN_LEN];
 	char tls_cert[512], tls_key[512]; /* PEM files; both or neither */
 	char tls_client_ca[512];          /* PEM: the CA of node certificates, or "" */
@@ -66,6 +68,7 @@ static void usage(FILE *f)
 		   "         [--admin-password PW] [--admin-user NAME] [--admin-project NAME]\n"
 		   "         [--region NAME] [--token-ttl SECONDS] [--service-token TOKEN]\n"
 		   "         [--gateway-node NODE (hosts routers' gateways)]\n"
+		   "         [--router-node NODE (hosts routers without a gateway whole)]\n"
 		   "         [--feed-timeout SECONDS] [--http-threads N (max(4, 2 per CPU))]\n"
 		   "         [--agent-down-time SECONDS (30: agents report every 10)]\n"
 		   "         [--max-connections N (4096)] [--max-connections-per-ip N (128, 0: any)]\n"
@@ -88,6 +91,7 @@ static int set_option(struct options *o, const char *key, const char *val)
 		{"admin-project", o->admin_project, sizeof(o->admin_project)},
 		{"region", o->region, sizeof(o->region)},
 		{"gateway-node", o->gateway_node, sizeof(o->gateway_node)},
+		{"router-node", o->router_node, sizeof(o->router_node)},
 		{"service-token", o->service_token, sizeof(o->service_token)},
 		{"tls-cert", o->tls_cert, sizeof(o->tls_cert)},
 		{"tls-key", o->tls_key, sizeof(o->tls_key)},
@@ -164,6 +168,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 		{"admin-password", required_argument, NULL, 0},
 		{"admin-project", required_argument, NULL, 0},
 		{"region", required_argument, NULL, 0},
+		{"router-node", required_argument, NULL, 0},
 		{"gateway-node", required_argument, NULL, 0},
 		{"service-token", required_argument, NULL, 0},
 		{"token-ttl", required_argument, NULL, 0},
@@ -413,6 +418,7 @@ int main(int argc, char **argv)
 	snprintf(srv.image_dir, sizeof(srv.image_dir), "%s/images", o.state_dir);
 	snprintf(srv.volume_dir, sizeof(srv.volume_dir), "%s/volumes", o.state_dir);
 	cp_router_set_gateway_node(o.gateway_node);
+	cp_feed_set_router_node(o.router_node);
 	cp_agent_set_down_time(o.agent_down_time);
 	raise_nofile(&o);
 	if (!o.http_threads) {

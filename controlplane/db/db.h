@@ -78,6 +78,11 @@ json_t *cp_obj_list(struct cp_db *db, const char *kind, const char *project_id, 
  * value, in the order cp_obj_list gives. Indexed for the pairs that request
  * paths look up (objects.c); any other pair reads every row of the kind. */
 json_t *cp_obj_list_by(struct cp_db *db, const char *kind, const char *attr, const char *value);
+/* Rows of kind whose attr is not the string value, and those whose attr
+ * is but that were written after since_rev, in rowid order: SQLite reads
+ * attr from the text, and only the rows returned are parsed. */
+json_t *cp_obj_list_but(struct cp_db *db, const char *kind, const char *attr, const char *value,
+	int64_t since_rev);
 /* Rows of kind owned by project_id (what a quota counts), or -EIO. */
 int cp_obj_count_owned(struct cp_db *db, const char *kind, const char *project_id);
 /* Tombstones of kind written after since_rev: array of {"id", "kind", "revision"}. */

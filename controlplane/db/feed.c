@@ -6,6 +6,7 @@
 #include "../compute/server.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,15 +15,24 @@ static int64_t rev_of(const json_t *o)
 	return json_integer_value(json_object_get(o, "revision_number"));
 }
 
-static bool listed(const json_t *arr, const char *id)
-{
-	size_t i;
-	const json_t *o;
+/* An array the feed sends and the ids it holds, so that a dependency is
+ * added once at the cost of a hash lookup: scanning the array for each one
+ * made a poll quadratic in the networks (thousands on a network node). */
+struct feed_list {
+	json_t *arr;
+	json_t *ids; /* id -> true */
+};
 
-	json_array_foreach(arr, i, o)
-		if (strcmp(cp_json_str(o, "id") ?: "", id) == 0)
-			return true;
-	return false;
+static struct feed_list list_new(json_t *arr)
+{
+	return (struct feed_list){arr, json_object()};
+}
+
+/* Gives the array away (the caller owns it now) and frees the index. */
+static json_t *list_end(struct feed_list *l)
+{
+	json_decref(l->ids);
+	return l->arr;
 }
 
 /*
@@ -120,19 +130,33 @@ static json_t *gateway_of(struct cp_ctx *ctx, struct feed_routers *fr, const jso
 }
 
 /* Adds kind/id to out when it changed after since or force is set. */
-static void add_dep(struct cp_ctx *ctx, json_t *out, const char *kind, const char *id,
+static void add_dep(struct cp_ctx *ctx, struct feed_list *out, const char *kind, const char *id,
 	int64_t since, bool force)
 {
 	json_t *o;
 
-	if (!id || listed(out, id))
+	if (!id || json_object_get(out->ids, id))
 		return;
 	o = cp_obj_get(ctx->db, kind, id);
 	if (!o)
 		return;
-	if (force || rev_of(o) > since)
-		json_array_append(out, o);
+	if (force || rev_of(o) > since) {
+		json_array_append(out->arr, o);
+		json_object_set_new(out->ids, id, json_true());
+	}
 	json_decref(o);
+}
+
+/* add_dep for every subnet of network nid. */
+static void add_subnets(struct cp_ctx *ctx, struct feed_list *out, const char *nid,
+	int64_t since, bool force)
+{
+	json_t *subs = cp_obj_list(ctx->db, "subnet", NULL, false, nid, 0), *s;
+	size_t i;
+
+	json_array_foreach(subs, i, s)
+		add_dep(ctx, out, "subnet", cp_json_str(s, "id"), since, force);
+	json_decref(subs);
 }
 
 /*
@@ -367,38 +391,173 @@ static void routers_begin(struct cp_ctx *ctx, struct feed_routers *fr, int64_t s
 	json_decref(changed);
 }
 
-/* The routers changed after since or touched through their interfaces,
- * each with its "interfaces". */
-static json_t *routers_end(struct cp_ctx *ctx, struct feed_routers *fr, int64_t since)
+/* Set once at start (before any request): see cp_feed_set_router_node. */
+static char router_node[256];
+
+void cp_feed_set_router_node(const char *node)
 {
-	json_t *routers = cp_obj_list(ctx->db, "router", NULL, false, NULL, since), *r;
-	const char *rid;
+	snprintf(router_node, sizeof(router_node), "%s", node ? node : "");
+}
+
+/* The node that routes for all of router rid: its gateway's, else the router node ("": none). */
+static const char *host_of(const struct feed_routers *fr, const char *rid)
+{
+	const json_t *gw = json_object_get(fr->gateways, rid);
+
+	return gw ? cp_json_str(gw, "binding:host_id") ?: "" : router_node;
+}
+
+/* Router rid's interface ports, by the device_id index: a poll reads
+ * those of the routers it sends, not every router's of the cloud. */
+static json_t *interface_ports(struct cp_ctx *ctx, const char *rid)
+{
+	json_t *all = cp_obj_list_by(ctx->db, "port", "device_id", rid), *out = json_array(), *p;
 	size_t i;
 
+	json_array_foreach(all, i, p)
+		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0)
+			json_array_append(out, p);
+	json_decref(all);
+	return out;
+}
+
+/* Touches the routers with an interface on a subnet changed after since
+ * (fr->subnets, before routers_end caches more), found by the subnets'
+ * address allocations rather than a scan of the interface ports. */
+static void touch_by_subnets(struct cp_ctx *ctx, struct feed_routers *fr)
+{
+	sqlite3_stmt *st = cp_db_prepare(ctx->db,
+		"SELECT port_id FROM ip_allocations WHERE subnet_id=?");
+	const char *sid;
+	json_t *s, *p;
+
+	json_object_foreach(fr->subnets, sid, s) {
+		if (!st)
+			break;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			p = cp_obj_get(ctx->db, "port", (const char *)sqlite3_column_text(st, 0));
+			if (p && strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0 &&
+				cp_json_str(p, "device_id"))
+				json_object_set_new(fr->touched, cp_json_str(p, "device_id"), json_true());
+			json_decref(p);
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+/* The routers changed after since or touched through their interfaces,
+ * each router's interface ports loaded into fr->ports. */
+static struct feed_list routers_sent(struct cp_ctx *ctx, struct feed_routers *fr, int64_t since)
+{
+	struct feed_list routers = list_new(cp_obj_list(ctx->db, "router", NULL, false, NULL, since));
+	const char *rid;
+	json_t *r;
+	size_t i;
+
+	touch_by_subnets(ctx, fr);
+	json_array_foreach(routers.arr, i, r)
+		json_object_set_new(routers.ids, cp_json_str(r, "id") ?: "", json_true());
 	json_object_foreach(fr->touched, rid, r)
-		add_dep(ctx, routers, "router", rid, since, true);
-	json_array_foreach(routers, i, r)
+		add_dep(ctx, &routers, "router", rid, since, true);
+	json_array_foreach(routers.arr, i, r)
+		json_object_set_new(fr->ports, cp_json_str(r, "id") ?: "",
+			interface_ports(ctx, cp_json_str(r, "id") ?: ""));
+	return routers;
+}
+
+/* Whether network nid has an interface of a router that node hosts; memo caches the answer. */
+static bool net_hosted(struct cp_ctx *ctx, const struct feed_routers *fr, const char *node,
+	const char *nid, json_t *memo)
+{
+	json_t *ports, *p;
+	bool yes = false;
+	size_t i;
+
+	if ((p = json_object_get(memo, nid)))
+		return json_is_true(p);
+	ports = cp_obj_list(ctx->db, "port", NULL, false, nid, 0);
+	json_array_foreach(ports, i, p)
+		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0 &&
+			strcmp(host_of(fr, cp_json_str(p, "device_id") ?: ""), node) == 0)
+			yes = true;
+	json_decref(ports);
+	json_object_set_new(memo, nid, json_boolean(yes));
+	return yes;
+}
+
+/*
+ * The node that hosts a router (host_of) routes for all of it, as Neutron's
+ * network node does: it gets each interface's network and its subnets,
+ * whether a VM port of the node is there or not; otherwise a network node,
+ * which has no VMs, would hold none of its tenants' routers. Other nodes
+ * keep routing for their own ports only. They are sent whole when the
+ * router was touched (an interface or gateway port, or an interface's
+ * subnet, changed after since: a newly hosted router brings its networks),
+ * and otherwise when they changed themselves. After routers_sent.
+ */
+static void routers_hosted(struct cp_ctx *ctx, struct feed_routers *fr, const char *node,
+	int64_t since, struct feed_list *nets, struct feed_list *subnets)
+{
+	json_t *memo = json_object(); /* network id -> whether node hosts a router on it */
+	json_t *changed, *p, *o, *v;
+	const char *rid, *nid;
+	size_t i;
+
+	json_object_foreach(fr->touched, rid, v) {
+		if (!node[0] || strcmp(host_of(fr, rid), node) != 0)
+			continue;
+		json_array_foreach(json_object_get(fr->ports, rid), i, p) {
+			if (!(nid = cp_json_str(p, "network_id")))
+				continue;
+			add_dep(ctx, nets, "network", nid, since, true);
+			add_subnets(ctx, subnets, nid, since, true);
+		}
+	}
+	/* The rest changed on their own: few per poll, each checked by index. */
+	changed = node[0] ? cp_obj_list(ctx->db, "network", NULL, false, NULL, since) : json_array();
+	json_array_foreach(changed, i, o)
+		if (net_hosted(ctx, fr, node, cp_json_str(o, "id") ?: "", memo))
+			add_dep(ctx, nets, "network", cp_json_str(o, "id"), since, false);
+	json_decref(changed);
+	json_object_foreach(fr->subnets, rid, o) /* only the changed ones, before routers_end */
+		if (node[0] && net_hosted(ctx, fr, node, cp_json_str(o, "network_id") ?: "", memo))
+			add_dep(ctx, subnets, "subnet", rid, since, false);
+	json_decref(memo);
+}
+
+/* The routers of routers_sent, each with its "interfaces", "gateway" and "host". */
+static json_t *routers_end(struct cp_ctx *ctx, struct feed_routers *fr, struct feed_list *routers)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(routers->arr, i, r)
 	{
 		json_object_set_new(r, "interfaces", interfaces_of(ctx, fr, cp_json_str(r, "id")));
 		json_object_set_new(r, "gateway", gateway_of(ctx, fr, r));
+		json_object_set_new(r, "host", json_string(host_of(fr, cp_json_str(r, "id") ?: "")));
 	}
 	json_decref(fr->ports);
 	json_decref(fr->gateways);
 	json_decref(fr->touched);
 	json_decref(fr->subnets);
-	return routers;
+	return list_end(routers);
 }
 
 int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out)
 {
-	json_t *ports, *p, *changed = json_array(), *nets = json_array(), *subnets = json_array();
+	json_t *ports, *p, *changed = json_array();
+	struct feed_list nets = list_new(json_array()), subnets = list_new(json_array());
 	json_t *deleted = json_array(), *tomb, *t;
 	json_t *unbound = json_array(), *routers, *fips, *sgs, *dhcp, *l2pop, *servers;
 	struct feed_sgs fs = {json_object(), json_object()};
 	struct feed_routers fr;
+	struct feed_list sent;
 	sqlite3_stmt *st;
 	int64_t rev = 0;
-	size_t i, j;
+	size_t i;
 
 	if (!ctx->caller->is_service && !ctx->caller->is_admin)
 		return cp_fail(&ctx->err, -EPERM, "PolicyNotAuthorized",
@@ -410,11 +569,14 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		rev = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	routers_begin(ctx, &fr, since);
-	ports = cp_obj_list(ctx->db, "port", NULL, false, NULL, 0);
+	/* Every port but the routers' interfaces that did not change: those,
+	 * two per router on a network node, are read for the routers sent
+	 * only (routers_sent). They carry no security groups, no binding and
+	 * no DHCP, so nothing below misses them. */
+	ports = cp_obj_list_but(ctx->db, "port", "device_owner", ROUTER_INTERFACE, since);
 	dhcp = cp_feed_dhcp_begin(ports, since);
 	json_array_foreach(ports, i, p) {
 		bool port_changed, bound = strcmp(cp_json_str(p, "binding:host_id") ?: "", node) == 0;
-		json_t *subs, *s;
 
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0)
 			note_interface(&fr, p, since);
@@ -426,14 +588,10 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 				json_object_set_new(fr.touched, cp_json_str(p, "device_id") ?: "",
 					json_true());
 			if (bound) {
-				add_dep(ctx, nets, "network", cp_json_str(p, "network_id"), since,
+				add_dep(ctx, &nets, "network", cp_json_str(p, "network_id"), since,
 					rev_of(p) > since);
-				subs = cp_obj_list(ctx->db, "subnet", NULL, false,
-					cp_json_str(p, "network_id"), 0);
-				json_array_foreach(subs, j, s)
-					add_dep(ctx, subnets, "subnet", cp_json_str(s, "id"), since,
-						rev_of(p) > since);
-				json_decref(subs);
+				add_subnets(ctx, &subnets, cp_json_str(p, "network_id"), since,
+					rev_of(p) > since);
 			}
 			continue;
 		}
@@ -449,14 +607,13 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		port_changed = rev_of(p) > since;
 		if (port_changed)
 			json_array_append(changed, p);
-		add_dep(ctx, nets, "network", cp_json_str(p, "network_id"), since, port_changed);
-		subs = cp_obj_list(ctx->db, "subnet", NULL, false, cp_json_str(p, "network_id"), 0);
-		json_array_foreach(subs, j, s)
-			add_dep(ctx, subnets, "subnet", cp_json_str(s, "id"), since,
-				port_changed || cp_feed_dhcp_touched(dhcp, cp_json_str(p, "network_id")));
-		json_decref(subs);
+		add_dep(ctx, &nets, "network", cp_json_str(p, "network_id"), since, port_changed);
+		add_subnets(ctx, &subnets, cp_json_str(p, "network_id"), since,
+			port_changed || cp_feed_dhcp_touched(dhcp, cp_json_str(p, "network_id")));
 	}
-	cp_feed_dhcp_end(dhcp, subnets);
+	sent = routers_sent(ctx, &fr, since);
+	routers_hosted(ctx, &fr, node, since, &nets, &subnets);
+	cp_feed_dhcp_end(dhcp, subnets.arr);
 	sgs = sgs_end(ctx, &fs, since);
 	l2pop = cp_feed_l2pop(ctx, ports, node, since);
 	servers = cp_feed_servers(ctx->db, node, since);
@@ -468,7 +625,7 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	 * router is sent again when its gateway port moves). Not filtering by
 	 * node means a floating IP moved to a router hosted elsewhere still
 	 * reaches the node that must drop it. */
-	routers = routers_end(ctx, &fr, since);
+	routers = routers_end(ctx, &fr, &sent);
 	fips = cp_obj_list(ctx->db, "floatingip", NULL, false, NULL, since);
 	/* Deletions cannot be filtered by node any more: agents ignore ids
 	 * they do not have. */
@@ -485,7 +642,7 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	json_decref(tomb);
 	cp_db_commit(ctx->db);
 	*out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "revision",
-		(json_int_t)rev, "ports", changed, "networks", nets, "subnets", subnets,
+		(json_int_t)rev, "ports", changed, "networks", list_end(&nets), "subnets", list_end(&subnets),
 		"security_groups", sgs, "routers", routers, "floatingips", fips, "unbound", unbound,
 		"deleted", deleted, "l2pop", l2pop, "servers", servers);
 	return 0;

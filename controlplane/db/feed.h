@@ -26,7 +26,11 @@
  * is sent again when one of those ports or their subnets changed after
  * since, as a router's own revision does not move then. Its "gateway"
  * ({port_id, network_id, ip_address, prefixlen, mac_address, gateway_ip,
- * host, enable_snat}, or null) says which node hosts it.
+ * host, enable_snat}, or null) says which node hosts it. Its "host" names
+ * the node that routes for all of it (its gateway's host; without a
+ * gateway, the router node of cp_feed_set_router_node; "": none): that
+ * node also gets every interface's network and subnets, VM port there or
+ * not, as Neutron's network node; other nodes get those of their ports.
  *
  * Each floating IP is sent whole (floating_ip_address, router_id, port_id,
  * fixed_ip_address, status): the agent of the node hosting router_id's
@@ -46,6 +50,12 @@
  * ports on each, where its agent tunnels to, and their ports. An entry is
  * sent whole when any of its parts changed after since (feed_l2pop.c). */
 int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out);
+
+/* Set once at start (before any request): the node that hosts, whole, the
+ * routers without an external gateway (--router-node), as Neutron's L3
+ * scheduler places every router on a network node; "" (the default)
+ * leaves them to the nodes of their ports only (distributed, DVR). */
+void cp_feed_set_router_node(const char *node);
 
 /*
  * Records, in the current write transaction, that the membership of the

@@ -72,6 +72,16 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS tokens_user ON tokens (user_id);"
 	/* Lists of a project that include public rows (shared networks). */
 	"CREATE INDEX IF NOT EXISTS objects_public ON objects (kind, public);",
+	/* 7: a router's ports (cp_ports_of), and networks by segment
+	 * (network.c): adding an interface checks the router's other subnets,
+	 * and a network create looks for a free or clashing segment; reading
+	 * every port or network for them made creating thousands of routers
+	 * quadratic (cubic for the free VNI). Partial, as those of 6. */
+	"CREATE INDEX IF NOT EXISTS objects_port_device_id ON objects"
+	"  (json_extract(body, '$.device_id')) WHERE kind='port';"
+	"CREATE INDEX IF NOT EXISTS objects_network_segment ON objects"
+	"  (json_extract(body, '$.\"provider:network_type\"'),"
+	"   json_extract(body, '$.\"provider:segmentation_id\"')) WHERE kind='network';",
 };
 
 int cp_db_migrate(sqlite3 *h)

@@ -170,6 +170,7 @@ static const char *const indexed[][2] = {
 	{"user", "name"},
 	{"project", "name"},
 	{"domain", "name"},
+	{"port", "device_id"},
 };
 
 json_t *cp_obj_list_by(struct cp_db *db, const char *kind, const char *attr, const char *value)
@@ -198,6 +199,24 @@ json_t *cp_obj_list_by(struct cp_db *db, const char *kind, const char *attr, con
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, sql, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
+	return collect_bodies(st);
+}
+
+json_t *cp_obj_list_but(struct cp_db *db, const char *kind, const char *attr, const char *value,
+	int64_t since_rev)
+{
+	sqlite3_stmt *st = cp_db_prepare(db, "SELECT body FROM objects WHERE kind=?1"
+					     " AND (json_extract(body, ?2) IS NOT ?3 OR rev > ?4)"
+					     " ORDER BY rowid");
+	char path[128];
+
+	if (!st)
+		return json_array();
+	snprintf(path, sizeof(path), "$.\"%s\"", attr);
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, since_rev);
 	return collect_bodies(st);
 }
 

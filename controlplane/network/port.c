@@ -18,12 +18,12 @@
 
 json_t *cp_ports_of(struct cp_ctx *ctx, const char *device_id, const char *device_owner)
 {
-	json_t *all = cp_obj_list(ctx->db, "port", NULL, false, NULL, 0), *out = json_array(), *p;
+	/* By the device_id index (migration 7): not every port of the cloud. */
+	json_t *all = cp_obj_list_by(ctx->db, "port", "device_id", device_id), *out = json_array(), *p;
 	size_t i;
 
 	json_array_foreach(all, i, p)
-		if (strcmp(cp_json_str(p, "device_id") ?: "", device_id) == 0 &&
-			(!device_owner || strcmp(cp_json_str(p, "device_owner") ?: "", device_owner) == 0))
+		if (!device_owner || strcmp(cp_json_str(p, "device_owner") ?: "", device_owner) == 0)
 			json_array_append(out, p);
 	json_decref(all);
 	return out;

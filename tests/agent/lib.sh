@@ -193,6 +193,18 @@ plug() {
 	ip netns exec "$ns" ip link set lo up
 }
 
+# two_vms NAME_A NET_A GW_A NAME_B NET_B GW_B: a port on each network
+# (ACTIVE), plugged into namespaces a and b with a default route via the
+# router address GW_A, GW_B; their ids in VM_A and VM_B.
+two_vms() {
+	VM_A=$(create_port "$1" "$2") || die "port create $1"
+	VM_B=$(create_port "$4" "$5") || die "port create $4"
+	wait_status "$VM_A" ACTIVE && wait_status "$VM_B" ACTIVE || die "ports did not become ACTIVE"
+	plug "$VM_A" a && plug "$VM_B" b || die "plug"
+	ip netns exec "${TOPO_PREFIX}-a" ip route add default via "$3" || die "route a"
+	ip netns exec "${TOPO_PREFIX}-b" ip route add default via "$6" || die "route b"
+}
+
 # dp_has_network UUID
 dp_has_network() { vg dp network list | grep -q " $1 "; }
 

@@ -19,12 +19,8 @@ for n in 1 2; do
 	os subnet create --network "rnet$n" --subnet-range "10.71.$n.0/24" "rsub$n" >/dev/null ||
 		die "subnet create $n"
 done
-a=$(create_port ra rnet1) || die "port create a"
-b=$(create_port rb rnet2) || die "port create b"
-wait_status "$a" ACTIVE && wait_status "$b" ACTIVE || die "ports did not become ACTIVE"
-plug "$a" a && plug "$b" b || die "plug"
-ip netns exec "${TOPO_PREFIX}-a" ip route add default via 10.71.1.1 || die "route a"
-ip netns exec "${TOPO_PREFIX}-b" ip route add default via 10.71.2.1 || die "route b"
+two_vms ra rnet1 10.71.1.1 rb rnet2 10.71.2.1
+a=$VM_A b=$VM_B
 first_ip() { port_field "$1" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])'; }
 ip_a=$(first_ip "$a")
 ip_b=$(first_ip "$b")
