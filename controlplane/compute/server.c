@@ -544,8 +544,9 @@ int cp_server_action(struct cp_ctx *ctx, const char *id, const char *action, con
 	cp_db_commit(ctx->db);
 	vm = cp_json_str(view, "OS-EXT-STS:vm_state");
 	task = cp_json_str(view, "OS-EXT-STS:task_state");
-	/* Nova refuses an action while another task runs, and in the wrong state. */
-	if (task != NULL && strcmp(action, "reboot") != 0)
+	/* Nova refuses an action while another task runs (a reboot may follow a
+	 * reboot), and in the wrong state. */
+	if (task != NULL && !(strcmp(action, "reboot") == 0 && strcmp(task, "rebooting_hard") == 0))
 		rc = cp_fail(&ctx->err, -EBUSY, "conflictingRequest",
 			"Cannot '%s' instance %s while it is in task_state %s", action, id, task);
 	else if (strcmp(action, "os-stop") == 0)
