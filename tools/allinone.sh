@@ -140,8 +140,17 @@ for u in ${VIRGA_UPLINKS:-}; do UPLINK_ARGS+=(--physnet-uplink "$u"); done
 if [ -n "${VIRGA_UNDERLAY:-}" ]; then
 	UPLINK_ARGS+=(--underlay "$VIRGA_UNDERLAY" --tunnel-ip "${VIRGA_TUNNEL_IP:?VIRGA_UNDERLAY needs VIRGA_TUNNEL_IP=ADDR/LEN}")
 fi
+# VMs: libvirt's daemons (PID 1 may not be systemd: started here unless they
+# run; left running, as a system service would be); the servers' disks and
+# sockets in $STATE/node. VIRGA_COMPUTE=0 leaves compute off.
+COMPUTE_ARGS=()
+if [ "${VIRGA_COMPUTE:-1}" != 0 ]; then
+	for d in virtlogd libvirtd; do pgrep -x "$d" >/dev/null || "$d" -d || echo "allinone: $d did not start" >&2; done
+	COMPUTE_ARGS=(--libvirt qemu:///system --state-dir "$STATE/node")
+fi
 setsid "$BUILD/agents/virga-agent" --node "$NODE" --controller "$URL" "${AGENT_TLS[@]}" \
-	--service-token-file "$STATE/service-token" --dp-socket "$SOCK" "${UPLINK_ARGS[@]}" >>"$STATE/agent.log" 2>&1 &
+	--service-token-file "$STATE/service-token" --dp-socket "$SOCK" "${UPLINK_ARGS[@]}" \
+	"${COMPUTE_ARGS[@]}" >>"$STATE/agent.log" 2>&1 &
 AGENT=$!
 PIDS=("$AGENT" "$DP" "$CTL")
 
@@ -162,6 +171,7 @@ $CACERT_LINE
 images: virga-tiny (the test guest); flavors: m1.nano, m1.tiny, m1.small, m1.medium
 try: openstack network create demo; openstack subnet create --network demo --subnet-range 10.0.0.0/24 demo-sub
      openstack port create --network demo --host $NODE p1; openstack port list   # ACTIVE once the dataplane has it: $BUILD/tools/virga/virga --socket $SOCK dp port list
+     openstack server create --image virga-tiny --flavor m1.nano --network demo vm1; openstack console log show vm1
 
 Ctrl-C stops all three.
 EOF
