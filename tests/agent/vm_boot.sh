@@ -29,10 +29,12 @@ ns=$(create_port nsport vmnet) || die "port create"
 check "the namespace's port becomes ACTIVE" wait_status "$ns" ACTIVE
 plug "$ns" ns || die "plug"
 
+t0=$(date +%s%N)
 srv=$(os server create --image tiny --flavor m1.nano --network vmnet --key-name vmkey \
 	-f value -c id vm1) || die "server create"
 VM_IDS+=("$srv")
 check "the server becomes ACTIVE" wait_server "$srv" ACTIVE 120
+t_active=$(date +%s%N)
 vm_port=$(os port list --server "$srv" -f value -c ID) || die "port list --server"
 vm_ip=$(port_field "$vm_port" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])')
 vhost_up() { vg dp port list | grep " tap${1:0:11} " | grep " vhost-user " | grep -q " up "; }
@@ -42,6 +44,8 @@ check "libvirt runs it as virga-$srv" bash -c "virsh -c qemu:///system domstate 
 check "the guest got $vm_ip from the engine's DHCP (console log show)" \
 	console_shows "$srv" "virga-guest: lease IP $vm_ip" 120
 check "the namespace pings the VM" within 30 ns_ping ns "$vm_ip"
+t_ping=$(date +%s%N)
+echo "# server create to ACTIVE $(( (t_active - t0) / 1000000 )) ms, to first ping $(( (t_ping - t0) / 1000000 )) ms ($( [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo && echo KVM || echo TCG))"
 check "the VM's TCP server answers with its host name from the config drive" \
 	within 30 guest_hello ns "$vm_ip" vm1
 check "the addresses the CLI shows name the network and the IP" \
