@@ -73,6 +73,25 @@ static int id_create(struct api_req *req, const void *arg)
 	return api_reply(req, 201, json_pack("{s:o}", c->member, with_link(req, c->collection, obj)));
 }
 
+/* PUT /v3/regions/{id}: Keystone's create with the caller's id. */
+static int region_put(struct api_req *req, const void *arg)
+{
+	const json_t *body;
+	json_t *withid, *obj = NULL;
+	int rc = api_body_member(req, "region", &body);
+
+	(void)arg;
+	if (rc)
+		return rc;
+	withid = json_deep_copy(body);
+	json_object_set_new(withid, "id", json_string(req->arg[0]));
+	rc = cp_res_create(&req->ctx, &cp_kind_region, withid, &obj);
+	json_decref(withid);
+	if (rc)
+		return rc;
+	return api_reply(req, 201, json_pack("{s:o}", "region", with_link(req, "regions", obj)));
+}
+
 static int id_show(struct api_req *req, const void *arg)
 {
 	const struct id_coll *c = arg;
@@ -81,8 +100,11 @@ static int id_show(struct api_req *req, const void *arg)
 	json_t *obj = NULL;
 	int rc;
 
-	/* Users may read their own record. */
-	if (c->kind == &cp_kind_user && strcmp(req->arg[0], req->caller.user_id) == 0) {
+	/* Users may read their own record, and the domain of their project
+	 * (Keystone's identity:get_domain, token.project.domain.id). */
+	if ((c->kind == &cp_kind_user && strcmp(req->arg[0], req->caller.user_id) == 0) ||
+		(c->kind == &cp_kind_domain && req->caller.project_domain_id[0] &&
+			strcmp(req->arg[0], req->caller.project_domain_id) == 0)) {
 		self.is_admin = true;
 		ctx.caller = &self;
 	}
@@ -339,6 +361,7 @@ const struct api_route api_identity_routes[] = {
 	ID_CRUD("users", &c_users),
 	ID_CRUD("groups", &c_groups),
 	ID_CRUD("roles", &c_roles),
+	{"PUT", "/identity/v3/regions/*", region_put, NULL, 0, API_KEYSTONE},
 	ID_CRUD("regions", &c_regions),
 	ID_CRUD("services", &c_services),
 	ID_CRUD("endpoints", &c_endpoints),

@@ -40,9 +40,9 @@ static int need_domain(struct cp_ctx *ctx, const json_t *obj)
 	if (!dom)
 		return 0;
 	d = cp_obj_get(ctx->db, "domain", dom);
+	/* Keystone's DomainNotFound: 404, as tempest and the CLI expect. */
 	if (!d)
-		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
-			"Could not find domain: %s.", dom);
+		return cp_fail(&ctx->err, -ENOENT, "Not Found", "Could not find domain: %s.", dom);
 	json_decref(d);
 	return 0;
 }
