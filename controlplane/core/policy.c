@@ -55,6 +55,7 @@ static const struct cp_policy_entry policy_table[] = {
 	{"role", CP_CREATE | CP_UPDATE | CP_DELETE, NULL, CP_RULE_ADMIN},
 	{"role", CP_READ, NULL, CP_RULE_ADMIN},
 	{"role_assignment", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"implied_role", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	{"group_membership", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	/* The catalog's objects: Keystone's admin_required (a token's own
 	 * catalog is in the token and at /v3/auth/catalog). */

@@ -241,7 +241,9 @@ static int role_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
 
 static int role_before_delete(struct cp_ctx *ctx, const json_t *obj)
 {
-	return drop_references(ctx, "role_id", cp_json_str(obj, "id"));
+	int rc = drop_references(ctx, "role_id", cp_json_str(obj, "id"));
+
+	return rc ? rc : cp_identity_drop_implications(ctx, cp_json_str(obj, "id"));
 }
 
 static const struct cp_attr role_attrs[] = {
