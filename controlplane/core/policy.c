@@ -62,6 +62,11 @@ static const struct cp_policy_entry policy_table[] = {
 	{"region", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	{"service", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	{"endpoint", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	/* Kept for other services (stored_kinds.c): admin_required too. */
+	{"credential", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"policy", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"oauth1_consumer", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"endpoint_group", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	/* The change feed. */
 	{"feed", CP_READ, NULL, CP_RULE_ADMIN},
 };

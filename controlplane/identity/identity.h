@@ -22,6 +22,9 @@ struct cp_identity {
 
 extern const struct cp_kind cp_kind_domain, cp_kind_project, cp_kind_user, cp_kind_group,
 	cp_kind_role, cp_kind_region, cp_kind_service, cp_kind_endpoint;
+/* stored_kinds.c: kept and returned, not acted on. */
+extern const struct cp_kind cp_kind_credential, cp_kind_policy, cp_kind_consumer,
+	cp_kind_endpoint_group;
 
 /* First start: Default domain, admin/member/reader roles, the admin project
  * and user with the admin role. *created tells whether anything was made. */
@@ -72,6 +75,13 @@ int cp_identity_implied_rules(struct cp_ctx *ctx, const char *prior_id, json_t *
 json_t *cp_identity_expand_roles(struct cp_ctx *ctx, const json_t *role_ids);
 /* In a write transaction: removes the rules that name role_id. */
 int cp_identity_drop_implications(struct cp_ctx *ctx, const char *role_id);
+
+/* Project tags (project_tags.c), one transaction each: LIST and SET give
+ * *out the tags (SET replaces them with the array all), CHECK and DELETE
+ * are -ENOENT for a tag the project lacks, ADD keeps a tag once. */
+enum cp_tag_op { CP_TAG_LIST, CP_TAG_CHECK, CP_TAG_ADD, CP_TAG_DELETE, CP_TAG_SET, CP_TAG_CLEAR };
+int cp_identity_project_tags(struct cp_ctx *ctx, const char *project_id, enum cp_tag_op op,
+	const char *tag, const json_t *all, json_t **out);
 
 /* Group membership. */
 int cp_identity_membership(struct cp_ctx *ctx, const char *group_id, const char *user_id,

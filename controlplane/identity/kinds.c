@@ -47,12 +47,12 @@ static int need_domain(struct cp_ctx *ctx, const json_t *obj)
 	return 0;
 }
 
-/* Removes the role assignments and memberships that mention id. */
+/* Removes the role assignments, memberships and credentials that mention id. */
 static int drop_references(struct cp_ctx *ctx, const char *field, const char *id)
 {
-	static const char *const kinds[] = {"role_assignment", "group_membership"};
+	static const char *const kinds[] = {"role_assignment", "group_membership", "credential"};
 
-	for (size_t k = 0; k < 2; k++) {
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		json_t *all = cp_obj_list_by(ctx->db, kinds[k], field, id), *o;
 		size_t i;
 		int rc = 0;
