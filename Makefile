@@ -8,7 +8,7 @@ DEB_PACKAGES := qemu-utils build-essential meson ninja-build pkg-config \
 	libmnl-dev libnftnl-dev libvirt-dev libjansson-dev libmicrohttpd-dev libcurl4-gnutls-dev libgnutls28-dev \
 	libsqlite3-dev sqlite3 libsodium-dev libcmocka-dev \
 	iproute2 iputils-ping ethtool tcpdump procps python3-scapy busybox \
-	python3-openstackclient curl openssl \
+	python3-openstackclient curl openssl tempest \
 	qemu-system-x86 genisoimage syslinux mtools \
 	libvirt-daemon-system libvirt-daemon-system-sysv libvirt-clients
 
@@ -18,7 +18,7 @@ DEB_PACKAGES := qemu-utils build-essential meson ninja-build pkg-config \
 # Only `make bench` needs these (the peers it measures); `make test` does not.
 BENCH_DEB_PACKAGES := openvswitch-switch-dpdk
 
-.PHONY: all deps bench-deps build guest test unit smoke run demo bench clean
+.PHONY: all deps bench-deps build guest test unit smoke run demo bench conformance clean
 
 all: build
 
@@ -61,6 +61,11 @@ run: deps build
 # The dataplane alone, with namespaces pinging through it.
 demo: deps build
 	tools/demo.sh $(BUILD)
+
+# OpenStack's own API tests (tempest) for identity and networking against a
+# fresh controller: counts per service (CONFORMANCE.md keeps the latest).
+conformance: deps build
+	tools/conformance/run.sh $(BUILD)
 
 bench: deps bench-deps build
 	$(BUILD)/tools/bench/virga-bench

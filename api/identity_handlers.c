@@ -9,8 +9,9 @@
 
 struct id_coll {
 	const struct cp_kind *kind;
-	const char *collection;
+	const char *collection; /* the path under /v3 */
 	const char *member;
+	const char *list_key; /* the list's JSON key when not the path's (extensions) */
 };
 
 static const struct id_coll c_domains = {&cp_kind_domain, "domains", "domain"};
@@ -21,6 +22,12 @@ static const struct id_coll c_roles = {&cp_kind_role, "roles", "role"};
 static const struct id_coll c_regions = {&cp_kind_region, "regions", "region"};
 static const struct id_coll c_services = {&cp_kind_service, "services", "service"};
 static const struct id_coll c_endpoints = {&cp_kind_endpoint, "endpoints", "endpoint"};
+static const struct id_coll c_credentials = {&cp_kind_credential, "credentials", "credential"};
+static const struct id_coll c_policies = {&cp_kind_policy, "policies", "policy"};
+static const struct id_coll c_consumers = {&cp_kind_consumer, "OS-OAUTH1/consumers", "consumer",
+	"consumers"};
+static const struct id_coll c_endpoint_groups = {&cp_kind_endpoint_group,
+	"OS-EP-FILTER/endpoint_groups", "endpoint_group", "endpoint_groups"};
 
 static json_t *with_link(struct api_req *req, const char *collection, json_t *obj)
 {
@@ -32,7 +39,8 @@ static json_t *with_link(struct api_req *req, const char *collection, json_t *ob
 	return obj;
 }
 
-static int reply_collection(struct api_req *req, const char *collection, json_t *items)
+static int reply_list(struct api_req *req, const char *collection, const char *key,
+	json_t *items)
 {
 	char href[512];
 	size_t i;
@@ -41,8 +49,13 @@ static int reply_collection(struct api_req *req, const char *collection, json_t 
 	json_array_foreach(items, i, o)
 		with_link(req, collection, o);
 	snprintf(href, sizeof(href), "%s/identity/v3/%s", api_base(req), collection);
-	return api_reply(req, 200, json_pack("{s:o, s:{s:s, s:n, s:n}}", collection, items,
-					   "links", "self", href, "next", "previous"));
+	return api_reply(req, 200, json_pack("{s:o, s:{s:s, s:n, s:n}}", key, items, "links",
+					   "self", href, "next", "previous"));
+}
+
+static int reply_collection(struct api_req *req, const char *collection, json_t *items)
+{
+	return reply_list(req, collection, collection, items);
 }
 
 static int id_list(struct api_req *req, const void *arg)
@@ -56,7 +69,7 @@ static int id_list(struct api_req *req, const void *arg)
 	if (rc == 0)
 		rc = cp_res_list(&req->ctx, c->kind, &opts, &items, &more);
 	api_list_opts_free(&opts);
-	return rc ? rc : reply_collection(req, c->collection, items);
+	return rc ? rc : reply_list(req, c->collection, c->list_key ?: c->collection, items);
 }
 
 static int id_create(struct api_req *req, const void *arg)
@@ -73,6 +86,25 @@ static int id_create(struct api_req *req, const void *arg)
 	return api_reply(req, 201, json_pack("{s:o}", c->member, with_link(req, c->collection, obj)));
 }
 
+/* PUT /v3/regions/{id}: Keystone's create with the caller's id. */
+static int region_put(struct api_req *req, const void *arg)
+{
+	const json_t *body;
+	json_t *withid, *obj = NULL;
+	int rc = api_body_member(req, "region", &body);
+
+	(void)arg;
+	if (rc)
+		return rc;
+	withid = json_deep_copy(body);
+	json_object_set_new(withid, "id", json_string(req->arg[0]));
+	rc = cp_res_create(&req->ctx, &cp_kind_region, withid, &obj);
+	json_decref(withid);
+	if (rc)
+		return rc;
+	return api_reply(req, 201, json_pack("{s:o}", "region", with_link(req, "regions", obj)));
+}
+
 static int id_show(struct api_req *req, const void *arg)
 {
 	const struct id_coll *c = arg;
@@ -81,8 +113,11 @@ static int id_show(struct api_req *req, const void *arg)
 	json_t *obj = NULL;
 	int rc;
 
-	/* Users may read their own record. */
-	if (c->kind == &cp_kind_user && strcmp(req->arg[0], req->caller.user_id) == 0) {
+	/* Users may read their own record, and the domain of their project
+	 * (Keystone's identity:get_domain, token.project.domain.id). */
+	if ((c->kind == &cp_kind_user && strcmp(req->arg[0], req->caller.user_id) == 0) ||
+		(c->kind == &cp_kind_domain && req->caller.project_domain_id[0] &&
+			strcmp(req->arg[0], req->caller.project_domain_id) == 0)) {
 		self.is_admin = true;
 		ctx.caller = &self;
 	}
@@ -97,11 +132,19 @@ static int id_update(struct api_req *req, const void *arg)
 {
 	const struct id_coll *c = arg;
 	const json_t *body;
-	json_t *obj = NULL;
+	json_t *obj = NULL, *rest = NULL;
 	int rc = api_body_member(req, c->member, &body);
 
+	/* Clients send the object back whole: Keystone takes its own id in an
+	 * update (another id is still refused, as any read-only attribute). */
+	if (rc == 0 && json_is_object(body) && json_is_string(json_object_get(body, "id")) &&
+		strcmp(cp_json_str(body, "id"), req->arg[0]) == 0) {
+		body = rest = json_deep_copy(body);
+		json_object_del(rest, "id");
+	}
 	if (rc == 0)
 		rc = cp_res_update(&req->ctx, c->kind, req->arg[0], body, &obj);
+	json_decref(rest);
 	if (rc)
 		return rc;
 	return api_reply(req, 200, json_pack("{s:o}", c->member, with_link(req, c->collection, obj)));
@@ -297,6 +340,37 @@ static int role_assignments(struct api_req *req, const void *arg)
 					   "links", "self", href, "next", "previous"));
 }
 
+/* /v3/projects/{id}/tags (arg NULL) and /v3/projects/{id}/tags/{tag}. */
+static int project_tags(struct api_req *req, const void *arg)
+{
+	bool one = arg != NULL, get = strcmp(req->method, "GET") == 0,
+	     head = strcmp(req->method, "HEAD") == 0, put = strcmp(req->method, "PUT") == 0;
+	const json_t *all = NULL;
+	enum cp_tag_op op;
+	json_t *tags = NULL;
+	int rc = 0;
+
+	if (one)
+		op = get || head ? CP_TAG_CHECK : put ? CP_TAG_ADD : CP_TAG_DELETE;
+	else
+		op = get || head ? CP_TAG_LIST : put ? CP_TAG_SET : CP_TAG_CLEAR;
+	/* The body is {"tags": [...]}, a list, not the object api_body_member wants. */
+	if (op == CP_TAG_SET)
+		all = json_object_get(req->json, "tags");
+	if (op == CP_TAG_SET && (!all || json_object_size(req->json) != 1))
+		return cp_fail(&req->ctx.err, -EINVAL, "ValidationError",
+			"Expecting a body {\"tags\": [...]}.");
+	if (rc == 0)
+		rc = cp_identity_project_tags(&req->ctx, req->arg[0], op, one ? req->arg[1] : NULL,
+			all, &tags);
+	if (rc)
+		return rc;
+	if (op == CP_TAG_LIST || op == CP_TAG_SET)
+		return api_reply(req, 200, json_pack("{s:o}", "tags", tags));
+	json_decref(tags);
+	return api_reply(req, op == CP_TAG_ADD ? 201 : 204, NULL);
+}
+
 #define ID_CRUD(coll, arg)                                                                         \
 	{"GET", "/identity/v3/" coll, id_list, arg, 0, API_KEYSTONE},                              \
 		{"POST", "/identity/v3/" coll, id_create, arg, 0, API_KEYSTONE},                   \
@@ -330,6 +404,12 @@ const struct api_route api_identity_routes[] = {
 	{"GET", "/identity/v3/groups/*/users/*", group_user_op, NULL, 0, API_KEYSTONE},
 	{"DELETE", "/identity/v3/groups/*/users/*", group_user_op, NULL, 0, API_KEYSTONE},
 	{"GET", "/identity/v3/role_assignments", role_assignments, NULL, 0, API_KEYSTONE},
+	{"GET", "/identity/v3/projects/*/tags", project_tags, NULL, 0, API_KEYSTONE},
+	{"PUT", "/identity/v3/projects/*/tags", project_tags, NULL, 0, API_KEYSTONE},
+	{"DELETE", "/identity/v3/projects/*/tags", project_tags, NULL, 0, API_KEYSTONE},
+	{"GET", "/identity/v3/projects/*/tags/*", project_tags, "one", 0, API_KEYSTONE},
+	{"PUT", "/identity/v3/projects/*/tags/*", project_tags, "one", 0, API_KEYSTONE},
+	{"DELETE", "/identity/v3/projects/*/tags/*", project_tags, "one", 0, API_KEYSTONE},
 	GRANT("project", "user"),
 	GRANT("project", "group"),
 	GRANT("domain", "user"),
@@ -339,8 +419,13 @@ const struct api_route api_identity_routes[] = {
 	ID_CRUD("users", &c_users),
 	ID_CRUD("groups", &c_groups),
 	ID_CRUD("roles", &c_roles),
+	{"PUT", "/identity/v3/regions/*", region_put, NULL, 0, API_KEYSTONE},
 	ID_CRUD("regions", &c_regions),
 	ID_CRUD("services", &c_services),
 	ID_CRUD("endpoints", &c_endpoints),
+	ID_CRUD("credentials", &c_credentials),
+	ID_CRUD("policies", &c_policies),
+	ID_CRUD("OS-OAUTH1/consumers", &c_consumers),
+	ID_CRUD("OS-EP-FILTER/endpoint_groups", &c_endpoint_groups),
 	{NULL, NULL, NULL, NULL, 0, 0},
 };

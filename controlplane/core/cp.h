@@ -19,6 +19,7 @@ struct cp_caller {
 	char user_name[256];
 	char project_id[CP_ID_LEN];
 	char domain_id[CP_ID_LEN];
+	char project_domain_id[CP_ID_LEN]; /* the scope's domain: readable by its members */
 	bool is_admin;   /* holds the admin role on its scope */
 	bool is_service; /* the agents' shared service token */
 };

@@ -55,12 +55,18 @@ static const struct cp_policy_entry policy_table[] = {
 	{"role", CP_CREATE | CP_UPDATE | CP_DELETE, NULL, CP_RULE_ADMIN},
 	{"role", CP_READ, NULL, CP_RULE_ADMIN},
 	{"role_assignment", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"implied_role", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	{"group_membership", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	/* The catalog's objects: Keystone's admin_required (a token's own
 	 * catalog is in the token and at /v3/auth/catalog). */
 	{"region", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	{"service", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	{"endpoint", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	/* Kept for other services (stored_kinds.c): admin_required too. */
+	{"credential", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"policy", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"oauth1_consumer", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
+	{"endpoint_group", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	/* The change feed. */
 	{"feed", CP_READ, NULL, CP_RULE_ADMIN},
 };

@@ -102,11 +102,14 @@ const char *cp_res_owner(const json_t *obj)
 
 /* Whether key may be stored as an extra attribute of kind k: the kind
  * keeps them (Keystone's additionalProperties), key is none of the
- * attributes the store itself writes, and the value fits the bounds. */
+ * attributes the store itself writes, and the value fits the bounds. A
+ * project_id is the owner only on owned kinds: on a Keystone user or
+ * group it is an extra like any other (tempest creates both with one),
+ * which no visibility or policy check reads. */
 static bool extra_ok(const struct cp_kind *k, const char *key, const json_t *v)
 {
 	static const char *const stamped[] = {"id", "links", "revision_number", "created_at",
-		"updated_at", "password_expires_at", "project_id", "tenant_id"};
+		"updated_at", "password_expires_at"};
 
 	if (!k->extra_attrs || utf8_chars(key, strlen(key)) > CP_MAX_STR_LEN ||
 		!within_bounds(v, CP_MAX_STR_LEN, CP_MAX_NESTING))
@@ -114,7 +117,7 @@ static bool extra_ok(const struct cp_kind *k, const char *key, const json_t *v)
 	for (size_t i = 0; i < sizeof(stamped) / sizeof(stamped[0]); i++)
 		if (strcmp(key, stamped[i]) == 0)
 			return false;
-	return true;
+	return !k->owned || (strcmp(key, "project_id") != 0 && strcmp(key, "tenant_id") != 0);
 }
 
 int cp_res_validate(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *req, unsigned verb)
@@ -216,7 +219,8 @@ int cp_res_load_owned(struct cp_ctx *ctx, const struct cp_kind *k, const char *i
 
 	if (rc)
 		return rc;
-	rc = cp_policy_check(ctx->caller, k->name, action, NULL, cp_res_owner(obj), &ctx->err);
+	rc = cp_policy_check(ctx->caller, k->name, action, NULL,
+		k->owned ? cp_res_owner(obj) : NULL, &ctx->err);
 	if (rc) {
 		json_decref(obj);
 		return rc;

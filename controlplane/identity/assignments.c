@@ -12,7 +12,14 @@
 
 static int need_object(struct cp_ctx *ctx, const char *kind, const char *id)
 {
-	json_t *o = cp_obj_get(ctx->db, kind, id);
+	json_t *o;
+
+	/* The system is one target, "all" (Keystone's system scope). */
+	if (strcmp(kind, "system") == 0)
+		return strcmp(id, "all") == 0
+			? 0
+			: cp_fail(&ctx->err, -ENOENT, "Not Found", "Could not find system: %s.", id);
+	o = cp_obj_get(ctx->db, kind, id);
 
 	if (!o)
 		return cp_fail(&ctx->err, -ENOENT, "Not Found", "Could not find %s: %s.", kind, id);
@@ -131,10 +138,14 @@ json_t *cp_identity_effective_roles(struct cp_ctx *ctx, const char *user_id,
 			!in_list(ids, cp_json_str(o, "role_id")))
 			json_array_append(ids, json_object_get(o, "role_id"));
 	}
-	json_array_foreach(ids, i, o) {
+	/* Implied roles count; domain-specific roles do not go into tokens
+	 * (Keystone): only the global roles they imply do. */
+	json_decref(all);
+	all = cp_identity_expand_roles(ctx, ids);
+	json_array_foreach(all, i, o) {
 		json_t *role = cp_obj_get(ctx->db, "role", json_string_value(o));
 
-		if (role)
+		if (role && !cp_json_str(role, "domain_id"))
 			json_array_append_new(roles, json_pack("{s:O, s:O}", "id",
 							     json_object_get(role, "id"), "name",
 							     json_object_get(role, "name")));
@@ -175,6 +186,16 @@ static json_t *shape_assignment(struct cp_ctx *ctx, const json_t *o, const char 
 		json_object_get(o, "role_id"), actor_type, "id", actor, "scope", target_type, "id",
 		cp_json_str(o, "target_id"), "links");
 
+	if (a && strcmp(target_type, "system") == 0) {
+		/* Keystone's system scope is {"all": true}, not an object's id. */
+		json_object_set_new(json_object_get(a, "scope"), "system",
+			json_pack("{s:b}", "all", true));
+		if (names) {
+			add_name(ctx, json_object_get(a, "role"), "role");
+			add_name(ctx, json_object_get(a, actor_type), actor_type);
+		}
+		return a;
+	}
 	if (a && names) {
 		add_name(ctx, json_object_get(a, "role"), "role");
 		add_name(ctx, json_object_get(a, actor_type), actor_type);
@@ -201,7 +222,40 @@ static bool assignment_matches(const json_t *a, const json_t *filters)
 		filter_ok(filters, "group.id", cp_json_str(json_object_get(a, "group"), "id")) &&
 		filter_ok(filters, "role.id", cp_json_str(json_object_get(a, "role"), "id")) &&
 		filter_ok(filters, "scope.project.id", cp_json_str(proj, "id")) &&
-		filter_ok(filters, "scope.domain.id", cp_json_str(dom, "id"));
+		filter_ok(filters, "scope.domain.id", cp_json_str(dom, "id")) &&
+		filter_ok(filters, "scope.system", json_object_get(scope, "system") ? "all" : NULL);
+}
+
+/* Appends a to res, or (effective) one copy per role it gives: the role and
+ * all it implies, domain-specific roles left out as tokens leave them. */
+static void append_effective(struct cp_ctx *ctx, json_t *res, json_t *a, bool effective)
+{
+	json_t *direct, *ids, *v;
+	size_t i;
+
+	if (!effective) {
+		json_array_append_new(res, a);
+		return;
+	}
+	direct = json_pack("[O]", json_object_get(json_object_get(a, "role"), "id"));
+	ids = cp_identity_expand_roles(ctx, direct);
+	json_decref(direct);
+	json_array_foreach(ids, i, v) {
+		json_t *role = cp_obj_get(ctx->db, "role", json_string_value(v));
+
+		if (role && !cp_json_str(role, "domain_id")) {
+			json_t *copy = json_deep_copy(a);
+
+			json_object_set(json_object_get(copy, "role"), "id", v);
+			if (json_object_get(json_object_get(a, "role"), "name"))
+				json_object_set(json_object_get(copy, "role"), "name",
+					json_object_get(role, "name"));
+			json_array_append_new(res, copy);
+		}
+		json_decref(role);
+	}
+	json_decref(ids);
+	json_decref(a);
 }
 
 int cp_identity_list_assignments(struct cp_ctx *ctx, const json_t *filters, bool effective,
@@ -223,12 +277,12 @@ int cp_identity_list_assignments(struct cp_ctx *ctx, const json_t *filters, bool
 			size_t j;
 
 			json_array_foreach(members, j, m)
-				json_array_append_new(res,
-					shape_assignment(ctx, o, cp_json_str(m, "user_id"), names));
+				append_effective(ctx, res,
+					shape_assignment(ctx, o, cp_json_str(m, "user_id"), names), true);
 			json_decref(members);
 			continue;
 		}
-		json_array_append_new(res, shape_assignment(ctx, o, NULL, names));
+		append_effective(ctx, res, shape_assignment(ctx, o, NULL, names), effective);
 	}
 	json_decref(all);
 	cp_db_commit(ctx->db);

@@ -124,14 +124,16 @@ static int endpoint_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
 {
 	const char *iface = cp_json_str(obj, "interface") ?: "", *region;
 	json_t *ref;
-	bool known = false;
+	bool known = false, legacy = false;
 
 	/* The legacy "region" names the region too; a region_id given with
 	 * it wins (the stored document keeps only region_id). */
 	if (json_is_string(json_object_get(obj, "region")) &&
 		(old ? json_equal(json_object_get(obj, "region_id"), json_object_get(old, "region_id"))
-		     : !json_is_string(json_object_get(obj, "region_id"))))
+		     : !json_is_string(json_object_get(obj, "region_id")))) {
 		json_object_set(obj, "region_id", json_object_get(obj, "region"));
+		legacy = true;
+	}
 	json_object_del(obj, "region");
 	for (size_t i = 0; i < sizeof(interfaces) / sizeof(interfaces[0]); i++)
 		known |= strcmp(iface, interfaces[i]) == 0;
@@ -152,9 +154,19 @@ static int endpoint_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
 	}
 	ref = cp_obj_get(ctx->db, "region", region);
 	json_decref(ref);
-	return ref ? 0
-		   : cp_fail(&ctx->err, -EINVAL, "ValidationError",
-			     "Could not find region: %s.", region);
+	if (ref)
+		return 0;
+	/* Keystone makes the region a legacy "region" names, for the clients
+	 * that still speak v2's catalog; a region_id must exist. */
+	if (legacy) {
+		json_t *r = json_pack("{s:s}", "id", region);
+		int rc = cp_res_insert(ctx, &cp_kind_region, r, NULL);
+
+		json_decref(r);
+		return rc;
+	}
+	return cp_fail(&ctx->err, -EINVAL, "ValidationError", "Could not find region: %s.",
+		region);
 }
 
 static void endpoint_render(struct cp_ctx *ctx, json_t *obj)

@@ -22,6 +22,9 @@ struct cp_identity {
 
 extern const struct cp_kind cp_kind_domain, cp_kind_project, cp_kind_user, cp_kind_group,
 	cp_kind_role, cp_kind_region, cp_kind_service, cp_kind_endpoint;
+/* stored_kinds.c: kept and returned, not acted on. */
+extern const struct cp_kind cp_kind_credential, cp_kind_policy, cp_kind_consumer,
+	cp_kind_endpoint_group;
 
 /* First start: Default domain, admin/member/reader roles, the admin project
  * and user with the admin role. *created tells whether anything was made. */
@@ -46,7 +49,8 @@ int cp_identity_catalog_sync(struct cp_db *db, const struct cp_identity *id);
  * from the enabled services and endpoints. Inside a transaction. */
 json_t *cp_identity_catalog(struct cp_ctx *ctx, const char *project_id);
 
-/* Role assignments. actor_type "user"|"group", target_type "project"|"domain". */
+/* Role assignments. actor_type "user"|"group", target_type "project"|"domain"
+ * or "system" (whose only target_id is "all"). */
 int cp_identity_assign(struct cp_ctx *ctx, const char *target_type, const char *target_id,
 	const char *actor_type, const char *actor_id, const char *role_id, bool grant);
 int cp_identity_check_assignment(struct cp_ctx *ctx, const char *target_type,
@@ -59,6 +63,26 @@ int cp_identity_list_assignments(struct cp_ctx *ctx, const json_t *filters, bool
 /* Roles an actor holds directly on a target (Keystone's .../roles list). */
 int cp_identity_list_roles_on(struct cp_ctx *ctx, const char *target_type, const char *target_id,
 	const char *actor_type, const char *actor_id, json_t **out);
+/* Implied roles (implied_roles.c). op 1 creates, 0 checks, -1 deletes the
+ * rule "prior implies implied"; *out (create and check, when out is not
+ * NULL) is {prior_role, implies} with each role's id and name. */
+int cp_identity_imply(struct cp_ctx *ctx, const char *prior_id, const char *implied_id, int op,
+	json_t **out);
+/* The rules of prior_id as {prior_role, implies: [...]}, or (prior_id NULL)
+ * the array of those of every role with rules. Direct rules only. */
+int cp_identity_implied_rules(struct cp_ctx *ctx, const char *prior_id, json_t **out);
+/* In a transaction: the role ids of role_ids and all they imply. */
+json_t *cp_identity_expand_roles(struct cp_ctx *ctx, const json_t *role_ids);
+/* In a write transaction: removes the rules that name role_id. */
+int cp_identity_drop_implications(struct cp_ctx *ctx, const char *role_id);
+
+/* Project tags (project_tags.c), one transaction each: LIST and SET give
+ * *out the tags (SET replaces them with the array all), CHECK and DELETE
+ * are -ENOENT for a tag the project lacks, ADD keeps a tag once. */
+enum cp_tag_op { CP_TAG_LIST, CP_TAG_CHECK, CP_TAG_ADD, CP_TAG_DELETE, CP_TAG_SET, CP_TAG_CLEAR };
+int cp_identity_project_tags(struct cp_ctx *ctx, const char *project_id, enum cp_tag_op op,
+	const char *tag, const json_t *all, json_t **out);
+
 /* Group membership. */
 int cp_identity_membership(struct cp_ctx *ctx, const char *group_id, const char *user_id,
 	int op /* 1 add, -1 remove, 0 check */);

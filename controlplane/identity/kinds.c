@@ -40,19 +40,19 @@ static int need_domain(struct cp_ctx *ctx, const json_t *obj)
 	if (!dom)
 		return 0;
 	d = cp_obj_get(ctx->db, "domain", dom);
+	/* Keystone's DomainNotFound: 404, as tempest and the CLI expect. */
 	if (!d)
-		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
-			"Could not find domain: %s.", dom);
+		return cp_fail(&ctx->err, -ENOENT, "Not Found", "Could not find domain: %s.", dom);
 	json_decref(d);
 	return 0;
 }
 
-/* Removes the role assignments and memberships that mention id. */
+/* Removes the role assignments, memberships and credentials that mention id. */
 static int drop_references(struct cp_ctx *ctx, const char *field, const char *id)
 {
-	static const char *const kinds[] = {"role_assignment", "group_membership"};
+	static const char *const kinds[] = {"role_assignment", "group_membership", "credential"};
 
-	for (size_t k = 0; k < 2; k++) {
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		json_t *all = cp_obj_list_by(ctx->db, kinds[k], field, id), *o;
 		size_t i;
 		int rc = 0;
@@ -241,7 +241,9 @@ static int role_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
 
 static int role_before_delete(struct cp_ctx *ctx, const json_t *obj)
 {
-	return drop_references(ctx, "role_id", cp_json_str(obj, "id"));
+	int rc = drop_references(ctx, "role_id", cp_json_str(obj, "id"));
+
+	return rc ? rc : cp_identity_drop_implications(ctx, cp_json_str(obj, "id"));
 }
 
 static const struct cp_attr role_attrs[] = {

@@ -245,6 +245,8 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 		snprintf(caller->project_id, sizeof(caller->project_id), "%s", project_id);
 		snprintf(caller->domain_id, sizeof(caller->domain_id), "%s",
 			cp_json_str(user, "domain_id") ?: "");
+		snprintf(caller->project_domain_id, sizeof(caller->project_domain_id), "%s",
+			cp_json_str(project, "domain_id") ?: "");
 		caller->is_admin = project && has_role(roles, "admin");
 		if (project && json_array_size(roles) == 0)
 			rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized",

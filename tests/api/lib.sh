@@ -106,7 +106,9 @@ token() {
 req() {
 	local method=$1 path=$2 tok=$3 body=${4-}
 	local out="$T_DIR/resp.$$"
-	if [ -n "$body" ]; then
+	if [ "$method" = HEAD ]; then # curl -X HEAD would wait for a body
+		R_STATUS=$(curl -s -o "$out" -w '%{http_code}' --head -H "X-Auth-Token: $tok" "$T_URL$path")
+	elif [ -n "$body" ]; then
 		R_STATUS=$(curl -s -o "$out" -w '%{http_code}' -X "$method" -H "X-Auth-Token: $tok" \
 			-H 'Content-Type: application/json' --data-binary "$body" "$T_URL$path")
 	else
