@@ -134,8 +134,10 @@ static int sg_prepare(struct cp_ctx *ctx, json_t *group, const json_t *old)
 		strcmp(cp_json_str(group, "name") ?: "", "default") != 0)
 		return cp_fail(&ctx->err, -EINVAL, "SecurityGroupCannotUpdateDefault",
 			"Updating default security group not allowed.");
-	if (!old && strcmp(cp_json_str(group, "name") ?: "", "default") == 0 &&
-		ctx->caller->project_id[0])
+	/* Another "default", made or renamed to: Neutron's 409. */
+	if ((!old || strcmp(cp_json_str(old, "name") ?: "", "default") != 0) &&
+		strcmp(cp_json_str(group, "name") ?: "", "default") == 0 &&
+		(old || ctx->caller->project_id[0]))
 		return cp_fail(&ctx->err, -EEXIST, "SecurityGroupDefaultAlreadyExists",
 			"Default security group already exists.");
 	return 0;
@@ -264,10 +266,16 @@ static int check_ports(struct cp_ctx *ctx, const char *proto, const json_t *minv
 	if (!have_lo && !have_hi)
 		return 0;
 	if (has_ports(proto)) {
-		if (!have_lo || !have_hi || lo < 1 || hi > 65535 || lo > hi)
+		/* Neutron's two errors: a port out of range names it (tempest reads it). */
+		if (have_lo && (lo < 1 || lo > 65535))
+			return cp_fail(&ctx->err, -EINVAL, "SecurityGroupInvalidPortValue",
+				"Invalid value for port %lld", (long long)lo);
+		if (have_hi && (hi < 1 || hi > 65535))
+			return cp_fail(&ctx->err, -EINVAL, "SecurityGroupInvalidPortValue",
+				"Invalid value for port %lld", (long long)hi);
+		if (!have_lo || !have_hi || lo > hi)
 			return cp_fail(&ctx->err, -EINVAL, "SecurityGroupInvalidPortRange",
-				"For TCP/UDP protocols, port_range_min must be <= port_range_max "
-				"and both in 1..65535");
+				"For TCP/UDP protocols, port_range_min must be <= port_range_max");
 		return 0;
 	}
 	if (is_icmp(proto)) {

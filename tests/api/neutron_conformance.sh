@@ -106,3 +106,20 @@ got=$(jget "$R_BODY" 'sorted((r["name"], r["collection"], r["links"][0]["href"].
 want='[["floatingip", "floatingips", "floatingips"], ["network", "networks", "networks"], ["port", "ports", "ports"], ["router", "routers", "routers"], ["security_group", "security_groups", "security-groups"], ["security_group_rule", "security_group_rules", "security-group-rules"], ["subnet", "subnets", "subnets"]]'
 [ "$got" = "$want" ] || fail "version document resources: $got"
 pass "the version document names resources as Neutron does"
+
+# --- security groups as tempest's negative tests read them --------------------
+req POST /network/v2.0/security-groups "$tok" '{"security_group": {"name": "sgx"}}'
+expect_status 201 "group sgx"
+sgx=$(jget "$R_BODY" 'j["security_group"]["id"]')
+req PUT "/network/v2.0/security-groups/$sgx" "$tok" '{"security_group": {"name": "default"}}'
+expect_neutron_error 409 "renaming a group to default"
+rule() { req POST /network/v2.0/security-group-rules "$tok" "{\"security_group_rule\": {\"security_group_id\": \"$sgx\", \"direction\": \"ingress\", \"protocol\": \"tcp\", \"port_range_min\": $1, \"port_range_max\": $2}}"; }
+rule -16 80
+expect_neutron_error 400 "port -16"
+[ "$(jget "$R_BODY" 'j["NeutronError"]["message"]')" = "Invalid value for port -16" ] || fail "message: $R_BODY"
+rule 80 65536
+[ "$(jget "$R_BODY" 'j["NeutronError"]["message"]')" = "Invalid value for port 65536" ] || fail "message: $R_BODY"
+rule 80 79
+expect_neutron_error 400 "min above max"
+jget "$R_BODY" 'j["NeutronError"]["message"]' | grep -q "port_range_min must be <= port_range_max" || fail "message: $R_BODY"
+pass "renaming a group to default is 409; a bad port is named in the 400, as Neutron"
