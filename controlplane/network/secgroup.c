@@ -279,10 +279,19 @@ static int check_ports(struct cp_ctx *ctx, const char *proto, const json_t *minv
 		return 0;
 	}
 	if (is_icmp(proto)) {
-		if ((have_lo && (lo < 0 || lo > 255)) || (have_hi && (hi < 0 || hi > 255)) ||
-			(have_hi && !have_lo))
+		/* Neutron's words, which tempest matches. */
+		if (have_lo && (lo < 0 || lo > 255))
 			return cp_fail(&ctx->err, -EINVAL, "SecurityGroupInvalidIcmpValue",
-				"Invalid value for ICMP type/code: must be 0..255, code needs a type");
+				"Invalid value for ICMP type (port-range-min) %lld. It must be 0 to 255.",
+				(long long)lo);
+		if (have_hi && (hi < 0 || hi > 255))
+			return cp_fail(&ctx->err, -EINVAL, "SecurityGroupInvalidIcmpValue",
+				"Invalid value for ICMP code (port-range-max) %lld. It must be 0 to 255.",
+				(long long)hi);
+		if (have_hi && !have_lo)
+			return cp_fail(&ctx->err, -EINVAL, "SecurityGroupMissingIcmpType",
+				"ICMP code (port-range-max) %lld is provided but ICMP type (port-range-min) is missing.",
+				(long long)hi);
 		return 0;
 	}
 	return bad_rule(ctx, "port ranges need protocol tcp, udp, sctp, dccp, udplite or icmp");

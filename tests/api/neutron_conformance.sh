@@ -123,3 +123,10 @@ rule 80 79
 expect_neutron_error 400 "min above max"
 jget "$R_BODY" 'j["NeutronError"]["message"]' | grep -q "port_range_min must be <= port_range_max" || fail "message: $R_BODY"
 pass "renaming a group to default is 409; a bad port is named in the 400, as Neutron"
+icmp() { req POST /network/v2.0/security-group-rules "$tok" "{\"security_group_rule\": {\"security_group_id\": \"$sgx\", \"direction\": \"ingress\", \"protocol\": \"icmp\", \"port_range_min\": $1, \"port_range_max\": $2}}"; }
+icmp 8 256
+expect_neutron_error 400 "ICMP code 256"
+jget "$R_BODY" 'j["NeutronError"]["message"]' | grep -q "Invalid value for ICMP code" || fail "message: $R_BODY"
+icmp 256 0
+jget "$R_BODY" 'j["NeutronError"]["message"]' | grep -q "Invalid value for ICMP type" || fail "message: $R_BODY"
+pass "an ICMP type or code out of range is named in the 400, as Neutron"
