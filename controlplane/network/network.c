@@ -152,17 +152,29 @@ static int network_prepare(struct cp_ctx *ctx, json_t *net, const json_t *old)
 static int network_before_delete(struct cp_ctx *ctx, const json_t *net)
 {
 	const char *id = cp_json_str(net, "id");
-	json_t *ports = cp_obj_list(ctx->db, "port", NULL, false, id, 0), *subnets, *o;
+	json_t *ports = cp_obj_list(ctx->db, "port", NULL, false, id, 0), *subnets, *o, *fips;
 	size_t i;
 	int rc = 0;
 
-	/* Only the network's own service ports may be removed along with it. */
-	json_array_foreach(ports, i, o)
-		if (strcmp(cp_json_str(o, "device_owner") ?: "", "network:dhcp") != 0)
+	/* Only the network's own service ports may be removed along with it,
+	 * and an external network's floating IPs, which Neutron deletes with
+	 * it (each takes its network:floatingip port). */
+	json_array_foreach(ports, i, o) {
+		const char *owner = cp_json_str(o, "device_owner") ?: "";
+
+		if (strcmp(owner, "network:dhcp") != 0 && strcmp(owner, "network:floatingip") != 0)
 			rc = cp_fail(&ctx->err, -EBUSY, "NetworkInUse",
 				"Unable to complete operation on network %s. There are one or more "
 				"ports still in use on the network.",
 				id);
+	}
+	fips = rc ? json_array() : cp_obj_list_by(ctx->db, "floatingip", "floating_network_id", id);
+	json_array_foreach(fips, i, o)
+		if (rc == 0)
+			rc = cp_res_remove(ctx, &cp_kind_floatingip, o);
+	json_decref(fips);
+	json_decref(ports);
+	ports = rc ? json_array() : cp_obj_list(ctx->db, "port", NULL, false, id, 0);
 	json_array_foreach(ports, i, o)
 		if (rc == 0 && !cp_dhcp_is_server_port(o))
 			rc = cp_res_remove(ctx, &cp_kind_port, o);

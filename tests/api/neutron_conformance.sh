@@ -130,3 +130,11 @@ jget "$R_BODY" 'j["NeutronError"]["message"]' | grep -q "Invalid value for ICMP 
 icmp 256 0
 jget "$R_BODY" 'j["NeutronError"]["message"]' | grep -q "Invalid value for ICMP type" || fail "message: $R_BODY"
 pass "an ICMP type or code out of range is named in the 400, as Neutron"
+
+# --- an external network goes with its floating IPs -----------------------------
+os network create --external extdel >/dev/null
+os subnet create --network extdel --subnet-range 198.51.100.0/24 extdelsub >/dev/null
+fipdel=$(os floating ip create extdel -f value -c id)
+os network delete extdel || fail "an external network with a floating IP is not deleted"
+! os floating ip show "$fipdel" >/dev/null 2>&1 || fail "its floating IP outlived it"
+pass "deleting an external network deletes its floating IPs, as Neutron"
