@@ -24,6 +24,8 @@ t_cleanup() {
 	rm -rf "$T_DIR"
 }
 trap t_cleanup EXIT
+# A command that stops the test under set -e says which (the fail() calls say more).
+trap 'rc=$?; [[ $- == *e* ]] && echo "FAIL: $(basename "$0") line $LINENO: $BASH_COMMAND (exit $rc)"' ERR
 
 fail() {
 	echo "FAIL: $*" >&2
