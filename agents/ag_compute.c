@@ -316,10 +316,8 @@ static void reconcile_one(struct ag_compute *c, const json_t *o, const struct ag
 	ready = ports_ready(&s, dp);
 	dom = virDomainLookupByUUIDString(c->conn, s.id);
 	if (dom == NULL) {
-		if (!ready) {
-			report(c, s.id, "shutoff", NULL, s.reboot);
-			return; /* built once its ports are in the engine */
-		}
+		if (!ready)
+			return; /* built once its ports are in the engine; BUILD until then */
 		dom = define(c, o, &s);
 		if (dom == NULL)
 			return;
