@@ -111,14 +111,11 @@ static int server_action(struct api_req *req, const void *arg)
 /* The server's ports as Nova's os-interface shows them. */
 static int server_interfaces(struct api_req *req, const void *arg)
 {
-	json_t *s;
-	int rc = cp_server_show(&req->ctx, req->arg[0], &s);
+	json_t *list;
+	int rc = cp_server_interfaces(&req->ctx, req->arg[0], &list);
 
 	(void)arg;
-	if (rc)
-		return rc;
-	json_decref(s);
-	return api_reply(req, 200, json_pack("{s:[]}", "interfaceAttachments"));
+	return rc ? rc : api_reply(req, 200, json_pack("{s:o}", "interfaceAttachments", list));
 }
 
 static int node_status(struct api_req *req, const void *arg)

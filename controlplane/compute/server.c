@@ -120,7 +120,7 @@ static void schedule(struct cp_ctx *ctx, json_t *srv)
 
 int cp_server_create(struct cp_ctx *ctx, const json_t *req, json_t **out)
 {
-	json_t *srv = json_object(), *plan = json_array(), *made = json_array();
+	json_t *srv = json_object(), *plan = json_array(), *made = json_array(), *groups = json_array();
 	char id[CP_ID_LEN], now[32];
 	int rc;
 
@@ -135,6 +135,8 @@ int cp_server_create(struct cp_ctx *ctx, const json_t *req, json_t **out)
 		rc = cp_server_db_down(ctx);
 	else if (rc == 0) {
 		rc = cp_server_plan_networks(ctx, json_object_get(req, "networks"), plan);
+		if (rc == 0)
+			rc = cp_server_plan_groups(ctx, json_object_get(req, "security_groups"), groups);
 		schedule(ctx, srv);
 		cp_db_commit(ctx->db);
 	}
@@ -149,6 +151,7 @@ int cp_server_create(struct cp_ctx *ctx, const json_t *req, json_t **out)
 	json_object_set_new(srv, "updated", json_string(now));
 	json_object_set_new(srv, "virga:power", json_string("running"));
 	json_object_set_new(srv, "virga:reboot", json_integer(0));
+	json_object_set(srv, "virga:security_groups", groups);
 	/* Ports only for a server that has a node: an unplaced one is ERROR with none. */
 	if (json_object_get(srv, "OS-EXT-SRV-ATTR:host"))
 		rc = cp_server_bind_ports(ctx, srv, plan, made);
@@ -167,6 +170,7 @@ out:
 	json_decref(srv);
 	json_decref(plan);
 	json_decref(made);
+	json_decref(groups);
 	return rc;
 }
 

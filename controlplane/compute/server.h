@@ -44,6 +44,8 @@ int cp_server_delete(struct cp_ctx *ctx, const char *id);
 /* os-stop, os-start, reboot ({"type": "SOFT"|"HARD"}), pause, unpause:
  * -EBUSY (409) when the server's state does not allow it, as Nova. */
 int cp_server_action(struct cp_ctx *ctx, const char *id, const char *action, const json_t *body);
+/* The server's ports as Nova's os-interface lists them. */
+int cp_server_interfaces(struct cp_ctx *ctx, const char *id, json_t **out);
 /* The console output the node last sent, its last length lines when > 0. */
 int cp_server_console(struct cp_ctx *ctx, const char *id, long length, json_t **out);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #define MAX_PORTS 8
+#define MAX_GROUPS 16
 
 /* A caller that may bind and own ports for the server's project: the
  * compute service acts for the tenant, as Nova does with Neutron. */
@@ -79,6 +80,80 @@ int cp_server_plan_networks(struct cp_ctx *ctx, const json_t *networks, json_t *
 	return 0;
 }
 
+/* The project's security group named (or whose id is) ref, or NULL; *many
+ * when more than one has the name. */
+static json_t *find_group(struct cp_ctx *ctx, const char *project, const char *ref, bool *many)
+{
+	json_t *all = cp_obj_list(ctx->db, "security_group", project, false, NULL, 0), *g, *hit = NULL;
+	size_t i;
+
+	*many = false;
+	json_array_foreach(all, i, g) {
+		if (strcmp(cp_json_str(g, "id") ?: "", ref) == 0) {
+			json_decref(hit);
+			hit = json_incref(g);
+			*many = false;
+			break;
+		}
+		if (strcmp(cp_json_str(g, "name") ?: "", ref) == 0) {
+			*many = hit != NULL;
+			json_decref(hit);
+			hit = json_incref(g);
+		}
+	}
+	json_decref(all);
+	return hit;
+}
+
+static bool has_id(const json_t *ids, const char *id)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(ids, i, v)
+		if (strcmp(json_string_value(v), id) == 0)
+			return true;
+	return false;
+}
+
+int cp_server_plan_groups(struct cp_ctx *ctx, const json_t *groups, json_t *ids)
+{
+	const char *project = ctx->caller->project_id;
+	const json_t *g;
+	size_t i;
+
+	if (groups == NULL || json_is_null(groups))
+		return 0;
+	if (!json_is_array(groups) || json_array_size(groups) > MAX_GROUPS)
+		return cp_server_bad(ctx, "Invalid input for field/attribute security_groups.");
+	json_array_foreach(groups, i, g) {
+		const char *ref = cp_json_str(g, "name");
+		json_t *hit;
+		bool many;
+
+		if (!json_is_object(g) || !ref || !*ref || strlen(ref) > 255)
+			return cp_server_bad(ctx, "Invalid input for field/attribute security_groups: "
+				"[{\"name\": NAME or ID}].");
+		hit = find_group(ctx, project, ref, &many);
+		if (many) {
+			json_decref(hit);
+			return cp_fail(&ctx->err, -EEXIST, "conflictingRequest",
+				"Multiple security groups found matching '%s'. Use an ID to be more specific.",
+				ref);
+		}
+		/* "default" before the project's first port: Neutron makes it then. */
+		if (hit == NULL && strcmp(ref, "default") == 0)
+			continue;
+		if (hit == NULL)
+			return cp_fail(&ctx->err, -EINVAL, "badRequest",
+				"Security group %s not found for project %s.", ref, project);
+		if (!has_id(ids, cp_json_str(hit, "id")))
+			json_array_append_new(ids, json_string(cp_json_str(hit, "id")));
+		json_decref(hit);
+	}
+	return 0;
+}
+
 /* Makes (or takes) the planned ports for the server on host; their ids into made. */
 int cp_server_bind_ports(struct cp_ctx *ctx, const json_t *srv, const json_t *plan, json_t *made)
 {
@@ -97,6 +172,10 @@ int cp_server_bind_ports(struct cp_ctx *ctx, const json_t *srv, const json_t *pl
 		if (cp_json_str(n, "uuid")) {
 			json_object_set_new(req, "network_id", json_string(cp_json_str(n, "uuid")));
 			json_object_set_new(req, "project_id", json_string(as.project_id));
+			/* Nova applies the groups asked for to the ports it makes only. */
+			if (json_array_size(json_object_get(srv, "virga:security_groups")))
+				json_object_set(req, "security_groups",
+					json_object_get(srv, "virga:security_groups"));
 			rc = cp_res_create(&sctx, &cp_kind_port, req, &p);
 			if (rc == 0)
 				json_array_append_new(made, json_pack("{s:s, s:b}", "id",
@@ -140,4 +219,33 @@ void cp_server_release_ports(struct cp_ctx *ctx, const json_t *srv)
 			json_decref(out);
 		}
 	}
+}
+
+int cp_server_interfaces(struct cp_ctx *ctx, const char *id, json_t **out)
+{
+	json_t *srv = cp_server_load(ctx, id), *ports, *p, *ip;
+	size_t i, j;
+
+	if (srv == NULL)
+		return cp_server_not_found(ctx, id);
+	json_decref(srv);
+	if (cp_db_begin(ctx->db, false))
+		return cp_server_db_down(ctx);
+	ports = cp_obj_list_by(ctx->db, "port", "device_id", id);
+	cp_db_commit(ctx->db);
+	*out = json_array();
+	json_array_foreach(ports, i, p) {
+		json_t *ips = json_array();
+
+		json_array_foreach(json_object_get(p, "fixed_ips"), j, ip)
+			json_array_append_new(ips, json_pack("{s:s, s:s}", "subnet_id",
+				cp_json_str(ip, "subnet_id") ?: "", "ip_address",
+				cp_json_str(ip, "ip_address") ?: ""));
+		json_array_append_new(*out, json_pack("{s:s, s:s, s:s, s:s, s:o}", "port_id",
+			cp_json_str(p, "id") ?: "", "net_id", cp_json_str(p, "network_id") ?: "",
+			"mac_addr", cp_json_str(p, "mac_address") ?: "", "port_state",
+			cp_json_str(p, "status") ?: "DOWN", "fixed_ips", ips));
+	}
+	json_decref(ports);
+	return 0;
 }

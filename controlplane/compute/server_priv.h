@@ -34,7 +34,13 @@ json_t *cp_server_view(struct cp_ctx *ctx, const json_t *s);
  * read transaction). 400 for a network or port the caller cannot use, 409
  * for a port in use or a choice to make. */
 int cp_server_plan_networks(struct cp_ctx *ctx, const json_t *networks, json_t *plan);
-/* Makes (or takes) the planned ports for srv on its host, their
+/* Resolves Nova's "security_groups" ([{"name": NAME or ID}], as the CLI
+ * sends ids in "name") into the project's group ids, appended to ids
+ * (inside a read transaction). "default" may not exist yet: then none is
+ * added and the port gets Neutron's default. 400 unknown, 409 ambiguous. */
+int cp_server_plan_groups(struct cp_ctx *ctx, const json_t *groups, json_t *ids);
+/* Makes (or takes) the planned ports for srv on its host (the ports it
+ * makes get srv's "virga:security_groups" when there are any), their
  * {"id", "made"} appended to made. Each port its own transaction. */
 int cp_server_bind_ports(struct cp_ctx *ctx, const json_t *srv, const json_t *plan, json_t *made);
 /* Deletes the ports srv made, gives back those it was given. */

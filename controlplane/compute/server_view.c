@@ -102,6 +102,41 @@ static void derive_status(struct cp_ctx *ctx, const json_t *s, json_t *out)
 	json_object_set_new(out, "OS-EXT-STS:power_state", json_integer(power));
 }
 
+/* Appends {"name"} for group id to out, once a name (Nova shows names). */
+static void add_group(struct cp_ctx *ctx, const char *id, json_t *out)
+{
+	json_t *g = cp_obj_get(ctx->db, "security_group", id), *have;
+	const char *name = g ? cp_json_str(g, "name") : NULL;
+	size_t i;
+
+	json_array_foreach(out, i, have)
+		if (name && strcmp(cp_json_str(have, "name") ?: "", name) == 0)
+			name = NULL;
+	if (name)
+		json_array_append_new(out, json_pack("{s:s}", "name", name));
+	json_decref(g);
+}
+
+/* Nova's "security_groups": those of the server's ports, as they are now;
+ * a server with no port (never placed) shows those it asked for. */
+static json_t *groups(struct cp_ctx *ctx, const json_t *s)
+{
+	json_t *ports = cp_obj_list_by(ctx->db, "port", "device_id", cp_json_str(s, "id") ?: "");
+	json_t *out = json_array(), *p, *g;
+	size_t i, j;
+
+	json_array_foreach(ports, i, p)
+		json_array_foreach(json_object_get(p, "security_groups"), j, g)
+			add_group(ctx, json_string_value(g) ?: "", out);
+	if (json_array_size(ports) == 0)
+		json_array_foreach(json_object_get(s, "virga:security_groups"), j, g)
+			add_group(ctx, json_string_value(g) ?: "", out);
+	if (json_array_size(ports) == 0 && json_array_size(out) == 0)
+		json_array_append_new(out, json_pack("{s:s}", "name", "default"));
+	json_decref(ports);
+	return out;
+}
+
 static json_t *link_pair(const char *kind, const char *id)
 {
 	char self[256];
@@ -115,7 +150,7 @@ static json_t *link_pair(const char *kind, const char *id)
 json_t *cp_server_view(struct cp_ctx *ctx, const json_t *s)
 {
 	const char *id = cp_json_str(s, "id");
-	json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:s, s:O}",
+	json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:s, s:o}",
 		"id", id, "name", cp_json_str(s, "name") ?: "", "tenant_id",
 		cp_json_str(s, "tenant_id") ?: "", "user_id", cp_json_str(s, "user_id") ?: "",
 		"created", cp_json_str(s, "created") ?: "", "updated",
@@ -123,15 +158,15 @@ json_t *cp_server_view(struct cp_ctx *ctx, const json_t *s)
 		link_pair("images", cp_json_str(s, "virga:image") ?: ""), "flavor",
 		link_pair("flavors", cp_json_str(s, "virga:flavor_id") ?: ""), "addresses",
 		addresses(ctx, id), "hostId", "", "accessIPv4", "", "accessIPv6", "", "metadata",
-		json_object_get(s, "metadata") ?: json_object());
+		json_object_get(s, "metadata") ? json_incref(json_object_get(s, "metadata")) :
+			json_object());
 
 	json_object_set_new(out, "key_name", cp_json_str(s, "key_name") ?
 		json_string(cp_json_str(s, "key_name")) : json_null());
 	json_object_set_new(out, "config_drive", json_string("True"));
 	json_object_set_new(out, "OS-DCF:diskConfig", json_string("MANUAL"));
 	json_object_set_new(out, "OS-EXT-AZ:availability_zone", json_string("nova"));
-	json_object_set_new(out, "security_groups",
-		json_pack("[{s:s}]", "name", "default"));
+	json_object_set_new(out, "security_groups", groups(ctx, s));
 	{
 		json_t *self = link_pair("servers", id);
 

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: Apache-2.0
+# What the servers tests share: Nova's error body, the server's status, and
+# the test playing a node's agent (registering with compute to offer,
+# reporting a server's power state and a port's status). Sourced after
+# lib.sh and start_controller; sets ADMIN_TOK and SVC_TOK.
+ADMIN_TOK=$(token admin "$T_ADMIN_PW" admin)
+SVC_TOK=$(cat "$T_DIR/state/service-token")
+
+# expect_nova_error STATUS KIND WHAT: the status and {KIND: {"code": STATUS, "message"}}.
+expect_nova_error() {
+	expect_status "$1" "$3"
+	[ "$(jget "$R_BODY" "j['$2']['code']")" = "$1" ] || fail "$3: not a Nova $2 body: $R_BODY"
+}
+
+# status_is ID STATUS: the server's status (R_BODY keeps the server).
+status_is() {
+	req GET "/compute/v2.1/servers/$1" "$ADMIN_TOK"
+	[ "$(jget "$R_BODY" 'j["server"]["status"]')" = "$2" ]
+}
+
+# node_put NODE VCPUS RAM_MB DISK_GB: the node's agent report, offering compute; the HTTP code.
+node_put() {
+	curl -s -o /dev/null -w '%{http_code}' -X PUT -H "X-Auth-Token: $SVC_TOK" -H 'Content-Type: application/json' \
+		-d "{\"agent_type\": \"Virga agent\", \"binary\": \"virga-agent\", \"configurations\": {\"compute\": {\"vcpus\": $2, \"memory_mb\": $3, \"disk_gb\": $4}}}" \
+		"$T_URL/internal/v1/nodes/$1"
+}
+
+# report NODE SERVER BODY: the node reports the server's state; the HTTP code.
+report() {
+	curl -s -o /dev/null -w '%{http_code}' -X PUT -H "X-Auth-Token: $SVC_TOK" -H 'Content-Type: application/json' \
+		-d "$3" "$T_URL/internal/v1/nodes/$1/servers/$2/status"
+}
+
+# port_active NODE PORT: the node reports the port programmed (ACTIVE).
+port_active() {
+	curl -s -o /dev/null -X PUT -H "X-Auth-Token: $SVC_TOK" -H 'Content-Type: application/json' \
+		-d "{\"status\": \"ACTIVE\", \"applied_rev\": $(revision)}" "$T_URL/internal/v1/nodes/$1/ports/$2/status"
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Nova v2.1 servers' options through the real openstack CLI, the test playing
+# the node's agent: --security-group puts the group on the port the server
+# gets and server show names it (an unknown group is 400, nothing written);
+# --port takes the given port (bound to the node, listed by os-interface)
+# and delete gives it back unbound; rename; list filters; pause/unpause and
+# a soft reboot asked of the node and done when it reports; 409 in the
+# wrong state; a server deleted twice is 404; an ERROR server deletes.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+# The test is the node's agent and reports once: a down time longer than
+# the test keeps the sweep from declaring it dead (and its ports DOWN).
+start_controller --agent-down-time 600
+source "$(dirname "$0")/servers_lib.sh"
+
+head -c 65536 /dev/zero >"$T_DIR/disk.raw"
+IMG=$(os image create --file "$T_DIR/disk.raw" --disk-format raw --container-format bare --public img -f value -c id)
+NET=$(os network create net1 -f value -c id)
+os subnet create --network net1 --subnet-range 10.94.0.0/24 sub1 >/dev/null
+[ "$(node_put n1 2 1024 10)" -lt 300 ] || fail "node registration"
+
+WEB=$(os security group create web -f value -c id)
+S1=$(os server create --image img --flavor m1.nano --network net1 --security-group web vm1 -f value -c id)
+P1=$(os port list --device-id "$S1" -f value -c ID)
+[ "$(os port show "$P1" -f json | jget "$(cat)" 'j["security_group_ids"]')" = "[\"$WEB\"]" ] ||
+	fail "the server's port is not in web: $(os port show "$P1" -f json)"
+req GET "/compute/v2.1/servers/$S1" "$ADMIN_TOK"
+[ "$(jget "$R_BODY" '[g["name"] for g in j["server"]["security_groups"]]')" = '["web"]' ] ||
+	fail "server show's security_groups: $R_BODY"
+REV=$(revision)
+req POST /compute/v2.1/servers "$ADMIN_TOK" "{\"server\": {\"name\": \"x\", \"imageRef\": \"$IMG\", \"flavorRef\": \"42\", \"networks\": [{\"uuid\": \"$NET\"}], \"security_groups\": [{\"name\": \"nosuch\"}]}}"
+expect_nova_error 400 badRequest "an unknown security group"
+req POST /compute/v2.1/servers "$ADMIN_TOK" "{\"server\": {\"name\": \"x\", \"imageRef\": \"$IMG\", \"flavorRef\": \"42\", \"security_groups\": \"web\"}}"
+expect_nova_error 400 badRequest "security_groups not a list"
+[ "$(revision)" = "$REV" ] || fail "a refused create wrote"
+pass "--security-group: the server's port is in the group, server show names it; unknown 400, nothing written"
+
+P2=$(os port create --network net1 given -f value -c id)
+S2=$(os server create --image img --flavor m1.nano --port given vm2 -f value -c id)
+PORT=$(os port show given -f json)
+[ "$(jget "$PORT" '(j["device_id"], j["device_owner"], j["binding_host_id"], j["binding_vif_type"])')" = \
+	"('$S2', 'compute:nova', 'n1', 'vhostuser')" ] || fail "the given port: $PORT"
+req GET "/compute/v2.1/servers/$S2/os-interface" "$ADMIN_TOK"
+[ "$(jget "$R_BODY" '[a["port_id"] for a in j["interfaceAttachments"]]')" = "[\"$P2\"]" ] ||
+	fail "os-interface: $R_BODY"
+pass "--port: the given port is bound to the server on its node (vhostuser) and os-interface lists it"
+
+os server set --name vm1b vm1
+[ "$(os server show "$S1" -f value -c name)" = vm1b ] || fail "rename"
+[ "$(os server list --name vm1 -f value -c ID)" = "$S1" ] || fail "list --name: $(os server list --name vm1 -f value)"
+for s in "$S1" "$S2"; do
+	report n1 "$s" '{"power_state": "running", "reboot": 0}' >/dev/null
+	for p in $(os port list --device-id "$s" -f value -c ID); do port_active n1 "$p"; done
+done
+status_is "$S1" ACTIVE || fail "vm1 running: $R_BODY"
+[ "$(os server list --status ACTIVE -f value -c ID | sort)" = "$(printf '%s\n' "$S1" "$S2" | sort)" ] ||
+	fail "list --status ACTIVE"
+pass "rename; list by name and by status"
+
+os server pause vm1b
+status_is "$S1" ACTIVE && [ "$(jget "$R_BODY" 'j["server"]["OS-EXT-STS:task_state"]')" = pausing ] ||
+	fail "pause asked: $R_BODY"
+report n1 "$S1" '{"power_state": "paused", "reboot": 0}' >/dev/null
+status_is "$S1" PAUSED || fail "paused: $R_BODY"
+[ "$(jget "$R_BODY" 'j["server"]["OS-EXT-STS:power_state"]')" = 3 ] || fail "power_state paused: $R_BODY"
+req POST "/compute/v2.1/servers/$S1/action" "$ADMIN_TOK" '{"pause": null}'
+expect_nova_error 409 conflictingRequest "pause a PAUSED server"
+req POST "/compute/v2.1/servers/$S1/action" "$ADMIN_TOK" '{"reboot": {"type": "SOFT"}}'
+expect_nova_error 409 conflictingRequest "reboot a PAUSED server"
+os server unpause vm1b
+report n1 "$S1" '{"power_state": "running", "reboot": 0}' >/dev/null
+status_is "$S1" ACTIVE || fail "unpaused: $R_BODY"
+os server reboot --soft vm1b
+status_is "$S1" REBOOT || fail "soft reboot asked: $R_BODY"
+report n1 "$S1" '{"power_state": "running", "reboot": 1}' >/dev/null
+status_is "$S1" ACTIVE || fail "soft rebooted: $R_BODY"
+pass "pause, unpause, soft reboot: asked of the node, done when it reports; 409 in the wrong state"
+
+os flavor create --ram 65536 --vcpus 1 --disk 1 huge >/dev/null
+S3=$(os server create --image img --flavor huge --network net1 nofit -f value -c id)
+status_is "$S3" ERROR || fail "a server that fits nowhere: $R_BODY"
+req POST "/compute/v2.1/servers/$S3/action" "$ADMIN_TOK" '{"os-start": null}'
+expect_nova_error 409 conflictingRequest "start an ERROR server"
+os server delete vm1b vm2 nofit
+req DELETE "/compute/v2.1/servers/$S1" "$ADMIN_TOK"
+expect_nova_error 404 itemNotFound "a server deleted twice"
+[ -z "$(os port list --device-id "$S1" -f value -c ID)" ] || fail "vm1's port outlived it"
+PORT=$(os port show given -f json)
+[ "$(jget "$PORT" '(j["device_id"], j["device_owner"], j["binding_host_id"])')" = "('', '', '')" ] ||
+	fail "the given port after delete: $PORT"
+[ "$(count /compute/v2.1/servers servers "$ADMIN_TOK")" = 0 ] || fail "servers left"
+pass "delete: the made port goes, the given one stays unbound, the ERROR server goes; twice is 404"
