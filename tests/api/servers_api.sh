@@ -18,10 +18,8 @@ source "$(dirname "$0")/lib.sh"
 start_controller --agent-down-time 600
 source "$(dirname "$0")/servers_lib.sh"
 
-head -c 65536 /dev/zero >"$T_DIR/disk.raw"
-IMG=$(os image create --file "$T_DIR/disk.raw" --disk-format raw --container-format bare --public img -f value -c id)
-NET=$(os network create net1 -f value -c id)
-os subnet create --network net1 --subnet-range 10.93.0.0/24 sub1 >/dev/null
+IMG=$(make_image img)
+NET=$(make_net net1 10.93.0.0/24)
 
 S0=$(os server create --image img --flavor m1.nano --network net1 nohost -f value -c id)
 status_is "$S0" ERROR || fail "no compute node: $R_BODY"

@@ -36,3 +36,24 @@ port_active() {
 	curl -s -o /dev/null -X PUT -H "X-Auth-Token: $SVC_TOK" -H 'Content-Type: application/json' \
 		-d "{\"status\": \"ACTIVE\", \"applied_rev\": $(revision)}" "$T_URL/internal/v1/nodes/$1/ports/$2/status"
 }
+
+# make_image NAME: an active public raw image of 64 KiB (over REST: the CLI
+# is slow to start); its id.
+make_image() {
+	local id
+	req POST /image/v2/images "$ADMIN_TOK" "{\"name\": \"$1\", \"disk_format\": \"raw\", \"container_format\": \"bare\", \"visibility\": \"public\"}"
+	id=$(jget "$R_BODY" 'j["id"]')
+	head -c 65536 /dev/zero | curl -s -o /dev/null -X PUT -H "X-Auth-Token: $ADMIN_TOK" \
+		-H 'Content-Type: application/octet-stream' --data-binary @- "$T_URL/image/v2/images/$id/file"
+	echo "$id"
+}
+
+# make_net NAME CIDR: a network with one subnet (over REST); the network's id.
+make_net() {
+	local id
+	req POST /network/v2.0/networks "$ADMIN_TOK" "{\"network\": {\"name\": \"$1\"}}"
+	id=$(jget "$R_BODY" 'j["network"]["id"]')
+	req POST /network/v2.0/subnets "$ADMIN_TOK" "{\"subnet\": {\"network_id\": \"$id\", \"cidr\": \"$2\", \"ip_version\": 4}}"
+	expect_status 201 "subnet $2"
+	echo "$id"
+}

@@ -4,7 +4,8 @@
 # the node's agent: --security-group puts the group on the port the server
 # gets and server show names it (an unknown group is 400, nothing written);
 # --port takes the given port (bound to the node, listed by os-interface)
-# and delete gives it back unbound; rename; list filters; pause/unpause and
+# and delete gives it back unbound; rename; list filters (name, ip, status,
+# host, flavor, image); pause/unpause and
 # a soft reboot asked of the node and done when it reports; 409 in the
 # wrong state; a server deleted twice is 404; an ERROR server deletes.
 set -euo pipefail
@@ -15,10 +16,8 @@ source "$(dirname "$0")/lib.sh"
 start_controller --agent-down-time 600
 source "$(dirname "$0")/servers_lib.sh"
 
-head -c 65536 /dev/zero >"$T_DIR/disk.raw"
-IMG=$(os image create --file "$T_DIR/disk.raw" --disk-format raw --container-format bare --public img -f value -c id)
-NET=$(os network create net1 -f value -c id)
-os subnet create --network net1 --subnet-range 10.94.0.0/24 sub1 >/dev/null
+IMG=$(make_image img)
+NET=$(make_net net1 10.94.0.0/24)
 [ "$(node_put n1 2 1024 10)" -lt 300 ] || fail "node registration"
 # The CLI drives the servers; the ports are read over REST (faster than the CLI).
 ports_of() {
@@ -55,8 +54,8 @@ req GET "/compute/v2.1/servers/$S2/os-interface" "$ADMIN_TOK"
 pass "--port: the given port is bound to the server on its node (vhostuser) and os-interface lists it"
 
 os server set --name vm1b vm1
-[ "$(os server show "$S1" -f value -c name)" = vm1b ] || fail "rename"
-[ "$(os server list --name vm1 -f value -c ID)" = "$S1" ] || fail "list --name: $(os server list --name vm1 -f value)"
+req GET "/compute/v2.1/servers/$S1" "$ADMIN_TOK"
+[ "$(jget "$R_BODY" 'j["server"]["name"]')" = vm1b ] || fail "rename: $R_BODY"
 for s in "$S1" "$S2"; do
 	report n1 "$s" '{"power_state": "running", "reboot": 0}' >/dev/null
 	for p in $(ports_of "$s"); do port_active n1 "$p"; done
@@ -64,7 +63,16 @@ done
 status_is "$S1" ACTIVE || fail "vm1 running: $R_BODY"
 [ "$(os server list --status ACTIVE -f value -c ID | sort)" = "$(printf '%s\n' "$S1" "$S2" | sort)" ] ||
 	fail "list --status ACTIVE"
-pass "rename; list by name and by status"
+BOTH=$(printf '%s\n' "$S1" "$S2" | sort)
+[ "$(os server list --ip '^10\.94\.0\.' --name '^vm[12]' -f value -c ID | sort)" = "$BOTH" ] ||
+	fail "list --ip --name as regular expressions"
+[ "$(os server list --host n1 -f value -c ID | sort)" = "$BOTH" ] || fail "list --host n1"
+[ "$(count "/compute/v2.1/servers?host=n2" servers "$ADMIN_TOK")" = 0 ] || fail "host n2"
+[ "$(count "/compute/v2.1/servers?flavor=42&image=$IMG" servers "$ADMIN_TOK")" = 2 ] || fail "flavor and image"
+[ "$(count "/compute/v2.1/servers?flavor=1" servers "$ADMIN_TOK")" = 0 ] || fail "another flavor"
+req GET "/compute/v2.1/servers?name=%28" "$ADMIN_TOK"
+expect_nova_error 400 badRequest "a name that is no regular expression"
+pass "rename; list by name and ip (regular expressions), status, host, flavor, image"
 
 os server pause vm1b
 status_is "$S1" ACTIVE && [ "$(jget "$R_BODY" 'j["server"]["OS-EXT-STS:task_state"]')" = pausing ] ||
