@@ -15,7 +15,7 @@ TOK=$(token admin "$T_ADMIN_PW" admin)
 DOC=$(curl -s "$T_URL/compute/v2.1")
 [ "$(jget "$DOC" '(j["version"]["min_version"], j["version"]["version"])')" = "('2.1', '2.1')" ] ||
 	fail "version document: $DOC"
-os flavor list -f value -c Name | grep -qx m1.tiny || fail "flavor list (negotiated)"
+grep -qx m1.tiny <<<"$(os flavor list -f value -c Name)" || fail "flavor list (negotiated)"
 os --os-compute-api-version 2.1 server list >/dev/null || fail "server list at 2.1"
 pass "the version document's range is 2.1; the CLI negotiates it, and 2.1 asked by name works"
 
@@ -46,7 +46,7 @@ for h in 'OpenStack-API-Version: compute 2.90' 'OpenStack-API-Version: volume 3.
 	call "$h" /compute/v2.1/servers
 	[ "$R_STATUS" = 406 ] || fail "$h: expected 406, got $R_STATUS $R_BODY"
 	[ "$(jget "$R_BODY" 'j["computeFault"]["code"]')" = 406 ] || fail "$h: body $R_BODY"
-	jget "$R_BODY" 'j["computeFault"]["message"]' | grep -q "Minimum is 2.1 and maximum is 2.1" ||
+	grep -q "Minimum is 2.1 and maximum is 2.1" <<<"$(jget "$R_BODY" 'j["computeFault"]["message"]')" ||
 		fail "$h: message $R_BODY"
 done
 for h in 'OpenStack-API-Version: compute two' 'OpenStack-API-Version: compute 2.01' \

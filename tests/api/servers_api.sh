@@ -48,14 +48,14 @@ status_is "$S1" BUILD || fail "running but its port not ACTIVE: $R_BODY"
 port_active n1 "$P1"
 status_is "$S1" ACTIVE || fail "running with its port ACTIVE: $R_BODY"
 [ "$(os server show vm1 -f value -c status)" = ACTIVE ] || fail "server show"
-os server list -f value -c Name | grep -qx vm1 || fail "server list"
+grep -qx vm1 <<<"$(os server list -f value -c Name)" || fail "server list"
 pass "BUILD until the node reports running and the port is ACTIVE, then ACTIVE (API and CLI)"
 
 [ "$(report n2 "$S1" '{"power_state": "running", "reboot": 0}')" = 403 ] || fail "a report from another node"
 [ "$(report n1 "$S1" '{"power_state": "dancing", "reboot": 0}')" = 400 ] || fail "a bad report"
 curl -s -o /dev/null -X PUT -H "X-Auth-Token: $SVC_TOK" -H 'Content-Type: application/json' \
 	-d '{"output": "line one\nvirga-guest: up\nlast line\n"}' "$T_URL/internal/v1/nodes/n1/servers/$S1/console"
-os console log show vm1 | grep -q "virga-guest: up" || fail "console log show"
+grep -q "virga-guest: up" <<<"$(os console log show vm1)" || fail "console log show"
 [ "$(os console log show --lines 1 vm1)" = "last line" ] || fail "console log show --lines 1: $(os console log show --lines 1 vm1)"
 pass "node reports: another node's 403, a bad body 400; the console it sends is console log show's"
 
