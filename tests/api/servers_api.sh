@@ -12,11 +12,9 @@
 # delete removes the server and its port.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-
-# The test is the node's agent and reports once: a down time longer than
-# the test keeps the sweep from declaring it dead (and its ports DOWN).
-start_controller --agent-down-time 600
 source "$(dirname "$0")/servers_lib.sh"
+
+servers_start
 
 IMG=$(make_image img)
 NET=$(make_net net1 10.93.0.0/24)
