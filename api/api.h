@@ -68,6 +68,8 @@ struct api_req {
 	uint64_t resp_size;
 	json_t *resp;
 	char subject_token[CP_TOKEN_LEN];
+	/* A compute answer: it names its microversion (microversion.c). */
+	bool nova_version_headers;
 };
 
 /* A handler returns 0 with status/resp set, or a negative errno with
@@ -141,6 +143,12 @@ void api_answer(struct api_req *req, int rc);
  * certificate verifies against it and is issued to node; -EACCES with
  * req->ctx.err saying why otherwise. */
 int api_node_cert_check(struct api_req *req, const char *node);
+
+/* microversion.c: for a request under /compute/v2.1, the microversion asked
+ * (2.1 only: -EINVAL for a malformed one, -EPROTONOSUPPORT (406) for one
+ * outside the range, with req->ctx.err); marks the answer to carry the
+ * version headers. 0 elsewhere. */
+int api_nova_microversion(struct api_req *req);
 
 /* errors.c: the one errno -> HTTP status mapping, and error bodies. */
 int api_http_status(int err);

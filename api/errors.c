@@ -28,6 +28,8 @@ int api_http_status(int err)
 		return 404;
 	case EOPNOTSUPP:
 		return 405;
+	case EPROTONOSUPPORT: /* an API (micro)version not served */
+		return 406;
 	case EEXIST:
 	case EBUSY:
 	case EADDRINUSE:
@@ -63,6 +65,8 @@ static const char *title_of(int status)
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 406:
+		return "Not Acceptable";
 	case 409:
 		return "Conflict";
 	case 413:

@@ -468,6 +468,12 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct api_req *r
 		MHD_add_response_header(resp, "X-Subject-Token", req->subject_token);
 	if (req->status == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Keystone uri=\"/identity\"");
+	if (req->nova_version_headers) { /* the one version served (microversion.c) */
+		MHD_add_response_header(resp, "OpenStack-API-Version", "compute 2.1");
+		MHD_add_response_header(resp, "X-OpenStack-Nova-API-Version", "2.1");
+		MHD_add_response_header(resp, "Vary",
+			"OpenStack-API-Version, X-OpenStack-Nova-API-Version");
+	}
 	ret = MHD_queue_response(conn, (unsigned)req->status, resp);
 	MHD_destroy_response(resp);
 	return ret;

@@ -94,6 +94,8 @@ static int run(struct api_req *req)
 				return rc;
 			if (!(r->flags & API_NOAUTH) && (rc = authenticate(req)))
 				return rc;
+			if ((rc = api_nova_microversion(req)))
+				return rc;
 			if (!(r->flags & API_STREAM) && (rc = parse_body(req)))
 				return rc;
 			return r->handler(req, r->arg);

@@ -8,8 +8,10 @@
 #include "../controlplane/compute/server.h"
 
 #include <errno.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int server_create(struct api_req *req, const void *arg)
 {
@@ -28,29 +30,90 @@ static int server_create(struct api_req *req, const void *arg)
 		"MANUAL", "security_groups", json_object_get(s, "security_groups")));
 }
 
+/* Whether the address regex re (Nova's "ip" filter) matches one of s's addresses. */
+static bool has_ip(const json_t *s, const regex_t *re)
+{
+	const char *net;
+	const json_t *list, *a;
+	size_t i;
+
+	json_object_foreach((json_t *)json_object_get(s, "addresses"), net, list)
+		json_array_foreach(list, i, a)
+			if (regexec(re, cp_json_str(a, "addr") ?: "", 0, NULL, 0) == 0)
+				return true;
+	return false;
+}
+
+/* Nova's list filters the CLI sends: name and ip are regular expressions
+ * searched for (Python's re.search), status, flavor, image exact, host for
+ * admins only (others' host filter is ignored, as Nova does). */
+static bool wanted(struct api_req *req, const json_t *s, const regex_t *name, const regex_t *ip)
+{
+	const char *status = api_query(req, "status"), *flavor = api_query(req, "flavor");
+	const char *image = api_query(req, "image"), *host = api_query(req, "host");
+
+	if (name && regexec(name, cp_json_str(s, "name") ?: "", 0, NULL, 0) != 0)
+		return false;
+	if (ip && !has_ip(s, ip))
+		return false;
+	if (status && strcasecmp(cp_json_str(s, "status") ?: "", status) != 0)
+		return false;
+	if (flavor && strcmp(cp_json_str(json_object_get(s, "flavor"), "id") ?: "", flavor) != 0)
+		return false;
+	if (image && strcmp(cp_json_str(json_object_get(s, "image"), "id") ?: "", image) != 0)
+		return false;
+	if (host && req->caller.is_admin &&
+		strcmp(cp_json_str(s, "OS-EXT-SRV-ATTR:host") ?: "", host) != 0)
+		return false;
+	return true;
+}
+
+/* Compiles the query's key as an extended regular expression into re:
+ * NULL when absent, 400 when it is no expression. */
+static int query_regex(struct api_req *req, const char *key, regex_t *re, regex_t **out)
+{
+	const char *v = api_query(req, key);
+
+	*out = NULL;
+	if (v == NULL)
+		return 0;
+	if (regcomp(re, v, REG_EXTENDED | REG_NOSUB) != 0)
+		return cp_fail(&req->ctx.err, -EINVAL, "badRequest",
+			"Invalid regular expression for %s: %s", key, v);
+	*out = re;
+	return 0;
+}
+
 static int server_list(struct api_req *req, const void *arg)
 {
 	const char *all = api_query(req, "all_tenants");
-	const char *name = api_query(req, "name"), *status = api_query(req, "status");
-	json_t *list, *s, *out = json_array();
+	json_t *list, *s, *out;
+	regex_t name_re, ip_re, *name = NULL, *ip = NULL;
 	size_t i;
 	int rc;
 
-	rc = cp_server_list(&req->ctx, all && strcmp(all, "0") && strcmp(all, "false"), &list);
-	if (rc)
-		return rc;
-	json_array_foreach(list, i, s) {
-		/* Nova's name filter is a regular expression; a substring covers the CLI's use. */
-		if (name && !strstr(cp_json_str(s, "name") ?: "", name))
-			continue;
-		if (status && strcasecmp(cp_json_str(s, "status") ?: "", status) != 0)
-			continue;
-		json_array_append_new(out, arg ? json_incref(s) :
-			json_pack("{s:O, s:O, s:O}", "id", json_object_get(s, "id"), "name",
-				json_object_get(s, "name"), "links", json_object_get(s, "links")));
+	rc = query_regex(req, "name", &name_re, &name);
+	if (rc == 0)
+		rc = query_regex(req, "ip", &ip_re, &ip);
+	if (rc == 0)
+		rc = cp_server_list(&req->ctx, all && strcmp(all, "0") && strcmp(all, "false"), &list);
+	if (rc == 0) {
+		out = json_array();
+		json_array_foreach(list, i, s) {
+			if (!wanted(req, s, name, ip))
+				continue;
+			json_array_append_new(out, arg ? json_incref(s) :
+				json_pack("{s:O, s:O, s:O}", "id", json_object_get(s, "id"), "name",
+					json_object_get(s, "name"), "links", json_object_get(s, "links")));
+		}
+		json_decref(list);
+		rc = api_reply(req, 200, json_pack("{s:o}", "servers", out));
 	}
-	json_decref(list);
-	return api_reply(req, 200, json_pack("{s:o}", "servers", out));
+	if (name)
+		regfree(name);
+	if (ip)
+		regfree(ip);
+	return rc;
 }
 
 static int server_show(struct api_req *req, const void *arg)
@@ -111,14 +174,11 @@ static int server_action(struct api_req *req, const void *arg)
 /* The server's ports as Nova's os-interface shows them. */
 static int server_interfaces(struct api_req *req, const void *arg)
 {
-	json_t *s;
-	int rc = cp_server_show(&req->ctx, req->arg[0], &s);
+	json_t *list;
+	int rc = cp_server_interfaces(&req->ctx, req->arg[0], &list);
 
 	(void)arg;
-	if (rc)
-		return rc;
-	json_decref(s);
-	return api_reply(req, 200, json_pack("{s:[]}", "interfaceAttachments"));
+	return rc ? rc : api_reply(req, 200, json_pack("{s:o}", "interfaceAttachments", list));
 }
 
 static int node_status(struct api_req *req, const void *arg)

@@ -6,9 +6,13 @@
  * does not is no compute node. What is used on a node is the sum of the
  * flavors of the servers placed there (whatever their state: a SHUTOFF or
  * ERROR server keeps its resources until deleted, as Nova's placement
- * does). No overcommit: the all-in-one runs beside a polling dataplane, and
- * a TCG guest that gets less than its vCPU boots far too slowly.
- * Pure over its arguments (the caller reads the rows in its transaction).
+ * does). What a node offers is what it reports times Nova's default
+ * allocation ratios (nova.conf's initial_cpu_allocation_ratio 16.0,
+ * initial_ram_allocation_ratio 1.5, initial_disk_allocation_ratio 1.0), so
+ * that a node places as many servers as a Nova compute node of its size
+ * would; the weigher then spreads them by free RAM before any node is
+ * crowded. Pure over its arguments (the caller reads the rows in its
+ * transaction).
  */
 #include "server.h"
 #include "../network/network.h"
@@ -21,6 +25,14 @@ struct room {
 	json_int_t vcpus, ram, disk;
 };
 
+/* Nova's default ratios as fractions (x num / den), kept integral. */
+#define CPU_RATIO_NUM 16
+#define CPU_RATIO_DEN 1
+#define RAM_RATIO_NUM 3
+#define RAM_RATIO_DEN 2
+#define DISK_RATIO_NUM 1
+#define DISK_RATIO_DEN 1
+
 static json_int_t num(const json_t *o, const char *key)
 {
 	return json_integer_value(json_object_get(o, key));
@@ -29,7 +41,9 @@ static json_int_t num(const json_t *o, const char *key)
 /* What host still offers once the servers on it are counted. */
 static struct room room_left(const json_t *offer, const json_t *servers, const char *host)
 {
-	struct room r = {num(offer, "vcpus"), num(offer, "memory_mb"), num(offer, "disk_gb")};
+	struct room r = {num(offer, "vcpus") * CPU_RATIO_NUM / CPU_RATIO_DEN,
+		num(offer, "memory_mb") * RAM_RATIO_NUM / RAM_RATIO_DEN,
+		num(offer, "disk_gb") * DISK_RATIO_NUM / DISK_RATIO_DEN};
 	const json_t *s;
 	size_t i;
 

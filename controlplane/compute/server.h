@@ -44,6 +44,8 @@ int cp_server_delete(struct cp_ctx *ctx, const char *id);
 /* os-stop, os-start, reboot ({"type": "SOFT"|"HARD"}), pause, unpause:
  * -EBUSY (409) when the server's state does not allow it, as Nova. */
 int cp_server_action(struct cp_ctx *ctx, const char *id, const char *action, const json_t *body);
+/* The server's ports as Nova's os-interface lists them. */
+int cp_server_interfaces(struct cp_ctx *ctx, const char *id, json_t **out);
 /* The console output the node last sent, its last length lines when > 0. */
 int cp_server_console(struct cp_ctx *ctx, const char *id, long length, json_t **out);
 
@@ -56,7 +58,8 @@ int cp_server_report_console(struct cp_ctx *ctx, const char *node, const char *i
 
 /* scheduler.c: picks the node for a server of flavor (vcpus, ram, disk)
  * among agents whose "configurations"."compute" offers {"vcpus",
- * "memory_mb", "disk_gb"}, alive at now, admin_state_up, with room left
+ * "memory_mb", "disk_gb"} (times Nova's default allocation ratios: 16
+ * for vCPUs, 1.5 for RAM, 1.0 for disk), alive at now, admin_state_up, with room left
  * once the servers placed on them (OS-EXT-SRV-ATTR:host, virga:flavor) are
  * counted. Filters, then the weigher: most free RAM, then most free vCPUs,
  * then the host name. Pure: writes host and returns 0, or -ENOSPC. */

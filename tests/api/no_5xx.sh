@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Every attribute of every Neutron resource set to values of every wrong
-# type, on create and update, plus malformed auth and identity bodies: the
+# type, on create and update, plus malformed auth and identity bodies, and
+# Nova's servers (create, rename, every action, the node's reports): the
 # controller answers each with a 4xx (or a 2xx where the value is valid),
 # never a 5xx, and stays up.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 start_controller
-T_URL="$T_URL" T_PW="$T_ADMIN_PW" "$PY" - <<'PYEOF' || fail "5xx answers (see above)"
+T_URL="$T_URL" T_PW="$T_ADMIN_PW" T_SVC="$(cat "$T_DIR/state/service-token")" "$PY" - <<'PYEOF' || fail "5xx answers (see above)"
 import json, os, sys, urllib.request, urllib.error
 
 U = os.environ["T_URL"]
 
-def call(m, p, body=None, tok=None, raw=None):
+def call(m, p, body=None, tok=None, raw=None, ctype="application/json"):
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     r = urllib.request.Request(U + p, data=data, method=m)
-    r.add_header("Content-Type", "application/json")
+    r.add_header("Content-Type", ctype)
     if tok:
         r.add_header("X-Auth-Token", tok)
     try:
@@ -91,6 +92,48 @@ for raw in [b"", b"null", b"1", b'"s"', b'{"auth":null}', b"\xff\xfe",
 for p in ["users", "projects", "roles", "domains", "groups"]:
     for v in vals:
         check(call("POST", "/identity/v3/" + p, {p[:-1]: {"name": v}}, tok)[0], (p, v))
+
+# Nova's servers, on a node that offers compute (the test plays its agent).
+svc = os.environ["T_SVC"]
+check(call("PUT", "/internal/v1/nodes/n1", {"agent_type": "Virga agent", "binary": "virga-agent",
+    "configurations": {"compute": {"vcpus": 4, "memory_mb": 4096, "disk_gb": 40}}}, svc)[0], "node")
+s_, b, _ = call("POST", "/image/v2/images", {"name": "i", "disk_format": "raw",
+    "container_format": "bare"}, tok)
+img = json.loads(b)["id"]
+check(call("PUT", "/image/v2/images/%s/file" % img, tok=tok, raw=b"\0" * 512,
+    ctype="application/octet-stream")[0], "image upload")
+net2 = make("networks", "network", {"name": "vms"})
+make("subnets", "subnet", {"network_id": net2, "cidr": "10.2.0.0/24"})
+base = {"name": "s", "imageRef": img, "flavorRef": "42", "networks": [{"uuid": net2}]}
+s_, b, _ = call("POST", "/compute/v2.1/servers", {"server": base}, tok)
+assert s_ == 202, (s_, b)
+srv = json.loads(b)["server"]["id"]
+for a in ["name", "imageRef", "flavorRef", "networks", "key_name", "user_data",
+          "security_groups", "metadata", "min_count"]:
+    for v in vals + [[{"uuid": v}] for v in vals[:8]] + [[{"port": port}], [{"name": 1}]]:
+        body = dict(base)
+        body[a] = v
+        st = call("POST", "/compute/v2.1/servers", {"server": body}, tok)
+        check(st[0], ("POST server", a, v))
+        if st[0] == 202:  # a valid one: gone again, so the node keeps room
+            call("DELETE", "/compute/v2.1/servers/" + json.loads(st[1])["server"]["id"], tok=tok)
+for v in vals:
+    check(call("PUT", "/compute/v2.1/servers/" + srv, {"server": {"name": v}}, tok)[0], ("PUT", v))
+    check(call("PUT", "/compute/v2.1/servers/" + srv, {"server": v}, tok)[0], ("PUT body", v))
+    for act in ["os-stop", "os-start", "reboot", "pause", "unpause", "os-getConsoleOutput",
+                "nosuch"]:
+        check(call("POST", "/compute/v2.1/servers/%s/action" % srv, {act: v}, tok)[0], (act, v))
+        check(call("POST", "/compute/v2.1/servers/%s/action" % srv, {act: {"type": v,
+            "length": v}}, tok)[0], (act, "type/length", v))
+    for rep in ["status", "console"]:
+        check(call("PUT", "/internal/v1/nodes/n1/servers/%s/%s" % (srv, rep), {"power_state": v,
+            "reboot": v, "fault": v, "output": v}, svc)[0], (rep, v))
+        check(call("PUT", "/internal/v1/nodes/n1/servers/%s/%s" % (srv, rep), v, svc)[0],
+              (rep, "body", v))
+for raw in [b"", b"null", b"[]", b'{"server": null}', b"\xff"]:
+    check(call("POST", "/compute/v2.1/servers", tok=tok, raw=raw)[0], ("POST server raw", raw))
+check(call("DELETE", "/compute/v2.1/servers/" + srv, tok=tok)[0], "delete")
+check(call("DELETE", "/compute/v2.1/servers/" + srv, tok=tok)[0], "delete twice")
 print("requests: %d, 5xx: %d" % (n, bad))
 sys.exit(1 if bad else 0)
 PYEOF

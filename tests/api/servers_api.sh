@@ -12,22 +12,12 @@
 # delete removes the server and its port.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/servers_lib.sh"
 
-start_controller
-ADMIN_TOK=$(token admin "$T_ADMIN_PW" admin)
-SVC_TOK=$(cat "$T_DIR/state/service-token")
+servers_start
 
-expect_nova_error() {
-	expect_status "$1" "$3"
-	[ "$(jget "$R_BODY" "j['$2']['code']")" = "$1" ] || fail "$3: not a Nova $2 body: $R_BODY"
-}
-# status_is ID STATUS: the server's status (R_BODY keeps the server).
-status_is() { req GET "/compute/v2.1/servers/$1" "$ADMIN_TOK"; [ "$(jget "$R_BODY" 'j["server"]["status"]')" = "$2" ]; }
-
-head -c 65536 /dev/zero >"$T_DIR/disk.raw"
-IMG=$(os image create --file "$T_DIR/disk.raw" --disk-format raw --container-format bare --public img -f value -c id)
-NET=$(os network create net1 -f value -c id)
-os subnet create --network net1 --subnet-range 10.93.0.0/24 sub1 >/dev/null
+IMG=$(make_image img)
+NET=$(make_net net1 10.93.0.0/24)
 
 S0=$(os server create --image img --flavor m1.nano --network net1 nohost -f value -c id)
 status_is "$S0" ERROR || fail "no compute node: $R_BODY"
@@ -36,12 +26,7 @@ status_is "$S0" ERROR || fail "no compute node: $R_BODY"
 pass "no compute node: ERROR, No valid host was found., no port"
 
 # The node registers as its agent does, offering compute.
-node_put() {
-	curl -s -o /dev/null -w '%{http_code}' -X PUT -H "X-Auth-Token: $SVC_TOK" -H 'Content-Type: application/json' \
-		-d '{"agent_type": "Virga agent", "binary": "virga-agent", "configurations": {"compute": {"vcpus": 2, "memory_mb": 1024, "disk_gb": 10}}}' \
-		"$T_URL/internal/v1/nodes/n1"
-}
-[ "$(node_put)" -lt 300 ] || fail "node registration"
+[ "$(node_put n1 2 1024 10)" -lt 300 ] || fail "node registration"
 os keypair create k1 >/dev/null
 S1=$(os server create --image img --flavor m1.nano --network net1 --key-name k1 vm1 -f value -c id)
 status_is "$S1" BUILD || fail "placed server: $R_BODY"
@@ -56,25 +41,19 @@ S2=$(os server create --image img --flavor big --network net1 toobig -f value -c
 status_is "$S2" ERROR || fail "a flavor larger than the node: $R_BODY"
 pass "placed on the compute node: BUILD, its port compute:nova bound to n1; a flavor that fits nowhere is ERROR"
 
-report() {
-	curl -s -o /dev/null -w '%{http_code}' -X PUT -H "X-Auth-Token: $SVC_TOK" -H 'Content-Type: application/json' \
-		-d "$3" "$T_URL/internal/v1/nodes/$1/servers/$2/status"
-}
 [ "$(report n1 "$S1" '{"power_state": "running", "reboot": 0}')" = 204 ] || fail "report running"
 status_is "$S1" BUILD || fail "running but its port not ACTIVE: $R_BODY"
-REV=$(revision)
-curl -s -o /dev/null -X PUT -H "X-Auth-Token: $SVC_TOK" -H 'Content-Type: application/json' \
-	-d "{\"status\": \"ACTIVE\", \"applied_rev\": $REV}" "$T_URL/internal/v1/nodes/n1/ports/$P1/status"
+port_active n1 "$P1"
 status_is "$S1" ACTIVE || fail "running with its port ACTIVE: $R_BODY"
 [ "$(os server show vm1 -f value -c status)" = ACTIVE ] || fail "server show"
-os server list -f value -c Name | grep -qx vm1 || fail "server list"
+grep -qx vm1 <<<"$(os server list -f value -c Name)" || fail "server list"
 pass "BUILD until the node reports running and the port is ACTIVE, then ACTIVE (API and CLI)"
 
 [ "$(report n2 "$S1" '{"power_state": "running", "reboot": 0}')" = 403 ] || fail "a report from another node"
 [ "$(report n1 "$S1" '{"power_state": "dancing", "reboot": 0}')" = 400 ] || fail "a bad report"
 curl -s -o /dev/null -X PUT -H "X-Auth-Token: $SVC_TOK" -H 'Content-Type: application/json' \
 	-d '{"output": "line one\nvirga-guest: up\nlast line\n"}' "$T_URL/internal/v1/nodes/n1/servers/$S1/console"
-os console log show vm1 | grep -q "virga-guest: up" || fail "console log show"
+grep -q "virga-guest: up" <<<"$(os console log show vm1)" || fail "console log show"
 [ "$(os console log show --lines 1 vm1)" = "last line" ] || fail "console log show --lines 1: $(os console log show --lines 1 vm1)"
 pass "node reports: another node's 403, a bad body 400; the console it sends is console log show's"
 
