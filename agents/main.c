@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "ag.h"
-#include "ag_compute.h"
+#include "compute/compute.h"
 
 #define DEFAULT_POLL_TIMEOUT 5
 /* Where instances' disks will live: its free space is the disk capacity

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "ag.h"
-#include "ag_compute.h"
+#include "compute/compute.h"
 
 void ag_log(enum ag_log_level level, const char *fmt, ...)
 {

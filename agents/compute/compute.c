@@ -30,7 +30,7 @@
 #include <libvirt/virterror.h>
 
 #include "ag.h"
-#include "ag_compute.h"
+#include "compute/compute.h"
 
 #define DOMAIN_PREFIX "virga-"
 #define REPORT_TIMEOUT_MS 5000

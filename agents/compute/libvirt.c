@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "ag.h"
-#include "ag_compute.h"
+#include "compute/compute.h"
 
 bool ag_kvm_usable(void)
 {

@@ -26,7 +26,7 @@
 #include <virga/dp_client.h>
 
 #include "ag.h"
-#include "ag_compute.h"
+#include "compute/compute.h"
 
 struct dp_view {
 	struct dp_network_info *nets;

@@ -24,7 +24,7 @@
 #include <gnutls/crypto.h>
 
 #include "ag.h"
-#include "ag_compute.h"
+#include "compute/compute.h"
 
 #define IMAGE_TIMEOUT_MS (30 * 60 * 1000)
 #define META_TIMEOUT_MS 10000

@@ -30,7 +30,7 @@
 #include <sys/socket.h>
 
 #include "ag.h"
-#include "ag_compute.h"
+#include "compute/compute.h"
 
 /* Ids (with the revision) already logged, so a problem is said once, not every pass. */
 static json_t *noted;
