@@ -19,6 +19,8 @@
 #include <jansson.h>
 #include <virga/dp_api.h>
 
+#include "common/log.h"
+
 struct dp_client;
 
 #define AG_MAX_UPLINKS 8
@@ -26,10 +28,6 @@ struct dp_client;
 #define AG_IFNAME_LEN 16 /* IFNAMSIZ */
 /* Neutron names a port's tap device "tap" + the first 11 chars of its id. */
 #define AG_PORT_ID_CHARS 11
-
-/* ---- logging (main.c): one helper for the process ---- */
-enum ag_log_level { AG_ERR, AG_WARN, AG_INFO, AG_DEBUG };
-void ag_log(enum ag_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- HTTP (ag_http.c): libcurl, HTTP or HTTPS, one kept-alive connection per thread ---- */
 struct ag_http_resp {
@@ -245,9 +243,6 @@ int ag_fips_build(const struct ag_feed *f, struct ag_desired *d);
  */
 void ag_fips_reconcile(struct ag_dp *dp, struct ag_feed *f, const struct ag_desired *d,
                 struct ag_reconcile_stats *st);
-/* Whether a problem named key (at this revision of its object) is news, so
- * that it is logged once, not every pass; records it. */
-bool ag_once(const char *key, json_int_t rev);
 /* "aa:bb:cc:dd:ee:ff" (NULL or anything else: -EINVAL). */
 int ag_parse_mac(const char *s, uint8_t mac[6]);
 /* "10.0.0.5", "10.0.0.0/24" or an IPv6 form; a bare address is a host. 0 or -EINVAL. */

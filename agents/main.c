@@ -25,7 +25,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,27 +42,6 @@
 #define RETRY_SECONDS 1
 
 static volatile sig_atomic_t stopping;
-static enum ag_log_level log_level = AG_INFO;
-
-void ag_log(enum ag_log_level level, const char *fmt, ...)
-{
-	static const char *const names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
-	struct timespec ts;
-	struct tm tm;
-	char stamp[32];
-	va_list ap;
-
-	if (level > log_level)
-		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
-	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
-	fprintf(stderr, "%s.%03ld virga-agent %s: ", stamp, ts.tv_nsec / 1000000, names[level]);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void on_signal(int sig)
 {
@@ -216,7 +194,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 				return -EINVAL;
 			break;
 		case 'v':
-			log_level = AG_DEBUG;
+			ag_log_set_level(AG_DEBUG);
 			break;
 		case 'h':
 			usage(stdout);

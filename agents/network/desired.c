@@ -32,20 +32,6 @@
 #include "ag.h"
 #include "compute/compute.h"
 
-/* Ids (with the revision) already logged, so a problem is said once, not every pass. */
-static json_t *noted;
-
-bool ag_once(const char *key, json_int_t rev)
-{
-	if (noted == NULL)
-		noted = json_object();
-	if (json_integer_value(json_object_get(noted, key)) == rev &&
-	                json_object_get(noted, key) != NULL)
-		return false;
-	json_object_set_new(noted, key, json_integer(rev));
-	return true;
-}
-
 /* Whether "what" about an object at this revision is news; records it. */
 static bool first_time(const char *what, const json_t *obj)
 {

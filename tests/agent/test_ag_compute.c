@@ -18,12 +18,6 @@
 #include "ag.h"
 #include "compute/compute.h"
 
-void ag_log(enum ag_log_level level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
-
 #define SRV "5e1f0000-0000-4000-8000-000000000001"
 #define IMG "1a9e0000-0000-4000-8000-000000000002"
 #define P1 "bbbbbbbb-0000-4000-8000-00000000000b"

@@ -16,12 +16,6 @@
 
 #include "ag.h"
 
-void ag_log(enum ag_log_level level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
-
 #define V4 "aaaaaaaa-0000-0000-0000-000000000004"
 #define V6 "bbbbbbbb-0000-0000-0000-000000000006"
 #define OFF "cccccccc-0000-0000-0000-00000000000f"

@@ -16,12 +16,6 @@
 
 #include "ag.h"
 
-void ag_log(enum ag_log_level level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
-
 #define NODE "gw1"
 #define R1 "11111111-0000-0000-0000-000000000001" /* its gateway on NODE */
 #define R2 "22222222-0000-0000-0000-000000000002" /* its gateway on another node */

@@ -15,12 +15,6 @@
 
 #include "ag.h"
 
-void ag_log(enum ag_log_level level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
-
 #define NET1 "aaaaaaaa-0000-0000-0000-00000000000a"
 #define NET2 "bbbbbbbb-0000-0000-0000-00000000000b"
 

@@ -16,12 +16,6 @@
 
 #include "ag.h"
 
-void ag_log(enum ag_log_level level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
-
 #define PORT_ID "11111111-2222-3333-4444-555555555555"
 #define WEB "aaaaaaaa-0000-0000-0000-000000000001"
 #define DB "bbbbbbbb-0000-0000-0000-000000000002"
