@@ -20,6 +20,7 @@
 #include <virga/dp_api.h>
 
 #include "common/log.h"
+#include "common/parse.h"
 
 struct dp_client;
 
@@ -243,10 +244,6 @@ int ag_fips_build(const struct ag_feed *f, struct ag_desired *d);
  */
 void ag_fips_reconcile(struct ag_dp *dp, struct ag_feed *f, const struct ag_desired *d,
                 struct ag_reconcile_stats *st);
-/* "aa:bb:cc:dd:ee:ff" (NULL or anything else: -EINVAL). */
-int ag_parse_mac(const char *s, uint8_t mac[6]);
-/* "10.0.0.5", "10.0.0.0/24" or an IPv6 form; a bare address is a host. 0 or -EINVAL. */
-int ag_parse_prefix(const char *s, struct dp_ip_prefix *p);
 
 /* ---- the node's registration and heartbeat (ag_node.c) ---- */
 #define AG_NODE_AGENT_TYPE "Virga agent" /* what `network agent list` shows */
@@ -334,8 +331,6 @@ int ag_dp_call(struct ag_dp *dp, enum dp_msg_type type, const char *what, const 
 /* Every page of a list (filter ""), as one malloc'ed array of entry_size entries. */
 int ag_dp_list(struct ag_dp *dp, enum dp_msg_type type, size_t entry_size, void **out,
                 size_t *n_out);
-/* A Neutron UUID (8-4-4-4-12 hex): how the agent names what it owns in the dataplane. */
-bool ag_is_uuid(const char *name);
 uint64_t ag_fnv1a(uint64_t h, const void *data, size_t len);
 #define AG_FNV1A_INIT 0xcbf29ce484222325ull
 

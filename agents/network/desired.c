@@ -55,47 +55,6 @@ static bool boolean(const json_t *o, const char *key, bool dflt)
 	return json_is_boolean(v) ? json_is_true(v) : dflt;
 }
 
-int ag_parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	char tail;
-
-	if (s == NULL || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-	                    &tail) != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
-	return 0;
-}
-
-int ag_parse_prefix(const char *s, struct dp_ip_prefix *p)
-{
-	char addr[64];
-	const char *slash = strchr(s, '/');
-	long len = -1;
-
-	memset(p, 0, sizeof(*p));
-	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - s) : (int)strlen(s), s);
-	if (slash != NULL) {
-		char *end;
-
-		len = strtol(slash + 1, &end, 10);
-		if (*end != '\0' || end == slash + 1)
-			return -EINVAL;
-	}
-	if (inet_pton(AF_INET, addr, p->addr) == 1) {
-		p->family = AF_INET;
-		p->prefixlen = len < 0 ? 32 : (uint8_t)len;
-		return len > 32 ? -EINVAL : 0;
-	}
-	if (inet_pton(AF_INET6, addr, p->addr) == 1) {
-		p->family = AF_INET6;
-		p->prefixlen = len < 0 ? 128 : (uint8_t)len;
-		return len > 128 ? -EINVAL : 0;
-	}
-	return -EINVAL;
-}
-
 /* The dataplane's network for a Neutron network; -EOPNOTSUPP for types it has not. */
 int ag_desired_build_net(const json_t *n, struct ag_net *out)
 {

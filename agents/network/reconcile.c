@@ -16,7 +16,6 @@
  * once per agent start and dataplane boot, and after that only when it
  * changes: `applied` remembers a hash of what was sent.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -197,19 +196,6 @@ static const struct dp_port_info *view_port(const struct dp_view *v, const char 
 static bool port_is_ours(const char *name)
 {
 	return strncmp(name, "tap", 3) == 0 && strlen(name) == 3 + AG_PORT_ID_CHARS;
-}
-
-bool ag_is_uuid(const char *name)
-{
-	if (strlen(name) != 36)
-		return false;
-	for (int i = 0; i < 36; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? name[i] != '-' : !isxdigit((unsigned char)name[i]))
-			return false;
-	}
-	return true;
 }
 
 uint64_t ag_fnv1a(uint64_t h, const void *data, size_t len)
