@@ -75,7 +75,7 @@ struct ag_feed {
 	int64_t rev; /* the revision the cache reflects; 0 = nothing fetched yet */
 	/* Objects by id, as the feed sent them. */
 	json_t *ports, *networks, *subnets, *security_groups, *routers, *floatingips;
-	json_t *l2pop; /* network id -> the feed's l2pop entry (ag_l2pop.c) */
+	json_t *l2pop; /* network id -> the feed's l2pop entry (network/l2pop.c) */
 	json_t *servers; /* the node's servers (ag_compute.c) */
 };
 
@@ -97,6 +97,10 @@ int ag_feed_poll(struct ag_feed *f, int timeout_s);
  * object next.
  */
 int ag_feed_report_status(struct ag_feed *f, const char *kind, const char *id, const char *status);
+/* Merges a feed document's "l2pop" into f->l2pop (after its ports, as
+ * ag_feed_poll does), and drops the entries of networks the node has no
+ * port on any more. Returns whether that changed anything. */
+bool ag_feed_merge_l2pop(struct ag_feed *f, const json_t *doc);
 
 /* ---- desired state (ag_desired.c) ---- */
 struct ag_net {
@@ -389,10 +393,6 @@ void ag_routers_ensure(struct ag_dp *dp, const struct ag_desired *d, const bool 
  * is left to whoever set it. 0 or -EINVAL.
  */
 int ag_l2pop_configure(const char *underlay, const char *tunnel_ip, uint8_t prefixlen);
-/* Merges a feed document's "l2pop" into f->l2pop (after its ports), and
- * drops the entries of networks the node has no port on any more.
- * Returns whether that changed anything. */
-bool ag_l2pop_merge(struct ag_feed *f, const json_t *doc);
 /* After the networks (net_ok[i] for d->nets[i]) and before the ports: the
  * VTEP, then for each VXLAN network its VTEP peers and static remote MACs
  * as f->l2pop says, sending only the differences. */

@@ -78,6 +78,48 @@ static json_t *map_of(struct ag_feed *f, const char *kind)
 	return NULL;
 }
 
+/* The l2pop entries are cached like the objects (network/l2pop.c programs
+ * them): whether the node still has a port on net_id. */
+static bool has_local_port(const struct ag_feed *f, const char *net_id)
+{
+	const char *id;
+	json_t *p;
+
+	json_object_foreach(f->ports, id, p)
+	{
+		const char *n = json_string_value(json_object_get(p, "network_id"));
+
+		if (n && strcmp(n, net_id) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool ag_feed_merge_l2pop(struct ag_feed *f, const json_t *doc)
+{
+	json_t *entry, *tmp;
+	const char *id;
+	bool changed = false;
+
+	json_object_foreach(json_object_get(doc, "l2pop"), id, entry)
+	{
+		if (!json_equal(json_object_get(f->l2pop, id), entry))
+			changed = true;
+		json_object_set(f->l2pop, id, entry);
+	}
+	/* The feed sends no entry for a network the node left: its ports are
+	 * gone from the cache, so is the entry (and one comes whole with the
+	 * next port there). */
+	json_object_foreach_safe(f->l2pop, tmp, id, entry)
+	{
+		if (!has_local_port(f, id)) {
+			json_object_del(f->l2pop, id);
+			changed = true;
+		}
+	}
+	return changed;
+}
+
 /* Applies one feed document; returns whether it changed anything. */
 static bool merge(struct ag_feed *f, json_t *doc)
 {
@@ -120,7 +162,7 @@ static bool merge(struct ag_feed *f, json_t *doc)
 		if (map != NULL && id != NULL && json_object_del(map, id) == 0)
 			changed = true;
 	}
-	if (ag_l2pop_merge(f, doc))
+	if (ag_feed_merge_l2pop(f, doc))
 		changed = true;
 	return changed;
 }

@@ -50,48 +50,6 @@ int ag_l2pop_configure(const char *underlay, const char *tunnel_ip, uint8_t pref
 	return 0;
 }
 
-/* ---- the cache ---- */
-
-static bool has_local_port(const struct ag_feed *f, const char *net_id)
-{
-	const char *id;
-	json_t *p;
-
-	json_object_foreach(f->ports, id, p)
-	{
-		const char *n = json_string_value(json_object_get(p, "network_id"));
-
-		if (n && strcmp(n, net_id) == 0)
-			return true;
-	}
-	return false;
-}
-
-bool ag_l2pop_merge(struct ag_feed *f, const json_t *doc)
-{
-	json_t *entry, *tmp;
-	const char *id;
-	bool changed = false;
-
-	json_object_foreach(json_object_get(doc, "l2pop"), id, entry)
-	{
-		if (!json_equal(json_object_get(f->l2pop, id), entry))
-			changed = true;
-		json_object_set(f->l2pop, id, entry);
-	}
-	/* The feed sends no entry for a network the node left: its ports are
-	 * gone from the cache, so is the entry (and one comes whole with the
-	 * next port there). */
-	json_object_foreach_safe(f->l2pop, tmp, id, entry)
-	{
-		if (!has_local_port(f, id)) {
-			json_object_del(f->l2pop, id);
-			changed = true;
-		}
-	}
-	return changed;
-}
-
 /* ---- what a network should have ---- */
 
 struct l2pop_mac {
