@@ -328,7 +328,12 @@ void ag_dp_free(struct ag_dp *dp);
 int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const struct ag_desired *d,
                 struct ag_reconcile_stats *st);
 
-/* Helpers ag_reconcile.c shares with ag_routers.c. */
+/* ---- the dataplane client (network/dp.c), which every part that programs it uses ---- */
+/* Connects if needed and says hello; a new boot forgets what was sent.
+ * 0, or a negative errno (then disconnected). */
+int ag_dp_hello(struct ag_dp *dp);
+/* Drops the connection (after a failure: the next pass reconnects). */
+void ag_dp_disconnect(struct ag_dp *dp);
 /* One request to the connected dataplane; a failure is logged with what. */
 int ag_dp_call(struct ag_dp *dp, enum dp_msg_type type, const char *what, const void *req,
                 size_t len, void *resp, size_t cap);

@@ -17,7 +17,6 @@
  * changes: `applied` remembers a hash of what was sent.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,122 +32,6 @@ struct dp_view {
 	struct dp_port_info *ports;
 	size_t n_ports;
 };
-
-void ag_dp_init(struct ag_dp *dp, const char *socket)
-{
-	memset(dp, 0, sizeof(*dp));
-	dp->socket = socket;
-	dp->applied = json_object();
-	dp->ports_ok = json_object();
-}
-
-void ag_dp_free(struct ag_dp *dp)
-{
-	if (dp->client != NULL)
-		dp_client_close(dp->client);
-	json_decref(dp->applied);
-	json_decref(dp->ports_ok);
-}
-
-static void disconnect(struct ag_dp *dp)
-{
-	dp_client_close(dp->client);
-	dp->client = NULL;
-}
-
-int ag_dp_call(struct ag_dp *dp, enum dp_msg_type type, const char *what, const void *req,
-                size_t len, void *resp, size_t cap)
-{
-	int rc = dp_client_call(dp->client, type, req, len, resp, cap, NULL);
-
-	if (rc < 0)
-		ag_log(AG_ERR, "dataplane %s %s: %s", dp_msg_type_name(type), what, strerror(-rc));
-	return rc;
-}
-
-/*
- * Connects if needed and says hello. A new boot id means a dataplane that
- * started since we last programmed it: everything we sent is gone.
- */
-static int hello(struct ag_dp *dp)
-{
-	struct dp_hello_reply h;
-	size_t len;
-	int rc;
-
-	if (dp->client == NULL) {
-		dp->client = dp_client_connect(dp->socket);
-		if (dp->client == NULL)
-			return -errno;
-	}
-	rc = dp_client_call(dp->client, DP_MSG_HELLO, NULL, 0, &h, sizeof(h), &len);
-	if (rc == 0 && len < sizeof(h))
-		rc = -EPROTO;
-	if (rc < 0) {
-		disconnect(dp);
-		return rc;
-	}
-	if (h.boot_id != dp->boot_id) {
-		if (dp->boot_id != 0)
-			ag_log(AG_WARN,
-			                "the dataplane restarted (boot id %016" PRIx64
-			                " -> %016" PRIx64 "): programming it again",
-			                dp->boot_id, h.boot_id);
-		else
-			ag_log(AG_INFO,
-			                "dataplane boot id %016" PRIx64 ", programmed up to "
-			                "generation %" PRIu64 " before this agent started",
-			                h.boot_id, h.generation);
-		json_object_clear(dp->applied);
-		dp->sg_unsupported_said = false;
-		dp->boot_id = h.boot_id;
-		dp->passes = 0;
-	}
-	return 0;
-}
-
-int ag_dp_list(struct ag_dp *dp, enum dp_msg_type type, size_t entry_size, void **out,
-                size_t *n_out)
-{
-	struct dp_list_req req = {.cursor = 0};
-	uint8_t *page = malloc(DP_MSG_MAX), *all = NULL;
-	size_t n = 0, len;
-	int rc = 0;
-
-	if (page == NULL)
-		return -ENOMEM;
-	do {
-		uint32_t head[2]; /* count, next_cursor: the head of every list reply */
-		uint8_t *grown;
-
-		rc = dp_client_call(dp->client, type, &req, sizeof(req), page, DP_MSG_MAX, &len);
-		if (rc < 0)
-			break;
-		memcpy(head, page, sizeof(head));
-		if (len != sizeof(head) + head[0] * entry_size ||
-		                (head[1] != 0 && head[1] == req.cursor)) {
-			rc = -EPROTO;
-			break;
-		}
-		grown = realloc(all, (n + head[0] + 1) * entry_size);
-		if (grown == NULL) {
-			rc = -ENOMEM;
-			break;
-		}
-		all = grown;
-		memcpy(all + n * entry_size, page + sizeof(head), head[0] * entry_size);
-		n += head[0];
-		req.cursor = head[1];
-	} while (req.cursor != 0);
-	free(page);
-	if (rc < 0) {
-		free(all);
-		return rc;
-	}
-	*out = all;
-	*n_out = n;
-	return 0;
-}
 
 static int view_load(struct ag_dp *dp, struct dp_view *v)
 {
@@ -196,15 +79,6 @@ static const struct dp_port_info *view_port(const struct dp_view *v, const char 
 static bool port_is_ours(const char *name)
 {
 	return strncmp(name, "tap", 3) == 0 && strlen(name) == 3 + AG_PORT_ID_CHARS;
-}
-
-uint64_t ag_fnv1a(uint64_t h, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	return h;
 }
 
 /* What was last sent for a port, as one number. */
@@ -502,7 +376,7 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	rc = hello(dp);
+	rc = ag_dp_hello(dp);
 	if (rc < 0)
 		return rc;
 	/* The dataplane remembers the highest generation it saw: the feed
@@ -512,7 +386,7 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 	if (rc < 0) {
 		ag_log(AG_ERR, "cannot list the dataplane's state: %s", strerror(-rc));
 		view_free(&v);
-		disconnect(dp);
+		ag_dp_disconnect(dp);
 		return rc;
 	}
 	net_ok = calloc(d->n_nets + 1, sizeof(*net_ok));
