@@ -21,14 +21,13 @@
 
 #include "common/log.h"
 #include "common/parse.h"
+#include "common/state_dir.h"
 
 struct dp_client;
 
 #define AG_MAX_UPLINKS 8
 #define AG_ID_LEN 64
 #define AG_IFNAME_LEN 16 /* IFNAMSIZ */
-/* Neutron names a port's tap device "tap" + the first 11 chars of its id. */
-#define AG_PORT_ID_CHARS 11
 
 /* ---- HTTP (ag_http.c): libcurl, HTTP or HTTPS, one kept-alive connection per thread ---- */
 struct ag_http_resp {

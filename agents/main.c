@@ -284,7 +284,7 @@ static int run(const struct options *o, const char *token)
 	node.uplinks = o->uplinks;
 	node.n_uplinks = o->n_uplinks;
 	node.interval_s = o->report_interval;
-	ag_compute_set_state_dir(o->state_dir);
+	ag_state_dir_set(o->state_dir);
 	if (o->libvirt) {
 		/* Its free space is the disk offered: it must exist for the first report. */
 		if (mkdir(o->state_dir, 0755) < 0 && errno != EEXIST)
@@ -349,7 +349,7 @@ static int run(const struct options *o, const char *token)
 			                feed.rev, st.added, st.updated, st.removed, st.failed);
 		reconciled_once = true;
 		if (compute)
-			ag_compute_reconcile(compute, &feed, &dp);
+			ag_compute_reconcile(compute, &feed, dp.ports_ok);
 		/* Without a controller the poll fails at once: do not spin. */
 		if (feed_err.rc < 0)
 			sleep_retry();

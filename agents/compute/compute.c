@@ -178,7 +178,7 @@ static const char *state_name(virDomainPtr dom)
 }
 
 /* Whether the engine has every port of s programmed: QEMU would wait for it. */
-static bool ports_ready(const struct ag_server *s, const struct ag_dp *dp)
+static bool ports_ready(const struct ag_server *s, const json_t *ports_ok)
 {
 	char tap[DP_PORT_NAME_LEN];
 	const json_t *p;
@@ -191,7 +191,7 @@ static bool ports_ready(const struct ag_server *s, const struct ag_dp *dp)
 		if (id == NULL)
 			return false;
 		snprintf(tap, sizeof(tap), "tap%.*s", AG_PORT_ID_CHARS, id);
-		if (!json_is_true(json_object_get(dp->ports_ok, tap)))
+		if (!json_is_true(json_object_get(ports_ok, tap)))
 			return false;
 	}
 	return true;
@@ -296,7 +296,7 @@ static void send_console(struct ag_compute *c, const char *id)
 		json_object_set_new(c->console, id, json_integer((json_int_t)st.st_size));
 }
 
-static void reconcile_one(struct ag_compute *c, const json_t *o, const struct ag_dp *dp,
+static void reconcile_one(struct ag_compute *c, const json_t *o, const json_t *ports_ok,
                 bool console_due)
 {
 	struct ag_server s;
@@ -313,7 +313,7 @@ static void reconcile_one(struct ag_compute *c, const json_t *o, const struct ag
 	if (json_equal(json_object_get(c->failed, s.id), o))
 		return; /* reported in error; a new version of it is tried again */
 	json_object_del(c->failed, s.id);
-	ready = ports_ready(&s, dp);
+	ready = ports_ready(&s, ports_ok);
 	dom = virDomainLookupByUUIDString(c->conn, s.id);
 	if (dom == NULL) {
 		if (!ready)
@@ -378,7 +378,7 @@ static void remove_unwanted(struct ag_compute *c, const json_t *servers)
 	free(doms);
 }
 
-void ag_compute_reconcile(struct ag_compute *c, struct ag_feed *f, const struct ag_dp *dp)
+void ag_compute_reconcile(struct ag_compute *c, struct ag_feed *f, const json_t *ports_ok)
 {
 	int64_t now = now_ms();
 	bool console_due = now >= c->console_next_ms;
@@ -391,6 +391,6 @@ void ag_compute_reconcile(struct ag_compute *c, struct ag_feed *f, const struct 
 		c->console_next_ms = now + CONSOLE_EVERY_MS;
 	json_object_foreach(f->servers, id, o)
 		if (wanted_here(c, o))
-			reconcile_one(c, o, dp, console_due);
+			reconcile_one(c, o, ports_ok, console_due);
 	remove_unwanted(c, f->servers);
 }

@@ -30,17 +30,7 @@
 
 #include <jansson.h>
 
-struct ag_dp;
 struct ag_feed;
-
-/* Where the VM port sockets and the instances live: DIR/vhost, DIR/instances. */
-void ag_compute_set_state_dir(const char *dir);
-/* Whether a Neutron port (the feed's object) is a VM's: device_owner "compute:*". */
-bool ag_port_is_vm(const json_t *port);
-/* The vhost-user socket of the engine's port dp_name; -ENAMETOOLONG. */
-int ag_vhost_socket(const char *dp_name, char *buf, size_t cap);
-/* Makes the socket directory, once: QEMU (libvirt's user) creates the sockets in it. */
-int ag_vhost_dir_ensure(void);
 
 struct ag_compute;
 
@@ -51,11 +41,12 @@ void ag_compute_close(struct ag_compute *c);
 /*
  * One pass: libvirt brought to the feed's servers for this node (a server
  * starts only once every one of its ports is programmed in the dataplane:
- * dp->ports_ok), and what changed reported. Errors are per server: a server
+ * ports_ok, the engine's port name -> true, as the network half's pass
+ * left it), and what changed reported. Errors are per server: a server
  * that cannot be built is reported in error with its fault, and not tried
  * again until the controller sends it anew.
  */
-void ag_compute_reconcile(struct ag_compute *c, struct ag_feed *f, const struct ag_dp *dp);
+void ag_compute_reconcile(struct ag_compute *c, struct ag_feed *f, const json_t *ports_ok);
 
 /* ---- ag_instance.c: a server's files ---- */
 

@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,78 +28,9 @@
 #define IMAGE_TIMEOUT_MS (30 * 60 * 1000)
 #define META_TIMEOUT_MS 10000
 
-static char state_dir[PATH_MAX / 2] = "/var/lib/virga";
-
-void ag_compute_set_state_dir(const char *dir)
-{
-	snprintf(state_dir, sizeof(state_dir), "%s", dir);
-}
-
-bool ag_port_is_vm(const json_t *port)
-{
-	const char *owner = json_string_value(json_object_get(port, "device_owner"));
-
-	return owner != NULL && strncmp(owner, "compute:", 8) == 0;
-}
-
-int ag_vhost_socket(const char *dp_name, char *buf, size_t cap)
-{
-	return (size_t)snprintf(buf, cap, "%s/vhost/%s.sock", state_dir, dp_name) < cap
-	                       ? 0
-	                       : -ENAMETOOLONG;
-}
-
-/* mkdir -p of one level, and mode: QEMU runs as libvirt's user and must
- * pass through (or, for the sockets, write into) what we make. */
-static int dir_with_mode(const char *path, mode_t mode)
-{
-	if (mkdir(path, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return chmod(path, mode) < 0 ? -errno : 0;
-}
-
-/* The state directory itself: searchable by others (QEMU opens files below it). */
-static int state_dir_searchable(void)
-{
-	struct stat st;
-
-	if (mkdir(state_dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	if (stat(state_dir, &st) < 0)
-		return -errno;
-	if ((st.st_mode & 0001) == 0 && chmod(state_dir, (st.st_mode & 07777) | 0711) < 0)
-		return -errno;
-	return 0;
-}
-
-int ag_vhost_dir_ensure(void)
-{
-	static bool done;
-	char path[PATH_MAX];
-	const struct group *g;
-	int rc;
-
-	if (done)
-		return 0;
-	rc = state_dir_searchable();
-	snprintf(path, sizeof(path), "%s/vhost", state_dir);
-	if (rc == 0)
-		rc = dir_with_mode(path, 01777);
-	/* Only libvirt's QEMU need write here: its group, when there is one. */
-	g = getgrnam("libvirt-qemu");
-	if (rc == 0 && g != NULL && chown(path, 0, g->gr_gid) == 0)
-		rc = chmod(path, 0770) < 0 ? -errno : 0;
-	if (rc < 0) {
-		ag_log(AG_ERR, "cannot make %s: %s", path, strerror(-rc));
-		return rc;
-	}
-	done = true;
-	return 0;
-}
-
 int ag_instance_dir(const char *id, char *buf, size_t cap)
 {
-	return (size_t)snprintf(buf, cap, "%s/instances/%s", state_dir, id) < cap ? 0
+	return (size_t)snprintf(buf, cap, "%s/instances/%s", ag_state_dir(), id) < cap ? 0
 	                                                                          : -ENAMETOOLONG;
 }
 
@@ -240,8 +170,8 @@ static int fetch_base(const char *image_id, const char *controller, const char *
 	}
 	fmt = jstr(meta, "disk_format") ?: "raw";
 	snprintf(format, 16, "%s", strcmp(fmt, "qcow2") == 0 ? "qcow2" : "raw");
-	snprintf(path, sizeof(path), "%s/instances/_base", state_dir);
-	if ((rc = dir_with_mode(path, 0755)) < 0) {
+	snprintf(path, sizeof(path), "%s/instances/_base", ag_state_dir());
+	if ((rc = ag_dir_with_mode(path, 0755)) < 0) {
 		json_decref(meta);
 		snprintf(fault, cap, "cannot make %s: %s", path, strerror(-rc));
 		return rc;
@@ -345,9 +275,9 @@ static int config_drive(const struct ag_server *s, const char *dir, char *fault,
 		                json_pack("{s:s}", s->key_name ? s->key_name : "key", s->key_data));
 	snprintf(tree, sizeof(tree), "%s/config", dir);
 	snprintf(path, sizeof(path), "%s/openstack", tree);
-	if ((rc = dir_with_mode(tree, 0755)) == 0 && (rc = dir_with_mode(path, 0755)) == 0) {
+	if ((rc = ag_dir_with_mode(tree, 0755)) == 0 && (rc = ag_dir_with_mode(path, 0755)) == 0) {
 		snprintf(path, sizeof(path), "%s/openstack/latest", tree);
-		rc = dir_with_mode(path, 0755);
+		rc = ag_dir_with_mode(path, 0755);
 	}
 	text = json_dumps(meta, JSON_COMPACT);
 	json_decref(meta);
@@ -389,10 +319,10 @@ int ag_instance_prepare(const struct ag_server *s, const char *controller, const
 	int rc;
 
 	fault[0] = '\0';
-	if ((rc = state_dir_searchable()) < 0 || (rc = ag_instance_dir(s->id, dir, sizeof(dir))) < 0)
+	if ((rc = ag_state_dir_searchable()) < 0 || (rc = ag_instance_dir(s->id, dir, sizeof(dir))) < 0)
 		goto fail;
-	snprintf(path, sizeof(path), "%s/instances", state_dir);
-	if ((rc = dir_with_mode(path, 0755)) < 0 || (rc = dir_with_mode(dir, 0755)) < 0)
+	snprintf(path, sizeof(path), "%s/instances", ag_state_dir());
+	if ((rc = ag_dir_with_mode(path, 0755)) < 0 || (rc = ag_dir_with_mode(dir, 0755)) < 0)
 		goto fail;
 	rc = fetch_base(s->image_id, controller, token, base, sizeof(base), format, fault, cap);
 	if (rc < 0)

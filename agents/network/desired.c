@@ -30,7 +30,6 @@
 #include <sys/socket.h>
 
 #include "ag.h"
-#include "compute/compute.h"
 
 /* Whether "what" about an object at this revision is news; records it. */
 static bool first_time(const char *what, const json_t *obj)
@@ -129,7 +128,7 @@ static int build_port(const json_t *p, const struct ag_net *net, struct ag_port 
 	snprintf(out->vm_if, sizeof(out->vm_if), "tap%.*s", AG_PORT_ID_CHARS, id);
 	snprintf(out->dp_if, sizeof(out->dp_if), "vg%.*s", AG_PORT_ID_CHARS, id);
 	if (ag_port_is_vm(p)) {
-		/* A VM's: a vhost-user socket its QEMU listens on (ag_compute.h). */
+		/* A VM's: a vhost-user socket its QEMU listens on (common/state_dir.h). */
 		out->kind = DP_PORT_KIND_VHOST_USER;
 		if (ag_vhost_socket(out->dp_name, out->devargs, sizeof(out->devargs)) < 0)
 			return -ENAMETOOLONG;

@@ -24,7 +24,6 @@
 #include <virga/dp_client.h>
 
 #include "ag.h"
-#include "compute/compute.h"
 
 struct dp_view {
 	struct dp_network_info *nets;

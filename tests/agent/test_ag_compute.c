@@ -100,7 +100,7 @@ static void the_domain_xml(void **state)
 	char *xml, *tcg;
 
 	(void)state;
-	ag_compute_set_state_dir("/srv/virga");
+	ag_state_dir_set("/srv/virga");
 	assert_int_equal(ag_server_parse(o, &s, &why), 0);
 	xml = ag_domain_xml(&s, "/srv/virga/instances/" SRV, true);
 	assert_non_null(xml);
@@ -152,7 +152,7 @@ static void a_vm_port_is_vhost_user(void **state)
 	struct ag_desired d;
 
 	(void)state;
-	ag_compute_set_state_dir("/srv/virga");
+	ag_state_dir_set("/srv/virga");
 	ag_feed_init(&f, "http://127.0.0.1:1", "t", "n1");
 	json_object_set_new(f.networks, "aaaaaaaa-0000-4000-8000-00000000000a",
 	                json_pack("{s:s, s:s, s:i, s:b}", "id",
