@@ -13,7 +13,7 @@
  * One thread, one loop: long-poll the change feed from the last revision,
  * compute the desired state, reconcile the dataplane with it, report port
  * status; and every report interval, register the node and keep it alive
- * (ag_node.c). The dataplane is reconciled every pass, not only when the feed
+ * (common/node.c). The dataplane is reconciled every pass, not only when the feed
  * moves, so a restarted dataplane is noticed within one poll timeout.
  * While the controller or the dataplane is unreachable the agent waits and
  * retries; it never flushes what is installed, so traffic keeps flowing.
@@ -32,8 +32,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ag.h"
+#include "common/feed.h"
+#include "common/http.h"
+#include "common/log.h"
+#include "common/node.h"
+#include "common/state_dir.h"
 #include "compute/compute.h"
+#include "network/desired.h"
+#include "network/dp.h"
+#include "network/l2pop.h"
+#include "network/netlink.h"
+#include "network/reconcile.h"
 
 #define DEFAULT_POLL_TIMEOUT 5
 /* Where instances' disks will live: its free space is the disk capacity

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ag.h"
+#include "common/feed.h"
+#include "common/http.h"
+#include "common/log.h"
 
 /* How long a request may take beyond the long poll it asks for. */
 #define FEED_SLACK_MS 10000

@@ -19,7 +19,8 @@
 #include <curl/curl.h>
 #include <gnutls/gnutls.h>
 
-#include "ag.h"
+#include "common/http.h"
+#include "common/log.h"
 
 #define HTTP_MAX_RESPONSE (64u << 20)
 #define HTTP_CONNECT_MS 5000 /* a controller that does not accept by then is down */

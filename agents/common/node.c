@@ -20,7 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ag.h"
+#include "common/node.h"
+#include "common/http.h"
+#include "common/log.h"
 
 #define NODE_TIMEOUT_MS 5000
 #define NODE_RETRY_MS 1000

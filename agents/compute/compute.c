@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The node's servers, brought to the feed by libvirt, and their state
- * reported back (see ag_compute.h).
+ * reported back (see compute.h).
  *
  * Power: "running" starts (or resumes) the domain, "paused" suspends it,
  * "shutoff" powers it off at once (virDomainDestroy: the tiny guest has no
@@ -29,7 +29,11 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "ag.h"
+#include "common/feed.h"
+#include "common/http.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "common/state_dir.h"
 #include "compute/compute.h"
 
 #define DOMAIN_PREFIX "virga-"

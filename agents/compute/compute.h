@@ -48,7 +48,7 @@ void ag_compute_close(struct ag_compute *c);
  */
 void ag_compute_reconcile(struct ag_compute *c, struct ag_feed *f, const json_t *ports_ok);
 
-/* ---- ag_instance.c: a server's files ---- */
+/* ---- instance.c: a server's files ---- */
 
 /* What a server is, from the feed (valid while the feed's object lives). */
 struct ag_server {
@@ -73,7 +73,7 @@ int ag_instance_prepare(const struct ag_server *s, const char *controller, const
 /* Removes the instance directory of server id (the base image stays). */
 void ag_instance_remove(const char *id);
 
-/* ---- ag_libvirt.c: the domain ---- */
+/* ---- libvirt.c: the domain ---- */
 
 /* The domain XML of s, its files in dir; NULL on allocation failure. */
 char *ag_domain_xml(const struct ag_server *s, const char *dir, bool kvm);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * A server's files on the node (the layout is in ag_compute.h): its image
+ * A server's files on the node (the layout is in compute.h): its image
  * fetched once from the image service and checked, a qcow2 overlay on it,
  * and a config drive as Nova writes one, so the guest finds its name, key
  * and user data with no metadata server.
@@ -22,7 +22,10 @@
 
 #include <gnutls/crypto.h>
 
-#include "ag.h"
+#include "common/http.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "common/state_dir.h"
 #include "compute/compute.h"
 
 #define IMAGE_TIMEOUT_MS (30 * 60 * 1000)
@@ -30,8 +33,9 @@
 
 int ag_instance_dir(const char *id, char *buf, size_t cap)
 {
-	return (size_t)snprintf(buf, cap, "%s/instances/%s", ag_state_dir(), id) < cap ? 0
-	                                                                          : -ENAMETOOLONG;
+	return (size_t)snprintf(buf, cap, "%s/instances/%s", ag_state_dir(), id) < cap
+	                       ? 0
+	                       : -ENAMETOOLONG;
 }
 
 static const char *jstr(const json_t *o, const char *k)
@@ -319,7 +323,8 @@ int ag_instance_prepare(const struct ag_server *s, const char *controller, const
 	int rc;
 
 	fault[0] = '\0';
-	if ((rc = ag_state_dir_searchable()) < 0 || (rc = ag_instance_dir(s->id, dir, sizeof(dir))) < 0)
+	if ((rc = ag_state_dir_searchable()) < 0 ||
+	                (rc = ag_instance_dir(s->id, dir, sizeof(dir))) < 0)
 		goto fail;
 	snprintf(path, sizeof(path), "%s/instances", ag_state_dir());
 	if ((rc = ag_dir_with_mode(path, 0755)) < 0 || (rc = ag_dir_with_mode(dir, 0755)) < 0)

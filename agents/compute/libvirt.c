@@ -7,7 +7,7 @@
  * QEMU listening: the engine is the vhost-user client and reconnects when a
  * VM reboots or QEMU restarts. libvirt 9.0 starts such a NIC without
  * wait=off, so QEMU waits for the engine before it runs the guest: the
- * engine's port must exist first (ag_compute.c waits for it).
+ * engine's port must exist first (compute.c waits for it).
  *
  * The rest is what the tiny guest and any cloud image need: a virtio disk,
  * the config drive as an IDE CD-ROM (what Nova gives with
@@ -22,7 +22,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ag.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "common/state_dir.h"
 #include "compute/compute.h"
 
 bool ag_kvm_usable(void)

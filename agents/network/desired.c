@@ -12,11 +12,11 @@
  * address and MAC of the Neutron interface port) and the extra routes whose
  * next hop is on one of them. Another node routes for the rest.
  *
- * Each port's security groups become its filter (ag_secgroups.c), its
- * subnets its DHCP answer (ag_dhcp.c).
+ * Each port's security groups become its filter (secgroups.c), its
+ * subnets its DHCP answer (dhcp.c).
  *
  * A router's external gateway is an interface and a default route on the
- * gateway node only (ag_gateway.c), and so are its floating IPs (ag_fips.c).
+ * gateway node only (gateway.c), and so are its floating IPs (fips.c).
  *
  * What the dataplane cannot do is named, once per object, rather than
  * silently dropped.
@@ -29,7 +29,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "ag.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "common/state_dir.h"
+#include "network/desired.h"
+#include "network/dhcp.h"
+#include "network/routers.h"
+#include "network/secgroups.h"
 
 /* Whether "what" about an object at this revision is news; records it. */
 static bool first_time(const char *what, const json_t *obj)
@@ -346,7 +352,7 @@ int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
 
 	memset(d, 0, sizeof(*d));
 	d->ports = calloc(n_ports ? n_ports : 1, sizeof(*d->ports));
-	/* Room for each router's external network too (ag_gateway.c), and for
+	/* Room for each router's external network too (gateway.c), and for
 	 * every network of the feed (the routers this node hosts whole). */
 	d->nets = calloc(n_ports + json_object_size(f->routers) + json_object_size(f->networks) + 1,
 	                sizeof(*d->nets));

@@ -29,7 +29,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "ag.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "common/state_dir.h"
+#include "network/dhcp.h"
 
 #define NEUTRON_LEASE 86400             /* neutron.conf dhcp_lease_duration */
 #define NEUTRON_DOMAIN "openstacklocal" /* neutron.conf dns_domain */

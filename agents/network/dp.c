@@ -13,7 +13,8 @@
 
 #include <virga/dp_client.h>
 
-#include "ag.h"
+#include "common/log.h"
+#include "network/dp.h"
 
 void ag_dp_init(struct ag_dp *dp, const char *socket)
 {

@@ -13,7 +13,7 @@
  * restarted agent finds them there and sends nothing; a restarted
  * dataplane lists none and gets them all again.
  *
- * The engine needs the router's gateway first (GW_SET, ag_gateway.c): this
+ * The engine needs the router's gateway first (GW_SET, gateway.c): this
  * runs after the routers, and a floating IP whose gateway is not set yet
  * waits for the pass that sets it. Status follows what the engine has after
  * the pass: ACTIVE when it translates the floating IP, DOWN otherwise.
@@ -27,7 +27,9 @@
 
 #include <virga/dp_client.h>
 
-#include "ag.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "network/routers.h"
 
 static const char *fip_str(const json_t *o, const char *k)
 {

@@ -22,7 +22,9 @@
 
 #include <virga/dp_client.h>
 
-#include "ag.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "network/routers.h"
 
 static const char *gw_str(const json_t *o, const char *k)
 {

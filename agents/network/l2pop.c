@@ -28,7 +28,9 @@
 
 #include <virga/dp_client.h>
 
-#include "ag.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "network/l2pop.h"
 
 static struct {
 	char underlay[DP_PORT_NAME_LEN]; /* "": the VTEP is not the agent's to set */

@@ -24,7 +24,8 @@
 
 #include <libmnl/libmnl.h>
 
-#include "ag.h"
+#include "common/log.h"
+#include "network/netlink.h"
 
 struct ag_nl {
 	struct mnl_socket *sock;

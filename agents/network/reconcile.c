@@ -7,9 +7,9 @@
  * off instead of starting from nothing. What is already right is left
  * alone (traffic keeps flowing through it); what is missing is added, what
  * differs is updated, and only what the agent owns and no longer wants is
- * removed: ports named "tap…", and networks and routers (ag_routers.c)
+ * removed: ports named "tap…", and networks and routers (routers.c)
  * named by a Neutron UUID, and the floating IPs on those routers
- * (ag_fips.c). Nothing else is ever touched, and nothing is
+ * (fips.c). Nothing else is ever touched, and nothing is
  * flushed.
  *
  * What the port list does not show (port security's addresses) is re-sent
@@ -23,7 +23,14 @@
 
 #include <virga/dp_client.h>
 
-#include "ag.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "common/state_dir.h"
+#include "network/dhcp.h"
+#include "network/l2pop.h"
+#include "network/reconcile.h"
+#include "network/routers.h"
+#include "network/secgroups.h"
 
 struct dp_view {
 	struct dp_network_info *nets;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Neutron routers in the node's dataplane: one dataplane router per Neutron
- * router the node routes for (ag_desired.c says which, DVR style), named by
+ * router the node routes for (desired.c says which, DVR style), named by
  * its UUID, with an interface on each of the node's networks it is attached
  * to, its extra routes, and permanent neighbours for the node's ports on
  * those networks (below).
@@ -15,7 +15,7 @@
  * and after that only when they change, `applied` remembering a hash under
  * "rif:ROUTER:NETWORK". So a restarted agent leaves a working router alone.
  *
- * Order: an interface needs its network (ag_reconcile.c adds networks
+ * Order: an interface needs its network (reconcile.c adds networks
  * first), the dataplane refuses to delete a network with an interface on
  * it, and a router with interfaces, so interfaces go first and come last.
  * Removing an interface takes the routes through it along (as in Linux):
@@ -32,7 +32,9 @@
 
 #include <virga/dp_client.h>
 
-#include "ag.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "network/routers.h"
 
 struct rview {
 	struct dp_router_info *routers;

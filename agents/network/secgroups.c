@@ -27,7 +27,9 @@
 
 #include <virga/dp_client.h>
 
-#include "ag.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "network/secgroups.h"
 
 static const char *str(const json_t *o, const char *key)
 {

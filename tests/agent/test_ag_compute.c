@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The compute side's pure pieces (agents/ag_instance.c, ag_libvirt.c): what
- * a feed server is, which ports are a VM's and where their vhost-user
- * sockets live, and the domain XML libvirt gets; plus a VM port in the
- * desired state, which the engine must get as a vhost-user port, not a veth.
+ * The compute side's pure pieces (agents/compute/instance.c, libvirt.c,
+ * and common/state_dir.c): what a feed server is, which ports are a VM's
+ * and where their vhost-user sockets live, and the domain XML libvirt
+ * gets; plus a VM port in the desired state (network/desired.c), which the
+ * engine must get as a vhost-user port, not a veth.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,8 +16,10 @@
 
 #include <cmocka.h>
 
-#include "ag.h"
+#include "common/feed.h"
+#include "common/state_dir.h"
 #include "compute/compute.h"
+#include "network/desired.h"
 
 #define SRV "5e1f0000-0000-4000-8000-000000000001"
 #define IMG "1a9e0000-0000-4000-8000-000000000002"

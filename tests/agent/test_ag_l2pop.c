@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "ag.h"
+#include "common/feed.h"
 
 #define NET1 "aaaaaaaa-0000-0000-0000-00000000000a"
 #define NET2 "bbbbbbbb-0000-0000-0000-00000000000b"
