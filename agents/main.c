@@ -13,10 +13,11 @@
  * One thread, one loop: long-poll the change feed from the last revision,
  * compute the desired state, reconcile the dataplane with it, report port
  * status; and every report interval, register the node and keep it alive
- * (common/node.c). The dataplane is reconciled every pass, not only when the feed
- * moves, so a restarted dataplane is noticed within one poll timeout.
- * While the controller or the dataplane is unreachable the agent waits and
- * retries; it never flushes what is installed, so traffic keeps flowing.
+ * (common/node.c). The dataplane is reconciled every pass, not only when
+ * the feed moves, so a restarted dataplane is noticed within one poll
+ * timeout. While the controller or the dataplane is unreachable the agent
+ * waits and retries; it never flushes what is installed, so traffic keeps
+ * flowing.
  * An https controller whose certificate does not verify against --cacert
  * is unreachable like any other, with the reason logged: never plain HTTP.
  */
