@@ -2,7 +2,7 @@
 /*
  * The feed's "servers" for a node: each server placed there whose row
  * changed since the agent's revision, as the agent runs it (agents/
- * ag_compute.h): {"id", "name", "hostname", "host", "image_id", "flavor":
+ * compute/compute.h): {"id", "name", "hostname", "host", "image_id", "flavor":
  * {"vcpus", "ram", "disk"}, "power_state", "reboot", "user_data",
  * "key_name", "key_data", "ports": [{"port_id", "mac_address"}]}. A
  * deleted server is a tombstone of kind "server" in "deleted". Inside the
