@@ -85,6 +85,11 @@ json_t *cp_obj_list(struct cp_db *db, const char *kind, const char *project_id, 
  * value, in the order cp_obj_list gives. Indexed for the pairs that request
  * paths look up (objects.c); any other pair reads every row of the kind. */
 json_t *cp_obj_list_by(struct cp_db *db, const char *kind, const char *attr, const char *value);
+/* The router interface ports on a network (device_owner
+ * network:router_interface), by their own index: a network node asks this
+ * for every network, and reading each network's ports for it read every
+ * port of the cloud again on a first sync. */
+json_t *cp_obj_router_interfaces(struct cp_db *db, const char *network_id);
 /* Rows of kind whose attr is not the string value, and those whose attr
  * is but that were written after since_rev, in rowid order: SQLite reads
  * attr from the text, and only the rows returned are parsed. */

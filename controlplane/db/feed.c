@@ -21,17 +21,22 @@ static int64_t rev_of(const json_t *o)
 struct feed_list {
 	json_t *arr;
 	json_t *ids; /* id -> true */
+	/* For the subnets' list: network id -> whether add_subnets was done for
+	 * it forced (true) or not (false); each of a network's ports asked
+	 * again, reading the network's subnets once more each time. */
+	json_t *parents;
 };
 
 static struct feed_list list_new(json_t *arr)
 {
-	return (struct feed_list){arr, json_object()};
+	return (struct feed_list){arr, json_object(), json_object()};
 }
 
 /* Gives the array away (the caller owns it now) and frees the index. */
 static json_t *list_end(struct feed_list *l)
 {
 	json_decref(l->ids);
+	json_decref(l->parents);
 	return l->arr;
 }
 
@@ -151,9 +156,15 @@ static void add_dep(struct cp_ctx *ctx, struct feed_list *out, const char *kind,
 static void add_subnets(struct cp_ctx *ctx, struct feed_list *out, const char *nid,
 	int64_t since, bool force)
 {
-	json_t *subs = cp_obj_list(ctx->db, "subnet", NULL, false, nid, 0), *s;
+	json_t *done = nid ? json_object_get(out->parents, nid) : NULL, *subs, *s;
 	size_t i;
 
+	/* Forced adds them all; unforced only the changed ones: after a forced
+	 * pass nothing is left to add, after an unforced one only a forced. */
+	if (!nid || (done && (json_is_true(done) || !force)))
+		return;
+	json_object_set_new(out->parents, nid, json_boolean(force));
+	subs = cp_obj_list(ctx->db, "subnet", NULL, false, nid, 0);
 	json_array_foreach(subs, i, s)
 		add_dep(ctx, out, "subnet", cp_json_str(s, "id"), since, force);
 	json_decref(subs);
@@ -477,10 +488,9 @@ static bool net_hosted(struct cp_ctx *ctx, const struct feed_routers *fr, const 
 
 	if ((p = json_object_get(memo, nid)))
 		return json_is_true(p);
-	ports = cp_obj_list(ctx->db, "port", NULL, false, nid, 0);
+	ports = cp_obj_router_interfaces(ctx->db, nid);
 	json_array_foreach(ports, i, p)
-		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0 &&
-			strcmp(host_of(fr, cp_json_str(p, "device_id") ?: ""), node) == 0)
+		if (strcmp(host_of(fr, cp_json_str(p, "device_id") ?: ""), node) == 0)
 			yes = true;
 	json_decref(ports);
 	json_object_set_new(memo, nid, json_boolean(yes));

@@ -82,6 +82,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS objects_network_segment ON objects"
 	"  (json_extract(body, '$.\"provider:network_type\"'),"
 	"   json_extract(body, '$.\"provider:segmentation_id\"')) WHERE kind='network';",
+	/* 8: a network's router interfaces (cp_obj_router_interfaces): the
+	 * feed asks for them per network, and a network's ports are mostly
+	 * VMs'. */
+	"CREATE INDEX IF NOT EXISTS objects_port_router_interface ON objects (parent_id)"
+	"  WHERE kind='port' AND json_extract(body, '$.device_owner')='network:router_interface';"
+	/* A port's MAC must be free on its network (port.c's mac_taken). */
+	"CREATE INDEX IF NOT EXISTS objects_port_mac_address ON objects"
+	"  (json_extract(body, '$.mac_address')) WHERE kind='port';",
 };
 
 int cp_db_migrate(sqlite3 *h)
