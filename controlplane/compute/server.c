@@ -26,19 +26,26 @@ int cp_server_db_down(struct cp_ctx *ctx)
 	return cp_fail(&ctx->err, -EIO, "computeFault", "database unavailable");
 }
 
+json_t *cp_server_get(struct cp_ctx *ctx, const char *id)
+{
+	json_t *s = cp_obj_get(ctx->db, CP_SERVER_KIND, id);
+
+	if (s && !ctx->caller->is_admin && !ctx->caller->is_service &&
+		strcmp(cp_json_str(s, "tenant_id") ?: "", ctx->caller->project_id) != 0) {
+		json_decref(s);
+		s = NULL;
+	}
+	return s;
+}
+
 json_t *cp_server_load(struct cp_ctx *ctx, const char *id)
 {
 	json_t *s;
 
 	if (cp_db_begin(ctx->db, false))
 		return NULL;
-	s = cp_obj_get(ctx->db, CP_SERVER_KIND, id);
+	s = cp_server_get(ctx, id);
 	cp_db_commit(ctx->db);
-	if (s && !ctx->caller->is_admin && !ctx->caller->is_service &&
-		strcmp(cp_json_str(s, "tenant_id") ?: "", ctx->caller->project_id) != 0) {
-		json_decref(s);
-		s = NULL;
-	}
 	return s;
 }
 
@@ -208,13 +215,25 @@ int cp_server_list(struct cp_ctx *ctx, bool all_tenants, json_t **out)
 	return 0;
 }
 
-int cp_server_store(struct cp_ctx *ctx, json_t *s)
+static void stamp_updated(json_t *s)
 {
 	char now[32];
 
 	cp_time_iso(now, cp_now());
 	json_object_set_new(s, "updated", json_string(now));
+}
+
+int cp_server_store(struct cp_ctx *ctx, json_t *s)
+{
+	stamp_updated(s);
 	return cp_obj_put_tx(ctx->db, CP_SERVER_KIND, s, cp_json_str(s, "tenant_id"), NULL, false)
+		? cp_server_db_down(ctx) : 0;
+}
+
+int cp_server_put(struct cp_ctx *ctx, json_t *s)
+{
+	stamp_updated(s);
+	return cp_obj_put(ctx->db, CP_SERVER_KIND, s, cp_json_str(s, "tenant_id"), NULL, false)
 		? cp_server_db_down(ctx) : 0;
 }
 
@@ -240,12 +259,25 @@ int cp_server_update(struct cp_ctx *ctx, const char *id, const json_t *req, json
 int cp_server_delete(struct cp_ctx *ctx, const char *id)
 {
 	json_t *s = cp_server_load(ctx, id);
+	int rc;
 
 	if (s == NULL)
 		return cp_server_not_found(ctx, id);
 	cp_server_release_ports(ctx, s);
+	/* Its volumes go back to available with the row, in one transaction:
+	 * none is left attached to a server that is gone. */
+	rc = cp_db_begin(ctx->db, true) ? cp_server_db_down(ctx) : 0;
+	if (rc == 0) {
+		cp_server_volumes_release(ctx, s);
+		cp_obj_del(ctx->db, CP_SERVER_CONSOLE_KIND, id);
+		rc = cp_obj_del(ctx->db, CP_SERVER_KIND, id);
+		if (rc)
+			cp_db_rollback(ctx->db);
+		else
+			rc = cp_db_commit(ctx->db); /* a failed commit rolls back */
+		rc = rc ? cp_server_db_down(ctx) : 0;
+	}
 	json_decref(s);
-	cp_obj_del_tx(ctx->db, CP_SERVER_CONSOLE_KIND, id);
-	return cp_obj_del_tx(ctx->db, CP_SERVER_KIND, id) ? cp_server_db_down(ctx) : 0;
+	return rc;
 }
 

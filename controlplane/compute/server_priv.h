@@ -2,7 +2,8 @@
 /*
  * What the server files share (server.c the records, server_view.c how
  * one is shown, server_ports.c its ports, server_actions.c what is asked
- * of its node and what the node reports). Not for other modules.
+ * of its node and what the node reports, server_volumes.c its volumes).
+ * Not for other modules.
  */
 #ifndef CP_SERVER_PRIV_H
 #define CP_SERVER_PRIV_H
@@ -20,9 +21,21 @@ int cp_server_db_down(struct cp_ctx *ctx);
 /* The server row if the caller may see it (owner, admin or the service),
  * else NULL. Its own read transaction. */
 json_t *cp_server_load(struct cp_ctx *ctx, const char *id);
+/* cp_server_load inside the caller's transaction. */
+json_t *cp_server_get(struct cp_ctx *ctx, const char *id);
 /* Rewrites the row with a new "updated" (and revision: its node's feed
- * sends it again). Its own write transaction. */
+ * sends it again). Its own write transaction; cp_server_put inside the
+ * caller's. */
 int cp_server_store(struct cp_ctx *ctx, json_t *s);
+int cp_server_put(struct cp_ctx *ctx, json_t *s);
+
+/* server_actions.c: whether the caller may report for the server row s
+ * (NULL: not found) as node: the service token, and s placed on node. */
+int cp_server_node_check(struct cp_ctx *ctx, const char *node, const char *id, const json_t *s);
+
+/* server_volumes.c: srv's volumes back to available, as it is deleted
+ * (inside the caller's write transaction). */
+void cp_server_volumes_release(struct cp_ctx *ctx, const json_t *srv);
 
 /* server_view.c: the server as Nova 2.1 shows it, status derived (inside
  * a read transaction). */
