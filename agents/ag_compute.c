@@ -47,6 +47,7 @@ struct ag_compute {
 	json_t *rebooted; /* server id -> the reboot generation done */
 	json_t *console;  /* server id -> console log size last sent */
 	int64_t console_next_ms;
+	struct ag_volumes *volumes; /* ag_volumes.c */
 };
 
 static int64_t now_ms(void)
@@ -97,6 +98,7 @@ struct ag_compute *ag_compute_open(const char *uri, const char *controller, cons
 	c->failed = json_object();
 	c->rebooted = json_object();
 	c->console = json_object();
+	c->volumes = ag_volumes_new();
 	connect_libvirt(c); /* not yet is fine: each pass tries again */
 	return c;
 }
@@ -111,6 +113,7 @@ void ag_compute_close(struct ag_compute *c)
 	json_decref(c->failed);
 	json_decref(c->rebooted);
 	json_decref(c->console);
+	ag_volumes_free(c->volumes);
 	free(c->uri);
 	free(c);
 }
@@ -135,6 +138,14 @@ static void put(struct ag_compute *c, const char *id, const char *what, json_t *
 		ag_log(AG_WARN, "server %s: %s report refused: HTTP %d: %.200s", id, what,
 		                resp.status, resp.body);
 	free(resp.body);
+}
+
+bool ag_compute_put(struct ag_compute *c, const char *id, const char *what, json_t *body)
+{
+	bool taken;
+
+	put(c, id, what, body, &taken);
+	return taken;
 }
 
 static void report(struct ag_compute *c, const char *id, const char *state, const char *fault,
@@ -336,6 +347,8 @@ static void reconcile_one(struct ag_compute *c, const json_t *o, const struct ag
 	}
 	state = fault ? "error" : state_name(dom);
 	report(c, s.id, state, fault, json_integer_value(json_object_get(c->rebooted, s.id)));
+	if (c->volumes != NULL)
+		ag_volumes_reconcile(c->volumes, c, dom, &s);
 	virDomainFree(dom);
 	if (console_due)
 		send_console(c, s.id);
@@ -372,6 +385,8 @@ static void remove_unwanted(struct ag_compute *c, const json_t *servers)
 			json_object_del(c->failed, uuid);
 			json_object_del(c->rebooted, uuid);
 			json_object_del(c->console, uuid);
+			if (c->volumes != NULL)
+				ag_volumes_forget(c->volumes, uuid);
 		}
 		virDomainFree(doms[i]);
 	}

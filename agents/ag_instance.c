@@ -123,6 +123,7 @@ int ag_server_parse(const json_t *o, struct ag_server *s, const char **why)
 	s->key_name = jstr(o, "key_name");
 	s->key_data = jstr(o, "key_data");
 	s->ports = json_object_get(o, "ports");
+	s->volumes = json_object_get(o, "volumes");
 	s->vcpus = json_integer_value(json_object_get(flavor, "vcpus"));
 	s->ram_mb = json_integer_value(json_object_get(flavor, "ram"));
 	s->disk_gb = json_integer_value(json_object_get(flavor, "disk"));
