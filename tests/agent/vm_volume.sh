@@ -13,37 +13,20 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
 
-GUEST="$BUILD/tools/guest/virga-tiny.qcow2"
-[ -f "$GUEST" ] || die "no guest image $GUEST (ninja -C build guest)"
-start_libvirtd || die "libvirtd did not start"
-
-start_controller
-start_dataplane
-start_agent --libvirt qemu:///system --state-dir "$A_DIR/node"
+vm_start
 STORE="$A_DIR/state/volumes"
 MARKER="virga-marker-$$-$RANDOM"
-
-os image create --file "$GUEST" --disk-format qcow2 --container-format bare --public tiny \
-	>/dev/null || die "image create"
 os network create vmnet >/dev/null || die "network create"
 os subnet create --network vmnet --subnet-range 10.96.0.0/24 vmsub >/dev/null || die "subnet create"
 PROJ=$(os project show admin -f value -c id) || die "project show"
 
-# volume_field ID FIELD: one attribute of a volume, through the REST API.
-volume_field() {
-	curl -s -H "X-Auth-Token: $(admin_token)" "$A_URL/volume/v3/$PROJ/volumes/$1" |
-		"$PY" -c 'import json, sys; print(json.load(sys.stdin)["volume"][sys.argv[1]])' "$2"
+volume_field() { api_field "/volume/v3/$PROJ/volumes/$1" volume "$2"; }
+volume_is() { # ID STATUS
+	local have
+	have=$(volume_field "$1" status 2>&1)
+	[ "$have" = "$2" ] || { echo "volume $1: status $have, not $2"; return 1; }
 }
-# wait_volume ID STATUS SECONDS
-wait_volume() {
-	local end=$(($(date +%s) + $3))
-	while [ "$(date +%s)" -lt "$end" ]; do
-		[ "$(volume_field "$1" status 2>/dev/null)" = "$2" ] && return 0
-		sleep 0.5
-	done
-	echo "volume $1: status $(volume_field "$1" status 2>&1)"
-	return 1
-}
+wait_volume() { within "$3" volume_is "$1" "$2"; } # ID STATUS SECONDS
 # domain_has_disk SERVER DEV: libvirt's live domain has the disk (its source the agent's link).
 domain_has_disk() {
 	local list
