@@ -50,7 +50,7 @@ struct ag_compute {
 	struct ag_volumes *volumes; /* ag_volumes.c */
 };
 
-static int64_t now_ms(void)
+int64_t ag_compute_now_ms(void)
 {
 	struct timespec ts;
 
@@ -395,7 +395,7 @@ static void remove_unwanted(struct ag_compute *c, const json_t *servers)
 
 void ag_compute_reconcile(struct ag_compute *c, struct ag_feed *f, const struct ag_dp *dp)
 {
-	int64_t now = now_ms();
+	int64_t now = ag_compute_now_ms();
 	bool console_due = now >= c->console_next_ms;
 	const char *id;
 	json_t *o;

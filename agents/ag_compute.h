@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -72,6 +73,7 @@ struct ag_server {
 	const char *key_name, *key_data; /* its key pair's public half, or NULL */
 	const json_t *ports;    /* [{"port_id", "mac_address"}] */
 	const json_t *volumes;  /* [{"volume_id", "attachment_id", "device", "path", "format", "action"}] */
+	const json_t *boot_volume; /* the entry of volumes it boots from (vda), or NULL: the image */
 };
 
 /* Parses the feed's server object; -EINVAL with *why set. */
@@ -94,6 +96,8 @@ bool ag_kvm_usable(void);
 
 /* ---- ag_compute.c, for ag_volumes.c ---- */
 
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t ag_compute_now_ms(void);
 /* PUTs body to /internal/v1/nodes/{node}/servers/{id}/{what}; whether the controller took it. */
 bool ag_compute_put(struct ag_compute *c, const char *id, const char *what, json_t *body);
 
@@ -106,6 +110,7 @@ struct ag_volume {
 	const char *path;   /* the volume's file, as the controller has it */
 	const char *format; /* "raw" or "qcow2" */
 	bool attach;        /* else detach */
+	bool boot;          /* the root disk, vda */
 };
 
 /* Parses one entry; -EINVAL with *why set. */
@@ -114,6 +119,11 @@ int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why);
 int ag_volume_link_path(const char *server_id, const struct ag_volume *v, char *buf, size_t cap);
 /* The <disk> libvirt attaches and detaches, its file source; NULL on allocation failure. */
 char *ag_volume_disk_xml(const struct ag_volume *v, const char *source);
+/* A server booted from a volume: the entry of volumes marked "boot" (NULL: none); its
+ * file linked for QEMU (0, or -errno with fault); its root <disk> (NULL: no memory). */
+const json_t *ag_volume_boot_entry(const json_t *volumes);
+int ag_volume_link_boot(const struct ag_server *s, char *fault, size_t cap);
+char *ag_volume_boot_disk_xml(const struct ag_server *s);
 
 struct ag_volumes;
 struct _virDomain; /* libvirt's virDomainPtr, without its header here */

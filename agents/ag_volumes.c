@@ -38,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libvirt/libvirt.h>
@@ -53,7 +52,7 @@
 
 struct ag_volumes {
 	json_t *reported; /* "server/volume" -> the last report the controller took */
-	json_t *failed;   /* "server/volume" -> the attachment id whose attach failed */
+	json_t *failed;   /* "server/volume" -> {"attachment_id", "fault"} of an attach that failed */
 	json_t *asked;    /* "server/volume" -> {"first", "last"}: when a detach was asked (ms) */
 };
 
@@ -93,6 +92,7 @@ int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why)
 	v->attachment_id = jstr(o, "attachment_id");
 	v->path = jstr(o, "path");
 	v->attach = action != NULL && strcmp(action, "attach") == 0;
+	v->boot = json_is_true(json_object_get(o, "boot"));
 	if (dev != NULL && strncmp(dev, "/dev/", 5) == 0)
 		dev += 5;
 	v->device = dev;
@@ -104,9 +104,9 @@ int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why)
 		*why = "no volume or attachment id";
 	else if (action == NULL || (!v->attach && strcmp(action, "detach") != 0))
 		*why = "neither attach nor detach";
-	else if (dev == NULL || strlen(dev) != 3 || strncmp(dev, "vd", 2) != 0 || dev[2] < 'b' ||
-	                dev[2] > 'z')
-		*why = "no virtio device name (vdb to vdz)";
+	else if (dev == NULL || strlen(dev) != 3 || strncmp(dev, "vd", 2) != 0 || dev[2] < 'a' ||
+	                dev[2] > 'z' || (dev[2] == 'a') != v->boot)
+		*why = "no virtio device name (vda for the boot volume, else vdb to vdz)";
 	else if (v->path == NULL || v->path[0] != '/')
 		*why = "no absolute path for the volume's file";
 	else if (fmt != NULL && strcmp(fmt, "raw") != 0 && strcmp(fmt, "qcow2") != 0)
@@ -138,12 +138,15 @@ char *ag_volume_disk_xml(const struct ag_volume *v, const char *source)
 	return xml;
 }
 
-static int64_t now_ms(void)
+const json_t *ag_volume_boot_entry(const json_t *volumes)
 {
-	struct timespec ts;
+	const json_t *o;
+	size_t i;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	json_array_foreach(volumes, i, o)
+		if (json_is_true(json_object_get(o, "boot")))
+			return o;
+	return NULL;
 }
 
 /* Whether the domain's XML (NULL: none) has the volume's disk. */
@@ -213,12 +216,17 @@ static void attach(struct ag_volumes *vs, struct ag_compute *c, virDomainPtr dom
                 const char *server_id, const char *key, const struct ag_volume *v,
                 bool in_live, bool in_conf, bool active)
 {
+	const json_t *was = json_object_get(vs->failed, key);
 	char link_path[PATH_MAX], fault[512];
 	unsigned flags = 0;
 	char *xml;
 
-	if (strcmp(jstr(vs->failed, key) ?: "", v->attachment_id) == 0)
-		return; /* reported failed; the controller gives the volume back */
+	/* Failed once: not tried again; reported until the controller takes it
+	 * (and gives the volume back). */
+	if (strcmp(jstr(was, "attachment_id") ?: "", v->attachment_id) == 0) {
+		report(vs, c, server_id, key, v, "error", jstr(was, "fault"));
+		return;
+	}
 	if (active && !in_live)
 		flags |= VIR_DOMAIN_AFFECT_LIVE;
 	if (!in_conf)
@@ -236,7 +244,9 @@ static void attach(struct ag_volumes *vs, struct ag_compute *c, virDomainPtr dom
 		if (xml == NULL) {
 			ag_log(AG_ERR, "server %s: cannot attach volume %s: %s", server_id,
 			                v->volume_id, fault);
-			json_object_set_new(vs->failed, key, json_string(v->attachment_id));
+			json_object_set_new(vs->failed, key,
+			                json_pack("{s:s, s:s}", "attachment_id", v->attachment_id,
+			                                "fault", fault));
 			report(vs, c, server_id, key, v, "error", fault);
 			return;
 		}
@@ -252,7 +262,7 @@ static void detach(struct ag_volumes *vs, struct ag_compute *c, virDomainPtr dom
                 bool in_live, bool in_conf)
 {
 	json_t *asked = json_object_get(vs->asked, key);
-	int64_t now = now_ms(), first = json_integer_value(json_object_get(asked, "first"));
+	int64_t now = ag_compute_now_ms(), first = json_integer_value(json_object_get(asked, "first"));
 	char link_path[PATH_MAX], *xml;
 	unsigned flags = (in_live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
 	                 (in_conf ? VIR_DOMAIN_AFFECT_CONFIG : 0);
@@ -362,4 +372,29 @@ void ag_volumes_reconcile(struct ag_volumes *vs, struct ag_compute *c, virDomain
 	json_decref(keep);
 	free(live);
 	free(conf);
+}
+
+int ag_volume_link_boot(const struct ag_server *s, char *fault, size_t cap)
+{
+	char link_path[PATH_MAX];
+	struct ag_volume v;
+	const char *why;
+
+	if (ag_volume_parse(s->boot_volume, &v, &why) < 0) {
+		snprintf(fault, cap, "boot volume: %s", why);
+		return -EINVAL;
+	}
+	return link_file(s->id, &v, link_path, sizeof(link_path), fault, cap);
+}
+
+char *ag_volume_boot_disk_xml(const struct ag_server *s)
+{
+	char link_path[PATH_MAX];
+	struct ag_volume v;
+	const char *why;
+
+	if (ag_volume_parse(s->boot_volume, &v, &why) < 0 ||
+	                ag_volume_link_path(s->id, &v, link_path, sizeof(link_path)) < 0)
+		return NULL;
+	return ag_volume_disk_xml(&v, link_path);
 }

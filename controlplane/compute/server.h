@@ -31,8 +31,9 @@
 
 /* req is the "server" member of POST /servers. *out is the server as shown.
  * A server no node can take is created all the same, in ERROR with the
- * fault "No valid host was found.". */
-int cp_server_create(struct cp_ctx *ctx, const json_t *req, json_t **out);
+ * fault "No valid host was found.". A server may boot from a volume
+ * (block_device_mapping_v2, server_volumes.c) of the file driver's store. */
+int cp_server_create(struct cp_ctx *ctx, const json_t *req, const char *store, json_t **out);
 int cp_server_show(struct cp_ctx *ctx, const char *id, json_t **out);
 /* The servers the caller may see, as shown; all projects' for an admin
  * with all_tenants. */

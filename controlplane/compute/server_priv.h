@@ -36,6 +36,15 @@ int cp_server_node_check(struct cp_ctx *ctx, const char *node, const char *id, c
 /* server_volumes.c: srv's volumes back to available, as it is deleted
  * (inside the caller's write transaction). */
 void cp_server_volumes_release(struct cp_ctx *ctx, const json_t *srv);
+/* The volume a create boots from: Nova's block_device_mapping_v2 entry of
+ * boot_index 0, source and destination "volume" (what `server create
+ * --volume` sends); *volume_id NULL without one. 400 for a mapping not
+ * supported (an image or snapshot into a new volume, more disks). */
+int cp_server_boot_volume(struct cp_ctx *ctx, const json_t *req, const char **volume_id);
+/* Reserves it for srv as its root disk, vda (inside the caller's write
+ * transaction): 404 not the caller's, 400 not available. */
+int cp_server_reserve_boot_volume(struct cp_ctx *ctx, json_t *srv, const char *volume_id,
+	const char *store);
 
 /* server_view.c: the server as Nova 2.1 shows it, status derived (inside
  * a read transaction). */

@@ -179,6 +179,9 @@ json_t *cp_server_view(struct cp_ctx *ctx, const json_t *s)
 	json_object_set_new(out, "OS-EXT-AZ:availability_zone", json_string("nova"));
 	json_object_set_new(out, "security_groups", groups(ctx, s));
 	json_object_set_new(out, "os-extended-volumes:volumes_attached", volumes(s));
+	/* Booted from a volume: Nova's image is the empty string. */
+	if (!*(cp_json_str(s, "virga:image") ?: ""))
+		json_object_set_new(out, "image", json_string(""));
 	{
 		json_t *self = link_pair("servers", id);
 

@@ -116,6 +116,22 @@ static bool uuid_like(const char *s)
 	return n == 36;
 }
 
+/* Appends what s's node is asked for volume vol on dev (attach); the entry, borrowed. */
+static json_t *add_entry(json_t *s, const char *vol, const char *dev, const char *store)
+{
+	char att[CP_ID_LEN], path[PATH_MAX];
+	json_t *e;
+
+	cp_uuid(att, true);
+	cp_volume_file_path(path, sizeof(path), store, "", vol);
+	e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "volume_id", vol, "attachment_id", att,
+		"device", dev, "path", path, "format", "raw", "action", "attach");
+	if (!json_is_array(json_object_get(s, VOLUMES)))
+		json_object_set_new(s, VOLUMES, json_array());
+	json_array_append_new(json_object_get(s, VOLUMES), e);
+	return e;
+}
+
 /* Writes the change (s stored, the volume stepped) and commits; rolls back on failure. */
 static int finish(struct cp_ctx *ctx, int rc)
 {
@@ -130,7 +146,7 @@ int cp_server_volume_attach(struct cp_ctx *ctx, const char *id, const json_t *re
 	const char *store, json_t **out)
 {
 	const char *vol = cp_json_str(req, "volumeId");
-	char dev[16], att[CP_ID_LEN], path[PATH_MAX];
+	char dev[16];
 	json_t *s, *e = NULL;
 	int rc;
 
@@ -150,13 +166,7 @@ int cp_server_volume_attach(struct cp_ctx *ctx, const char *id, const json_t *re
 	if (rc == 0)
 		rc = cp_volume_step(ctx, vol, CP_VOLUME_RESERVE, NULL);
 	if (rc == 0) {
-		cp_uuid(att, true);
-		cp_volume_file_path(path, sizeof(path), store, "", vol);
-		e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "volume_id", vol, "attachment_id",
-			att, "device", dev, "path", path, "format", "raw", "action", "attach");
-		if (!json_is_array(json_object_get(s, VOLUMES)))
-			json_object_set_new(s, VOLUMES, json_array());
-		json_array_append_new(json_object_get(s, VOLUMES), e);
+		e = add_entry(s, vol, dev, store);
 		rc = cp_server_put(ctx, s);
 	}
 	rc = finish(ctx, rc);
@@ -205,6 +215,8 @@ int cp_server_volume_detach(struct cp_ctx *ctx, const char *id, const char *volu
 	rc = s ? 0 : cp_server_not_found(ctx, id);
 	if (rc == 0 && (e = find_entry(s, volume_id, NULL)) == NULL)
 		rc = not_attached(ctx, id, volume_id);
+	if (rc == 0 && cp_json_bool(e, "boot", false))
+		rc = cp_server_bad(ctx, "Can't detach root device volume");
 	if (rc == 0)
 		rc = state_allows(ctx, s, "detach_volume");
 	/* 400 while it is attaching (or detaching already), as Cinder refuses. */
@@ -274,4 +286,60 @@ void cp_server_volumes_release(struct cp_ctx *ctx, const json_t *srv)
 
 	json_array_foreach(json_object_get(srv, VOLUMES), i, e)
 		cp_volume_step(ctx, cp_json_str(e, "volume_id") ?: "", CP_VOLUME_RELEASE, NULL);
+}
+
+int cp_server_boot_volume(struct cp_ctx *ctx, const json_t *req, const char **volume_id)
+{
+	const json_t *bdm = json_object_get(req, "block_device_mapping_v2"), *m, *idx;
+	const char *vol;
+	json_t *v;
+	size_t i;
+
+	*volume_id = NULL;
+	if (bdm == NULL || json_is_null(bdm))
+		return 0;
+	if (!json_is_array(bdm))
+		return cp_server_bad(ctx, "Invalid input for field/attribute block_device_mapping_v2.");
+	json_array_foreach(bdm, i, m) {
+		idx = json_object_get(m, "boot_index");
+		vol = cp_json_str(m, "uuid");
+		/* The CLI sends boot_index as a string, Nova takes both. */
+		if (!(json_is_integer(idx) && json_integer_value(idx) == 0) &&
+			!(json_is_string(idx) && strcmp(json_string_value(idx), "0") == 0))
+			return cp_server_bad(ctx, "Only one block device, the boot volume "
+						  "(boot_index 0), is supported so far.");
+		if (strcmp(cp_json_str(m, "source_type") ?: "", "volume") ||
+			strcmp(cp_json_str(m, "destination_type") ?: "", "volume"))
+			return cp_server_bad(ctx, "Only booting from an existing volume (source_type "
+						  "and destination_type volume) is supported so far.");
+		if (vol == NULL || !uuid_like(vol) || *volume_id != NULL)
+			return cp_server_bad(ctx, "Invalid input for field/attribute uuid: one boot "
+						  "volume's UUID.");
+		*volume_id = vol;
+	}
+	if (*volume_id == NULL)
+		return 0;
+	/* Checked before anything is made, so a refused create writes nothing;
+	 * reserved with the server's row (cp_server_reserve_boot_volume). */
+	v = cp_volume_load(ctx, "volume", *volume_id);
+	if (v == NULL)
+		return cp_fail(&ctx->err, -EINVAL, "badRequest", "Volume %s could not be found.",
+			*volume_id);
+	if (strcmp(cp_json_str(v, "status") ?: "", "available") != 0) {
+		json_decref(v);
+		return cp_fail(&ctx->err, -EINVAL, "badRequest",
+			"Invalid volume: volume %s status must be 'available'.", *volume_id);
+	}
+	json_decref(v);
+	return 0;
+}
+
+int cp_server_reserve_boot_volume(struct cp_ctx *ctx, json_t *srv, const char *volume_id,
+	const char *store)
+{
+	int rc = cp_volume_step(ctx, volume_id, CP_VOLUME_RESERVE, NULL);
+
+	if (rc == 0)
+		json_object_set_new(add_entry(srv, volume_id, "/dev/vda", store), "boot", json_true());
+	return rc;
 }

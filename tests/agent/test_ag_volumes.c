@@ -2,7 +2,7 @@
 /*
  * The volume side's pure pieces (agents/ag_volumes.c): what a feed server's
  * volume is, what is refused before it reaches libvirt, where its file is
- * linked for QEMU, and the <disk> libvirt gets.
+ * linked for QEMU, and the <disk> libvirt gets; a server booted from one.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -102,12 +102,49 @@ static void the_disk_xml_is_a_virtio_disk_with_the_volume_serial(void **state)
 	json_decref(o);
 }
 
+/* A server booted from a volume: no image, the volume's file (linked) is vda. */
+static void a_server_booted_from_a_volume_has_the_volume_as_vda(void **state)
+{
+	json_t *boot = entry(), *o;
+	struct ag_server s;
+	const char *why;
+	char *xml;
+
+	(void)state;
+	json_object_set_new(boot, "device", json_string("/dev/vda"));
+	json_object_set_new(boot, "boot", json_true());
+	o = json_pack("{s:s, s:s, s:s, s:{s:i, s:i, s:i}, s:[], s:[o]}", "id", SRV, "name", "vm3",
+	                "image_id", "", "flavor", "vcpus", 1, "ram", 128, "disk", 1, "ports",
+	                "volumes", boot);
+	ag_compute_set_state_dir("/srv/virga");
+	assert_int_equal(ag_server_parse(o, &s, &why), 0);
+	assert_ptr_equal(s.boot_volume, boot);
+	xml = ag_domain_xml(&s, "/srv/virga/instances/" SRV, false);
+	assert_non_null(xml);
+	assert_non_null(strstr(xml, "<source file='/srv/virga/instances/" SRV "/volume-" VOL
+	                            ".raw'/><target dev='vda' bus='virtio'/>"));
+	assert_null(strstr(xml, "disk.qcow2"));
+	assert_non_null(strstr(xml, "config.iso")); /* the config drive all the same */
+	free(xml);
+
+	/* vda only for the boot volume, and the boot volume only on vda */
+	json_object_set_new(boot, "device", json_string("/dev/vdb"));
+	assert_int_equal(ag_server_parse(o, &s, &why), 0);
+	assert_null(ag_domain_xml(&s, "/srv/virga/instances/" SRV, false));
+	json_decref(o);
+	o = entry();
+	json_object_set_new(o, "device", json_string("/dev/vda"));
+	assert_int_equal(ag_volume_parse(o, &(struct ag_volume){0}, &why), -EINVAL);
+	json_decref(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	                cmocka_unit_test(parses_a_feed_volume),
 	                cmocka_unit_test(refuses_what_cannot_go_into_the_domain),
 	                cmocka_unit_test(the_disk_xml_is_a_virtio_disk_with_the_volume_serial),
+	                cmocka_unit_test(a_server_booted_from_a_volume_has_the_volume_as_vda),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

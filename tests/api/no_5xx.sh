@@ -109,7 +109,7 @@ s_, b, _ = call("POST", "/compute/v2.1/servers", {"server": base}, tok)
 assert s_ == 202, (s_, b)
 srv = json.loads(b)["server"]["id"]
 for a in ["name", "imageRef", "flavorRef", "networks", "key_name", "user_data",
-          "security_groups", "metadata", "min_count"]:
+          "security_groups", "metadata", "min_count", "block_device_mapping_v2"]:
     for v in vals + [[{"uuid": v}] for v in vals[:8]] + [[{"port": port}], [{"name": 1}]]:
         body = dict(base)
         body[a] = v

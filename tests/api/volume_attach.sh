@@ -10,7 +10,8 @@
 # detach back to in-use. Refusals as Nova and Cinder answer them: an in-use
 # volume 400, another project's 404, a server not ACTIVE/SHUTOFF 409, a
 # volume not attached 404, deleting an attached or attaching volume 400.
-# Deleting a server gives its volumes back, available.
+# Deleting a server gives its volumes back, available. A server may boot
+# from a volume (`server create --volume`).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/servers_lib.sh"
@@ -210,6 +211,41 @@ os server delete vm1
 [ "$(vol_field "$V1" attachments)" = "[]" ] || fail "attachments after the server's delete: $(vol "$V1")"
 pass "server delete: its volumes (in-use and attaching) available again"
 
-os volume delete v1 v2
-[ ! -e "$STORE/$V1.raw" ] && [ ! -e "$STORE/$V2.raw" ] || fail "the volumes' files are left"
+# Booting from a volume (`server create --volume`): reserved with the server,
+# its root disk vda in the feed, no image; in-use once the node has it;
+# never detached; given back with the server.
+V3=$(os volume create --size 1 --image img boot1 -f value -c id)
+S5=$(os server create --volume boot1 --flavor m1.nano --network net1 fromvol -f value -c id)
+[ "$(vol_field "$V3" status)" = attaching ] || fail "the boot volume is not attaching: $(vol "$V3")"
+FV=$(feed_volumes "$S5")
+[ "$(jget "$FV" '[(v["volume_id"], v["device"], v.get("boot"), v["action"]) for v in j]')" = \
+	"[[\"$V3\", \"/dev/vda\", true, \"attach\"]]" ] || fail "the boot volume in the feed: $FV"
+req GET "/internal/v1/nodes/n1/changes?since=0" "$SVC_TOK"
+[ "$(jget "$R_BODY" "[s['image_id'] for s in j['servers'] if s['id'] == '$S5']")" = '[""]' ] ||
+	fail "a server booted from a volume has an image in the feed"
+req GET "/compute/v2.1/servers/$S5" "$ADMIN_TOK"
+[ "$(jget "$R_BODY" '(j["server"]["image"], j["server"]["os-extended-volumes:volumes_attached"])')" = \
+	"('', [{'id': '$V3'}])" ] || fail "server show of a server booted from a volume: $R_BODY"
+report n1 "$S5" '{"power_state": "running", "reboot": 0}' >/dev/null
+port_active n1 "$(os port list --device-id "$S5" -f value -c ID)"
+[ "$(vreport "$S5" "$V3" attached)" = 204 ] || fail "report the boot volume attached"
+[ "$(vol_field "$V3" status)" = in-use ] || fail "the boot volume is not in-use: $(vol "$V3")"
+req DELETE "$(att_url "$S5" "$V3")" "$ADMIN_TOK"
+expect_nova_error 400 badRequest "detach the root volume"
+pass "server create --volume: the volume reserved, vda and boot in the feed, no image; in-use; the root volume is not detached"
+
+req POST /compute/v2.1/servers "$ADMIN_TOK" "{\"server\": {\"name\": \"x\", \"flavorRef\": \"42\", \"networks\": [{\"uuid\": \"$NET\"}], \"block_device_mapping_v2\": [{\"boot_index\": 0, \"uuid\": \"$V3\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}"
+expect_nova_error 400 badRequest "boot from an in-use volume"
+req POST /compute/v2.1/servers "$ADMIN_TOK" "{\"server\": {\"name\": \"x\", \"flavorRef\": \"42\", \"networks\": [{\"uuid\": \"$NET\"}], \"block_device_mapping_v2\": [{\"boot_index\": 0, \"uuid\": \"$IMG\", \"source_type\": \"image\", \"destination_type\": \"volume\", \"volume_size\": 1}]}}"
+expect_nova_error 400 badRequest "boot from an image into a new volume"
+req POST /compute/v2.1/servers "$U2_TOK" "{\"server\": {\"name\": \"x\", \"flavorRef\": \"42\", \"block_device_mapping_v2\": [{\"boot_index\": \"0\", \"uuid\": \"$V2\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}"
+expect_nova_error 400 badRequest "boot from another project's volume"
+grep -q "Volume $V2 could not be found" <<<"$R_BODY" || fail "not refused for the volume: $R_BODY"
+[ "$(vol_field "$V2" status)" = available ] || fail "a refused boot moved v2: $(vol "$V2")"
+os server delete fromvol
+[ "$(vol_field "$V3" status)" = available ] || fail "the boot volume after its server's delete: $(vol "$V3")"
+pass "boot refusals: an in-use volume, an image into a new volume, another project's volume (400); delete gives it back"
+
+os volume delete v1 v2 boot1
+[ ! -e "$STORE/$V1.raw" ] && [ ! -e "$STORE/$V2.raw" ] && [ ! -e "$STORE/$V3.raw" ] || fail "the volumes' files are left"
 pass "then the volumes delete, their files gone"
