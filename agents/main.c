@@ -13,10 +13,11 @@
  * One thread, one loop: long-poll the change feed from the last revision,
  * compute the desired state, reconcile the dataplane with it, report port
  * status; and every report interval, register the node and keep it alive
- * (ag_node.c). The dataplane is reconciled every pass, not only when the feed
- * moves, so a restarted dataplane is noticed within one poll timeout.
- * While the controller or the dataplane is unreachable the agent waits and
- * retries; it never flushes what is installed, so traffic keeps flowing.
+ * (common/node.c). The dataplane is reconciled every pass, not only when
+ * the feed moves, so a restarted dataplane is noticed within one poll
+ * timeout. While the controller or the dataplane is unreachable the agent
+ * waits and retries; it never flushes what is installed, so traffic keeps
+ * flowing.
  * An https controller whose certificate does not verify against --cacert
  * is unreachable like any other, with the reason logged: never plain HTTP.
  */
@@ -25,7 +26,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +33,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ag.h"
-#include "ag_compute.h"
+#include "common/feed.h"
+#include "common/http.h"
+#include "common/log.h"
+#include "common/node.h"
+#include "common/state_dir.h"
+#include "compute/compute.h"
+#include "network/desired.h"
+#include "network/dp.h"
+#include "network/l2pop.h"
+#include "network/netlink.h"
+#include "network/reconcile.h"
 
 #define DEFAULT_POLL_TIMEOUT 5
 /* Where instances' disks will live: its free space is the disk capacity
@@ -43,27 +52,6 @@
 #define RETRY_SECONDS 1
 
 static volatile sig_atomic_t stopping;
-static enum ag_log_level log_level = AG_INFO;
-
-void ag_log(enum ag_log_level level, const char *fmt, ...)
-{
-	static const char *const names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
-	struct timespec ts;
-	struct tm tm;
-	char stamp[32];
-	va_list ap;
-
-	if (level > log_level)
-		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
-	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
-	fprintf(stderr, "%s.%03ld virga-agent %s: ", stamp, ts.tv_nsec / 1000000, names[level]);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void on_signal(int sig)
 {
@@ -216,7 +204,7 @@ static int parse_args(struct options *o, int argc, char **argv)
 				return -EINVAL;
 			break;
 		case 'v':
-			log_level = AG_DEBUG;
+			ag_log_set_level(AG_DEBUG);
 			break;
 		case 'h':
 			usage(stdout);
@@ -306,7 +294,7 @@ static int run(const struct options *o, const char *token)
 	node.uplinks = o->uplinks;
 	node.n_uplinks = o->n_uplinks;
 	node.interval_s = o->report_interval;
-	ag_compute_set_state_dir(o->state_dir);
+	ag_state_dir_set(o->state_dir);
 	if (o->libvirt) {
 		/* Its free space is the disk offered: it must exist for the first report. */
 		if (mkdir(o->state_dir, 0755) < 0 && errno != EEXIST)
@@ -371,7 +359,7 @@ static int run(const struct options *o, const char *token)
 			                feed.rev, st.added, st.updated, st.removed, st.failed);
 		reconciled_once = true;
 		if (compute)
-			ag_compute_reconcile(compute, &feed, &dp);
+			ag_compute_reconcile(compute, &feed, dp.ports_ok);
 		/* Without a controller the poll fails at once: do not spin. */
 		if (feed_err.rc < 0)
 			sleep_retry();

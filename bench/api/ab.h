@@ -20,7 +20,7 @@ extern volatile sig_atomic_t ab_stop;
 int64_t ab_now_ns(void);
 
 /* ---- ab_http.c: HTTP/1.1 keep-alive client over one TCP connection ----
- * agents/ag_http.c (libcurl) does not return response headers, and the
+ * agents/common/http.c (libcurl) does not return response headers, and the
  * bench needs X-Subject-Token; this small client also keeps the client's
  * own cost low and the same for http:// and https:// (ab_tls.c). */
 struct ab_conn {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "db.h"
+#include "stmt_cache.h"
 #include "../core/cp.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 
 struct cp_db {
 	sqlite3 *h;
+	struct cp_stmt_cache *stmts;
 	pthread_mutex_t lock;
 	pthread_mutex_t rev_lock;
 	pthread_cond_t rev_cond;
@@ -43,14 +45,25 @@ int cp_db_exec(struct cp_db *db, const char *sql)
 
 sqlite3_stmt *cp_db_prepare(struct cp_db *db, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
+	return cp_stmt_cache_get(db->stmts, db->h, sql);
+}
 
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "virga-controller: sql prepare: %s (%s)\n", sqlite3_errmsg(db->h),
-			sql);
-		return NULL;
-	}
-	return st;
+void cp_db_finish(struct cp_db *db, sqlite3_stmt *st)
+{
+	cp_stmt_cache_put(db->stmts, st);
+}
+
+/* One statement without rows through the cache: BEGIN and COMMIT run twice
+ * a request, and sqlite3_exec would parse them each time. */
+static int exec_kept(struct cp_db *db, const char *sql)
+{
+	sqlite3_stmt *st = cp_db_prepare(db, sql);
+	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+	if (st && rc != SQLITE_DONE)
+		fprintf(stderr, "virga-controller: sql error: %s (%s)\n", sqlite3_errmsg(db->h), sql);
+	cp_db_finish(db, st);
+	return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
 static int64_t read_revision(struct cp_db *db)
@@ -60,7 +73,7 @@ static int64_t read_revision(struct cp_db *db)
 
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		rev = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	cp_db_finish(db, st);
 	return rev;
 }
 
@@ -110,6 +123,10 @@ int cp_db_open(struct cp_db **out, const char *path)
 	if (rc)
 		return rc;
 	db = calloc(1, sizeof(*db));
+	if (db && !(db->stmts = cp_stmt_cache_new())) {
+		free(db);
+		db = NULL;
+	}
 	if (!db)
 		return -ENOMEM;
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -117,6 +134,7 @@ int cp_db_open(struct cp_db **out, const char *path)
 		fprintf(stderr, "virga-controller: cannot open %s: %s\n", path,
 			sqlite3_errmsg(db->h));
 		sqlite3_close(db->h);
+		cp_stmt_cache_free(db->stmts);
 		free(db);
 		return -EIO;
 	}
@@ -129,6 +147,7 @@ int cp_db_open(struct cp_db **out, const char *path)
 		rc = cp_db_migrate(db->h);
 	if (rc) {
 		sqlite3_close(db->h);
+		cp_stmt_cache_free(db->stmts);
 		free(db);
 		return rc;
 	}
@@ -144,6 +163,7 @@ void cp_db_close(struct cp_db *db)
 {
 	if (!db)
 		return;
+	cp_stmt_cache_free(db->stmts); /* statements first: close refuses while any lives */
 	sqlite3_close(db->h);
 	pthread_mutex_destroy(&db->lock);
 	pthread_mutex_destroy(&db->rev_lock);
@@ -156,7 +176,7 @@ int cp_db_begin(struct cp_db *db, bool write)
 	pthread_mutex_lock(&db->lock);
 	db->tx_rev = 0;
 	db->in_write = write;
-	if (cp_db_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN") != 0) {
+	if (exec_kept(db, write ? "BEGIN IMMEDIATE" : "BEGIN") != 0) {
 		pthread_mutex_unlock(&db->lock);
 		return -EIO;
 	}
@@ -166,10 +186,10 @@ int cp_db_begin(struct cp_db *db, bool write)
 int cp_db_commit(struct cp_db *db)
 {
 	int64_t rev = db->tx_rev;
-	int rc = cp_db_exec(db, "COMMIT");
+	int rc = exec_kept(db, "COMMIT");
 
 	if (rc != 0)
-		cp_db_exec(db, "ROLLBACK");
+		exec_kept(db, "ROLLBACK");
 	db->tx_rev = 0;
 	db->in_write = false;
 	pthread_mutex_unlock(&db->lock);
@@ -185,6 +205,11 @@ int cp_db_commit(struct cp_db *db)
 	return rc;
 }
 
+bool cp_db_in_write(struct cp_db *db)
+{
+	return db->in_write;
+}
+
 void cp_db_on_commit(struct cp_db *db, void (*fn)(void *arg), void *arg)
 {
 	db->on_commit = fn;
@@ -193,7 +218,7 @@ void cp_db_on_commit(struct cp_db *db, void (*fn)(void *arg), void *arg)
 
 void cp_db_rollback(struct cp_db *db)
 {
-	cp_db_exec(db, "ROLLBACK");
+	exec_kept(db, "ROLLBACK");
 	db->tx_rev = 0;
 	db->in_write = false;
 	pthread_mutex_unlock(&db->lock);

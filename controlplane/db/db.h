@@ -33,6 +33,9 @@ void cp_db_rollback(struct cp_db *db);
 int64_t cp_db_tx_revision(struct cp_db *db);
 /* Last committed revision. */
 int64_t cp_db_revision(struct cp_db *db);
+/* Inside the connection lock: whether the transaction is a write one (what
+ * it reads may then be its own, uncommitted). */
+bool cp_db_in_write(struct cp_db *db);
 /* Blocks until the committed revision exceeds since or timeout_ms passes;
  * returns the committed revision. Does not hold the connection lock. */
 int64_t cp_db_wait_revision(struct cp_db *db, int64_t since, int timeout_ms);
@@ -44,8 +47,12 @@ void cp_db_on_commit(struct cp_db *db, void (*fn)(void *arg), void *arg);
 
 /* Runs one statement with no result rows; returns 0 or -EIO. */
 int cp_db_exec(struct cp_db *db, const char *sql);
-/* Prepares sql; NULL on error (logged). */
+/* A statement for sql, ready to bind and step; NULL on error (logged).
+ * Statements are kept and reused (stmt_cache.c): give it back with
+ * cp_db_finish, never sqlite3_finalize. */
 sqlite3_stmt *cp_db_prepare(struct cp_db *db, const char *sql);
+/* Done with a statement from cp_db_prepare (NULL is fine). */
+void cp_db_finish(struct cp_db *db, sqlite3_stmt *st);
 
 /* The numbered schema migrations (migrations.c). */
 int cp_db_migrate(sqlite3 *h);

@@ -217,7 +217,7 @@ json_t *cp_feed_ids_since(struct cp_ctx *ctx, const char *sql, int64_t since)
 	while (sqlite3_step(st) == SQLITE_ROW)
 		if (sqlite3_column_text(st, 0))
 			json_object_set_new(out, (const char *)sqlite3_column_text(st, 0), json_true());
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	return out;
 }
 
@@ -356,7 +356,7 @@ int cp_feed_note_members(struct cp_db *db, const json_t *port, const json_t *old
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, rev);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-		sqlite3_finalize(st);
+		cp_db_finish(db, st);
 		if (rc)
 			break;
 	}
@@ -373,7 +373,7 @@ int cp_feed_forget_group(struct cp_db *db, const char *group_id)
 		return -EIO;
 	sqlite3_bind_text(st, 1, group_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-	sqlite3_finalize(st);
+	cp_db_finish(db, st);
 	return rc;
 }
 
@@ -444,7 +444,7 @@ static void touch_by_subnets(struct cp_ctx *ctx, struct feed_routers *fr)
 			json_decref(p);
 		}
 	}
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 }
 
 /* The routers changed after since or touched through their interfaces,
@@ -567,7 +567,7 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	st = cp_db_prepare(ctx->db, "SELECT value FROM meta WHERE key='revision'");
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		rev = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	routers_begin(ctx, &fr, since);
 	/* Every port but the routers' interfaces that did not change: those,
 	 * two per router on a network node, are read for the routers sent

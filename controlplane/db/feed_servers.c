@@ -2,17 +2,16 @@
 /*
  * The feed's "servers" for a node: each server placed there whose row
  * changed since the agent's revision, as the agent runs it (agents/
- * ag_compute.h): {"id", "name", "hostname", "host", "image_id", "flavor":
+ * compute/compute.h): {"id", "name", "hostname", "host", "image_id", "flavor":
  * {"vcpus", "ram", "disk"}, "power_state", "reboot", "user_data",
  * "key_name", "key_data", "ports": [{"port_id", "mac_address"}], "volumes":
- * [{"volume_id", "attachment_id", "device", "path", "format", "action"}]}.
- * A volume's "path" is the controller's file (the file driver's store): the
- * all-in-one node shares the machine, so the agent opens it there. More
- * nodes need the store on each (an NFS export mounted at the same path) or
- * the volume exported (iSCSI, NBD), and the path or target of the node
- * here. A
- * deleted server is a tombstone of kind "server" in "deleted". Inside the
- * feed's read transaction.
+ * [{"volume_id", "attachment_id", "device", "path", "format", "action",
+ * "boot"?}]}. A volume's "path" is the controller's file (the file driver's
+ * store): the all-in-one node shares the machine, so the agent opens it
+ * there. More nodes need the store on each (an NFS export mounted at the
+ * same path) or the volume exported (iSCSI, NBD), and the path or target
+ * of the node here. A deleted server is a tombstone of kind "server" in
+ * "deleted". Inside the feed's read transaction.
  */
 #include "feed_servers.h"
 #include "../compute/server.h"

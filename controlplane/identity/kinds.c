@@ -181,7 +181,7 @@ static int user_before_delete(struct cp_ctx *ctx, const json_t *obj)
 			return -EIO;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-		sqlite3_finalize(st);
+		cp_db_finish(ctx->db, st);
 	}
 	return rc;
 }

@@ -121,7 +121,7 @@ int cp_identity_set_password(struct cp_ctx *ctx, const char *user_id, const char
 		sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
 	}
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	sodium_memzero(hash, sizeof(hash));
 	return rc;
 }
@@ -141,7 +141,7 @@ static void stored_hash(struct cp_db *db, const char *user_id, char hash[crypto_
 			snprintf(hash, crypto_pwhash_STRBYTES, "%s",
 				(const char *)sqlite3_column_text(st, 0));
 	}
-	sqlite3_finalize(st);
+	cp_db_finish(db, st);
 	cp_db_commit(db);
 }
 

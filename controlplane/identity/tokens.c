@@ -180,7 +180,7 @@ static int store_token(struct cp_ctx *ctx, const char *token, const char *user_i
 		sqlite3_bind_text(st, 6, audit_id, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
 	}
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	/* Expired tokens are dead weight: sweep them while we hold the lock. */
 	if (rc == 0)
 		cp_db_exec(ctx->db, "DELETE FROM tokens WHERE expires_at < strftime('%s','now') - 86400");
@@ -222,7 +222,7 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 			revoked = sqlite3_column_int(st, 5);
 		}
 	}
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	if (revoked < 0)
 		rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized", "The token is not valid.");
 	else if (revoked)
@@ -361,7 +361,7 @@ int cp_identity_revoke(struct cp_ctx *ctx, const char *token)
 		if (rc == 0 && sqlite3_changes(cp_db_handle(ctx->db)) == 0)
 			rc = cp_fail(&ctx->err, -ENOENT, "Not Found", "Could not find token.");
 	}
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	if (rc) {
 		cp_db_rollback(ctx->db);
 		return rc;
@@ -378,6 +378,6 @@ int cp_identity_revoke_user(struct cp_ctx *ctx, const char *user_id)
 		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
 	}
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	return rc;
 }

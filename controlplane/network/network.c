@@ -46,7 +46,7 @@ static bool segment_taken(struct cp_ctx *ctx, const json_t *net)
 		sqlite3_bind_int64(st, 4,
 			json_integer_value(json_object_get(net, "provider:segmentation_id")));
 	taken = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	return taken;
 }
 
@@ -63,7 +63,7 @@ static json_int_t free_vni(struct cp_ctx *ctx)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == vni)
 		vni++;
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	return vni <= VXLAN_MAX_VNI ? vni : -1;
 }
 

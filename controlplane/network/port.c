@@ -38,7 +38,7 @@ int cp_port_release_ips(struct cp_ctx *ctx, const char *port_id)
 		return -EIO;
 	sqlite3_bind_text(st, 1, port_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	return rc;
 }
 
@@ -69,7 +69,7 @@ static cp_u128 *used_ips(struct cp_ctx *ctx, const char *subnet_id, size_t *n)
 		}
 		v[(*n)++] = ip;
 	}
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	cp_ipam_sort(v, *n);
 	return v;
 }
@@ -86,7 +86,7 @@ static int record_ip(struct cp_ctx *ctx, const char *subnet_id, const char *ip, 
 	sqlite3_bind_text(st, 2, ip, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, port_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	if (rc == SQLITE_CONSTRAINT)
 		return cp_fail(&ctx->err, -EADDRINUSE, "IpAddressAlreadyAllocated",
 			"IP address %s already allocated in subnet %s", ip, subnet_id);

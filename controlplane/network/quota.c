@@ -156,7 +156,7 @@ static int read_limits(struct cp_ctx *ctx, const char *project_id, json_t *limit
 		if (res && json_object_get(limits, res))
 			json_object_set_new(limits, res, json_integer(sqlite3_column_int64(st, 1)));
 	}
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	return rc == SQLITE_DONE ? 0 : db_error(ctx);
 }
 
@@ -231,7 +231,7 @@ int cp_quota_list(struct cp_ctx *ctx, json_t **out)
 		json_object_set_new(q, "tenant_id", json_string(project_id));
 		json_array_append_new(list, q);
 	}
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	cp_db_commit(ctx->db);
 	if (rc) {
 		json_decref(list);
@@ -255,7 +255,7 @@ static int put_limit(struct cp_ctx *ctx, const char *project_id, const char *res
 	sqlite3_bind_text(st, 2, resource, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, limit);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	return rc == SQLITE_DONE ? 0 : db_error(ctx);
 }
 
@@ -326,7 +326,7 @@ int cp_quota_reset(struct cp_ctx *ctx, const char *project_id)
 	if (st) {
 		sqlite3_bind_text(st, 1, project_id, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(ctx);
-		sqlite3_finalize(st);
+		cp_db_finish(ctx->db, st);
 	} else {
 		rc = db_error(ctx);
 	}
@@ -356,7 +356,7 @@ static int limit_of(struct cp_ctx *ctx, const char *project_id, const char *reso
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*limit = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(ctx);
 }
 

@@ -204,7 +204,7 @@ static int subnet_before_delete(struct cp_ctx *ctx, const json_t *subnet)
 	sqlite3_bind_text(st, 1, cp_json_str(subnet, "id"), -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	cp_db_finish(ctx->db, st);
 	if (n > 0)
 		return cp_fail(&ctx->err, -EBUSY, "SubnetInUse",
 			"Unable to complete operation on subnet %s: One or more ports have an IP "

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The compute side's pure pieces (agents/ag_instance.c, ag_libvirt.c): what
- * a feed server is, which ports are a VM's and where their vhost-user
- * sockets live, and the domain XML libvirt gets; plus a VM port in the
- * desired state, which the engine must get as a vhost-user port, not a veth.
+ * The compute side's pure pieces (agents/compute/instance.c, libvirt.c,
+ * and common/state_dir.c): what a feed server is, which ports are a VM's
+ * and where their vhost-user sockets live, and the domain XML libvirt
+ * gets; plus a VM port in the desired state (network/desired.c), which the
+ * engine must get as a vhost-user port, not a veth.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,14 +16,10 @@
 
 #include <cmocka.h>
 
-#include "ag.h"
-#include "ag_compute.h"
-
-void ag_log(enum ag_log_level level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
+#include "common/feed.h"
+#include "common/state_dir.h"
+#include "compute/compute.h"
+#include "network/desired.h"
 
 #define SRV "5e1f0000-0000-4000-8000-000000000001"
 #define IMG "1a9e0000-0000-4000-8000-000000000002"
@@ -106,7 +103,7 @@ static void the_domain_xml(void **state)
 	char *xml, *tcg;
 
 	(void)state;
-	ag_compute_set_state_dir("/srv/virga");
+	ag_state_dir_set("/srv/virga");
 	assert_int_equal(ag_server_parse(o, &s, &why), 0);
 	xml = ag_domain_xml(&s, "/srv/virga/instances/" SRV, true);
 	assert_non_null(xml);
@@ -158,7 +155,7 @@ static void a_vm_port_is_vhost_user(void **state)
 	struct ag_desired d;
 
 	(void)state;
-	ag_compute_set_state_dir("/srv/virga");
+	ag_state_dir_set("/srv/virga");
 	ag_feed_init(&f, "http://127.0.0.1:1", "t", "n1");
 	json_object_set_new(f.networks, "aaaaaaaa-0000-4000-8000-00000000000a",
 	                json_pack("{s:s, s:s, s:i, s:b}", "id",

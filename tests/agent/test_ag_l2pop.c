@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The agent's cache of the feed's l2population (agents/ag_l2pop.c,
- * ag_l2pop_merge): entries replaced whole, kept while the node has a port
+ * The agent's cache of the feed's l2population (agents/common/feed.c,
+ * ag_feed_merge_l2pop): entries replaced whole, kept while the node has a port
  * on their network, dropped with its last one.
  */
 #include <setjmp.h>
@@ -13,13 +13,7 @@
 
 #include <cmocka.h>
 
-#include "ag.h"
-
-void ag_log(enum ag_log_level level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
+#include "common/feed.h"
 
 #define NET1 "aaaaaaaa-0000-0000-0000-00000000000a"
 #define NET2 "bbbbbbbb-0000-0000-0000-00000000000b"
@@ -43,7 +37,7 @@ static void merge(struct ag_feed *f, const char *text, bool want_changed)
 {
 	json_t *d = doc(text);
 
-	assert_int_equal(ag_l2pop_merge(f, d), want_changed);
+	assert_int_equal(ag_feed_merge_l2pop(f, d), want_changed);
 	json_decref(d);
 }
 
@@ -86,7 +80,7 @@ static void an_entry_goes_with_the_nodes_last_port_on_its_network(void **state)
 	merge(&f, "{\"l2pop\": {" ENTRY(NET1, "n2", "192.0.2.2") ", " ENTRY(NET2, "n2", "192.0.2.2") "}}",
 	                true);
 	assert_int_equal(json_object_size(f.l2pop), 2);
-	/* p2 unbound from this node (ag_feed.c removed it from the cache). */
+	/* p2 unbound from this node (feed.c removed it from the cache). */
 	json_object_del(f.ports, "p2");
 	merge(&f, "{}", true);
 	assert_non_null(json_object_get(f.l2pop, NET1));

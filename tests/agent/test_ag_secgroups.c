@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The agent's flattening of Neutron security groups into the dataplane's
- * rule specs (agents/ag_secgroups.c), from feed documents written here.
+ * rule specs (agents/network/secgroups.c), from feed documents written here.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -14,13 +14,8 @@
 
 #include <cmocka.h>
 
-#include "ag.h"
-
-void ag_log(enum ag_log_level level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
+#include "common/feed.h"
+#include "network/secgroups.h"
 
 #define PORT_ID "11111111-2222-3333-4444-555555555555"
 #define WEB "aaaaaaaa-0000-0000-0000-000000000001"

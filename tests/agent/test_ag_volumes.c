@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The volume side's pure pieces (agents/ag_volumes.c): what a feed server's
+ * The volume side's pure pieces (agents/compute/volumes.c): what a feed server's
  * volume is, what is refused before it reaches libvirt, where its file is
  * linked for QEMU, and the <disk> libvirt gets; a server booted from one.
  */
@@ -14,14 +14,8 @@
 
 #include <cmocka.h>
 
-#include "ag.h"
-#include "ag_compute.h"
-
-void ag_log(enum ag_log_level level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
+#include "common/state_dir.h"
+#include "compute/compute.h"
 
 #define SRV "5e1f0000-0000-4000-8000-000000000001"
 #define VOL "70e10000-0000-4000-8000-0000000000aa"
@@ -81,7 +75,7 @@ static void the_disk_xml_is_a_virtio_disk_with_the_volume_serial(void **state)
 	const char *why;
 
 	(void)state;
-	ag_compute_set_state_dir("/srv/virga");
+	ag_state_dir_set("/srv/virga");
 	assert_int_equal(ag_volume_parse(o, &v, &why), 0);
 	assert_int_equal(ag_volume_link_path(SRV, &v, path, sizeof(path)), 0);
 	assert_string_equal(path, "/srv/virga/instances/" SRV "/volume-" VOL ".raw");
@@ -116,7 +110,7 @@ static void a_server_booted_from_a_volume_has_the_volume_as_vda(void **state)
 	o = json_pack("{s:s, s:s, s:s, s:{s:i, s:i, s:i}, s:[], s:[o]}", "id", SRV, "name", "vm3",
 	                "image_id", "", "flavor", "vcpus", 1, "ram", 128, "disk", 1, "ports",
 	                "volumes", boot);
-	ag_compute_set_state_dir("/srv/virga");
+	ag_state_dir_set("/srv/virga");
 	assert_int_equal(ag_server_parse(o, &s, &why), 0);
 	assert_ptr_equal(s.boot_volume, boot);
 	xml = ag_domain_xml(&s, "/srv/virga/instances/" SRV, false);

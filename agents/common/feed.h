@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The controller's view of the node: a cache of the change feed's
+ * objects, which both halves program from (networks, ports, routers for
+ * network/, servers for compute/), and the status reports that go back.
+ * Control thread only.
+ */
+#ifndef AG_COMMON_FEED_H
+#define AG_COMMON_FEED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct ag_feed {
+	const char *controller; /* base URL */
+	const char *token;      /* the service token */
+	const char *node;
+	int64_t rev; /* the revision the cache reflects; 0 = nothing fetched yet */
+	/* Objects by id, as the feed sent them. */
+	json_t *ports, *networks, *subnets, *security_groups, *routers, *floatingips;
+	json_t *l2pop; /* network id -> the feed's l2pop entry (network/l2pop.c) */
+	json_t *servers; /* the node's servers (compute/compute.c) */
+};
+
+void ag_feed_init(struct ag_feed *f, const char *controller, const char *token, const char *node);
+void ag_feed_free(struct ag_feed *f);
+/*
+ * Fetches what changed since f->rev (everything the first time), waiting up
+ * to timeout_s for a change, and merges it into the cache. Returns 1 when
+ * something changed, 0 when nothing did, or a negative errno (the cache is
+ * then unchanged).
+ */
+int ag_feed_poll(struct ag_feed *f, int timeout_s);
+/*
+ * Tells the controller what the dataplane does with a port or a floating
+ * IP (kind "ports" or "floatingips"): "ACTIVE", "DOWN", as programmed from
+ * revision f->rev. On success the cached object's status is updated too,
+ * so the report is not repeated. A report the controller refuses as stale
+ * (the object changed since) returns -EBUSY: the feed brings the newer
+ * object next.
+ */
+int ag_feed_report_status(struct ag_feed *f, const char *kind, const char *id, const char *status);
+/* Merges a feed document's "l2pop" into f->l2pop (after its ports, as
+ * ag_feed_poll does), and drops the entries of networks the node has no
+ * port on any more. Returns whether that changed anything. */
+bool ag_feed_merge_l2pop(struct ag_feed *f, const json_t *doc);
+
+#endif /* AG_COMMON_FEED_H */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Neutron routers as this node instantiates them: their interfaces,
+ * routes and neighbours (routers.c), their external gateway on the node
+ * that hosts it (gateway.c) and the floating IPs behind it (fips.c).
+ * The *_build and *_rif functions fill the desired state; the others
+ * program the dataplane. Control thread only.
+ */
+#ifndef AG_NETWORK_ROUTERS_H
+#define AG_NETWORK_ROUTERS_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "common/feed.h"
+#include "network/desired.h"
+#include "network/dp.h"
+
+/* ---- interfaces, routes and neighbours (network/routers.c) ---- */
+/*
+ * Removes the permanent neighbours and router interfaces the agent made
+ * that d no longer has, then its routers that d no longer has: before their
+ * networks go (the dataplane refuses to delete a network with a router
+ * interface on it, and a neighbour would outlive it).
+ */
+void ag_routers_prune(struct ag_dp *dp, const struct ag_desired *d, struct ag_reconcile_stats *st);
+/*
+ * Adds d's routers, their interfaces on the networks that are ready
+ * (net_ok[i] for d->nets[i]), their extra routes, and on those networks a
+ * permanent neighbour for each fixed IPv4 address of d's ports; replaces an
+ * interface whose address or MAC changed, and removes extra routes no
+ * longer wanted.
+ */
+void ag_routers_ensure(struct ag_dp *dp, const struct ag_desired *d, const bool *net_ok,
+                struct ag_reconcile_stats *st);
+
+/* ---- external gateways (network/gateway.c) ---- */
+/*
+ * On the node that hosts the router's gateway (the feed's router "gateway"
+ * with host = this node): its external network becomes one of d's networks
+ * and the gateway port one of out's interfaces. Returns whether it did.
+ */
+bool ag_gateway_rif(const struct ag_feed *f, const json_t *r, struct ag_desired *d,
+                struct ag_router *out);
+/* The default route via the external subnet's gateway_ip, after
+ * ag_gateway_rif added the interface (out->routes has room for one more). */
+void ag_gateway_route(const json_t *r, struct ag_router *out);
+
+/* GW_SET for r's gateway (ready: its network is in the dataplane), again
+ * only when snat changed; GW_CLEAR when r lost it. A dataplane without
+ * gateways (-EOPNOTSUPP) is said once; the interface and route still work. */
+void ag_gateway_ensure(struct ag_dp *dp, const struct ag_router *r, bool ready,
+                struct ag_reconcile_stats *st);
+/* r was just added to the dataplane: what was set on its predecessor is gone. */
+void ag_gateway_forget(struct ag_dp *dp, const char *router);
+/* Whether GW_SET for router went through to this dataplane boot. */
+bool ag_gateway_is_set(const struct ag_dp *dp, const char *router);
+
+/* ---- floating IPs (network/fips.c) ---- */
+/*
+ * The feed's associated floating IPs of routers whose gateway this node
+ * hosts, after d's routers are built: wanted when d routes for the router
+ * through its gateway here. Returns 0 or -ENOMEM.
+ */
+int ag_fips_build(const struct ag_feed *f, struct ag_desired *d);
+/*
+ * After the routers: FIP_DEL for what the engine has on the agent's
+ * routers and d does not want, FIP_ADD for what it wants and the engine
+ * lacks or has with another fixed address, and each floating IP's status
+ * reported through f (ACTIVE when the engine has it, else DOWN).
+ */
+void ag_fips_reconcile(struct ag_dp *dp, struct ag_feed *f, const struct ag_desired *d,
+                struct ag_reconcile_stats *st);
+
+#endif /* AG_NETWORK_ROUTERS_H */
