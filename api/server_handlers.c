@@ -21,7 +21,7 @@ static int server_create(struct api_req *req, const void *arg)
 
 	(void)arg;
 	if (rc == 0)
-		rc = cp_server_create(&req->ctx, body, &s);
+		rc = cp_server_create(&req->ctx, body, req->srv->volume_dir, &s);
 	if (rc)
 		return rc;
 	/* Nova answers a create with the id, links and the admin password only. */

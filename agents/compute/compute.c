@@ -51,9 +51,10 @@ struct ag_compute {
 	json_t *rebooted; /* server id -> the reboot generation done */
 	json_t *console;  /* server id -> console log size last sent */
 	int64_t console_next_ms;
+	struct ag_volumes *volumes; /* volumes.c */
 };
 
-static int64_t now_ms(void)
+int64_t ag_compute_now_ms(void)
 {
 	struct timespec ts;
 
@@ -101,6 +102,7 @@ struct ag_compute *ag_compute_open(const char *uri, const char *controller, cons
 	c->failed = json_object();
 	c->rebooted = json_object();
 	c->console = json_object();
+	c->volumes = ag_volumes_new();
 	connect_libvirt(c); /* not yet is fine: each pass tries again */
 	return c;
 }
@@ -115,6 +117,7 @@ void ag_compute_close(struct ag_compute *c)
 	json_decref(c->failed);
 	json_decref(c->rebooted);
 	json_decref(c->console);
+	ag_volumes_free(c->volumes);
 	free(c->uri);
 	free(c);
 }
@@ -139,6 +142,14 @@ static void put(struct ag_compute *c, const char *id, const char *what, json_t *
 		ag_log(AG_WARN, "server %s: %s report refused: HTTP %d: %.200s", id, what,
 		                resp.status, resp.body);
 	free(resp.body);
+}
+
+bool ag_compute_put(struct ag_compute *c, const char *id, const char *what, json_t *body)
+{
+	bool taken;
+
+	put(c, id, what, body, &taken);
+	return taken;
 }
 
 static void report(struct ag_compute *c, const char *id, const char *state, const char *fault,
@@ -340,6 +351,8 @@ static void reconcile_one(struct ag_compute *c, const json_t *o, const json_t *p
 	}
 	state = fault ? "error" : state_name(dom);
 	report(c, s.id, state, fault, json_integer_value(json_object_get(c->rebooted, s.id)));
+	if (c->volumes != NULL)
+		ag_volumes_reconcile(c->volumes, c, dom, &s);
 	virDomainFree(dom);
 	if (console_due)
 		send_console(c, s.id);
@@ -376,6 +389,8 @@ static void remove_unwanted(struct ag_compute *c, const json_t *servers)
 			json_object_del(c->failed, uuid);
 			json_object_del(c->rebooted, uuid);
 			json_object_del(c->console, uuid);
+			if (c->volumes != NULL)
+				ag_volumes_forget(c->volumes, uuid);
 		}
 		virDomainFree(doms[i]);
 	}
@@ -384,7 +399,7 @@ static void remove_unwanted(struct ag_compute *c, const json_t *servers)
 
 void ag_compute_reconcile(struct ag_compute *c, struct ag_feed *f, const json_t *ports_ok)
 {
-	int64_t now = now_ms();
+	int64_t now = ag_compute_now_ms();
 	bool console_due = now >= c->console_next_ms;
 	const char *id;
 	json_t *o;

@@ -20,6 +20,8 @@
  *   instances/<server id>/disk.qcow2  the server's disk: a qcow2 overlay on the base
  *   instances/<server id>/config.iso  its config drive (OpenStack's "config-2")
  *   instances/<server id>/console.log its serial console
+ *   instances/<server id>/volume-<volume id>.raw  an attached volume's file
+ *                                   (a hard link to the controller's: volumes.c)
  * QEMU runs as libvirt's user: the directories are made traversable for it.
  */
 #ifndef AG_COMPUTE_H
@@ -27,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -60,6 +63,8 @@ struct ag_server {
 	const char *user_data;  /* base64, or NULL */
 	const char *key_name, *key_data; /* its key pair's public half, or NULL */
 	const json_t *ports;    /* [{"port_id", "mac_address"}] */
+	const json_t *volumes;  /* [{"volume_id", "attachment_id", "device", "path", "format", "action"}] */
+	const json_t *boot_volume; /* the entry of volumes it boots from (vda), or NULL: the image */
 };
 
 /* Parses the feed's server object; -EINVAL with *why set. */
@@ -79,5 +84,47 @@ void ag_instance_remove(const char *id);
 char *ag_domain_xml(const struct ag_server *s, const char *dir, bool kvm);
 /* Whether KVM can run guests here: /dev/kvm usable and the CPU says vmx or svm. */
 bool ag_kvm_usable(void);
+
+/* ---- compute.c, for volumes.c ---- */
+
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t ag_compute_now_ms(void);
+/* PUTs body to /internal/v1/nodes/{node}/servers/{id}/{what}; whether the controller took it. */
+bool ag_compute_put(struct ag_compute *c, const char *id, const char *what, json_t *body);
+
+/* ---- volumes.c: a server's volumes (attached live through libvirt) ---- */
+
+/* One of the feed server's "volumes" (valid while the feed's object lives). */
+struct ag_volume {
+	const char *volume_id, *attachment_id;
+	const char *device; /* "vdb" (the feed's "/dev/vdb") */
+	const char *path;   /* the volume's file, as the controller has it */
+	const char *format; /* "raw" or "qcow2" */
+	bool attach;        /* else detach */
+	bool boot;          /* the root disk, vda */
+};
+
+/* Parses one entry; -EINVAL with *why set. */
+int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why);
+/* Where the volume's file is linked for QEMU: the server's instance directory. */
+int ag_volume_link_path(const char *server_id, const struct ag_volume *v, char *buf, size_t cap);
+/* The <disk> libvirt attaches and detaches, its file source; NULL on allocation failure. */
+char *ag_volume_disk_xml(const struct ag_volume *v, const char *source);
+/* A server booted from a volume: the entry of volumes marked "boot" (NULL: none); its
+ * file linked for QEMU (0, or -errno with fault); its root <disk> (NULL: no memory). */
+const json_t *ag_volume_boot_entry(const json_t *volumes);
+int ag_volume_link_boot(const struct ag_server *s, char *fault, size_t cap);
+char *ag_volume_boot_disk_xml(const struct ag_server *s);
+
+struct ag_volumes;
+struct _virDomain; /* libvirt's virDomainPtr, without its header here */
+
+struct ag_volumes *ag_volumes_new(void);
+void ag_volumes_free(struct ag_volumes *vs);
+/* One pass over s's volumes on its domain dom: attached, detached, reported. */
+void ag_volumes_reconcile(struct ag_volumes *vs, struct ag_compute *c, struct _virDomain *dom,
+                const struct ag_server *s);
+/* What is kept for a server that is gone. */
+void ag_volumes_forget(struct ag_volumes *vs, const char *server_id);
 
 #endif

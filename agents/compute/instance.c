@@ -57,6 +57,8 @@ int ag_server_parse(const json_t *o, struct ag_server *s, const char **why)
 	s->key_name = jstr(o, "key_name");
 	s->key_data = jstr(o, "key_data");
 	s->ports = json_object_get(o, "ports");
+	s->volumes = json_object_get(o, "volumes");
+	s->boot_volume = ag_volume_boot_entry(s->volumes);
 	s->vcpus = json_integer_value(json_object_get(flavor, "vcpus"));
 	s->ram_mb = json_integer_value(json_object_get(flavor, "ram"));
 	s->disk_gb = json_integer_value(json_object_get(flavor, "disk"));
@@ -64,8 +66,8 @@ int ag_server_parse(const json_t *o, struct ag_server *s, const char **why)
 	*why = NULL;
 	if (s->id == NULL || !ag_is_uuid(s->id))
 		*why = "no server id";
-	else if (s->image_id == NULL || !ag_is_uuid(s->image_id))
-		*why = "no image (booting from a volume is not supported yet)";
+	else if (s->boot_volume == NULL && (s->image_id == NULL || !ag_is_uuid(s->image_id)))
+		*why = "no image and no boot volume";
 	else if (s->vcpus < 1 || s->vcpus > 64 || s->ram_mb < 16 || s->ram_mb > (1 << 20) ||
 	                s->disk_gb < 0)
 		*why = "a flavor out of range";
@@ -315,21 +317,13 @@ static int config_drive(const struct ag_server *s, const char *dir, char *fault,
 	return rc;
 }
 
-int ag_instance_prepare(const struct ag_server *s, const char *controller, const char *token,
-                char *fault, size_t cap)
+/* The root disk from the image: the base fetched once, a qcow2 overlay on it in dir. */
+static int root_overlay(const struct ag_server *s, const char *dir, const char *controller,
+                const char *token, char *fault, size_t cap)
 {
-	char dir[PATH_MAX], base[PATH_MAX], disk[PATH_MAX + 16], tmp[PATH_MAX + 32], size[32];
-	char format[16], path[PATH_MAX + 32];
-	int rc;
+	char base[PATH_MAX], disk[PATH_MAX + 16], tmp[PATH_MAX + 32], size[32], format[16];
+	int rc = fetch_base(s->image_id, controller, token, base, sizeof(base), format, fault, cap);
 
-	fault[0] = '\0';
-	if ((rc = ag_state_dir_searchable()) < 0 ||
-	                (rc = ag_instance_dir(s->id, dir, sizeof(dir))) < 0)
-		goto fail;
-	snprintf(path, sizeof(path), "%s/instances", ag_state_dir());
-	if ((rc = ag_dir_with_mode(path, 0755)) < 0 || (rc = ag_dir_with_mode(dir, 0755)) < 0)
-		goto fail;
-	rc = fetch_base(s->image_id, controller, token, base, sizeof(base), format, fault, cap);
 	if (rc < 0)
 		return rc;
 	snprintf(disk, sizeof(disk), "%s/disk.qcow2", dir);
@@ -346,11 +340,30 @@ int ag_instance_prepare(const struct ag_server *s, const char *controller, const
 			                fault, cap);
 		if (rc == 0 && (chmod(tmp, 0644) < 0 || rename(tmp, disk) < 0))
 			rc = -errno;
-		if (rc < 0) {
+		if (rc < 0)
 			unlink(tmp);
-			return rc;
-		}
 	}
+	return rc;
+}
+
+int ag_instance_prepare(const struct ag_server *s, const char *controller, const char *token,
+                char *fault, size_t cap)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	int rc;
+
+	fault[0] = '\0';
+	if ((rc = ag_state_dir_searchable()) < 0 ||
+	                (rc = ag_instance_dir(s->id, dir, sizeof(dir))) < 0)
+		goto fail;
+	snprintf(path, sizeof(path), "%s/instances", ag_state_dir());
+	if ((rc = ag_dir_with_mode(path, 0755)) < 0 || (rc = ag_dir_with_mode(dir, 0755)) < 0)
+		goto fail;
+	/* Booted from a volume: its file, linked here, is the root disk (volumes.c). */
+	rc = s->boot_volume ? ag_volume_link_boot(s, fault, cap)
+	                    : root_overlay(s, dir, controller, token, fault, cap);
+	if (rc < 0)
+		return rc;
 	if ((rc = config_drive(s, dir, fault, cap)) < 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s/console.log", dir);

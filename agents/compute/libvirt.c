@@ -61,10 +61,16 @@ char *ag_domain_xml(const struct ag_server *s, const char *dir, bool kvm)
 	char *buf = NULL, sock[DP_DEVARGS_LEN], tap[DP_PORT_NAME_LEN];
 	size_t len = 0, i;
 	const json_t *p;
+	char *root = s->boot_volume ? ag_volume_boot_disk_xml(s) : NULL;
 	FILE *f = open_memstream(&buf, &len);
 
-	if (f == NULL)
+	if (f == NULL || (s->boot_volume && root == NULL)) {
+		if (f != NULL)
+			fclose(f);
+		free(buf);
+		free(root);
 		return NULL;
+	}
 	fprintf(f,
 	                "<domain type='%s'>\n"
 	                "  <name>virga-%s</name>\n"
@@ -79,13 +85,21 @@ char *ag_domain_xml(const struct ag_server *s, const char *dir, bool kvm)
 	                "  <on_poweroff>destroy</on_poweroff>\n"
 	                "  <on_reboot>restart</on_reboot>\n"
 	                "  <on_crash>destroy</on_crash>\n"
-	                "  <devices>\n"
-	                "    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
-	                "<source file='%s/disk.qcow2'/><target dev='vda' bus='virtio'/></disk>\n"
+	                "  <devices>\n",
+	                kvm ? "kvm" : "qemu", s->id, s->id, (long long)s->ram_mb,
+	                (long long)s->vcpus, kvm ? "  <cpu mode='host-passthrough'/>\n" : "");
+	/* The root disk: the image's overlay, or the volume the server boots from. */
+	if (root != NULL)
+		fprintf(f, "    %s\n", root);
+	else
+		fprintf(f,
+		                "    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+		                "<source file='%s/disk.qcow2'/><target dev='vda' bus='virtio'/></disk>\n",
+		                dir);
+	free(root);
+	fprintf(f,
 	                "    <disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
 	                "<source file='%s/config.iso'/><target dev='hdc' bus='ide'/><readonly/></disk>\n",
-	                kvm ? "kvm" : "qemu", s->id, s->id, (long long)s->ram_mb,
-	                (long long)s->vcpus, kvm ? "  <cpu mode='host-passthrough'/>\n" : "", dir,
 	                dir);
 	json_array_foreach(s->ports, i, p)
 	{

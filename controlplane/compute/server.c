@@ -26,19 +26,26 @@ int cp_server_db_down(struct cp_ctx *ctx)
 	return cp_fail(&ctx->err, -EIO, "computeFault", "database unavailable");
 }
 
+json_t *cp_server_get(struct cp_ctx *ctx, const char *id)
+{
+	json_t *s = cp_obj_get(ctx->db, CP_SERVER_KIND, id);
+
+	if (s && !ctx->caller->is_admin && !ctx->caller->is_service &&
+		strcmp(cp_json_str(s, "tenant_id") ?: "", ctx->caller->project_id) != 0) {
+		json_decref(s);
+		s = NULL;
+	}
+	return s;
+}
+
 json_t *cp_server_load(struct cp_ctx *ctx, const char *id)
 {
 	json_t *s;
 
 	if (cp_db_begin(ctx->db, false))
 		return NULL;
-	s = cp_obj_get(ctx->db, CP_SERVER_KIND, id);
+	s = cp_server_get(ctx, id);
 	cp_db_commit(ctx->db);
-	if (s && !ctx->caller->is_admin && !ctx->caller->is_service &&
-		strcmp(cp_json_str(s, "tenant_id") ?: "", ctx->caller->project_id) != 0) {
-		json_decref(s);
-		s = NULL;
-	}
 	return s;
 }
 
@@ -53,8 +60,9 @@ static bool base64_ok(const char *s)
 	return n <= 65535 * 4 / 3 + 4;
 }
 
-/* The flavor, image and key the request names; 400 as Nova when one is missing. */
-static int resolve(struct cp_ctx *ctx, const json_t *req, json_t *srv)
+/* The flavor, image and key the request names; 400 as Nova when one is
+ * missing. A server booted from a volume (boot_volume) has no image. */
+static int resolve(struct cp_ctx *ctx, const json_t *req, json_t *srv, const char *boot_volume)
 {
 	const char *name = cp_json_str(req, "name"), *image = cp_json_str(req, "imageRef");
 	const char *flavor = cp_json_str(req, "flavorRef"), *key = cp_json_str(req, "key_name");
@@ -63,14 +71,16 @@ static int resolve(struct cp_ctx *ctx, const json_t *req, json_t *srv)
 
 	if (!name || !*name || strlen(name) > 255)
 		return cp_server_bad(ctx, "Invalid input for field/attribute name.");
-	if (!image || !*image)
-		return cp_server_bad(ctx, "Missing imageRef attribute (booting from a volume is not supported).");
+	if (boot_volume)
+		image = NULL; /* Nova ignores the image of a server booted from a volume */
+	else if (!image || !*image)
+		return cp_server_bad(ctx, "Missing imageRef attribute.");
 	if (!flavor)
 		return cp_server_bad(ctx, "Missing flavorRef attribute.");
 	if (ud && !base64_ok(ud))
 		return cp_server_bad(ctx, "User data needs to be valid base 64.");
-	if (cp_image_show(ctx, image, &img) != 0 ||
-		strcmp(cp_json_str(img, "status") ?: "", "active") != 0) {
+	if (image && (cp_image_show(ctx, image, &img) != 0 ||
+		strcmp(cp_json_str(img, "status") ?: "", "active") != 0)) {
 		json_decref(img);
 		return cp_fail(&ctx->err, -EINVAL, "badRequest", "Image %s could not be found.", image);
 	}
@@ -83,7 +93,7 @@ static int resolve(struct cp_ctx *ctx, const json_t *req, json_t *srv)
 		return cp_server_bad(ctx, "Invalid key_name provided.");
 	}
 	json_object_set_new(srv, "name", json_string(name));
-	json_object_set_new(srv, "virga:image", json_string(image));
+	json_object_set_new(srv, "virga:image", json_string(image ?: ""));
 	json_object_set_new(srv, "virga:flavor_id", json_string(flavor));
 	json_object_set_new(srv, "virga:flavor", json_pack("{s:O, s:O, s:O}", "vcpus",
 		json_object_get(f, "vcpus"), "ram", json_object_get(f, "ram"), "disk",
@@ -118,10 +128,11 @@ static void schedule(struct cp_ctx *ctx, json_t *srv)
 	json_decref(servers);
 }
 
-int cp_server_create(struct cp_ctx *ctx, const json_t *req, json_t **out)
+int cp_server_create(struct cp_ctx *ctx, const json_t *req, const char *store, json_t **out)
 {
 	json_t *srv = json_object(), *plan = json_array(), *made = json_array(), *groups = json_array();
 	char id[CP_ID_LEN], now[32];
+	const char *boot_volume = NULL;
 	int rc;
 
 	*out = NULL;
@@ -129,8 +140,8 @@ int cp_server_create(struct cp_ctx *ctx, const json_t *req, json_t **out)
 		rc = cp_server_bad(ctx, "Invalid input: the body needs a server object.");
 	else if (!ctx->caller->project_id[0])
 		rc = cp_fail(&ctx->err, -EPERM, "forbidden", "A project scope is needed.");
-	else
-		rc = resolve(ctx, req, srv);
+	else if ((rc = cp_server_boot_volume(ctx, req, &boot_volume)) == 0)
+		rc = resolve(ctx, req, srv, boot_volume);
 	if (rc == 0 && cp_db_begin(ctx->db, false))
 		rc = cp_server_db_down(ctx);
 	else if (rc == 0) {
@@ -160,9 +171,23 @@ int cp_server_create(struct cp_ctx *ctx, const json_t *req, json_t **out)
 		cp_server_release_ports(ctx, srv);
 		goto out;
 	}
-	if (cp_obj_put_tx(ctx->db, CP_SERVER_KIND, srv, ctx->caller->project_id, NULL, false)) {
-		cp_server_release_ports(ctx, srv);
+	/* The boot volume is reserved with the row, in its transaction: a
+	 * volume that is no longer available refuses the server. */
+	if (cp_db_begin(ctx->db, true) != 0) {
 		rc = cp_server_db_down(ctx);
+	} else {
+		if (boot_volume && json_object_get(srv, "OS-EXT-SRV-ATTR:host"))
+			rc = cp_server_reserve_boot_volume(ctx, srv, boot_volume, store);
+		if (rc == 0 && cp_obj_put(ctx->db, CP_SERVER_KIND, srv, ctx->caller->project_id,
+				       NULL, false) != 0)
+			rc = cp_server_db_down(ctx);
+		if (rc)
+			cp_db_rollback(ctx->db);
+		else if (cp_db_commit(ctx->db) != 0) /* a failed commit rolls back */
+			rc = cp_server_db_down(ctx);
+	}
+	if (rc) {
+		cp_server_release_ports(ctx, srv);
 		goto out;
 	}
 	rc = cp_server_show(ctx, id, out);
@@ -208,13 +233,25 @@ int cp_server_list(struct cp_ctx *ctx, bool all_tenants, json_t **out)
 	return 0;
 }
 
-int cp_server_store(struct cp_ctx *ctx, json_t *s)
+static void stamp_updated(json_t *s)
 {
 	char now[32];
 
 	cp_time_iso(now, cp_now());
 	json_object_set_new(s, "updated", json_string(now));
+}
+
+int cp_server_store(struct cp_ctx *ctx, json_t *s)
+{
+	stamp_updated(s);
 	return cp_obj_put_tx(ctx->db, CP_SERVER_KIND, s, cp_json_str(s, "tenant_id"), NULL, false)
+		? cp_server_db_down(ctx) : 0;
+}
+
+int cp_server_put(struct cp_ctx *ctx, json_t *s)
+{
+	stamp_updated(s);
+	return cp_obj_put(ctx->db, CP_SERVER_KIND, s, cp_json_str(s, "tenant_id"), NULL, false)
 		? cp_server_db_down(ctx) : 0;
 }
 
@@ -240,12 +277,25 @@ int cp_server_update(struct cp_ctx *ctx, const char *id, const json_t *req, json
 int cp_server_delete(struct cp_ctx *ctx, const char *id)
 {
 	json_t *s = cp_server_load(ctx, id);
+	int rc;
 
 	if (s == NULL)
 		return cp_server_not_found(ctx, id);
 	cp_server_release_ports(ctx, s);
+	/* Its volumes go back to available with the row, in one transaction:
+	 * none is left attached to a server that is gone. */
+	rc = cp_db_begin(ctx->db, true) ? cp_server_db_down(ctx) : 0;
+	if (rc == 0) {
+		cp_server_volumes_release(ctx, s);
+		cp_obj_del(ctx->db, CP_SERVER_CONSOLE_KIND, id);
+		rc = cp_obj_del(ctx->db, CP_SERVER_KIND, id);
+		if (rc)
+			cp_db_rollback(ctx->db);
+		else
+			rc = cp_db_commit(ctx->db); /* a failed commit rolls back */
+		rc = rc ? cp_server_db_down(ctx) : 0;
+	}
 	json_decref(s);
-	cp_obj_del_tx(ctx->db, CP_SERVER_CONSOLE_KIND, id);
-	return cp_obj_del_tx(ctx->db, CP_SERVER_KIND, id) ? cp_server_db_down(ctx) : 0;
+	return rc;
 }
 

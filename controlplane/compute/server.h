@@ -31,8 +31,9 @@
 
 /* req is the "server" member of POST /servers. *out is the server as shown.
  * A server no node can take is created all the same, in ERROR with the
- * fault "No valid host was found.". */
-int cp_server_create(struct cp_ctx *ctx, const json_t *req, json_t **out);
+ * fault "No valid host was found.". A server may boot from a volume
+ * (block_device_mapping_v2, server_volumes.c) of the file driver's store. */
+int cp_server_create(struct cp_ctx *ctx, const json_t *req, const char *store, json_t **out);
 int cp_server_show(struct cp_ctx *ctx, const char *id, json_t **out);
 /* The servers the caller may see, as shown; all projects' for an admin
  * with all_tenants. */
@@ -55,6 +56,31 @@ int cp_server_console(struct cp_ctx *ctx, const char *id, long length, json_t **
 int cp_server_report(struct cp_ctx *ctx, const char *node, const char *id, const json_t *report);
 int cp_server_report_console(struct cp_ctx *ctx, const char *node, const char *id,
 	const char *output);
+
+/*
+ * Nova's os-volume_attachments (server_volumes.c). The server row keeps
+ * "virga:volumes", what its node is asked: [{"volume_id", "attachment_id",
+ * "device" ("/dev/vdb"), "path" (the file driver's file, store/<id>.raw),
+ * "format" ("raw"), "action": "attach"|"detach"}]; the volume's status
+ * follows Cinder's machine (volume.h) as the node reports.
+ * Attach: req is the "volumeAttachment" member ({"volumeId", "device"?});
+ * 404 for a volume or server the caller cannot see, 400 for a volume not
+ * available, 409 for a server not ACTIVE, PAUSED or SHUTOFF (or busy with
+ * a task), as Nova. *out the attachment as Nova shows it. Detach: 404 when
+ * the volume is not attached to it, 400 while it is still attaching or
+ * already detaching.
+ */
+int cp_server_volume_attach(struct cp_ctx *ctx, const char *id, const json_t *req,
+	const char *store, json_t **out);
+int cp_server_volume_list(struct cp_ctx *ctx, const char *id, json_t **out);
+int cp_server_volume_show(struct cp_ctx *ctx, const char *id, const char *volume_id,
+	json_t **out);
+int cp_server_volume_detach(struct cp_ctx *ctx, const char *id, const char *volume_id);
+/* The node's report on one of the server's volumes: {"attachment_id",
+ * "status": "attached"|"detached"|"error", "fault"?}. A report on an
+ * attachment the server no longer has is taken and changes nothing. */
+int cp_server_report_volume(struct cp_ctx *ctx, const char *node, const char *id,
+	const char *volume_id, const json_t *report);
 
 /* scheduler.c: picks the node for a server of flavor (vcpus, ram, disk)
  * among agents whose "configurations"."compute" offers {"vcpus",

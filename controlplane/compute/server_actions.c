@@ -105,22 +105,31 @@ int cp_server_console(struct cp_ctx *ctx, const char *id, long length, json_t **
 	return 0;
 }
 
-/* The server if it is on node, for the node's reports. */
-static int load_on_node(struct cp_ctx *ctx, const char *node, const char *id, json_t **s)
+int cp_server_node_check(struct cp_ctx *ctx, const char *node, const char *id, const json_t *s)
 {
-	*s = NULL;
 	if (!ctx->caller->is_service && !ctx->caller->is_admin)
 		return cp_fail(&ctx->err, -EPERM, "PolicyNotAuthorized",
 			"Node reports need the service token.");
-	*s = cp_server_load(ctx, id);
-	if (*s == NULL)
+	if (s == NULL)
 		return cp_server_not_found(ctx, id);
-	if (strcmp(cp_json_str(*s, "OS-EXT-SRV-ATTR:host") ?: "", node) != 0) {
-		json_decref(*s);
+	if (strcmp(cp_json_str(s, "OS-EXT-SRV-ATTR:host") ?: "", node) != 0)
 		return cp_fail(&ctx->err, -EPERM, "forbidden", "Server %s is not on node %s.", id,
 			node);
-	}
 	return 0;
+}
+
+/* The server if it is on node, for the node's reports. */
+static int load_on_node(struct cp_ctx *ctx, const char *node, const char *id, json_t **s)
+{
+	int rc;
+
+	*s = ctx->caller->is_service || ctx->caller->is_admin ? cp_server_load(ctx, id) : NULL;
+	rc = cp_server_node_check(ctx, node, id, *s);
+	if (rc) {
+		json_decref(*s);
+		*s = NULL;
+	}
+	return rc;
 }
 
 int cp_server_report(struct cp_ctx *ctx, const char *node, const char *id, const json_t *report)

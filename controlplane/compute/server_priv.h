@@ -2,7 +2,8 @@
 /*
  * What the server files share (server.c the records, server_view.c how
  * one is shown, server_ports.c its ports, server_actions.c what is asked
- * of its node and what the node reports). Not for other modules.
+ * of its node and what the node reports, server_volumes.c its volumes).
+ * Not for other modules.
  */
 #ifndef CP_SERVER_PRIV_H
 #define CP_SERVER_PRIV_H
@@ -20,9 +21,30 @@ int cp_server_db_down(struct cp_ctx *ctx);
 /* The server row if the caller may see it (owner, admin or the service),
  * else NULL. Its own read transaction. */
 json_t *cp_server_load(struct cp_ctx *ctx, const char *id);
+/* cp_server_load inside the caller's transaction. */
+json_t *cp_server_get(struct cp_ctx *ctx, const char *id);
 /* Rewrites the row with a new "updated" (and revision: its node's feed
- * sends it again). Its own write transaction. */
+ * sends it again). Its own write transaction; cp_server_put inside the
+ * caller's. */
 int cp_server_store(struct cp_ctx *ctx, json_t *s);
+int cp_server_put(struct cp_ctx *ctx, json_t *s);
+
+/* server_actions.c: whether the caller may report for the server row s
+ * (NULL: not found) as node: the service token, and s placed on node. */
+int cp_server_node_check(struct cp_ctx *ctx, const char *node, const char *id, const json_t *s);
+
+/* server_volumes.c: srv's volumes back to available, as it is deleted
+ * (inside the caller's write transaction). */
+void cp_server_volumes_release(struct cp_ctx *ctx, const json_t *srv);
+/* The volume a create boots from: Nova's block_device_mapping_v2 entry of
+ * boot_index 0, source and destination "volume" (what `server create
+ * --volume` sends); *volume_id NULL without one. 400 for a mapping not
+ * supported (an image or snapshot into a new volume, more disks). */
+int cp_server_boot_volume(struct cp_ctx *ctx, const json_t *req, const char **volume_id);
+/* Reserves it for srv as its root disk, vda (inside the caller's write
+ * transaction): 404 not the caller's, 400 not available. */
+int cp_server_reserve_boot_volume(struct cp_ctx *ctx, json_t *srv, const char *volume_id,
+	const char *store);
 
 /* server_view.c: the server as Nova 2.1 shows it, status derived (inside
  * a read transaction). */

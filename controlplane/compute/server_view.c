@@ -137,6 +137,17 @@ static json_t *groups(struct cp_ctx *ctx, const json_t *s)
 	return out;
 }
 
+/* Nova's "os-extended-volumes:volumes_attached": [{"id"}], its block device mappings. */
+static json_t *volumes(const json_t *s)
+{
+	json_t *out = json_array(), *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(s, "virga:volumes"), i, e)
+		json_array_append_new(out, json_pack("{s:s}", "id", cp_json_str(e, "volume_id") ?: ""));
+	return out;
+}
+
 static json_t *link_pair(const char *kind, const char *id)
 {
 	char self[256];
@@ -167,6 +178,10 @@ json_t *cp_server_view(struct cp_ctx *ctx, const json_t *s)
 	json_object_set_new(out, "OS-DCF:diskConfig", json_string("MANUAL"));
 	json_object_set_new(out, "OS-EXT-AZ:availability_zone", json_string("nova"));
 	json_object_set_new(out, "security_groups", groups(ctx, s));
+	json_object_set_new(out, "os-extended-volumes:volumes_attached", volumes(s));
+	/* Booted from a volume: Nova's image is the empty string. */
+	if (!*(cp_json_str(s, "virga:image") ?: ""))
+		json_object_set_new(out, "image", json_string(""));
 	{
 		json_t *self = link_pair("servers", id);
 

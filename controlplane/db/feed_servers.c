@@ -4,9 +4,14 @@
  * changed since the agent's revision, as the agent runs it (agents/
  * compute/compute.h): {"id", "name", "hostname", "host", "image_id", "flavor":
  * {"vcpus", "ram", "disk"}, "power_state", "reboot", "user_data",
- * "key_name", "key_data", "ports": [{"port_id", "mac_address"}]}. A
- * deleted server is a tombstone of kind "server" in "deleted". Inside the
- * feed's read transaction.
+ * "key_name", "key_data", "ports": [{"port_id", "mac_address"}], "volumes":
+ * [{"volume_id", "attachment_id", "device", "path", "format", "action",
+ * "boot"?}]}. A volume's "path" is the controller's file (the file driver's
+ * store): the all-in-one node shares the machine, so the agent opens it
+ * there. More nodes need the store on each (an NFS export mounted at the
+ * same path) or the volume exported (iSCSI, NBD), and the path or target
+ * of the node here. A deleted server is a tombstone of kind "server" in
+ * "deleted". Inside the feed's read transaction.
  */
 #include "feed_servers.h"
 #include "../compute/server.h"
@@ -30,14 +35,16 @@ static json_t *as_desired(struct cp_db *db, const json_t *s)
 		json_array_append_new(ports, json_pack("{s:s, s:s}", "port_id", cp_json_str(p, "id"),
 			"mac_address", cp_json_str(p, "mac_address") ?: ""));
 	json_decref(rows);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:I, s:o, s:o, s:o, s:o}", "id",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:I, s:o, s:o, s:o, s:o, s:o}", "id",
 		id, "name", cp_json_str(s, "name") ?: "", "hostname", cp_json_str(s, "name") ?: "",
 		"host", cp_json_str(s, "OS-EXT-SRV-ATTR:host"), "image_id",
 		cp_json_str(s, "virga:image") ?: "", "flavor", json_object_get(s, "virga:flavor"),
 		"power_state", cp_json_str(s, "virga:power") ?: "running", "reboot",
 		json_integer_value(json_object_get(s, "virga:reboot")), "user_data",
 		str_or_null(s, "virga:user_data"), "key_name", str_or_null(s, "key_name"),
-		"key_data", str_or_null(s, "virga:key_data"), "ports", ports);
+		"key_data", str_or_null(s, "virga:key_data"), "ports", ports, "volumes",
+		json_is_array(json_object_get(s, "virga:volumes")) ?
+			json_deep_copy(json_object_get(s, "virga:volumes")) : json_array());
 }
 
 json_t *cp_feed_servers(struct cp_db *db, const char *node, int64_t since)

@@ -43,16 +43,12 @@ static int not_found(struct cp_ctx *ctx, const char *id)
 json_t *cp_volume_load(struct cp_ctx *ctx, const char *kind, const char *id)
 {
 	json_t *v;
-	const char *owner;
 
 	if (cp_db_begin(ctx->db, false))
 		return NULL;
 	v = cp_obj_get(ctx->db, kind, id);
 	cp_db_commit(ctx->db);
-	owner = v ? cp_json_str(v, "os-vol-tenant-attr:tenant_id") : NULL;
-	if (v && !owner)
-		owner = cp_json_str(v, "os-extended-snapshot-attributes:project_id");
-	if (v && !ctx->caller->is_admin && (!owner || strcmp(owner, ctx->caller->project_id))) {
+	if (v && !cp_volume_visible(ctx, v)) {
 		json_decref(v);
 		return NULL;
 	}
@@ -441,7 +437,10 @@ int cp_volume_delete(struct cp_ctx *ctx, const char *id, const char *store)
 
 	if (rc)
 		return rc;
-	if (json_array_size(json_object_get(v, "attachments")) > 0) {
+	/* Attaching and detaching too: the node may have the file open. */
+	if (json_array_size(json_object_get(v, "attachments")) > 0 ||
+			(strcmp(cp_json_str(v, "status"), "available") &&
+					strcmp(cp_json_str(v, "status"), "error"))) {
 		json_decref(v);
 		return cp_fail(&ctx->err, -EINVAL, "badRequest",
 				"Invalid volume: Volume status must be available or error or "

@@ -11,7 +11,7 @@
  * Snapshots (kind "volume_snapshot") are sparse copies (volume_file.h); a
  * volume may be made from a snapshot or from another volume (a copy too).
  * and from an image (raw or iso copied, qcow2 converted: volume_image.c).
- * Not yet: attachments (they need servers).
+ * Attachments to servers: volume_attach.c (below).
  *
  * Quotas as Cinder's defaults, per project: 10 volumes, 1,000 GiB
  * (413 overLimit). Volume types: the one default type.
@@ -60,5 +60,34 @@ int cp_volume_quota(struct cp_ctx *ctx, const char *project, json_int_t add_volu
 int cp_volume_list_kind(struct cp_ctx *ctx, const char *kind, bool all_tenants, json_t **out);
 /* The volume or snapshot the caller may see (a new reference), or NULL. */
 json_t *cp_volume_load(struct cp_ctx *ctx, const char *kind, const char *id);
+/* Whether the caller may see the volume or snapshot row v (its project's, or an admin). */
+bool cp_volume_visible(const struct cp_ctx *ctx, const json_t *v);
+
+/*
+ * Attachments (volume_attach.c): Cinder's status machine as the compute side
+ * drives it (os-volume_attachments, the node's reports, a server's delete),
+ * one step each call, inside the caller's write transaction:
+ *
+ *   available --reserve--> attaching --attached--> in-use
+ *   in-use --begin_detach--> detaching --release--> available
+ *   attaching --release--> available        (the node could not attach it)
+ *   detaching --detach_failed--> in-use     (the node could not detach it)
+ *   any --release--> available              (its server is deleted)
+ *
+ * "attachments" (what `volume show` lists) holds the attachment from
+ * attached until release. Not multiattach: one attachment at most.
+ */
+enum cp_volume_step {
+	CP_VOLUME_RESERVE,       /* the caller's volume (else 404), available (else 400) */
+	CP_VOLUME_ATTACHED,      /* attachment: {"server_id", "attachment_id", "device", "host_name"} */
+	CP_VOLUME_BEGIN_DETACH,  /* in-use, else 400 */
+	CP_VOLUME_DETACH_FAILED,
+	CP_VOLUME_RELEASE,
+};
+/* attachment only for CP_VOLUME_ATTACHED. A step that does not apply to the
+ * volume's status (a repeated report) is 0 and changes nothing, but for the
+ * refusals said above. */
+int cp_volume_step(struct cp_ctx *ctx, const char *id, enum cp_volume_step step,
+		const json_t *attachment);
 
 #endif

@@ -14,6 +14,11 @@ vm_cleanup() {
 		virsh -c qemu:///system undefine "virga-$id" >/dev/null 2>&1
 	done
 	for id in "${VM_LIBVIRTD_PIDS[@]}"; do kill "$id" 2>/dev/null; done
+	# Gone before the next test looks: a libvirtd still shutting down is
+	# found by start_libvirtd's pgrep, which then waits for it in vain.
+	for id in "${VM_LIBVIRTD_PIDS[@]}"; do
+		for _ in $(seq 100); do kill -0 "$id" 2>/dev/null || break; sleep 0.1; done
+	done
 }
 A_EXIT_HOOKS+=(vm_cleanup)
 
@@ -35,11 +40,29 @@ start_libvirtd() {
 	virsh -c qemu:///system version
 }
 
-# server_field ID FIELD: one attribute of a server, through the REST API.
-server_field() {
-	curl -s -H "X-Auth-Token: $(admin_token)" "$A_URL/compute/v2.1/servers/$1" |
-		"$PY" -c 'import json, sys; print(json.load(sys.stdin)["server"][sys.argv[1]])' "$2"
+# vm_start: a controller, a dataplane and an agent that runs servers
+# (libvirtd started), and the tiny guest's image in the image service as
+# "tiny", public.
+vm_start() {
+	GUEST="$BUILD/tools/guest/virga-tiny.qcow2"
+	[ -f "$GUEST" ] || die "no guest image $GUEST (ninja -C build guest)"
+	start_libvirtd || die "libvirtd did not start"
+	start_controller
+	start_dataplane
+	start_agent --libvirt qemu:///system --state-dir "$A_DIR/node"
+	os image create --file "$GUEST" --disk-format qcow2 --container-format bare --public tiny \
+		>/dev/null || die "image create"
 }
+
+# api_field PATH KEY FIELD: one attribute of the object KEY that PATH
+# answers, through the REST API (the CLI is too slow to poll with).
+api_field() {
+	curl -s -H "X-Auth-Token: $(admin_token)" "$A_URL$1" |
+		"$PY" -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]][sys.argv[2]])' "$2" "$3"
+}
+
+# server_field ID FIELD: one attribute of a server.
+server_field() { api_field "/compute/v2.1/servers/$1" server "$2"; }
 
 # wait_server ID STATUS SECONDS
 wait_server() {

@@ -11,16 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
 
-GUEST="$BUILD/tools/guest/virga-tiny.qcow2"
-[ -f "$GUEST" ] || die "no guest image $GUEST (ninja -C build guest)"
-start_libvirtd || die "libvirtd did not start"
-
-start_controller
-start_dataplane
-start_agent --libvirt qemu:///system --state-dir "$A_DIR/node"
-
-os image create --file "$GUEST" --disk-format qcow2 --container-format bare --public tiny \
-	>/dev/null || die "image create"
+vm_start
 os network create vmnet1 >/dev/null || die "network create"
 os subnet create --network vmnet1 --subnet-range 10.94.1.0/24 vmsub1 >/dev/null || die "subnet create"
 os network create vmnet2 >/dev/null || die "network create"

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Every attribute of every Neutron resource set to values of every wrong
 # type, on create and update, plus malformed auth and identity bodies, and
-# Nova's servers (create, rename, every action, the node's reports): the
-# controller answers each with a 4xx (or a 2xx where the value is valid),
-# never a 5xx, and stays up.
+# Nova's servers (create, rename, every action, volume attachments, the
+# node's reports): the controller answers each with a 4xx (or a 2xx where
+# the value is valid), never a 5xx, and stays up.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -109,7 +109,7 @@ s_, b, _ = call("POST", "/compute/v2.1/servers", {"server": base}, tok)
 assert s_ == 202, (s_, b)
 srv = json.loads(b)["server"]["id"]
 for a in ["name", "imageRef", "flavorRef", "networks", "key_name", "user_data",
-          "security_groups", "metadata", "min_count"]:
+          "security_groups", "metadata", "min_count", "block_device_mapping_v2"]:
     for v in vals + [[{"uuid": v}] for v in vals[:8]] + [[{"port": port}], [{"name": 1}]]:
         body = dict(base)
         body[a] = v
@@ -130,6 +130,24 @@ for v in vals:
             "reboot": v, "fault": v, "output": v}, svc)[0], (rep, v))
         check(call("PUT", "/internal/v1/nodes/n1/servers/%s/%s" % (srv, rep), v, svc)[0],
               (rep, "body", v))
+# Its volume attachments: ill-typed ids, devices and bodies, and the node's reports on them.
+s_, b, _ = call("POST", "/volume/v3/x/volumes", {"volume": {"size": 1}}, tok)
+vol = json.loads(b)["volume"]["id"]
+for v in vals:
+    att = "/compute/v2.1/servers/%s/os-volume_attachments" % srv
+    check(call("POST", att, {"volumeAttachment": {"volumeId": v}}, tok)[0], ("attach", v))
+    check(call("POST", att, {"volumeAttachment": {"volumeId": vol, "device": v}}, tok)[0],
+          ("attach device", v))
+    check(call("POST", att, {"volumeAttachment": v}, tok)[0], ("attach body", v))
+    check(call("POST", att, v, tok)[0], ("attach raw", v))
+    check(call("PUT", "/internal/v1/nodes/n1/servers/%s/volumes/%s" % (srv, vol),
+        {"attachment_id": v, "status": v, "fault": v}, svc)[0], ("volume report", v))
+    check(call("PUT", "/internal/v1/nodes/n1/servers/%s/volumes/%s" % (srv, vol), v, svc)[0],
+          ("volume report body", v))
+for p in ["", "/" + vol, "/nosuch"]:
+    for m in ["GET", "DELETE"]:
+        check(call(m, "/compute/v2.1/servers/%s/os-volume_attachments%s" % (srv, p), tok=tok)[0],
+              (m, "attachment", p))
 for raw in [b"", b"null", b"[]", b'{"server": null}', b"\xff"]:
     check(call("POST", "/compute/v2.1/servers", tok=tok, raw=raw)[0], ("POST server raw", raw))
 check(call("DELETE", "/compute/v2.1/servers/" + srv, tok=tok)[0], "delete")
