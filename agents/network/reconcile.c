@@ -175,19 +175,6 @@ static void remove_unwanted(struct ag_dp *dp, struct ag_nl *nl, const struct dp_
 	}
 }
 
-static const char *net_type_name(uint8_t type)
-{
-	switch (type) {
-	case DP_NET_FLAT:
-		return "flat";
-	case DP_NET_VLAN:
-		return "vlan";
-	case DP_NET_VXLAN:
-		return "vxlan";
-	}
-	return "unknown";
-}
-
 /* Adds or updates one network; false when its ports cannot go on it. */
 static bool ensure_net(struct ag_dp *dp, const struct dp_view *v, const struct ag_net *n,
                 struct ag_reconcile_stats *st)
@@ -205,7 +192,7 @@ static bool ensure_net(struct ag_dp *dp, const struct dp_view *v, const struct a
 		ag_log(AG_ERR,
 		                "network %s exists in the dataplane with another segment "
 		                "(%s %u physnet '%s'): leaving it and its ports alone",
-		                n->id, net_type_name(have->type), have->seg_id, have->physnet);
+		                n->id, dp_net_type_name(have->type), have->seg_id, have->physnet);
 		st->failed++;
 		return false;
 	}
@@ -219,7 +206,7 @@ static bool ensure_net(struct ag_dp *dp, const struct dp_view *v, const struct a
 		return false;
 	}
 	if (have == NULL) {
-		ag_log(AG_INFO, "added network %s (%s %u%s%s)", n->id, net_type_name(n->type),
+		ag_log(AG_INFO, "added network %s (%s %u%s%s)", n->id, dp_net_type_name(n->type),
 		                n->seg_id, n->physnet[0] ? " on " : "", n->physnet);
 		st->added++;
 	} else {

@@ -285,3 +285,16 @@ int dp_client_call(struct dp_client *c, enum dp_msg_type type, const void *req, 
 		*resp_len = body_len;
 	return hdr.status;
 }
+
+const char *dp_net_type_name(uint8_t type)
+{
+	switch (type) {
+	case DP_NET_FLAT:
+		return "flat";
+	case DP_NET_VLAN:
+		return "vlan";
+	case DP_NET_VXLAN:
+		return "vxlan";
+	}
+	return "unknown";
+}

@@ -17,19 +17,6 @@ enum {
 	OPT_MISSING_OK,
 };
 
-static const char *net_type_name(uint8_t type)
-{
-	switch (type) {
-	case DP_NET_FLAT:
-		return "flat";
-	case DP_NET_VLAN:
-		return "vlan";
-	case DP_NET_VXLAN:
-		return "vxlan";
-	}
-	return "unknown";
-}
-
 static int network_add(struct vg_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -152,14 +139,14 @@ static int network_row(void *arg, const void *entry)
 	if (rows->array != NULL)
 		return vg_json_append(rows->array,
 				json_pack("{s:i, s:s, s:s, s:s, s:I, s:i, s:I, s:I}", "id", n.id,
-						"name", n.name, "type", net_type_name(n.type),
+						"name", n.name, "type", dp_net_type_name(n.type),
 						"physnet", n.physnet, "seg_id",
 						vg_json_int(n.seg_id), "mtu", n.mtu, "n_ports",
 						vg_json_int(n.n_ports), "n_macs",
 						vg_json_int(n.n_macs)));
 	vg_table_cell(rows->table, "%u", n.id);
 	vg_table_cell(rows->table, "%s", n.name);
-	vg_table_cell(rows->table, "%s", net_type_name(n.type));
+	vg_table_cell(rows->table, "%s", dp_net_type_name(n.type));
 	vg_table_cell(rows->table, "%s", n.physnet);
 	/* A flat network has no segment: show "-" rather than a misleading 0. For a
 	 * VXLAN network the segment is the VNI. */

@@ -36,4 +36,8 @@ int dp_client_call(struct dp_client *c, enum dp_msg_type type, const void *req, 
 /* Printable name of a message type ("network_add"), for errors and logs. */
 const char *dp_msg_type_name(enum dp_msg_type type);
 
+/* Printable name of a network type (enum dp_net_type: "flat", "vlan",
+ * "vxlan"), as the CLI takes it; "unknown" for anything else. */
+const char *dp_net_type_name(uint8_t type);
+
 #endif /* VIRGA_DP_CLIENT_H */
