@@ -108,28 +108,19 @@ uint32_t dp_ct_lookup_bulk(
 	return found;
 }
 
-static inline void touch(struct dp_ct_entry *e, uint32_t now)
-{
-	uint32_t seen = __atomic_load_n(&e->last_seen, __ATOMIC_RELAXED);
-
-	/* Store only when the second moved on: a steady flow writes once a second. */
-	if (unlikely((int32_t)(now - seen) > 0))
-		__atomic_store_n(&e->last_seen, now, __ATOMIC_RELAXED);
-}
-
 static inline bool icmp_is_request(const struct dp_ct_pkt *p)
 {
 	return p->icmp_type == (p->key.family == AF_INET ? ICMP_ECHO_REQUEST : ICMP6_ECHO_REQUEST);
 }
 
-enum dp_ct_verdict dp_ct_update(struct dp_ct *ct, uint32_t idx, const struct dp_ct_pkt *p,
-		uint32_t now, enum dp_ct_dir *dirp)
+enum dp_ct_verdict dp_ct_update_full(struct dp_ct *ct, uint32_t idx, const struct dp_ct_pkt *p,
+		uint8_t side, uint32_t now, enum dp_ct_dir *dirp)
 {
 	struct dp_ct_entry *e = &ct->entries[idx];
 	uint32_t sw = __atomic_load_n(&e->sw, __ATOMIC_ACQUIRE);
 
 	for (;;) {
-		enum dp_ct_dir dir = sw_orig_is(sw, p->side) ? DP_CT_DIR_ORIGINAL : DP_CT_DIR_REPLY;
+		enum dp_ct_dir dir = sw_orig_is(sw, side) ? DP_CT_DIR_ORIGINAL : DP_CT_DIR_REPLY;
 		uint8_t state = sw & DP_CT_SW_STATE, next = state;
 		bool reopen = false;
 		uint32_t nsw;
@@ -192,13 +183,13 @@ enum dp_ct_verdict dp_ct_update(struct dp_ct *ct, uint32_t idx, const struct dp_
 		}
 		if (__atomic_compare_exchange_n(
 				    &e->sw, &sw, nsw, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-			touch(e, now);
+			dp_ct_touch(e, now);
 			return reopen ? DP_CT_REOPENED : DP_CT_VALID;
 		}
 		/* Another worker moved it first: apply this packet to its result. A
 		 * lost reopen leaves records reset that the integrator checks again. */
 	}
-	touch(e, now);
+	dp_ct_touch(e, now);
 	return DP_CT_VALID;
 }
 

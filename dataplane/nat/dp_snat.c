@@ -194,11 +194,11 @@ static uint16_t create(struct dp_worker *w, const struct dp_router *r, const str
 	}
 }
 
-/* A packet of the connection at idx in the direction of p->side: its state. */
-static bool update(struct dp_worker *w, uint32_t idx, const struct dp_ct_pkt *p)
+/* A packet of the connection at idx sent by its key's endpoint `side`: its state. */
+static bool update(struct dp_worker *w, uint32_t idx, const struct dp_ct_pkt *p, uint8_t side)
 {
 	enum dp_ct_dir dir;
-	enum dp_ct_verdict v = dp_ct_update(dp_tables.ct, idx, p, w->now_sec, &dir);
+	enum dp_ct_verdict v = dp_ct_update_as(dp_tables.ct, idx, p, side, w->now_sec, &dir);
 
 	return v == DP_CT_VALID || v == DP_CT_REOPENED;
 }
@@ -301,7 +301,6 @@ static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 	uint32_t len = l3_len(m);
 	const struct dp_ct_key *key;
 	struct dp_ct_nat nat;
-	struct dp_ct_pkt reply;
 	uint32_t opener_ip;
 	uint16_t rc, opener_port;
 	uint8_t orig;
@@ -324,7 +323,7 @@ static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 		} else {
 			nat = dp_ct_nat_get(ct, idx);
 		}
-		if (!update(w, idx, p))
+		if (!update(w, idx, p, p->side))
 			return DP_DROP_CT_INVALID;
 		dp_nat_rewrite_ip4_addr_port(ip, len, true, nat.src_ip, nat.src_port != 0, nat.src_port);
 		if (nat.dst_ip) {
@@ -350,9 +349,7 @@ static uint16_t translate(struct dp_worker *w, struct rte_mbuf *m, enum kind k,
 		orig = dp_ct_orig_side(ct, idx);
 		if (k == IN) {
 			/* A reply: from the side that did not open it. */
-			reply = *p;
-			reply.side = !orig;
-			if (!update(w, idx, &reply))
+			if (!update(w, idx, p, !orig))
 				return DP_DROP_CT_INVALID;
 			nat = dp_ct_nat_get(ct, idx);
 			dp_nat_rewrite_ip4_addr_port(
