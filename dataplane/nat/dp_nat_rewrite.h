@@ -47,6 +47,40 @@ static inline uint16_t dp_nat_csum_update16(uint16_t sum, uint16_t old, uint16_t
 }
 
 /*
+ * The same as a sum of changes, for a header whose change several checksums
+ * cover: ~old + new of each changed word, added up unfolded (a 32-bit word
+ * adds as its two halves do, 2^16 being 1 modulo 0xffff), then folded into
+ * each checksum once. An address and a port rewritten under the IP and UDP
+ * checksums cost three dp_nat_csum_update* calls, each folding twice
+ * (callgrind, virga-stagebench --path snat: 72 instructions a frame against
+ * 53). The result is the one dp_nat_csum_update32/16 in turn give: the same
+ * value modulo 0xffff, and 0 only when every term is.
+ */
+static inline uint64_t dp_nat_csum_delta32(uint32_t old, uint32_t new_)
+{
+	return (uint64_t)(uint32_t)~old + new_;
+}
+
+static inline uint64_t dp_nat_csum_delta16(uint16_t old, uint16_t new_)
+{
+	return (uint64_t)(uint16_t)~old + new_;
+}
+
+/*
+ * ~(~sum + delta), delta a sum of a few dp_nat_csum_delta* terms. Each fold
+ * adds a word to itself rotated by half its width: the upper half is then the
+ * halves' sum with its end-around carry (as Linux's csum_fold), three
+ * instructions where masking and shifting takes more and must be done twice.
+ */
+static inline uint16_t dp_nat_csum_apply(uint16_t sum, uint64_t delta)
+{
+	uint64_t s = (uint16_t)~sum + delta;
+	uint32_t t = (uint32_t)((s + (s >> 32 | s << 32)) >> 32);
+
+	return (uint16_t) ~((t + (t >> 16 | t << 16)) >> 16);
+}
+
+/*
  * Replaces the source (src) or destination port of a TCP or UDP datagram at ip
  * (network order), or the identifier of an ICMP echo request or reply (either
  * side: an echo has one), with its checksum. Nothing for other protocols and
@@ -107,25 +141,25 @@ static inline void dp_nat_rewrite_ip4_addr_port(struct rte_ipv4_hdr *ip, uint32_
 {
 	rte_be32_t *field = src ? &ip->src_addr : &ip->dst_addr;
 	uint32_t old = *field, hl = rte_ipv4_hdr_len(ip);
+	uint64_t delta = dp_nat_csum_delta32(old, addr);
 	uint8_t *l4 = (uint8_t *)ip + hl;
-	uint16_t *port_field, *sum, old_port;
+	uint16_t *port_field, *sum;
 
 	*field = addr;
-	ip->hdr_checksum = dp_nat_csum_update32(ip->hdr_checksum, old, addr);
+	ip->hdr_checksum = dp_nat_csum_apply(ip->hdr_checksum, delta);
 	if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK))
 		return;
 	if (ip->next_proto_id == IPPROTO_UDP && l3_len >= hl + sizeof(struct rte_udp_hdr)) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)l4;
 
 		port_field = src ? &udp->src_port : &udp->dst_port;
-		old_port = *port_field;
-		if (with_port)
+		if (with_port) {
+			delta += dp_nat_csum_delta16(*port_field, port);
 			*port_field = port;
+		}
 		if (udp->dgram_cksum == 0) /* none: stays none */
 			return;
-		udp->dgram_cksum = dp_nat_csum_update32(udp->dgram_cksum, old, addr);
-		if (with_port)
-			udp->dgram_cksum = dp_nat_csum_update16(udp->dgram_cksum, old_port, port);
+		udp->dgram_cksum = dp_nat_csum_apply(udp->dgram_cksum, delta);
 		if (udp->dgram_cksum == 0)
 			udp->dgram_cksum = 0xffff;
 		return;
@@ -133,25 +167,26 @@ static inline void dp_nat_rewrite_ip4_addr_port(struct rte_ipv4_hdr *ip, uint32_
 	if (ip->next_proto_id == IPPROTO_TCP && l3_len >= hl + sizeof(struct rte_tcp_hdr)) {
 		struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)l4;
 
-		tcp->cksum = dp_nat_csum_update32(tcp->cksum, old, addr);
 		port_field = src ? &tcp->src_port : &tcp->dst_port;
-		sum = &tcp->cksum;
-	} else if (ip->next_proto_id == IPPROTO_ICMP && l3_len >= hl + sizeof(struct rte_icmp_hdr)) {
+		if (with_port) {
+			delta += dp_nat_csum_delta16(*port_field, port);
+			*port_field = port;
+		}
+		tcp->cksum = dp_nat_csum_apply(tcp->cksum, delta);
+		return;
+	}
+	if (ip->next_proto_id == IPPROTO_ICMP && l3_len >= hl + sizeof(struct rte_icmp_hdr)) {
+		/* ICMP's checksum covers no address: the identifier alone. */
 		struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)l4;
 
-		if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST &&
-		                icmp->icmp_type != RTE_IP_ICMP_ECHO_REPLY)
+		if (!with_port || (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST &&
+		                                  icmp->icmp_type != RTE_IP_ICMP_ECHO_REPLY))
 			return;
 		port_field = &icmp->icmp_ident;
 		sum = &icmp->icmp_cksum;
-	} else {
-		return;
+		*sum = dp_nat_csum_update16(*sum, *port_field, port);
+		*port_field = port;
 	}
-	if (!with_port)
-		return;
-	old_port = *port_field;
-	*port_field = port;
-	*sum = dp_nat_csum_update16(*sum, old_port, port);
 }
 
 /*

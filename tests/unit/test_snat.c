@@ -7,7 +7,8 @@
  * inside host with the quoted header translated; the range used up refuses
  * (counted) and the ports come back when the connections go; a hairpin to a
  * floating IP from behind the router, and to a host's own; the pool's
- * claims alone (kept port, per-worker offsets, 90% crossings).
+ * claims alone (kept port, per-worker offsets, 90% crossings); the folded
+ * checksum update against the one-change-at-a-time one.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -26,6 +27,7 @@
 #include "l2/dp_bridge.h"
 #include "l3/dp_fip.h"
 #include "l3/dp_router_conf.h"
+#include "nat/dp_nat_rewrite.h"
 #include "nat/dp_snat_pool.h"
 #include "pkt_builder.h"
 
@@ -355,6 +357,41 @@ static void the_pool_keeps_ports_and_spreads_workers(void **state)
 	dp_snat_pool_free(p);
 }
 
+/* The folded sum of changes (dp_nat_csum_apply) against the updates one after the
+ * other, on edge values (sums of 0 and 0xffff, nothing changed, everything
+ * changed) and pseudo-random ones. */
+static void the_folded_checksum_equals_the_updates_in_turn(void **state)
+{
+	static const uint32_t words[] = {0, 0xffffffff, 0xffff, 0xffff0000, 1, 0x80008000};
+	uint32_t x = 0x12345678;
+
+	(void)state;
+	for (int i = 0; i < 200000; i++) {
+		uint16_t sum, op, np;
+		uint32_t oa, na;
+
+		if (i < 6 * 6 * 6) {
+			sum = (uint16_t)words[i % 6];
+			oa = words[i / 6 % 6];
+			na = words[i / 36 % 6];
+			op = (uint16_t)(oa >> 3);
+			np = (uint16_t)na;
+		} else {
+			x = x * 1103515245u + 12345u;
+			sum = (uint16_t)(x >> 8);
+			oa = x * 2654435761u;
+			na = oa ^ (x << 7);
+			op = (uint16_t)(x >> 16);
+			np = (uint16_t)(na >> 5);
+		}
+		assert_int_equal(dp_nat_csum_apply(sum, dp_nat_csum_delta32(oa, na)),
+				dp_nat_csum_update32(sum, oa, na));
+		assert_int_equal(dp_nat_csum_apply(sum, dp_nat_csum_delta32(oa, na) +
+								  dp_nat_csum_delta16(op, np)),
+				dp_nat_csum_update16(dp_nat_csum_update32(sum, oa, na), op, np));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +402,7 @@ int main(void)
 			cmocka_unit_test_setup(a_hairpin_reaches_a_floating_ip_from_behind_the_router, setup),
 			cmocka_unit_test_setup(later_fragments_follow_their_first, setup),
 			cmocka_unit_test(the_pool_keeps_ports_and_spreads_workers),
+			cmocka_unit_test(the_folded_checksum_equals_the_updates_in_turn),
 	};
 
 	if (test_env_init("snat") < 0)
