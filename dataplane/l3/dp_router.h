@@ -69,8 +69,21 @@ struct dp_router {
 	uint32_t default_nh;
 	struct dp_fib *fib;	 /* owned by the router's conf, shared by its snapshots */
 	struct dp_nexthop *nh;	 /* likewise; indexed by the FIB's next hop */
+	/*
+	 * Bit dp_router_local_bit(ip) set for the address of each interface: a
+	 * frame whose destination's bit is clear is not for the router, without
+	 * walking the interfaces (two loads and compares each, for every routed
+	 * frame: 21 instructions a frame of virga-stagebench --path snat).
+	 */
+	uint64_t local_bits;
 	struct dp_rif rifs[DP_MAX_RIFS];
 } __rte_cache_aligned;
+
+/* Any thread: the bit of address ip (network order) in local_bits. */
+static inline uint64_t dp_router_local_bit(uint32_t ip)
+{
+	return 1ull << ((ip * 0x9e3779b1u) >> 26);
+}
 
 /* A router interface as its network sees it: frames to `mac` are routed. */
 struct dp_net_rif {

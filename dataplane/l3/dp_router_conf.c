@@ -88,6 +88,9 @@ int dp_conf_publish_router(uint16_t id)
 	r->gw_port_min = c->gw_port_min;
 	r->gw_port_max = c->gw_port_max;
 	memcpy(r->rifs, c->rifs, sizeof(r->rifs));
+	for (uint8_t i = 0; i < r->n_rifs; i++)
+		if (r->rifs[i].net_id)
+			r->local_bits |= dp_router_local_bit(r->rifs[i].ip);
 	dp_tables_publish_router(id, r);
 	return 0;
 }

@@ -148,6 +148,8 @@ static bool ip_header_ok(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 
 static const struct dp_rif *local_rif(const struct dp_router *r, uint32_t dst)
 {
+	if (likely(!(r->local_bits & dp_router_local_bit(dst))))
+		return NULL;
 	for (uint8_t i = 0; i < r->n_rifs; i++)
 		if (r->rifs[i].net_id && r->rifs[i].ip == dst)
 			return &r->rifs[i];
