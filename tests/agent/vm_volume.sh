@@ -9,8 +9,10 @@
 # inside its guest. The guests' user data does the writing and reading and
 # says so on the serial console. Deleting vm2 with the volume still
 # attached gives it back, available. Then vm3 boots from a volume made from
-# the image (`server create --volume`). No domain is left, and deleting the
-# volumes removes their files and the links the agent made for QEMU.
+# the image (`server create --volume`), and reads the marker from a volume
+# made from a snapshot of the first. No domain is left, and deleting the
+# snapshot and volumes removes their files and the links the agent made for
+# QEMU.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
 
@@ -109,13 +111,21 @@ check "vm2 is gone from the API" wait_server_gone "$vm2" 60
 os server delete "$vm1" || die "server delete vm1"
 check "vm1 is gone from the API" wait_server_gone "$vm1" 60
 
+# A snapshot keeps the marker, and so does a volume made from it.
+snap=$(os volume snapshot create --volume data snap1 -f value -c id) || die "snapshot create"
+snapshot_available() { [ "$(api_field "/volume/v3/$PROJ/snapshots/$snap" snapshot status)" = available ]; }
+check "the snapshot is available" within 30 snapshot_available
+os volume create --snapshot snap1 fromsnap >/dev/null || die "volume create --snapshot"
+fromsnap=$(os volume show -f value -c id fromsnap) || die "volume show fromsnap"
+check "the volume from the snapshot is available" wait_volume "$fromsnap" available 30
+
 # Booting from a volume made from the image: the volume's file is the root disk.
 os volume create --image tiny --size 1 rootvol >/dev/null || die "volume create --image"
 rootvol=$(os volume show -f value -c id rootvol) || die "volume show rootvol"
 bootable_available() { [ "$(volume_field "$1" status) $(volume_field "$1" bootable)" = "available true" ]; }
 check "the volume from the image is available and bootable" bootable_available "$rootvol"
-vm3=$(os server create --volume rootvol --flavor m1.nano --network vmnet -f value -c id vm3) ||
-	die "server create --volume"
+vm3=$(os server create --volume rootvol --flavor m1.nano --network vmnet \
+	--user-data "$A_DIR/read-marker" -f value -c id vm3) || die "server create --volume"
 VM_IDS+=("$vm3")
 check "vm3, booted from the volume, becomes ACTIVE" wait_server "$vm3" ACTIVE 120
 check "its root volume is in-use" wait_volume "$rootvol" in-use 30
@@ -123,16 +133,23 @@ check "libvirt's domain boots from the volume's file as vda" bash -c \
 	"virsh -c qemu:///system domblklist virga-$vm3 | grep -q '^ *vda .*/instances/$vm3/volume-$rootvol.raw'"
 check "and no image overlay was made" test ! -e "$A_DIR/node/instances/$vm3/disk.qcow2"
 check "the guest is up and read its config drive" console_shows "$vm3" "virga-guest: config drive hostname vm3" 120
+os server add volume vm3 fromsnap >/dev/null || die "server add volume vm3"
+check "the volume from the snapshot, attached to vm3: in-use" wait_volume "$fromsnap" in-use 60
+check "vm3's guest reads vm1's marker from it (vdb)" console_shows "$vm3" "virga-guest: vdb reads $MARKER" 120
 os server delete "$vm3" || die "server delete vm3"
 check "deleting vm3: its root volume is available again" wait_volume "$rootvol" available 30
+check "and the one from the snapshot" wait_volume "$fromsnap" available 30
 check "vm3 is gone from the API" wait_server_gone "$vm3" 60
 check "libvirt has no domain left" \
 	eventually bash -c "! virsh -c qemu:///system list --all --name | grep virga- >/dev/null"
 check "no instance directory is left" eventually bash -c "[ -z \"\$(ls '$A_DIR/node/instances' | grep -v _base)\" ]"
 
-os volume delete data rootvol || die "volume delete"
+check_fails "a volume with a snapshot cannot be deleted" os volume delete data
+os volume snapshot delete snap1 || die "snapshot delete"
+check "snapshot delete removes its file" eventually test ! -e "$STORE/snap-$snap.raw"
+os volume delete data rootvol fromsnap || die "volume delete"
 check "volume delete: the volumes are gone" eventually bash -c \
 	"[ \"\$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Auth-Token: $(admin_token)' '$A_URL/volume/v3/$PROJ/volumes/$vol')\" = 404 ]"
-check "and their files" bash -c "[ ! -e '$STORE/$vol.raw' ] && [ ! -e '$STORE/$rootvol.raw' ]"
+check "and their files" bash -c "[ ! -e '$STORE/$vol.raw' ] && [ ! -e '$STORE/$rootvol.raw' ] && [ ! -e '$STORE/$fromsnap.raw' ]"
 check "and no copy or link of either anywhere under the test's directories" \
-	bash -c "! find '$A_DIR' -name '*$vol*' -o -name '*$rootvol*' | grep -q ."
+	bash -c "! find '$A_DIR' -name '*$vol*' -o -name '*$rootvol*' -o -name '*$fromsnap*' -o -name '*$snap*' | grep -q ."
