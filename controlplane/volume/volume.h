@@ -16,6 +16,31 @@
  * Quotas as Cinder's defaults, per project: 10 volumes, 1,000 GiB
  * (413 overLimit). Volume types: the one default type.
  * Control threads only; each call runs its own transaction.
+ *
+ * The plan for a second driver, Ceph RBD (not built yet). What is here:
+ * Debian 12 has Ceph 16 (ceph-mon, ceph-osd, librbd-dev) and QEMU 7.2
+ * built with rbd (qemu-img lists it); libvirt attaches an RBD image
+ * natively (<disk type='network'><source protocol='rbd' name='pool/vol'>
+ * with <host> monitors and a cephx <auth> secret defined by virSecret), so
+ * no node mounts anything. The steps:
+ *  - the file calls (volume_file.h, volume_image.c, snapshot.c) go behind
+ *    a driver of ops (create, clone from a volume or snapshot, from an
+ *    image, extend, snapshot, delete, and "connection": what the feed tells
+ *    the agent to attach), the file driver the first implementation;
+ *  - rbd: create/extend/delete with librbd (rbd_create, rbd_resize,
+ *    rbd_remove); a snapshot is rbd_snap_create + rbd_snap_protect, and a
+ *    volume from it rbd_clone (copy-on-write, instant: unlike the file
+ *    driver's copy); a volume from an image streams it into the RBD image
+ *    (or, with Glance on the same pool, clones the image's snapshot, as
+ *    Cinder does);
+ *  - connection {driver_volume_type: "rbd", name, hosts, auth}: the
+ *    agent writes the network disk XML and the secret instead of linking a
+ *    file, which also removes the file driver's one-file-system limit, so
+ *    several nodes share volumes;
+ *  - tests: a one-node cluster (one mon, one OSD on a file-backed
+ *    BlueStore, size 1) started by the test in a temporary directory, as
+ *    the PostgreSQL plan does; whether ceph-osd runs without systemd and
+ *    in the memory and time make test has is the first thing to try.
  */
 #ifndef CP_VOLUME_H
 #define CP_VOLUME_H
