@@ -21,7 +21,7 @@ static int server_create(struct api_req *req, const void *arg)
 
 	(void)arg;
 	if (rc == 0)
-		rc = cp_server_create(&req->ctx, body, req->srv->volume_dir, &s);
+		rc = cp_server_create(&req->ctx, body, req->srv->volume_dir, req->srv->image_dir, &s);
 	if (rc)
 		return rc;
 	/* Nova answers a create with the id, links and the admin password only. */
@@ -139,7 +139,7 @@ static int server_update(struct api_req *req, const void *arg)
 
 static int server_delete(struct api_req *req, const void *arg)
 {
-	int rc = cp_server_delete(&req->ctx, req->arg[0]);
+	int rc = cp_server_delete(&req->ctx, req->arg[0], req->srv->volume_dir);
 
 	(void)arg;
 	return rc ? rc : api_reply(req, 204, NULL);

@@ -128,11 +128,12 @@ static void schedule(struct cp_ctx *ctx, json_t *srv)
 	json_decref(servers);
 }
 
-int cp_server_create(struct cp_ctx *ctx, const json_t *req, const char *store, json_t **out)
+int cp_server_create(struct cp_ctx *ctx, const json_t *req, const char *store,
+	const char *image_dir, json_t **out)
 {
+	struct cp_server_boot boot = {.store = store, .image_dir = image_dir};
 	json_t *srv = json_object(), *plan = json_array(), *made = json_array(), *groups = json_array();
 	char id[CP_ID_LEN], now[32];
-	const char *boot_volume = NULL;
 	int rc;
 
 	*out = NULL;
@@ -140,8 +141,8 @@ int cp_server_create(struct cp_ctx *ctx, const json_t *req, const char *store, j
 		rc = cp_server_bad(ctx, "Invalid input: the body needs a server object.");
 	else if (!ctx->caller->project_id[0])
 		rc = cp_fail(&ctx->err, -EPERM, "forbidden", "A project scope is needed.");
-	else if ((rc = cp_server_boot_volume(ctx, req, &boot_volume)) == 0)
-		rc = resolve(ctx, req, srv, boot_volume);
+	else if ((rc = cp_server_boot_volume(ctx, req, &boot)) == 0)
+		rc = resolve(ctx, req, srv, boot.volume_id);
 	if (rc == 0 && cp_db_begin(ctx->db, false))
 		rc = cp_server_db_down(ctx);
 	else if (rc == 0) {
@@ -176,8 +177,8 @@ int cp_server_create(struct cp_ctx *ctx, const json_t *req, const char *store, j
 	if (cp_db_begin(ctx->db, true) != 0) {
 		rc = cp_server_db_down(ctx);
 	} else {
-		if (boot_volume && json_object_get(srv, "OS-EXT-SRV-ATTR:host"))
-			rc = cp_server_reserve_boot_volume(ctx, srv, boot_volume, store);
+		if (boot.volume_id && json_object_get(srv, "OS-EXT-SRV-ATTR:host"))
+			rc = cp_server_reserve_boot_volume(ctx, srv, &boot);
 		if (rc == 0 && cp_obj_put(ctx->db, CP_SERVER_KIND, srv, ctx->caller->project_id,
 				       NULL, false) != 0)
 			rc = cp_server_db_down(ctx);
@@ -192,6 +193,8 @@ int cp_server_create(struct cp_ctx *ctx, const json_t *req, const char *store, j
 	}
 	rc = cp_server_show(ctx, id, out);
 out:
+	if (rc)
+		cp_server_boot_volume_undo(ctx, &boot);
 	json_decref(srv);
 	json_decref(plan);
 	json_decref(made);
@@ -274,7 +277,7 @@ int cp_server_update(struct cp_ctx *ctx, const char *id, const json_t *req, json
 	return rc ? rc : cp_server_show(ctx, id, out);
 }
 
-int cp_server_delete(struct cp_ctx *ctx, const char *id)
+int cp_server_delete(struct cp_ctx *ctx, const char *id, const char *store)
 {
 	json_t *s = cp_server_load(ctx, id);
 	int rc;
@@ -295,6 +298,8 @@ int cp_server_delete(struct cp_ctx *ctx, const char *id)
 			rc = cp_db_commit(ctx->db); /* a failed commit rolls back */
 		rc = rc ? cp_server_db_down(ctx) : 0;
 	}
+	if (rc == 0)
+		cp_server_volumes_delete_on_termination(ctx, s, store);
 	json_decref(s);
 	return rc;
 }

@@ -32,16 +32,19 @@
 /* req is the "server" member of POST /servers. *out is the server as shown.
  * A server no node can take is created all the same, in ERROR with the
  * fault "No valid host was found.". A server may boot from a volume
- * (block_device_mapping_v2, server_volumes.c) of the file driver's store. */
-int cp_server_create(struct cp_ctx *ctx, const json_t *req, const char *store, json_t **out);
+ * (block_device_mapping_v2, server_volumes.c) of the file driver's store
+ * (store), or from one it makes from an image of image_dir. */
+int cp_server_create(struct cp_ctx *ctx, const json_t *req, const char *store,
+	const char *image_dir, json_t **out);
 int cp_server_show(struct cp_ctx *ctx, const char *id, json_t **out);
 /* The servers the caller may see, as shown; all projects' for an admin
  * with all_tenants. */
 int cp_server_list(struct cp_ctx *ctx, bool all_tenants, json_t **out);
 /* PUT: the name. */
 int cp_server_update(struct cp_ctx *ctx, const char *id, const json_t *req, json_t **out);
-/* Deletes the server and its ports; the node's agent removes its domain. */
-int cp_server_delete(struct cp_ctx *ctx, const char *id);
+/* Deletes the server and its ports, and the volumes of store it was to
+ * take with it (delete_on_termination); the node's agent removes its domain. */
+int cp_server_delete(struct cp_ctx *ctx, const char *id, const char *store);
 /* os-stop, os-start, reboot ({"type": "SOFT"|"HARD"}), pause, unpause:
  * -EBUSY (409) when the server's state does not allow it, as Nova. */
 int cp_server_action(struct cp_ctx *ctx, const char *id, const char *action, const json_t *body);

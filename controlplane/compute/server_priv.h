@@ -37,13 +37,28 @@ int cp_server_node_check(struct cp_ctx *ctx, const char *node, const char *id, c
  * (inside the caller's write transaction). */
 void cp_server_volumes_release(struct cp_ctx *ctx, const json_t *srv);
 /* The volume a create boots from: Nova's block_device_mapping_v2 entry of
- * boot_index 0, source and destination "volume" (what `server create
- * --volume` sends); *volume_id NULL without one. 400 for a mapping not
- * supported (an image or snapshot into a new volume, more disks). */
-int cp_server_boot_volume(struct cp_ctx *ctx, const json_t *req, const char **volume_id);
+ * boot_index 0 with destination "volume", from an existing volume (source
+ * "volume": `server create --volume`) or from an image into a new volume
+ * (source "image", volume_size: `--boot-from-volume N`), made here. */
+struct cp_server_boot {
+	const char *store, *image_dir; /* in: the volume and image stores */
+	const char *volume_id;         /* out: NULL without a boot volume */
+	bool from_image;
+	bool delete_on_termination;    /* the volume goes with the server */
+	char made[CP_ID_LEN];          /* the volume made from the image, or "" */
+};
+/* 400 for a mapping not supported (a snapshot, more disks), or the volume
+ * create's error. */
+int cp_server_boot_volume(struct cp_ctx *ctx, const json_t *req, struct cp_server_boot *b);
+/* A server create that failed after cp_server_boot_volume: deletes the
+ * volume it made, keeping ctx's error. */
+void cp_server_boot_volume_undo(struct cp_ctx *ctx, const struct cp_server_boot *b);
 /* Reserves it for srv as its root disk, vda (inside the caller's write
  * transaction): 404 not the caller's, 400 not available. */
-int cp_server_reserve_boot_volume(struct cp_ctx *ctx, json_t *srv, const char *volume_id,
+int cp_server_reserve_boot_volume(struct cp_ctx *ctx, json_t *srv, const struct cp_server_boot *b);
+/* After a server's delete committed: deletes its volumes marked
+ * delete_on_termination (each its own transaction; a failure is logged). */
+void cp_server_volumes_delete_on_termination(struct cp_ctx *ctx, const json_t *srv,
 	const char *store);
 
 /* server_view.c: the server as Nova 2.1 shows it, status derived (inside

@@ -15,6 +15,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <stdlib.h>
 
 #define VOLUMES "virga:volumes"
 
@@ -288,58 +290,151 @@ void cp_server_volumes_release(struct cp_ctx *ctx, const json_t *srv)
 		cp_volume_step(ctx, cp_json_str(e, "volume_id") ?: "", CP_VOLUME_RELEASE, NULL);
 }
 
-int cp_server_boot_volume(struct cp_ctx *ctx, const json_t *req, const char **volume_id)
+/* boot_index 0, as an integer or the string the CLI sends (Nova takes both). */
+static bool boot_index_0(const json_t *m)
 {
-	const json_t *bdm = json_object_get(req, "block_device_mapping_v2"), *m, *idx;
-	const char *vol;
+	const json_t *idx = json_object_get(m, "boot_index");
+
+	return (json_is_integer(idx) && json_integer_value(idx) == 0) ||
+	       (json_is_string(idx) && strcmp(json_string_value(idx), "0") == 0);
+}
+
+/* A positive integer, or its decimal string (the CLI sends volume_size so). */
+static long long positive(const json_t *v)
+{
+	char *end;
+	long long n;
+
+	if (json_is_integer(v))
+		return json_integer_value(v) > 0 ? json_integer_value(v) : -1;
+	if (!json_is_string(v))
+		return -1;
+	n = strtoll(json_string_value(v), &end, 10);
+	return *json_string_value(v) && *end == '\0' && n > 0 ? n : -1;
+}
+
+static bool flag(const json_t *v)
+{
+	return json_is_true(v) || (json_is_string(v) && strcasecmp(json_string_value(v), "true") == 0);
+}
+
+/*
+ * An image into a new volume (`server create --boot-from-volume N --image
+ * I`, or --block-device source_type=image,destination_type=volume): the
+ * volume is made now, from the image, as Nova asks Cinder to before it
+ * boots; the caller deletes it if the server is not made after all.
+ */
+static int volume_from_image(struct cp_ctx *ctx, const json_t *m, const struct cp_server_boot *b,
+	char *made)
+{
+	long long gb = positive(json_object_get(m, "volume_size"));
+	json_t *vreq, *v = NULL;
+	int rc;
+
+	if (gb < 1)
+		return cp_server_bad(ctx, "Invalid input for field/attribute volume_size: a new "
+					  "volume from an image needs its size in GiB.");
+	vreq = json_pack("{s:I, s:s}", "size", (json_int_t)gb, "imageRef", cp_json_str(m, "uuid"));
+	rc = vreq ? cp_volume_create(ctx, vreq, b->store, b->image_dir, &v) : -ENOMEM;
+	json_decref(vreq);
+	if (rc == 0)
+		snprintf(made, CP_ID_LEN, "%s", cp_json_str(v, "id") ?: "");
+	json_decref(v);
+	return rc;
+}
+
+int cp_server_boot_volume(struct cp_ctx *ctx, const json_t *req, struct cp_server_boot *b)
+{
+	const json_t *bdm = json_object_get(req, "block_device_mapping_v2"), *m;
+	const char *vol, *src;
 	json_t *v;
 	size_t i;
+	int rc;
 
-	*volume_id = NULL;
+	b->volume_id = NULL;
+	b->made[0] = '\0';
+	b->delete_on_termination = false;
 	if (bdm == NULL || json_is_null(bdm))
 		return 0;
 	if (!json_is_array(bdm))
 		return cp_server_bad(ctx, "Invalid input for field/attribute block_device_mapping_v2.");
 	json_array_foreach(bdm, i, m) {
-		idx = json_object_get(m, "boot_index");
 		vol = cp_json_str(m, "uuid");
-		/* The CLI sends boot_index as a string, Nova takes both. */
-		if (!(json_is_integer(idx) && json_integer_value(idx) == 0) &&
-			!(json_is_string(idx) && strcmp(json_string_value(idx), "0") == 0))
+		src = cp_json_str(m, "source_type") ?: "";
+		if (!boot_index_0(m))
 			return cp_server_bad(ctx, "Only one block device, the boot volume "
 						  "(boot_index 0), is supported so far.");
-		if (strcmp(cp_json_str(m, "source_type") ?: "", "volume") ||
+		if ((strcmp(src, "volume") && strcmp(src, "image")) ||
 			strcmp(cp_json_str(m, "destination_type") ?: "", "volume"))
-			return cp_server_bad(ctx, "Only booting from an existing volume (source_type "
-						  "and destination_type volume) is supported so far.");
-		if (vol == NULL || !uuid_like(vol) || *volume_id != NULL)
+			return cp_server_bad(ctx, "Only booting from a volume, existing (source_type "
+						  "volume) or made from an image (source_type image), "
+						  "is supported so far.");
+		if (vol == NULL || !uuid_like(vol) || b->volume_id != NULL)
 			return cp_server_bad(ctx, "Invalid input for field/attribute uuid: one boot "
-						  "volume's UUID.");
-		*volume_id = vol;
+						  "volume's or image's UUID.");
+		b->volume_id = vol;
+		b->from_image = strcmp(src, "image") == 0;
+		b->delete_on_termination = flag(json_object_get(m, "delete_on_termination"));
 	}
-	if (*volume_id == NULL)
+	if (b->volume_id == NULL)
 		return 0;
+	if (b->from_image) {
+		/* Last, after every check of the mapping: a refused mapping makes nothing. */
+		const json_t *m0 = json_array_get(bdm, 0);
+
+		if ((rc = volume_from_image(ctx, m0, b, b->made)) != 0)
+			return rc;
+		b->volume_id = b->made;
+	}
 	/* Checked before anything is made, so a refused create writes nothing;
 	 * reserved with the server's row (cp_server_reserve_boot_volume). */
-	v = cp_volume_load(ctx, "volume", *volume_id);
+	v = cp_volume_load(ctx, "volume", b->volume_id);
 	if (v == NULL)
 		return cp_fail(&ctx->err, -EINVAL, "badRequest", "Volume %s could not be found.",
-			*volume_id);
+			b->volume_id);
 	if (strcmp(cp_json_str(v, "status") ?: "", "available") != 0) {
 		json_decref(v);
 		return cp_fail(&ctx->err, -EINVAL, "badRequest",
-			"Invalid volume: volume %s status must be 'available'.", *volume_id);
+			"Invalid volume: volume %s status must be 'available'.", b->volume_id);
 	}
 	json_decref(v);
 	return 0;
 }
 
-int cp_server_reserve_boot_volume(struct cp_ctx *ctx, json_t *srv, const char *volume_id,
+void cp_server_boot_volume_undo(struct cp_ctx *ctx, const struct cp_server_boot *b)
+{
+	struct cp_err keep = ctx->err; /* the create's own error is what the caller answers */
+
+	if (b->made[0])
+		cp_volume_delete(ctx, b->made, b->store);
+	ctx->err = keep;
+}
+
+void cp_server_volumes_delete_on_termination(struct cp_ctx *ctx, const json_t *srv,
 	const char *store)
 {
-	int rc = cp_volume_step(ctx, volume_id, CP_VOLUME_RESERVE, NULL);
+	const json_t *e;
+	size_t i;
 
-	if (rc == 0)
-		json_object_set_new(add_entry(srv, volume_id, "/dev/vda", store), "boot", json_true());
+	json_array_foreach(json_object_get(srv, VOLUMES), i, e)
+		if (json_is_true(json_object_get(e, "delete_on_termination")) &&
+			cp_volume_delete(ctx, cp_json_str(e, "volume_id") ?: "", store) != 0)
+			fprintf(stderr, "virga-controller: server %s: could not delete its volume %s "
+					"(delete_on_termination): %s\n",
+				cp_json_str(srv, "id") ?: "?", cp_json_str(e, "volume_id") ?: "?",
+				ctx->err.msg);
+}
+
+int cp_server_reserve_boot_volume(struct cp_ctx *ctx, json_t *srv, const struct cp_server_boot *b)
+{
+	int rc = cp_volume_step(ctx, b->volume_id, CP_VOLUME_RESERVE, NULL);
+	json_t *e;
+
+	if (rc == 0) {
+		e = add_entry(srv, b->volume_id, "/dev/vda", b->store);
+		json_object_set_new(e, "boot", json_true());
+		if (b->delete_on_termination)
+			json_object_set_new(e, "delete_on_termination", json_true());
+	}
 	return rc;
 }

@@ -11,7 +11,8 @@
 # volume 400, another project's 404, a server not ACTIVE/SHUTOFF 409, a
 # volume not attached 404, deleting an attached or attaching volume 400.
 # Deleting a server gives its volumes back, available. A server may boot
-# from a volume (`server create --volume`).
+# from a volume (`server create --volume`), or from one made from an image
+# (`--boot-from-volume`), deleted with it when asked (delete_on_termination).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/servers_lib.sh"
@@ -236,15 +237,53 @@ pass "server create --volume: the volume reserved, vda and boot in the feed, no 
 
 req POST /compute/v2.1/servers "$ADMIN_TOK" "{\"server\": {\"name\": \"x\", \"flavorRef\": \"42\", \"networks\": [{\"uuid\": \"$NET\"}], \"block_device_mapping_v2\": [{\"boot_index\": 0, \"uuid\": \"$V3\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}"
 expect_nova_error 400 badRequest "boot from an in-use volume"
-req POST /compute/v2.1/servers "$ADMIN_TOK" "{\"server\": {\"name\": \"x\", \"flavorRef\": \"42\", \"networks\": [{\"uuid\": \"$NET\"}], \"block_device_mapping_v2\": [{\"boot_index\": 0, \"uuid\": \"$IMG\", \"source_type\": \"image\", \"destination_type\": \"volume\", \"volume_size\": 1}]}}"
-expect_nova_error 400 badRequest "boot from an image into a new volume"
+req POST /compute/v2.1/servers "$ADMIN_TOK" "{\"server\": {\"name\": \"x\", \"flavorRef\": \"42\", \"networks\": [{\"uuid\": \"$NET\"}], \"block_device_mapping_v2\": [{\"boot_index\": 0, \"uuid\": \"$IMG\", \"source_type\": \"snapshot\", \"destination_type\": \"volume\", \"volume_size\": 1}]}}"
+expect_nova_error 400 badRequest "boot from a snapshot into a new volume"
 req POST /compute/v2.1/servers "$U2_TOK" "{\"server\": {\"name\": \"x\", \"flavorRef\": \"42\", \"block_device_mapping_v2\": [{\"boot_index\": \"0\", \"uuid\": \"$V2\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}"
 expect_nova_error 400 badRequest "boot from another project's volume"
 grep -q "Volume $V2 could not be found" <<<"$R_BODY" || fail "not refused for the volume: $R_BODY"
 [ "$(vol_field "$V2" status)" = available ] || fail "a refused boot moved v2: $(vol "$V2")"
 os server delete fromvol
 [ "$(vol_field "$V3" status)" = available ] || fail "the boot volume after its server's delete: $(vol "$V3")"
-pass "boot refusals: an in-use volume, an image into a new volume, another project's volume (400); delete gives it back"
+pass "boot refusals: an in-use volume, a snapshot into a new volume, another project's volume (400); delete gives it back"
+
+# An image into a new volume (`server create --boot-from-volume N --image`):
+# the volume made from the image, bootable, reserved as vda; kept after the
+# server's delete unless delete_on_termination; a refused server (a wrong
+# flavor, found after the volume is made) leaves no volume and no file.
+n_vols() { req GET "/volume/v3/$PROJ/volumes" "$ADMIN_TOK"; jget "$R_BODY" 'len(j["volumes"])'; }
+n_files() { find "$STORE" -type f | wc -l; }
+VOLS0=$(n_vols)
+FILES0=$(n_files)
+req POST /compute/v2.1/servers "$ADMIN_TOK" "{\"server\": {\"name\": \"x\", \"flavorRef\": \"no-such-flavor\", \"networks\": [{\"uuid\": \"$NET\"}], \"block_device_mapping_v2\": [{\"boot_index\": 0, \"uuid\": \"$IMG\", \"source_type\": \"image\", \"destination_type\": \"volume\", \"volume_size\": 1}]}}"
+expect_status 400 "an image into a new volume for a server with a wrong flavor"
+[ "$(n_vols),$(n_files)" = "$VOLS0,$FILES0" ] || fail "a refused server left its new volume: $(n_vols) volumes, $(n_files) files"
+req POST /compute/v2.1/servers "$ADMIN_TOK" "{\"server\": {\"name\": \"x\", \"flavorRef\": \"42\", \"networks\": [{\"uuid\": \"$NET\"}], \"block_device_mapping_v2\": [{\"boot_index\": 0, \"uuid\": \"$IMG\", \"source_type\": \"image\", \"destination_type\": \"volume\"}]}}"
+expect_nova_error 400 badRequest "an image into a new volume without volume_size"
+[ "$(n_vols)" = "$VOLS0" ] || fail "a mapping without a size made a volume"
+S6=$(os server create --boot-from-volume 1 --image img --flavor m1.nano --network net1 fromimg -f value -c id)
+req GET "/compute/v2.1/servers/$S6" "$ADMIN_TOK"
+V4=$(jget "$R_BODY" 'j["server"]["os-extended-volumes:volumes_attached"][0]["id"]')
+[ "$(vol_field "$V4" status),$(vol_field "$V4" bootable),$(vol_field "$V4" size)" = attaching,true,1 ] ||
+	fail "the volume made from the image: $(vol "$V4")"
+[ -s "$STORE/$V4.raw" ] || fail "no file for the volume made from the image"
+FV=$(feed_volumes "$S6")
+[ "$(jget "$FV" '[(v["volume_id"], v["device"], v.get("boot")) for v in j]')" = "[[\"$V4\", \"/dev/vda\", true]]" ] ||
+	fail "the new boot volume in the feed: $FV"
+os server delete fromimg
+[ "$(vol_field "$V4" status)" = available ] || fail "the volume made from the image after its server's delete: $(vol "$V4")"
+req POST /compute/v2.1/servers "$ADMIN_TOK" "{\"server\": {\"name\": \"x\", \"flavorRef\": \"42\", \"networks\": [{\"uuid\": \"$NET\"}], \"block_device_mapping_v2\": [{\"boot_index\": \"0\", \"uuid\": \"$IMG\", \"source_type\": \"image\", \"destination_type\": \"volume\", \"volume_size\": \"1\", \"delete_on_termination\": true}]}}"
+expect_status 202 "an image into a new volume, delete_on_termination"
+S7=$(jget "$R_BODY" 'j["server"]["id"]')
+req GET "/compute/v2.1/servers/$S7" "$ADMIN_TOK"
+V5=$(jget "$R_BODY" 'j["server"]["os-extended-volumes:volumes_attached"][0]["id"]')
+req DELETE "/compute/v2.1/servers/$S7" "$ADMIN_TOK"
+expect_status 204 "delete the server with delete_on_termination"
+req GET "/volume/v3/$PROJ/volumes/$V5" "$ADMIN_TOK"
+expect_status 404 "its volume after the delete"
+[ ! -e "$STORE/$V5.raw" ] || fail "the delete_on_termination volume's file is left"
+pass "server create --boot-from-volume: a bootable volume from the image as vda, kept after the delete; delete_on_termination deletes it; a refused server leaves none"
+os volume delete "$V4"
 
 os volume delete v1 v2 boot1
 [ ! -e "$STORE/$V1.raw" ] && [ ! -e "$STORE/$V2.raw" ] && [ ! -e "$STORE/$V3.raw" ] || fail "the volumes' files are left"
