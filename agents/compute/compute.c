@@ -294,7 +294,7 @@ static void send_console(struct ag_compute *c, const char *id)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 16];
 	struct stat st;
-	json_t *text;
+	json_t *text, *body;
 	bool taken;
 
 	if (ag_instance_dir(id, dir, sizeof(dir)) < 0)
@@ -306,7 +306,11 @@ static void send_console(struct ag_compute *c, const char *id)
 	text = console_tail(path, st.st_size);
 	if (text == NULL)
 		return;
-	put(c, id, "console", json_pack("{s:o}", "output", text), &taken);
+	body = json_pack("{s:o}", "output", text); /* takes text */
+	if (body == NULL)
+		return;
+	put(c, id, "console", body, &taken); /* put only reads it: it was leaked every 2 s */
+	json_decref(body);
 	if (taken)
 		json_object_set_new(c->console, id, json_integer((json_int_t)st.st_size));
 }
