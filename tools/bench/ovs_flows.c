@@ -46,22 +46,27 @@ void bench_ovs_port_options(const struct bench_scenario *s, int port, char *buf,
 		buf[0] = '\0';
 }
 
-static void write_l2_vlan(FILE *f)
+void bench_ovs_write_port_security(FILE *f, const char *allowed)
 {
 	const uint8_t *mac = bench_vm_mac, *ip = bench_vm_ip;
 
+	fprintf(f,
+	                "table=71,priority=95,in_port=2,dl_src=" MAC_FMT
+	                ",ip,nw_src=%u.%u.%u.%u,actions=%s\n",
+	                MAC_ARGS(mac), ip[0], ip[1], ip[2], ip[3], allowed);
+	fprintf(f,
+	                "table=71,priority=95,in_port=2,dl_src=" MAC_FMT
+	                ",arp,arp_spa=%u.%u.%u.%u,arp_sha=" MAC_FMT ",actions=%s\n",
+	                MAC_ARGS(mac), ip[0], ip[1], ip[2], ip[3], MAC_ARGS(mac), allowed);
+	fprintf(f, "table=71,priority=10,in_port=2,actions=drop\n");
+}
+
+static void write_l2_vlan(FILE *f)
+{
 	fprintf(f, "table=0,priority=100,in_port=1,dl_vlan=%d,actions=NORMAL\n", BENCH_VLAN_ID);
 	fprintf(f, "table=0,priority=100,in_port=2,actions=resubmit(,71)\n");
 	fprintf(f, "table=0,priority=0,actions=drop\n");
-	fprintf(f,
-	                "table=71,priority=95,in_port=2,dl_src=" MAC_FMT
-	                ",ip,nw_src=%u.%u.%u.%u,actions=NORMAL\n",
-	                MAC_ARGS(mac), ip[0], ip[1], ip[2], ip[3]);
-	fprintf(f,
-	                "table=71,priority=95,in_port=2,dl_src=" MAC_FMT
-	                ",arp,arp_spa=%u.%u.%u.%u,arp_sha=" MAC_FMT ",actions=NORMAL\n",
-	                MAC_ARGS(mac), ip[0], ip[1], ip[2], ip[3], MAC_ARGS(mac));
-	fprintf(f, "table=71,priority=10,in_port=2,actions=drop\n");
+	bench_ovs_write_port_security(f, "NORMAL");
 }
 
 /*
