@@ -19,7 +19,7 @@
  * tag push/pop.
  *
  * route-1, route-100k: see write_route; sg-established: see write_sg; snat
- * and fip: ovs_nat_flows.c.
+ * and fip: ovs_nat_flows.c; vxlan-encap, vxlan-decap: ovs_vxlan.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,7 +35,8 @@ bool bench_ovs_supports(const struct bench_scenario *s)
 	/* route-1m: a million flows take OVS minutes to install; not attempted. */
 	return strcmp(s->name, "l2-vlan") == 0 || strcmp(s->name, "route-1") == 0 ||
 	       strcmp(s->name, "route-100k") == 0 || strcmp(s->name, "sg-established") == 0 ||
-	       s->topo == BENCH_TOPO_SNAT || s->topo == BENCH_TOPO_FIP;
+	       s->topo == BENCH_TOPO_SNAT || s->topo == BENCH_TOPO_FIP ||
+	       s->topo == BENCH_TOPO_VXLAN;
 }
 
 void bench_ovs_port_options(const struct bench_scenario *s, int port, char *buf, size_t len)
