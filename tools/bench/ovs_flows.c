@@ -150,7 +150,7 @@ static void write_sg(FILE *f)
 	fprintf(f, "table=82,priority=0,actions=drop\n");
 }
 
-int bench_ovs_write_flows(const char *path, const struct bench_scenario *s)
+int bench_ovs_write_flows(const char *path, const struct bench_scenario *s, unsigned int stations)
 {
 	FILE *f;
 
@@ -165,6 +165,8 @@ int bench_ovs_write_flows(const char *path, const struct bench_scenario *s)
 		bench_ovs_write_snat(f);
 	} else if (s->topo == BENCH_TOPO_FIP) {
 		bench_ovs_write_fip(f);
+	} else if (s->topo == BENCH_TOPO_VXLAN) {
+		bench_ovs_write_vxlan(f, stations);
 	} else {
 		if (s->topo == BENCH_TOPO_SG)
 			write_sg(f);

@@ -33,10 +33,8 @@
  * ovs-vswitchd runs in a network namespace of its own (run_ovs.c) and the
  * address is put on br-phy there, touching no interface of the host.
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "bench.h"
 
@@ -46,29 +44,27 @@
 #define IP_ARGS(a) a[0], a[1], a[2], a[3]
 #define TUN_OFPORT 10
 
-static int write_flows(const char *path, unsigned int stations)
+void bench_ovs_write_vxlan(FILE *f, unsigned int stations)
 {
-	FILE *f = fopen(path, "w");
-
-	if (f == NULL)
-		return -errno;
 	fprintf(f, "table=0,priority=100,in_port=2,actions=resubmit(,71)\n");
 	for (unsigned int k = 0; k < BENCH_N_PEERS; k++)
-		fprintf(f, "table=0,priority=100,in_port=%u,actions=resubmit(,4)\n", TUN_OFPORT + k);
+		fprintf(f, "table=0,priority=100,in_port=%u,actions=resubmit(,4)\n",
+		                TUN_OFPORT + k);
 	fprintf(f, "table=0,priority=0,actions=drop\n");
 	bench_ovs_write_port_security(f, "resubmit(,20)");
 	for (unsigned int i = 0; i < stations; i++) {
 		uint8_t mac[6];
 
 		bench_remote_mac(i, mac);
-		fprintf(f, "table=20,priority=2,dl_dst=" MAC_FMT ",actions=set_field:%u->tun_id,output:%u\n",
+		fprintf(f,
+		                "table=20,priority=2,dl_dst=" MAC_FMT
+		                ",actions=set_field:%u->tun_id,output:%u\n",
 		                MAC_ARGS(mac), BENCH_VNI, TUN_OFPORT + i % BENCH_N_PEERS);
 	}
 	fprintf(f, "table=20,priority=0,actions=drop\n");
-	fprintf(f, "table=4,priority=100,tun_id=%u,dl_dst=" MAC_FMT ",actions=output:2\n", BENCH_VNI,
-	                MAC_ARGS(bench_vm_mac));
+	fprintf(f, "table=4,priority=100,tun_id=%u,dl_dst=" MAC_FMT ",actions=output:2\n",
+	                BENCH_VNI, MAC_ARGS(bench_vm_mac));
 	fprintf(f, "table=4,priority=0,actions=drop\n");
-	return fclose(f) == 0 ? 0 : -EIO;
 }
 
 /* The bridges, br-phy's address (before the tunnel ports, whose local_ip OVS looks
@@ -131,33 +127,23 @@ int bench_ovs_setup_vxlan(const struct bench_opts *o, const struct bench_scenari
 		                     "ovs-appctl -t %s ovs/route/add " IP_FMT "/32 br-phy && "
 		                     "ovs-appctl -t %s tnl/neigh/set br-phy " IP_FMT " " MAC_FMT
 		                     " && %s add-port br-int vxlan-%u -- set Interface vxlan-%u "
-		                     "type=vxlan options:remote_ip=" IP_FMT " options:local_ip=" IP_FMT
+		                     "type=vxlan options:remote_ip=" IP_FMT
+		                     " options:local_ip=" IP_FMT
 		                     " options:key=flow ofport_request=%u",
 		                     ctl, IP_ARGS(ip), ctl, IP_ARGS(ip), MAC_ARGS(mac), vsctl, k, k,
 		                     IP_ARGS(ip), IP_ARGS(l), TUN_OFPORT + k)) < 0) {
-			snprintf(why, why_len, "peer %u: route, neighbour or tunnel port failed", k);
+			snprintf(why, why_len, "peer %u: route, neighbour or tunnel port failed",
+			                k);
 			return rc;
 		}
 	}
-	if ((rc = write_flows(flows_path, o->flows)) < 0) {
-		snprintf(why, why_len, "cannot write the flows: %s", strerror(-rc));
+	if ((rc = bench_ovs_add_flows(o, s, "br-int", flows_path, why, why_len)) < 0)
 		return rc;
-	}
-	if ((rc = bench_ovs_sh(o, NULL, 0, "ovs-ofctl add-flows br-int %s", flows_path)) < 0) {
-		snprintf(why, why_len, "ovs-ofctl add-flows br-int failed");
-		return rc;
-	}
 	/* The devices last, as br0's: no frame arrives before its flows and tunnels are in. */
-	for (int i = 0; i < 2; i++) {
-		if ((rc = bench_ovs_sh(o, NULL, 0,
-		                     "%s add-port %s %s -- set Interface %s type=dpdk "
-		                     "'options:dpdk-devargs=%s' options:n_rxq=1 ofport_request=%d",
-		                     vsctl, i == 0 ? "br-phy" : "br-int", s->ports[i], s->ports[i],
-		                     s->devargs[i], i + 1)) < 0) {
-			snprintf(why, why_len, "add-port %s failed", s->ports[i]);
+	for (int i = 0; i < 2; i++)
+		if ((rc = bench_ovs_add_dpdk(o, sock, i == 0 ? "br-phy" : "br-int", s, i, why,
+		                     why_len)) < 0)
 			return rc;
-		}
-	}
 	if (o->verbose)
 		bench_ovs_sh(o, NULL, 0,
 		                "ovs-appctl -t %s ovs/route/show >&2; ovs-appctl -t %s "

@@ -107,9 +107,7 @@ static int add_ports(const struct bench_opts *o, const char *br, struct ovs_port
 			at = txs;
 			continue;
 		}
-		if (
-		                sscanf(rxs, "rx pkts=%" SCNu64 ", bytes=%*u, drop=%" SCNu64, &rx,
-		                                &rxd) != 2 ||
+		if (sscanf(rxs, "rx pkts=%" SCNu64 ", bytes=%*u, drop=%" SCNu64, &rx, &rxd) != 2 ||
 		                sscanf(txs, "tx pkts=%" SCNu64 ", bytes=%*u, drop=%" SCNu64, &tx,
 		                                &txd) != 2)
 			return -EPROTO;
@@ -122,8 +120,8 @@ static int add_ports(const struct bench_opts *o, const char *br, struct ovs_port
 }
 
 /* The dpdk ports' counters: on br0, or on br-phy and br-int (vxlan, ovs_vxlan.c). */
-static int read_ports(const struct bench_opts *o, const struct bench_scenario *s,
-                struct ovs_ports *p)
+static int read_ports(
+                const struct bench_opts *o, const struct bench_scenario *s, struct ovs_ports *p)
 {
 	double t0 = bench_now();
 	int rc;
@@ -151,7 +149,8 @@ static int read_pmd(
 {
 	static char out[OUT_LEN];
 	const char *pmd;
-	int rc = bench_ovs_sh(o, out, sizeof(out), "ovs-appctl -t %s dpif-netdev/pmd-stats-show", v->ctl);
+	int rc = bench_ovs_sh(
+	                o, out, sizeof(out), "ovs-appctl -t %s dpif-netdev/pmd-stats-show", v->ctl);
 
 	if (rc < 0)
 		return rc;
@@ -188,11 +187,40 @@ static int wait_for(struct bench_proc *p, const char *path)
 	return 0;
 }
 
+int bench_ovs_add_flows(const struct bench_opts *o, const struct bench_scenario *s, const char *br,
+                const char *path, char *why, size_t why_len)
+{
+	int rc = bench_ovs_write_flows(path, s, o->flows);
+
+	if (rc < 0) {
+		snprintf(why, why_len, "cannot write the flows: %s", strerror(-rc));
+		return rc;
+	}
+	if ((rc = bench_ovs_sh(o, NULL, 0, "ovs-ofctl add-flows %s %s", br, path)) < 0)
+		snprintf(why, why_len, "ovs-ofctl add-flows %s failed", br);
+	return rc;
+}
+
+int bench_ovs_add_dpdk(const struct bench_opts *o, const char *sock, const char *br,
+                const struct bench_scenario *s, int i, char *why, size_t why_len)
+{
+	char port_opts[128];
+	int rc;
+
+	bench_ovs_port_options(s, i, port_opts, sizeof(port_opts));
+	rc = bench_ovs_sh(o, NULL, 0,
+	                "ovs-vsctl --db=unix:%s --timeout=60 add-port %s %s %s -- set Interface %s "
+	                "type=dpdk 'options:dpdk-devargs=%s' options:n_rxq=1 ofport_request=%d",
+	                sock, br, s->ports[i], port_opts, s->ports[i], s->devargs[i], i + 1);
+	if (rc < 0)
+		snprintf(why, why_len, "add-port %s failed", s->ports[i]);
+	return rc;
+}
+
 /* One netdev bridge br0 with the scenario's flows (ovs_flows.c) and both devices. */
 static int add_br0(const struct bench_opts *o, const struct bench_scenario *s,
                 const struct ovs_instance *v, const char *flows, char *why, size_t why_len)
 {
-	char args[2 * PATH_MAX];
 	int rc;
 
 	/* fail-mode secure: no default NORMAL flow, so what forwards is our flows. */
@@ -202,27 +230,11 @@ static int add_br0(const struct bench_opts *o, const struct bench_scenario *s,
 		snprintf(why, why_len, "add-br failed");
 		return rc;
 	}
-	if ((rc = bench_ovs_write_flows(flows, s)) < 0) {
-		snprintf(why, why_len, "cannot write the flows: %s", strerror(-rc));
+	if ((rc = bench_ovs_add_flows(o, s, "br0", flows, why, why_len)) < 0)
 		return rc;
-	}
-	if ((rc = bench_ovs_sh(o, NULL, 0, "ovs-ofctl add-flows br0 %s", flows)) < 0) {
-		snprintf(why, why_len, "ovs-ofctl add-flows failed");
-		return rc;
-	}
-	for (int i = 0; i < 2; i++) {
-		char port_opts[128];
-
-		bench_ovs_port_options(s, i, port_opts, sizeof(port_opts));
-		snprintf(args, sizeof(args),
-		                "add-port br0 %s %s -- set Interface %s type=dpdk "
-		                "'options:dpdk-devargs=%s' options:n_rxq=1 ofport_request=%d",
-		                s->ports[i], port_opts, s->ports[i], s->devargs[i], i + 1);
-		if ((rc = vsctl(o, v, args)) < 0) {
-			snprintf(why, why_len, "add-port %s failed", s->ports[i]);
+	for (int i = 0; i < 2; i++)
+		if ((rc = bench_ovs_add_dpdk(o, v->sock, "br0", s, i, why, why_len)) < 0)
 			return rc;
-		}
-	}
 	if (o->verbose)
 		bench_ovs_sh(o, NULL, 0, "ovs-ofctl dump-flows br0 >&2");
 	return 0;
@@ -287,8 +299,8 @@ static int start_ovs(const struct bench_opts *o, const struct bench_scenario *s,
 	}
 	snprintf(flows, sizeof(flows), "%s/flows.txt", v->dir);
 	if (s->topo == BENCH_TOPO_VXLAN)
-		return bench_ovs_setup_vxlan(o, s, v->sock, v->ctl, (int)v->vs_proc.pid, flows, why,
-		                why_len);
+		return bench_ovs_setup_vxlan(
+		                o, s, v->sock, v->ctl, (int)v->vs_proc.pid, flows, why, why_len);
 	return add_br0(o, s, v, flows, why, why_len);
 }
 
@@ -337,7 +349,8 @@ int bench_run_ovs(const struct bench_opts *o, const struct bench_scenario *s, un
 		rc = bench_sleep(o->warmup);
 	}
 	if (rc >= 0)
-		rc = bench_ovs_sh(o, NULL, 0, "ovs-appctl -t %s dpif-netdev/pmd-stats-clear", v.ctl);
+		rc = bench_ovs_sh(
+		                o, NULL, 0, "ovs-appctl -t %s dpif-netdev/pmd-stats-clear", v.ctl);
 	if (rc >= 0)
 		rc = read_ports(o, s, &a);
 	if (rc >= 0)
