@@ -16,7 +16,7 @@ DEB_PACKAGES := qemu-utils build-essential meson ninja-build pkg-config \
 # not installed: tools/guest/build-guest.sh downloads and unpacks them.
 
 # Only `make bench` needs these (the peers it measures); `make test` does not.
-BENCH_DEB_PACKAGES := openvswitch-switch-dpdk
+BENCH_DEB_PACKAGES := openvswitch-switch-dpdk iproute2
 
 .PHONY: all deps bench-deps build guest test unit smoke run demo bench conformance clean
 

@@ -283,9 +283,33 @@ bool bench_ovs_supports(const struct bench_scenario *s);
 /* ovs_nat_flows.c: the snat and fip scenarios' flows, into f. */
 void bench_ovs_write_snat(FILE *f);
 void bench_ovs_write_fip(FILE *f);
-int bench_ovs_write_flows(const char *path, const struct bench_scenario *s);
+/* The scenario's flows into path (`stations`: vxlan's remote MACs, --flows). */
+int bench_ovs_write_flows(
+                const char *path, const struct bench_scenario *s, unsigned int stations);
+/* ovs_vxlan.c: br-int's flows of the vxlan scenarios, into f. */
+void bench_ovs_write_vxlan(FILE *f, unsigned int stations);
+/* l2-vlan's table 71, port security of the VM (port 2): its frames go on to `allowed`. */
+void bench_ovs_write_port_security(FILE *f, const char *allowed);
 /* ovs-vsctl add-port settings of port 0 or 1 ("trunks=100", "tag=100"). */
 void bench_ovs_port_options(const struct bench_scenario *s, int port, char *buf, size_t len);
+/* ovs_vxlan.c: the vxlan scenarios' two bridges, tunnel ports and flows, in the
+ * ovs-vswitchd whose database socket is `sock`, unixctl `ctl`, network namespace that
+ * of `pid`. A shell command line through run_ovs.c's runner: 0 or -EIO. */
+int bench_ovs_sh(const struct bench_opts *o, char *out, size_t out_len, const char *fmt, ...)
+                __attribute__((format(printf, 4, 5)));
+/* The scenario's flows (--flows of them where it has stations) written and added to br. */
+int bench_ovs_add_flows(const struct bench_opts *o, const struct bench_scenario *s, const char *br,
+                const char *path, char *why, size_t why_len);
+/* The scenario's device i (0 or 1) as a dpdk port of bridge br, OpenFlow port i + 1. */
+int bench_ovs_add_dpdk(const struct bench_opts *o, const char *sock, const char *br,
+                const struct bench_scenario *s, int i, char *why, size_t why_len);
+int bench_ovs_setup_vxlan(const struct bench_opts *o, const struct bench_scenario *s,
+                const char *sock, const char *ctl, int pid, const char *flows_path, char *why,
+                size_t why_len);
+/* scenario_vxlan.c: the local VTEP's address, and peer p's (0..BENCH_N_PEERS-1). */
+extern const uint8_t bench_vxlan_local_vtep[4];
+void bench_vxlan_peer_ip(unsigned int p, uint8_t ip[4]);
+void bench_vxlan_peer_mac(unsigned int p, uint8_t mac[6]);
 
 /* ---- output (report.c) ---- */
 const char *bench_engine_name(enum bench_engine e);

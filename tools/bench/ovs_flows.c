@@ -19,7 +19,7 @@
  * tag push/pop.
  *
  * route-1, route-100k: see write_route; sg-established: see write_sg; snat
- * and fip: ovs_nat_flows.c.
+ * and fip: ovs_nat_flows.c; vxlan-encap, vxlan-decap: ovs_vxlan.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,7 +35,8 @@ bool bench_ovs_supports(const struct bench_scenario *s)
 	/* route-1m: a million flows take OVS minutes to install; not attempted. */
 	return strcmp(s->name, "l2-vlan") == 0 || strcmp(s->name, "route-1") == 0 ||
 	       strcmp(s->name, "route-100k") == 0 || strcmp(s->name, "sg-established") == 0 ||
-	       s->topo == BENCH_TOPO_SNAT || s->topo == BENCH_TOPO_FIP;
+	       s->topo == BENCH_TOPO_SNAT || s->topo == BENCH_TOPO_FIP ||
+	       s->topo == BENCH_TOPO_VXLAN;
 }
 
 void bench_ovs_port_options(const struct bench_scenario *s, int port, char *buf, size_t len)
@@ -46,22 +47,27 @@ void bench_ovs_port_options(const struct bench_scenario *s, int port, char *buf,
 		buf[0] = '\0';
 }
 
-static void write_l2_vlan(FILE *f)
+void bench_ovs_write_port_security(FILE *f, const char *allowed)
 {
 	const uint8_t *mac = bench_vm_mac, *ip = bench_vm_ip;
 
+	fprintf(f,
+	                "table=71,priority=95,in_port=2,dl_src=" MAC_FMT
+	                ",ip,nw_src=%u.%u.%u.%u,actions=%s\n",
+	                MAC_ARGS(mac), ip[0], ip[1], ip[2], ip[3], allowed);
+	fprintf(f,
+	                "table=71,priority=95,in_port=2,dl_src=" MAC_FMT
+	                ",arp,arp_spa=%u.%u.%u.%u,arp_sha=" MAC_FMT ",actions=%s\n",
+	                MAC_ARGS(mac), ip[0], ip[1], ip[2], ip[3], MAC_ARGS(mac), allowed);
+	fprintf(f, "table=71,priority=10,in_port=2,actions=drop\n");
+}
+
+static void write_l2_vlan(FILE *f)
+{
 	fprintf(f, "table=0,priority=100,in_port=1,dl_vlan=%d,actions=NORMAL\n", BENCH_VLAN_ID);
 	fprintf(f, "table=0,priority=100,in_port=2,actions=resubmit(,71)\n");
 	fprintf(f, "table=0,priority=0,actions=drop\n");
-	fprintf(f,
-	                "table=71,priority=95,in_port=2,dl_src=" MAC_FMT
-	                ",ip,nw_src=%u.%u.%u.%u,actions=NORMAL\n",
-	                MAC_ARGS(mac), ip[0], ip[1], ip[2], ip[3]);
-	fprintf(f,
-	                "table=71,priority=95,in_port=2,dl_src=" MAC_FMT
-	                ",arp,arp_spa=%u.%u.%u.%u,arp_sha=" MAC_FMT ",actions=NORMAL\n",
-	                MAC_ARGS(mac), ip[0], ip[1], ip[2], ip[3], MAC_ARGS(mac));
-	fprintf(f, "table=71,priority=10,in_port=2,actions=drop\n");
+	bench_ovs_write_port_security(f, "NORMAL");
 }
 
 /*
@@ -144,7 +150,7 @@ static void write_sg(FILE *f)
 	fprintf(f, "table=82,priority=0,actions=drop\n");
 }
 
-int bench_ovs_write_flows(const char *path, const struct bench_scenario *s)
+int bench_ovs_write_flows(const char *path, const struct bench_scenario *s, unsigned int stations)
 {
 	FILE *f;
 
@@ -159,6 +165,8 @@ int bench_ovs_write_flows(const char *path, const struct bench_scenario *s)
 		bench_ovs_write_snat(f);
 	} else if (s->topo == BENCH_TOPO_FIP) {
 		bench_ovs_write_fip(f);
+	} else if (s->topo == BENCH_TOPO_VXLAN) {
+		bench_ovs_write_vxlan(f, stations);
 	} else {
 		if (s->topo == BENCH_TOPO_SG)
 			write_sg(f);

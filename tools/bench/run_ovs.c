@@ -45,7 +45,7 @@ struct ovs_instance {
 };
 
 /* Runs a shell command line; its output (stdout and stderr) into out. 0 or -EIO. */
-static int run(const struct bench_opts *o, char *out, size_t out_len, const char *fmt, ...)
+int bench_ovs_sh(const struct bench_opts *o, char *out, size_t out_len, const char *fmt, ...)
 {
 	char cmd[4 * PATH_MAX], *buf = out, scratch[OUT_LEN];
 	size_t len = out_len, got = 0, n;
@@ -82,40 +82,56 @@ static int run(const struct bench_opts *o, char *out, size_t out_len, const char
 
 static int vsctl(const struct bench_opts *o, const struct ovs_instance *v, const char *args)
 {
-	return run(o, NULL, 0, "ovs-vsctl --db=unix:%s --timeout=60 %s", v->sock, args);
+	return bench_ovs_sh(o, NULL, 0, "ovs-vsctl --db=unix:%s --timeout=60 %s", v->sock, args);
 }
 
-/* Sums every OpenFlow port's rx and tx except LOCAL (the bridge's internal port). */
-static int read_ports(const struct bench_opts *o, struct ovs_ports *p)
+/* Adds up bridge br's dpdk ports (OpenFlow ports 1 and 2; not LOCAL, the bridge's
+ * internal port, nor vxlan's tunnel ports, whose packets a dpdk port also counts). */
+static int add_ports(const struct bench_opts *o, const char *br, struct ovs_ports *p)
 {
 	static char out[OUT_LEN];
-	double t0 = bench_now();
 	const char *at = out;
-	int rc = run(o, out, sizeof(out), "ovs-ofctl dump-ports br0");
+	int rc = bench_ovs_sh(o, out, sizeof(out), "ovs-ofctl dump-ports %s", br);
 
 	if (rc < 0)
 		return rc;
-	p->t = (t0 + bench_now()) / 2;
-	p->rx = p->tx = p->drops = 0;
 	while ((at = strstr(at, "port ")) != NULL) {
 		uint64_t rx, rxd, tx, txd;
 		const char *rxs = strstr(at, "rx pkts="), *txs = strstr(at, "tx pkts=");
-		bool local = strncmp(at + 5, "LOCAL", 5) == 0 || strncmp(at + 6, "LOCAL", 5) == 0;
+		unsigned int no = 0;
 
-		if (rxs == NULL || txs == NULL ||
-		                sscanf(rxs, "rx pkts=%" SCNu64 ", bytes=%*u, drop=%" SCNu64, &rx,
-		                                &rxd) != 2 ||
+		if (rxs == NULL || txs == NULL)
+			return -EPROTO;
+		/* "port LOCAL:" parses as no port; a tunnel port's counters may be "?". */
+		if (sscanf(at + 5, " %u", &no) != 1 || (no != 1 && no != 2)) {
+			at = txs;
+			continue;
+		}
+		if (sscanf(rxs, "rx pkts=%" SCNu64 ", bytes=%*u, drop=%" SCNu64, &rx, &rxd) != 2 ||
 		                sscanf(txs, "tx pkts=%" SCNu64 ", bytes=%*u, drop=%" SCNu64, &tx,
 		                                &txd) != 2)
 			return -EPROTO;
-		if (!local) {
-			p->rx += rx;
-			p->tx += tx;
-			p->drops += rxd + txd;
-		}
+		p->rx += rx;
+		p->tx += tx;
+		p->drops += rxd + txd;
 		at = txs;
 	}
 	return 0;
+}
+
+/* The dpdk ports' counters: on br0, or on br-phy and br-int (vxlan, ovs_vxlan.c). */
+static int read_ports(
+                const struct bench_opts *o, const struct bench_scenario *s, struct ovs_ports *p)
+{
+	double t0 = bench_now();
+	int rc;
+
+	p->rx = p->tx = p->drops = 0;
+	rc = add_ports(o, s->topo == BENCH_TOPO_VXLAN ? "br-phy" : "br0", p);
+	if (rc == 0 && s->topo == BENCH_TOPO_VXLAN)
+		rc = add_ports(o, "br-int", p);
+	p->t = (t0 + bench_now()) / 2;
+	return rc;
 }
 
 static int parse_cycles(const char *text, const char *key, double *v)
@@ -133,7 +149,8 @@ static int read_pmd(
 {
 	static char out[OUT_LEN];
 	const char *pmd;
-	int rc = run(o, out, sizeof(out), "ovs-appctl -t %s dpif-netdev/pmd-stats-show", v->ctl);
+	int rc = bench_ovs_sh(
+	                o, out, sizeof(out), "ovs-appctl -t %s dpif-netdev/pmd-stats-show", v->ctl);
 
 	if (rc < 0)
 		return rc;
@@ -170,6 +187,59 @@ static int wait_for(struct bench_proc *p, const char *path)
 	return 0;
 }
 
+int bench_ovs_add_flows(const struct bench_opts *o, const struct bench_scenario *s, const char *br,
+                const char *path, char *why, size_t why_len)
+{
+	int rc = bench_ovs_write_flows(path, s, o->flows);
+
+	if (rc < 0) {
+		snprintf(why, why_len, "cannot write the flows: %s", strerror(-rc));
+		return rc;
+	}
+	if ((rc = bench_ovs_sh(o, NULL, 0, "ovs-ofctl add-flows %s %s", br, path)) < 0)
+		snprintf(why, why_len, "ovs-ofctl add-flows %s failed", br);
+	return rc;
+}
+
+int bench_ovs_add_dpdk(const struct bench_opts *o, const char *sock, const char *br,
+                const struct bench_scenario *s, int i, char *why, size_t why_len)
+{
+	char port_opts[128];
+	int rc;
+
+	bench_ovs_port_options(s, i, port_opts, sizeof(port_opts));
+	rc = bench_ovs_sh(o, NULL, 0,
+	                "ovs-vsctl --db=unix:%s --timeout=60 add-port %s %s %s -- set Interface %s "
+	                "type=dpdk 'options:dpdk-devargs=%s' options:n_rxq=1 ofport_request=%d",
+	                sock, br, s->ports[i], port_opts, s->ports[i], s->devargs[i], i + 1);
+	if (rc < 0)
+		snprintf(why, why_len, "add-port %s failed", s->ports[i]);
+	return rc;
+}
+
+/* One netdev bridge br0 with the scenario's flows (ovs_flows.c) and both devices. */
+static int add_br0(const struct bench_opts *o, const struct bench_scenario *s,
+                const struct ovs_instance *v, const char *flows, char *why, size_t why_len)
+{
+	int rc;
+
+	/* fail-mode secure: no default NORMAL flow, so what forwards is our flows. */
+	if ((rc = vsctl(o, v,
+	                     "add-br br0 -- set bridge br0 datapath_type=netdev "
+	                     "fail-mode=secure")) < 0) {
+		snprintf(why, why_len, "add-br failed");
+		return rc;
+	}
+	if ((rc = bench_ovs_add_flows(o, s, "br0", flows, why, why_len)) < 0)
+		return rc;
+	for (int i = 0; i < 2; i++)
+		if ((rc = bench_ovs_add_dpdk(o, v->sock, "br0", s, i, why, why_len)) < 0)
+			return rc;
+	if (o->verbose)
+		bench_ovs_sh(o, NULL, 0, "ovs-ofctl dump-flows br0 >&2");
+	return 0;
+}
+
 static int start_ovs(const struct bench_opts *o, const struct bench_scenario *s, unsigned int seq,
                 struct ovs_instance *v, char *why, size_t why_len)
 {
@@ -177,7 +247,10 @@ static int start_ovs(const struct bench_opts *o, const struct bench_scenario *s,
 	                unixctl[PATH_MAX + 32];
 	char args[2 * PATH_MAX], flows[PATH_MAX + 16], vsdb[PATH_MAX + 32];
 	char *db_argv[] = {"/usr/sbin/ovsdb-server", v->db, remote, unixctl, pidfile, NULL};
-	char *vs_argv[] = {(char *)o->ovs_vswitchd, vsdb, unixctl, pidfile, NULL};
+	/* In a network namespace of its own: its bridges' taps (and vxlan's VTEP address,
+	 * ovs_vxlan.c) are not the host's. unshare execs it: the pid is ovs-vswitchd's. */
+	char *vs_argv[] = {"/usr/bin/unshare", "--net", (char *)o->ovs_vswitchd, vsdb, unixctl,
+	                pidfile, NULL};
 	int rc;
 
 	snprintf(v->dir, sizeof(v->dir), "%s/ovs-%u", o->workdir, seq);
@@ -189,7 +262,7 @@ static int start_ovs(const struct bench_opts *o, const struct bench_scenario *s,
 		return -errno;
 	}
 	set_env(v);
-	if ((rc = run(o, NULL, 0, "ovsdb-tool create %s %s", v->db, OVS_SCHEMA)) < 0) {
+	if ((rc = bench_ovs_sh(o, NULL, 0, "ovsdb-tool create %s %s", v->db, OVS_SCHEMA)) < 0) {
 		snprintf(why, why_len, "ovsdb-tool create failed");
 		return rc;
 	}
@@ -224,38 +297,11 @@ static int start_ovs(const struct bench_opts *o, const struct bench_scenario *s,
 		snprintf(why, why_len, "ovs-vswitchd did not start: %s", strerror(-rc));
 		return rc;
 	}
-	/* fail-mode secure: no default NORMAL flow, so what forwards is our flows. */
-	if ((rc = vsctl(o, v,
-	                     "add-br br0 -- set bridge br0 datapath_type=netdev "
-	                     "fail-mode=secure")) < 0) {
-		snprintf(why, why_len, "add-br failed");
-		return rc;
-	}
 	snprintf(flows, sizeof(flows), "%s/flows.txt", v->dir);
-	if ((rc = bench_ovs_write_flows(flows, s)) < 0) {
-		snprintf(why, why_len, "cannot write the flows: %s", strerror(-rc));
-		return rc;
-	}
-	if ((rc = run(o, NULL, 0, "ovs-ofctl add-flows br0 %s", flows)) < 0) {
-		snprintf(why, why_len, "ovs-ofctl add-flows failed");
-		return rc;
-	}
-	for (int i = 0; i < 2; i++) {
-		char port_opts[128];
-
-		bench_ovs_port_options(s, i, port_opts, sizeof(port_opts));
-		snprintf(args, sizeof(args),
-		                "add-port br0 %s %s -- set Interface %s type=dpdk "
-		                "'options:dpdk-devargs=%s' options:n_rxq=1 ofport_request=%d",
-		                s->ports[i], port_opts, s->ports[i], s->devargs[i], i + 1);
-		if ((rc = vsctl(o, v, args)) < 0) {
-			snprintf(why, why_len, "add-port %s failed", s->ports[i]);
-			return rc;
-		}
-	}
-	if (o->verbose)
-		run(o, NULL, 0, "ovs-ofctl dump-flows br0 >&2");
-	return 0;
+	if (s->topo == BENCH_TOPO_VXLAN)
+		return bench_ovs_setup_vxlan(
+		                o, s, v->sock, v->ctl, (int)v->vs_proc.pid, flows, why, why_len);
+	return add_br0(o, s, v, flows, why, why_len);
 }
 
 static void show_log(const char *path)
@@ -286,7 +332,7 @@ static void stop_ovs(const struct bench_opts *o, struct ovs_instance *v, bool fa
 	if (failed || o->verbose)
 		show_log(path);
 	if (!o->keep && v->dir[0] != '\0')
-		run(o, NULL, 0, "rm -rf '%s'", v->dir);
+		bench_ovs_sh(o, NULL, 0, "rm -rf '%s'", v->dir);
 }
 
 int bench_run_ovs(const struct bench_opts *o, const struct bench_scenario *s, unsigned int seq,
@@ -303,19 +349,25 @@ int bench_run_ovs(const struct bench_opts *o, const struct bench_scenario *s, un
 		rc = bench_sleep(o->warmup);
 	}
 	if (rc >= 0)
-		rc = run(o, NULL, 0, "ovs-appctl -t %s dpif-netdev/pmd-stats-clear", v.ctl);
+		rc = bench_ovs_sh(
+		                o, NULL, 0, "ovs-appctl -t %s dpif-netdev/pmd-stats-clear", v.ctl);
 	if (rc >= 0)
-		rc = read_ports(o, &a);
+		rc = read_ports(o, s, &a);
 	if (rc >= 0)
 		rc = bench_sleep(o->seconds);
 	if (rc >= 0)
-		rc = read_ports(o, &b);
+		rc = read_ports(o, s, &b);
 	if (rc >= 0)
 		rc = read_pmd(o, &v, r);
 	/* Which flows the window's packets hit, and the PMD's cache hits. */
 	if (rc >= 0 && o->verbose) {
-		run(o, NULL, 0, "ovs-ofctl dump-flows br0 | grep -v n_packets=0, >&2");
-		run(o, NULL, 0, "ovs-appctl -t %s dpif-netdev/pmd-stats-show >&2", v.ctl);
+		/* The ports' bytes too: vxlan's frames leave 110 (encap) or 60 (decap) long. */
+		bench_ovs_sh(o, NULL, 0,
+		                "for b in %s; do ovs-ofctl dump-flows $b | grep -v n_packets=0,; "
+		                "ovs-ofctl dump-ports $b; done >&2",
+		                s->topo == BENCH_TOPO_VXLAN ? "br-phy br-int" : "br0");
+		bench_ovs_sh(o, NULL, 0, "ovs-appctl -t %s dpctl/dump-flows >&2", v.ctl);
+		bench_ovs_sh(o, NULL, 0, "ovs-appctl -t %s dpif-netdev/pmd-stats-show >&2", v.ctl);
 	}
 	if (rc >= 0) {
 		r->ran = true;

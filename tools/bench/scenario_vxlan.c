@@ -31,16 +31,16 @@
 #define VXLAN_PORT 4789
 #define OUTER_LEN (14 + 20 + 8 + 8) /* Ethernet, IPv4, UDP, VXLAN */
 
-static const uint8_t local_vtep[4] = {172, 31, 0, 1};
+const uint8_t bench_vxlan_local_vtep[4] = {172, 31, 0, 1};
 
-static void peer_ip(unsigned int p, uint8_t ip[4])
+void bench_vxlan_peer_ip(unsigned int p, uint8_t ip[4])
 {
 	const uint8_t a[4] = {172, 31, 0, (uint8_t)(2 + p)};
 
 	memcpy(ip, a, 4);
 }
 
-static void peer_mac(unsigned int p, uint8_t mac[6])
+void bench_vxlan_peer_mac(unsigned int p, uint8_t mac[6])
 {
 	const uint8_t m[6] = {0x02, 0x50, 0x45, 0x45, 0x52, (uint8_t)p};
 
@@ -61,15 +61,15 @@ static void build_outer(uint8_t *o, const uint8_t underlay_mac[6], unsigned int 
 
 	memset(o, 0, OUTER_LEN);
 	memcpy(o, underlay_mac, 6);
-	peer_mac(p, o + 6);
+	bench_vxlan_peer_mac(p, o + 6);
 	put16(o + 12, 0x0800);
 	ip[0] = 0x45;
 	put16(ip + 2, 20 + 8 + 8 + inner_len);
 	put16(ip + 6, 0x4000); /* DF, as VTEPs send (RFC 7348 4.3) */
 	ip[8] = 64;
 	ip[9] = 17;
-	peer_ip(p, ip + 12);
-	memcpy(ip + 16, local_vtep, 4);
+	bench_vxlan_peer_ip(p, ip + 12);
+	memcpy(ip + 16, bench_vxlan_local_vtep, 4);
 	put16(ip + 10, bench_ip_checksum(ip, 20));
 	put16(udp, sport);
 	put16(udp + 2, VXLAN_PORT);
@@ -148,7 +148,7 @@ int bench_program_vxlan(struct dp_client *c, const struct bench_scenario *s, uns
 	sec.addrs[0].family = AF_INET;
 	sec.addrs[0].prefixlen = 32;
 	memcpy(sec.addrs[0].addr, bench_vm_ip, 4);
-	memcpy(vtep.local_ip, local_vtep, 4);
+	memcpy(vtep.local_ip, bench_vxlan_local_vtep, 4);
 	memcpy(mac.mac, bench_vm_mac, 6);
 	if ((rc = bench_call(c, DP_MSG_NETWORK_ADD, &net, sizeof(net), NULL, 0, why, len)) < 0 ||
 	                (rc = add_ports(c, s, why, len)) < 0 ||
@@ -165,9 +165,9 @@ int bench_program_vxlan(struct dp_client *c, const struct bench_scenario *s, uns
 		struct dp_vtep_peer_req peer = {.network = "ov"};
 		struct dp_neigh_req neigh = {.scope = "underlay"};
 
-		peer_ip(p, peer.ip);
-		peer_ip(p, neigh.ip);
-		peer_mac(p, neigh.mac);
+		bench_vxlan_peer_ip(p, peer.ip);
+		bench_vxlan_peer_ip(p, neigh.ip);
+		bench_vxlan_peer_mac(p, neigh.mac);
 		if ((rc = bench_call(c, DP_MSG_VTEP_PEER_ADD, &peer, sizeof(peer), NULL, 0, why,
 		                     len)) < 0 ||
 		                (rc = bench_call(c, DP_MSG_NEIGH_ADD, &neigh, sizeof(neigh), NULL,
@@ -178,7 +178,7 @@ int bench_program_vxlan(struct dp_client *c, const struct bench_scenario *s, uns
 		struct dp_mac_req remote = {.network = "ov"};
 
 		bench_remote_mac(i, remote.mac);
-		peer_ip(i % BENCH_N_PEERS, remote.remote_vtep);
+		bench_vxlan_peer_ip(i % BENCH_N_PEERS, remote.remote_vtep);
 		rc = bench_call(c, DP_MSG_MAC_ADD, &remote, sizeof(remote), NULL, 0, why, len);
 		if (rc < 0)
 			return rc;
