@@ -61,13 +61,7 @@ static json_int_t count(const json_t *req, const char *key, json_int_t dflt)
 	/* Nova shows no swap as "", and clients send it back so. */
 	if (v == NULL || (strcmp(key, "swap") == 0 && json_is_string(v) && json_string_length(v) == 0))
 		return dflt;
-	if (json_is_string(v)) { /* the client may send numbers as strings */
-		char *end;
-		long long n = strtoll(json_string_value(v), &end, 10);
-
-		return *end == '\0' && n >= 0 ? n : -1;
-	}
-	return json_is_integer(v) && json_integer_value(v) >= 0 ? json_integer_value(v) : -1;
+	return cp_json_count(v); /* the client may send numbers as strings */
 }
 
 static json_t *flavor_doc(const char *id, const char *name, json_int_t ram, json_int_t vcpus,

@@ -43,7 +43,6 @@ void cp_server_volumes_release(struct cp_ctx *ctx, const json_t *srv);
 struct cp_server_boot {
 	const char *store, *image_dir; /* in: the volume and image stores */
 	const char *volume_id;         /* out: NULL without a boot volume */
-	bool from_image;
 	bool delete_on_termination;    /* the volume goes with the server */
 	char made[CP_ID_LEN];          /* the volume made from the image, or "" */
 };

@@ -15,8 +15,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <stdlib.h>
 
 #define VOLUMES "virga:volumes"
 
@@ -299,35 +297,15 @@ static bool boot_index_0(const json_t *m)
 	       (json_is_string(idx) && strcmp(json_string_value(idx), "0") == 0);
 }
 
-/* A positive integer, or its decimal string (the CLI sends volume_size so). */
-static long long positive(const json_t *v)
-{
-	char *end;
-	long long n;
-
-	if (json_is_integer(v))
-		return json_integer_value(v) > 0 ? json_integer_value(v) : -1;
-	if (!json_is_string(v))
-		return -1;
-	n = strtoll(json_string_value(v), &end, 10);
-	return *json_string_value(v) && *end == '\0' && n > 0 ? n : -1;
-}
-
-static bool flag(const json_t *v)
-{
-	return json_is_true(v) || (json_is_string(v) && strcasecmp(json_string_value(v), "true") == 0);
-}
-
 /*
  * An image into a new volume (`server create --boot-from-volume N --image
  * I`, or --block-device source_type=image,destination_type=volume): the
  * volume is made now, from the image, as Nova asks Cinder to before it
  * boots; the caller deletes it if the server is not made after all.
  */
-static int volume_from_image(struct cp_ctx *ctx, const json_t *m, const struct cp_server_boot *b,
-	char *made)
+static int volume_from_image(struct cp_ctx *ctx, const json_t *m, struct cp_server_boot *b)
 {
-	long long gb = positive(json_object_get(m, "volume_size"));
+	long long gb = cp_json_count(json_object_get(m, "volume_size"));
 	json_t *vreq, *v = NULL;
 	int rc;
 
@@ -338,15 +316,16 @@ static int volume_from_image(struct cp_ctx *ctx, const json_t *m, const struct c
 	rc = vreq ? cp_volume_create(ctx, vreq, b->store, b->image_dir, &v) : -ENOMEM;
 	json_decref(vreq);
 	if (rc == 0)
-		snprintf(made, CP_ID_LEN, "%s", cp_json_str(v, "id") ?: "");
+		snprintf(b->made, sizeof(b->made), "%s", cp_json_str(v, "id") ?: "");
 	json_decref(v);
 	return rc;
 }
 
 int cp_server_boot_volume(struct cp_ctx *ctx, const json_t *req, struct cp_server_boot *b)
 {
-	const json_t *bdm = json_object_get(req, "block_device_mapping_v2"), *m;
+	const json_t *bdm = json_object_get(req, "block_device_mapping_v2"), *m, *boot_map = NULL;
 	const char *vol, *src;
+	bool from_image = false;
 	json_t *v;
 	size_t i;
 	int rc;
@@ -373,16 +352,15 @@ int cp_server_boot_volume(struct cp_ctx *ctx, const json_t *req, struct cp_serve
 			return cp_server_bad(ctx, "Invalid input for field/attribute uuid: one boot "
 						  "volume's or image's UUID.");
 		b->volume_id = vol;
-		b->from_image = strcmp(src, "image") == 0;
-		b->delete_on_termination = flag(json_object_get(m, "delete_on_termination"));
+		boot_map = m;
+		from_image = strcmp(src, "image") == 0;
+		b->delete_on_termination = cp_json_truthy(json_object_get(m, "delete_on_termination"));
 	}
 	if (b->volume_id == NULL)
 		return 0;
-	if (b->from_image) {
+	if (from_image) {
 		/* Last, after every check of the mapping: a refused mapping makes nothing. */
-		const json_t *m0 = json_array_get(bdm, 0);
-
-		if ((rc = volume_from_image(ctx, m0, b, b->made)) != 0)
+		if ((rc = volume_from_image(ctx, boot_map, b)) != 0)
 			return rc;
 		b->volume_id = b->made;
 	}

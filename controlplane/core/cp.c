@@ -2,8 +2,10 @@
 #include "cp.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <sodium.h>
 
@@ -74,4 +76,21 @@ bool cp_json_bool(const json_t *obj, const char *key, bool dflt)
 	const json_t *v = obj ? json_object_get(obj, key) : NULL;
 
 	return json_is_boolean(v) ? json_is_true(v) : dflt;
+}
+
+bool cp_json_truthy(const json_t *v)
+{
+	return json_is_true(v) ||
+		(json_is_string(v) && strcasecmp(json_string_value(v), "true") == 0);
+}
+
+long long cp_json_count(const json_t *v)
+{
+	if (json_is_string(v)) {
+		char *end;
+		long long n = strtoll(json_string_value(v), &end, 10);
+
+		return *end == '\0' && n >= 0 ? n : -1;
+	}
+	return json_is_integer(v) && json_integer_value(v) >= 0 ? json_integer_value(v) : -1;
 }

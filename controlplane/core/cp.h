@@ -49,5 +49,11 @@ void cp_deadline(struct timespec *ts, int timeout_ms);
 /* Cheap JSON accessors that tolerate a missing key or wrong type. */
 const char *cp_json_str(const json_t *obj, const char *key);
 bool cp_json_bool(const json_t *obj, const char *key, bool dflt);
+/* What OpenStack's clients send as booleans: true, or the string "true"
+ * in any case (the CLI sends some flags so). */
+bool cp_json_truthy(const json_t *v);
+/* A non-negative integer, or its decimal string (clients send numbers as
+ * strings too); -1 for anything else. */
+long long cp_json_count(const json_t *v);
 
 #endif

@@ -81,12 +81,6 @@ static int to_limit(const char *key, const json_t *v, json_int_t *n, struct cp_e
 	return 0;
 }
 
-static bool truthy(const json_t *v)
-{
-	return json_is_true(v) ||
-		(json_is_string(v) && strcasecmp(json_string_value(v), "true") == 0);
-}
-
 int cp_quota_parse(const json_t *req, json_t **limits, bool *check_limit, struct cp_err *err)
 {
 	const char *key;
@@ -108,7 +102,7 @@ int cp_quota_parse(const json_t *req, json_t **limits, bool *check_limit, struct
 		if (strcmp(key, "force") == 0)
 			continue;
 		if (strcmp(key, "check_limit") == 0) {
-			*check_limit = truthy(v);
+			*check_limit = cp_json_truthy(v);
 			continue;
 		}
 		rc = cp_quota_default(key, &n)
