@@ -87,7 +87,12 @@ static const char *const migrations[] = {
 	 * VMs'. */
 	"CREATE INDEX IF NOT EXISTS objects_port_router_interface ON objects (parent_id)"
 	"  WHERE kind='port' AND json_extract(body, '$.device_owner')='network:router_interface';"
-	/* A port's MAC must be free on its network (port.c's mac_taken). */
+	/* A port's MAC must be free on its network (port.c's mac_taken), found
+	 * by equality on this index: the ports stored before MACs were kept
+	 * lowercase (port.c's assign_mac) are made so first. */
+	"UPDATE objects SET body = json_set(body, '$.mac_address',"
+	"  lower(json_extract(body, '$.mac_address'))) WHERE kind='port' AND"
+	"  json_extract(body, '$.mac_address') <> lower(json_extract(body, '$.mac_address'));"
 	"CREATE INDEX IF NOT EXISTS objects_port_mac_address ON objects"
 	"  (json_extract(body, '$.mac_address')) WHERE kind='port';",
 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The object store's lookups on request paths read only what they return
- * (controlplane/db/objects.c, migrations 6 and 7): measured by the SQLite VM steps
+ * (controlplane/db/objects.c, migrations 6 to 8): measured by the SQLite VM steps
  * of each statement, which grow with the rows a statement visits. A lookup
  * that falls back to reading the whole kind takes thousands here.
  */
@@ -50,7 +50,7 @@ static void put(struct cp_db *db, const char *kind, json_t *o, const char *proje
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char id[64], key[64];
+	char id[64], key[64], mac[32];
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/virga-objidx.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
@@ -69,8 +69,15 @@ static int setup(void **state)
 			json_pack("{s:s, s:s, s:s}", "id", id, "user_id", key, "group_id", key), NULL,
 			NULL, false);
 		snprintf(id, sizeof(id), "port%d", i);
-		put(f->db, "port", json_pack("{s:s, s:s}", "id", id, "device_id", key), key, key,
-			false);
+		/* Even ports' MACs uppercase, as a port stored before MACs were
+		 * kept lowercase (migration 8 mends them); one port in 100 a
+		 * router interface. */
+		snprintf(mac, sizeof(mac), i % 2 ? "fa:16:3e:00:%02x:%02x" : "FA:16:3E:00:%02X:%02X",
+			i / 256, i % 256);
+		put(f->db, "port",
+			json_pack("{s:s, s:s, s:s, s:s}", "id", id, "device_id", key, "mac_address", mac,
+				"device_owner", i % 100 == 3 ? "network:router_interface" : "compute:nova"),
+			key, key, false);
 		snprintf(id, sizeof(id), "net%d", i);
 		put(f->db, "network", json_pack("{s:s}", "id", id), key, NULL, i % 500 == 7);
 	}
@@ -155,6 +162,55 @@ static void ports_by_device_id_by_index(void **state)
 	assert_in_range(steps, 1, FEW_STEPS);
 }
 
+/* A port's MAC free on its network (port.c's mac_taken), by its index. */
+static void ports_by_mac_address_by_index(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_in_range(by(f, "port", "mac_address", "fa:16:3e:00:07:cb", "port1995"), 1,
+		FEW_STEPS);
+	assert_in_range(by(f, "port", "mac_address", "fa:16:3e:ff:00:00", ""), 1, FEW_STEPS);
+}
+
+/* A network's router interfaces (the feed's net_hosted), by their own index:
+ * k3's ten ports are all interfaces (i % 100 == 3), k5's ten none of them. */
+static void router_interfaces_by_index(void **state)
+{
+	struct fixture *f = *state;
+	char got[1024];
+	json_t *arr;
+
+	assert_int_equal(cp_db_begin(f->db, false), 0);
+	vm_steps = 0;
+	arr = cp_obj_router_interfaces(f->db, "k3");
+	cp_db_commit(f->db);
+	ids(arr, got, sizeof(got));
+	json_decref(arr);
+	assert_string_equal(got, "port3,port203,port403,port603,port803,port1003,port1203,"
+				 "port1403,port1603,port1803");
+	assert_in_range(vm_steps, 1, FEW_STEPS);
+	assert_int_equal(cp_db_begin(f->db, false), 0);
+	arr = cp_obj_router_interfaces(f->db, "k5");
+	cp_db_commit(f->db);
+	assert_int_equal(json_array_size(arr), 0);
+	json_decref(arr);
+}
+
+/* Migration 8 on a database whose ports have uppercase MACs: they are found
+ * by the lowercase MAC after it, not before. */
+static void migration_8_lowercases_macs(void **state)
+{
+	struct fixture *f = *state;
+
+	by(f, "port", "mac_address", "fa:16:3e:00:07:cc", "");
+	assert_int_equal(cp_db_exec(f->db, "PRAGMA user_version = 7"), 0);
+	cp_db_close(f->db);
+	assert_int_equal(cp_db_open(&f->db, f->path), 0);
+	sqlite3_trace_v2(cp_db_handle(f->db), SQLITE_TRACE_PROFILE, on_trace, NULL);
+	assert_in_range(by(f, "port", "mac_address", "fa:16:3e:00:07:cc", "port1996"), 1,
+		FEW_STEPS);
+}
+
 /* The control: an attribute with no index gives the same answer by reading
  * every row of the kind, and the measure sees it. */
 static void unindexed_attribute_reads_the_kind(void **state)
@@ -223,6 +279,9 @@ int main(void)
 		cmocka_unit_test(ports_by_device_id_by_index),
 		cmocka_unit_test(unindexed_attribute_reads_the_kind),
 		cmocka_unit_test(lists_by_parent_and_project_by_index),
+		cmocka_unit_test(ports_by_mac_address_by_index),
+		cmocka_unit_test(router_interfaces_by_index),
+		cmocka_unit_test(migration_8_lowercases_macs),
 		cmocka_unit_test(migration_6_is_idempotent),
 	};
 
