@@ -101,9 +101,14 @@ vm2=$(os server create --image tiny --flavor m1.nano --network vmnet \
 VM_IDS+=("$vm2")
 check "vm2 becomes ACTIVE" wait_server "$vm2" ACTIVE 120
 check "vm2 ran its user data" console_shows "$vm2" "virga-guest: config drive hostname vm2" 120
-os server add volume vm2 data >/dev/null || die "server add volume vm2"
-check "attached to vm2: in-use" wait_volume "$vol" in-use 60
-check "vm2's guest reads vm1's marker from its vdb" console_shows "$vm2" "virga-guest: vdb reads $MARKER" 120
+# reads_marker SERVER SERVER_ID VOLUME VOLUME_ID: attached, in-use, and the
+# guest (running read-marker) finds vm1's marker on its vdb.
+reads_marker() {
+	os server add volume "$1" "$3" >/dev/null || die "server add volume $1 $3"
+	check "$3 attached to $1: in-use" wait_volume "$4" in-use 60
+	check "$1's guest reads vm1's marker from $3 (its vdb)" console_shows "$2" "virga-guest: vdb reads $MARKER" 120
+}
+reads_marker vm2 "$vm2" data "$vol"
 
 os server delete "$vm2" || die "server delete vm2"
 check "deleting vm2 with the volume attached: the volume is available" wait_volume "$vol" available 30
@@ -133,9 +138,7 @@ check "libvirt's domain boots from the volume's file as vda" bash -c \
 	"virsh -c qemu:///system domblklist virga-$vm3 | grep -q '^ *vda .*/instances/$vm3/volume-$rootvol.raw'"
 check "and no image overlay was made" test ! -e "$A_DIR/node/instances/$vm3/disk.qcow2"
 check "the guest is up and read its config drive" console_shows "$vm3" "virga-guest: config drive hostname vm3" 120
-os server add volume vm3 fromsnap >/dev/null || die "server add volume vm3"
-check "the volume from the snapshot, attached to vm3: in-use" wait_volume "$fromsnap" in-use 60
-check "vm3's guest reads vm1's marker from it (vdb)" console_shows "$vm3" "virga-guest: vdb reads $MARKER" 120
+reads_marker vm3 "$vm3" fromsnap "$fromsnap" # the volume made from the snapshot
 os server delete "$vm3" || die "server delete vm3"
 check "deleting vm3: its root volume is available again" wait_volume "$rootvol" available 30
 check "and the one from the snapshot" wait_volume "$fromsnap" available 30
