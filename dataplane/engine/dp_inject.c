@@ -49,8 +49,13 @@ int dp_inject_flood(struct rte_mbuf *m, uint16_t net_id)
 
 int dp_inject_garp(uint16_t net_id, const struct rte_ether_addr *mac, uint32_t ip)
 {
-	struct rte_mbuf *m = dp_arp_request(dp_tables.pool, mac, ip, ip);
+	struct rte_mbuf *m;
 
+	if (dp_tables.pool == NULL || dp_workers.n == 0) {
+		dp_inject_stats.ring_full++; /* no worker to send it (the control tests) */
+		return -ENOBUFS;
+	}
+	m = dp_arp_request(dp_tables.pool, mac, ip, ip);
 	if (m == NULL)
 		return -ENOMEM;
 	return dp_inject_flood(m, net_id);

@@ -6,6 +6,7 @@
 
 #include "core/dp_log.h"
 #include "engine/dp_conf.h"
+#include "engine/dp_inject.h"
 #include "dp_router_conf.h"
 
 static uint32_t mask_of(uint8_t prefixlen)
@@ -270,7 +271,14 @@ int dp_conf_router_if_add(const struct dp_router_if_req *req)
 	}
 	dp_conf_publish_router(id);
 	DP_LOG(INFO, "router %s: interface on %s", c->name, req->network);
-	return dp_conf_publish_network(net);
+	rc = dp_conf_publish_network(net);
+	/* As Neutron's l3 agent announces a new qr- address: a host that asked for its
+	 * gateway before the router was there holds a failed ARP entry, and waits out
+	 * its probes otherwise (advisory: a lost one costs only that wait). */
+	if (rc == 0 && dp_inject_garp(net, &r->mac, ip) < 0)
+		DP_LOG(DEBUG, "router %s: no gratuitous ARP for its interface on %s", c->name,
+				req->network);
+	return rc;
 }
 
 int dp_conf_router_if_del(const struct dp_router_if_req *req)
