@@ -9,6 +9,9 @@
  *  PUT /internal/v1/nodes/{node}/floatingips/{id}/status {"status",
  *    "applied_rev"}: the same for a floating IP, from the node hosting its
  *    router's gateway (ACTIVE once it translates).
+ *  PUT /internal/v1/nodes/{node}/{ports|floatingips}/status {"statuses":
+ *    {id: status, ...}, "applied_rev"}: many of those at once, in one
+ *    transaction (an agent's pass); 200 {"refused": {id: reason}}.
  *  PUT /internal/v1/nodes/{node} {"agent_type", "binary", "configurations",
  *    "topic"?, "start_flag"?}: the node's agent registers and keeps alive
  *    (201 when it was new, 200 with the agent as Neutron shows it).
@@ -60,9 +63,11 @@ static int feed_changes(struct api_req *req, const void *arg)
 struct status_sink {
 	int (*report)(struct cp_ctx *ctx, const char *node, const char *id, const char *status,
 		int64_t applied_rev);
+	int (*report_many)(struct cp_ctx *ctx, const char *node, const json_t *statuses,
+		int64_t applied_rev, json_t **refused);
 };
-static const struct status_sink port_sink = {cp_port_report_status};
-static const struct status_sink fip_sink = {cp_fip_report_status};
+static const struct status_sink port_sink = {cp_port_report_status, cp_port_report_statuses};
+static const struct status_sink fip_sink = {cp_fip_report_status, cp_fip_report_statuses};
 
 /* {"status": STRING, "applied_rev": INTEGER} for the object arg[1] of node arg[0]. */
 static int report_status(struct api_req *req, const void *arg)
@@ -78,6 +83,23 @@ static int report_status(struct api_req *req, const void *arg)
 	rc = sink->report(&req->ctx, req->arg[0], req->arg[1], json_string_value(st),
 		json_integer_value(rev));
 	return rc ? rc : api_reply(req, 204, NULL);
+}
+
+/* {"statuses": {ID: STRING, ...}, "applied_rev": INTEGER}: a pass's reports
+ * for node arg[0] at once; 200 {"refused": {ID: reason}} for those not taken. */
+static int report_statuses(struct api_req *req, const void *arg)
+{
+	const struct status_sink *sink = arg;
+	const json_t *st = json_object_get(req->json, "statuses");
+	const json_t *rev = json_object_get(req->json, "applied_rev");
+	json_t *refused;
+	int rc;
+
+	if (!json_is_object(req->json) || !json_is_object(st) || !json_is_integer(rev))
+		return cp_fail(&req->ctx.err, -EINVAL, "HTTPBadRequest",
+			"Body must be {\"statuses\": {ID: STRING, ...}, \"applied_rev\": INTEGER}");
+	rc = sink->report_many(&req->ctx, req->arg[0], st, json_integer_value(rev), &refused);
+	return rc ? rc : api_reply(req, 200, json_pack("{s:o}", "refused", refused));
 }
 
 /* The node's agent reports itself (Neutron's report_state): the body is
@@ -97,6 +119,10 @@ static int report_agent(struct api_req *req, const void *arg)
 const struct api_route api_feed_routes[] = {
 	{"PUT", "/internal/v1/nodes/*", report_agent, NULL, API_NODE, API_NEUTRON},
 	{"GET", "/internal/v1/nodes/*/changes", feed_changes, NULL, API_NODE, API_NEUTRON},
+	{"PUT", "/internal/v1/nodes/*/ports/status", report_statuses, &port_sink, API_NODE,
+		API_NEUTRON},
+	{"PUT", "/internal/v1/nodes/*/floatingips/status", report_statuses, &fip_sink, API_NODE,
+		API_NEUTRON},
 	{"PUT", "/internal/v1/nodes/*/ports/*/status", report_status, &port_sink, API_NODE,
 		API_NEUTRON},
 	{"PUT", "/internal/v1/nodes/*/floatingips/*/status", report_status, &fip_sink, API_NODE,

@@ -3,7 +3,7 @@
  * Following the controller's change feed for this node
  * (GET /internal/v1/nodes/{node}/changes?since=REV&timeout=S) into a cache
  * of the objects the node needs, and reporting the status of ports and
- * floating IPs back (PUT /internal/v1/nodes/{node}/{ports,floatingips}/{id}/status).
+ * floating IPs back (PUT /internal/v1/nodes/{node}/{ports,floatingips}/status).
  *
  * The cache is the whole truth the agent programs from: the feed sends each
  * object whole when it changes, deletions as tombstones, and ports that
@@ -222,36 +222,51 @@ int ag_feed_poll(struct ag_feed *f, int timeout_s)
 	return changed ? 1 : 0;
 }
 
-int ag_feed_report_status(struct ag_feed *f, const char *kind, const char *id, const char *status)
+int ag_feed_report_statuses(struct ag_feed *f, const char *kind, const json_t *statuses)
 {
 	struct ag_http_resp resp;
-	char path[512], body[128];
-	json_t *obj;
+	const json_t *refused;
+	json_t *body, *reply, *st;
+	const char *id;
+	char path[512], *text;
 	int rc;
 
-	snprintf(path, sizeof(path), "/internal/v1/nodes/%s/%s/%s/status", f->node, kind, id);
-	snprintf(body, sizeof(body), "{\"status\": \"%s\", \"applied_rev\": %" PRId64 "}", status,
-	                f->rev);
-	rc = ag_http_request(f->controller, "PUT", path, f->token, body, FEED_SLACK_MS, &resp);
+	if (json_object_size(statuses) == 0)
+		return 0;
+	snprintf(path, sizeof(path), "/internal/v1/nodes/%s/%s/status", f->node, kind);
+	body = json_pack("{s:O, s:I}", "statuses", statuses, "applied_rev", (json_int_t)f->rev);
+	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (text == NULL)
+		return -ENOMEM;
+	rc = ag_http_request(f->controller, "PUT", path, f->token, text, FEED_SLACK_MS, &resp);
+	free(text);
 	if (rc < 0)
 		return rc;
-	if (resp.status == 409 || resp.status == 404) {
-		ag_log(AG_DEBUG, "%s %s: status %s not taken (HTTP %d: %.200s)", kind, id, status,
-		                resp.status, resp.body);
-		free(resp.body);
-		return -EBUSY;
-	}
-	if (resp.status / 100 != 2) {
-		ag_log(AG_ERR, "%s %s: reporting status %s: HTTP %d: %.200s", kind, id, status,
-		                resp.status, resp.body);
+	if (resp.status != 200) {
+		ag_log(AG_ERR, "%s: reporting %zu statuses: HTTP %d: %.200s", kind,
+		                json_object_size(statuses), resp.status, resp.body);
 		free(resp.body);
 		return -EPROTO;
 	}
+	reply = json_loads(resp.body, 0, NULL);
 	free(resp.body);
-	obj = json_object_get(map_of(f, kind), id);
-	if (obj != NULL)
-		json_object_set_new(obj, "status", json_string(status));
-	ag_log(AG_INFO, "%s %s is %s", strcmp(kind, "ports") == 0 ? "port" : "floating IP", id,
-	                status);
+	refused = json_object_get(reply, "refused");
+	json_object_foreach((json_t *)statuses, id, st) {
+		json_t *obj = json_object_get(map_of(f, kind), id);
+
+		if (json_object_get(refused, id) != NULL) {
+			/* Stale or moved: the feed brings the newer object next. */
+			ag_log(AG_DEBUG, "%s %s: status %s not taken (%.200s)", kind, id,
+			                json_string_value(st),
+			                json_string_value(json_object_get(refused, id)));
+			continue;
+		}
+		if (obj != NULL)
+			json_object_set_new(obj, "status", json_copy(st));
+		ag_log(AG_INFO, "%s %s is %s", strcmp(kind, "ports") == 0 ? "port" : "floating IP",
+		                id, json_string_value(st));
+	}
+	json_decref(reply);
 	return 0;
 }

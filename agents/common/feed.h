@@ -34,14 +34,17 @@ void ag_feed_free(struct ag_feed *f);
  */
 int ag_feed_poll(struct ag_feed *f, int timeout_s);
 /*
- * Tells the controller what the dataplane does with a port or a floating
- * IP (kind "ports" or "floatingips"): "ACTIVE", "DOWN", as programmed from
- * revision f->rev. On success the cached object's status is updated too,
- * so the report is not repeated. A report the controller refuses as stale
- * (the object changed since) returns -EBUSY: the feed brings the newer
- * object next.
+ * Tells the controller what the dataplane does with ports or floating IPs
+ * (kind "ports" or "floatingips"): statuses is {id: "ACTIVE"|"DOWN"}, as
+ * programmed from revision f->rev, all in one request (a pass's reports:
+ * a node restarting with hundreds of ports waited on a request and a
+ * commit each). The cached objects of those taken get their new status, so
+ * they are not reported again; one the controller refuses as stale (it
+ * changed since) or elsewhere is left, and the feed brings the newer object
+ * next. 0 (nothing sent when statuses is empty), or a negative errno with
+ * none taken (the next pass reports them again).
  */
-int ag_feed_report_status(struct ag_feed *f, const char *kind, const char *id, const char *status);
+int ag_feed_report_statuses(struct ag_feed *f, const char *kind, const json_t *statuses);
 /* Merges a feed document's "l2pop" into f->l2pop (after its ports, as
  * ag_feed_poll does), and drops the entries of networks the node has no
  * port on any more. Returns whether that changed anything. */

@@ -228,18 +228,22 @@ static void ensure(struct ag_dp *dp, const struct ag_desired *d, const struct dp
 /* Tells the controller when what the engine does differs from what it shows. */
 static void report(struct ag_feed *f, const struct ag_desired *d, const bool *have)
 {
+	json_t *statuses = json_object();
+	int rc;
+
 	for (size_t i = 0; i < d->n_fips; i++) {
 		const struct ag_fip *w = &d->fips[i];
-		int rc = 0;
 
 		if (have[i] && !w->active)
-			rc = ag_feed_report_status(f, "floatingips", w->id, "ACTIVE");
+			json_object_set_new(statuses, w->id, json_string("ACTIVE"));
 		else if (!have[i] && w->active)
-			rc = ag_feed_report_status(f, "floatingips", w->id, "DOWN");
-		if (rc < 0 && rc != -EBUSY)
-			ag_log(AG_WARN, "floating IP %s: status not reported (%s), will retry",
-			                w->id, strerror(-rc));
+			json_object_set_new(statuses, w->id, json_string("DOWN"));
 	}
+	rc = statuses ? ag_feed_report_statuses(f, "floatingips", statuses) : -ENOMEM;
+	if (rc < 0)
+		ag_log(AG_WARN, "%zu floating IP statuses not reported (%s), will retry",
+		                json_object_size(statuses), strerror(-rc));
+	json_decref(statuses);
 }
 
 void ag_fips_reconcile(struct ag_dp *dp, struct ag_feed *f, const struct ag_desired *d,

@@ -347,18 +347,14 @@ static void ensure_uplinks(struct ag_dp *dp, const struct dp_view *v)
 	}
 }
 
-/* Tells the controller when what the dataplane does differs from what it shows. */
-static void report(struct ag_feed *f, const struct ag_port *p, bool forwarding)
+/* What to tell the controller when what the dataplane does differs from what
+ * it shows: into statuses, sent once the pass has every port. */
+static void note_status(json_t *statuses, const struct ag_port *p, bool forwarding)
 {
-	int rc = 0;
-
 	if (forwarding && !p->active)
-		rc = ag_feed_report_status(f, "ports", p->id, "ACTIVE");
+		json_object_set_new(statuses, p->id, json_string("ACTIVE"));
 	else if (!forwarding && p->active)
-		rc = ag_feed_report_status(f, "ports", p->id, "DOWN");
-	if (rc < 0 && rc != -EBUSY)
-		ag_log(AG_WARN, "port %s: status not reported (%s), will retry", p->id,
-		                strerror(-rc));
+		json_object_set_new(statuses, p->id, json_string("DOWN"));
 }
 
 int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const struct ag_desired *d,
@@ -366,6 +362,7 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 {
 	struct dp_view v;
 	bool *net_ok, *port_ok;
+	json_t *statuses;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
@@ -384,9 +381,11 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 	}
 	net_ok = calloc(d->n_nets + 1, sizeof(*net_ok));
 	port_ok = calloc(d->n_ports + 1, sizeof(*port_ok));
-	if (net_ok == NULL || port_ok == NULL) {
+	statuses = json_object();
+	if (net_ok == NULL || port_ok == NULL || statuses == NULL) {
 		free(net_ok);
 		free(port_ok);
+		json_decref(statuses);
 		view_free(&v);
 		return -ENOMEM;
 	}
@@ -411,8 +410,13 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 			json_object_set_new(dp->ports_ok, p->dp_name, json_true());
 		else
 			json_object_del(dp->ports_ok, p->dp_name);
-		report(f, p, ok);
+		note_status(statuses, p, ok);
 	}
+	rc = ag_feed_report_statuses(f, "ports", statuses);
+	if (rc < 0)
+		ag_log(AG_WARN, "%zu port statuses not reported (%s), will retry",
+		                json_object_size(statuses), strerror(-rc));
+	json_decref(statuses);
 	ag_routers_ensure(dp, d, net_ok, st);
 	ag_fips_reconcile(dp, f, d, st);
 	ag_dhcp_reconcile(dp, d, port_ok, st);

@@ -61,6 +61,14 @@ int cp_port_report_status(struct cp_ctx *ctx, const char *node, const char *port
  * (status.c): ACTIVE once the dataplane translates for it. */
 int cp_fip_report_status(struct cp_ctx *ctx, const char *node, const char *fip_id,
 	const char *status, int64_t applied_rev);
+/* Many reports of one kind at once, {id: status}, in one transaction: those
+ * refused alone (unknown, stale, elsewhere, a bad status) come back in
+ * *refused as {id: message}, the rest are taken. 0, or an error with none
+ * taken (*refused NULL). */
+int cp_port_report_statuses(struct cp_ctx *ctx, const char *node, const json_t *statuses,
+	int64_t applied_rev, json_t **refused);
+int cp_fip_report_statuses(struct cp_ctx *ctx, const char *node, const json_t *statuses,
+	int64_t applied_rev, json_t **refused);
 
 /* Internal helpers shared by the network files (inside a transaction). */
 /* port_policy.c: 0, or -EPERM/-EEXIST with ctx->err, for a port about to be

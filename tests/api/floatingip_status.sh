@@ -91,3 +91,33 @@ report gw1 ACTIVE
 os floating ip unset --port "$fip"
 [ "$(fip_field status)" = DOWN ] || fail "unset: still $(fip_field status)"
 pass "unset makes it DOWN"
+
+# A pass's reports at once (PUT .../floatingips/status): those refused alone
+# are named with their reason, the rest taken, in one request.
+report_many() {
+	req GET "/internal/v1/nodes/$1/changes?since=0&timeout=0" "$svc"
+	req PUT "/internal/v1/nodes/$1/floatingips/status" "${TOKEN:-$svc}" \
+		"{\"statuses\": $2, \"applied_rev\": $(jget "$R_BODY" 'j["revision"]')}"
+}
+os floating ip set --port "$port2" "$fip"
+missing=00000000-0000-0000-0000-000000000000
+report_many gw1 "{\"$fip\": \"ACTIVE\", \"$missing\": \"ACTIVE\"}"
+expect_status 200 "a batch with one unknown floating IP"
+[ "$(jget "$R_BODY" 'sorted(j["refused"])')" = "[\"$missing\"]" ] ||
+	fail "the batch's refusals: $R_BODY, not the unknown one alone"
+[ "$(fip_field status)" = ACTIVE ] || fail "the batch's known floating IP: $(fip_field status)"
+report_many gw2 "{\"$fip\": \"DOWN\"}"
+expect_status 200 "a batch from another node"
+jget "$R_BODY" 'j["refused"]["'"$fip"'"]' | grep "is not on a router whose gateway node gw2" >/dev/null ||
+	fail "another node's report not refused with its reason: $R_BODY"
+report_many gw1 "{\"$fip\": \"BUSY\"}"
+[ "$(jget "$R_BODY" 'sorted(j["refused"])')" = "[\"$fip\"]" ] || fail "an unknown status taken: $R_BODY"
+[ "$(fip_field status)" = ACTIVE ] || fail "refused reports changed the status: $(fip_field status)"
+TOKEN=$(token su2 pw2 sp2) report_many gw1 "{\"$fip\": \"DOWN\"}"
+expect_neutron_error 403 "a batch with a member token"
+req PUT "/internal/v1/nodes/gw1/floatingips/status" "$svc" "{\"statuses\": [\"$fip\"], \"applied_rev\": 1}"
+expect_neutron_error 400 "a batch that is not an object of statuses"
+report_many gw1 "{\"$fip\": \"DOWN\"}"
+expect_status 200 "the gateway node's batch"
+[ "$(fip_field status)" = DOWN ] || fail "a batch's DOWN not taken: $(fip_field status)"
+pass "a batch of reports takes the valid ones and names the refused ones with their reason"
