@@ -14,7 +14,8 @@
  *
  * Death is a revision too: cp_agent_sweep (every second, from the
  * controller's main thread) declares an agent silent for longer than the
- * agent down time dead, stores that on it and sets its node's ports DOWN,
+ * agent down time dead, stores that on it and sets its node's ports DOWN
+ * and the floating IPs of the routers whose gateway it hosts,
  * in one transaction. Being a revision, it wakes every agent's long poll,
  * and the feed then leaves the node out of the others' l2population
  * (feed_l2pop.c). A report from a node declared dead brings it back: a
@@ -215,26 +216,33 @@ const char *cp_agent_tunnel_ip(const json_t *agent)
 	return ip;
 }
 
-/* Sets DOWN every port bound to host that is not DOWN already (inside a
- * write transaction). Returns how many, or a negative errno. */
-static int ports_down(struct cp_ctx *ctx, const char *host)
+/* Sets DOWN every object of kind k that node hosts and that is not DOWN
+ * already (inside a write transaction): the ports bound to a dead node,
+ * the floating IPs its gateways translated. How many, or a negative errno. */
+static int all_down(struct cp_ctx *ctx, const struct cp_kind *k, const char *host,
+	bool (*hosted)(struct cp_ctx *ctx, const json_t *obj, const char *host))
 {
-	json_t *ports = cp_obj_list(ctx->db, "port", NULL, false, NULL, 0), *p;
+	json_t *objs = cp_obj_list(ctx->db, k->name, NULL, false, NULL, 0), *o;
 	int n = 0, rc = 0;
 	size_t i;
 
-	json_array_foreach(ports, i, p) {
-		if (strcmp(cp_json_str(p, "binding:host_id") ?: "", host) != 0 ||
-			strcmp(cp_json_str(p, "status") ?: "", "DOWN") == 0)
+	json_array_foreach(objs, i, o) {
+		if (strcmp(cp_json_str(o, "status") ?: "", "DOWN") == 0 || !hosted(ctx, o, host))
 			continue;
-		json_object_set_new(p, "status", json_string("DOWN"));
-		rc = cp_res_store(ctx, &cp_kind_port, p);
+		json_object_set_new(o, "status", json_string("DOWN"));
+		rc = cp_res_store(ctx, k, o);
 		if (rc)
 			break;
 		n++;
 	}
-	json_decref(ports);
+	json_decref(objs);
 	return rc ? rc : n;
+}
+
+static bool port_bound_to(struct cp_ctx *ctx, const json_t *port, const char *host)
+{
+	(void)ctx;
+	return strcmp(cp_json_str(port, "binding:host_id") ?: "", host) == 0;
 }
 
 /* Whether the agent is silent past the down time at now and not declared dead yet. */
@@ -249,7 +257,7 @@ static bool newly_dead(const json_t *agent, int64_t now)
 int cp_agent_sweep(struct cp_ctx *ctx, int64_t now)
 {
 	json_t *all, *a;
-	int dead = 0, rc = 0, n;
+	int dead = 0, rc = 0, n = 0, n_fips = 0;
 	bool any = false;
 	size_t i;
 
@@ -275,14 +283,15 @@ int cp_agent_sweep(struct cp_ctx *ctx, int64_t now)
 			continue;
 		json_object_set_new(a, DECLARED_DEAD, json_true());
 		rc = cp_obj_put(ctx->db, "agent", a, NULL, NULL, false);
-		if (rc || (n = ports_down(ctx, host)) < 0) {
-			rc = rc ? rc : n;
+		if (rc || (n = all_down(ctx, &cp_kind_port, host, port_bound_to)) < 0 ||
+			(n_fips = all_down(ctx, &cp_kind_floatingip, host, cp_fip_hosted_on)) < 0) {
+			rc = rc ? rc : n < 0 ? n : n_fips;
 			break;
 		}
 		fprintf(stderr,
 			"virga-controller: node %s silent for more than %d s: declared dead, "
-			"%d of its ports DOWN\n",
-			host, down_time, n);
+			"%d of its ports and %d floating IPs DOWN\n",
+			host, down_time, n, n_fips);
 		dead++;
 	}
 	json_decref(all);

@@ -61,6 +61,8 @@ int cp_port_report_status(struct cp_ctx *ctx, const char *node, const char *port
  * (status.c): ACTIVE once the dataplane translates for it. */
 int cp_fip_report_status(struct cp_ctx *ctx, const char *node, const char *fip_id,
 	const char *status, int64_t applied_rev);
+/* Whether node hosts fip: the gateway of its router is bound there. */
+bool cp_fip_hosted_on(struct cp_ctx *ctx, const json_t *fip, const char *node);
 /* Many reports of one kind at once, {id: status}, in one transaction: those
  * refused alone (unknown, stale, elsewhere, a bad status) come back in
  * *refused as {id: message}, the rest are taken. 0, or an error with none

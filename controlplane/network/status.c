@@ -136,19 +136,23 @@ static int port_hosted(struct cp_ctx *ctx, const json_t *port, const char *node)
 
 /* A floating IP lives where its router's gateway does (the gateway port's
  * binding, --gateway-node); one not associated lives nowhere. */
-static int fip_hosted(struct cp_ctx *ctx, const json_t *fip, const char *node)
+bool cp_fip_hosted_on(struct cp_ctx *ctx, const json_t *fip, const char *node)
 {
 	const char *rid = cp_json_str(fip, "router_id");
 	json_t *gws = rid ? cp_ports_of(ctx, rid, "network:router_gateway") : NULL;
-	const char *host = cp_json_str(json_array_get(gws, 0), "binding:host_id") ?: "";
-	int rc = 0;
+	bool on = strcmp(cp_json_str(json_array_get(gws, 0), "binding:host_id") ?: "", node) == 0;
 
-	if (strcmp(host, node) != 0)
-		rc = cp_fail(&ctx->err, -EBUSY, "FloatingIPHostedElsewhere",
-			"Floating IP %s is not on a router whose gateway node %s hosts.",
-			cp_json_str(fip, "id"), node);
 	json_decref(gws);
-	return rc;
+	return rid && on;
+}
+
+static int fip_hosted(struct cp_ctx *ctx, const json_t *fip, const char *node)
+{
+	if (cp_fip_hosted_on(ctx, fip, node))
+		return 0;
+	return cp_fail(&ctx->err, -EBUSY, "FloatingIPHostedElsewhere",
+		"Floating IP %s is not on a router whose gateway node %s hosts.",
+		cp_json_str(fip, "id"), node);
 }
 
 int cp_port_report_status(struct cp_ctx *ctx, const char *node, const char *port_id,

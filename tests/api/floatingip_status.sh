@@ -9,7 +9,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-start_controller --gateway-node gw1
+start_controller --gateway-node gw1 --agent-down-time 2
 svc=$(cat "$T_DIR/state/service-token")
 tok=$(token admin "$T_ADMIN_PW" admin)
 
@@ -121,3 +121,28 @@ report_many gw1 "{\"$fip\": \"DOWN\"}"
 expect_status 200 "the gateway node's batch"
 [ "$(fip_field status)" = DOWN ] || fail "a batch's DOWN not taken: $(fip_field status)"
 pass "a batch of reports takes the valid ones and names the refused ones with their reason"
+
+# The gateway node dies: its floating IPs go DOWN with its ports (nothing
+# translates them any more), and come back only through its agent's report.
+beat() {
+	req PUT "/internal/v1/nodes/gw1" "$svc" \
+		'{"agent_type": "Virga agent", "binary": "virga-agent", "configurations": {}}'
+	expect_status 20"${1:-0}" "gw1's heartbeat"
+}
+beat 1
+report gw1 ACTIVE
+expect_status 204 "the gateway node's report"
+[ "$(fip_field status)" = ACTIVE ] || fail "reported ACTIVE, shows $(fip_field status)"
+for _ in $(seq 60); do
+	[ "$(fip_field status)" = DOWN ] && break
+	sleep 0.1
+done
+[ "$(fip_field status)" = DOWN ] || fail "gw1 silent past the down time, its floating IP is $(fip_field status)"
+grep "node gw1 silent .* 1 floating IPs DOWN" "$T_DIR/controller.err" >/dev/null ||
+	fail "the controller did not say it: $(tail -3 "$T_DIR/controller.err")"
+beat 0
+[ "$(fip_field status)" = DOWN ] || fail "a heartbeat alone made it $(fip_field status)"
+report gw1 ACTIVE
+expect_status 204 "the returned node's report"
+[ "$(fip_field status)" = ACTIVE ] || fail "reported ACTIVE again, shows $(fip_field status)"
+pass "a dead gateway node's floating IPs go DOWN, and ACTIVE again once its agent reports"
