@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "../controlplane/core/resource.h"
+#include "../controlplane/core/tags.h"
 #include "../controlplane/identity/identity.h"
 
 #define API_MAX_BODY (1u << 20) /* larger request bodies get 413 */
@@ -170,5 +171,10 @@ const char *api_query(struct api_req *req, const char *key);
 int api_reply(struct api_req *req, int status, json_t *body);
 /* The URL prefix of this server ("http://127.0.0.1:PORT"). */
 const char *api_base(struct api_req *req);
+
+/* tag_handlers.c: the six tag calls on an object of kind k (arg[0]; the
+ * tag in arg[1] when one): GET/PUT/DELETE of .../tags and .../tags/{tag}. */
+int api_tags(struct api_req *req, const struct cp_kind *k, const struct cp_tag_rules *rules,
+	bool one);
 
 #endif

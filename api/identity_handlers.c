@@ -340,35 +340,14 @@ static int role_assignments(struct api_req *req, const void *arg)
 					   "links", "self", href, "next", "previous"));
 }
 
-/* /v3/projects/{id}/tags (arg NULL) and /v3/projects/{id}/tags/{tag}. */
+/* /v3/projects/{id}/tags (arg NULL) and /v3/projects/{id}/tags/{tag}, with
+ * Keystone's limits: at most 80 tags, each 1-255 characters without "/" or ",". */
 static int project_tags(struct api_req *req, const void *arg)
 {
-	bool one = arg != NULL, get = strcmp(req->method, "GET") == 0,
-	     head = strcmp(req->method, "HEAD") == 0, put = strcmp(req->method, "PUT") == 0;
-	const json_t *all = NULL;
-	enum cp_tag_op op;
-	json_t *tags = NULL;
-	int rc = 0;
+	static const struct cp_tag_rules keystone = {80, 255, "/,", false, "ValidationError",
+		"Not Found"};
 
-	if (one)
-		op = get || head ? CP_TAG_CHECK : put ? CP_TAG_ADD : CP_TAG_DELETE;
-	else
-		op = get || head ? CP_TAG_LIST : put ? CP_TAG_SET : CP_TAG_CLEAR;
-	/* The body is {"tags": [...]}, a list, not the object api_body_member wants. */
-	if (op == CP_TAG_SET)
-		all = json_object_get(req->json, "tags");
-	if (op == CP_TAG_SET && (!all || json_object_size(req->json) != 1))
-		return cp_fail(&req->ctx.err, -EINVAL, "ValidationError",
-			"Expecting a body {\"tags\": [...]}.");
-	if (rc == 0)
-		rc = cp_identity_project_tags(&req->ctx, req->arg[0], op, one ? req->arg[1] : NULL,
-			all, &tags);
-	if (rc)
-		return rc;
-	if (op == CP_TAG_LIST || op == CP_TAG_SET)
-		return api_reply(req, 200, json_pack("{s:o}", "tags", tags));
-	json_decref(tags);
-	return api_reply(req, op == CP_TAG_ADD ? 201 : 204, NULL);
+	return api_tags(req, &cp_kind_project, &keystone, arg != NULL);
 }
 
 #define ID_CRUD(coll, arg)                                                                         \

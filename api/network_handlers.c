@@ -184,6 +184,20 @@ static int router_iface(struct api_req *req, const void *arg)
 	return rc ? rc : api_reply(req, 200, out);
 }
 
+/* Neutron's standard-attr-tag: any number of tags, each 1-255 characters,
+ * a list with one twice refused. */
+static const struct cp_tag_rules neutron_tags = {0, 255, "", true, "InvalidInput", "TagNotFound"};
+
+static int net_tags(struct api_req *req, const void *arg)
+{
+	return api_tags(req, ((const struct net_coll *)arg)->kind, &neutron_tags, false);
+}
+
+static int net_tag(struct api_req *req, const void *arg)
+{
+	return api_tags(req, ((const struct net_coll *)arg)->kind, &neutron_tags, true);
+}
+
 static int extensions(struct api_req *req, const void *arg)
 {
 	static const char *const ext[][2] = {
@@ -206,6 +220,7 @@ static int extensions(struct api_req *req, const void *arg)
 		{"quotas", "Quota management support"},
 		{"filter-validation", "Filter parameters validation"},
 		{"agent", "agent"},
+		{"standard-attr-tag", "Tag support for resources with standard attribute"},
 	};
 	json_t *list = json_array();
 
@@ -240,6 +255,14 @@ static int extensions(struct api_req *req, const void *arg)
 		{"PUT", "/network/v2.0/" path "/*", net_update, arg, 0, API_NEUTRON},              \
 		{"DELETE", "/network/v2.0/" path "/*", net_delete, arg, 0, API_NEUTRON}
 
+#define NET_TAGS(path, arg)                                                                        \
+	{"GET", "/network/v2.0/" path "/*/tags", net_tags, arg, 0, API_NEUTRON},                   \
+		{"PUT", "/network/v2.0/" path "/*/tags", net_tags, arg, 0, API_NEUTRON},           \
+		{"DELETE", "/network/v2.0/" path "/*/tags", net_tags, arg, 0, API_NEUTRON},        \
+		{"GET", "/network/v2.0/" path "/*/tags/*", net_tag, arg, 0, API_NEUTRON},          \
+		{"PUT", "/network/v2.0/" path "/*/tags/*", net_tag, arg, 0, API_NEUTRON},          \
+		{"DELETE", "/network/v2.0/" path "/*/tags/*", net_tag, arg, 0, API_NEUTRON}
+
 const struct api_route api_network_routes[] = {
 	{"GET", "/network/v2.0", version_resources, NULL, API_NOAUTH, API_NEUTRON},
 	{"GET", "/network/v2.0/extensions", extensions, NULL, 0, API_NEUTRON},
@@ -254,6 +277,12 @@ const struct api_route api_network_routes[] = {
 	NET_CRUD("floatingips", &c_fips),
 	NET_CRUD("security-groups", &c_sgs),
 	NET_CRUD("security-group-rules", &c_rules),
+	NET_TAGS("networks", &c_networks),
+	NET_TAGS("subnets", &c_subnets),
+	NET_TAGS("ports", &c_ports),
+	NET_TAGS("routers", &c_routers),
+	NET_TAGS("floatingips", &c_fips),
+	NET_TAGS("security-groups", &c_sgs),
 	/* Agents register through /internal/v1/nodes/{node}: no POST. */
 	{"GET", "/network/v2.0/agents", net_list, &c_agents, 0, API_NEUTRON},
 	{"GET", "/network/v2.0/agents/*", net_show, &c_agents, 0, API_NEUTRON},

@@ -59,6 +59,66 @@ static bool value_matches(const json_t *v, const char *want)
 	return false;
 }
 
+enum tag_filter { NOT_TAGS_FILTER, TAGS_ALL, TAGS_ANY, NOT_TAGS_ALL, NOT_TAGS_ANY };
+
+static enum tag_filter tag_filter_of(const char *key)
+{
+	static const char *const keys[] = {"", "tags", "tags-any", "not-tags", "not-tags-any"};
+
+	for (size_t i = 1; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(key, keys[i]) == 0)
+			return (enum tag_filter)i;
+	return NOT_TAGS_FILTER;
+}
+
+/* Into *n the comma-separated tags of every value of wants, into *present
+ * how many of them tags holds. */
+static void count_tags(const json_t *tags, const json_t *wants, size_t *n, size_t *present)
+{
+	const json_t *want;
+	size_t i;
+
+	*n = *present = 0;
+	json_array_foreach(wants, i, want) {
+		const char *s = json_string_value(want) ?: "";
+
+		while (*s) {
+			size_t len = strcspn(s, ",");
+			const json_t *t;
+			size_t j;
+			bool has = false;
+
+			json_array_foreach(tags, j, t)
+				if (json_is_string(t) && strlen(json_string_value(t)) == len &&
+				    strncmp(json_string_value(t), s, len) == 0)
+					has = true;
+			*n += len > 0;
+			*present += len > 0 && has;
+			s += len + (s[len] == ',');
+		}
+	}
+}
+
+/* Neutron's and Keystone's tag filters: each takes comma-separated tags;
+ * tags: all of them, tags-any: one at least, not-tags: not all of them,
+ * not-tags-any: none. */
+static bool tags_match(const json_t *tags, enum tag_filter f, const json_t *wants)
+{
+	size_t n, present;
+
+	count_tags(tags, wants, &n, &present);
+	switch (f) {
+	case TAGS_ALL:
+		return present == n;
+	case TAGS_ANY:
+		return present > 0;
+	case NOT_TAGS_ALL:
+		return present < n;
+	default:
+		return present == 0;
+	}
+}
+
 bool cp_query_match(const json_t *obj, const json_t *filters)
 {
 	const char *key;
@@ -68,9 +128,16 @@ bool cp_query_match(const json_t *obj, const json_t *filters)
 		return true;
 	json_object_foreach((json_t *)filters, key, wants) {
 		const json_t *v = json_object_get(obj, key);
+		enum tag_filter tf = tag_filter_of(key);
 		bool any = false;
 		size_t i;
 		const json_t *want;
+
+		if (tf != NOT_TAGS_FILTER) {
+			if (!tags_match(json_object_get(obj, "tags"), tf, wants))
+				return false;
+			continue;
+		}
 
 		/* Values of one key are alternatives; keys must all match. */
 		json_array_foreach(wants, i, want)

@@ -27,7 +27,9 @@ struct cp_list_opts {
  * by its text form ("true"/"True" for booleans, decimal for integers, ""
  * or "None" for null); for an array attribute it matches when any element
  * matches, "k=v" matching an element object whose k is v (Neutron's
- * ?fixed_ips=ip_address=10.0.0.5). */
+ * ?fixed_ips=ip_address=10.0.0.5). The tag filters take comma-separated
+ * tags against obj's "tags": tags (all of them), tags-any (one at least),
+ * not-tags (not all), not-tags-any (none), as Neutron and Keystone. */
 bool cp_query_match(const json_t *obj, const json_t *filters);
 
 /* Sorts arr in place by the sort keys (stable; unsorted when n_sort == 0). */

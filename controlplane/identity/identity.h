@@ -76,13 +76,6 @@ json_t *cp_identity_expand_roles(struct cp_ctx *ctx, const json_t *role_ids);
 /* In a write transaction: removes the rules that name role_id. */
 int cp_identity_drop_implications(struct cp_ctx *ctx, const char *role_id);
 
-/* Project tags (project_tags.c), one transaction each: LIST and SET give
- * *out the tags (SET replaces them with the array all), CHECK and DELETE
- * are -ENOENT for a tag the project lacks, ADD keeps a tag once. */
-enum cp_tag_op { CP_TAG_LIST, CP_TAG_CHECK, CP_TAG_ADD, CP_TAG_DELETE, CP_TAG_SET, CP_TAG_CLEAR };
-int cp_identity_project_tags(struct cp_ctx *ctx, const char *project_id, enum cp_tag_op op,
-	const char *tag, const json_t *all, json_t **out);
-
 /* Group membership. */
 int cp_identity_membership(struct cp_ctx *ctx, const char *group_id, const char *user_id,
 	int op /* 1 add, -1 remove, 0 check */);

@@ -54,6 +54,33 @@ static void filters_match_strings_booleans_integers_and_lists(void **state)
 	json_decref(all);
 }
 
+/* Whether an object with these tags passes key=value. */
+static bool tagged(const char *key, const char *value, json_t *tags)
+{
+	json_t *obj = json_pack("{s:o}", "tags", tags), *f = json_pack("{s:[s]}", key, value);
+	bool m = cp_query_match(obj, f);
+
+	json_decref(obj);
+	json_decref(f);
+	return m;
+}
+
+static void tag_filters_take_comma_separated_tags(void **state)
+{
+	(void)state;
+	assert_true(tagged("tags", "red,blue", json_pack("[s, s, s]", "blue", "x", "red")));
+	assert_false(tagged("tags", "red,blue", json_pack("[s]", "red")));
+	assert_true(tagged("tags-any", "red,blue", json_pack("[s]", "blue")));
+	assert_false(tagged("tags-any", "red,blue", json_pack("[s]", "green")));
+	assert_true(tagged("not-tags", "red,blue", json_pack("[s]", "red")));
+	assert_false(tagged("not-tags", "red,blue", json_pack("[s, s]", "red", "blue")));
+	assert_true(tagged("not-tags-any", "red,blue", json_pack("[s]", "green")));
+	assert_false(tagged("not-tags-any", "red,blue", json_pack("[s]", "blue")));
+	/* A tag is matched whole, not as a prefix of another. */
+	assert_false(tagged("tags", "re", json_pack("[s]", "red")));
+	assert_true(tagged("not-tags-any", "x", json_array()));
+}
+
 static void sort_by_two_keys_is_stable(void **state)
 {
 	json_t *all = items();
@@ -127,6 +154,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(filters_match_strings_booleans_integers_and_lists),
+		cmocka_unit_test(tag_filters_take_comma_separated_tags),
 		cmocka_unit_test(sort_by_two_keys_is_stable),
 		cmocka_unit_test(pages_follow_the_marker_forward_and_backward),
 		cmocka_unit_test(fields_keep_only_what_was_asked),
