@@ -27,13 +27,15 @@ static const struct net_coll c_sgs = {&cp_kind_secgroup, "security_groups", "sec
 	"security-groups"};
 static const struct net_coll c_rules = {&cp_kind_secgroup_rule, "security_group_rules",
 	"security_group_rule", "security-group-rules"};
+static const struct net_coll c_pools = {&cp_kind_subnetpool, "subnetpools", "subnetpool",
+	"subnetpools"};
 
 /* Not in collections[]: Neutron's version document lists its core
  * resources, and agents are an extension's. */
 static const struct net_coll c_agents = {&cp_kind_agent, "agents", "agent", "agents"};
 
 static const struct net_coll *const collections[] = {&c_networks, &c_subnets, &c_ports,
-	&c_routers, &c_fips, &c_sgs, &c_rules};
+	&c_routers, &c_fips, &c_sgs, &c_rules, &c_pools};
 
 /* GET /v2.0/: Neutron names each resource by its member and collection
  * keys (what clients look up in bodies), the link by its URL. */
@@ -221,6 +223,8 @@ static int extensions(struct api_req *req, const void *arg)
 		{"filter-validation", "Filter parameters validation"},
 		{"agent", "agent"},
 		{"standard-attr-tag", "Tag support for resources with standard attribute"},
+		{"tag", "Tag support"},
+		{"subnet_allocation", "Subnet Allocation"},
 	};
 	json_t *list = json_array();
 
@@ -277,12 +281,14 @@ const struct api_route api_network_routes[] = {
 	NET_CRUD("floatingips", &c_fips),
 	NET_CRUD("security-groups", &c_sgs),
 	NET_CRUD("security-group-rules", &c_rules),
+	NET_CRUD("subnetpools", &c_pools),
 	NET_TAGS("networks", &c_networks),
 	NET_TAGS("subnets", &c_subnets),
 	NET_TAGS("ports", &c_ports),
 	NET_TAGS("routers", &c_routers),
 	NET_TAGS("floatingips", &c_fips),
 	NET_TAGS("security-groups", &c_sgs),
+	NET_TAGS("subnetpools", &c_pools),
 	/* Agents register through /internal/v1/nodes/{node}: no POST. */
 	{"GET", "/network/v2.0/agents", net_list, &c_agents, 0, API_NEUTRON},
 	{"GET", "/network/v2.0/agents/*", net_show, &c_agents, 0, API_NEUTRON},

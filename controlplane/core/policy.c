@@ -38,6 +38,9 @@ static const struct cp_policy_entry policy_table[] = {
 	{"router", CP_CREATE | CP_UPDATE, "external_gateway_info:external_fixed_ips",
 		CP_RULE_ADMIN},
 	{"floatingip", CP_CREATE, "floating_ip_address", CP_RULE_ADMIN},
+	/* Subnet pools: sharing one and the default pool are the operator's. */
+	{"subnetpool", CP_CREATE | CP_UPDATE, "shared", CP_RULE_ADMIN},
+	{"subnetpool", CP_CREATE | CP_UPDATE, "is_default", CP_RULE_ADMIN},
 	/* Agents: Neutron's get/update/delete_agent are admin_only (and
 	 * agents are never created through the API). */
 	{"agent", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},

@@ -12,7 +12,8 @@
 #include "quota.h"
 
 extern const struct cp_kind cp_kind_network, cp_kind_subnet, cp_kind_port, cp_kind_router,
-	cp_kind_floatingip, cp_kind_secgroup, cp_kind_secgroup_rule, cp_kind_agent;
+	cp_kind_floatingip, cp_kind_secgroup, cp_kind_secgroup_rule, cp_kind_agent,
+	cp_kind_subnetpool;
 
 /* agent.c: node's virga-agent registers or keeps alive its agent from a
  * report {"agent_type", "binary", "configurations", "topic"?, "start_flag"?}
@@ -61,6 +62,11 @@ int cp_port_report_status(struct cp_ctx *ctx, const char *node, const char *port
  * (status.c): ACTIVE once the dataplane translates for it. */
 int cp_fip_report_status(struct cp_ctx *ctx, const char *node, const char *fip_id,
 	const char *status, int64_t applied_rev);
+/* subnetpool.c, inside subnet create's transaction: the CIDR of a subnet
+ * that names a pool, checked to lie in the pool's prefixes or (none
+ * given) the pool's lowest free block of its prefixlen (else the pool's
+ * default), overlapping no other subnet of the pool. */
+int cp_subnetpool_allocate(struct cp_ctx *ctx, json_t *subnet);
 /* Whether node hosts fip: the gateway of its router is bound there. */
 bool cp_fip_hosted_on(struct cp_ctx *ctx, const json_t *fip, const char *node);
 /* Many reports of one kind at once, {id: status}, in one transaction: those

@@ -15,8 +15,8 @@
 #include <strings.h>
 
 /* Neutron's defaults (neutron/conf/quota.py); subnetpool has none of its
- * own and takes default_quota, -1. Virga has no subnet pools or RBAC
- * policies yet: they are listed because clients show them, and count 0. */
+ * own and takes default_quota, -1. Virga has no RBAC policies yet: they
+ * are listed because clients show them, and count 0. */
 static const struct {
 	const char *name;
 	json_int_t dflt;

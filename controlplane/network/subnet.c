@@ -126,6 +126,13 @@ static int subnet_prepare(struct cp_ctx *ctx, json_t *subnet, const json_t *old)
 		if (rc)
 			return rc;
 		json_decref(net);
+		if (json_is_string(json_object_get(subnet, "subnetpool_id")) &&
+			(rc = cp_subnetpool_allocate(ctx, subnet)))
+			return rc;
+		json_object_del(subnet, "prefixlen"); /* a pool's request only */
+		if (!cp_json_str(subnet, "cidr"))
+			return cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
+				"Failed to parse request. Required attribute 'cidr' not specified");
 		if (cp_cidr_parse(cp_json_str(subnet, "cidr"), &cidr, true))
 			return bad(ctx, "Invalid input for cidr: '%s' is not a valid CIDR (host bits "
 					"must be zero)",
@@ -218,7 +225,8 @@ static const struct cp_attr subnet_attrs[] = {
 	{"description", CP_T_STR, CP_A_RW, "\"\""},
 	{"network_id", CP_T_STR, CP_A_POST | CP_A_REQ, NULL},
 	{"ip_version", CP_T_INT, CP_A_POST, NULL},
-	{"cidr", CP_T_STR, CP_A_POST | CP_A_REQ, NULL},
+	{"cidr", CP_T_STR, CP_A_POST, NULL}, /* or from subnetpool_id's pool */
+	{"prefixlen", CP_T_INT, CP_A_POST, NULL}, /* with a pool; not kept */
 	{"gateway_ip", CP_T_STR, CP_A_RW | CP_A_NULL, NULL},
 	{"allocation_pools", CP_T_LIST, CP_A_RW, NULL},
 	{"dns_nameservers", CP_T_LIST, CP_A_RW, "[]"},

@@ -41,6 +41,8 @@ sub = make("subnets", "subnet", {"network_id": net, "cidr": "10.0.0.0/24"})
 port = make("ports", "port", {"network_id": net})
 rtr = make("routers", "router", {"name": "r"})
 sg = make("security-groups", "security_group", {"name": "g"})
+pool = make("subnetpools", "subnetpool", {"name": "p", "prefixes": ["10.50.0.0/16"],
+    "default_prefixlen": 24})
 
 vals = [None, True, 0, -1, 99999999999, "", "x", "10.0.0.300", "10.0.0.0/33", [], [None], [1],
         [{}], [{"ip_address": 1}], [{"subnet_id": None}], {}, {"network_id": 1},
@@ -51,7 +53,9 @@ kinds = {
         "mtu", "port_security_enabled", "availability_zone_hints"]),
     "subnet": ("subnets", {"network_id": net, "cidr": "10.1.0.0/24"}, sub, ["network_id",
         "cidr", "ip_version", "gateway_ip", "allocation_pools", "dns_nameservers",
-        "host_routes", "enable_dhcp", "ipv6_ra_mode"]),
+        "host_routes", "enable_dhcp", "ipv6_ra_mode", "subnetpool_id", "prefixlen"]),
+    "subnetpool": ("subnetpools", {"prefixes": ["10.51.0.0/16"]}, pool, ["prefixes",
+        "default_prefixlen", "min_prefixlen", "max_prefixlen", "shared", "is_default"]),
     "port": ("ports", {"network_id": net}, port, ["network_id", "mac_address", "fixed_ips",
         "device_id", "security_groups", "port_security_enabled", "allowed_address_pairs",
         "binding:host_id", "binding:profile"]),
@@ -80,6 +84,12 @@ for key, (coll, base, oid, attrs) in kinds.items():
             if oid:
                 check(call("PUT", "/network/v2.0/%s/%s" % (coll, oid), {key: {a: v}}, tok)[0],
                       ("PUT", key, a, v))
+for v in vals:
+    check(call("PUT", "/network/v2.0/networks/%s/tags" % net, {"tags": v}, tok)[0], ("tags", v))
+    check(call("PUT", "/network/v2.0/subnetpools/%s/tags" % pool, {"tags": [v]}, tok)[0],
+          ("pool tags", v))
+    check(call("POST", "/network/v2.0/subnets", {"subnet": {"network_id": net,
+        "subnetpool_id": pool, "prefixlen": v}}, tok)[0], ("pool subnet", v))
 for body in [{"subnet_id": None}, {"port_id": 1}, {"subnet_id": "x", "port_id": "y"}, {},
              {"subnet_id": sub}, {"port_id": port}]:
     for act in ["add_router_interface", "remove_router_interface"]:
