@@ -21,7 +21,7 @@ N=${1:-50}
 export TOPO_IDLE_SLEEP_US=0
 
 b_exit() {
-	local rc=$? id n
+	local rc=$? n
 	if [ "$rc" -ne 0 ]; then
 		for n in 1 2; do
 			echo "--- node$n: peers, MACs, drops"
@@ -31,16 +31,7 @@ b_exit() {
 			tail -15 "$A_DIR/agent$n.log"
 		done
 	fi
-	for id in "${A_AGENT_PIDS[@]}"; do
-		kill -9 "$id" 2>/dev/null
-		wait "$id" 2>/dev/null
-	done
-	topo_cleanup
-	if [ -n "$A_CTL_PID" ]; then
-		kill "$A_CTL_PID" 2>/dev/null
-		wait "$A_CTL_PID" 2>/dev/null
-	fi
-	rm -rf "$A_DIR"
+	nodes_teardown
 	exit "$rc"
 }
 trap b_exit EXIT

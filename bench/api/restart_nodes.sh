@@ -19,18 +19,9 @@ TOPO_PREFIX="rn$$"
 N=${1:-500}
 
 b_exit() {
-	local rc=$? id
-	for id in "${A_AGENT_PIDS[@]}"; do
-		kill -9 "$id" 2>/dev/null
-		wait "$id" 2>/dev/null
-	done
-	topo_cleanup
-	if [ -n "$A_CTL_PID" ]; then
-		kill "$A_CTL_PID" 2>/dev/null
-		wait "$A_CTL_PID" 2>/dev/null
-	fi
+	local rc=$?
 	[ "$rc" -ne 0 ] && tail -20 "$A_DIR/agent3.log"
-	rm -rf "$A_DIR"
+	nodes_teardown
 	exit "$rc"
 }
 trap b_exit EXIT

@@ -67,3 +67,19 @@ node_port() {
 }
 
 first_ip() { port_field "$1" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])'; }
+
+# nodes_teardown: a benchmark's exit (tests end through lib.sh's a_exit):
+# the agents, the namespaces and dataplanes, the controller, the work dir.
+nodes_teardown() {
+	local id
+	for id in "${A_AGENT_PIDS[@]}"; do
+		kill -9 "$id" 2>/dev/null
+		wait "$id" 2>/dev/null
+	done
+	topo_cleanup
+	if [ -n "$A_CTL_PID" ]; then
+		kill "$A_CTL_PID" 2>/dev/null
+		wait "$A_CTL_PID" 2>/dev/null
+	fi
+	rm -rf "$A_DIR"
+}

@@ -104,6 +104,13 @@ token() {
 		"$T_URL/identity/v3/auth/tokens" | tr -d '\r' | awk 'tolower($1) == "x-subject-token:" {print $2}'
 }
 
+# member_token PROJECT USER PASSWORD: a new project and a new user who is its
+# member (through the CLI); prints the user's token there.
+member_token() {
+	os project create "$1" >/dev/null && os user create --project "$1" --password "$3" "$2" >/dev/null &&
+		os role add --project "$1" --user "$2" member && token "$2" "$3" "$1"
+}
+
 # req METHOD PATH TOKEN [BODY]: sets R_STATUS and R_BODY.
 req() {
 	local method=$1 path=$2 tok=$3 body=${4-}

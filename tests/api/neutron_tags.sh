@@ -83,10 +83,7 @@ expect_neutron_error 404 "a network that does not exist"
 [ "$(os network show n1 -f value -c revision_number)" = "$rev" ] || fail "refused calls changed the revision"
 pass "bad tags and lists are 400 and change nothing"
 
-os project create tp2 >/dev/null
-os user create --project tp2 --password pw2 tu2 >/dev/null
-os role add --project tp2 --user tu2 member
-tok2=$(token tu2 pw2 tp2)
+tok2=$(member_token tp2 tu2 pw2)
 req PUT "/network/v2.0/networks/$n1/tags/mine" "$tok2"
 expect_neutron_error 404 "another project's member tagging the admin's network"
 req GET "/network/v2.0/networks?tags=keep" "$tok2"

@@ -99,10 +99,7 @@ expect_nova_error 404 itemNotFound "an unknown server"
 [ "$(revision)" = "$REV" ] || fail "a refused request wrote: revision $REV -> $(revision)"
 pass "bad requests: 400/404/409 with Nova's fault body, nothing written"
 
-os project create p2 >/dev/null
-os user create --project p2 --password pw2 u2 >/dev/null
-os role add --project p2 --user u2 member
-U2_TOK=$(token u2 pw2 p2)
+U2_TOK=$(member_token p2 u2 pw2)
 req GET "/compute/v2.1/servers/$S1" "$U2_TOK"
 expect_nova_error 404 itemNotFound "another project's server"
 req DELETE "/compute/v2.1/servers/$S1" "$U2_TOK"
