@@ -15,6 +15,7 @@
 #include "ct/dp_ct.h"
 #include "dp_sg_conf.h"
 #include "dp_sg_filter.h"
+#include "dp_sg_share.h"
 
 struct dp_sg_port_conf dp_sg_confs[DP_MAX_PORTS];
 
@@ -50,9 +51,10 @@ int dp_sg_conf_init(uint32_t ct_max, uint32_t ct_port_limit)
 	return 0;
 }
 
+/* After the grace period: the port's reference to a set maybe shared. */
 static void destroy_set(void *s)
 {
-	dp_sg_set_free(s);
+	dp_sg_share_put(s);
 }
 
 static void clear_pending(struct dp_sg_port_conf *c)
@@ -77,7 +79,7 @@ static struct dp_sg_set *clear(struct dp_sg_port_conf *c)
 void dp_sg_conf_fini(void)
 {
 	for (unsigned int p = 0; p < DP_MAX_PORTS; p++)
-		dp_sg_set_free(clear(&dp_sg_confs[p]));
+		dp_sg_share_put(clear(&dp_sg_confs[p]));
 	dp_ct_fini(dp_tables.ct);
 	dp_tables.ct = NULL;
 }
@@ -165,7 +167,7 @@ static int apply(uint16_t port_id, struct dp_sg_port_conf *c)
 		c->specs = specs;
 		return 0;
 	}
-	set = rc == 0 ? dp_sg_set_create(rules, n, SOCKET_ID_ANY) : NULL;
+	set = rc == 0 ? dp_sg_share_get(rules, n) : NULL;
 	if (rc == 0 && set == NULL)
 		rc = -errno;
 	free(rules);
@@ -195,7 +197,7 @@ static int apply(uint16_t port_id, struct dp_sg_port_conf *c)
 		c->specs = old_specs;
 		c->set = old_set;
 		c->gen = old_gen;
-		dp_sg_set_free(set);
+		dp_sg_share_put(set);
 		free(specs);
 		return rc;
 	}
@@ -279,8 +281,8 @@ int dp_sg_conf_set(const struct dp_sg_set_req *req, uint32_t len)
 
 void dp_sg_conf_port_deleted(uint16_t port_id)
 {
-	/* Its last snapshot is gone and its grace period over: free the set now. */
-	dp_sg_set_free(clear(&dp_sg_confs[port_id]));
+	/* Its last snapshot is gone and its grace period over: its reference goes now. */
+	dp_sg_share_put(clear(&dp_sg_confs[port_id]));
 	if (dp_tables.ct != NULL)
 		dp_ct_flush_port(dp_tables.ct, port_id);
 }

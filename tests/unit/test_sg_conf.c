@@ -22,6 +22,7 @@
 #include "ctl/dp_ctl.h"
 #include "dp_test_env.h"
 #include "sg/dp_sg_conf.h"
+#include "sg/dp_sg_share.h"
 
 static uint8_t out[DP_MSG_MAX];
 
@@ -220,6 +221,42 @@ static void a_replaced_set_is_freed_after_the_grace_period(void **state)
 	assert_false(acl_exists(old));
 }
 
+static void ports_with_equal_rules_share_one_compiled_set(void **state)
+{
+	struct dp_sg_rule_spec r[2] = {tcp_in(1, "10.0.0.0", 8, 22), tcp_in(2, "0.0.0.0", 0, 80)};
+	uint16_t pb = test_port("b");
+	uint32_t sets0, refs0, sets, refs;
+	uint64_t gen;
+
+	(void)state;
+	test_attach("b", "red");
+	dp_sg_share_counts(&sets0, &refs0);
+	assert_int_equal(sg_set("a", true, r, 2, 0, 2), 0);
+	assert_int_equal(sg_set("b", false, r, 2, 0, 2), 0);
+	assert_ptr_equal(dp_port_get(pa)->sg, dp_port_get(pb)->sg);
+	dp_sg_share_counts(&sets, &refs);
+	assert_int_equal(sets, sets0 + 1);
+	assert_int_equal(refs, refs0 + 2);
+	/* Each port keeps its own generation and stateful flag. */
+	assert_int_not_equal(dp_port_get(pa)->sg_gen, dp_port_get(pb)->sg_gen);
+	assert_true(dp_port_get(pa)->sg_stateful);
+	assert_false(dp_port_get(pb)->sg_stateful);
+	gen = dp_port_get(pa)->sg->generation;
+	/* a's filter goes: b's is still compiled, once. */
+	assert_int_equal(sg_off("a"), 0);
+	dp_tables_reclaim();
+	assert_true(acl_exists(gen));
+	assert_int_equal(dp_port_get(pb)->sg->generation, gen);
+	/* b's rules change: the shared set goes with its last reference. */
+	r[1].port_min = r[1].port_max = 8080;
+	assert_int_equal(sg_set("b", false, r, 2, 0, 2), 0);
+	dp_tables_reclaim();
+	assert_false(acl_exists(gen));
+	dp_sg_share_counts(&sets, &refs);
+	assert_int_equal(sets, sets0 + 1);
+	assert_int_equal(refs, refs0 + 1);
+}
+
 static void sg_list_and_sg_rules_show_the_filter(void **state)
 {
 	struct dp_sg_rule_spec r[300];
@@ -357,6 +394,7 @@ int main(void)
 		cmocka_unit_test_setup(
 				the_same_rules_again_keep_the_generation_and_new_ones_move_it, setup),
 		cmocka_unit_test_setup(a_replaced_set_is_freed_after_the_grace_period, setup),
+		cmocka_unit_test_setup(ports_with_equal_rules_share_one_compiled_set, setup),
 		cmocka_unit_test_setup(sg_list_and_sg_rules_show_the_filter, setup),
 		cmocka_unit_test_setup(deleting_a_port_drops_its_filter_and_connections, setup),
 		cmocka_unit_test_setup(deleting_a_network_flushes_its_zone, setup),
