@@ -232,15 +232,26 @@ static int snapshot_show(struct api_req *req, const void *arg)
 	return rc ? rc : api_reply(req, 200, json_pack("{s:o}", "snapshot", sn));
 }
 
+/* The default type as the caller sees it: which backend is for admins only,
+ * as Cinder keeps volume_backend_name from users. */
+static json_t *type_view(struct api_req *req)
+{
+	json_t *t = cp_volume_default_type();
+
+	if (!req->caller.is_admin)
+		json_object_del(json_object_get(t, "extra_specs"), "volume_backend_name");
+	return t;
+}
+
 static int type_list(struct api_req *req, const void *arg)
 {
 	(void)arg;
-	return api_reply(req, 200, json_pack("{s:[o]}", "volume_types", cp_volume_default_type()));
+	return api_reply(req, 200, json_pack("{s:[o]}", "volume_types", type_view(req)));
 }
 
 static int type_show(struct api_req *req, const void *arg)
 {
-	json_t *t = cp_volume_default_type();
+	json_t *t = type_view(req);
 	const char *want = arg ? NULL : req->arg[1];
 
 	if (want && strcmp(want, cp_json_str(t, "id")) && strcmp(want, cp_json_str(t, "name"))) {

@@ -63,9 +63,10 @@ int cp_server_report_console(struct cp_ctx *ctx, const char *node, const char *i
 /*
  * Nova's os-volume_attachments (server_volumes.c). The server row keeps
  * "virga:volumes", what its node is asked: [{"volume_id", "attachment_id",
- * "device" ("/dev/vdb"), "path" (the file driver's file, store/<id>.raw),
- * "format" ("raw"), "action": "attach"|"detach"}]; the volume's status
- * follows Cinder's machine (volume.h) as the node reports.
+ * "device" ("/dev/vdb"), "connection_info" (the volume driver's, as Cinder
+ * answers initialize_connection: {"driver_volume_type": "file", "data":
+ * {"path", "format"}}), "action": "attach"|"detach"}]; the volume's status follows Cinder's
+ * machine (volume.h) as the node reports.
  * Attach: req is the "volumeAttachment" member ({"volumeId", "device"?});
  * 404 for a volume or server the caller cannot see, 400 for a volume not
  * available, 409 for a server not ACTIVE, PAUSED or SHUTOFF (or busy with

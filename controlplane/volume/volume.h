@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Cinder v3 volumes on the node's file driver (the first of the issue's
- * backend drivers): a volume is an object row of kind "volume" holding
- * Cinder's volume document, and a sparse raw file <store>/<id>.raw of its
- * size. Creation and extension only allocate the file's length (sparse), so
- * they finish inside the request: a volume is "available" when the create
- * returns (Cinder passes through "creating", which a driver this quick has
- * no use for). Deleting removes the row and the file.
+ * Cinder v3 volumes: a volume is an object row of kind "volume" holding
+ * Cinder's volume document, its bytes kept by a backend driver
+ * (volume_driver.h: the row's host names it; the file driver, a sparse raw
+ * file <store>/<id>.raw, is the one built). Creation and extension on the
+ * file driver only allocate the file's length (sparse), so they finish
+ * inside the request: a volume is "available" when the create returns
+ * (Cinder passes through "creating", which a driver this quick has no use
+ * for). Deleting removes the row and the driver's volume.
  *
- * Snapshots (kind "volume_snapshot") are sparse copies (volume_file.h); a
- * volume may be made from a snapshot or from another volume (a copy too).
- * and from an image (raw or iso copied, qcow2 converted: volume_image.c).
+ * Snapshots (kind "volume_snapshot") are the driver's (the file driver's
+ * are sparse copies, volume_file.h); a volume may be made from a snapshot,
+ * from another volume, or from an image (volume_image.c reads the image;
+ * the file driver copies a raw or iso one and converts a qcow2 one).
  * Attachments to servers: volume_attach.c (below).
  *
  * Quotas as Cinder's defaults, per project: 10 volumes, 1,000 GiB
@@ -23,12 +25,12 @@
  * natively (<disk type='network'><source protocol='rbd' name='pool/vol'>
  * with <host> monitors and a cephx <auth> secret defined by virSecret), so
  * no node mounts anything. The steps:
- *  - the file calls (volume_file.h, volume_image.c, snapshot.c) go behind
- *    a driver of ops (create, clone from a volume or snapshot, from an
- *    image, extend, snapshot, delete, and "connection": what the feed tells
- *    the agent to attach), the file driver the first implementation;
- *  - rbd: create/extend/delete with librbd (rbd_create, rbd_resize,
- *    rbd_remove); a snapshot is rbd_snap_create + rbd_snap_protect, and a
+ *  - done: the driver of ops (volume_driver.h), chosen by the volume
+ *    type's volume_backend_name, the file driver its first implementation;
+ *    the feed carries each attachment's connection_info, whose
+ *    driver_volume_type the agent dispatches on;
+ *  - rbd, a driver "rbd" in volume_driver.c's table: create, extend and
+ *    delete with librbd (rbd_create, rbd_resize, rbd_remove); a snapshot is rbd_snap_create + rbd_snap_protect, and a
  *    volume from it rbd_clone (copy-on-write, instant: unlike the file
  *    driver's copy); a volume from an image streams it into the RBD image
  *    (or, with Glance on the same pool, clones the image's snapshot, as
@@ -87,6 +89,15 @@ int cp_volume_list_kind(struct cp_ctx *ctx, const char *kind, bool all_tenants, 
 json_t *cp_volume_load(struct cp_ctx *ctx, const char *kind, const char *id);
 /* Whether the caller may see the volume or snapshot row v (its project's, or an admin). */
 bool cp_volume_visible(const struct cp_ctx *ctx, const json_t *v);
+/* Volume row v's driver (NULL v: the default) into *drv, or -EINVAL (400)
+ * when its backend is not built here. */
+struct cp_volume_driver;
+int cp_volume_driver_check(struct cp_ctx *ctx, const json_t *v,
+		const struct cp_volume_driver **drv);
+/* Inside the caller's transaction: what a node attaches for volume id, as
+ * Cinder's initialize_connection answers ({"driver_volume_type", "data"}),
+ * a new reference; NULL with ctx->err set. */
+json_t *cp_volume_connection(struct cp_ctx *ctx, const char *id, const char *store);
 
 /*
  * Attachments (volume_attach.c): Cinder's status machine as the compute side

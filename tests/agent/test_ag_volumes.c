@@ -16,6 +16,7 @@
 
 #include "common/state_dir.h"
 #include "compute/compute.h"
+#include "compute/volume_connector.h"
 
 #define SRV "5e1f0000-0000-4000-8000-000000000001"
 #define VOL "70e10000-0000-4000-8000-0000000000aa"
@@ -23,9 +24,17 @@
 
 static json_t *entry(void)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "volume_id", VOL, "attachment_id", ATT,
-	                "device", "/dev/vdb", "path", "/var/lib/virga/volumes/" VOL ".raw", "format",
-	                "raw", "action", "attach");
+	return json_pack("{s:s, s:s, s:s, s:{s:s, s:{s:s, s:s}}, s:s}", "volume_id", VOL,
+	                "attachment_id", ATT, "device", "/dev/vdb", "connection_info",
+	                "driver_volume_type", "file", "data", "path",
+	                "/var/lib/virga/volumes/" VOL ".raw", "format", "raw", "action", "attach");
+}
+
+/* Sets key of the entry's connection_info data. */
+static void set_data(json_t *o, const char *key, const char *value)
+{
+	json_object_set_new(json_object_get(json_object_get(o, "connection_info"), "data"), key,
+	                json_string(value));
 }
 
 static void parses_a_feed_volume(void **state)
@@ -38,6 +47,8 @@ static void parses_a_feed_volume(void **state)
 	assert_int_equal(ag_volume_parse(o, &v, &why), 0);
 	assert_string_equal(v.volume_id, VOL);
 	assert_string_equal(v.device, "vdb");
+	assert_string_equal(v.driver, "file");
+	assert_string_equal(v.path, "/var/lib/virga/volumes/" VOL ".raw");
 	assert_string_equal(v.format, "raw");
 	assert_true(v.attach);
 	json_object_set_new(o, "action", json_string("detach"));
@@ -51,20 +62,48 @@ static void refuses_what_cannot_go_into_the_domain(void **state)
 	static const char *const bad[][2] = {
 	                {"device", "/dev/sda"}, {"device", "vda"}, {"device", "/dev/vdb'/>"},
 	                {"volume_id", "../../etc/passwd"}, {"attachment_id", "x"},
-	                {"path", "relative.raw"}, {"action", "swap"}, {"format", "vmdk"},
+	                {"action", "swap"},
 	};
+	static const char *const bad_data[][2] = {{"path", "relative.raw"}, {"format", "vmdk"}};
 	struct ag_volume v;
 	const char *why;
+	json_t *o;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		json_t *o = entry();
-
+		o = entry();
 		json_object_set_new(o, bad[i][0], json_string(bad[i][1]));
 		assert_int_equal(ag_volume_parse(o, &v, &why), -EINVAL);
 		assert_non_null(why);
 		json_decref(o);
 	}
+	for (size_t i = 0; i < sizeof(bad_data) / sizeof(bad_data[0]); i++) {
+		o = entry();
+		set_data(o, bad_data[i][0], bad_data[i][1]);
+		assert_int_equal(ag_volume_parse(o, &v, &why), -EINVAL);
+		json_decref(o);
+	}
+}
+
+/* How to attach is the connection_info's driver_volume_type: a node without
+ * the connector refuses it rather than linking a path that is not a file. */
+static void attaches_only_the_driver_volume_types_it_has_a_connector_for(void **state)
+{
+	json_t *o = entry();
+	struct ag_volume v;
+	const char *why;
+
+	(void)state;
+	assert_ptr_equal(ag_volume_connector("file"), &ag_volume_file_connector);
+	assert_null(ag_volume_connector("rbd"));
+	assert_null(ag_volume_connector(NULL));
+	json_object_set_new(json_object_get(o, "connection_info"), "driver_volume_type",
+	                json_string("rbd"));
+	assert_int_equal(ag_volume_parse(o, &v, &why), -EINVAL);
+	assert_non_null(strstr(why, "driver_volume_type"));
+	json_object_del(o, "connection_info");
+	assert_int_equal(ag_volume_parse(o, &v, &why), -EINVAL);
+	json_decref(o);
 }
 
 static void the_disk_xml_is_a_virtio_disk_with_the_volume_serial(void **state)
@@ -88,7 +127,7 @@ static void the_disk_xml_is_a_virtio_disk_with_the_volume_serial(void **state)
 	/* virtio-blk keeps 20 characters of serial */
 	assert_non_null(strstr(xml, "<serial>70e10000-0000-4000-8</serial>"));
 	free(xml);
-	json_object_set_new(o, "format", json_string("qcow2"));
+	set_data(o, "format", "qcow2");
 	assert_int_equal(ag_volume_parse(o, &v, &why), 0);
 	xml = ag_volume_disk_xml(&v, path);
 	assert_non_null(strstr(xml, "type='qcow2'"));
@@ -137,6 +176,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	                cmocka_unit_test(parses_a_feed_volume),
 	                cmocka_unit_test(refuses_what_cannot_go_into_the_domain),
+	                cmocka_unit_test(attaches_only_the_driver_volume_types_it_has_a_connector_for),
 	                cmocka_unit_test(the_disk_xml_is_a_virtio_disk_with_the_volume_serial),
 	                cmocka_unit_test(a_server_booted_from_a_volume_has_the_volume_as_vda),
 	};

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # Volumes attached to servers, with the real openstack CLI, the test playing
 # the node's agent: `server add volume` moves the volume to attaching and
-# puts it in the server's feed (its file's path, the device, "attach"); the
-# node's report moves it to in-use with Cinder's attachment (server, device,
-# host) as `volume show` lists it; `server remove volume` moves it to
+# puts it in the server's feed (the device, "attach" and the file driver's
+# Cinder-shaped connection_info: the file's path); the node's report moves
+# it to in-use with Cinder's attachment (server, device, host) as `volume
+# show` lists it. `server remove volume` moves it to
 # detaching and asks the node to detach, whose report makes it available.
 # A node that cannot attach puts it back to available, one that cannot
 # detach back to in-use. Refusals as Nova and Cinder answer them: an in-use
@@ -64,8 +65,9 @@ OUT=$(os server add volume vm1 v1 -f json)
 [ "$(vol_field "$V1" status)" = attaching ] || fail "not attaching: $(vol $V1)"
 [ "$(vol_field "$V1" attachments)" = "[]" ] || fail "attachments while attaching: $(vol "$V1")"
 FV=$(feed_volumes "$S1")
-[ "$(jget "$FV" '[(v["volume_id"], v["device"], v["path"], v["format"], v["action"]) for v in j]')" = \
-	"[[\"$V1\", \"/dev/vdb\", \"$STORE/$V1.raw\", \"raw\", \"attach\"]]" ] || fail "the feed's volumes: $FV"
+[ "$(jget "$FV" '[(v["volume_id"], v["device"], v["connection_info"], v["action"]) for v in j]')" = \
+	"[[\"$V1\", \"/dev/vdb\", {\"driver_volume_type\": \"file\", \"data\": {\"path\": \"$STORE/$V1.raw\", \"format\": \"raw\"}}, \"attach\"]]" ] ||
+	fail "the feed's volumes: $FV"
 req GET "$(att_url "$S1")" "$ADMIN_TOK"
 expect_status 200 "list attachments"
 [ "$(jget "$R_BODY" 'j["volumeAttachments"]')" = \
@@ -73,7 +75,7 @@ expect_status 200 "list attachments"
 	fail "attachment list: $R_BODY"
 req GET "$(att_url "$S1" "$V1")" "$ADMIN_TOK"
 [ "$(jget "$R_BODY" 'j["volumeAttachment"]["device"]')" = /dev/vdb ] || fail "attachment show: $R_BODY"
-pass "server add volume: attaching, Nova's attachment (list, show), the file's path and device in the node's feed"
+pass "server add volume: attaching, Nova's attachment (list, show), the device and the file's connection_info in the node's feed"
 
 req POST "$(att_url "$S2")" "$ADMIN_TOK" "{\"volumeAttachment\": {\"volumeId\": \"$V1\"}}"
 expect_nova_error 400 badRequest "attach an attaching volume"
@@ -95,6 +97,7 @@ grep -q "Attached to vm1 on /dev/vdb" <<<"$(os volume list)" || fail "volume lis
 [ "$(vol_field "$V1" status)" = in-use ] || fail "a repeated report changed it: $(vol $V1)"
 grep -q "$V1" <<<"$(os server show vm1 -f value -c volumes_attached)" || fail "server show volumes_attached"
 pass "the node reports it attached: in-use, Cinder's attachment (volume show; volume list: Attached to vm1 on /dev/vdb)"
+
 
 os server add volume vm2 v1 2>"$T_DIR/err" && fail "attaching an in-use volume succeeded"
 req POST "$(att_url "$S2")" "$ADMIN_TOK" "{\"volumeAttachment\": {\"volumeId\": \"$V1\"}}"
