@@ -7,6 +7,7 @@
  * which Cinder shares. Microversion 3.0 bodies.
  */
 #include "api.h"
+#include "../controlplane/compute/server.h"
 #include "../controlplane/volume/volume.h"
 
 #include <errno.h>
@@ -167,11 +168,12 @@ static int volume_metadata(struct api_req *req, const void *arg)
 	return api_reply(req, 200, json_pack("{s:o}", "metadata", meta));
 }
 
-/* POST .../volumes/ID/action: os-extend only, so far. */
+/* POST .../volumes/ID/action: os-extend only, so far (in-use from 3.42). */
 static int volume_action(struct api_req *req, const void *arg)
 {
 	const json_t *ext = req->json ? json_object_get(req->json, "os-extend") : NULL;
 	const json_t *size = ext ? json_object_get(ext, "new_size") : NULL;
+	char server_id[CP_ID_LEN];
 	json_int_t gb = -1;
 	int rc = project_ok(req);
 
@@ -185,7 +187,14 @@ static int volume_action(struct api_req *req, const void *arg)
 		gb = json_integer_value(size);
 	else if (json_is_string(size))
 		gb = strtoll(json_string_value(size), NULL, 10);
-	rc = cp_volume_extend(&req->ctx, req->arg[1], gb, req->srv->volume_dir);
+	/* 3.42: an in-use volume too, its server told as Cinder tells Nova. */
+	rc = cp_volume_extend(&req->ctx, req->arg[1], gb, req->srv->volume_dir,
+			api_volume_version_at_least(req, 3, 42), server_id);
+	if (rc == 0 && server_id[0] &&
+			cp_server_volume_extended(&req->ctx, server_id, req->arg[1], gb) != 0)
+		/* As in Cinder, the extend stands: the guest sees it when it next starts. */
+		fprintf(stderr, "virga-controller: volume %s extended, but server %s not told: %s\n",
+				req->arg[1], server_id, req->ctx.err.msg);
 	return rc ? rc : api_reply(req, 202, NULL);
 }
 

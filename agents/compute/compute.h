@@ -63,7 +63,7 @@ struct ag_server {
 	const char *user_data;  /* base64, or NULL */
 	const char *key_name, *key_data; /* its key pair's public half, or NULL */
 	const json_t *ports;    /* [{"port_id", "mac_address"}] */
-	const json_t *volumes;  /* [{"volume_id", "attachment_id", "device", "connection_info", "action"}] */
+	const json_t *volumes;  /* [{"volume_id", "attachment_id", "device", "connection_info", "size"?, "action"}] */
 	const json_t *boot_volume; /* the entry of volumes it boots from (vda), or NULL: the image */
 };
 
@@ -103,6 +103,7 @@ struct ag_volume {
 	const char *driver; /* driver_volume_type */
 	const char *path;   /* the volume's file, as the controller has it */
 	const char *format; /* "raw" or "qcow2" */
+	json_int_t size_gb; /* extended while attached: the size the guest is to see; else 0 */
 	bool attach;        /* else detach */
 	bool boot;          /* the root disk, vda */
 };

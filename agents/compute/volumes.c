@@ -9,13 +9,20 @@
  * the fault logged here and there).
  *
  *   PUT /internal/v1/nodes/{node}/servers/{id}/volumes/{volume}
- *       {"attachment_id", "status": "attached"|"detached"|"error", "fault"?}
+ *       {"attachment_id", "status": "attached"|"detached"|"error", "fault"?,
+ *        "size"?}
  *
  * Live and persistent: a running domain gets the disk with
  * VIR_DOMAIN_AFFECT_LIVE|CONFIG (it stays across a power off), a shut-off
  * one in its definition only. A disk is known by its serial, the volume
  * id's first 20 characters (what virtio-blk keeps; the guest sees it in
  * /sys/block/vdX/serial, and Nova sets the same).
+ *
+ * Extended while attached (Cinder 3.42): the entry's "size" grows; a
+ * running domain's disk is resized live to it (virDomainBlockResize: QEMU
+ * tells the guest, which sees the new size at once), and the "attached"
+ * report then says the size ("size", GiB), with the fault if libvirt
+ * refused. A domain that is not running reads the size at its start.
  *
  * A live detach needs the guest to let go (ACPI hot-unplug): libvirt asks,
  * waits a little and returns; until the disk is gone from the live domain
@@ -37,6 +44,7 @@
 #include "compute/volume_connector.h"
 
 #define SERIAL_CHARS AG_VOLUME_SERIAL_CHARS
+#define GIB (1ull << 30)
 #define DETACH_ASK_MS 10000
 #define DETACH_GIVE_UP_MS 60000
 
@@ -75,7 +83,7 @@ static const char *jstr(const json_t *o, const char *k)
 
 int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why)
 {
-	const json_t *conn = json_object_get(o, "connection_info");
+	const json_t *conn = json_object_get(o, "connection_info"), *size = json_object_get(o, "size");
 	const json_t *data = json_object_get(conn, "data");
 	const char *action = jstr(o, "action"), *dev = jstr(o, "device"), *fmt = jstr(data, "format");
 
@@ -84,6 +92,7 @@ int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why)
 	v->attachment_id = jstr(o, "attachment_id");
 	v->driver = jstr(conn, "driver_volume_type");
 	v->path = jstr(data, "path");
+	v->size_gb = json_is_integer(size) ? json_integer_value(size) : 0;
 	v->attach = action != NULL && strcmp(action, "attach") == 0;
 	v->boot = json_is_true(json_object_get(o, "boot"));
 	if (dev != NULL && strncmp(dev, "/dev/", 5) == 0)
@@ -104,6 +113,8 @@ int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why)
 		*why = "a driver_volume_type this node cannot attach (file only)";
 	else if (v->path == NULL || v->path[0] != '/')
 		*why = "no absolute path for the volume's file"; /* the file connector's data */
+	else if (size != NULL && (v->size_gb < 1 || v->size_gb > (1 << 20)))
+		*why = "a size that is no number of GiB";
 	else if (fmt != NULL && strcmp(fmt, "raw") != 0 && strcmp(fmt, "qcow2") != 0)
 		*why = "a volume format other than raw or qcow2";
 	return *why ? -EINVAL : 0;
@@ -139,6 +150,8 @@ static bool has_disk(const char *xml, const struct ag_volume *v)
 	return xml != NULL && strstr(xml, tag) != NULL;
 }
 
+/* An "attached" report of an extended volume says the size given to the
+ * guest, or with a fault the size it could not be given. */
 static void report(struct ag_volumes *vs, struct ag_compute *c, const char *server_id,
                 const char *key, const struct ag_volume *v, const char *status, const char *fault)
 {
@@ -146,6 +159,8 @@ static void report(struct ag_volumes *vs, struct ag_compute *c, const char *serv
 	                status, "fault", fault);
 	char what[64];
 
+	if (body != NULL && v->size_gb > 0 && strcmp(status, "attached") == 0)
+		json_object_set_new(body, "size", json_integer(v->size_gb));
 	if (body == NULL || json_equal(json_object_get(vs->reported, key), body)) {
 		json_decref(body);
 		return;
@@ -158,6 +173,32 @@ static void report(struct ag_volumes *vs, struct ag_compute *c, const char *serv
 	} else {
 		json_decref(body);
 	}
+}
+
+/*
+ * Extended while attached: the running domain's disk to the entry's size,
+ * once per size (the last report says which). Resized unasked rather than
+ * compared with virDomainGetBlockInfo first: QEMU's idea of a raw file's
+ * length is what the guest sees, and resizing to the same length is a
+ * no-op. false with fault when libvirt refuses.
+ */
+static bool resize_live(struct ag_volumes *vs, virDomainPtr dom, const char *server_id,
+                const char *key, const struct ag_volume *v, char *fault, size_t cap)
+{
+	const json_t *was = json_object_get(vs->reported, key);
+
+	if (v->size_gb == 0 || json_integer_value(json_object_get(was, "size")) == v->size_gb)
+		return true;
+	if (virDomainBlockResize(dom, v->device, (unsigned long long)v->size_gb * GIB,
+	                    VIR_DOMAIN_BLOCK_RESIZE_BYTES) < 0) {
+		snprintf(fault, cap, "cannot resize %s to %lld GiB: %s", v->device,
+		                (long long)v->size_gb, virGetLastErrorMessage());
+		ag_log(AG_ERR, "server %s: volume %s: %s", server_id, v->volume_id, fault);
+		return false;
+	}
+	ag_log(AG_INFO, "server %s: volume %s resized to %lld GiB (live)", server_id, v->volume_id,
+	                (long long)v->size_gb);
+	return true;
 }
 
 static void attach(struct ag_volumes *vs, struct ag_compute *c, virDomainPtr dom,
@@ -202,6 +243,10 @@ static void attach(struct ag_volumes *vs, struct ag_compute *c, virDomainPtr dom
 		free(xml);
 		ag_log(AG_INFO, "server %s: volume %s attached as %s%s", server_id, v->volume_id,
 		                v->device, flags & VIR_DOMAIN_AFFECT_LIVE ? " (live)" : "");
+	}
+	if (active && !resize_live(vs, dom, server_id, key, v, fault, sizeof(fault))) {
+		report(vs, c, server_id, key, v, "attached", fault);
+		return;
 	}
 	report(vs, c, server_id, key, v, "attached", NULL);
 }

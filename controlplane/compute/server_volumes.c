@@ -263,6 +263,11 @@ int cp_server_report_volume(struct cp_ctx *ctx, const char *node, const char *id
 	if (strcmp(st, "error") == 0)
 		fprintf(stderr, "virga-controller: server %s: node %s could not %s volume %s: %s\n",
 			id, node, attach ? "attach" : "detach", volume_id, fault);
+	else if (cp_json_str(report, "fault"))
+		/* Attached, but not resized to its extended size: the guest sees it at
+		 * its next start; the volume is in-use all the same, as in Nova. */
+		fprintf(stderr, "virga-controller: server %s: node %s: volume %s: %s\n", id, node,
+			volume_id, fault);
 	if (strcmp(st, "attached") == 0 && attach) {
 		a = json_pack("{s:s, s:s, s:s, s:s}", "server_id", id, "attachment_id", att,
 			"device", cp_json_str(e, "device") ?: "", "host_name", node);
@@ -278,6 +283,27 @@ int cp_server_report_volume(struct cp_ctx *ctx, const char *node, const char *id
 		rc = cp_volume_step(ctx, volume_id, CP_VOLUME_RELEASE, NULL);
 		json_array_remove(json_object_get(s, VOLUMES), at);
 		rc = rc ? rc : cp_server_put(ctx, s);
+	}
+	json_decref(s);
+	return finish(ctx, rc);
+}
+
+int cp_server_volume_extended(struct cp_ctx *ctx, const char *id, const char *volume_id,
+	json_int_t gb)
+{
+	json_t *s, *e;
+	int rc = 0;
+
+	if (cp_db_begin(ctx->db, true))
+		return cp_server_db_down(ctx);
+	/* Cinder's event, not the caller's request: any project's server. */
+	s = cp_obj_get(ctx->db, CP_SERVER_KIND, id);
+	e = s ? find_entry(s, volume_id, NULL) : NULL;
+	if (e == NULL)
+		rc = not_attached(ctx, id, volume_id);
+	if (rc == 0) {
+		json_object_set_new(e, "size", json_integer(gb));
+		rc = cp_server_put(ctx, s);
 	}
 	json_decref(s);
 	return finish(ctx, rc);

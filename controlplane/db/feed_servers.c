@@ -5,8 +5,8 @@
  * compute/compute.h): {"id", "name", "hostname", "host", "image_id", "flavor":
  * {"vcpus", "ram", "disk"}, "power_state", "reboot", "user_data",
  * "key_name", "key_data", "ports": [{"port_id", "mac_address"}], "volumes":
- * [{"volume_id", "attachment_id", "device", "connection_info", "action",
- * "boot"?}]}. A volume's "connection_info" is its driver's
+ * [{"volume_id", "attachment_id", "device", "connection_info", "size"?,
+ * "action", "boot"?}]}. A volume's "connection_info" is its driver's
  * (Cinder-shaped, see volume_driver.h): the file driver's {"driver_volume_
  * type": "file", "data": {"path", "format"}} names the controller's file,
  * which the all-in-one node shares, so the agent opens it there. More

@@ -394,7 +394,8 @@ int cp_volume_update(struct cp_ctx *ctx, const char *id, const json_t *req, json
 	return 0;
 }
 
-int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, const char *store)
+int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, const char *store,
+		bool in_use_ok, char server_id[CP_ID_LEN])
 {
 	const struct cp_volume_driver *drv = NULL;
 	const char *status;
@@ -404,11 +405,13 @@ int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, cons
 
 	if (rc)
 		return rc;
+	server_id[0] = '\0';
 	size = json_integer_value(json_object_get(v, "size"));
 	status = cp_json_str(v, "status") ?: "";
-	if (strcmp(status, "available") != 0)
+	if (strcmp(status, "available") != 0 && !(in_use_ok && strcmp(status, "in-use") == 0))
 		rc = cp_fail(&ctx->err, -EINVAL, "badRequest",
-				"Invalid volume: Volume status must be available to extend.");
+				"Invalid volume: Volume status must be %s to extend, currently %s.",
+				in_use_ok ? "'available' or 'in-use'" : "available", status);
 	else if (new_gb <= size || new_gb > CP_VOLUME_MAX_GB)
 		rc = cp_fail(&ctx->err, -EINVAL, "badRequest",
 				"Invalid input received: New size for extend must be greater than "
@@ -431,6 +434,11 @@ int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, cons
 			 * says; the next extend sets it again.) */
 		}
 	}
+	/* Attached: whose guest is to see the new size (the caller tells its compute). */
+	if (rc == 0 && strcmp(status, "in-use") == 0)
+		snprintf(server_id, CP_ID_LEN, "%s",
+				cp_json_str(json_array_get(json_object_get(v, "attachments"), 0),
+						"server_id") ?: "");
 	json_decref(v);
 	return rc;
 }

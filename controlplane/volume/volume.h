@@ -69,8 +69,12 @@ int cp_volume_update(struct cp_ctx *ctx, const char *id, const json_t *req, json
  * (-ENOENT when absent); *out the metadata after (a new reference). */
 int cp_volume_metadata(struct cp_ctx *ctx, const char *id, const json_t *set, bool replace,
 		const char *unset, json_t **out);
-/* To new_gb, larger than its size (else -EINVAL); an available volume only. */
-int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, const char *store);
+/* To new_gb, larger than its size (else -EINVAL); an available volume, or
+ * an in-use one when in_use_ok (Cinder's microversion 3.42): then server_id
+ * is the server it is attached to, whose node is to resize the disk
+ * (cp_server_volume_extended), else "". */
+int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, const char *store,
+		bool in_use_ok, char server_id[CP_ID_LEN]);
 int cp_volume_delete(struct cp_ctx *ctx, const char *id, const char *store);
 
 /* Snapshots (snapshot.c): of an available volume of the caller's project. */

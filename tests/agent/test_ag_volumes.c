@@ -50,7 +50,11 @@ static void parses_a_feed_volume(void **state)
 	assert_string_equal(v.driver, "file");
 	assert_string_equal(v.path, "/var/lib/virga/volumes/" VOL ".raw");
 	assert_string_equal(v.format, "raw");
+	assert_int_equal(v.size_gb, 0); /* not extended */
 	assert_true(v.attach);
+	json_object_set_new(o, "size", json_integer(3));
+	assert_int_equal(ag_volume_parse(o, &v, &why), 0);
+	assert_int_equal(v.size_gb, 3);
 	json_object_set_new(o, "action", json_string("detach"));
 	assert_int_equal(ag_volume_parse(o, &v, &why), 0);
 	assert_false(v.attach);
@@ -62,7 +66,7 @@ static void refuses_what_cannot_go_into_the_domain(void **state)
 	static const char *const bad[][2] = {
 	                {"device", "/dev/sda"}, {"device", "vda"}, {"device", "/dev/vdb'/>"},
 	                {"volume_id", "../../etc/passwd"}, {"attachment_id", "x"},
-	                {"action", "swap"},
+	                {"action", "swap"}, {"size", "2"},
 	};
 	static const char *const bad_data[][2] = {{"path", "relative.raw"}, {"format", "vmdk"}};
 	struct ag_volume v;
@@ -83,6 +87,10 @@ static void refuses_what_cannot_go_into_the_domain(void **state)
 		assert_int_equal(ag_volume_parse(o, &v, &why), -EINVAL);
 		json_decref(o);
 	}
+	o = entry();
+	json_object_set_new(o, "size", json_integer(0));
+	assert_int_equal(ag_volume_parse(o, &v, &why), -EINVAL);
+	json_decref(o);
 }
 
 /* How to attach is the connection_info's driver_volume_type: a node without

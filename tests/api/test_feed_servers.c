@@ -82,9 +82,10 @@ static json_t *fed(struct fixture *f, json_t *e)
 
 static void a_volume_reaches_the_node_with_its_stored_connection_info(void **state)
 {
-	json_t *e = json_pack("{s:s, s:s, s:s, s:{s:s, s:{s:s, s:s}}, s:s}", "volume_id", VOL,
+	json_t *e = json_pack("{s:s, s:s, s:s, s:{s:s, s:{s:s, s:s}}, s:i, s:s}", "volume_id", VOL,
 		"attachment_id", VOL, "device", "/dev/vdb", "connection_info", "driver_volume_type",
-		"file", "data", "path", "/v/" VOL ".raw", "format", "raw", "action", "attach");
+		"file", "data", "path", "/v/" VOL ".raw", "format", "raw", "size", 2, "action",
+		"attach");
 	json_t *want = json_deep_copy(e), *got = fed(*state, e);
 
 	assert_true(json_equal(got, want));
