@@ -101,7 +101,8 @@ struct ag_volume {
 	/* From its connection_info (Cinder's, as the volume driver gives it):
 	 * how to attach it ("file" only so far) and, for a file, where it is. */
 	const char *driver; /* driver_volume_type */
-	const char *path;   /* the volume's file, as the controller has it */
+	const json_t *data; /* its "data", which the connector reads */
+	const char *path;   /* a file's: the volume's file, as the controller has it */
 	const char *format; /* "raw" or "qcow2" */
 	json_int_t size_gb; /* extended while attached: the size the guest is to see; else 0 */
 	bool attach;        /* else detach */

@@ -49,6 +49,16 @@ char *ag_volume_disk_xml(const struct ag_volume *v, const char *source)
 	return xml;
 }
 
+static const char *file_check(const struct ag_volume *v)
+{
+	if (v->path == NULL || v->path[0] != '/')
+		return "no absolute path for the volume's file";
+	/* It goes into the XML: a path of ours has none of XML's specials. */
+	if (strpbrk(v->path, "'\"<>&") != NULL)
+		return "a volume path with quotes or XML characters";
+	return NULL;
+}
+
 static int file_connect(const char *server_id, const struct ag_volume *v, char *fault,
                 size_t fcap)
 {
@@ -101,6 +111,7 @@ static void file_disconnect(const char *server_id, const struct ag_volume *v)
 
 const struct ag_volume_connector ag_volume_file_connector = {
 	.type = "file",
+	.check = file_check,
 	.connect = file_connect,
 	.disk_xml = file_disk_xml,
 	.disconnect = file_disconnect,

@@ -3,7 +3,8 @@
  * A server's volumes, brought to the feed's "volumes" (see compute.h):
  * "attach" plugs the volume into the domain as a virtio disk, through the
  * connector its connection_info's driver_volume_type names
- * (volume_connector.h; "file": volume_file.c), "detach" unplugs it, and
+ * (volume_connector.h; "file": volume_file.c, "rbd": volume_rbd.c),
+ * "detach" unplugs it, and
  * each result goes back to the controller, which moves the volume's status
  * (in-use, available; an attach that failed gives it back, available, with
  * the fault logged here and there).
@@ -91,6 +92,7 @@ int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why)
 	v->volume_id = jstr(o, "volume_id");
 	v->attachment_id = jstr(o, "attachment_id");
 	v->driver = jstr(conn, "driver_volume_type");
+	v->data = data;
 	v->path = jstr(data, "path");
 	v->size_gb = json_is_integer(size) ? json_integer_value(size) : 0;
 	v->attach = action != NULL && strcmp(action, "attach") == 0;
@@ -110,9 +112,9 @@ int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why)
 	                dev[2] > 'z' || (dev[2] == 'a') != v->boot)
 		*why = "no virtio device name (vda for the boot volume, else vdb to vdz)";
 	else if (ag_volume_connector(v->driver) == NULL)
-		*why = "a driver_volume_type this node cannot attach (file only)";
-	else if (v->path == NULL || v->path[0] != '/')
-		*why = "no absolute path for the volume's file"; /* the file connector's data */
+		*why = "a driver_volume_type this node cannot attach (file or rbd)";
+	else if ((*why = ag_volume_connector(v->driver)->check(v)) != NULL)
+		;
 	else if (size != NULL && (v->size_gb < 1 || v->size_gb > (1 << 20)))
 		*why = "a size that is no number of GiB";
 	else if (fmt != NULL && strcmp(fmt, "raw") != 0 && strcmp(fmt, "qcow2") != 0)
@@ -122,7 +124,8 @@ int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why)
 
 const struct ag_volume_connector *ag_volume_connector(const char *driver_volume_type)
 {
-	static const struct ag_volume_connector *const all[] = {&ag_volume_file_connector};
+	static const struct ag_volume_connector *const all[] = {&ag_volume_file_connector,
+	                &ag_volume_rbd_connector};
 
 	for (size_t i = 0; driver_volume_type != NULL && i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(all[i]->type, driver_volume_type) == 0)

@@ -41,10 +41,13 @@
  *    or, with Glance on the same pool, a clone of the image's snapshot, as
  *    Cinder does; in-use extend as the file driver's (the node resizes);
  *  - connection {driver_volume_type: "rbd", data: {name, hosts, ports,
- *    auth_username, secret_uuid}}: an agent connector "rbd" whose disk XML
- *    is the network disk and whose connect defines the libvirt secret,
- *    which also removes the file driver's one-file-system limit, so
- *    several nodes share volumes;
+ *    auth_enabled, auth_username, secret_uuid}}, Cinder's: done on the
+ *    agent's side (agents/compute/volume_rbd.c: the network disk; the
+ *    cephx key a libvirt secret of the node's, as Nova's rbd_secret_uuid).
+ *    Tried on the one-node cluster below with libvirt 9 and QEMU 7.2: that
+ *    disk attaches live to a running domain in about 140 ms and
+ *    virDomainBlockResize grows it. No mount nor link, so no one-file-
+ *    system limit: several nodes share volumes;
  *  - tests: tools/ceph/one_node.sh starts a one-node cluster in a
  *    directory of the test's. Tried here (2 cores): no systemd needed (the
  *    daemons fork, pid files in the directory), one mon and one OSD on a
