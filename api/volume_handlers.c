@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Cinder v3 routes under /volume/v3/{project_id}: the default volume type,
- * volumes (create, also from a snapshot or a volume; list, show, set,
- * metadata, extend, delete) and snapshots, on the file driver.
- * Fault bodies as Nova's ({"itemNotFound": {"code": 404, "message": ...}}),
- * which Cinder shares. Microversion 3.0 bodies.
+ * volumes (create, also from a snapshot, a volume or an image; list, show,
+ * set, metadata, extend, delete) and snapshots, kept by their backend
+ * driver (controlplane/volume/volume_driver.h). Fault bodies as Nova's
+ * ({"itemNotFound": {"code": 404, "message": ...}}), which Cinder shares.
+ * Microversion 3.0 bodies; 3.42 asked for allows extending an in-use volume.
  */
 #include "api.h"
 #include "../controlplane/compute/server.h"
