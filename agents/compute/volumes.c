@@ -180,18 +180,25 @@ static void report(struct ag_volumes *vs, struct ag_compute *c, const char *serv
 
 /*
  * Extended while attached: the running domain's disk to the entry's size,
- * once per size (the last report says which). Resized unasked rather than
- * compared with virDomainGetBlockInfo first: QEMU's idea of a raw file's
- * length is what the guest sees, and resizing to the same length is a
- * no-op. false with fault when libvirt refuses.
+ * once per size (the last report says which, and whether it failed: a
+ * failure is not tried again for that size, as a failed attach). Resized
+ * unasked rather than compared with virDomainGetBlockInfo first: QEMU's
+ * idea of a raw file's length is what the guest sees, and resizing to the
+ * same length is a no-op. false with fault when libvirt refuses.
  */
 static bool resize_live(struct ag_volumes *vs, virDomainPtr dom, const char *server_id,
                 const char *key, const struct ag_volume *v, char *fault, size_t cap)
 {
 	const json_t *was = json_object_get(vs->reported, key);
 
-	if (v->size_gb == 0 || json_integer_value(json_object_get(was, "size")) == v->size_gb)
+	if (v->size_gb == 0)
 		return true;
+	if (json_integer_value(json_object_get(was, "size")) == v->size_gb) {
+		if (jstr(was, "fault") == NULL)
+			return true;
+		snprintf(fault, cap, "%s", jstr(was, "fault"));
+		return false;
+	}
 	if (virDomainBlockResize(dom, v->device, (unsigned long long)v->size_gb * GIB,
 	                    VIR_DOMAIN_BLOCK_RESIZE_BYTES) < 0) {
 		snprintf(fault, cap, "cannot resize %s to %lld GiB: %s", v->device,
