@@ -151,6 +151,9 @@ int api_node_cert_check(struct api_req *req, const char *node);
  * outside the range, with req->ctx.err); marks the answer to carry the
  * version headers. 0 elsewhere. */
 int api_nova_microversion(struct api_req *req);
+/* Whether a Cinder request asks for volume microversion major.minor or
+ * later ("OpenStack-API-Version: volume 3.42"; none is 3.0, "latest" any). */
+bool api_volume_version_at_least(struct api_req *req, long major, long minor);
 
 /* errors.c: the one errno -> HTTP status mapping, and error bodies. */
 int api_http_status(int err);

@@ -9,6 +9,10 @@
  * "service version" pairs), else the legacy X-OpenStack-Nova-API-Version;
  * "latest" is the maximum. Every answer under /compute/v2.1 names the
  * version it speaks, in both headers, as Nova's.
+ *
+ * Cinder's is read the same way ("volume 3.42"), only to know whether a
+ * request may use what a later version allows (in-use extend): the
+ * volume answers are 3.0's whatever is asked.
  */
 #include "api.h"
 
@@ -25,11 +29,12 @@
 #define NOVA_MAX_MAJOR 2
 #define NOVA_MAX_MINOR 1
 
-/* The compute entry of an OpenStack-API-Version value ("compute 2.1,
+/* The service's entry of an OpenStack-API-Version value ("compute 2.1,
  * volume 3.0") into out; false when there is none. */
-static bool compute_entry(const char *value, char *out, size_t len)
+static bool service_entry(const char *value, const char *service, char *out, size_t len)
 {
 	const char *p = value;
+	size_t sn = strlen(service);
 
 	while (*p) {
 		const char *end = strchr(p, ','), *v;
@@ -39,9 +44,9 @@ static bool compute_entry(const char *value, char *out, size_t len)
 			end = p + strlen(p);
 		while (p < end && isspace((unsigned char)*p))
 			p++;
-		if ((size_t)(end - p) > 7 && strncasecmp(p, "compute", 7) == 0 &&
-			isspace((unsigned char)p[7])) {
-			for (v = p + 7; v < end && isspace((unsigned char)*v); v++)
+		if ((size_t)(end - p) > sn && strncasecmp(p, service, sn) == 0 &&
+			isspace((unsigned char)p[sn])) {
+			for (v = p + sn; v < end && isspace((unsigned char)*v); v++)
 				;
 			for (n = (size_t)(end - v); n > 0 && isspace((unsigned char)v[n - 1]); n--)
 				;
@@ -82,7 +87,7 @@ int api_nova_microversion(struct api_req *req)
 		legacy = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
 			"X-OpenStack-Nova-API-Version");
 	}
-	if (hdr && compute_entry(hdr, asked, sizeof(asked)))
+	if (hdr && service_entry(hdr, "compute", asked, sizeof(asked)))
 		;
 	else if (legacy)
 		snprintf(asked, sizeof(asked), "%s", legacy);
@@ -100,4 +105,21 @@ int api_nova_microversion(struct api_req *req)
 			"Version %ld.%ld is not supported by the API. Minimum is %d.%d and maximum is %d.%d.",
 			major, minor, NOVA_MIN_MAJOR, NOVA_MIN_MINOR, NOVA_MAX_MAJOR, NOVA_MAX_MINOR);
 	return 0;
+}
+
+bool api_volume_version_at_least(struct api_req *req, long major, long minor)
+{
+	const char *hdr = req->conn ? MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
+						"OpenStack-API-Version") : NULL;
+	char asked[64];
+	long have_major, have_minor;
+
+	/* No header: Cinder's base version, 3.0. */
+	if (hdr == NULL || !service_entry(hdr, "volume", asked, sizeof(asked)))
+		return major < 3 || (major == 3 && minor == 0);
+	if (strcasecmp(asked, "latest") == 0)
+		return true;
+	if (!parse_version(asked, &have_major, &have_minor))
+		return false;
+	return have_major > major || (have_major == major && have_minor >= minor);
 }

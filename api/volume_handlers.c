@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Cinder v3 routes under /volume/v3/{project_id}: the default volume type,
- * volumes (create, also from a snapshot or a volume; list, show, set,
- * metadata, extend, delete) and snapshots, on the file driver.
- * Fault bodies as Nova's ({"itemNotFound": {"code": 404, "message": ...}}),
- * which Cinder shares. Microversion 3.0 bodies.
+ * volumes (create, also from a snapshot, a volume or an image; list, show,
+ * set, metadata, extend, delete) and snapshots, kept by their backend
+ * driver (controlplane/volume/volume_driver.h). Fault bodies as Nova's
+ * ({"itemNotFound": {"code": 404, "message": ...}}), which Cinder shares.
+ * Microversion 3.0 bodies; 3.42 asked for allows extending an in-use volume.
  */
 #include "api.h"
+#include "../controlplane/compute/server.h"
 #include "../controlplane/volume/volume.h"
 
 #include <errno.h>
@@ -167,11 +169,12 @@ static int volume_metadata(struct api_req *req, const void *arg)
 	return api_reply(req, 200, json_pack("{s:o}", "metadata", meta));
 }
 
-/* POST .../volumes/ID/action: os-extend only, so far. */
+/* POST .../volumes/ID/action: os-extend only, so far (in-use from 3.42). */
 static int volume_action(struct api_req *req, const void *arg)
 {
 	const json_t *ext = req->json ? json_object_get(req->json, "os-extend") : NULL;
 	const json_t *size = ext ? json_object_get(ext, "new_size") : NULL;
+	char server_id[CP_ID_LEN];
 	json_int_t gb = -1;
 	int rc = project_ok(req);
 
@@ -185,7 +188,14 @@ static int volume_action(struct api_req *req, const void *arg)
 		gb = json_integer_value(size);
 	else if (json_is_string(size))
 		gb = strtoll(json_string_value(size), NULL, 10);
-	rc = cp_volume_extend(&req->ctx, req->arg[1], gb, req->srv->volume_dir);
+	/* 3.42: an in-use volume too, its server told as Cinder tells Nova. */
+	rc = cp_volume_extend(&req->ctx, req->arg[1], gb, req->srv->volume_dir,
+			api_volume_version_at_least(req, 3, 42), server_id);
+	if (rc == 0 && server_id[0] &&
+			cp_server_volume_extended(&req->ctx, server_id, req->arg[1], gb) != 0)
+		/* As in Cinder, the extend stands: the guest sees it when it next starts. */
+		fprintf(stderr, "virga-controller: volume %s extended, but server %s not told: %s\n",
+				req->arg[1], server_id, req->ctx.err.msg);
 	return rc ? rc : api_reply(req, 202, NULL);
 }
 
@@ -232,15 +242,26 @@ static int snapshot_show(struct api_req *req, const void *arg)
 	return rc ? rc : api_reply(req, 200, json_pack("{s:o}", "snapshot", sn));
 }
 
+/* The default type as the caller sees it: which backend is for admins only,
+ * as Cinder keeps volume_backend_name from users. */
+static json_t *type_view(struct api_req *req)
+{
+	json_t *t = cp_volume_default_type();
+
+	if (!req->caller.is_admin)
+		json_object_del(json_object_get(t, "extra_specs"), "volume_backend_name");
+	return t;
+}
+
 static int type_list(struct api_req *req, const void *arg)
 {
 	(void)arg;
-	return api_reply(req, 200, json_pack("{s:[o]}", "volume_types", cp_volume_default_type()));
+	return api_reply(req, 200, json_pack("{s:[o]}", "volume_types", type_view(req)));
 }
 
 static int type_show(struct api_req *req, const void *arg)
 {
-	json_t *t = cp_volume_default_type();
+	json_t *t = type_view(req);
 	const char *want = arg ? NULL : req->arg[1];
 
 	if (want && strcmp(want, cp_json_str(t, "id")) && strcmp(want, cp_json_str(t, "name"))) {

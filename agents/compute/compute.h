@@ -63,7 +63,7 @@ struct ag_server {
 	const char *user_data;  /* base64, or NULL */
 	const char *key_name, *key_data; /* its key pair's public half, or NULL */
 	const json_t *ports;    /* [{"port_id", "mac_address"}] */
-	const json_t *volumes;  /* [{"volume_id", "attachment_id", "device", "path", "format", "action"}] */
+	const json_t *volumes;  /* [{"volume_id", "attachment_id", "device", "connection_info", "size"?, "action"}] */
 	const json_t *boot_volume; /* the entry of volumes it boots from (vda), or NULL: the image */
 };
 
@@ -98,22 +98,28 @@ bool ag_compute_put(struct ag_compute *c, const char *id, const char *what, json
 struct ag_volume {
 	const char *volume_id, *attachment_id;
 	const char *device; /* "vdb" (the feed's "/dev/vdb") */
-	const char *path;   /* the volume's file, as the controller has it */
+	/* From its connection_info (Cinder's, as the volume driver gives it):
+	 * how to attach it ("file" only so far) and, for a file, where it is. */
+	const char *driver; /* driver_volume_type */
+	const json_t *data; /* its "data", which the connector reads */
+	const char *path;   /* a file's: the volume's file, as the controller has it */
 	const char *format; /* "raw" or "qcow2" */
+	json_int_t size_gb; /* extended while attached: the size the guest is to see; else 0 */
 	bool attach;        /* else detach */
 	bool boot;          /* the root disk, vda */
 };
 
 /* Parses one entry; -EINVAL with *why set. */
 int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why);
-/* Where the volume's file is linked for QEMU: the server's instance directory. */
+/* The file connector's pieces (volume_file.c): where the volume's file is
+ * linked for QEMU (the server's instance directory), and the <disk>
+ * libvirt attaches and detaches, source its file; NULL on allocation failure. */
 int ag_volume_link_path(const char *server_id, const struct ag_volume *v, char *buf, size_t cap);
-/* The <disk> libvirt attaches and detaches, its file source; NULL on allocation failure. */
 char *ag_volume_disk_xml(const struct ag_volume *v, const char *source);
 /* A server booted from a volume: the entry of volumes marked "boot" (NULL: none); its
- * file linked for QEMU (0, or -errno with fault); its root <disk> (NULL: no memory). */
+ * volume connected for QEMU (0, or -errno with fault); its root <disk> (NULL: no memory). */
 const json_t *ag_volume_boot_entry(const json_t *volumes);
-int ag_volume_link_boot(const struct ag_server *s, char *fault, size_t cap);
+int ag_volume_connect_boot(const struct ag_server *s, char *fault, size_t cap);
 char *ag_volume_boot_disk_xml(const struct ag_server *s);
 
 struct ag_volumes;

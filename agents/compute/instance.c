@@ -360,7 +360,7 @@ int ag_instance_prepare(const struct ag_server *s, const char *controller, const
 	if ((rc = ag_dir_with_mode(path, 0755)) < 0 || (rc = ag_dir_with_mode(dir, 0755)) < 0)
 		goto fail;
 	/* Booted from a volume: its file, linked here, is the root disk (volumes.c). */
-	rc = s->boot_volume ? ag_volume_link_boot(s, fault, cap)
+	rc = s->boot_volume ? ag_volume_connect_boot(s, fault, cap)
 	                    : root_overlay(s, dir, controller, token, fault, cap);
 	if (rc < 0)
 		return rc;

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A server's volumes, brought to the feed's "volumes" (see compute.h):
- * "attach" plugs the volume's file into the domain as a virtio disk,
- * "detach" unplugs it, and each result goes back to the controller, which
- * moves the volume's status (in-use, available; an attach that failed gives
- * it back, available, with the fault logged here and there).
+ * "attach" plugs the volume into the domain as a virtio disk, through the
+ * connector its connection_info's driver_volume_type names
+ * (volume_connector.h; "file": volume_file.c, "rbd": volume_rbd.c),
+ * "detach" unplugs it, and
+ * each result goes back to the controller, which moves the volume's status
+ * (in-use, available; an attach that failed gives it back, available, with
+ * the fault logged here and there).
  *
  *   PUT /internal/v1/nodes/{node}/servers/{id}/volumes/{volume}
- *       {"attachment_id", "status": "attached"|"detached"|"error", "fault"?}
+ *       {"attachment_id", "status": "attached"|"detached"|"error", "fault"?,
+ *        "size"?}
  *
  * Live and persistent: a running domain gets the disk with
  * VIR_DOMAIN_AFFECT_LIVE|CONFIG (it stays across a power off), a shut-off
@@ -15,16 +19,11 @@
  * id's first 20 characters (what virtio-blk keeps; the guest sees it in
  * /sys/block/vdX/serial, and Nova sets the same).
  *
- * The file: the feed's path is the controller's (its state directory, kept
- * 0700: the database and the service token live there), which QEMU, as
- * libvirt-qemu, cannot reach. The agent links it (a hard link: the same
- * inode, no copy) into the server's instance directory, which QEMU reaches
- * as it reaches the root disk; libvirt's dynamic_ownership gives the file
- * to QEMU while attached and back afterwards, as for the root disk's
- * overlay. The link goes with the detach, or with the instance directory
- * when the server is deleted. This needs the store and the node's state
- * directory on one file system, as the all-in-one has them; a second node
- * needs the volume exported to it (see feed_servers.c).
+ * Extended while attached (Cinder 3.42): the entry's "size" grows; a
+ * running domain's disk is resized live to it (virDomainBlockResize: QEMU
+ * tells the guest, which sees the new size at once), and the "attached"
+ * report then says the size ("size", GiB), with the fault if libvirt
+ * refused. A domain that is not running reads the size at its start.
  *
  * A live detach needs the guest to let go (ACPI hot-unplug): libvirt asks,
  * waits a little and returns; until the disk is gone from the live domain
@@ -33,12 +32,9 @@
  * again: the guest still has it).
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -46,8 +42,10 @@
 #include "common/log.h"
 #include "common/parse.h"
 #include "compute/compute.h"
+#include "compute/volume_connector.h"
 
-#define SERIAL_CHARS 20
+#define SERIAL_CHARS AG_VOLUME_SERIAL_CHARS
+#define GIB (1ull << 30)
 #define DETACH_ASK_MS 10000
 #define DETACH_GIVE_UP_MS 60000
 
@@ -86,12 +84,17 @@ static const char *jstr(const json_t *o, const char *k)
 
 int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why)
 {
-	const char *action = jstr(o, "action"), *dev = jstr(o, "device"), *fmt = jstr(o, "format");
+	const json_t *conn = json_object_get(o, "connection_info"), *size = json_object_get(o, "size");
+	const json_t *data = json_object_get(conn, "data");
+	const char *action = jstr(o, "action"), *dev = jstr(o, "device"), *fmt = jstr(data, "format");
 
 	memset(v, 0, sizeof(*v));
 	v->volume_id = jstr(o, "volume_id");
 	v->attachment_id = jstr(o, "attachment_id");
-	v->path = jstr(o, "path");
+	v->driver = jstr(conn, "driver_volume_type");
+	v->data = data;
+	v->path = jstr(data, "path");
+	v->size_gb = json_is_integer(size) ? json_integer_value(size) : 0;
 	v->attach = action != NULL && strcmp(action, "attach") == 0;
 	v->boot = json_is_true(json_object_get(o, "boot"));
 	if (dev != NULL && strncmp(dev, "/dev/", 5) == 0)
@@ -108,35 +111,26 @@ int ag_volume_parse(const json_t *o, struct ag_volume *v, const char **why)
 	else if (dev == NULL || strlen(dev) != 3 || strncmp(dev, "vd", 2) != 0 || dev[2] < 'a' ||
 	                dev[2] > 'z' || (dev[2] == 'a') != v->boot)
 		*why = "no virtio device name (vda for the boot volume, else vdb to vdz)";
-	else if (v->path == NULL || v->path[0] != '/')
-		*why = "no absolute path for the volume's file";
+	else if (ag_volume_connector(v->driver) == NULL)
+		*why = "a driver_volume_type this node cannot attach (file or rbd)";
+	else if ((*why = ag_volume_connector(v->driver)->check(v)) != NULL)
+		;
+	else if (size != NULL && (v->size_gb < 1 || v->size_gb > (1 << 20)))
+		*why = "a size that is no number of GiB";
 	else if (fmt != NULL && strcmp(fmt, "raw") != 0 && strcmp(fmt, "qcow2") != 0)
 		*why = "a volume format other than raw or qcow2";
 	return *why ? -EINVAL : 0;
 }
 
-int ag_volume_link_path(const char *server_id, const struct ag_volume *v, char *buf, size_t cap)
+const struct ag_volume_connector *ag_volume_connector(const char *driver_volume_type)
 {
-	char dir[PATH_MAX];
-	int rc = ag_instance_dir(server_id, dir, sizeof(dir));
+	static const struct ag_volume_connector *const all[] = {&ag_volume_file_connector,
+	                &ag_volume_rbd_connector};
 
-	if (rc == 0 && (size_t)snprintf(buf, cap, "%s/volume-%s.raw", dir, v->volume_id) >= cap)
-		rc = -ENAMETOOLONG;
-	return rc;
-}
-
-char *ag_volume_disk_xml(const struct ag_volume *v, const char *source)
-{
-	char *xml = NULL;
-
-	/* source is ag_volume_link_path's: our directory and checked ids only. */
-	if (asprintf(&xml,
-	                    "<disk type='file' device='disk'><driver name='qemu' type='%s'/>"
-	                    "<source file='%s'/><target dev='%s' bus='virtio'/>"
-	                    "<serial>%.*s</serial></disk>",
-	                    v->format, source, v->device, SERIAL_CHARS, v->volume_id) < 0)
-		return NULL;
-	return xml;
+	for (size_t i = 0; driver_volume_type != NULL && i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(all[i]->type, driver_volume_type) == 0)
+			return all[i];
+	return NULL;
 }
 
 const json_t *ag_volume_boot_entry(const json_t *volumes)
@@ -159,6 +153,8 @@ static bool has_disk(const char *xml, const struct ag_volume *v)
 	return xml != NULL && strstr(xml, tag) != NULL;
 }
 
+/* An "attached" report of an extended volume says the size given to the
+ * guest, or with a fault the size it could not be given. */
 static void report(struct ag_volumes *vs, struct ag_compute *c, const char *server_id,
                 const char *key, const struct ag_volume *v, const char *status, const char *fault)
 {
@@ -166,6 +162,8 @@ static void report(struct ag_volumes *vs, struct ag_compute *c, const char *serv
 	                status, "fault", fault);
 	char what[64];
 
+	if (body != NULL && v->size_gb > 0 && strcmp(status, "attached") == 0)
+		json_object_set_new(body, "size", json_integer(v->size_gb));
 	if (body == NULL || json_equal(json_object_get(vs->reported, key), body)) {
 		json_decref(body);
 		return;
@@ -180,45 +178,46 @@ static void report(struct ag_volumes *vs, struct ag_compute *c, const char *serv
 	}
 }
 
-/* The volume's file as QEMU opens it: the link in the instance directory. */
-static int link_file(const char *server_id, const struct ag_volume *v, char *link_path,
-                size_t cap, char *fault, size_t fcap)
+/*
+ * Extended while attached: the running domain's disk to the entry's size,
+ * once per size (the last report says which, and whether it failed: a
+ * failure is not tried again for that size, as a failed attach). Resized
+ * unasked rather than compared with virDomainGetBlockInfo first: QEMU's
+ * idea of a raw file's length is what the guest sees, and resizing to the
+ * same length is a no-op. false with fault when libvirt refuses.
+ */
+static bool resize_live(struct ag_volumes *vs, virDomainPtr dom, const char *server_id,
+                const char *key, const struct ag_volume *v, char *fault, size_t cap)
 {
-	struct stat want, have;
+	const json_t *was = json_object_get(vs->reported, key);
 
-	if (ag_volume_link_path(server_id, v, link_path, cap) < 0) {
-		snprintf(fault, fcap, "the volume's link path is too long");
-		return -ENAMETOOLONG;
+	if (v->size_gb == 0)
+		return true;
+	if (json_integer_value(json_object_get(was, "size")) == v->size_gb) {
+		if (jstr(was, "fault") == NULL)
+			return true;
+		snprintf(fault, cap, "%s", jstr(was, "fault"));
+		return false;
 	}
-	if (stat(v->path, &want) < 0) {
-		int rc = -errno;
-
-		snprintf(fault, fcap, "volume file %.300s: %s (it must be on this node)", v->path,
-		                strerror(-rc));
-		return rc;
+	if (virDomainBlockResize(dom, v->device, (unsigned long long)v->size_gb * GIB,
+	                    VIR_DOMAIN_BLOCK_RESIZE_BYTES) < 0) {
+		snprintf(fault, cap, "cannot resize %s to %lld GiB: %s", v->device,
+		                (long long)v->size_gb, virGetLastErrorMessage());
+		ag_log(AG_ERR, "server %s: volume %s: %s", server_id, v->volume_id, fault);
+		return false;
 	}
-	if (stat(link_path, &have) == 0 && have.st_ino == want.st_ino && have.st_dev == want.st_dev)
-		return 0;
-	unlink(link_path);
-	if (link(v->path, link_path) < 0) {
-		int rc = -errno;
-
-		snprintf(fault, fcap, "cannot link %.200s to %.200s: %s%s", v->path, link_path,
-		                strerror(-rc),
-		                rc == -EXDEV ? " (the volume store and the node's state directory "
-		                               "must share a file system)"
-		                             : "");
-		return rc;
-	}
-	return 0;
+	ag_log(AG_INFO, "server %s: volume %s resized to %lld GiB (live)", server_id, v->volume_id,
+	                (long long)v->size_gb);
+	return true;
 }
 
 static void attach(struct ag_volumes *vs, struct ag_compute *c, virDomainPtr dom,
                 const char *server_id, const char *key, const struct ag_volume *v,
                 bool in_live, bool in_conf, bool active)
 {
+	const struct ag_volume_connector *conn = ag_volume_connector(v->driver);
 	const json_t *was = json_object_get(vs->failed, key);
-	char link_path[PATH_MAX], fault[512];
+	char fault[512];
 	unsigned flags = 0;
 	char *xml;
 
@@ -233,9 +232,9 @@ static void attach(struct ag_volumes *vs, struct ag_compute *c, virDomainPtr dom
 	if (!in_conf)
 		flags |= VIR_DOMAIN_AFFECT_CONFIG;
 	if (flags != 0) {
-		if (link_file(server_id, v, link_path, sizeof(link_path), fault, sizeof(fault)) < 0)
+		if (conn->connect(server_id, v, fault, sizeof(fault)) < 0)
 			xml = NULL;
-		else if ((xml = ag_volume_disk_xml(v, link_path)) == NULL)
+		else if ((xml = conn->disk_xml(server_id, v)) == NULL)
 			snprintf(fault, sizeof(fault), "out of memory");
 		if (xml != NULL && virDomainAttachDeviceFlags(dom, xml, flags) < 0) {
 			snprintf(fault, sizeof(fault), "%s", virGetLastErrorMessage());
@@ -255,6 +254,10 @@ static void attach(struct ag_volumes *vs, struct ag_compute *c, virDomainPtr dom
 		ag_log(AG_INFO, "server %s: volume %s attached as %s%s", server_id, v->volume_id,
 		                v->device, flags & VIR_DOMAIN_AFFECT_LIVE ? " (live)" : "");
 	}
+	if (active && !resize_live(vs, dom, server_id, key, v, fault, sizeof(fault))) {
+		report(vs, c, server_id, key, v, "attached", fault);
+		return;
+	}
 	report(vs, c, server_id, key, v, "attached", NULL);
 }
 
@@ -262,9 +265,10 @@ static void detach(struct ag_volumes *vs, struct ag_compute *c, virDomainPtr dom
                 const char *server_id, const char *key, const struct ag_volume *v,
                 bool in_live, bool in_conf)
 {
+	const struct ag_volume_connector *conn = ag_volume_connector(v->driver);
 	json_t *asked = json_object_get(vs->asked, key);
 	int64_t now = ag_compute_now_ms(), first = json_integer_value(json_object_get(asked, "first"));
-	char link_path[PATH_MAX], *xml;
+	char *xml;
 	unsigned flags = (in_live ? VIR_DOMAIN_AFFECT_LIVE : 0) |
 	                 (in_conf ? VIR_DOMAIN_AFFECT_CONFIG : 0);
 	int rc;
@@ -278,8 +282,7 @@ static void detach(struct ag_volumes *vs, struct ag_compute *c, virDomainPtr dom
 	if (flags != 0 && (asked == NULL ||
 	                           now - json_integer_value(json_object_get(asked, "last")) >=
 	                                           DETACH_ASK_MS)) {
-		if (ag_volume_link_path(server_id, v, link_path, sizeof(link_path)) < 0 ||
-		                (xml = ag_volume_disk_xml(v, link_path)) == NULL)
+		if ((xml = conn->disk_xml(server_id, v)) == NULL)
 			return;
 		rc = virDomainDetachDeviceFlags(dom, xml, flags);
 		free(xml);
@@ -303,8 +306,7 @@ static void detach(struct ag_volumes *vs, struct ag_compute *c, virDomainPtr dom
 	}
 	if (in_live || in_conf)
 		return; /* the guest lets go in its own time: the next pass looks again */
-	if (ag_volume_link_path(server_id, v, link_path, sizeof(link_path)) == 0)
-		unlink(link_path);
+	conn->disconnect(server_id, v);
 	json_object_del(vs->asked, key);
 	report(vs, c, server_id, key, v, "detached", NULL);
 }
@@ -375,9 +377,8 @@ void ag_volumes_reconcile(struct ag_volumes *vs, struct ag_compute *c, virDomain
 	free(conf);
 }
 
-int ag_volume_link_boot(const struct ag_server *s, char *fault, size_t cap)
+int ag_volume_connect_boot(const struct ag_server *s, char *fault, size_t cap)
 {
-	char link_path[PATH_MAX];
 	struct ag_volume v;
 	const char *why;
 
@@ -385,17 +386,15 @@ int ag_volume_link_boot(const struct ag_server *s, char *fault, size_t cap)
 		snprintf(fault, cap, "boot volume: %s", why);
 		return -EINVAL;
 	}
-	return link_file(s->id, &v, link_path, sizeof(link_path), fault, cap);
+	return ag_volume_connector(v.driver)->connect(s->id, &v, fault, cap);
 }
 
 char *ag_volume_boot_disk_xml(const struct ag_server *s)
 {
-	char link_path[PATH_MAX];
 	struct ag_volume v;
 	const char *why;
 
-	if (ag_volume_parse(s->boot_volume, &v, &why) < 0 ||
-	                ag_volume_link_path(s->id, &v, link_path, sizeof(link_path)) < 0)
+	if (ag_volume_parse(s->boot_volume, &v, &why) < 0)
 		return NULL;
-	return ag_volume_disk_xml(&v, link_path);
+	return ag_volume_connector(v.driver)->disk_xml(s->id, &v);
 }

@@ -63,9 +63,11 @@ int cp_server_report_console(struct cp_ctx *ctx, const char *node, const char *i
 /*
  * Nova's os-volume_attachments (server_volumes.c). The server row keeps
  * "virga:volumes", what its node is asked: [{"volume_id", "attachment_id",
- * "device" ("/dev/vdb"), "path" (the file driver's file, store/<id>.raw),
- * "format" ("raw"), "action": "attach"|"detach"}]; the volume's status
- * follows Cinder's machine (volume.h) as the node reports.
+ * "device" ("/dev/vdb"), "connection_info" (the volume driver's, as Cinder
+ * answers initialize_connection: {"driver_volume_type": "file", "data":
+ * {"path", "format"}}), "size"? (GiB, once extended while attached),
+ * "action": "attach"|"detach"}]; the volume's status follows Cinder's
+ * machine (volume.h) as the node reports.
  * Attach: req is the "volumeAttachment" member ({"volumeId", "device"?});
  * 404 for a volume or server the caller cannot see, 400 for a volume not
  * available, 409 for a server not ACTIVE, PAUSED or SHUTOFF (or busy with
@@ -79,6 +81,11 @@ int cp_server_volume_list(struct cp_ctx *ctx, const char *id, json_t **out);
 int cp_server_volume_show(struct cp_ctx *ctx, const char *id, const char *volume_id,
 	json_t **out);
 int cp_server_volume_detach(struct cp_ctx *ctx, const char *id, const char *volume_id);
+/* Cinder's "volume-extended" event (Nova's os-server-external-events): the
+ * volume attached to server id is gb GiB now, which its node is asked to
+ * show the guest. 404 when it is not attached to it. */
+int cp_server_volume_extended(struct cp_ctx *ctx, const char *id, const char *volume_id,
+	json_int_t gb);
 /* The node's report on one of the server's volumes: {"attachment_id",
  * "status": "attached"|"detached"|"error", "fault"?}. A report on an
  * attachment the server no longer has is taken and changes nothing. */

@@ -9,10 +9,8 @@
  */
 #include "server_priv.h"
 #include "../volume/volume.h"
-#include "../volume/volume_file.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -116,16 +114,24 @@ static bool uuid_like(const char *s)
 	return n == 36;
 }
 
-/* Appends what s's node is asked for volume vol on dev (attach); the entry, borrowed. */
-static json_t *add_entry(json_t *s, const char *vol, const char *dev, const char *store)
+/* Appends what s's node is asked for volume vol on dev (attach), with the
+ * volume driver's connection_info, as Nova keeps it in the block device
+ * mapping; the entry (borrowed), or NULL with ctx->err set. */
+static json_t *add_entry(struct cp_ctx *ctx, json_t *s, const char *vol, const char *dev,
+	const char *store)
 {
-	char att[CP_ID_LEN], path[PATH_MAX];
-	json_t *e;
+	json_t *conn = cp_volume_connection(ctx, vol, store), *e;
+	char att[CP_ID_LEN];
 
+	if (conn == NULL)
+		return NULL;
 	cp_uuid(att, true);
-	cp_volume_file_path(path, sizeof(path), store, "", vol);
-	e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "volume_id", vol, "attachment_id", att,
-		"device", dev, "path", path, "format", "raw", "action", "attach");
+	e = json_pack("{s:s, s:s, s:s, s:o, s:s}", "volume_id", vol, "attachment_id", att,
+		"device", dev, "connection_info", conn, "action", "attach");
+	if (e == NULL) {
+		cp_fail(&ctx->err, -ENOMEM, "computeFault", "out of memory");
+		return NULL;
+	}
 	if (!json_is_array(json_object_get(s, VOLUMES)))
 		json_object_set_new(s, VOLUMES, json_array());
 	json_array_append_new(json_object_get(s, VOLUMES), e);
@@ -165,10 +171,8 @@ int cp_server_volume_attach(struct cp_ctx *ctx, const char *id, const json_t *re
 		rc = pick_device(ctx, s, json_object_get(req, "device"), dev);
 	if (rc == 0)
 		rc = cp_volume_step(ctx, vol, CP_VOLUME_RESERVE, NULL);
-	if (rc == 0) {
-		e = add_entry(s, vol, dev, store);
-		rc = cp_server_put(ctx, s);
-	}
+	if (rc == 0)
+		rc = (e = add_entry(ctx, s, vol, dev, store)) ? cp_server_put(ctx, s) : ctx->err.code;
 	rc = finish(ctx, rc);
 	if (rc == 0)
 		*out = nova_view(id, e);
@@ -259,6 +263,11 @@ int cp_server_report_volume(struct cp_ctx *ctx, const char *node, const char *id
 	if (strcmp(st, "error") == 0)
 		fprintf(stderr, "virga-controller: server %s: node %s could not %s volume %s: %s\n",
 			id, node, attach ? "attach" : "detach", volume_id, fault);
+	else if (cp_json_str(report, "fault"))
+		/* Attached, but not resized to its extended size: the guest sees it at
+		 * its next start; the volume is in-use all the same, as in Nova. */
+		fprintf(stderr, "virga-controller: server %s: node %s: volume %s: %s\n", id, node,
+			volume_id, fault);
 	if (strcmp(st, "attached") == 0 && attach) {
 		a = json_pack("{s:s, s:s, s:s, s:s}", "server_id", id, "attachment_id", att,
 			"device", cp_json_str(e, "device") ?: "", "host_name", node);
@@ -274,6 +283,27 @@ int cp_server_report_volume(struct cp_ctx *ctx, const char *node, const char *id
 		rc = cp_volume_step(ctx, volume_id, CP_VOLUME_RELEASE, NULL);
 		json_array_remove(json_object_get(s, VOLUMES), at);
 		rc = rc ? rc : cp_server_put(ctx, s);
+	}
+	json_decref(s);
+	return finish(ctx, rc);
+}
+
+int cp_server_volume_extended(struct cp_ctx *ctx, const char *id, const char *volume_id,
+	json_int_t gb)
+{
+	json_t *s, *e;
+	int rc = 0;
+
+	if (cp_db_begin(ctx->db, true))
+		return cp_server_db_down(ctx);
+	/* Cinder's event, not the caller's request: any project's server. */
+	s = cp_obj_get(ctx->db, CP_SERVER_KIND, id);
+	e = s ? find_entry(s, volume_id, NULL) : NULL;
+	if (e == NULL)
+		rc = not_attached(ctx, id, volume_id);
+	if (rc == 0) {
+		json_object_set_new(e, "size", json_integer(gb));
+		rc = cp_server_put(ctx, s);
 	}
 	json_decref(s);
 	return finish(ctx, rc);
@@ -408,8 +438,9 @@ int cp_server_reserve_boot_volume(struct cp_ctx *ctx, json_t *srv, const struct 
 	int rc = cp_volume_step(ctx, b->volume_id, CP_VOLUME_RESERVE, NULL);
 	json_t *e;
 
+	if (rc == 0 && (e = add_entry(ctx, srv, b->volume_id, "/dev/vda", b->store)) == NULL)
+		rc = ctx->err.code;
 	if (rc == 0) {
-		e = add_entry(srv, b->volume_id, "/dev/vda", b->store);
 		json_object_set_new(e, "boot", json_true());
 		if (b->delete_on_termination)
 			json_object_set_new(e, "delete_on_termination", json_true());

@@ -5,13 +5,15 @@
  * compute/compute.h): {"id", "name", "hostname", "host", "image_id", "flavor":
  * {"vcpus", "ram", "disk"}, "power_state", "reboot", "user_data",
  * "key_name", "key_data", "ports": [{"port_id", "mac_address"}], "volumes":
- * [{"volume_id", "attachment_id", "device", "path", "format", "action",
- * "boot"?}]}. A volume's "path" is the controller's file (the file driver's
- * store): the all-in-one node shares the machine, so the agent opens it
- * there. More nodes need the store on each (an NFS export mounted at the
- * same path) or the volume exported (iSCSI, NBD), and the path or target
- * of the node here. A deleted server is a tombstone of kind "server" in
- * "deleted". Inside the feed's read transaction.
+ * [{"volume_id", "attachment_id", "device", "connection_info", "size"?,
+ * "action", "boot"?}]}. A volume's "connection_info" is its driver's
+ * (Cinder-shaped, see volume_driver.h): the file driver's {"driver_volume_
+ * type": "file", "data": {"path", "format"}} names the controller's file,
+ * which the all-in-one node shares, so the agent opens it there. More
+ * nodes need the store on each (an NFS export mounted at the same path) or
+ * a driver whose volumes every node reaches (rbd). A deleted server is a
+ * tombstone of kind "server" in "deleted". Inside the feed's read
+ * transaction.
  */
 #include "feed_servers.h"
 #include "../compute/server.h"
@@ -23,6 +25,27 @@ static json_t *str_or_null(const json_t *o, const char *k)
 	const char *v = cp_json_str(o, k);
 
 	return v ? json_string(v) : json_null();
+}
+
+/* The server's volumes as the feed sends them: an entry stored before the
+ * volume drivers has the file's "path" and "format" where connection_info
+ * now is, which is what the file driver's connection says. */
+static json_t *volumes(const json_t *s)
+{
+	const json_t *stored = json_object_get(s, "virga:volumes");
+	json_t *out = json_is_array(stored) ? json_deep_copy(stored) : json_array(), *e;
+	size_t i;
+
+	json_array_foreach(out, i, e) {
+		if (json_object_get(e, "connection_info") || !cp_json_str(e, "path"))
+			continue;
+		json_object_set_new(e, "connection_info",
+			json_pack("{s:s, s:{s:O, s:s}}", "driver_volume_type", "file", "data", "path",
+				json_object_get(e, "path"), "format", cp_json_str(e, "format") ?: "raw"));
+		json_object_del(e, "path");
+		json_object_del(e, "format");
+	}
+	return out;
 }
 
 static json_t *as_desired(struct cp_db *db, const json_t *s)
@@ -42,9 +65,7 @@ static json_t *as_desired(struct cp_db *db, const json_t *s)
 		"power_state", cp_json_str(s, "virga:power") ?: "running", "reboot",
 		json_integer_value(json_object_get(s, "virga:reboot")), "user_data",
 		str_or_null(s, "virga:user_data"), "key_name", str_or_null(s, "key_name"),
-		"key_data", str_or_null(s, "virga:key_data"), "ports", ports, "volumes",
-		json_is_array(json_object_get(s, "virga:volumes")) ?
-			json_deep_copy(json_object_get(s, "virga:volumes")) : json_array());
+		"key_data", str_or_null(s, "virga:key_data"), "ports", ports, "volumes", volumes(s));
 }
 
 json_t *cp_feed_servers(struct cp_db *db, const char *node, int64_t since)

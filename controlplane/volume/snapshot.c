@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Cinder v3 snapshots on the file driver: sparse copies (see volume.h, volume_file.h). */
+/* Cinder v3 snapshots, made by their volume's driver (see volume.h, volume_driver.h). */
 #include "volume.h"
-#include "volume_file.h"
+#include "volume_driver.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #define KIND "volume_snapshot"
 #define OWNER "os-extended-snapshot-attributes:project_id"
@@ -21,7 +19,8 @@ int cp_snapshot_create(struct cp_ctx *ctx, const json_t *req, const char *store,
 {
 	const char *vol_id = cp_json_str(req, "volume_id"), *name = cp_json_str(req, "name");
 	const json_t *meta = json_object_get(req, "metadata");
-	char id[CP_ID_LEN], now[32], from[PATH_MAX], to[PATH_MAX];
+	const struct cp_volume_driver *drv;
+	char id[CP_ID_LEN], now[32];
 	json_int_t gb;
 	json_t *vol, *s;
 	int rc;
@@ -40,6 +39,11 @@ int cp_snapshot_create(struct cp_ctx *ctx, const json_t *req, const char *store,
 		return cp_fail(&ctx->err, -EINVAL, "badRequest",
 				"Invalid volume: Volume %s status must be available.", vol_id);
 	}
+	rc = cp_volume_driver_check(ctx, vol, &drv);
+	if (rc) {
+		json_decref(vol);
+		return rc;
+	}
 	gb = json_integer_value(json_object_get(vol, "size"));
 	cp_uuid(id, true);
 	cp_time_iso(now, cp_now());
@@ -49,17 +53,15 @@ int cp_snapshot_create(struct cp_ctx *ctx, const json_t *req, const char *store,
 			"updated_at", "metadata", meta ? json_incref((json_t *)meta) : json_object(),
 			"progress", "100%", OWNER, cp_json_str(vol, "os-vol-tenant-attr:tenant_id"));
 	json_decref(vol);
-	cp_volume_file_path(from, sizeof(from), store, "", vol_id);
-	cp_volume_file_path(to, sizeof(to), store, "snap-", id);
 	rc = cp_db_begin(ctx->db, true);
 	if (rc == 0) {
 		rc = cp_volume_quota(ctx, cp_json_str(s, OWNER), 0, 1, gb, NULL);
 		if (rc == 0 && cp_obj_put(ctx->db, KIND, s, cp_json_str(s, OWNER), vol_id, false))
 			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not store the snapshot");
-		if (rc == 0 && cp_volume_file_copy(store, from, to, (uint64_t)gb) != 0)
+		if (rc == 0 && drv->snapshot_create(store, id, vol_id, (uint64_t)gb) != 0)
 			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not copy the volume");
 		if (rc == 0 && cp_db_commit(ctx->db) != 0) {
-			unlink(to);
+			drv->snapshot_delete(store, id);
 			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not store the snapshot");
 		}
 		if (rc)
@@ -89,17 +91,22 @@ int cp_snapshot_show(struct cp_ctx *ctx, const char *id, json_t **out)
 
 int cp_snapshot_delete(struct cp_ctx *ctx, const char *id, const char *store)
 {
-	char path[PATH_MAX];
-	json_t *s = cp_volume_load(ctx, KIND, id);
+	const struct cp_volume_driver *drv;
+	json_t *s = cp_volume_load(ctx, KIND, id), *vol;
 	int rc;
 
 	if (s == NULL)
 		return not_found(ctx, id);
+	/* Its volume's driver made it (the volume stays while it has snapshots). */
+	vol = cp_volume_load(ctx, "volume", cp_json_str(s, "volume_id") ?: "");
 	json_decref(s);
+	rc = cp_volume_driver_check(ctx, vol, &drv);
+	json_decref(vol);
+	if (rc)
+		return rc;
 	rc = cp_obj_del_tx(ctx->db, KIND, id);
 	if (rc)
 		return cp_fail(&ctx->err, -EIO, "computeFault", "could not delete the snapshot");
-	cp_volume_file_path(path, sizeof(path), store, "snap-", id);
-	unlink(path);
+	drv->snapshot_delete(store, id); /* after the commit, as a volume's delete */
 	return 0;
 }

@@ -1,38 +1,36 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Cinder v3 volumes on the file driver: see volume.h. */
+/* Cinder v3 volumes, their bytes kept by a driver: see volume.h, volume_driver.h. */
 #include "volume.h"
-#include "volume_file.h"
+#include "volume_driver.h"
 #include "volume_image.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define KIND "volume"
 #define DEFAULT_TYPE_ID "0d6a7f3c-3b1e-4c8a-9a0e-5f0c1c1a0b01"
 
 json_t *cp_volume_default_type(void)
 {
-	return json_pack("{s:s, s:s, s:s, s:b, s:{}, s:n, s:n}", "id", DEFAULT_TYPE_ID, "name",
+	return json_pack("{s:s, s:s, s:s, s:b, s:{s:s}, s:n, s:n}", "id", DEFAULT_TYPE_ID, "name",
 			"__DEFAULT__", "description", "Default Volume Type", "is_public", 1,
-			"extra_specs", "qos_specs_id", "os-volume-type-access:is_public");
+			"extra_specs", "volume_backend_name", "file", "qos_specs_id",
+			"os-volume-type-access:is_public");
 }
 
-static void file_of(char *out, size_t len, const char *store, const char *id)
+int cp_volume_driver_check(struct cp_ctx *ctx, const json_t *v,
+		const struct cp_volume_driver **drv)
 {
-	cp_volume_file_path(out, len, store, "", id);
-}
-
-static int size_file(const char *store, const char *id, uint64_t gb, bool create)
-{
-	char path[PATH_MAX];
-
-	file_of(path, sizeof(path), store, id);
-	return cp_volume_file_size(store, path, gb, create);
+	/* No row (a snapshot's volume gone): the default driver, the one there was. */
+	*drv = v ? cp_volume_driver_of(v) : cp_volume_driver_named(NULL);
+	if (*drv)
+		return 0;
+	return cp_fail(&ctx->err, -EINVAL, "badRequest",
+			"Invalid volume: %s is on host %s, whose backend this controller does not "
+			"run.",
+			cp_json_str(v, "id") ?: "?", cp_json_str(v, "os-vol-host-attr:host") ?: "?");
 }
 
 static int not_found(struct cp_ctx *ctx, const char *id)
@@ -132,7 +130,9 @@ int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store,
 	const char *snap_id = cp_json_str(req, "snapshot_id"), *src_id = cp_json_str(req, "source_volid"),
 		   *image_id = cp_json_str(req, "imageRef");
 	struct cp_volume_image image;
-	char from[PATH_MAX] = "";
+	const struct cp_volume_driver *drv = NULL;
+	bool from_source = image_id || snap_id || src_id;
+	char host[128];
 	json_int_t min_gb = 1;
 
 	if (image_id && (snap_id || src_id))
@@ -145,16 +145,16 @@ int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store,
 		min_gb = (json_int_t)((image.virtual_bytes + (1ull << 30) - 1) >> 30);
 		if (min_gb < 1)
 			min_gb = 1;
-		snprintf(from, sizeof(from), "%s", image.path);
 	}
 	for (const char *const *k = (const char *const[]){"backup_id", NULL}; *k; k++)
 		if (json_object_get(req, *k) && !json_is_null(json_object_get(req, *k)))
 			return cp_fail(&ctx->err, -EINVAL, "badRequest",
 					"Creating a volume from %s is not supported yet.", *k);
 	if (snap_id || src_id) {
-		/* A copy of an available snapshot or volume of the caller's, at least its size. */
+		/* A copy of an available snapshot or volume of the caller's, at least its
+		 * size, by the source's driver (a clone stays on its backend). */
 		json_t *src = cp_volume_load(ctx, snap_id ? "volume_snapshot" : KIND,
-				snap_id ? snap_id : src_id);
+				snap_id ? snap_id : src_id), *of;
 
 		if (src == NULL)
 			return cp_fail(&ctx->err, -EINVAL, "badRequest", "Invalid input: %s %s not found.",
@@ -165,17 +165,21 @@ int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store,
 					"Invalid input: the source must be available.");
 		}
 		min_gb = json_integer_value(json_object_get(src, "size"));
-		cp_volume_file_path(from, sizeof(from), store, snap_id ? "snap-" : "",
-				cp_json_str(src, "id"));
+		of = snap_id ? cp_volume_load(ctx, KIND, cp_json_str(src, "volume_id") ?: "") :
+			       json_incref(src);
 		json_decref(src);
+		rc = cp_volume_driver_check(ctx, of, &drv);
+		json_decref(of);
+		if (rc)
+			return rc;
 	}
 	if (json_is_string(size))
 		gb = strtoll(json_string_value(size), NULL, 10);
-	else if ((size == NULL || json_is_null(size)) && from[0])
+	else if ((size == NULL || json_is_null(size)) && from_source)
 		gb = min_gb; /* Cinder: the source's size */
 	else
 		gb = json_is_integer(size) ? json_integer_value(size) : 0;
-	if (from[0] && gb < min_gb)
+	if (from_source && gb < min_gb)
 		return cp_fail(&ctx->err, -EINVAL, "badRequest",
 				"Invalid input received: Volume size %lldGB cannot be smaller than "
 				"the source's size %lldGB.",
@@ -193,6 +197,16 @@ int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store,
 	if (type && strcmp(type, "__DEFAULT__") && strcmp(type, DEFAULT_TYPE_ID))
 		return cp_fail(&ctx->err, -ENOENT, "itemNotFound", "Volume type %s could not be found.",
 				type);
+	if (drv == NULL) {
+		json_t *t = cp_volume_default_type();
+
+		drv = cp_volume_driver_for_type(t);
+		json_decref(t);
+		if (drv == NULL)
+			return cp_fail(&ctx->err, -EINVAL, "badRequest",
+					"Invalid input: no valid backend for the volume type.");
+	}
+	cp_volume_driver_host(drv, host, sizeof(host));
 	cp_uuid(id, true);
 	cp_time_iso(now, cp_now());
 	v = json_pack("{s:s, s:O?, s:O?, s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:[], s:o, s:s, s:n, "
@@ -204,7 +218,7 @@ int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store,
 			meta ? json_incref((json_t *)meta) : json_object(), "created_at", now, "updated_at",
 			"os-vol-tenant-attr:tenant_id", ctx->caller->project_id, "user_id",
 			ctx->caller->user_id, "snapshot_id", "source_volid", "consistencygroup_id",
-			"replication_status", "os-vol-host-attr:host", "virga@file#file");
+			"replication_status", "os-vol-host-attr:host", host);
 	if (v == NULL)
 		return cp_fail(&ctx->err, -ENOMEM, "computeFault", "out of memory");
 	if (image_id) {
@@ -221,24 +235,21 @@ int cp_volume_create(struct cp_ctx *ctx, const json_t *req, const char *store,
 		rc = cp_volume_quota(ctx, ctx->caller->project_id, 1, 0, gb, NULL);
 		if (rc == 0 && (rc = store_row(ctx, v)) != 0)
 			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not store the volume");
-		/* The file last, inside the transaction: a refused or failed create leaves
-		 * neither a row nor a file. */
+		/* The bytes last, inside the transaction: a refused or failed create
+		 * leaves neither a row nor the driver's volume. */
 		if (rc == 0) {
-			char path[PATH_MAX];
+			uint64_t size_gb = (uint64_t)gb;
 
-			file_of(path, sizeof(path), store, id);
-			rc = image_id ? cp_volume_image_write(&image, store, path, (uint64_t)gb) :
-			     from[0] ? cp_volume_file_copy(store, from, path, (uint64_t)gb) :
-				       cp_volume_file_size(store, path, (uint64_t)gb, true);
+			rc = image_id ? drv->create_from_image(store, id, &image, size_gb) :
+			     snap_id  ? drv->create_from_snapshot(store, id, snap_id, size_gb) :
+			     src_id   ? drv->create_from_volume(store, id, src_id, size_gb) :
+					drv->create(store, id, size_gb);
 			if (rc)
 				rc = cp_fail(&ctx->err, -EIO, "computeFault",
-						"could not make the volume's file");
+						"could not make the volume on backend %s", drv->name);
 		}
 		if (rc == 0 && (rc = cp_db_commit(ctx->db)) != 0) {
-			char path[PATH_MAX];
-
-			file_of(path, sizeof(path), store, id);
-			unlink(path);
+			drv->delete(store, id);
 			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not store the volume");
 		}
 		if (rc)
@@ -383,40 +394,67 @@ int cp_volume_update(struct cp_ctx *ctx, const char *id, const json_t *req, json
 	return 0;
 }
 
-int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, const char *store)
+int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, const char *store,
+		bool in_use_ok, char server_id[CP_ID_LEN])
 {
+	const struct cp_volume_driver *drv = NULL;
+	const char *status;
 	json_int_t size;
 	json_t *v = NULL;
 	int rc = load_or_fail(ctx, id, &v);
 
 	if (rc)
 		return rc;
+	server_id[0] = '\0';
 	size = json_integer_value(json_object_get(v, "size"));
-	if (strcmp(cp_json_str(v, "status"), "available") != 0)
+	status = cp_json_str(v, "status") ?: "";
+	if (strcmp(status, "available") != 0 && !(in_use_ok && strcmp(status, "in-use") == 0))
 		rc = cp_fail(&ctx->err, -EINVAL, "badRequest",
-				"Invalid volume: Volume status must be available to extend.");
+				"Invalid volume: Volume status must be %s to extend, currently %s.",
+				in_use_ok ? "'available' or 'in-use'" : "available", status);
 	else if (new_gb <= size || new_gb > CP_VOLUME_MAX_GB)
 		rc = cp_fail(&ctx->err, -EINVAL, "badRequest",
 				"Invalid input received: New size for extend must be greater than "
 				"current size. (current: %lld, extended: %lld).",
 				(long long)size, (long long)new_gb);
+	if (rc == 0)
+		rc = cp_volume_driver_check(ctx, v, &drv);
 	if (rc == 0 && (rc = cp_db_begin(ctx->db, true)) == 0) {
 		rc = cp_volume_quota(ctx, cp_json_str(v, "os-vol-tenant-attr:tenant_id"), 0, 0, new_gb,
 				id);
 		json_object_set_new(v, "size", json_integer(new_gb));
 		if (rc == 0 && (rc = store_row(ctx, v)) != 0)
 			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not store the volume");
-		if (rc == 0 && (rc = size_file(store, id, (uint64_t)new_gb, false)) != 0)
+		if (rc == 0 && (rc = drv->extend(store, id, (uint64_t)new_gb)) != 0)
 			rc = cp_fail(&ctx->err, -EIO, "computeFault", "could not grow the volume");
 		rc = rc ? rc : cp_db_commit(ctx->db);
 		if (rc) {
 			cp_db_rollback(ctx->db);
-			/* (A file grown before a failed commit is larger than its row says;
-			 * the next extend sets it again.) */
+			/* (A volume grown before a failed commit is larger than its row
+			 * says; the next extend sets it again.) */
 		}
 	}
+	/* Attached: whose guest is to see the new size (the caller tells its compute). */
+	if (rc == 0 && strcmp(status, "in-use") == 0)
+		snprintf(server_id, CP_ID_LEN, "%s",
+				cp_json_str(json_array_get(json_object_get(v, "attachments"), 0),
+						"server_id") ?: "");
 	json_decref(v);
 	return rc;
+}
+
+json_t *cp_volume_connection(struct cp_ctx *ctx, const char *id, const char *store)
+{
+	json_t *v = cp_obj_get(ctx->db, KIND, id), *conn = NULL;
+	const struct cp_volume_driver *drv;
+
+	if (v == NULL)
+		not_found(ctx, id);
+	else if (cp_volume_driver_check(ctx, v, &drv) == 0 &&
+			(conn = drv->connection(store, id)) == NULL)
+		cp_fail(&ctx->err, -ENOMEM, "computeFault", "out of memory");
+	json_decref(v);
+	return conn;
 }
 
 /* Inside a transaction: whether some snapshot is of volume id. */
@@ -431,7 +469,7 @@ static bool has_snapshots(struct cp_ctx *ctx, const char *id)
 
 int cp_volume_delete(struct cp_ctx *ctx, const char *id, const char *store)
 {
-	char path[PATH_MAX];
+	const struct cp_volume_driver *drv;
 	json_t *v = NULL;
 	int rc = load_or_fail(ctx, id, &v);
 
@@ -448,7 +486,10 @@ int cp_volume_delete(struct cp_ctx *ctx, const char *id, const char *store)
 				"migrating, attached, belong to a group, have snapshots, awaiting a "
 				"transfer, or be disassociated from snapshots after volume transfer.");
 	}
+	rc = cp_volume_driver_check(ctx, v, &drv);
 	json_decref(v);
+	if (rc)
+		return rc;
 	rc = cp_db_begin(ctx->db, true);
 	if (rc == 0 && has_snapshots(ctx, id)) {
 		cp_db_rollback(ctx->db);
@@ -463,7 +504,7 @@ int cp_volume_delete(struct cp_ctx *ctx, const char *id, const char *store)
 	}
 	if (rc)
 		return cp_fail(&ctx->err, -EIO, "computeFault", "could not delete the volume");
-	file_of(path, sizeof(path), store, id);
-	unlink(path); /* after the commit: a crash in between leaves a file, never a row without one */
+	/* After the commit: a crash in between leaves the bytes, never a row without them. */
+	drv->delete(store, id);
 	return 0;
 }

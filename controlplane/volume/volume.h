@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Cinder v3 volumes on the node's file driver (the first of the issue's
- * backend drivers): a volume is an object row of kind "volume" holding
- * Cinder's volume document, and a sparse raw file <store>/<id>.raw of its
- * size. Creation and extension only allocate the file's length (sparse), so
- * they finish inside the request: a volume is "available" when the create
- * returns (Cinder passes through "creating", which a driver this quick has
- * no use for). Deleting removes the row and the file.
+ * Cinder v3 volumes: a volume is an object row of kind "volume" holding
+ * Cinder's volume document, its bytes kept by a backend driver
+ * (volume_driver.h: the row's host names it; the file driver, a sparse raw
+ * file <store>/<id>.raw, is the one built). Creation and extension on the
+ * file driver only allocate the file's length (sparse), so they finish
+ * inside the request: a volume is "available" when the create returns
+ * (Cinder passes through "creating", which a driver this quick has no use
+ * for). Deleting removes the row and the driver's volume.
  *
- * Snapshots (kind "volume_snapshot") are sparse copies (volume_file.h); a
- * volume may be made from a snapshot or from another volume (a copy too).
- * and from an image (raw or iso copied, qcow2 converted: volume_image.c).
+ * Snapshots (kind "volume_snapshot") are the driver's (the file driver's
+ * are sparse copies, volume_file.h); a volume may be made from a snapshot,
+ * from another volume, or from an image (volume_image.c reads the image;
+ * the file driver copies a raw or iso one and converts a qcow2 one).
  * Attachments to servers: volume_attach.c (below).
  *
  * Quotas as Cinder's defaults, per project: 10 volumes, 1,000 GiB
@@ -18,29 +20,44 @@
  * Control threads only; each call runs its own transaction.
  *
  * The plan for a second driver, Ceph RBD (not built yet). What is here:
- * Debian 12 has Ceph 16 (ceph-mon, ceph-osd, librbd-dev) and QEMU 7.2
- * built with rbd (qemu-img lists it); libvirt attaches an RBD image
- * natively (<disk type='network'><source protocol='rbd' name='pool/vol'>
- * with <host> monitors and a cephx <auth> secret defined by virSecret), so
- * no node mounts anything. The steps:
- *  - the file calls (volume_file.h, volume_image.c, snapshot.c) go behind
- *    a driver of ops (create, clone from a volume or snapshot, from an
- *    image, extend, snapshot, delete, and "connection": what the feed tells
- *    the agent to attach), the file driver the first implementation;
- *  - rbd: create/extend/delete with librbd (rbd_create, rbd_resize,
- *    rbd_remove); a snapshot is rbd_snap_create + rbd_snap_protect, and a
- *    volume from it rbd_clone (copy-on-write, instant: unlike the file
- *    driver's copy); a volume from an image streams it into the RBD image
- *    (or, with Glance on the same pool, clones the image's snapshot, as
- *    Cinder does);
- *  - connection {driver_volume_type: "rbd", name, hosts, auth}: the
- *    agent writes the network disk XML and the secret instead of linking a
- *    file, which also removes the file driver's one-file-system limit, so
- *    several nodes share volumes;
- *  - tests: a one-node cluster (one mon, one OSD on a file-backed
- *    BlueStore, size 1) started by the test in a temporary directory, as
- *    the PostgreSQL plan does; whether ceph-osd runs without systemd and
- *    in the memory and time make test has is the first thing to try.
+ * Debian 12 has Ceph 16.2 (ceph-mon, ceph-osd, ceph-common, librbd-dev)
+ * and QEMU 7.2, whose rbd driver is a module of qemu-block-extra (not in
+ * qemu-utils: without it qemu-img says "Unknown protocol 'rbd'"); libvirt
+ * attaches an RBD image natively (<disk type='network'><source
+ * protocol='rbd' name='pool/vol'> with <host> monitors and a cephx <auth>
+ * secret defined by virSecret), so no node mounts anything. The steps:
+ *  - done: the driver of ops (volume_driver.h), chosen by the volume
+ *    type's volume_backend_name, the file driver its first implementation;
+ *    the feed carries each attachment's connection_info, whose
+ *    driver_volume_type the agent picks its connector by
+ *    (agents/compute/volume_connector.h);
+ *  - rbd, a driver "rbd" in volume_driver.c's table (its pool and
+ *    ceph.conf a backend's configuration, with a second volume type whose
+ *    volume_backend_name is "rbd"): create, extend and delete with librbd
+ *    (rbd_create, rbd_resize, rbd_remove); a snapshot is rbd_snap_create
+ *    + rbd_snap_protect, and a volume from it rbd_clone (copy-on-write,
+ *    instant: unlike the file driver's copy); a volume from an image is one
+ *    qemu-img convert into rbd:pool/id:conf=... (tried: raw and qcow2 alike),
+ *    or, with Glance on the same pool, a clone of the image's snapshot, as
+ *    Cinder does; in-use extend as the file driver's (the node resizes);
+ *  - connection {driver_volume_type: "rbd", data: {name, hosts, ports,
+ *    auth_enabled, auth_username, secret_uuid}}, Cinder's: done on the
+ *    agent's side (agents/compute/volume_rbd.c: the network disk; the
+ *    cephx key a libvirt secret of the node's, as Nova's rbd_secret_uuid).
+ *    Tried on the one-node cluster below with libvirt 9 and QEMU 7.2: that
+ *    disk attaches live to a running domain in about 140 ms and
+ *    virDomainBlockResize grows it. No mount nor link, so no one-file-
+ *    system limit: several nodes share volumes;
+ *  - tests: tools/ceph/one_node.sh starts a one-node cluster in a
+ *    directory of the test's. Tried here (2 cores): no systemd needed (the
+ *    daemons fork, pid files in the directory), one mon and one OSD on a
+ *    sparse 2 GiB file-backed BlueStore, pools of size 1, no manager
+ *    (pools, RBD images, snapshots, clones and resizes work without one;
+ *    `ceph -s` only lacks the usage figures). cephx is needed: with auth
+ *    none, Ceph 16's OSD sends its commands with a zero fsid and the mon
+ *    refuses them ("wrong fsid"). Start to pool ready 10-13 s (the OSD's
+ *    mkfs most of it), stop about 9 s, 31 MB (mon) + 45 MB (OSD) resident,
+ *    42 MB on disk: well inside the minute and the memory make test has.
  */
 #ifndef CP_VOLUME_H
 #define CP_VOLUME_H
@@ -67,8 +84,12 @@ int cp_volume_update(struct cp_ctx *ctx, const char *id, const json_t *req, json
  * (-ENOENT when absent); *out the metadata after (a new reference). */
 int cp_volume_metadata(struct cp_ctx *ctx, const char *id, const json_t *set, bool replace,
 		const char *unset, json_t **out);
-/* To new_gb, larger than its size (else -EINVAL); an available volume only. */
-int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, const char *store);
+/* To new_gb, larger than its size (else -EINVAL); an available volume, or
+ * an in-use one when in_use_ok (Cinder's microversion 3.42): then server_id
+ * is the server it is attached to, whose node is to resize the disk
+ * (cp_server_volume_extended), else "". */
+int cp_volume_extend(struct cp_ctx *ctx, const char *id, json_int_t new_gb, const char *store,
+		bool in_use_ok, char server_id[CP_ID_LEN]);
 int cp_volume_delete(struct cp_ctx *ctx, const char *id, const char *store);
 
 /* Snapshots (snapshot.c): of an available volume of the caller's project. */
@@ -87,6 +108,15 @@ int cp_volume_list_kind(struct cp_ctx *ctx, const char *kind, bool all_tenants, 
 json_t *cp_volume_load(struct cp_ctx *ctx, const char *kind, const char *id);
 /* Whether the caller may see the volume or snapshot row v (its project's, or an admin). */
 bool cp_volume_visible(const struct cp_ctx *ctx, const json_t *v);
+/* Volume row v's driver (NULL v: the default) into *drv, or -EINVAL (400)
+ * when its backend is not built here. */
+struct cp_volume_driver;
+int cp_volume_driver_check(struct cp_ctx *ctx, const json_t *v,
+		const struct cp_volume_driver **drv);
+/* Inside the caller's transaction: what a node attaches for volume id, as
+ * Cinder's initialize_connection answers ({"driver_volume_type", "data"}),
+ * a new reference; NULL with ctx->err set. */
+json_t *cp_volume_connection(struct cp_ctx *ctx, const char *id, const char *store);
 
 /*
  * Attachments (volume_attach.c): Cinder's status machine as the compute side

@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The file driver's files: see volume_file.h. */
+/* The file driver: see volume_file.h. */
 #include "volume_file.h"
+#include "volume_driver.h"
+#include "volume_image.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define GIB (1ull << 30)
 
-void cp_volume_file_path(char *out, size_t len, const char *store, const char *prefix,
+#define SNAP_PREFIX "snap-"
+
+static void file_path(char *out, size_t len, const char *store, const char *prefix,
 		const char *id)
 {
 	snprintf(out, len, "%s/%s%s.raw", store, prefix, id);
@@ -81,3 +86,105 @@ int cp_volume_file_copy(const char *store, const char *src, const char *dst, uin
 		unlink(dst);
 	return rc;
 }
+
+/* ---- the driver's ops ---- */
+
+static int file_create(const char *store, const char *id, uint64_t gb)
+{
+	char path[PATH_MAX];
+
+	file_path(path, sizeof(path), store, "", id);
+	return cp_volume_file_size(store, path, gb, true);
+}
+
+/* A new volume id, a copy of the file prefix + src_id. */
+static int copy_of(const char *store, const char *id, const char *prefix, const char *src_id,
+		uint64_t gb)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+
+	file_path(from, sizeof(from), store, prefix, src_id);
+	file_path(to, sizeof(to), store, "", id);
+	return cp_volume_file_copy(store, from, to, gb);
+}
+
+static int file_from_volume(const char *store, const char *id, const char *src_id, uint64_t gb)
+{
+	return copy_of(store, id, "", src_id, gb);
+}
+
+static int file_from_snapshot(const char *store, const char *id, const char *snap_id,
+		uint64_t gb)
+{
+	return copy_of(store, id, SNAP_PREFIX, snap_id, gb);
+}
+
+static int file_from_image(const char *store, const char *id,
+		const struct cp_volume_image *image, uint64_t gb)
+{
+	char path[PATH_MAX];
+
+	file_path(path, sizeof(path), store, "", id);
+	return cp_volume_image_write(image, store, path, gb);
+}
+
+/* Attached, the file grows under QEMU, which sees the new length once the
+ * agent resizes the disk (virDomainBlockResize): a file only grows, so the
+ * guest's bytes stay where they are. */
+static int file_extend(const char *store, const char *id, uint64_t gb)
+{
+	char path[PATH_MAX];
+
+	file_path(path, sizeof(path), store, "", id);
+	return cp_volume_file_size(store, path, gb, false);
+}
+
+static int remove_file(const char *store, const char *prefix, const char *id)
+{
+	char path[PATH_MAX];
+
+	file_path(path, sizeof(path), store, prefix, id);
+	return unlink(path) == 0 || errno == ENOENT ? 0 : -errno;
+}
+
+static int file_delete(const char *store, const char *id)
+{
+	return remove_file(store, "", id);
+}
+
+static int file_snapshot_create(const char *store, const char *snap_id, const char *vol_id,
+		uint64_t gb)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+
+	file_path(from, sizeof(from), store, "", vol_id);
+	file_path(to, sizeof(to), store, SNAP_PREFIX, snap_id);
+	return cp_volume_file_copy(store, from, to, gb);
+}
+
+static int file_snapshot_delete(const char *store, const char *snap_id)
+{
+	return remove_file(store, SNAP_PREFIX, snap_id);
+}
+
+static json_t *file_connection(const char *store, const char *id)
+{
+	char path[PATH_MAX];
+
+	file_path(path, sizeof(path), store, "", id);
+	return json_pack("{s:s, s:{s:s, s:s}}", "driver_volume_type", "file", "data", "path", path,
+			"format", "raw");
+}
+
+const struct cp_volume_driver cp_volume_file_driver = {
+	.name = "file",
+	.create = file_create,
+	.create_from_volume = file_from_volume,
+	.create_from_snapshot = file_from_snapshot,
+	.create_from_image = file_from_image,
+	.extend = file_extend,
+	.delete = file_delete,
+	.snapshot_create = file_snapshot_create,
+	.snapshot_delete = file_snapshot_delete,
+	.connection = file_connection,
+};

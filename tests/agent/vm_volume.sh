@@ -4,7 +4,8 @@
 # 1 GB volume attached live to a running vm1 (`server add volume`: the agent
 # plugs it into the domain through libvirt, the volume goes in-use), the
 # guest finds it as /dev/vdb with the volume's serial and writes a marker on
-# it; `server remove volume` unplugs it (the guest lets go, the volume is
+# it; extended to 2 GB while attached (`volume set --size` at microversion
+# 3.42), the guest sees its vdb grow; `server remove volume` unplugs it (the guest lets go, the volume is
 # available again) and vm2, attached next, reads the marker back from
 # inside its guest. The guests' user data does the writing and reading and
 # says so on the serial console. Deleting vm2 with the volume still
@@ -51,6 +52,10 @@ cat >"$A_DIR/write-marker" <<EOF
 	echo "virga-guest: vdb serial \$(cat /sys/block/vdb/serial)" >/dev/console
 	echo $MARKER | dd of=/dev/vdb conv=fsync 2>/dev/null && sync &&
 		echo "virga-guest: wrote the marker to vdb" >/dev/console
+	# Then the volume is extended while attached: what the guest's kernel sees.
+	size=\$(cat /sys/block/vdb/size)
+	for i in \$(seq 600); do [ "\$(cat /sys/block/vdb/size)" != "\$size" ] && break; sleep 0.2; done
+	echo "virga-guest: vdb is now \$(cat /sys/block/vdb/size) sectors" >/dev/console
 ) &
 EOF
 # vm2 waits for it and prints what the disk's first sector says.
@@ -83,6 +88,20 @@ echo "# server add volume to the guest's vdb $(ms_since "$t0") ms"
 check "and writes the marker on it" console_shows "$vm1" "virga-guest: wrote the marker to vdb" 60
 check "the marker is in the volume's file" bash -c "head -c 64 '$STORE/$vol.raw' | grep -q $MARKER"
 check "the controller's state directory stays private" bash -c "[ \"\$(stat -c %a '$A_DIR/state')\" = 700 ]"
+
+# Extend in-use (Cinder 3.42): the agent resizes the running domain's disk.
+size_status_is() { [ "$(volume_field "$vol" size) $(volume_field "$vol" status)" = "$1" ]; }
+domain_disk_bytes() { # SERVER DEV BYTES: libvirt's live capacity of the disk
+	virsh -c qemu:///system domblkinfo "virga-$1" "$2" | grep "^Capacity: *$3\$" >/dev/null
+}
+t0=$(date +%s%N)
+os --os-volume-api-version 3.42 volume set --size 2 data || die "volume set --size 2 while in-use"
+check "extend in-use: 2 GiB and still in-use" size_status_is "2 in-use"
+check "its file is 2 GiB" bash -c "[ \"\$(stat -c %s '$STORE/$vol.raw')\" = $((2 << 30)) ]"
+check "libvirt's running domain has vdb at 2 GiB" within 30 domain_disk_bytes "$vm1" vdb $((2 << 30))
+check "the guest sees vdb grow to 2 GiB (4194304 sectors)" console_shows "$vm1" "virga-guest: vdb is now 4194304 sectors" 60
+echo "# volume extend in-use to the guest's new size $(ms_since "$t0") ms"
+check "with the marker where it was" bash -c "head -c 64 '$STORE/$vol.raw' | grep $MARKER >/dev/null"
 
 t0=$(date +%s%N)
 os server remove volume vm1 data || die "server remove volume"
@@ -125,7 +144,9 @@ fromsnap=$(os volume show -f value -c id fromsnap) || die "volume show fromsnap"
 check "the volume from the snapshot is available" wait_volume "$fromsnap" available 30
 
 # Booting from a volume made from the image: the volume's file is the root disk.
+t0=$(date +%s%N)
 os volume create --image tiny --size 1 rootvol >/dev/null || die "volume create --image"
+echo "# volume create --image (the qcow2 image converted into the file, CLI included) $(ms_since "$t0") ms"
 rootvol=$(os volume show -f value -c id rootvol) || die "volume show rootvol"
 bootable_available() { [ "$(volume_field "$1" status) $(volume_field "$1" bootable)" = "available true" ]; }
 check "the volume from the image is available and bootable" bootable_available "$rootvol"

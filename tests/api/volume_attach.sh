@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # Volumes attached to servers, with the real openstack CLI, the test playing
 # the node's agent: `server add volume` moves the volume to attaching and
-# puts it in the server's feed (its file's path, the device, "attach"); the
-# node's report moves it to in-use with Cinder's attachment (server, device,
-# host) as `volume show` lists it; `server remove volume` moves it to
+# puts it in the server's feed (the device, "attach" and the file driver's
+# Cinder-shaped connection_info: the file's path); the node's report moves
+# it to in-use with Cinder's attachment (server, device, host) as `volume
+# show` lists it. Extending it in-use (microversion 3.42: without it 400)
+# grows the file and asks the node for the new size in the feed, which the
+# node's report then confirms. `server remove volume` moves it to
 # detaching and asks the node to detach, whose report makes it available.
 # A node that cannot attach puts it back to available, one that cannot
 # detach back to in-use. Refusals as Nova and Cinder answer them: an in-use
@@ -64,8 +67,9 @@ OUT=$(os server add volume vm1 v1 -f json)
 [ "$(vol_field "$V1" status)" = attaching ] || fail "not attaching: $(vol $V1)"
 [ "$(vol_field "$V1" attachments)" = "[]" ] || fail "attachments while attaching: $(vol "$V1")"
 FV=$(feed_volumes "$S1")
-[ "$(jget "$FV" '[(v["volume_id"], v["device"], v["path"], v["format"], v["action"]) for v in j]')" = \
-	"[[\"$V1\", \"/dev/vdb\", \"$STORE/$V1.raw\", \"raw\", \"attach\"]]" ] || fail "the feed's volumes: $FV"
+[ "$(jget "$FV" '[(v["volume_id"], v["device"], v["connection_info"], v["action"], "size" in v) for v in j]')" = \
+	"[[\"$V1\", \"/dev/vdb\", {\"driver_volume_type\": \"file\", \"data\": {\"path\": \"$STORE/$V1.raw\", \"format\": \"raw\"}}, \"attach\", false]]" ] ||
+	fail "the feed's volumes: $FV"
 req GET "$(att_url "$S1")" "$ADMIN_TOK"
 expect_status 200 "list attachments"
 [ "$(jget "$R_BODY" 'j["volumeAttachments"]')" = \
@@ -73,7 +77,7 @@ expect_status 200 "list attachments"
 	fail "attachment list: $R_BODY"
 req GET "$(att_url "$S1" "$V1")" "$ADMIN_TOK"
 [ "$(jget "$R_BODY" 'j["volumeAttachment"]["device"]')" = /dev/vdb ] || fail "attachment show: $R_BODY"
-pass "server add volume: attaching, Nova's attachment (list, show), the file's path and device in the node's feed"
+pass "server add volume: attaching, Nova's attachment (list, show), the device and the file's connection_info in the node's feed"
 
 req POST "$(att_url "$S2")" "$ADMIN_TOK" "{\"volumeAttachment\": {\"volumeId\": \"$V1\"}}"
 expect_nova_error 400 badRequest "attach an attaching volume"
@@ -95,6 +99,22 @@ grep -q "Attached to vm1 on /dev/vdb" <<<"$(os volume list)" || fail "volume lis
 [ "$(vol_field "$V1" status)" = in-use ] || fail "a repeated report changed it: $(vol $V1)"
 grep -q "$V1" <<<"$(os server show vm1 -f value -c volumes_attached)" || fail "server show volumes_attached"
 pass "the node reports it attached: in-use, Cinder's attachment (volume show; volume list: Attached to vm1 on /dev/vdb)"
+
+req POST "/volume/v3/$PROJ/volumes/$V1/action" "$ADMIN_TOK" '{"os-extend": {"new_size": 2}}'
+expect_nova_error 400 badRequest "extend an in-use volume at 3.0"
+[ "$(vol_field "$V1" size)" = 1 ] || fail "a refused extend changed the size: $(vol $V1)"
+os --os-volume-api-version 3.42 volume set --size 2 v1 || fail "volume set --size 2 in-use at 3.42"
+[ "$(vol_field "$V1" size) $(vol_field "$V1" status)" = "2 in-use" ] || fail "in-use extend: $(vol $V1)"
+[ "$(stat -c %s "$STORE/$V1.raw")" = $((2 << 30)) ] || fail "the attached volume's file did not grow"
+FV=$(feed_volumes "$S1")
+[ "$(jget "$FV" '[(v["volume_id"], v["size"], v["action"]) for v in j]')" = "[[\"$V1\", 2, \"attach\"]]" ] ||
+	fail "the feed does not ask the node for the new size: $FV"
+att=$(jget "$FV" 'j[0]["attachment_id"]')
+code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H "X-Auth-Token: $SVC_TOK" -H 'Content-Type: application/json' \
+	-d "{\"attachment_id\": \"$att\", \"status\": \"attached\", \"size\": 2}" "$T_URL/internal/v1/nodes/n1/servers/$S1/volumes/$V1")
+[ "$code" = 204 ] || fail "the node's report of the resize: HTTP $code"
+[ "$(vol_field "$V1" status)" = in-use ] || fail "the resize report moved the volume: $(vol $V1)"
+pass "extend in-use: 400 at 3.0; at 3.42 (volume set --size) the file grows, the volume stays in-use, the feed asks the node for 2 GiB"
 
 os server add volume vm2 v1 2>"$T_DIR/err" && fail "attaching an in-use volume succeeded"
 req POST "$(att_url "$S2")" "$ADMIN_TOK" "{\"volumeAttachment\": {\"volumeId\": \"$V1\"}}"

@@ -22,11 +22,14 @@ expect_fault() { # STATUS FAULT WHAT
 files() { find "$STORE" -name '*.raw' 2>/dev/null | wc -l; }
 
 [ "$(os volume type list -f value -c Name)" = __DEFAULT__ ] || fail "volume type list"
-pass "the default volume type"
+req GET "/volume/v3/$PROJ/types/default" "$ADMIN_TOK"
+[ "$(jget "$R_BODY" 'j["volume_type"]["extra_specs"]')" = '{"volume_backend_name": "file"}' ] ||
+	fail "the default type's backend: $R_BODY"
+pass "the default volume type, whose volume_backend_name is the file driver"
 
 os volume create --size 1 --description first v1 >/dev/null
 SHOW=$(os volume show v1 -f json)
-[ "$(jget "$SHOW" '(j["status"], j["size"], j["description"])')" = "('available', 1, 'first')" ] ||
+[ "$(jget "$SHOW" '(j["status"], j["size"], j["description"], j["os-vol-host-attr:host"])')" = "('available', 1, 'first', 'virga@file#file')" ] ||
 	fail "volume show v1: $SHOW"
 ID=$(jget "$SHOW" 'j["id"]')
 [ "$(stat -c %s "$STORE/$ID.raw")" = $((1 << 30)) ] || fail "v1's file is not 1 GiB"
@@ -67,6 +70,10 @@ req GET "/volume/v3/$P2/volumes/$ID" "$U2_TOK"
 expect_fault 404 itemNotFound "another project's volume"
 req GET "/volume/v3/$PROJ/volumes" "$U2_TOK"
 expect_fault 403 forbidden "another project's URL"
+req GET "/volume/v3/$P2/types/default" "$U2_TOK"
+expect_status 200 "the default type, for a member"
+[ "$(jget "$R_BODY" 'j["volume_type"]["extra_specs"]')" = '{}' ] ||
+	fail "a member sees which backend (Cinder keeps volume_backend_name for admins): $R_BODY"
 pass "bad input: size 0 (400), over quota (413), from a missing image (400), unknown (404); nothing left behind; projects apart"
 
 # Snapshots: write a marker into v1b's file (as a guest would), snapshot it, and
