@@ -189,9 +189,14 @@ static int token_show(struct api_req *req, const void *arg)
 
 	(void)arg;
 	rc = cp_identity_validate(&req->ctx, subject, &who, &doc);
-	if (rc)
-		/* An invalid subject token is "not found", not the caller's 401. */
-		return cp_fail(&req->ctx.err, -ENOENT, "Not Found", "%s", req->ctx.err.msg);
+	if (rc) {
+		/* An invalid subject token is "not found", not the caller's 401.
+		 * The message is copied out: cp_fail would format it onto itself. */
+		char why[sizeof(req->ctx.err.msg)];
+
+		snprintf(why, sizeof(why), "%s", req->ctx.err.msg);
+		return cp_fail(&req->ctx.err, -ENOENT, "Not Found", "%s", why);
+	}
 	if (!req->caller.is_admin && !req->caller.is_service &&
 		strcmp(who.user_id, req->caller.user_id) != 0) {
 		json_decref(doc);
