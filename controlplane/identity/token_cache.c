@@ -61,11 +61,15 @@ int cp_token_cache_get(struct cp_db *db, const char *hash, struct cp_caller *cal
 	pthread_mutex_lock(&kept.lock);
 	if (s->db == db && strcmp(s->hash, hash) == 0 && s->stamp.rev == now.rev &&
 		s->stamp.epoch == now.epoch && s->expires > cp_now() && (!doc || s->doc)) {
-		*caller = s->caller;
-		*expires = s->expires;
-		rc = 0;
-		if (doc && !(*doc = strdup(s->doc)))
-			rc = -ENOMEM;
+		char *copy = doc ? strdup(s->doc) : NULL;
+
+		rc = doc && !copy ? -ENOMEM : 0;
+		if (rc == 0) {
+			*caller = s->caller;
+			*expires = s->expires;
+			if (doc)
+				*doc = copy;
+		}
 	}
 	pthread_mutex_unlock(&kept.lock);
 	return rc;
