@@ -68,6 +68,7 @@ struct api_req {
 	int resp_fd;
 	uint64_t resp_size;
 	json_t *resp;
+	char *resp_text; /* a body already serialised, sent instead of resp */
 	char subject_token[CP_TOKEN_LEN];
 	/* A compute answer: it names its microversion (microversion.c). */
 	bool nova_version_headers;
@@ -172,6 +173,9 @@ void api_list_opts_free(struct cp_list_opts *opts);
 const char *api_query(struct api_req *req, const char *key);
 /* Sets the response: status and body (stolen). */
 int api_reply(struct api_req *req, int status, json_t *body);
+/* The same with a body that is JSON text already (malloc'd, stolen): what
+ * is kept serialised is not parsed and dumped again. */
+int api_reply_text(struct api_req *req, int status, char *text);
 /* The URL prefix of this server ("http://127.0.0.1:PORT"). */
 const char *api_base(struct api_req *req);
 

@@ -458,8 +458,12 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct api_req *r
 		MHD_destroy_response(resp);
 		return ret;
 	}
-	if (req->resp && req->status != 204)
+	if (req->resp_text && req->status != 204) {
+		text = req->resp_text; /* MHD frees it */
+		req->resp_text = NULL;
+	} else if (req->resp && req->status != 204) {
 		text = json_dumps(req->resp, JSON_COMPACT);
+	}
 	resp = MHD_create_response_from_buffer(text ? strlen(text) : 0, text ? text : "",
 		text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (text)
@@ -623,6 +627,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		ret = send_reply(conn, &req);
 	}
 	json_decref(req.resp);
+	free(req.resp_text);
 	json_decref(req.json);
 	json_decref(req.query);
 	return ret;

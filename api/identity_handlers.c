@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct id_coll {
@@ -184,22 +185,27 @@ static int token_show(struct api_req *req, const void *arg)
 {
 	const char *subject = subject_token(req);
 	struct cp_caller who;
-	json_t *doc = NULL;
+	char *doc = NULL;
 	int rc;
 
 	(void)arg;
 	rc = cp_identity_validate(&req->ctx, subject, &who, &doc);
-	if (rc)
-		/* An invalid subject token is "not found", not the caller's 401. */
-		return cp_fail(&req->ctx.err, -ENOENT, "Not Found", "%s", req->ctx.err.msg);
+	if (rc) {
+		/* An invalid subject token is "not found", not the caller's 401.
+		 * The message is copied out: cp_fail would format it onto itself. */
+		char why[sizeof(req->ctx.err.msg)];
+
+		snprintf(why, sizeof(why), "%s", req->ctx.err.msg);
+		return cp_fail(&req->ctx.err, -ENOENT, "Not Found", "%s", why);
+	}
 	if (!req->caller.is_admin && !req->caller.is_service &&
 		strcmp(who.user_id, req->caller.user_id) != 0) {
-		json_decref(doc);
+		free(doc);
 		return cp_fail(&req->ctx.err, -EPERM, "Forbidden",
 			"You are not authorized to perform the requested action.");
 	}
 	snprintf(req->subject_token, sizeof(req->subject_token), "%s", subject);
-	return api_reply(req, 200, doc);
+	return api_reply_text(req, 200, doc);
 }
 
 static int token_delete(struct api_req *req, const void *arg)

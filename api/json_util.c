@@ -94,8 +94,17 @@ void api_list_opts_free(struct cp_list_opts *opts)
 int api_reply(struct api_req *req, int status, json_t *body)
 {
 	json_decref(req->resp);
+	free(req->resp_text);
+	req->resp_text = NULL;
 	req->status = status;
 	req->resp = body;
+	return 0;
+}
+
+int api_reply_text(struct api_req *req, int status, char *text)
+{
+	api_reply(req, status, NULL);
+	req->resp_text = text;
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 
@@ -143,6 +144,8 @@ void api_answer(struct api_req *req, int rc)
 	if (!req->ctx.err.code)
 		cp_fail(&req->ctx.err, rc, "HTTPError", "Request failed: %s", strerror(-rc));
 	json_decref(req->resp);
+	free(req->resp_text);
+	req->resp_text = NULL;
 	req->subject_token[0] = '\0';
 	req->status = api_http_status(rc);
 	req->resp = api_error_body(req->flavor, req->status, &req->ctx.err);

@@ -75,6 +75,15 @@ void ab_controller_stop(struct ab_controller *ctl);
 /* The service token the controller wrote into its state dir. */
 int ab_controller_service_token(const struct ab_controller *ctl, char *out, size_t cap);
 
+/* ---- set-up helpers (main.c, ab_assign.c) ---- */
+/* POST path body, expects 201; copies "KIND"."id" of the answer into id. */
+int ab_create(struct ab_conn *c, const char *token, const char *path, const char *kind,
+                const char *body, char *id, size_t cap);
+/* The project id of token (GET /identity/v3/auth/tokens). */
+int ab_token_project(struct ab_conn *c, const char *token, char *out, size_t cap);
+/* n new users, each with the member role on token's project (ab_assign.c). */
+int ab_add_assignments(const char *url, const char *token, int n);
+
 /* ---- ab_stats.c ---- */
 struct ab_result {
 	const char *op;

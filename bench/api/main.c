@@ -7,7 +7,7 @@
  * plane".
  *
  *   virga-apibench [--requests N] [--concurrency 1,4] [--rounds R]
- *                  [--networks N] [--feed 1000,10000] [--json]
+ *                  [--networks N] [--assignments N] [--feed 1000,10000] [--json]
  *                  [--ops token,networks,port-show,port-create] [--tls DIR]
  *                  [--controller PATH | --url URL --password PW]
  *
@@ -238,8 +238,7 @@ static int get_token(const char *url, const char *password, char *out, size_t ca
 	return rc;
 }
 
-/* POST path body, expects 201; copies "KIND"."id" of the answer into id. */
-static int create(struct ab_conn *c, const char *token, const char *path, const char *kind,
+int ab_create(struct ab_conn *c, const char *token, const char *path, const char *kind,
                 const char *body, char *id, size_t cap)
 {
 	struct ab_resp resp;
@@ -272,18 +271,17 @@ static int make_net_with_subnet(struct ab_conn *c, const struct bench *b, const 
 	int rc;
 
 	snprintf(body, sizeof(body), "{\"network\": {\"name\": \"%s\"}}", name);
-	rc = create(c, b->admin_token, "/network/v2.0/networks", "network", body, net, cap);
+	rc = ab_create(c, b->admin_token, "/network/v2.0/networks", "network", body, net, cap);
 	if (rc < 0)
 		return rc;
 	snprintf(body, sizeof(body),
 	                "{\"subnet\": {\"network_id\": \"%s\", \"ip_version\": 4, \"cidr\": \"%s\","
 	                " \"name\": \"%s-sub\"}}",
 	                net, cidr, name);
-	return create(c, b->admin_token, "/network/v2.0/subnets", "subnet", body, NULL, 0);
+	return ab_create(c, b->admin_token, "/network/v2.0/subnets", "subnet", body, NULL, 0);
 }
 
-/* The admin project's id, from its token (GET /v3/auth/tokens). */
-static int token_project(struct ab_conn *c, const char *token, char *out, size_t cap)
+int ab_token_project(struct ab_conn *c, const char *token, char *out, size_t cap)
 {
 	struct ab_resp resp;
 	char hdr[320];
@@ -314,7 +312,7 @@ static int lift_quotas(struct ab_conn *c, const char *token)
 {
 	char project[128], path[256];
 	struct ab_resp resp;
-	int rc = token_project(c, token, project, sizeof(project));
+	int rc = ab_token_project(c, token, project, sizeof(project));
 
 	if (rc < 0)
 		return rc;
@@ -342,14 +340,14 @@ static int setup(struct bench *b, int networks)
 		rc = lift_quotas(&c, b->admin_token);
 	for (i = 0; rc == 0 && i < networks; i++) {
 		snprintf(body, sizeof(body), "{\"network\": {\"name\": \"apibench-%d\"}}", i);
-		rc = create(&c, b->admin_token, "/network/v2.0/networks", "network", body, NULL, 0);
+		rc = ab_create(&c, b->admin_token, "/network/v2.0/networks", "network", body, NULL, 0);
 	}
 	if (rc == 0)
 		rc = make_net_with_subnet(&c, b, "apibench-ports", "10.200.0.0/16", b->port_net,
 		                sizeof(b->port_net));
 	if (rc == 0) {
 		snprintf(body, sizeof(body), "{\"port\": {\"network_id\": \"%s\"}}", b->port_net);
-		rc = create(&c, b->admin_token, "/network/v2.0/ports", "port", body, b->show_port,
+		rc = ab_create(&c, b->admin_token, "/network/v2.0/ports", "port", body, b->show_port,
 		                sizeof(b->show_port));
 	}
 	ab_conn_close(&c);
@@ -485,7 +483,8 @@ static int parse_ops(const char *s, bool run[OP_PORT_CREATE + 1])
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: virga-apibench [--requests N] [--concurrency 1,4] [--rounds R]\n"
-	           "         [--networks N] [--feed 1000,10000] [--feed-reads N] [--json]\n"
+	           "         [--networks N] [--assignments N] [--feed 1000,10000]\n"
+	           "         [--feed-reads N] [--json]\n"
 	           "         [--ops token,networks,port-show,port-create] [--tls CERT_DIR]\n"
 	           "         [--controller PATH | --url URL --password ADMIN_PW "
 	           "[--service-token T]]\n");
@@ -542,6 +541,7 @@ int main(int argc, char **argv)
 	                {"concurrency", required_argument, NULL, 'c'},
 	                {"rounds", required_argument, NULL, 'r'},
 	                {"networks", required_argument, NULL, 'N'},
+	                {"assignments", required_argument, NULL, 'A'},
 	                {"feed", required_argument, NULL, 'f'},
 	                {"feed-reads", required_argument, NULL, 'F'},
 	                {"controller", required_argument, NULL, 'C'},
@@ -555,7 +555,8 @@ int main(int argc, char **argv)
 	                {NULL, 0, NULL, 0},
 	};
 	int conc[AB_MAX_LIST] = {1, 4}, nconc = 2, feed[AB_MAX_LIST], nfeed = 0;
-	int requests = 2000, rounds = 3, networks = 100, feed_reads = 3, opt, rc = 0;
+	int requests = 2000, rounds = 3, networks = 100, assignments = 0, feed_reads = 3, opt;
+	int rc = 0;
 	const char *password = getenv("OS_PASSWORD"), *url = NULL, *svc = NULL, *tls_dir = NULL;
 	bool run_ops[OP_PORT_CREATE + 1] = {true, true, true, true};
 	struct ab_controller ctl = {0};
@@ -582,6 +583,9 @@ int main(int argc, char **argv)
 			break;
 		case 'N':
 			networks = atoi(optarg);
+			break;
+		case 'A':
+			assignments = atoi(optarg);
 			break;
 		case 'f':
 			nfeed = parse_list(optarg, feed, AB_MAX_LIST);
@@ -621,7 +625,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (requests <= 0 || rounds <= 0 || networks < 0 || nconc <= 0 || nfeed < 0 ||
+	if (requests <= 0 || rounds <= 0 || networks < 0 || assignments < 0 || nconc <= 0 ||
+	                nfeed < 0 ||
 	                feed_reads <= 0 || (url && !password) || optind != argc) {
 		usage(stderr);
 		return 2;
@@ -666,6 +671,8 @@ int main(int argc, char **argv)
 	if (svc == NULL)
 		svc = b.admin_token; /* the feed also answers admin */
 	rc = setup(&b, networks);
+	if (rc == 0 && assignments)
+		rc = ab_add_assignments(url, b.admin_token, assignments);
 	if (rc < 0) {
 		fprintf(stderr, "virga-apibench: set-up: %s\n", strerror(-rc));
 		goto out;

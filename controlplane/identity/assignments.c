@@ -118,29 +118,49 @@ static bool in_list(const json_t *arr, const char *s)
 	return false;
 }
 
+/* Appends to ids the roles an actor of actor_type holds directly on
+ * target. Assignment ids are "target:actor:role" (assignment_id, and
+ * bootstrap.c's), ids hold no ':', so one actor's assignments on a target
+ * are one range of the objects' primary key: resolving a token reads its
+ * user's and groups' rows, however many others the project has. */
+static void roles_on(struct cp_ctx *ctx, const char *target, const char *actor_type,
+	const char *actor, json_t *ids)
+{
+	char lo[2 * CP_ID_LEN + 4], hi[2 * CP_ID_LEN + 4];
+	sqlite3_stmt *st = cp_db_prepare(ctx->db,
+		"SELECT json_extract(body, '$.role_id'), json_extract(body, '$.actor_type')"
+		" FROM objects WHERE kind='role_assignment' AND id >= ?1 AND id < ?2 ORDER BY rowid");
+
+	if (!st)
+		return;
+	snprintf(lo, sizeof(lo), "%s:%s:", target, actor);
+	snprintf(hi, sizeof(hi), "%s:%s;", target, actor); /* ';' is the byte after ':' */
+	sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *role = (const char *)sqlite3_column_text(st, 0);
+		const char *type = (const char *)sqlite3_column_text(st, 1);
+
+		if (role && type && strcmp(type, actor_type) == 0 && !in_list(ids, role))
+			json_array_append_new(ids, json_string(role));
+	}
+	cp_db_finish(ctx->db, st);
+}
+
 json_t *cp_identity_effective_roles(struct cp_ctx *ctx, const char *user_id,
 	const char *project_id)
 {
-	/* Only the project's assignments: token validation must not grow
-	 * with every assignment in the database. */
-	json_t *groups = groups_of(ctx, user_id);
-	json_t *all = cp_obj_list_by(ctx->db, "role_assignment", "target_id", project_id), *o;
+	/* Only the user's and its groups' assignments on the project: token
+	 * validation must not grow with the assignments in the database. */
+	json_t *groups = groups_of(ctx, user_id), *all, *o;
 	json_t *ids = json_array(), *roles = json_array();
 	size_t i;
 
-	json_array_foreach(all, i, o) {
-		const char *actor = cp_json_str(o, "actor_id"), *target = cp_json_str(o, "target_id");
-		bool mine = strcmp(cp_json_str(o, "actor_type"), "user") == 0
-			? strcmp(actor, user_id) == 0
-			: in_list(groups, actor);
-
-		if (mine && strcmp(target, project_id) == 0 &&
-			!in_list(ids, cp_json_str(o, "role_id")))
-			json_array_append(ids, json_object_get(o, "role_id"));
-	}
+	roles_on(ctx, project_id, "user", user_id, ids);
+	json_array_foreach(groups, i, o)
+		roles_on(ctx, project_id, "group", json_string_value(o), ids);
 	/* Implied roles count; domain-specific roles do not go into tokens
 	 * (Keystone): only the global roles they imply do. */
-	json_decref(all);
 	all = cp_identity_expand_roles(ctx, ids);
 	json_array_foreach(all, i, o) {
 		json_t *role = cp_obj_get(ctx->db, "role", json_string_value(o));

@@ -35,9 +35,12 @@ int cp_identity_bootstrap(struct cp_db *db, const char *user, const char *passwo
  * new token (CP_TOKEN_LEN) and *out the Keystone token document. */
 int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token, json_t **out);
 /* Validates token; fills caller, and *out (when non-NULL) with the token
- * document. -ENOKEY unknown, -EKEYEXPIRED expired, -EKEYREVOKED revoked. */
+ * document as compact JSON text (malloc'd, the caller frees it). -ENOKEY
+ * unknown, -EKEYEXPIRED expired, -EKEYREVOKED revoked. A token validated
+ * before is answered from memory while nothing it depends on changed
+ * (token_cache.h). */
 int cp_identity_validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller,
-	json_t **out);
+	char **out);
 int cp_identity_revoke(struct cp_ctx *ctx, const char *token);
 /* Revokes every token of user_id, inside the caller's write transaction. */
 int cp_identity_revoke_user(struct cp_ctx *ctx, const char *user_id);

@@ -2,10 +2,12 @@
 /*
  * Password authentication and tokens. A token is 32 random bytes (hex); the
  * database keeps only its BLAKE2b hash, its owner, scope, expiry and a
- * revocation flag. Roles are recomputed at validation, so removing an
- * assignment takes effect at once, as in Keystone.
+ * revocation flag. Roles are resolved at validation, so removing an
+ * assignment takes effect at once, as in Keystone; what a validation
+ * resolved is kept until any of it may have changed (token_cache.h).
  */
 #include "identity.h"
+#include "token_cache.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -191,20 +193,38 @@ static int store_token(struct cp_ctx *ctx, const char *token, const char *user_i
 	return cp_db_commit(ctx->db);
 }
 
+/* The document as compact JSON text, the form it is kept and sent in. */
+static int document_text(struct cp_ctx *ctx, const json_t *user, const json_t *project,
+	json_t *roles, int64_t issued, int64_t expires, const char *audit_id, char **out)
+{
+	json_t *doc = token_document(ctx, user, project, roles, issued, expires, audit_id);
+
+	*out = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	return *out ? 0 : -ENOMEM;
+}
+
 /* cp_identity_validate, also giving the token's expiry. */
-static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller, json_t **out,
+static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller, char **out,
 	int64_t *expires_out)
 {
 	char hash[CP_TOKEN_LEN], user_id[CP_ID_LEN] = "", project_id[CP_ID_LEN] = "", audit[64] = "";
 	int64_t issued = 0, expires = 0;
 	int revoked = -1, rc = 0;
 	json_t *user = NULL, *project = NULL, *roles = NULL;
+	struct cp_token_stamp stamp;
 	sqlite3_stmt *st;
 
 	memset(caller, 0, sizeof(*caller));
 	if (!token || strlen(token) != CP_TOKEN_LEN - 1)
 		return cp_fail(&ctx->err, -ENOKEY, "Unauthorized", "The token is not valid.");
 	token_hash(token, hash);
+	if (cp_token_cache_get(ctx->db, hash, caller, &expires, out) == 0) {
+		if (expires_out)
+			*expires_out = expires;
+		return 0;
+	}
+	cp_token_cache_stamp(ctx->db, &stamp);
 	if (cp_db_begin(ctx->db, false))
 		return -EIO;
 	st = cp_db_prepare(ctx->db, "SELECT user_id, project_id, issued_at, expires_at, audit_id,"
@@ -252,9 +272,11 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 			rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized",
 				"The token's user has no role on its project any more.");
 		if (rc == 0 && out)
-			*out = token_document(ctx, user, project, roles, issued, expires, audit);
+			rc = document_text(ctx, user, project, roles, issued, expires, audit, out);
 	}
 	cp_db_commit(ctx->db);
+	if (rc == 0)
+		cp_token_cache_put(ctx->db, &stamp, hash, caller, expires, out ? *out : NULL);
 	json_decref(user);
 	json_decref(project);
 	json_decref(roles);
@@ -264,7 +286,7 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 }
 
 int cp_identity_validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller,
-	json_t **out)
+	char **out)
 {
 	return validate(ctx, token, caller, out, NULL);
 }
@@ -361,6 +383,8 @@ int cp_identity_revoke(struct cp_ctx *ctx, const char *token)
 		if (rc == 0 && sqlite3_changes(cp_db_handle(ctx->db)) == 0)
 			rc = cp_fail(&ctx->err, -ENOENT, "Not Found", "Could not find token.");
 	}
+	if (rc == 0)
+		cp_token_cache_revoked();
 	cp_db_finish(ctx->db, st);
 	if (rc) {
 		cp_db_rollback(ctx->db);
@@ -379,5 +403,7 @@ int cp_identity_revoke_user(struct cp_ctx *ctx, const char *user_id)
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
 	}
 	cp_db_finish(ctx->db, st);
+	if (rc == 0)
+		cp_token_cache_revoked();
 	return rc;
 }
