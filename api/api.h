@@ -118,6 +118,7 @@ extern const struct api_route api_feed_routes[];
 extern const struct api_route api_image_routes[];
 extern const struct api_route api_image_data_routes[];
 extern const struct api_route api_compute_routes[];
+extern const struct api_route api_hypervisor_routes[];
 extern const struct api_route api_server_routes[];
 extern const struct api_route api_server_volume_routes[];
 extern const struct api_route api_volume_routes[];

@@ -20,6 +20,7 @@ static const struct api_route *const tables[] = {
 	api_image_routes,
 	api_image_data_routes,
 	api_compute_routes,
+	api_hypervisor_routes,
 	api_server_routes,
 	api_server_volume_routes,
 	api_volume_routes,
