@@ -95,6 +95,10 @@ static const char *const migrations[] = {
 	"  json_extract(body, '$.mac_address') <> lower(json_extract(body, '$.mac_address'));"
 	"CREATE INDEX IF NOT EXISTS objects_port_mac_address ON objects"
 	"  (json_extract(body, '$.mac_address')) WHERE kind='port';",
+	/* 9: the methods a token was made with, comma-separated, as its
+	 * document lists them (a rescoped token: "token,password"). Tokens
+	 * made before were taken as password ones. */
+	"ALTER TABLE tokens ADD COLUMN methods TEXT NOT NULL DEFAULT 'password';",
 };
 
 int cp_db_migrate(sqlite3 *h)
