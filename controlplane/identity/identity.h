@@ -108,4 +108,16 @@ int cp_identity_check_password(struct cp_ctx *ctx, const char *user_id, const ch
  * (original_password, password); revokes the user's tokens. Own transaction. */
 int cp_identity_change_password(struct cp_ctx *ctx, const char *user_id, const json_t *body);
 
+/* domain_projects.c: the projects API, where a project acting as a domain
+ * (is_domain true) is a domain: created as one, and a domain's id shown,
+ * updated and deleted through the projects API as Keystone shows it
+ * (is_domain true, domain_id and parent_id null); ?is_domain=true lists the
+ * domains, any other list only the projects that are not. */
+int cp_project_create(struct cp_ctx *ctx, const json_t *req, json_t **out);
+int cp_project_list(struct cp_ctx *ctx, const struct cp_list_opts *opts, json_t **out,
+	bool *more);
+int cp_project_show(struct cp_ctx *ctx, const char *id, json_t **out);
+int cp_project_update(struct cp_ctx *ctx, const char *id, const json_t *req, json_t **out);
+int cp_project_delete(struct cp_ctx *ctx, const char *id);
+
 #endif
