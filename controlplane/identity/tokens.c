@@ -2,8 +2,9 @@
 /*
  * Password authentication and tokens. A token is 32 random bytes (hex); the
  * database keeps only its BLAKE2b hash, its owner, scope, expiry and a
- * revocation flag, and the methods it was made with (a token made from a
- * token keeps its parent's: Keystone lists ["token", "password"]). Roles
+ * revocation flag, and the methods it was made with when not password
+ * alone (token_methods: a token made from a token keeps its parent's, and
+ * Keystone lists ["token", "password"]). Roles
  * are recomputed at validation, so removing an assignment takes effect at
  * once, as in Keystone.
  */
@@ -187,7 +188,7 @@ static int store_token(struct cp_ctx *ctx, const char *token, const char *user_i
 	if (cp_db_begin(ctx->db, true))
 		return -EIO;
 	st = cp_db_prepare(ctx->db, "INSERT INTO tokens (hash, user_id, project_id, issued_at,"
-				    " expires_at, audit_id, methods) VALUES (?, ?, ?, ?, ?, ?, ?)");
+				    " expires_at, audit_id) VALUES (?, ?, ?, ?, ?, ?)");
 	if (st) {
 		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, user_id, -1, SQLITE_STATIC);
@@ -195,10 +196,20 @@ static int store_token(struct cp_ctx *ctx, const char *token, const char *user_i
 		sqlite3_bind_int64(st, 4, issued);
 		sqlite3_bind_int64(st, 5, expires);
 		sqlite3_bind_text(st, 6, audit_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, methods, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
 	}
 	cp_db_finish(ctx->db, st);
+	/* Password tokens, nearly all, need no row: "password" is the default. */
+	if (rc == 0 && strcmp(methods, "password") != 0) {
+		st = cp_db_prepare(ctx->db, "INSERT INTO token_methods (hash, methods) VALUES (?, ?)");
+		rc = -EIO;
+		if (st) {
+			sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, methods, -1, SQLITE_STATIC);
+			rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+		}
+		cp_db_finish(ctx->db, st);
+	}
 	/* Expired tokens are dead weight: sweep them while we hold the lock. */
 	if (rc == 0)
 		cp_db_exec(ctx->db, "DELETE FROM tokens WHERE expires_at < strftime('%s','now') - 86400");
@@ -227,7 +238,8 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 	if (cp_db_begin(ctx->db, false))
 		return -EIO;
 	st = cp_db_prepare(ctx->db, "SELECT user_id, project_id, issued_at, expires_at, audit_id,"
-				    " revoked, methods FROM tokens WHERE hash=?");
+				    " revoked, coalesce(m.methods, 'password') FROM tokens t"
+				    " LEFT JOIN token_methods m USING (hash) WHERE hash=?");
 	if (st) {
 		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW) {
