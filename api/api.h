@@ -113,6 +113,7 @@ struct api_route {
 /* Route tables, one per area, NULL-method terminated. */
 extern const struct api_route api_version_routes[];
 extern const struct api_route api_identity_routes[];
+extern const struct api_route api_domain_config_routes[];
 extern const struct api_route api_role_routes[];
 extern const struct api_route api_network_routes[];
 extern const struct api_route api_quota_routes[];
@@ -120,6 +121,7 @@ extern const struct api_route api_feed_routes[];
 extern const struct api_route api_image_routes[];
 extern const struct api_route api_image_data_routes[];
 extern const struct api_route api_compute_routes[];
+extern const struct api_route api_hypervisor_routes[];
 extern const struct api_route api_server_routes[];
 extern const struct api_route api_server_volume_routes[];
 extern const struct api_route api_volume_routes[];

@@ -68,7 +68,8 @@ static int id_list(struct api_req *req, const void *arg)
 	int rc = api_list_opts(req, &opts);
 
 	if (rc == 0)
-		rc = cp_res_list(&req->ctx, c->kind, &opts, &items, &more);
+		rc = c->kind == &cp_kind_project ? cp_project_list(&req->ctx, &opts, &items, &more)
+						 : cp_res_list(&req->ctx, c->kind, &opts, &items, &more);
 	api_list_opts_free(&opts);
 	return rc ? rc : reply_list(req, c->collection, c->list_key ?: c->collection, items);
 }
@@ -81,7 +82,8 @@ static int id_create(struct api_req *req, const void *arg)
 	int rc = api_body_member(req, c->member, &body);
 
 	if (rc == 0)
-		rc = cp_res_create(&req->ctx, c->kind, body, &obj);
+		rc = c->kind == &cp_kind_project ? cp_project_create(&req->ctx, body, &obj)
+						 : cp_res_create(&req->ctx, c->kind, body, &obj);
 	if (rc)
 		return rc;
 	return api_reply(req, 201, json_pack("{s:o}", c->member, with_link(req, c->collection, obj)));
@@ -122,7 +124,8 @@ static int id_show(struct api_req *req, const void *arg)
 		self.is_admin = true;
 		ctx.caller = &self;
 	}
-	rc = cp_res_show(&ctx, c->kind, req->arg[0], &obj);
+	rc = c->kind == &cp_kind_project ? cp_project_show(&ctx, req->arg[0], &obj)
+					 : cp_res_show(&ctx, c->kind, req->arg[0], &obj);
 	req->ctx.err = ctx.err;
 	if (rc)
 		return rc;
@@ -144,7 +147,9 @@ static int id_update(struct api_req *req, const void *arg)
 		json_object_del(rest, "id");
 	}
 	if (rc == 0)
-		rc = cp_res_update(&req->ctx, c->kind, req->arg[0], body, &obj);
+		rc = c->kind == &cp_kind_project
+			     ? cp_project_update(&req->ctx, req->arg[0], body, &obj)
+			     : cp_res_update(&req->ctx, c->kind, req->arg[0], body, &obj);
 	json_decref(rest);
 	if (rc)
 		return rc;
@@ -154,7 +159,8 @@ static int id_update(struct api_req *req, const void *arg)
 static int id_delete(struct api_req *req, const void *arg)
 {
 	const struct id_coll *c = arg;
-	int rc = cp_res_delete(&req->ctx, c->kind, req->arg[0]);
+	int rc = c->kind == &cp_kind_project ? cp_project_delete(&req->ctx, req->arg[0])
+					     : cp_res_delete(&req->ctx, c->kind, req->arg[0]);
 
 	return rc ? rc : api_reply(req, 204, NULL);
 }

@@ -14,6 +14,7 @@
 static const struct api_route *const tables[] = {
 	api_version_routes,
 	api_identity_routes,
+	api_domain_config_routes,
 	api_role_routes,
 	api_network_routes,
 	api_quota_routes,
@@ -21,6 +22,7 @@ static const struct api_route *const tables[] = {
 	api_image_routes,
 	api_image_data_routes,
 	api_compute_routes,
+	api_hypervisor_routes,
 	api_server_routes,
 	api_server_volume_routes,
 	api_volume_routes,

@@ -38,25 +38,33 @@ static json_int_t num(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
-/* What host still offers once the servers on it are counted. */
-static struct room room_left(const json_t *offer, const json_t *servers, const char *host)
+void cp_sched_used(const json_t *servers, const char *host, struct cp_sched_use *u)
 {
-	struct room r = {num(offer, "vcpus") * CPU_RATIO_NUM / CPU_RATIO_DEN,
-		num(offer, "memory_mb") * RAM_RATIO_NUM / RAM_RATIO_DEN,
-		num(offer, "disk_gb") * DISK_RATIO_NUM / DISK_RATIO_DEN};
 	const json_t *s;
 	size_t i;
 
+	memset(u, 0, sizeof(*u));
 	json_array_foreach(servers, i, s) {
 		const json_t *f = json_object_get(s, "virga:flavor");
 
 		if (strcmp(cp_json_str(s, "OS-EXT-SRV-ATTR:host") ?: "", host) != 0)
 			continue;
-		r.vcpus -= num(f, "vcpus");
-		r.ram -= num(f, "ram");
-		r.disk -= num(f, "disk");
+		u->vcpus += num(f, "vcpus");
+		u->ram_mb += num(f, "ram");
+		u->disk_gb += num(f, "disk");
+		u->servers++;
 	}
-	return r;
+}
+
+/* What host still offers once the servers on it are counted. */
+static struct room room_left(const json_t *offer, const json_t *servers, const char *host)
+{
+	struct cp_sched_use used;
+
+	cp_sched_used(servers, host, &used);
+	return (struct room){num(offer, "vcpus") * CPU_RATIO_NUM / CPU_RATIO_DEN - used.vcpus,
+		num(offer, "memory_mb") * RAM_RATIO_NUM / RAM_RATIO_DEN - used.ram_mb,
+		num(offer, "disk_gb") * DISK_RATIO_NUM / DISK_RATIO_DEN - used.disk_gb};
 }
 
 /* The weigher's order: true when a is better than b. */

@@ -102,4 +102,20 @@ int cp_server_report_volume(struct cp_ctx *ctx, const char *node, const char *id
 int cp_sched_pick(const json_t *agents, const json_t *servers, const json_t *flavor,
 	int64_t now, int down_time, char host[256]);
 
+/* What the servers placed on host take (the sums of their flavors, and how
+ * many), as the scheduler counts it and os-hypervisors shows it. Pure. */
+struct cp_sched_use {
+	json_int_t vcpus, ram_mb, disk_gb, servers;
+};
+void cp_sched_used(const json_t *servers, const char *host, struct cp_sched_use *u);
+
+/*
+ * Nova's os-hypervisors (hypervisor.c), admin only: every agent whose
+ * report offers compute, alive or not, as a QEMU hypervisor whose id is
+ * the agent's. Detail (and show) adds what it reports and what the servers
+ * placed on it use. Show of an id that is no compute agent is 404.
+ */
+int cp_hypervisor_list(struct cp_ctx *ctx, bool detail, json_t **out);
+int cp_hypervisor_show(struct cp_ctx *ctx, const char *id, json_t **out);
+
 #endif

@@ -42,7 +42,8 @@ static const struct cp_policy_entry policy_table[] = {
 	{"subnetpool", CP_CREATE | CP_UPDATE, "shared", CP_RULE_ADMIN},
 	{"subnetpool", CP_CREATE | CP_UPDATE, "is_default", CP_RULE_ADMIN},
 	/* Agents: Neutron's get/update/delete_agent are admin_only (and
-	 * agents are never created through the API). */
+	 * agents are never created through the API); a list filters them
+	 * out (cp_kind.list_filtered). */
 	{"agent", CP_ALL_ACTIONS, NULL, CP_RULE_ADMIN},
 	/* Quotas: a project may read its own; only admins change any. */
 	{"quota", CP_CREATE | CP_UPDATE | CP_DELETE, NULL, CP_RULE_ADMIN},

@@ -534,8 +534,15 @@ int cp_res_list(struct cp_ctx *ctx, const struct cp_kind *k, const struct cp_lis
 {
 	json_t *all, *matched, *obj, *filters;
 	size_t i;
-	int rc = cp_res_check_kind(ctx, k, CP_READ);
+	int rc;
 
+	if (k->list_filtered && cp_policy_rule(k->name, CP_READ, NULL) == CP_RULE_ADMIN &&
+		!ctx->caller->is_admin) {
+		*out = json_array();
+		*more = false;
+		return 0;
+	}
+	rc = cp_res_check_kind(ctx, k, CP_READ);
 	if (rc == 0)
 		rc = check_sort_keys(ctx, k, opts);
 	if (rc)

@@ -57,6 +57,10 @@ struct cp_kind {
 	/* Attributes outside the schema are kept and returned as given
 	 * (Keystone's users, groups and catalog objects), not refused. */
 	bool extra_attrs;
+	/* A list by a caller the kind's read rule refuses is empty rather than
+	 * 403: Neutron's policy filters a list item by item (a member's agent
+	 * list), where Keystone refuses the call. Show still refuses. */
+	bool list_filtered;
 	/* Hooks (all optional), called inside the write transaction. old is
 	 * NULL on create. prepare validates and may write other objects. */
 	int (*prepare)(struct cp_ctx *ctx, json_t *obj, const json_t *old);

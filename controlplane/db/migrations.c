@@ -95,6 +95,14 @@ static const char *const migrations[] = {
 	"  json_extract(body, '$.mac_address') <> lower(json_extract(body, '$.mac_address'));"
 	"CREATE INDEX IF NOT EXISTS objects_port_mac_address ON objects"
 	"  (json_extract(body, '$.mac_address')) WHERE kind='port';",
+	/* 9: the methods a token was made with, comma-separated, as its
+	 * document lists them ("token,password" for a rescoped token), for
+	 * the tokens not made by password alone: a table beside tokens (not a
+	 * column, which SQLite cannot add IF NOT EXISTS), its rows going with
+	 * their token's. */
+	"CREATE TABLE IF NOT EXISTS token_methods (hash TEXT PRIMARY KEY, methods TEXT NOT NULL);"
+	"CREATE TRIGGER IF NOT EXISTS token_methods_go AFTER DELETE ON tokens BEGIN"
+	"  DELETE FROM token_methods WHERE hash = old.hash; END;",
 };
 
 int cp_db_migrate(sqlite3 *h)

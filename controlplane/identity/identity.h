@@ -104,4 +104,37 @@ int cp_identity_check_password(struct cp_ctx *ctx, const char *user_id, const ch
  * (original_password, password); revokes the user's tokens. Own transaction. */
 int cp_identity_change_password(struct cp_ctx *ctx, const char *user_id, const json_t *body);
 
+/* domain_projects.c: the projects API, where a project acting as a domain
+ * (is_domain true) is a domain: created as one, and a domain's id shown,
+ * updated and deleted through the projects API as Keystone shows it
+ * (is_domain true, domain_id and parent_id null); ?is_domain=true lists the
+ * domains, any other list only the projects that are not. */
+int cp_project_create(struct cp_ctx *ctx, const json_t *req, json_t **out);
+int cp_project_list(struct cp_ctx *ctx, const struct cp_list_opts *opts, json_t **out,
+	bool *more);
+int cp_project_show(struct cp_ctx *ctx, const char *id, json_t **out);
+int cp_project_update(struct cp_ctx *ctx, const char *id, const json_t *req, json_t **out);
+int cp_project_delete(struct cp_ctx *ctx, const char *id);
+
+/* domain_config.c: Keystone's domain-specific configuration, kept and shown
+ * (Virga runs no per-domain driver). group and option NULL: the whole
+ * configuration, else that group ("identity", "ldap") or option. Replies
+ * are Keystone's "config" member: the whole configuration, {group: {...}}
+ * or {option: value}. An option or group Keystone does not take is 403, a
+ * missing domain, group or option 404. put returns 1 when the domain had
+ * no configuration (201), 0 when it replaced one (200). */
+int cp_domain_config_get(struct cp_ctx *ctx, const char *domain_id, const char *group,
+	const char *option, json_t **out);
+int cp_domain_config_put(struct cp_ctx *ctx, const char *domain_id, const json_t *config,
+	json_t **out);
+int cp_domain_config_update(struct cp_ctx *ctx, const char *domain_id, const char *group,
+	const char *option, const json_t *config, json_t **out);
+int cp_domain_config_delete(struct cp_ctx *ctx, const char *domain_id, const char *group,
+	const char *option);
+/* keystone.conf's defaults of the options a domain may set. */
+int cp_domain_config_default(struct cp_ctx *ctx, const char *group, const char *option,
+	json_t **out);
+/* Inside the domain delete's transaction: its configuration goes with it. */
+int cp_domain_config_forget(struct cp_ctx *ctx, const char *domain_id);
+
 #endif

@@ -74,7 +74,8 @@ static int domain_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
 }
 
 /* Keystone deletes a domain's projects, users and groups with it (each
- * with its own cascade: assignments, memberships, passwords, tokens). */
+ * with its own cascade: assignments, memberships, passwords, tokens), and
+ * its configuration. */
 static int delete_members(struct cp_ctx *ctx, const char *domain_id)
 {
 	const struct cp_kind *const kinds[] = {&cp_kind_project, &cp_kind_user, &cp_kind_group};
@@ -100,6 +101,8 @@ static int domain_before_delete(struct cp_ctx *ctx, const json_t *obj)
 		return cp_fail(&ctx->err, -EPERM, "Forbidden",
 			"Cannot delete a domain that is enabled, please disable it first.");
 	rc = delete_members(ctx, cp_json_str(obj, "id"));
+	if (rc == 0)
+		rc = cp_domain_config_forget(ctx, cp_json_str(obj, "id"));
 	return rc ? rc : drop_references(ctx, "target_id", cp_json_str(obj, "id"));
 }
 

@@ -2,9 +2,12 @@
 /*
  * Password authentication and tokens. A token is 32 random bytes (hex); the
  * database keeps only its BLAKE2b hash, its owner, scope, expiry and a
- * revocation flag. Roles are resolved at validation, so removing an
- * assignment takes effect at once, as in Keystone; what a validation
- * resolved is kept until any of it may have changed (token_cache.h).
+ * revocation flag, and the methods it was made with when not password
+ * alone (token_methods: a token made from a token keeps its parent's, and
+ * Keystone lists ["token", "password"]). Roles are resolved at validation,
+ * so removing an assignment takes effect at once, as in Keystone; what a
+ * validation resolved is kept until any of it may have changed
+ * (token_cache.h).
  */
 #include "identity.h"
 #include "token_cache.h"
@@ -76,8 +79,22 @@ static json_t *ref_of(struct cp_ctx *ctx, const json_t *obj)
 	return ref;
 }
 
+#define METHODS_LEN 64 /* "token,password" and room to spare */
+
+/* The methods column ("token,password") as the document's array. */
+static json_t *methods_array(const char *methods)
+{
+	char buf[METHODS_LEN], *m, *save = NULL;
+	json_t *arr = json_array();
+
+	snprintf(buf, sizeof(buf), "%s", methods);
+	for (m = strtok_r(buf, ",", &save); m; m = strtok_r(NULL, ",", &save))
+		json_array_append_new(arr, json_string(m));
+	return arr;
+}
+
 static json_t *token_document(struct cp_ctx *ctx, const json_t *user, const json_t *project,
-	json_t *roles, int64_t issued, int64_t expires, const char *audit_id)
+	json_t *roles, int64_t issued, int64_t expires, const char *audit_id, const char *methods)
 {
 	char iss[32], exp[32];
 	json_t *t, *u = ref_of(ctx, user);
@@ -86,8 +103,8 @@ static json_t *token_document(struct cp_ctx *ctx, const json_t *user, const json
 	cp_time_iso(exp, expires);
 	/* Keystone prints microseconds; clients parse either. */
 	json_object_set_new(u, "password_expires_at", json_null());
-	t = json_pack("{s:[s], s:o, s:[s], s:s, s:s}", "methods", "password", "user", u, "audit_ids",
-		audit_id, "issued_at", iss, "expires_at", exp);
+	t = json_pack("{s:o, s:o, s:[s], s:s, s:s}", "methods", methods_array(methods), "user", u,
+		"audit_ids", audit_id, "issued_at", iss, "expires_at", exp);
 	if (project) {
 		json_object_set_new(t, "project", ref_of(ctx, project));
 		json_object_set_new(t, "is_domain", json_false());
@@ -162,7 +179,8 @@ static int resolve_scope(struct cp_ctx *ctx, const json_t *scope, const json_t *
 }
 
 static int store_token(struct cp_ctx *ctx, const char *token, const char *user_id,
-	const char *project_id, int64_t issued, int64_t expires, const char *audit_id)
+	const char *project_id, int64_t issued, int64_t expires, const char *audit_id,
+	const char *methods)
 {
 	char hash[CP_TOKEN_LEN];
 	sqlite3_stmt *st;
@@ -183,6 +201,17 @@ static int store_token(struct cp_ctx *ctx, const char *token, const char *user_i
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
 	}
 	cp_db_finish(ctx->db, st);
+	/* Password tokens, nearly all, need no row: "password" is the default. */
+	if (rc == 0 && strcmp(methods, "password") != 0) {
+		st = cp_db_prepare(ctx->db, "INSERT INTO token_methods (hash, methods) VALUES (?, ?)");
+		rc = -EIO;
+		if (st) {
+			sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, methods, -1, SQLITE_STATIC);
+			rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+		}
+		cp_db_finish(ctx->db, st);
+	}
 	/* Expired tokens are dead weight: sweep them while we hold the lock. */
 	if (rc == 0)
 		cp_db_exec(ctx->db, "DELETE FROM tokens WHERE expires_at < strftime('%s','now') - 86400");
@@ -195,20 +224,23 @@ static int store_token(struct cp_ctx *ctx, const char *token, const char *user_i
 
 /* The document as compact JSON text, the form it is kept and sent in. */
 static int document_text(struct cp_ctx *ctx, const json_t *user, const json_t *project,
-	json_t *roles, int64_t issued, int64_t expires, const char *audit_id, char **out)
+	json_t *roles, int64_t issued, int64_t expires, const char *audit_id, const char *methods,
+	char **out)
 {
-	json_t *doc = token_document(ctx, user, project, roles, issued, expires, audit_id);
+	json_t *doc = token_document(ctx, user, project, roles, issued, expires, audit_id, methods);
 
 	*out = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	return *out ? 0 : -ENOMEM;
 }
 
-/* cp_identity_validate, also giving the token's expiry. */
+/* cp_identity_validate, also giving the token's expiry and (methods not
+ * NULL) the methods it was made with, which the cache does not keep. */
 static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller, char **out,
-	int64_t *expires_out)
+	int64_t *expires_out, char methods[METHODS_LEN])
 {
 	char hash[CP_TOKEN_LEN], user_id[CP_ID_LEN] = "", project_id[CP_ID_LEN] = "", audit[64] = "";
+	char methods_buf[METHODS_LEN] = "password";
 	int64_t issued = 0, expires = 0;
 	int revoked = -1, rc = 0;
 	json_t *user = NULL, *project = NULL, *roles = NULL;
@@ -219,7 +251,7 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 	if (!token || strlen(token) != CP_TOKEN_LEN - 1)
 		return cp_fail(&ctx->err, -ENOKEY, "Unauthorized", "The token is not valid.");
 	token_hash(token, hash);
-	if (cp_token_cache_get(ctx->db, hash, caller, &expires, out) == 0) {
+	if (!methods && cp_token_cache_get(ctx->db, hash, caller, &expires, out) == 0) {
 		if (expires_out)
 			*expires_out = expires;
 		return 0;
@@ -228,7 +260,8 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 	if (cp_db_begin(ctx->db, false))
 		return -EIO;
 	st = cp_db_prepare(ctx->db, "SELECT user_id, project_id, issued_at, expires_at, audit_id,"
-				    " revoked FROM tokens WHERE hash=?");
+				    " revoked, coalesce(m.methods, 'password') FROM tokens t"
+				    " LEFT JOIN token_methods m USING (hash) WHERE hash=?");
 	if (st) {
 		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW) {
@@ -240,6 +273,7 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 			expires = sqlite3_column_int64(st, 3);
 			snprintf(audit, sizeof(audit), "%s", sqlite3_column_text(st, 4));
 			revoked = sqlite3_column_int(st, 5);
+			snprintf(methods_buf, sizeof(methods_buf), "%s", sqlite3_column_text(st, 6));
 		}
 	}
 	cp_db_finish(ctx->db, st);
@@ -272,7 +306,8 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 			rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized",
 				"The token's user has no role on its project any more.");
 		if (rc == 0 && out)
-			rc = document_text(ctx, user, project, roles, issued, expires, audit, out);
+			rc = document_text(ctx, user, project, roles, issued, expires, audit,
+				methods_buf, out);
 	}
 	cp_db_commit(ctx->db);
 	if (rc == 0)
@@ -282,13 +317,15 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 	json_decref(roles);
 	if (rc == 0 && expires_out)
 		*expires_out = expires;
+	if (rc == 0 && methods)
+		memcpy(methods, methods_buf, METHODS_LEN);
 	return rc;
 }
 
 int cp_identity_validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller,
 	char **out)
 {
-	return validate(ctx, token, caller, out, NULL);
+	return validate(ctx, token, caller, out, NULL, NULL);
 }
 
 int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token, json_t **out)
@@ -300,7 +337,7 @@ int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token
 	const char *password = cp_json_str(pw_user, "password");
 	const char *old_token = cp_json_str(json_object_get(identity, "token"), "id");
 	json_t *user = NULL, *project = NULL, *roles = NULL;
-	char audit[CP_ID_LEN], user_id[CP_ID_LEN] = "";
+	char audit[CP_ID_LEN], user_id[CP_ID_LEN] = "", made_with[METHODS_LEN + 8] = "password";
 	int64_t now = cp_now(), expires = now + ident->token_ttl;
 	uint8_t raw[32];
 	int rc;
@@ -313,10 +350,16 @@ int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token
 		 * token dies when the old one does, as in Keystone: a stolen
 		 * token cannot be renewed forever. */
 		struct cp_caller c;
+		char parent[METHODS_LEN];
 
-		rc = validate(ctx, old_token, &c, NULL, &expires);
+		rc = validate(ctx, old_token, &c, NULL, &expires, parent);
 		if (rc)
 			return rc;
+		/* Keystone's methods: this one and the parent's, each once. */
+		if (strcmp(parent, "token") == 0 || strncmp(parent, "token,", 6) == 0)
+			snprintf(made_with, sizeof(made_with), "%s", parent);
+		else
+			snprintf(made_with, sizeof(made_with), "token,%s", parent);
 		snprintf(user_id, sizeof(user_id), "%s", c.user_id);
 	} else if (!json_is_object(pw_user) || !password) {
 		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
@@ -349,11 +392,11 @@ int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token
 		cp_uuid(audit, false);
 		audit[22] = '\0';
 		rc = store_token(ctx, token, cp_json_str(user, "id"),
-			project ? cp_json_str(project, "id") : NULL, now, expires, audit);
+			project ? cp_json_str(project, "id") : NULL, now, expires, audit, made_with);
 	}
 	if (rc == 0) {
 		cp_db_begin(ctx->db, false);
-		*out = token_document(ctx, user, project, roles, now, expires, audit);
+		*out = token_document(ctx, user, project, roles, now, expires, audit, made_with);
 		cp_db_commit(ctx->db);
 	}
 	json_decref(user);

@@ -3,7 +3,8 @@
  * Neutron's agents: one per node, registered and kept alive by the node's
  * virga-agent (PUT /internal/v1/nodes/{node}), shown to admins as Neutron
  * shows its L2 agents (GET/PUT/DELETE /v2.0/agents), alive while its last
- * heartbeat is within the agent down time.
+ * heartbeat is within the agent down time. A member's list is empty (its
+ * show, update and delete 403), as Neutron's admin_only policy answers.
  *
  * A report that changes nothing but the heartbeat rewrites the row in
  * place without a new revision: every node reports every few seconds, and
@@ -105,6 +106,7 @@ const struct cp_kind cp_kind_agent = {
 	.not_found = "AgentNotFound",
 	.attrs = agent_attrs,
 	.render = agent_render,
+	.list_filtered = true,
 };
 
 /* The agent of type on host, or NULL (inside a transaction). */

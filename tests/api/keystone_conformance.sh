@@ -12,7 +12,8 @@
 # tokens; a wrong original password is 401, another user's 403. Auth with
 # no scope gives the user's default project where the user has a role.
 # Deleting a domain deletes its projects, users and groups. /v3/auth/domains
-# and /v3/auth/system answer.
+# and /v3/auth/system answer. A project acting as a domain (is_domain) is a
+# domain, through either API.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -202,3 +203,44 @@ req GET /identity/v3/auth/system "$u5_tok"
 expect_status 200 "auth/system"
 [ "$(jget "$R_BODY" 'j["system"]')" = '[]' ] || fail "auth/system: $R_BODY"
 pass "auth/domains lists the domains the user has roles on; auth/system is empty"
+
+# Projects acting as domains (is_domain): one is a domain, read, changed and
+# deleted through either API; lists of projects leave domains out unless
+# asked for with is_domain=true.
+tok=$(token admin "$T_ADMIN_PW" admin)
+req POST /identity/v3/projects "$tok" '{"project": {"name": "pd1", "is_domain": true, "domain_id": null}}'
+expect_status 201 "a project acting as a domain"
+pd=$(jget "$R_BODY" 'j["project"]["id"]')
+[ "$(jget "$R_BODY" '(j["project"]["is_domain"], j["project"]["domain_id"], j["project"]["parent_id"])')" = \
+	"(True, None, None)" ] || fail "is_domain project: $R_BODY"
+req GET "/identity/v3/domains/$pd" "$tok"
+[ "$(jget "$R_BODY" 'j["domain"]["name"]')" = pd1 ] || fail "the domain of an is_domain project: $R_BODY"
+req GET "/identity/v3/projects?is_domain=true" "$tok"
+[ "$(jget "$R_BODY" 'str(sorted(p["name"] for p in j["projects"] if p["is_domain"]))')" = "['Default', 'd2', 'pd1']" ] ||
+	fail "is_domain=true lists the domains: $R_BODY"
+req GET /identity/v3/projects "$tok"
+[ "$(jget "$R_BODY" '[p["name"] for p in j["projects"] if p["is_domain"] or p["id"] == "'"$pd"'"]')" = "[]" ] ||
+	fail "a plain project list shows domains: $R_BODY"
+req POST /identity/v3/projects "$tok" "{\"project\": {\"name\": \"inpd\", \"domain_id\": \"$pd\"}}"
+expect_status 201 "a project in the domain project"
+pass "a project with is_domain true is a domain, listed by is_domain=true only, and holds projects"
+
+req POST /identity/v3/projects "$tok" '{"project": {"name": "pd2", "is_domain": true, "domain_id": "default"}}'
+expect_keystone_error 400 "an is_domain project in a domain"
+req POST /identity/v3/projects "$tok" "{\"project\": {\"name\": \"pd3\", \"is_domain\": true, \"domain_id\": null, \"parent_id\": \"$proj\"}}"
+expect_keystone_error 400 "an is_domain project under a parent"
+req PATCH "/identity/v3/projects/$pd" "$tok" '{"project": {"is_domain": false}}'
+expect_keystone_error 400 "is_domain updated"
+req DELETE "/identity/v3/projects/$pd" "$tok"
+expect_keystone_error 403 "deleting an enabled domain project"
+req PATCH "/identity/v3/projects/$pd" "$tok" '{"project": {"enabled": false, "description": "off"}}'
+expect_status 200 "disabling the domain project"
+req GET "/identity/v3/domains/$pd" "$tok"
+[ "$(jget "$R_BODY" '(j["domain"]["enabled"], j["domain"]["description"])')" = "(False, 'off')" ] ||
+	fail "the update through projects is not the domain's: $R_BODY"
+req DELETE "/identity/v3/projects/$pd" "$tok"
+expect_status 204 "deleting the disabled domain project"
+req GET "/identity/v3/domains/$pd" "$tok"
+expect_keystone_error 404 "the deleted domain project's domain"
+[ "$(count "/identity/v3/projects?name=inpd" projects "$tok")" = 0 ] || fail "its project remains"
+pass "is_domain projects: 400 for a domain or parent or an is_domain change, 403 while enabled, then deleted with its projects"

@@ -151,6 +151,7 @@ token_doc() {
 token_doc '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"u1","domain":{"id":"default"},"password":"pw-one"}}}}}'
 expect_status 201 "password token"
 first_exp=$(jget "$R_BODY" 'j["token"]["expires_at"]')
+[ "$(jget "$R_BODY" 'j["token"]["methods"]')" = '["password"]' ] || fail "a password token's methods: $R_BODY"
 sleep 2
 tok=$R_TOKEN
 for _ in 1 2; do
@@ -158,9 +159,17 @@ for _ in 1 2; do
 	expect_status 201 "token-method token"
 	[ "$(jget "$R_BODY" 'j["token"]["expires_at"]')" = "$first_exp" ] ||
 		fail "re-scoping renewed the token: $first_exp -> $(jget "$R_BODY" 'j["token"]["expires_at"]')"
+	# Keystone: the token's methods and its parent's, each once.
+	[ "$(jget "$R_BODY" 'j["token"]["methods"]')" = '["token", "password"]' ] ||
+		fail "a rescoped token's methods: $R_BODY"
 	tok=$R_TOKEN
 done
-pass "a token from the token method expires when the original does ($first_exp)"
+R_STATUS=$(curl -s -o "$T_DIR/tok.json" -w '%{http_code}' -H "X-Auth-Token: $tok" -H "X-Subject-Token: $tok" \
+	"$T_URL/identity/v3/auth/tokens")
+expect_status 200 "validating the rescoped token"
+[ "$(jget "$(cat "$T_DIR/tok.json")" 'j["token"]["methods"]')" = '["token", "password"]' ] ||
+	fail "the validated rescoped token's methods: $(cat "$T_DIR/tok.json")"
+pass "a token from the token method expires when the original does ($first_exp), and lists both methods"
 
 # --- An unknown or disabled user costs what a wrong password costs ------
 os user create --password pw-off --disable u-off >/dev/null

@@ -10,7 +10,7 @@ whose catalog entry answers only its version document is marked unavailable
 extensions are the controller's own GET /v2.0/extensions. Identity has no
 extension list, so each optional Keystone API is probed: served (any answer
 but 404) is enabled. An external network "public" is made for the floating
-IP tests, as devstack makes one.
+IP tests, as devstack makes one, and a compute node registered.
 """
 import json
 import sys
@@ -102,6 +102,16 @@ st, _, _ = call("POST", network_url + "/v2.0/subnets", TOKEN, {"subnet": {
     "cidr": "172.24.4.0/24", "enable_dhcp": False}})
 if st != 201:
     sys.exit("tempest_conf: cannot create the external subnet: HTTP %d" % st)
+
+# A compute node, as devstack's: tempest binds ports to a hypervisor's host
+# (PortsAdminExtendedAttrs). The node is played by its agent's one report
+# (run.sh gives the controller a down time longer than the run).
+st, _, _ = call("PUT", URL + "/internal/v1/nodes/conformance-node", TOKEN, {
+    "agent_type": "Virga agent", "binary": "virga-agent", "configurations": {
+        "tunneling_ip": "127.0.0.1",
+        "compute": {"vcpus": 8, "memory_mb": 16384, "disk_gb": 100}}})
+if st >= 300:
+    sys.exit("tempest_conf: cannot register the compute node: HTTP %d" % st)
 
 yes = lambda b: "true" if b else "false"
 print(f"""# Written by tools/conformance/tempest_conf.py for {URL}
