@@ -103,7 +103,7 @@ R_STATUS=$(curl -s -o "$T_DIR/v.json" -w '%{http_code}' "$T_URL/network/v2.0/")
 [ "$R_STATUS" = 200 ] || fail "GET /v2.0/ without a token: $R_STATUS"
 R_BODY=$(cat "$T_DIR/v.json")
 got=$(jget "$R_BODY" 'sorted((r["name"], r["collection"], r["links"][0]["href"].rsplit("/", 1)[1]) for r in j["resources"])')
-want='[["floatingip", "floatingips", "floatingips"], ["network", "networks", "networks"], ["port", "ports", "ports"], ["router", "routers", "routers"], ["security_group", "security_groups", "security-groups"], ["security_group_rule", "security_group_rules", "security-group-rules"], ["subnet", "subnets", "subnets"]]'
+want='[["floatingip", "floatingips", "floatingips"], ["network", "networks", "networks"], ["port", "ports", "ports"], ["router", "routers", "routers"], ["security_group", "security_groups", "security-groups"], ["security_group_rule", "security_group_rules", "security-group-rules"], ["subnet", "subnets", "subnets"], ["subnetpool", "subnetpools", "subnetpools"]]'
 [ "$got" = "$want" ] || fail "version document resources: $got"
 pass "the version document names resources as Neutron does"
 
