@@ -32,6 +32,11 @@
  * A network the node no longer has ports on is not sent (the node would
  * have nothing to remove: its agent drops the network, and the peers and
  * MACs go with it).
+ *
+ * The networks a node routes to without ports there (a distributed
+ * router's, feed_dvr.c) have an entry too, under the same rules, and sent
+ * whole besides when they became the node's (routed says when): its router
+ * sends straight to the remote ports' nodes and knows their addresses.
  */
 #include "feed_l2pop.h"
 #include "../network/network.h"
@@ -146,7 +151,8 @@ static json_t *entry_of(const json_t *net, const json_t *ports, const json_t *tu
 		json_object_get(net, "provider:segmentation_id"), "remote", remote);
 }
 
-json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports, const char *node, int64_t since)
+json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports, const char *node, int64_t since,
+	const json_t *routed)
 {
 	json_t *out = json_object(), *by_net = json_object(), *local = json_object(), *p;
 	json_t *touched = cp_feed_ids_since(ctx,
@@ -175,14 +181,18 @@ json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports, const char *node,
 		}
 		json_array_append(on_net, p);
 		if (strcmp(host, node) == 0)
-			json_object_set_new(local, nid, json_true());
+			json_object_set_new(local, nid, json_false());
 	}
+	/* local: network id -> whether its entry must be sent whatever changed. */
+	json_object_foreach((json_t *)routed, net_id, v)
+		if (!json_object_get(local, net_id))
+			json_object_set(local, net_id, v);
 	json_object_foreach(local, net_id, v) {
 		json_t *net = cp_obj_get(ctx->db, "network", net_id);
 
 		if (net &&
 			strcmp(cp_json_str(net, "provider:network_type") ?: "", "vxlan") == 0 &&
-			(since == 0 || nodes_changed || rev_of(net) > since ||
+			(since == 0 || nodes_changed || rev_of(net) > since || json_is_true(v) ||
 				json_object_get(touched, net_id)))
 			json_object_set_new(out, net_id,
 				entry_of(net, json_object_get(by_net, net_id), tunnels, node));
