@@ -23,6 +23,7 @@ struct bridge_ctx {
 	uint32_t payload; /* bytes after the L2 header(s) */
 	uint8_t tagged;	  /* the VLAN tag is still in the frame */
 	uint8_t routed;	  /* for a router interface: no destination lookup */
+	uint8_t learn;	  /* its source is not a router interface's MAC (dp_l2_is_rif_mac) */
 };
 
 #define PENDING UINT16_MAX
@@ -112,6 +113,7 @@ static inline uint16_t classify(struct dp_worker *w, struct rte_mbuf *m, struct 
 	c->in = in;
 	c->tagged = tagged;
 	c->routed = false;
+	c->learn = !unlikely(c->net->n_rifs) || !dp_l2_is_rif_mac(c->net, &eth->src_addr);
 	/* Frames for a router skip the destination's MAC table lookup altogether. */
 	if (unlikely(c->net->n_rifs) && dp_l2_to_router(m, c->net, tagged) == DP_L2_ROUTE) {
 		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *); /* its tag is gone */
@@ -169,7 +171,7 @@ static inline uint16_t forward(struct dp_worker *w, struct rte_mbuf *m, const st
 {
 	uint16_t e;
 
-	if (c->src_key != last->src_key || m->port != last->src_port) {
+	if (likely(c->learn) && (c->src_key != last->src_key || m->port != last->src_port)) {
 		dp_l2_learn(w, c->src_key, c->src_hash, m->port, c->in->epoch);
 		last->src_key = c->src_key;
 		last->src_port = m->port;
