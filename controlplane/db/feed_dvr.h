@@ -19,4 +19,14 @@
 json_t *cp_feed_dvr_networks(struct cp_ctx *ctx, const json_t *local, const json_t *touched,
 	int64_t since);
 
+/* The networks that share a router with network nid (nid not among them),
+ * as a set. A new reference. */
+json_t *cp_feed_dvr_around(struct cp_ctx *ctx, const char *nid);
+
+/* Adds to touched (a set of network ids) every network that shares a router
+ * with one of them, or is on a router changed after since (an interface
+ * removed): a port that comes to a router's network, or goes, makes or
+ * unmakes its node one of every other network's of the router. */
+void cp_feed_dvr_touch(struct cp_ctx *ctx, json_t *touched, int64_t since);
+
 #endif

@@ -194,7 +194,8 @@ static void a_port_on_one_network_of_a_router_brings_its_other_networks(void **s
 	assert_string_equal(remote_of(doc, f->net_c), "-");
 	/* b's port on n2, behind n2's tunnel: where n1's router sends to it. */
 	assert_string_equal(remote_of(doc, f->net_b), expect("n2", "192.0.2.2", pb));
-	assert_string_equal(remote_of(doc, f->net_a), "");
+	/* n2 routes into a from b: a peer of a's, whence its routed frames come. */
+	assert_string_equal(remote_of(doc, f->net_a), "n2:192.0.2.2");
 	/* Only n1's own port is a VM port of n1's. */
 	assert_int_equal(json_array_size(json_object_get(doc, "ports")), 1);
 	json_decref(doc);
@@ -203,6 +204,7 @@ static void a_port_on_one_network_of_a_router_brings_its_other_networks(void **s
 	assert_true(sends(doc, "networks", f->net_a));
 	assert_true(sends(doc, "subnets", f->sub_a));
 	assert_string_equal(remote_of(doc, f->net_a), expect("n1", "192.0.2.1", pa));
+	assert_string_equal(remote_of(doc, f->net_b), "n1:192.0.2.1");
 	json_decref(doc);
 	/* n3 has no port: nothing of the router's networks. */
 	doc = feed(f, "n3", 0, NULL);
@@ -289,6 +291,34 @@ static void a_remote_port_on_a_routed_network_resends_its_entry(void **state)
 	json_decref(doc);
 }
 
+static void a_node_that_comes_to_route_into_a_network_becomes_its_peer(void **state)
+{
+	struct fixture *f = *state;
+	char pa[CP_ID_LEN], pb[CP_ID_LEN];
+	json_t *body, *out = NULL, *doc;
+	int64_t rev;
+
+	add_interface(f, f->sub_a);
+	add_interface(f, f->sub_b);
+	port(f, f->net_b, "n2", pb);
+	doc = feed(f, "n2", 0, &rev);
+	assert_string_equal(remote_of(doc, f->net_b), "");
+	json_decref(doc);
+	/* n1's first port on a: n2 hears of n1 on b, with no change on b. */
+	port(f, f->net_a, "n1", pa);
+	doc = feed(f, "n2", rev, &rev);
+	assert_string_equal(remote_of(doc, f->net_b), "n1:192.0.2.1");
+	json_decref(doc);
+	/* The router leaves a: n1 no longer routes into b. */
+	body = json_pack("{s:s}", "subnet_id", f->sub_a);
+	assert_int_equal(cp_router_interface(&f->ctx, f->router, body, false, &out), 0);
+	json_decref(body);
+	json_decref(out);
+	doc = feed(f, "n2", rev, NULL);
+	assert_string_equal(remote_of(doc, f->net_b), "");
+	json_decref(doc);
+}
+
 static void the_gateway_stays_on_the_gateway_node(void **state)
 {
 	struct fixture *f = *state;
@@ -335,6 +365,8 @@ int main(void)
 			a_first_local_port_brings_the_routers_networks, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_remote_port_on_a_routed_network_resends_its_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_node_that_comes_to_route_into_a_network_becomes_its_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_gateway_stays_on_the_gateway_node, setup,
 			teardown),
 	};
