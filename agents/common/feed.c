@@ -126,7 +126,8 @@ static bool routes_into(const struct ag_feed *f, const json_t *local, const char
 		const char *host = json_string_value(json_object_get(r, "host"));
 
 		if (has_interface_on(r, NULL, net_id) &&
-		                ((host && strcmp(host, f->node) == 0) || has_interface_on(r, local, NULL)))
+		                ((host && strcmp(host, f->node) == 0) ||
+		                                has_interface_on(r, local, NULL)))
 			return true;
 	}
 	return false;

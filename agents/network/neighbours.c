@@ -79,8 +79,8 @@ static size_t remote_addrs(const json_t *entry)
 
 	json_array_foreach(json_object_get(entry, "remote"), i, r)
 	{
-		json_array_foreach(json_object_get(r, "ports"), j, p)
-		                n += json_array_size(json_object_get(p, "ip_addresses"));
+		json_array_foreach(json_object_get(r, "ports"), j, p) n +=
+		                json_array_size(json_object_get(p, "ip_addresses"));
 	}
 	return n;
 }

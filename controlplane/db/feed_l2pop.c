@@ -215,7 +215,8 @@ json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports, const char *node,
 				json_object_get(touched, net_id))) {
 			json_t *around = cp_feed_dvr_around(ctx, net_id);
 
-			json_object_set_new(out, net_id, entry_of(net, by_net, around, tunnels, node));
+			json_object_set_new(out, net_id,
+				entry_of(net, by_net, around, tunnels, node));
 			json_decref(around);
 		}
 		json_decref(net);

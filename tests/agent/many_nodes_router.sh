@@ -31,17 +31,9 @@ os router add subnet mrrt mrsubb || die "router add subnet b"
 rif_a=$(os port list --router mrrt --network mrneta -f value -c "MAC Address") || die "rif a"
 rif_b=$(os port list --router mrrt --network mrnetb -f value -c "MAC Address") || die "rif b"
 
-declare -A PORT IP MAC GW=([1]=10.68.1.1 [2]=10.68.2.1 [3]=10.68.1.1) NET=([1]=mrneta [2]=mrnetb [3]=mrneta)
+node_vms mrneta mrnetb mrneta
+declare -A GW=([1]=10.68.1.1 [2]=10.68.2.1 [3]=10.68.1.1)
 for n in 1 2 3; do
-	PORT[$n]=$(node_port "p$n" "${NET[$n]}" "$n") || die "port create p$n"
-	MAC[$n]=$(port_field "${PORT[$n]}" mac_address)
-	IP[$n]=$(first_ip "${PORT[$n]}")
-done
-for n in 1 2 3; do
-	check "port p$n on node$n becomes ACTIVE" wait_status "${PORT[$n]}" ACTIVE 20
-done
-for n in 1 2 3; do
-	PLUG_NS=$(topo_ns "node$n") plug "${PORT[$n]}" "vm$n" || die "plug p$n"
 	ip netns exec "$(topo_ns "vm$n")" ip route add default via "${GW[$n]}" || die "route vm$n"
 done
 
@@ -98,7 +90,8 @@ routed_icmp() {
 }
 # straight N: at node N's veth, every such frame went between node1 and node2,
 # node1's with the router's MAC on B as source and node2's with its MAC on A:
-# routed on the node where it started. At least 12: 2 pings x 3 echoes x 2 ways.
+# routed on the node where it started; some of each way (ping -c 3 passes
+# with one echo back: the count is not the point).
 straight() {
 	routed_icmp "$A_DIR/ub$1.pcap" >"$A_DIR/icmp$1" || return 1
 	cat "$A_DIR/icmp$1" | sort | uniq -c
@@ -107,7 +100,7 @@ straight() {
 	rows = [l.split() for l in open(sys.argv[1])]
 	want = {("172.31.0.1", "172.31.0.2"): sys.argv[3].lower(),
 	        ("172.31.0.2", "172.31.0.1"): sys.argv[2].lower()}
-	ok = len(rows) >= 12 and all(want.get((s, d)) == m.lower() for s, d, m in rows)
+	ok = len(rows) >= 4 and all(want.get((s, d)) == m.lower() for s, d, m in rows)
 	ok = ok and {(s, d) for s, d, _ in rows} == set(want)
 	sys.exit(0 if ok else 1)
 	EOF
@@ -133,17 +126,7 @@ check "node2 drops remote p3's permanent neighbour" eventually gone_3
 sleep 1
 kill -INT "$STEADY"
 wait "$STEADY" 2>/dev/null
-steady_ok() {
-	tail -3 "$A_DIR/steady.txt"
-	"$PY" - "$A_DIR/steady.txt" <<-'EOF'
-	import re, sys
-	m = re.search(r"(\d+) packets transmitted, (\d+) received", open(sys.argv[1]).read())
-	sent, got = int(m.group(1)), int(m.group(2))
-	# The last echo may be in flight when ping is stopped.
-	sys.exit(0 if sent >= 10 and got >= sent - 1 else 1)
-	EOF
-}
-check "vm1 -> vm2 lost no ping while node3 died" steady_ok
+check "vm1 -> vm2 lost no ping while node3 died" steady_ok "$A_DIR/steady.txt" 10
 check "vm2 still pings vm1" vm_ping 2 1
 both_route() { dp_router 1 && dp_router 2; }
 check "node1 and node2 still route with both interfaces" both_route

@@ -42,12 +42,13 @@ static void put(json_t *map, const char *id, const char *text)
 	json_object_set_new(map, id, load(text));
 }
 
-#define RIF(NET, IP, MAC)                                                                           \
-	"{\"port_id\": \"i" IP "\", \"network_id\": \"" NET "\", \"ip_address\": \"" IP "\", "      \
+#define RIF(NET, IP, MAC)                                                                          \
+	"{\"port_id\": \"i" IP "\", \"network_id\": \"" NET "\", \"ip_address\": \"" IP "\", "     \
 	"\"prefixlen\": 24, \"mac_address\": \"" MAC "\"}"
 /* An l2pop entry: one remote port on n2 with MAC and IP. */
-#define ENTRY(NET, MAC, IP)                                                                         \
-	"{\"network_id\": \"" NET "\", \"vni\": 7, \"remote\": [{\"node\": \"n2\", \"tunnel_ip\": "  \
+#define ENTRY(NET, MAC, IP)                                                                        \
+	"{\"network_id\": \"" NET                                                                  \
+	"\", \"vni\": 7, \"remote\": [{\"node\": \"n2\", \"tunnel_ip\": "                          \
 	"\"192.0.2.2\", \"ports\": [{\"port_id\": \"p9\", \"mac_address\": \"" MAC "\", "          \
 	"\"ip_addresses\": [\"" IP "\", \"2001:db8::9\"]}]}]}"
 
@@ -55,15 +56,16 @@ static void put(json_t *map, const char *id, const char *text)
 static void feed_setup(struct ag_feed *f)
 {
 	ag_feed_init(f, "http://x", "t", NODE);
-	json_object_set_new(f->networks, NET1, json_pack("{s:s, s:s, s:i, s:i}", "id", NET1,
-	                "provider:network_type", "vxlan", "provider:segmentation_id", 101, "mtu",
-	                1450));
-	json_object_set_new(f->networks, NET2, json_pack("{s:s, s:s, s:i, s:i}", "id", NET2,
-	                "provider:network_type", "vxlan", "provider:segmentation_id", 102, "mtu",
-	                1450));
-	json_object_set_new(f->networks, NET3, json_pack("{s:s, s:s, s:s, s:i, s:i}", "id", NET3,
-	                "provider:network_type", "vlan", "provider:physical_network", "p1",
-	                "provider:segmentation_id", 100, "mtu", 1500));
+	json_object_set_new(f->networks, NET1,
+	                json_pack("{s:s, s:s, s:i, s:i}", "id", NET1, "provider:network_type",
+	                                "vxlan", "provider:segmentation_id", 101, "mtu", 1450));
+	json_object_set_new(f->networks, NET2,
+	                json_pack("{s:s, s:s, s:i, s:i}", "id", NET2, "provider:network_type",
+	                                "vxlan", "provider:segmentation_id", 102, "mtu", 1450));
+	json_object_set_new(f->networks, NET3,
+	                json_pack("{s:s, s:s, s:s, s:i, s:i}", "id", NET3, "provider:network_type",
+	                                "vlan", "provider:physical_network", "p1",
+	                                "provider:segmentation_id", 100, "mtu", 1500));
 	put(f->ports, PORT1,
 	                "{\"id\": \"" PORT1 "\", \"network_id\": \"" NET1 "\", \"mac_address\": "
 	                "\"fa:16:3e:00:00:01\", \"fixed_ips\": [{\"ip_address\": \"10.1.0.5\"}], "
@@ -71,7 +73,8 @@ static void feed_setup(struct ag_feed *f)
 	put(f->routers, R1,
 	                "{\"id\": \"" R1 "\", \"host\": \"\", \"gateway\": null, \"routes\": [], "
 	                "\"interfaces\": [" RIF(NET1, "10.1.0.1", "fa:16:3e:00:01:01") ", " RIF(
-	                                NET2, "10.2.0.1", "fa:16:3e:00:01:02") ", " RIF(NET3, "10.3.0.1", "fa:16:3e:00:01:03") "]}");
+	                                NET2, "10.2.0.1", "fa:16:3e:00:01:02") ", " RIF(NET3,
+	                                "10.3.0.1", "fa:16:3e:00:01:03") "]}");
 	put(f->l2pop, NET2, ENTRY(NET2, "fa:16:3e:00:00:07", "10.2.0.7"));
 	put(f->l2pop, NET1, ENTRY(NET1, "fa:16:3e:00:00:08", "10.1.0.8"));
 }
@@ -101,7 +104,7 @@ static const char *neighs_of(const struct ag_desired *d)
 	return buf;
 }
 
-static void a_port_on_one_network_brings_the_routers_other_vxlan_networks(void **state)
+static void a_port_on_one_network_brings_the_other_vxlan_networks(void **state)
 {
 	struct ag_feed f;
 	struct ag_desired d;
@@ -156,7 +159,7 @@ static void a_local_port_wins_over_a_remote_entry_for_its_address(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	                cmocka_unit_test(a_port_on_one_network_brings_the_routers_other_vxlan_networks),
+	                cmocka_unit_test(a_port_on_one_network_brings_the_other_vxlan_networks),
 	                cmocka_unit_test(without_a_port_on_its_networks_the_router_is_not_here),
 	                cmocka_unit_test(a_local_port_wins_over_a_remote_entry_for_its_address),
 	};

@@ -100,7 +100,7 @@ static void router(struct ag_feed *f, const char *host)
 	                                "interfaces", "network_id", NET1, "network_id", NET2));
 }
 
-static void a_routers_other_network_keeps_its_entry_while_the_node_routes_into_it(void **state)
+static void an_entry_stays_while_a_router_of_the_node_reaches_it(void **state)
 {
 	struct ag_feed f;
 
@@ -134,7 +134,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	                cmocka_unit_test(entries_are_replaced_whole_and_kept_while_a_port_is_there),
 	                cmocka_unit_test(an_entry_goes_with_the_nodes_last_port_on_its_network),
-	                cmocka_unit_test(a_routers_other_network_keeps_its_entry_while_the_node_routes_into_it),
+	                cmocka_unit_test(an_entry_stays_while_a_router_of_the_node_reaches_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

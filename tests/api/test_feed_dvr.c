@@ -18,84 +18,24 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../controlplane/db/feed.h"
-#include "../../controlplane/network/network.h"
-
-static const struct cp_caller admin = {
-	.user_id = "u-admin", .user_name = "admin", .project_id = "p-admin", .is_admin = true};
+#include "feed_test.h"
 
 struct fixture {
-	char dir[64], path[96];
-	struct cp_db *db;
-	struct cp_ctx ctx;
+	struct feed_test t;
 	/* Networks a, b (the router's) and c (on no router), and their subnets. */
 	char net_a[CP_ID_LEN], net_b[CP_ID_LEN], net_c[CP_ID_LEN];
 	char sub_a[CP_ID_LEN], sub_b[CP_ID_LEN], sub_c[CP_ID_LEN];
 	char router[CP_ID_LEN];
 };
 
-static void create(struct fixture *f, const struct cp_kind *k, const char *text, char *id)
-{
-	json_t *req = json_loads(text, 0, NULL), *out = NULL;
-
-	assert_non_null(req);
-	if (cp_res_create(&f->ctx, k, req, &out) != 0)
-		fail_msg("create %s: %s", k->name, f->ctx.err.msg);
-	if (id)
-		snprintf(id, CP_ID_LEN, "%s", cp_json_str(out, "id"));
-	json_decref(req);
-	json_decref(out);
-}
-
-/* A network (extra: more of its attributes) and a subnet of cidr on it. */
-static void network(struct fixture *f, const char *extra, const char *cidr, char *net, char *sub)
-{
-	char text[256];
-
-	snprintf(text, sizeof(text), "{\"name\": \"n\"%s}", extra);
-	create(f, &cp_kind_network, text, net);
-	snprintf(text, sizeof(text), "{\"network_id\": \"%s\", \"cidr\": \"%s\", \"ip_version\": 4}",
-		net, cidr);
-	create(f, &cp_kind_subnet, text, sub);
-}
-
-static void port(struct fixture *f, const char *net, const char *host, char *id)
-{
-	char text[256];
-
-	snprintf(text, sizeof(text), "{\"network_id\": \"%s\", \"binding:host_id\": \"%s\"}", net,
-		host);
-	create(f, &cp_kind_port, text, id);
-}
-
 static void add_interface(struct fixture *f, const char *subnet)
 {
 	json_t *body = json_pack("{s:s}", "subnet_id", subnet), *out = NULL;
 
-	if (cp_router_interface(&f->ctx, f->router, body, true, &out) != 0)
-		fail_msg("add_router_interface: %s", f->ctx.err.msg);
+	if (cp_router_interface(&f->t.ctx, f->router, body, true, &out) != 0)
+		fail_msg("add_router_interface: %s", f->t.ctx.err.msg);
 	json_decref(body);
 	json_decref(out);
-}
-
-static void report(struct fixture *f, const char *node, const char *tunnel_ip)
-{
-	json_t *r = json_pack("{s:s, s:s, s:{s:s}}", "agent_type", "Virga agent", "binary",
-		"virga-agent", "configurations", "tunneling_ip", tunnel_ip), *out = NULL;
-
-	assert_true(cp_agent_report(&f->ctx, node, r, &out) >= 0);
-	json_decref(r);
-	json_decref(out);
-}
-
-static json_t *feed(struct fixture *f, const char *node, int64_t since, int64_t *rev)
-{
-	json_t *out = NULL;
-
-	assert_int_equal(cp_feed_changes(&f->ctx, node, since, &out), 0);
-	if (rev)
-		*rev = json_integer_value(json_object_get(out, "revision"));
-	return out;
 }
 
 /* Whether the feed's list key holds the object id. */
@@ -110,65 +50,41 @@ static bool sends(const json_t *doc, const char *key, const char *id)
 	return false;
 }
 
-/* "node:port_id,..." of net's l2pop entry, ports cut to their first 4
- * characters; "-" when the feed has no entry for net. */
-static const char *remote_of(const json_t *doc, const char *net)
+/* feed_test_remote of net's l2pop entry in doc ("-": none). */
+static const char *remote_of(struct fixture *f, const json_t *doc, const char *net)
 {
-	const json_t *e = json_object_get(json_object_get(doc, "l2pop"), net);
-	static char buf[512];
-	size_t len = 0, i, j;
-	json_t *r, *p;
-
-	if (!e)
-		return "-";
-	buf[0] = '\0';
-	json_array_foreach(json_object_get(e, "remote"), i, r) {
-		len += snprintf(buf + len, sizeof(buf) - len, "%s%s:%s", i ? ";" : "",
-			cp_json_str(r, "node"), cp_json_str(r, "tunnel_ip"));
-		json_array_foreach(json_object_get(r, "ports"), j, p)
-			len += snprintf(buf + len, sizeof(buf) - len, "%s%.4s", j ? "," : "=",
-				cp_json_str(p, "port_id"));
-	}
-	return buf;
+	return feed_test_remote(&f->t, json_object_get(json_object_get(doc, "l2pop"), net));
 }
 
-static const char *expect(const char *node, const char *tunnel, const char *port_id)
+/* A node with one port, as feed_test_remote writes it. */
+static const char *expect(const char *node, const char *port_id)
 {
 	static char buf[128];
 
-	snprintf(buf, sizeof(buf), "%s:%s=%.4s", node, tunnel, port_id);
+	snprintf(buf, sizeof(buf), "%s:%.4s", node, port_id);
 	return buf;
+}
+
+/* doc brings b whole to n1: the network, its subnet, and its entry with
+ * port pb behind n2. */
+static void brings_b(struct fixture *f, const json_t *doc, const char *pb)
+{
+	assert_true(sends(doc, "networks", f->net_b));
+	assert_true(sends(doc, "subnets", f->sub_b));
+	assert_string_equal(remote_of(f, doc, f->net_b), expect("n2", pb));
 }
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/virga-dvr.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/virga.db", f->dir);
-	assert_int_equal(cp_db_open(&f->db, f->path), 0);
-	f->ctx = (struct cp_ctx){.db = f->db, .caller = &admin};
-	report(f, "n1", "192.0.2.1");
-	report(f, "n2", "192.0.2.2");
-	report(f, "n3", "192.0.2.3");
-	network(f, "", "10.1.0.0/24", f->net_a, f->sub_a); /* VXLAN: the default type */
-	network(f, "", "10.2.0.0/24", f->net_b, f->sub_b);
-	network(f, "", "10.3.0.0/24", f->net_c, f->sub_c);
-	create(f, &cp_kind_router, "{\"name\": \"r\"}", f->router);
+	feed_test_open(&f->t);
+	/* VXLAN: the default type */
+	feed_test_network(&f->t, "", "10.1.0.0/24", f->net_a, f->sub_a);
+	feed_test_network(&f->t, "", "10.2.0.0/24", f->net_b, f->sub_b);
+	feed_test_network(&f->t, "", "10.3.0.0/24", f->net_c, f->sub_c);
+	feed_test_create(&f->t, &cp_kind_router, "{\"name\": \"r\"}", f->router);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[128];
-
-	cp_db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
 	return 0;
 }
 
@@ -180,34 +96,32 @@ static void a_port_on_one_network_of_a_router_brings_its_other_networks(void **s
 
 	add_interface(f, f->sub_a);
 	add_interface(f, f->sub_b);
-	port(f, f->net_a, "n1", pa);
-	port(f, f->net_b, "n2", pb);
-	port(f, f->net_c, "n2", pc);
-	doc = feed(f, "n1", 0, NULL);
+	feed_test_port(&f->t, f->net_a, "n1", pa);
+	feed_test_port(&f->t, f->net_b, "n2", pb);
+	feed_test_port(&f->t, f->net_c, "n2", pc);
+	doc = feed_test_feed(&f->t, "n1", 0, NULL);
 	assert_true(sends(doc, "routers", f->router));
 	assert_true(sends(doc, "networks", f->net_a));
-	assert_true(sends(doc, "networks", f->net_b));
-	assert_true(sends(doc, "subnets", f->sub_b));
+	/* b's port on n2, behind n2's tunnel: where n1's router sends to it. */
+	brings_b(f, doc, pb);
 	/* c is on no router of n1's: neither it nor its ports. */
 	assert_false(sends(doc, "networks", f->net_c));
 	assert_false(sends(doc, "subnets", f->sub_c));
-	assert_string_equal(remote_of(doc, f->net_c), "-");
-	/* b's port on n2, behind n2's tunnel: where n1's router sends to it. */
-	assert_string_equal(remote_of(doc, f->net_b), expect("n2", "192.0.2.2", pb));
+	assert_string_equal(remote_of(f, doc, f->net_c), "-");
 	/* n2 routes into a from b: a peer of a's, whence its routed frames come. */
-	assert_string_equal(remote_of(doc, f->net_a), "n2:192.0.2.2");
+	assert_string_equal(remote_of(f, doc, f->net_a), "n2:");
 	/* Only n1's own port is a VM port of n1's. */
 	assert_int_equal(json_array_size(json_object_get(doc, "ports")), 1);
 	json_decref(doc);
 	/* n2, symmetrically: a and the port behind n1. */
-	doc = feed(f, "n2", 0, NULL);
+	doc = feed_test_feed(&f->t, "n2", 0, NULL);
 	assert_true(sends(doc, "networks", f->net_a));
 	assert_true(sends(doc, "subnets", f->sub_a));
-	assert_string_equal(remote_of(doc, f->net_a), expect("n1", "192.0.2.1", pa));
-	assert_string_equal(remote_of(doc, f->net_b), "n1:192.0.2.1");
+	assert_string_equal(remote_of(f, doc, f->net_a), expect("n1", pa));
+	assert_string_equal(remote_of(f, doc, f->net_b), "n1:");
 	json_decref(doc);
 	/* n3 has no port: nothing of the router's networks. */
-	doc = feed(f, "n3", 0, NULL);
+	doc = feed_test_feed(&f->t, "n3", 0, NULL);
 	assert_false(sends(doc, "networks", f->net_a));
 	assert_false(sends(doc, "networks", f->net_b));
 	assert_int_equal(json_object_size(json_object_get(doc, "l2pop")), 0);
@@ -222,23 +136,21 @@ static void a_new_interface_brings_its_network_whole(void **state)
 	json_t *doc;
 
 	add_interface(f, f->sub_a);
-	port(f, f->net_a, "n1", pa);
-	port(f, f->net_b, "n2", pb);
-	doc = feed(f, "n1", 0, &rev);
+	feed_test_port(&f->t, f->net_a, "n1", pa);
+	feed_test_port(&f->t, f->net_b, "n2", pb);
+	doc = feed_test_feed(&f->t, "n1", 0, &rev);
 	assert_false(sends(doc, "networks", f->net_b));
-	assert_string_equal(remote_of(doc, f->net_b), "-");
+	assert_string_equal(remote_of(f, doc, f->net_b), "-");
 	json_decref(doc);
 	add_interface(f, f->sub_b);
-	doc = feed(f, "n1", rev, &rev);
+	doc = feed_test_feed(&f->t, "n1", rev, &rev);
 	assert_true(sends(doc, "routers", f->router));
-	assert_true(sends(doc, "networks", f->net_b));
-	assert_true(sends(doc, "subnets", f->sub_b));
-	assert_string_equal(remote_of(doc, f->net_b), expect("n2", "192.0.2.2", pb));
+	brings_b(f, doc, pb);
 	json_decref(doc);
 	/* Sent once: nothing changed since. */
-	doc = feed(f, "n1", rev, NULL);
+	doc = feed_test_feed(&f->t, "n1", rev, NULL);
 	assert_false(sends(doc, "networks", f->net_b));
-	assert_string_equal(remote_of(doc, f->net_b), "-");
+	assert_string_equal(remote_of(f, doc, f->net_b), "-");
 	json_decref(doc);
 }
 
@@ -251,16 +163,14 @@ static void a_first_local_port_brings_the_routers_networks(void **state)
 
 	add_interface(f, f->sub_a);
 	add_interface(f, f->sub_b);
-	port(f, f->net_b, "n2", pb);
-	doc = feed(f, "n1", 0, &rev);
+	feed_test_port(&f->t, f->net_b, "n2", pb);
+	doc = feed_test_feed(&f->t, "n1", 0, &rev);
 	assert_false(sends(doc, "networks", f->net_b));
 	json_decref(doc);
-	port(f, f->net_a, "n1", pa);
-	doc = feed(f, "n1", rev, NULL);
+	feed_test_port(&f->t, f->net_a, "n1", pa);
+	doc = feed_test_feed(&f->t, "n1", rev, NULL);
 	assert_true(sends(doc, "networks", f->net_a));
-	assert_true(sends(doc, "networks", f->net_b));
-	assert_true(sends(doc, "subnets", f->sub_b));
-	assert_string_equal(remote_of(doc, f->net_b), expect("n2", "192.0.2.2", pb));
+	brings_b(f, doc, pb);
 	json_decref(doc);
 }
 
@@ -273,21 +183,21 @@ static void a_remote_port_on_a_routed_network_resends_its_entry(void **state)
 
 	add_interface(f, f->sub_a);
 	add_interface(f, f->sub_b);
-	port(f, f->net_a, "n1", pa);
-	doc = feed(f, "n1", 0, &rev);
-	assert_string_equal(remote_of(doc, f->net_b), ""); /* nobody there yet */
+	feed_test_port(&f->t, f->net_a, "n1", pa);
+	doc = feed_test_feed(&f->t, "n1", 0, &rev);
+	assert_string_equal(remote_of(f, doc, f->net_b), ""); /* nobody there yet */
 	json_decref(doc);
-	port(f, f->net_b, "n3", pb);
-	doc = feed(f, "n1", rev, &rev);
-	assert_string_equal(remote_of(doc, f->net_b), expect("n3", "192.0.2.3", pb));
+	feed_test_port(&f->t, f->net_b, "n3", pb);
+	doc = feed_test_feed(&f->t, "n1", rev, &rev);
+	assert_string_equal(remote_of(f, doc, f->net_b), expect("n3", pb));
 	/* Not a new network for n1: the network itself is not sent again. */
 	assert_false(sends(doc, "networks", f->net_b));
 	json_decref(doc);
 	/* A port elsewhere on a network of no router of n1's is no news to it. */
-	port(f, f->net_c, "n2", pc);
-	doc = feed(f, "n1", rev, NULL);
-	assert_string_equal(remote_of(doc, f->net_b), "-");
-	assert_string_equal(remote_of(doc, f->net_c), "-");
+	feed_test_port(&f->t, f->net_c, "n2", pc);
+	doc = feed_test_feed(&f->t, "n1", rev, NULL);
+	assert_string_equal(remote_of(f, doc, f->net_b), "-");
+	assert_string_equal(remote_of(f, doc, f->net_c), "-");
 	json_decref(doc);
 }
 
@@ -300,22 +210,22 @@ static void a_node_that_comes_to_route_into_a_network_becomes_its_peer(void **st
 
 	add_interface(f, f->sub_a);
 	add_interface(f, f->sub_b);
-	port(f, f->net_b, "n2", pb);
-	doc = feed(f, "n2", 0, &rev);
-	assert_string_equal(remote_of(doc, f->net_b), "");
+	feed_test_port(&f->t, f->net_b, "n2", pb);
+	doc = feed_test_feed(&f->t, "n2", 0, &rev);
+	assert_string_equal(remote_of(f, doc, f->net_b), "");
 	json_decref(doc);
 	/* n1's first port on a: n2 hears of n1 on b, with no change on b. */
-	port(f, f->net_a, "n1", pa);
-	doc = feed(f, "n2", rev, &rev);
-	assert_string_equal(remote_of(doc, f->net_b), "n1:192.0.2.1");
+	feed_test_port(&f->t, f->net_a, "n1", pa);
+	doc = feed_test_feed(&f->t, "n2", rev, &rev);
+	assert_string_equal(remote_of(f, doc, f->net_b), "n1:");
 	json_decref(doc);
 	/* The router leaves a: n1 no longer routes into b. */
 	body = json_pack("{s:s}", "subnet_id", f->sub_a);
-	assert_int_equal(cp_router_interface(&f->ctx, f->router, body, false, &out), 0);
+	assert_int_equal(cp_router_interface(&f->t.ctx, f->router, body, false, &out), 0);
 	json_decref(body);
 	json_decref(out);
-	doc = feed(f, "n2", rev, NULL);
-	assert_string_equal(remote_of(doc, f->net_b), "");
+	doc = feed_test_feed(&f->t, "n2", rev, NULL);
+	assert_string_equal(remote_of(f, doc, f->net_b), "");
 	json_decref(doc);
 }
 
@@ -327,17 +237,17 @@ static void the_gateway_stays_on_the_gateway_node(void **state)
 	size_t i;
 
 	cp_router_set_gateway_node("gw");
-	network(f, ", \"router:external\": true", "203.0.113.0/24", ext, ext_sub);
+	feed_test_network(&f->t, ", \"router:external\": true", "203.0.113.0/24", ext, ext_sub);
 	snprintf(text, sizeof(text), "{\"external_gateway_info\": {\"network_id\": \"%s\"}}", ext);
 	req = json_loads(text, 0, NULL);
-	assert_int_equal(cp_res_update(&f->ctx, &cp_kind_router, f->router, req, &out), 0);
+	assert_int_equal(cp_res_update(&f->t.ctx, &cp_kind_router, f->router, req, &out), 0);
 	json_decref(req);
 	json_decref(out);
 	add_interface(f, f->sub_a);
 	add_interface(f, f->sub_b);
-	port(f, f->net_a, "n1", pa);
-	port(f, f->net_b, "n2", pb);
-	doc = feed(f, "n1", 0, NULL);
+	feed_test_port(&f->t, f->net_a, "n1", pa);
+	feed_test_port(&f->t, f->net_b, "n2", pb);
+	doc = feed_test_feed(&f->t, "n1", 0, NULL);
 	assert_true(sends(doc, "networks", f->net_b));
 	/* The router comes whole, its gateway naming its node: not n1. */
 	json_array_foreach(json_object_get(doc, "routers"), i, r)
@@ -358,17 +268,19 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			a_port_on_one_network_of_a_router_brings_its_other_networks, setup,
-			teardown),
+			feed_test_teardown),
 		cmocka_unit_test_setup_teardown(a_new_interface_brings_its_network_whole, setup,
-			teardown),
+			feed_test_teardown),
 		cmocka_unit_test_setup_teardown(
-			a_first_local_port_brings_the_routers_networks, setup, teardown),
+			a_first_local_port_brings_the_routers_networks, setup, feed_test_teardown),
 		cmocka_unit_test_setup_teardown(
-			a_remote_port_on_a_routed_network_resends_its_entry, setup, teardown),
+			a_remote_port_on_a_routed_network_resends_its_entry, setup,
+			feed_test_teardown),
 		cmocka_unit_test_setup_teardown(
-			a_node_that_comes_to_route_into_a_network_becomes_its_peer, setup, teardown),
+			a_node_that_comes_to_route_into_a_network_becomes_its_peer, setup,
+			feed_test_teardown),
 		cmocka_unit_test_setup_teardown(the_gateway_stays_on_the_gateway_node, setup,
-			teardown),
+			feed_test_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

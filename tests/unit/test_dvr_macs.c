@@ -146,7 +146,8 @@ static void arp_for_an_interface_is_answered_here_not_flooded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(a_router_mac_from_the_uplink_is_delivered_not_learned, setup),
+		cmocka_unit_test_setup(
+			a_router_mac_from_the_uplink_is_delivered_not_learned, setup),
 		cmocka_unit_test_setup(a_new_interface_announces_itself_to_the_nodes_ports_only,
 			setup),
 		cmocka_unit_test_setup(arp_for_an_interface_is_answered_here_not_flooded, setup),

@@ -76,7 +76,8 @@ static void a_gratuitous_arp_floods_its_network_only(void **state)
 	struct dp_inject_stats before = dp_inject_stats;
 
 	(void)state;
-	assert_int_equal(dp_inject_garp(dp_conf_net_by_name("ext"), &mac, test_ip("203.0.113.10"), false),
+	assert_int_equal(dp_inject_garp(dp_conf_net_by_name("ext"), &mac, test_ip("203.0.113.10"),
+	                                 false),
 	                0);
 	assert_int_equal(dp_inject_stats.sent, before.sent + 1);
 	/* Nothing leaves until the worker takes it into its graph. */
