@@ -23,7 +23,6 @@ struct bridge_ctx {
 	uint32_t payload; /* bytes after the L2 header(s) */
 	uint8_t tagged;	  /* the VLAN tag is still in the frame */
 	uint8_t routed;	  /* for a router interface: no destination lookup */
-	uint8_t learn;	  /* its source is not a router interface's MAC (dp_l2_is_rif_mac) */
 };
 
 #define PENDING UINT16_MAX
@@ -113,7 +112,6 @@ static inline uint16_t classify(struct dp_worker *w, struct rte_mbuf *m, struct 
 	c->in = in;
 	c->tagged = tagged;
 	c->routed = false;
-	c->learn = !unlikely(c->net->n_rifs) || !dp_l2_is_rif_mac(c->net, &eth->src_addr);
 	/* Frames for a router skip the destination's MAC table lookup altogether. */
 	if (unlikely(c->net->n_rifs) && dp_l2_to_router(m, c->net, tagged) == DP_L2_ROUTE) {
 		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *); /* its tag is gone */
@@ -166,12 +164,26 @@ struct last_seen {
 	uint64_t dst_val;
 };
 
+/*
+ * Whether the frame came from the uplink with a router interface's MAC as its
+ * source: another node's distributed router routed it onto the network, and
+ * the MAC is this node's router's, not behind the uplink (dp_l2_is_rif_mac).
+ * From an access port that source is a spoof, port security's to refuse.
+ */
+static inline bool from_a_router(struct rte_mbuf *m, const struct bridge_ctx *c)
+{
+	return unlikely(c->in->mode == DP_PORT_UPLINK) && c->net->n_rifs &&
+			dp_l2_is_rif_mac(c->net,
+					&rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr);
+}
+
 static inline uint16_t forward(struct dp_worker *w, struct rte_mbuf *m, const struct bridge_ctx *c,
 		struct last_seen *last)
 {
 	uint16_t e;
 
-	if (likely(c->learn) && (c->src_key != last->src_key || m->port != last->src_port)) {
+	/* Checked once per run of frames from one source, as the learning is. */
+	if ((c->src_key != last->src_key || m->port != last->src_port) && !from_a_router(m, c)) {
 		dp_l2_learn(w, c->src_key, c->src_hash, m->port, c->in->epoch);
 		last->src_key = c->src_key;
 		last->src_port = m->port;

@@ -132,7 +132,8 @@ static inline uint16_t dp_l2_to_router(
  *  - the interface's gratuitous ARP stays on the node (DP_SRC_ROUTER_LOCAL);
  *  - a frame that arrives from the uplink or a tunnel with an interface MAC as
  *    its source (another node's router routed it here) is delivered but its
- *    source is not learned: the MAC is this node's router's, not behind a port;
+ *    source is not learned: the MAC is this node's router's, not behind a port
+ *    (from an access port that source is a spoof: port security's business);
  *  - the router never ARPs across a tunnel for a port: the agent gives it a
  *    permanent neighbour for each remote one (from l2population).
  */
