@@ -80,18 +80,54 @@ static json_t *map_of(struct ag_feed *f, const char *kind)
 	return NULL;
 }
 
-/* The l2pop entries are cached like the objects (network/l2pop.c programs
- * them): whether the node still has a port on net_id. */
-static bool has_local_port(const struct ag_feed *f, const char *net_id)
+/* The networks of the node's ports, as a set. A new reference. */
+static json_t *port_networks(const struct ag_feed *f)
 {
-	const char *id;
-	json_t *p;
+	json_t *out = json_object(), *p;
+	const char *id, *n;
 
 	json_object_foreach(f->ports, id, p)
-	{
-		const char *n = json_string_value(json_object_get(p, "network_id"));
+		if ((n = json_string_value(json_object_get(p, "network_id"))))
+			json_object_set_new(out, n, json_true());
+	return out;
+}
 
-		if (n && strcmp(n, net_id) == 0)
+static bool has_interface_on(const json_t *r, const json_t *nets, const char *net_id)
+{
+	const json_t *in;
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "interfaces"), i, in)
+	{
+		const char *n = json_string_value(json_object_get(in, "network_id"));
+
+		if (n && (net_id ? strcmp(n, net_id) == 0 : json_object_get(nets, n) != NULL))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The l2pop entries are cached like the objects (network/l2pop.c programs
+ * them): whether the node still routes into net_id, with a port of its own
+ * there or through a router with an interface there that the node
+ * instantiates whole (network/desired.c: one it hosts, or one with an
+ * interface on a network of its ports).
+ */
+static bool routes_into(const struct ag_feed *f, const json_t *local, const char *net_id)
+{
+	const char *id;
+	json_t *r;
+
+	if (json_object_get(local, net_id))
+		return true;
+	json_object_foreach(f->routers, id, r)
+	{
+		const char *host = json_string_value(json_object_get(r, "host"));
+
+		if (has_interface_on(r, NULL, net_id) &&
+		                ((host && strcmp(host, f->node) == 0) ||
+		                                has_interface_on(r, local, NULL)))
 			return true;
 	}
 	return false;
@@ -99,7 +135,7 @@ static bool has_local_port(const struct ag_feed *f, const char *net_id)
 
 bool ag_feed_merge_l2pop(struct ag_feed *f, const json_t *doc)
 {
-	json_t *entry, *tmp;
+	json_t *entry, *tmp, *local;
 	const char *id;
 	bool changed = false;
 
@@ -110,15 +146,17 @@ bool ag_feed_merge_l2pop(struct ag_feed *f, const json_t *doc)
 		json_object_set(f->l2pop, id, entry);
 	}
 	/* The feed sends no entry for a network the node left: its ports are
-	 * gone from the cache, so is the entry (and one comes whole with the
-	 * next port there). */
+	 * gone from the cache (or its router's interface), so is the entry
+	 * (and one comes whole with the next port or interface there). */
+	local = port_networks(f);
 	json_object_foreach_safe(f->l2pop, tmp, id, entry)
 	{
-		if (!has_local_port(f, id)) {
+		if (!routes_into(f, local, id)) {
 			json_object_del(f->l2pop, id);
 			changed = true;
 		}
 	}
+	json_decref(local);
 	return changed;
 }
 

@@ -45,9 +45,11 @@ int ag_feed_poll(struct ag_feed *f, int timeout_s);
  * none taken (the next pass reports them again).
  */
 int ag_feed_report_statuses(struct ag_feed *f, const char *kind, const json_t *statuses);
-/* Merges a feed document's "l2pop" into f->l2pop (after its ports, as
- * ag_feed_poll does), and drops the entries of networks the node has no
- * port on any more. Returns whether that changed anything. */
+/* Merges a feed document's "l2pop" into f->l2pop (after its ports and
+ * routers, as ag_feed_poll does), and drops the entries of networks the
+ * node has neither a port on any more nor a router into (one it hosts, or
+ * one with an interface on a network of its ports). Returns whether that
+ * changed anything. */
 bool ag_feed_merge_l2pop(struct ag_feed *f, const json_t *doc);
 
 #endif /* AG_COMMON_FEED_H */

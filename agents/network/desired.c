@@ -8,9 +8,10 @@
  *
  * Routers are distributed, as Neutron's DVR: every node routes for its own
  * ports, so a router is instantiated on each node where it has an interface
- * on a network the node has, with those interfaces only (the gateway
- * address and MAC of the Neutron interface port) and the extra routes whose
- * next hop is on one of them. Another node routes for the rest.
+ * on a network the node has ports on, with its interfaces on every VXLAN
+ * network besides (router_nets: the gateway address and MAC of the Neutron
+ * interface port, the same on every node) and the extra routes whose next
+ * hop is on one of them.
  *
  * Each port's security groups become its filter (secgroups.c), its
  * subnets its DHCP answer (dhcp.c).
@@ -261,26 +262,54 @@ static int build_routes(const json_t *r, struct ag_router *out)
 	return 0;
 }
 
-/*
- * On the node that hosts the router (the feed's router "host": its
- * gateway's node, or the controller's router node): every interface's
- * network, VM port here or not, since that node routes for the whole
- * router, as Neutron's network node (the feed sends it those networks). A
- * network of a type the dataplane lacks is left out, as for a port.
- */
-static void hosted_nets(const struct ag_feed *f, const json_t *r, struct ag_desired *d)
+static bool has_interface_on(const json_t *r, const struct ag_desired *d, size_t n_port_nets)
 {
+	const json_t *in;
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "interfaces"), i, in)
+	{
+		for (size_t j = 0; j < n_port_nets; j++)
+			if (strcmp(d->nets[j].id, str(in, "network_id")) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The networks of router r the node adds for it, VM port there or not
+ * (d->nets[0..n_port_nets) are those of the node's ports):
+ *  - all of them on the node that hosts it whole (the feed's router "host":
+ *    its gateway's node, or the controller's router node), as Neutron's
+ *    network node;
+ *  - the VXLAN ones on a node with a port on one of them: the router is
+ *    distributed, as Neutron's DVR, so the node routes its own ports'
+ *    traffic to each of the router's networks and sends it straight to
+ *    the destination's node (their l2pop entries say where, and give the
+ *    router a permanent neighbour for each remote port). A VLAN or flat
+ *    network has no l2pop: the router would have to ARP for a remote
+ *    port, and the reply, addressed to the interface MAC every node's
+ *    router shares, would be taken by the router of that port's node. So
+ *    those are routed only by the nodes with ports on them, as before.
+ * The feed sends these networks (controlplane/db/feed_dvr.c). A network of
+ * a type the dataplane lacks is left out, as for a port.
+ */
+static void router_nets(const struct ag_feed *f, const json_t *r, struct ag_desired *d,
+                size_t n_port_nets)
+{
+	bool whole = strcmp(str(r, "host"), f->node) == 0;
 	const json_t *in, *n;
 	struct ag_net net;
 	size_t i;
 
-	if (strcmp(str(r, "host"), f->node) != 0)
+	if (!whole && !has_interface_on(r, d, n_port_nets))
 		return;
 	json_array_foreach(json_object_get(r, "interfaces"), i, in)
 	{
 		n = json_object_get(f->networks, str(in, "network_id"));
 		if (n != NULL && ag_desired_find_net(d, str(n, "id")) == NULL &&
-		                ag_desired_build_net(n, &net) == 0)
+		                ag_desired_build_net(n, &net) == 0 &&
+		                (whole || net.type == DP_NET_VXLAN))
 			d->nets[d->n_nets++] = net; /* ag_desired_build left room for it */
 	}
 }
@@ -290,7 +319,7 @@ static void hosted_nets(const struct ag_feed *f, const json_t *r, struct ag_desi
  * routes for it, 1 when it has no part in it, or -ENOMEM.
  */
 static int build_router(const struct ag_feed *f, const json_t *r, struct ag_desired *d,
-                struct ag_router *out)
+                size_t n_port_nets, struct ag_router *out)
 {
 	const json_t *in;
 	const char *id = str(r, "id");
@@ -308,7 +337,7 @@ static int build_router(const struct ag_feed *f, const json_t *r, struct ag_desi
 	if (!boolean(r, "admin_state_up", true))
 		return 1; /* Neutron: a router that is down forwards nothing */
 	snprintf(out->id, sizeof(out->id), "%s", id);
-	hosted_nets(f, r, d);
+	router_nets(f, r, d, n_port_nets);
 	json_array_foreach(json_object_get(r, "interfaces"), i, in)
 	{
 		ag_desired_build_rif(r, in, d, out);
@@ -322,9 +351,10 @@ static int build_router(const struct ag_feed *f, const json_t *r, struct ag_desi
 	return rc;
 }
 
-/* The routers this node routes for, from the networks d already has. */
+/* The routers this node routes for, from the networks of its ports (d's so far). */
 static int build_routers(const struct ag_feed *f, struct ag_desired *d)
 {
+	size_t n_port_nets = d->n_nets;
 	const char *id;
 	json_t *r;
 	int rc;
@@ -334,7 +364,7 @@ static int build_routers(const struct ag_feed *f, struct ag_desired *d)
 		return -ENOMEM;
 	json_object_foreach(f->routers, id, r)
 	{
-		rc = build_router(f, r, d, &d->routers[d->n_routers]);
+		rc = build_router(f, r, d, n_port_nets, &d->routers[d->n_routers]);
 		if (rc == 0)
 			d->n_routers++;
 		else if (rc < 0)
@@ -410,6 +440,8 @@ int ag_desired_build(const struct ag_feed *f, struct ag_desired *d)
 	}
 	rc = build_routers(f, d);
 	if (rc == 0)
+		rc = ag_neighs_build(f, d);
+	if (rc == 0)
 		rc = ag_fips_build(f, d);
 	if (rc < 0)
 		ag_desired_free(d);
@@ -426,5 +458,6 @@ void ag_desired_free(struct ag_desired *d)
 	free(d->ports);
 	free(d->nets);
 	free(d->fips);
+	free(d->neighs);
 	memset(d, 0, sizeof(*d));
 }

@@ -72,7 +72,8 @@ struct ag_route {
 /*
  * A Neutron router as this node instantiates it (distributed, like Neutron's
  * DVR: each node routes for its own ports): the dataplane router is named
- * by the Neutron UUID and has interfaces only on the node's networks.
+ * by the Neutron UUID and has interfaces on the networks of the node's
+ * ports and on the router's other VXLAN networks (desired.c says why).
  */
 struct ag_router {
 	char id[AG_ID_LEN];
@@ -96,6 +97,14 @@ struct ag_fip {
 	bool active; /* the controller shows it ACTIVE */
 };
 
+/* A permanent neighbour of the node's routers (neighbours.c): a port's
+ * fixed IPv4 address and MAC, the port here or on another node. */
+struct ag_neigh {
+	char network[AG_ID_LEN];
+	uint8_t ip[4]; /* network order, as dp_api.h */
+	uint8_t mac[6];
+};
+
 struct ag_desired {
 	struct ag_net *nets;
 	size_t n_nets;
@@ -105,14 +114,17 @@ struct ag_desired {
 	size_t n_routers;
 	struct ag_fip *fips; /* every associated one this node hosts, wanted or not */
 	size_t n_fips;
+	struct ag_neigh *neighs; /* on the networks of routers' interfaces */
+	size_t n_neighs;
 };
 
 /*
  * What the node's dataplane should have: every port of the cache (they are
  * all bound here) on a network the dataplane supports, and those networks;
  * every router that is up and has an interface on one of those networks,
- * with those interfaces and the extra routes through them, and the floating
- * IPs of the routers whose gateway the node hosts. What it cannot
+ * with those interfaces and those on its other VXLAN networks (which become
+ * d's too), the extra routes through them and the permanent neighbours on
+ * them, and the floating IPs of the routers whose gateway the node hosts. What it cannot
  * program is left out with a log line (once per object and revision).
  * Returns 0 or -ENOMEM.
  */

@@ -3,8 +3,8 @@
  * Neutron routers in the node's dataplane: one dataplane router per Neutron
  * router the node routes for (desired.c says which, DVR style), named by
  * its UUID, with an interface on each of the node's networks it is attached
- * to, its extra routes, and permanent neighbours for the node's ports on
- * those networks (below).
+ * to, its extra routes, and permanent neighbours for the ports on those
+ * networks, the node's and remote ones (neighbours.c).
  *
  * As for ports, the dataplane is the record of what is installed. Its
  * router list names the routers; its route list shows each interface as
@@ -199,41 +199,17 @@ static bool net_ready(const struct ag_desired *d, const bool *net_ok, const char
 }
 
 /*
- * Permanent neighbours, as Neutron's DVR gives its routers: on each network
- * a desired router has an interface on, every local port's fixed IPv4
- * addresses with the port's MAC. The router then never asks ARP for a local
- * port, and never uses a MAC learned for an address Neutron has since given
- * to another port (an address freed by one port goes to the next one).
- * The agent owns the permanent entries in networks named by a UUID; they go
- * before their network does (they never age, and a network's id is reused).
+ * Permanent neighbours (neighbours.c says which): the agent owns the
+ * permanent entries in networks named by a UUID; they go before their
+ * network does (they never age, and a network's id is reused).
  */
-static bool rif_on_network(const struct ag_desired *d, const char *network)
-{
-	for (size_t i = 0; i < d->n_routers; i++)
-		if (desired_rif(&d->routers[i], network))
-			return true;
-	return false;
-}
-
-static bool is_ip4_host(const struct dp_ip_prefix *a)
-{
-	return a->family == AF_INET && a->prefixlen == 32;
-}
-
 static bool neigh_wanted(const struct ag_desired *d, const struct dp_neigh_info *e)
 {
-	if (!rif_on_network(d, e->scope))
-		return false;
-	for (size_t i = 0; i < d->n_ports; i++) {
-		const struct dp_port_security_req *sec = &d->ports[i].security;
-
-		if (strcmp(d->ports[i].network, e->scope) != 0 || memcmp(sec->mac, e->mac, 6) != 0)
-			continue;
-		for (uint8_t j = 0; j < sec->n_addrs; j++)
-			if (is_ip4_host(&sec->addrs[j]) &&
-			                memcmp(sec->addrs[j].addr, e->ip, 4) == 0)
-				return true;
-	}
+	for (size_t i = 0; i < d->n_neighs; i++)
+		if (strcmp(d->neighs[i].network, e->scope) == 0 &&
+		                memcmp(d->neighs[i].ip, e->ip, 4) == 0 &&
+		                memcmp(d->neighs[i].mac, e->mac, 6) == 0)
+			return true;
 	return false;
 }
 
@@ -297,23 +273,16 @@ static void prune_neighs(struct ag_dp *dp, const struct ag_desired *d, const str
 static void ensure_neighs(struct ag_dp *dp, const struct ag_desired *d, const bool *net_ok,
                 const struct rview *v, struct ag_reconcile_stats *st)
 {
-	for (size_t i = 0; i < d->n_ports; i++) {
-		const struct ag_port *p = &d->ports[i];
+	for (size_t i = 0; i < d->n_neighs; i++) {
+		const struct ag_neigh *n = &d->neighs[i];
 
-		if (!rif_on_network(d, p->network) || !net_ready(d, net_ok, p->network))
+		if (!net_ready(d, net_ok, n->network) ||
+		                neigh_present(v, n->network, n->ip, n->mac))
 			continue;
-		for (uint8_t j = 0; j < p->security.n_addrs; j++) {
-			const struct dp_ip_prefix *a = &p->security.addrs[j];
-
-			if (!is_ip4_host(a) ||
-			                neigh_present(v, p->network, a->addr, p->security.mac))
-				continue;
-			if (neigh_call(dp, DP_MSG_NEIGH_ADD, p->network, a->addr, p->security.mac) <
-			                0)
-				st->failed++;
-			else
-				st->added++;
-		}
+		if (neigh_call(dp, DP_MSG_NEIGH_ADD, n->network, n->ip, n->mac) < 0)
+			st->failed++;
+		else
+			st->added++;
 	}
 }
 

@@ -27,13 +27,21 @@
 void ag_routers_prune(struct ag_dp *dp, const struct ag_desired *d, struct ag_reconcile_stats *st);
 /*
  * Adds d's routers, their interfaces on the networks that are ready
- * (net_ok[i] for d->nets[i]), their extra routes, and on those networks a
- * permanent neighbour for each fixed IPv4 address of d's ports; replaces an
+ * (net_ok[i] for d->nets[i]), their extra routes, and on those networks
+ * d's permanent neighbours; replaces an
  * interface whose address or MAC changed, and removes extra routes no
  * longer wanted.
  */
 void ag_routers_ensure(struct ag_dp *dp, const struct ag_desired *d, const bool *net_ok,
                 struct ag_reconcile_stats *st);
+
+/* ---- permanent neighbours (network/neighbours.c) ---- */
+/* d's neighbours, after its routers: the fixed IPv4 addresses of its ports
+ * and of the remote ports of f's l2pop entries, on each network a router
+ * of d has an interface on. 0 or -ENOMEM. */
+int ag_neighs_build(const struct ag_feed *f, struct ag_desired *d);
+/* Whether a router of d has an interface on network. */
+bool ag_router_on_network(const struct ag_desired *d, const char *network);
 
 /* ---- external gateways (network/gateway.c) ---- */
 /*

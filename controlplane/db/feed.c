@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "feed.h"
 #include "feed_dhcp.h"
+#include "feed_dvr.h"
 #include "feed_l2pop.h"
 #include "feed_servers.h"
 #include "../compute/server.h"
@@ -502,7 +503,7 @@ static bool net_hosted(struct cp_ctx *ctx, const struct feed_routers *fr, const 
  * network node does: it gets each interface's network and its subnets,
  * whether a VM port of the node is there or not; otherwise a network node,
  * which has no VMs, would hold none of its tenants' routers. Other nodes
- * keep routing for their own ports only. They are sent whole when the
+ * route for the routers of their ports (feed_dvr.c). They are sent whole when the
  * router was touched (an interface or gateway port, or an interface's
  * subnet, changed after since: a newly hosted router brings its networks),
  * and otherwise when they changed themselves. After routers_sent.
@@ -562,6 +563,8 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	struct feed_list nets = list_new(json_array()), subnets = list_new(json_array());
 	json_t *deleted = json_array(), *tomb, *t;
 	json_t *unbound = json_array(), *routers, *fips, *sgs, *dhcp, *l2pop, *servers;
+	json_t *local = json_object(), *routed, *v; /* network id -> a port of the node on it changed */
+	const char *nid;
 	struct feed_sgs fs = {json_object(), json_object()};
 	struct feed_routers fr;
 	struct feed_list sent;
@@ -617,20 +620,31 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		port_changed = rev_of(p) > since;
 		if (port_changed)
 			json_array_append(changed, p);
+		if ((nid = cp_json_str(p, "network_id")))
+			json_object_set_new(local, nid, json_boolean(port_changed ||
+				json_is_true(json_object_get(local, nid))));
 		add_dep(ctx, &nets, "network", cp_json_str(p, "network_id"), since, port_changed);
 		add_subnets(ctx, &subnets, cp_json_str(p, "network_id"), since,
 			port_changed || cp_feed_dhcp_touched(dhcp, cp_json_str(p, "network_id")));
 	}
 	sent = routers_sent(ctx, &fr, since);
 	routers_hosted(ctx, &fr, node, since, &nets, &subnets);
+	routed = cp_feed_dvr_networks(ctx, local, fr.touched, since);
+	json_object_foreach(routed, nid, v) {
+		add_dep(ctx, &nets, "network", nid, since, json_is_true(v));
+		add_subnets(ctx, &subnets, nid, since, json_is_true(v));
+	}
 	cp_feed_dhcp_end(dhcp, subnets.arr);
 	sgs = sgs_end(ctx, &fs, since);
-	l2pop = cp_feed_l2pop(ctx, ports, node, since);
+	l2pop = cp_feed_l2pop(ctx, ports, node, since, routed);
+	json_decref(local);
+	json_decref(routed);
 	servers = cp_feed_servers(ctx->db, node, since);
 	json_decref(ports);
 	/* Routers and floating IPs are not per node: each agent gets all that
-	 * changed. It instantiates a router with the interfaces on its own
-	 * networks (as Neutron's DVR), and programs the floating IPs of the
+	 * changed. It instantiates a router with all its interfaces where it
+	 * has a port on one of its networks (as Neutron's DVR: feed_dvr.c
+	 * brings the others), and programs the floating IPs of the
 	 * routers whose gateway it hosts (their "gateway" names the host, and a
 	 * router is sent again when its gateway port moves). Not filtering by
 	 * node means a floating IP moved to a router hosted elsewhere still

@@ -30,7 +30,9 @@
  * the node that routes for all of it (its gateway's host; without a
  * gateway, the router node of cp_feed_set_router_node; "": none): that
  * node also gets every interface's network and subnets, VM port there or
- * not, as Neutron's network node; other nodes get those of their ports.
+ * not, as Neutron's network node. So does every node with a port on one
+ * of its networks, with the l2pop entries of the others (distributed, as
+ * Neutron's DVR: feed_dvr.c), but its gateway stays on the gateway node.
  *
  * Each floating IP is sent whole (floating_ip_address, router_id, port_id,
  * fixed_ip_address, status): the agent of the node hosting router_id's

@@ -32,8 +32,19 @@
  * A network the node no longer has ports on is not sent (the node would
  * have nothing to remove: its agent drops the network, and the peers and
  * MACs go with it).
+ *
+ * The networks a node routes to without ports there (a distributed
+ * router's, feed_dvr.c) have an entry too, under the same rules, and sent
+ * whole besides when they became the node's (routed says when): its router
+ * sends straight to the remote ports' nodes and knows their addresses. And
+ * an entry lists, as peers without ports, the nodes that route into its
+ * network so (those with ports on another network of one of its routers):
+ * their routed frames come from there. A port that comes to or leaves a
+ * router's network, or a router that changes, touches every network of
+ * the router (cp_feed_dvr_touch).
  */
 #include "feed_l2pop.h"
+#include "feed_dvr.h"
 #include "../network/network.h"
 
 #include <stdlib.h>
@@ -101,31 +112,43 @@ static json_t *remote_port(const json_t *p)
 		json_object_get(p, "mac_address"), "ip_addresses", ips);
 }
 
-/* The entry of network net: its ports on nodes other than node that a
- * tunnel reaches, grouped by node, nodes and ports in name and id order. */
-static json_t *entry_of(const json_t *net, const json_t *ports, const json_t *tunnels,
-	const char *node)
+/* host's {port id -> port} in hosts, made if missing; NULL when host is
+ * node, or a tunnel does not reach it. */
+static json_t *host_ports(json_t *hosts, const json_t *tunnels, const char *node, const char *host)
 {
-	json_t *hosts = json_object(), *remote = json_array(), *p;
 	const char *own_ip = json_string_value(json_object_get(tunnels, node));
+	const char *ip = json_string_value(json_object_get(tunnels, host));
+	json_t *mine;
+
+	/* Two nodes behind one address would be a loop, not a peer. */
+	if (strcmp(host, node) == 0 || !ip || (own_ip && strcmp(ip, own_ip) == 0))
+		return NULL;
+	if (!(mine = json_object_get(hosts, host))) {
+		mine = json_object();
+		json_object_set_new(hosts, host, mine);
+	}
+	return mine;
+}
+
+/* The entry of network net: its ports on nodes other than node that a
+ * tunnel reaches, grouped by node, nodes and ports in name and id order;
+ * and, without ports, the nodes with ports on the networks of around
+ * (those that share a router with net: they route into it, feed_dvr.c). */
+static json_t *entry_of(const json_t *net, const json_t *by_net, const json_t *around,
+	const json_t *tunnels, const char *node)
+{
+	json_t *hosts = json_object(), *remote = json_array(), *p, *v, *mine;
 	const char **names;
+	const char *nid;
 	size_t i, n;
 
 	/* hosts: node -> {port id -> port} */
-	json_array_foreach(ports, i, p) {
-		const char *host = cp_json_str(p, "binding:host_id");
-		const char *ip = json_string_value(json_object_get(tunnels, host));
-		json_t *mine;
-
-		/* Two nodes behind one address would be a loop, not a peer. */
-		if (strcmp(host, node) == 0 || !ip || (own_ip && strcmp(ip, own_ip) == 0))
-			continue;
-		if (!(mine = json_object_get(hosts, host))) {
-			mine = json_object();
-			json_object_set_new(hosts, host, mine);
-		}
-		json_object_set(mine, cp_json_str(p, "id") ?: "", p);
-	}
+	json_array_foreach(json_object_get(by_net, cp_json_str(net, "id")), i, p)
+		if ((mine = host_ports(hosts, tunnels, node, cp_json_str(p, "binding:host_id"))))
+			json_object_set(mine, cp_json_str(p, "id") ?: "", p);
+	json_object_foreach((json_t *)around, nid, v)
+		json_array_foreach(json_object_get(by_net, nid), i, p)
+			host_ports(hosts, tunnels, node, cp_json_str(p, "binding:host_id"));
 	names = sorted_keys(hosts, &n);
 	for (i = 0; names && i < n; i++) {
 		const json_t *mine = json_object_get(hosts, names[i]);
@@ -146,7 +169,8 @@ static json_t *entry_of(const json_t *net, const json_t *ports, const json_t *tu
 		json_object_get(net, "provider:segmentation_id"), "remote", remote);
 }
 
-json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports, const char *node, int64_t since)
+json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports, const char *node, int64_t since,
+	const json_t *routed)
 {
 	json_t *out = json_object(), *by_net = json_object(), *local = json_object(), *p;
 	json_t *touched = cp_feed_ids_since(ctx,
@@ -175,17 +199,26 @@ json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports, const char *node,
 		}
 		json_array_append(on_net, p);
 		if (strcmp(host, node) == 0)
-			json_object_set_new(local, nid, json_true());
+			json_object_set_new(local, nid, json_false());
 	}
+	cp_feed_dvr_touch(ctx, touched, since);
+	/* local: network id -> whether its entry must be sent whatever changed. */
+	json_object_foreach((json_t *)routed, net_id, v)
+		if (!json_object_get(local, net_id))
+			json_object_set(local, net_id, v);
 	json_object_foreach(local, net_id, v) {
 		json_t *net = cp_obj_get(ctx->db, "network", net_id);
 
 		if (net &&
 			strcmp(cp_json_str(net, "provider:network_type") ?: "", "vxlan") == 0 &&
-			(since == 0 || nodes_changed || rev_of(net) > since ||
-				json_object_get(touched, net_id)))
+			(since == 0 || nodes_changed || rev_of(net) > since || json_is_true(v) ||
+				json_object_get(touched, net_id))) {
+			json_t *around = cp_feed_dvr_around(ctx, net_id);
+
 			json_object_set_new(out, net_id,
-				entry_of(net, json_object_get(by_net, net_id), tunnels, node));
+				entry_of(net, by_net, around, tunnels, node));
+			json_decref(around);
+		}
 		json_decref(net);
 	}
 	json_decref(by_net);

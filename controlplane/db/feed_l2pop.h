@@ -11,10 +11,12 @@
  * the feed's read transaction): {network_id: {"network_id", "vni",
  * "remote": [{"node", "tunnel_ip", "ports": [{"port_id", "mac_address",
  * "ip_addresses": [...]}]}]}} for the VXLAN networks with a port bound to
- * node whose entry changed after since (all of them for since 0). A new
- * reference.
+ * node whose entry changed after since (all of them for since 0), and for
+ * the VXLAN networks of routed ({network id: forced}, cp_feed_dvr_networks)
+ * likewise, forced ones whatever changed. A new reference.
  */
-json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports, const char *node, int64_t since);
+json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports, const char *node, int64_t since,
+	const json_t *routed);
 
 /* The ids in the first column of sql's rows (one parameter: since), as a
  * set (feed.c). */

@@ -33,11 +33,11 @@ void dp_inject_ring_free(struct dp_worker *w)
 	w->inject = NULL;
 }
 
-int dp_inject_flood(struct rte_mbuf *m, uint16_t net_id)
+int dp_inject_flood(struct rte_mbuf *m, uint16_t net_id, bool node_only)
 {
 	struct dp_worker *w = dp_workers.n ? dp_workers.w[0] : NULL;
 
-	dp_flood_from_router(m, net_id);
+	dp_flood_from_router(m, net_id, node_only);
 	if (w == NULL || w->inject == NULL || rte_ring_sp_enqueue(w->inject, m) != 0) {
 		dp_inject_stats.ring_full++;
 		rte_pktmbuf_free(m);
@@ -47,7 +47,7 @@ int dp_inject_flood(struct rte_mbuf *m, uint16_t net_id)
 	return 0;
 }
 
-int dp_inject_garp(uint16_t net_id, const struct rte_ether_addr *mac, uint32_t ip)
+int dp_inject_garp(uint16_t net_id, const struct rte_ether_addr *mac, uint32_t ip, bool node_only)
 {
 	struct rte_mbuf *m;
 
@@ -58,5 +58,5 @@ int dp_inject_garp(uint16_t net_id, const struct rte_ether_addr *mac, uint32_t i
 	m = dp_arp_request(dp_tables.pool, mac, ip, ip);
 	if (m == NULL)
 		return -ENOMEM;
-	return dp_inject_flood(m, net_id);
+	return dp_inject_flood(m, net_id, node_only);
 }

@@ -52,14 +52,15 @@ void dp_inject_ring_free(struct dp_worker *w);
 
 /*
  * Control thread: sends m (an Ethernet frame) flooded into network net_id from
- * the router, through worker 0's graph. Takes m either way. 0, or -ENOBUFS
- * (ring full or no worker; counted in dp_inject_stats.ring_full).
+ * the router, through worker 0's graph: to the network's ports, and unless
+ * node_only to its uplink and remote VTEPs too. Takes m either way. 0, or
+ * -ENOBUFS (ring full or no worker; counted in dp_inject_stats.ring_full).
  */
-int dp_inject_flood(struct rte_mbuf *m, uint16_t net_id);
+int dp_inject_flood(struct rte_mbuf *m, uint16_t net_id, bool node_only);
 
 /* Control thread: a gratuitous ARP request (sender = target = ip, from mac) for
  * network net_id, through dp_inject_flood. -ENOMEM when no mbuf is free. */
-int dp_inject_garp(uint16_t net_id, const struct rte_ether_addr *mac, uint32_t ip);
+int dp_inject_garp(uint16_t net_id, const struct rte_ether_addr *mac, uint32_t ip, bool node_only);
 
 /* Packet path, the owning worker: whether its ring holds frames. */
 static inline bool dp_inject_ready(const struct rte_ring *r)

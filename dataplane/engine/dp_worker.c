@@ -62,7 +62,7 @@ static void idle_backoff(struct dp_worker *w, uint64_t t0)
 }
 
 /* Port ids, the router's source id and remote VTEPs' ids share the MAC table's port field. */
-_Static_assert(DP_SRC_ROUTER >= DP_MAX_PORTS && DP_PEER_BASE > DP_SRC_ROUTER &&
+_Static_assert(DP_SRC_ROUTER >= DP_MAX_PORTS && DP_PEER_BASE > DP_SRC_ROUTER_LOCAL &&
 				DP_PEER_UNKNOWN <= UINT16_MAX,
 		"port, router and VTEP ids overlap");
 

@@ -164,12 +164,26 @@ struct last_seen {
 	uint64_t dst_val;
 };
 
+/*
+ * Whether the frame came from the uplink with a router interface's MAC as its
+ * source: another node's distributed router routed it onto the network, and
+ * the MAC is this node's router's, not behind the uplink (dp_l2_is_rif_mac).
+ * From an access port that source is a spoof, port security's to refuse.
+ */
+static inline bool from_a_router(struct rte_mbuf *m, const struct bridge_ctx *c)
+{
+	return unlikely(c->in->mode == DP_PORT_UPLINK) && c->net->n_rifs &&
+			dp_l2_is_rif_mac(c->net,
+					&rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr);
+}
+
 static inline uint16_t forward(struct dp_worker *w, struct rte_mbuf *m, const struct bridge_ctx *c,
 		struct last_seen *last)
 {
 	uint16_t e;
 
-	if (c->src_key != last->src_key || m->port != last->src_port) {
+	/* Checked once per run of frames from one source, as the learning is. */
+	if ((c->src_key != last->src_key || m->port != last->src_port) && !from_a_router(m, c)) {
 		dp_l2_learn(w, c->src_key, c->src_hash, m->port, c->in->epoch);
 		last->src_key = c->src_key;
 		last->src_port = m->port;

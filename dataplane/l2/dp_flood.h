@@ -25,11 +25,11 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 
 /* Packet path: makes m, a frame a router made (an ARP request from one of its
  * interfaces), a frame for l2_flood into network net_id: to its ports, and to its
- * remote VTEPs. */
-static inline void dp_flood_from_router(struct rte_mbuf *m, uint16_t net_id)
+ * uplink and remote VTEPs unless node_only (DP_SRC_ROUTER_LOCAL). */
+static inline void dp_flood_from_router(struct rte_mbuf *m, uint16_t net_id, bool node_only)
 {
 	dp_mbuf_meta(m)->net_id = net_id;
-	m->port = DP_SRC_ROUTER;
+	m->port = node_only ? DP_SRC_ROUTER_LOCAL : DP_SRC_ROUTER;
 }
 
 /* Start-up: registers the l2_flood node. */

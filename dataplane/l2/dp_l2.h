@@ -120,6 +120,32 @@ static inline uint16_t dp_l2_to_router(
 }
 
 /*
+ * Whether mac is the MAC of a router interface on net. Router MACs on the wire
+ * between nodes: a distributed router (Neutron's DVR, agents/network/desired.c)
+ * has its interface on a network with the same MAC and address on every node
+ * that instantiates it, the Neutron port's. Neutron gives each host a MAC of
+ * its own for routed frames instead, rewritten at both ends; here each node's
+ * router sends with the shared one, and what keeps that straight is that
+ *  - frames to an interface MAC, and ARP requests for its address, go to this
+ *    node's router before any MAC table lookup (dp_l2_to_router): a node's VMs
+ *    resolve and reach their gateway on their own node, never across;
+ *  - the interface's gratuitous ARP stays on the node (DP_SRC_ROUTER_LOCAL);
+ *  - a frame that arrives from the uplink or a tunnel with an interface MAC as
+ *    its source (another node's router routed it here) is delivered but its
+ *    source is not learned: the MAC is this node's router's, not behind a port
+ *    (from an access port that source is a spoof: port security's business);
+ *  - the router never ARPs across a tunnel for a port: the agent gives it a
+ *    permanent neighbour for each remote one (from l2population).
+ */
+static inline bool dp_l2_is_rif_mac(const struct dp_network *net, const struct rte_ether_addr *mac)
+{
+	for (uint8_t i = 0; i < net->n_rifs; i++)
+		if (rte_is_same_ether_addr(mac, &net->rifs[i].mac))
+			return true;
+	return false;
+}
+
+/*
  * Where a frame of network `net` that is not for a router goes, from source `in_id` (a port id, or
  * DP_PEER_BASE + peer for frames from a tunnel, or DP_SRC_ROUTER). `payload`
  * is its size after the L2 header, `tagged` says its VLAN tag is still in

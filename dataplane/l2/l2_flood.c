@@ -16,7 +16,8 @@
  * carry one out_port for every copy. The uplink of a VLAN network and each
  * remote VTEP get a real copy, since theirs is rewritten (tag pushed, outer
  * headers prepended). Frames that came from the overlay are not replicated
- * back into it.
+ * back into it, and what a router means for this node only (DP_SRC_ROUTER_LOCAL)
+ * goes to its ports alone.
  */
 #include <rte_graph_worker.h>
 
@@ -88,6 +89,7 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 	struct flood_out o = {.m = out, .next = next};
 	uint16_t shared[DP_MAX_PORTS + 1], n_shared = 0;
 	uint8_t edge[DP_MAX_PORTS + 1]; /* port_tx, or sg_ingress for a port with a filter */
+	bool node_only = m->port == DP_SRC_ROUTER_LOCAL;
 	const struct dp_port *p;
 
 	if (unlikely(net == NULL)) {
@@ -106,7 +108,7 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 		edge[n_shared] = unlikely(p->sg != NULL) ? DP_L2_SG_INGRESS : DP_L2_TX;
 		shared[n_shared++] = id;
 	}
-	if (net->uplink_port != DP_NO_PORT && net->uplink_port != m->port &&
+	if (net->uplink_port != DP_NO_PORT && net->uplink_port != m->port && !node_only &&
 			(p = dp_port_get(net->uplink_port)) != NULL) {
 		if (payload > p->max_payload)
 			w->drops[DP_DROP_MTU_EXCEEDED]++;
@@ -117,7 +119,7 @@ uint16_t dp_flood_one(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf *
 			shared[n_shared++] = p->port_id;
 		}
 	}
-	if (net->n_peers)
+	if (net->n_peers && !node_only)
 		to_peers(w, &o, m, net);
 	if (n_shared == 0) {
 		rte_pktmbuf_free(m);

@@ -99,7 +99,10 @@ static uint16_t vxlan_input(struct dp_worker *w, struct rte_mbuf *m, const struc
 	if (payload > net->max_payload)
 		return drop(DP_DROP_MTU_EXCEEDED);
 	in_id = peer >= 0 ? DP_PEER_BASE + peer : DP_PEER_UNKNOWN;
-	if (v->learning && peer >= 0) {
+	/* Another node's distributed router routed it here: its interface MAC is
+	 * this node's router's, not behind the peer (dp_l2_is_rif_mac). */
+	if (v->learning && peer >= 0 &&
+			!(unlikely(net->n_rifs) && dp_l2_is_rif_mac(net, &eth->src_addr))) {
 		src_key = dp_fdb_key(net_id, &eth->src_addr);
 		dp_l2_learn(w, src_key, dp_kv_hash(src_key), in_id, dp_tables.peer_epoch[peer]);
 	}

@@ -144,7 +144,7 @@ int dp_conf_fip_add(const struct dp_fip_req *req)
 	if (rc < 0)
 		return rc;
 	/* Advisory: a lost announcement leaves a peer's cache stale until it asks. */
-	if (dp_inject_garp(gw->net_id, &gw->mac, fip) < 0)
+	if (dp_inject_garp(gw->net_id, &gw->mac, fip, false) < 0)
 		DP_LOG(WARNING, "router %s: no gratuitous ARP for a floating IP", c->name);
 	return 0;
 }

@@ -274,8 +274,11 @@ int dp_conf_router_if_add(const struct dp_router_if_req *req)
 	rc = dp_conf_publish_network(net);
 	/* As Neutron's l3 agent announces a new qr- address: a host that asked for its
 	 * gateway before the router was there holds a failed ARP entry, and waits out
-	 * its probes otherwise (advisory: a lost one costs only that wait). */
-	if (rc == 0 && dp_inject_garp(net, &r->mac, ip) < 0)
+	 * its probes otherwise (advisory: a lost one costs only that wait). To this
+	 * node's ports only: a router interface is distributed, the same MAC and
+	 * address on every node with the router (DP_SRC_ROUTER_LOCAL says why); a
+	 * gateway, which lives on one node, announces itself on the wire (GW_SET). */
+	if (rc == 0 && dp_inject_garp(net, &r->mac, ip, true) < 0)
 		DP_LOG(DEBUG, "router %s: no gratuitous ARP for its interface on %s", c->name,
 				req->network);
 	return rc;

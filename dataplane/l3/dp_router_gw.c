@@ -68,7 +68,8 @@ int dp_conf_router_gw_set(const struct dp_router_gw_req *req)
 	rc = dp_conf_publish_router(id);
 	/* [fip] The external network learns the gateway's MAC at once (advisory: a lost
 	 * announcement waits for the peer's next ARP). */
-	if (rc == 0 && dp_inject_garp(c->rifs[slot].net_id, &c->rifs[slot].mac, c->rifs[slot].ip) < 0)
+	if (rc == 0 && dp_inject_garp(c->rifs[slot].net_id, &c->rifs[slot].mac, c->rifs[slot].ip,
+				false) < 0)
 		DP_LOG(WARNING, "router %s: no gratuitous ARP for its gateway", c->name);
 	return rc;
 }

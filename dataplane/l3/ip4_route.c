@@ -195,7 +195,7 @@ static void probe(
 		w->drops[DP_DROP_NO_MBUF]++;
 		return;
 	}
-	dp_flood_from_router(req, out->net_id);
+	dp_flood_from_router(req, out->net_id, false);
 	emit(o, req, DP_L2_FLOOD);
 }
 

@@ -24,6 +24,12 @@ struct dp_mbuf_meta {
 /* m->port of frames the dataplane routed or made itself: no real port (ports are
  * below DP_MAX_PORTS) and not a remote VTEP (those are DP_PEER_BASE and up). */
 #define DP_SRC_ROUTER DP_MAX_PORTS
+/* m->port of frames a router made for this node's own ports only: l2_flood sends
+ * them to neither the uplink nor the remote VTEPs. A distributed router's
+ * interface has the same MAC and address on every node (l2/dp_l2.h), so its
+ * announcement is the node's business: on the wire it would tell the other
+ * nodes, and the physical switches, that the MAC lives here. */
+#define DP_SRC_ROUTER_LOCAL (DP_MAX_PORTS + 1)
 
 extern int dp_mbuf_meta_offset;
 

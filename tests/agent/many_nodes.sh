@@ -25,18 +25,7 @@ net=$(cat "$A_DIR/net")
 os subnet create --network mnnet --subnet-range 10.66.0.0/24 mnsub >/dev/null || die "subnet create"
 check "the network is VXLAN (the default type)" \
 	test "$(os network show -f value -c provider:network_type mnnet)" = vxlan
-declare -A PORT IP MAC
-for n in 1 2 3; do
-	PORT[$n]=$(node_port "p$n" mnnet "$n") || die "port create p$n"
-	MAC[$n]=$(port_field "${PORT[$n]}" mac_address)
-	IP[$n]=$(first_ip "${PORT[$n]}")
-done
-for n in 1 2 3; do
-	check "port p$n on node$n becomes ACTIVE" wait_status "${PORT[$n]}" ACTIVE 20
-done
-for n in 1 2 3; do
-	PLUG_NS=$(topo_ns "node$n") plug "${PORT[$n]}" "vm$n" || die "plug p$n"
-done
+node_vms mnnet mnnet mnnet
 
 # peer_of N IP: node N's dataplane tunnels the network to IP.
 peer_of() { vgn "$1" dp vtep peer list | grep -F -- "$net" | grep -qw -- "$2"; }
@@ -85,16 +74,6 @@ for pair in "3 1" "2 3"; do
 done
 kill -INT "$STEADY"
 wait "$STEADY" 2>/dev/null
-steady_ok() {
-	cat "$A_DIR/steady.txt" | tail -3
-	"$PY" - "$A_DIR/steady.txt" <<-'EOF'
-	import re, sys
-	m = re.search(r"(\d+) packets transmitted, (\d+) received", open(sys.argv[1]).read())
-	sent, got = int(m.group(1)), int(m.group(2))
-	# The last echo may be in flight when ping is stopped.
-	sys.exit(0 if sent >= 20 and got >= sent - 1 else 1)
-	EOF
-}
-check "vm1 -> vm2 lost no ping while node3 died and came back" steady_ok
+check "vm1 -> vm2 lost no ping while node3 died and came back" steady_ok "$A_DIR/steady.txt" 20
 check "node1's agent re-created none of its ports" test "$(grep -c "added port" "$A_DIR/agent1.log")" = "$added1"
 check_fails "node1's agent removed nothing but node3's peer" grep -E "removed (port|network)" "$A_DIR/agent1.log"

@@ -66,6 +66,25 @@ node_port() {
 	echo "$id"
 }
 
+# node_vms NETWORK...: for each N, a port pN on the Nth NETWORK bound to
+# node N, ACTIVE, and plugged into a namespace "vmN"; its id, MAC and first
+# IP in PORT[N], MAC[N] and IP[N].
+declare -A PORT IP MAC
+node_vms() {
+	local n nets=("" "$@")
+	for n in $(seq $#); do
+		PORT[$n]=$(node_port "p$n" "${nets[$n]}" "$n") || die "port create p$n"
+		MAC[$n]=$(port_field "${PORT[$n]}" mac_address)
+		IP[$n]=$(first_ip "${PORT[$n]}")
+	done
+	for n in $(seq $#); do
+		check "port p$n on node$n becomes ACTIVE" wait_status "${PORT[$n]}" ACTIVE 20
+	done
+	for n in $(seq $#); do
+		PLUG_NS=$(topo_ns "node$n") plug "${PORT[$n]}" "vm$n" || die "plug p$n"
+	done
+}
+
 first_ip() { port_field "$1" fixed_ips | "$PY" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0]["ip_address"])'; }
 
 # nodes_teardown: a benchmark's exit (tests end through lib.sh's a_exit):
@@ -82,4 +101,17 @@ nodes_teardown() {
 		wait "$A_CTL_PID" 2>/dev/null
 	fi
 	rm -rf "$A_DIR"
+}
+
+# steady_ok FILE MIN: the ping whose output FILE holds sent at least MIN
+# echoes and lost none (but the last, which may be in flight when ping is
+# stopped).
+steady_ok() {
+	tail -3 "$1"
+	"$PY" - "$1" "$2" <<-'EOF'
+	import re, sys
+	m = re.search(r"(\d+) packets transmitted, (\d+) received", open(sys.argv[1]).read())
+	sent, got = int(m.group(1)), int(m.group(2))
+	sys.exit(0 if sent >= int(sys.argv[2]) and got >= sent - 1 else 1)
+	EOF
 }

@@ -113,16 +113,22 @@ os router unset --route destination=10.99.0.0/16,gateway=10.71.2.50 rt || die "r
 no_route() { ! dp_route "$rt" 10.99.0.0/16 10.71.2.50; }
 check "an unset route leaves the dataplane" eventually no_route
 
-# b was rnet2's only port here: rnet2 leaves the node, the router's
-# interface on it first; a port on rnet2 brings both back. It takes b's
-# address with another MAC, as a new VM may: the router must not keep b's.
+# b was rnet2's only port here, but a's rnet1 is on the router: the node
+# still routes into rnet2 (distributed, as Neutron's DVR), so the router
+# keeps its interface there and b's permanent neighbour goes. A new port
+# takes b's address with another MAC, as a new VM may: the router must not
+# keep b's.
 net2=$(port_field "$b" network_id)
+mac_b=$(port_field "$b" mac_address)
+# neigh IP MAC: the router has IP at MAC as a permanent neighbour.
+neigh() { vg dp neigh list | grep -F -- "$1 " | grep -i -- "$2" | grep permanent >/dev/null; }
+no_neigh() { ! neigh "$@"; }
 os port delete "$b" || die "port delete b"
-check "the last port of a network gone, the router's interface on it goes" eventually dp_router "$rt" 1
-no_network() { ! dp_has_network "$1"; }
-check "and so can the network" eventually no_network "$net2"
+check "the last port of a network gone, its permanent neighbour goes" eventually no_neigh "$ip_b" "$mac_b"
+check "the router keeps its interface there, routing for a's rnet1" dp_router "$rt" 2
+check "and the network stays" dp_has_network "$net2"
 c=$(create_port rc rnet2 --fixed-ip "subnet=rsub2,ip-address=$ip_b") || die "port create c"
-check "a new port on that network brings the interface back" eventually dp_router "$rt" 2
+check "a new port on that network gets its own neighbour" eventually neigh "$ip_b" "$(port_field "$c" mac_address)"
 plug "$c" c || die "plug c"
 ip netns exec "${TOPO_PREFIX}-c" ip route add default via 10.71.2.1 || die "route c"
 check "a pings c, on b's freed address, through the router" ns_ping a "$ip_b"

@@ -2,7 +2,8 @@
 /*
  * The agent's cache of the feed's l2population (agents/common/feed.c,
  * ag_feed_merge_l2pop): entries replaced whole, kept while the node has a port
- * on their network, dropped with its last one.
+ * on their network or routes into it (a distributed router's other networks),
+ * dropped with its last one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -91,11 +92,49 @@ static void an_entry_goes_with_the_nodes_last_port_on_its_network(void **state)
 	ag_feed_free(&f);
 }
 
+/* Router r with interfaces on NET1 and NET2, hosted by host. */
+static void router(struct ag_feed *f, const char *host)
+{
+	json_object_set_new(f->routers, "r",
+	                json_pack("{s:s, s:s, s:[{s:s}, {s:s}]}", "id", "r", "host", host,
+	                                "interfaces", "network_id", NET1, "network_id", NET2));
+}
+
+static void an_entry_stays_while_a_router_of_the_node_reaches_it(void **state)
+{
+	struct ag_feed f;
+
+	(void)state;
+	ag_feed_init(&f, "http://x", "t", "n1");
+	json_object_set_new(f.ports, "p1", json_pack("{s:s, s:s}", "id", "p1", "network_id", NET1));
+	router(&f, "");
+	/* No port of n1's on NET2, but its router reaches it from NET1. */
+	merge(&f, "{\"l2pop\": {" ENTRY(NET2, "n2", "192.0.2.2") "}}", true);
+	assert_string_equal(tunnel_of(&f, NET2), "192.0.2.2");
+	/* The router lost its interface on NET1: n1 no longer routes into NET2. */
+	json_object_set_new(f.routers, "r",
+	                json_pack("{s:s, s:s, s:[{s:s}]}", "id", "r", "host", "", "interfaces",
+	                                "network_id", NET2));
+	merge(&f, "{}", true);
+	assert_null(json_object_get(f.l2pop, NET2));
+	/* A router the node hosts whole keeps its networks' entries, port or not. */
+	json_object_del(f.ports, "p1");
+	router(&f, "n1");
+	merge(&f, "{\"l2pop\": {" ENTRY(NET2, "n2", "192.0.2.2") "}}", true);
+	assert_non_null(json_object_get(f.l2pop, NET2));
+	/* Hosted elsewhere, without a port here: gone. */
+	router(&f, "n9");
+	merge(&f, "{}", true);
+	assert_null(json_object_get(f.l2pop, NET2));
+	ag_feed_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	                cmocka_unit_test(entries_are_replaced_whole_and_kept_while_a_port_is_there),
 	                cmocka_unit_test(an_entry_goes_with_the_nodes_last_port_on_its_network),
+	                cmocka_unit_test(an_entry_stays_while_a_router_of_the_node_reaches_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,53 +15,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../controlplane/db/feed.h"
-#include "../../controlplane/network/network.h"
-
-static const struct cp_caller admin = {
-	.user_id = "u-admin", .user_name = "admin", .project_id = "p-admin", .is_admin = true};
+#include "feed_test.h"
 
 struct fixture {
-	char dir[64], path[96];
-	struct cp_db *db;
-	struct cp_ctx ctx;
+	struct feed_test t;
 	char net[CP_ID_LEN], other_net[CP_ID_LEN], vlan_net[CP_ID_LEN];
 };
-
-/* A new object of kind from JSON text; its id into id. */
-static void create(struct fixture *f, const struct cp_kind *k, const char *text, char *id)
-{
-	json_t *req = json_loads(text, 0, NULL), *out = NULL;
-
-	assert_non_null(req);
-	if (cp_res_create(&f->ctx, k, req, &out) != 0)
-		fail_msg("create %s: %s", k->name, f->ctx.err.msg);
-	if (id)
-		snprintf(id, CP_ID_LEN, "%s", cp_json_str(out, "id"));
-	json_decref(req);
-	json_decref(out);
-}
-
-static void network(struct fixture *f, const char *extra, const char *cidr, char *id)
-{
-	char text[256];
-
-	snprintf(text, sizeof(text), "{\"name\": \"n\"%s}", extra);
-	create(f, &cp_kind_network, text, id);
-	snprintf(text, sizeof(text), "{\"network_id\": \"%s\", \"cidr\": \"%s\", \"ip_version\": 4}",
-		id, cidr);
-	create(f, &cp_kind_subnet, text, NULL);
-}
-
-/* A port on net bound to host; its id into id. */
-static void port(struct fixture *f, const char *net, const char *host, char *id)
-{
-	char text[256];
-
-	snprintf(text, sizeof(text), "{\"network_id\": \"%s\", \"binding:host_id\": \"%s\"}", net,
-		host);
-	create(f, &cp_kind_port, text, id);
-}
 
 static void bind_port(struct fixture *f, const char *id, const char *host)
 {
@@ -70,64 +29,9 @@ static void bind_port(struct fixture *f, const char *id, const char *host)
 
 	snprintf(text, sizeof(text), "{\"binding:host_id\": \"%s\"}", host);
 	req = json_loads(text, 0, NULL);
-	assert_int_equal(cp_res_update(&f->ctx, &cp_kind_port, id, req, &out), 0);
+	assert_int_equal(cp_res_update(&f->t.ctx, &cp_kind_port, id, req, &out), 0);
 	json_decref(req);
 	json_decref(out);
-}
-
-/* The node's agent reports (tunnel_ip NULL: none). */
-static void report(struct fixture *f, const char *node, const char *tunnel_ip)
-{
-	json_t *r = json_pack("{s:s, s:s, s:{s:o}}", "agent_type", "Virga agent", "binary",
-		"virga-agent", "configurations", "tunneling_ip",
-		tunnel_ip ? json_string(tunnel_ip) : json_null()), *out = NULL;
-
-	assert_true(cp_agent_report(&f->ctx, node, r, &out) >= 0);
-	json_decref(r);
-	json_decref(out);
-}
-
-/* The feed for node since; *rev its revision. A new reference. */
-static json_t *feed(struct fixture *f, const char *node, int64_t since, int64_t *rev)
-{
-	json_t *out = NULL;
-
-	assert_int_equal(cp_feed_changes(&f->ctx, node, since, &out), 0);
-	if (rev)
-		*rev = json_integer_value(json_object_get(out, "revision"));
-	return out;
-}
-
-/* "node:port_id,port_id;node:..." of an l2pop entry (NULL entry: "-"),
- * and each remote port's MAC and IPs checked against the port itself. */
-static const char *remote_of(struct fixture *f, const json_t *entry)
-{
-	static char buf[2048];
-	size_t len = 0, i, j;
-	json_t *r, *p;
-
-	if (!entry)
-		return "-";
-	buf[0] = '\0';
-	json_array_foreach(json_object_get(entry, "remote"), i, r) {
-		len += snprintf(buf + len, sizeof(buf) - len, "%s%s:", i ? ";" : "",
-			cp_json_str(r, "node"));
-		json_array_foreach(json_object_get(r, "ports"), j, p) {
-			json_t *stored = cp_obj_get(f->db, "port", cp_json_str(p, "port_id"));
-
-			assert_non_null(stored);
-			assert_string_equal(cp_json_str(p, "mac_address"),
-				cp_json_str(stored, "mac_address"));
-			assert_string_equal(json_string_value(json_array_get(
-						    json_object_get(p, "ip_addresses"), 0)),
-				cp_json_str(json_array_get(json_object_get(stored, "fixed_ips"), 0),
-					"ip_address"));
-			json_decref(stored);
-			len += snprintf(buf + len, sizeof(buf) - len, "%s%.4s", j ? "," : "",
-				cp_json_str(p, "port_id"));
-		}
-	}
-	return buf;
 }
 
 static const json_t *entry(const json_t *doc, const char *net)
@@ -159,33 +63,14 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/virga-l2pop.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/virga.db", f->dir);
-	assert_int_equal(cp_db_open(&f->db, f->path), 0);
-	f->ctx = (struct cp_ctx){.db = f->db, .caller = &admin};
-	report(f, "n1", "192.0.2.1");
-	report(f, "n2", "192.0.2.2");
-	report(f, "n3", "192.0.2.3");
-	network(f, "", "10.9.0.0/24", f->net); /* VXLAN: the default type */
-	network(f, "", "10.8.0.0/24", f->other_net);
-	network(f,
+	feed_test_open(&f->t);
+	feed_test_network(&f->t, "", "10.9.0.0/24", f->net, NULL); /* VXLAN: the default type */
+	feed_test_network(&f->t, "", "10.8.0.0/24", f->other_net, NULL);
+	feed_test_network(&f->t,
 		", \"provider:network_type\": \"vlan\", \"provider:physical_network\": \"p1\", "
 		"\"provider:segmentation_id\": 100",
-		"10.7.0.0/24", f->vlan_net);
+		"10.7.0.0/24", f->vlan_net, NULL);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[128];
-
-	cp_db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
 	return 0;
 }
 
@@ -196,31 +81,31 @@ static void full_feed_lists_the_other_nodes_ports_behind_their_tunnel_ips(void *
 	json_t *doc, *net;
 	const json_t *e;
 
-	port(f, f->net, "n1", a);
-	port(f, f->net, "n2", b);
-	port(f, f->net, "n3", c);
-	port(f, f->net, "n2", d);
-	doc = feed(f, "n1", 0, NULL);
+	feed_test_port(&f->t, f->net, "n1", a);
+	feed_test_port(&f->t, f->net, "n2", b);
+	feed_test_port(&f->t, f->net, "n3", c);
+	feed_test_port(&f->t, f->net, "n2", d);
+	doc = feed_test_feed(&f->t, "n1", 0, NULL);
 	e = entry(doc, f->net);
 	assert_non_null(e);
 	/* n1's own port is not remote; n2's two ports in id order. */
 	snprintf(want, sizeof(want), "%s;",
 		strcmp(b, d) < 0 ? expect("n2", b, d) : expect("n2", d, b));
 	snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s", expect("n3", c, NULL));
-	assert_string_equal(remote_of(f, e), want);
+	assert_string_equal(feed_test_remote(&f->t, e), want);
 	assert_string_equal(tunnel_of(e, "n2"), "192.0.2.2");
 	assert_string_equal(tunnel_of(e, "n3"), "192.0.2.3");
-	net = cp_obj_get(f->db, "network", f->net);
+	net = cp_obj_get(f->t.db, "network", f->net);
 	assert_int_equal(json_integer_value(json_object_get(e, "vni")),
 		json_integer_value(json_object_get(net, "provider:segmentation_id")));
 	assert_string_equal(cp_json_str(e, "network_id"), f->net);
 	json_decref(net);
 	json_decref(doc);
 	/* n2 sees n1 and n3, not itself. */
-	doc = feed(f, "n2", 0, NULL);
+	doc = feed_test_feed(&f->t, "n2", 0, NULL);
 	snprintf(want, sizeof(want), "%s;", expect("n1", a, NULL));
 	snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s", expect("n3", c, NULL));
-	assert_string_equal(remote_of(f, entry(doc, f->net)), want);
+	assert_string_equal(feed_test_remote(&f->t, entry(doc, f->net)), want);
 	json_decref(doc);
 }
 
@@ -230,16 +115,16 @@ static void networks_without_local_ports_and_vlan_networks_have_no_entry(void **
 	char a[CP_ID_LEN], b[CP_ID_LEN];
 	json_t *doc;
 
-	port(f, f->net, "n1", a);
-	port(f, f->vlan_net, "n1", b);
-	port(f, f->vlan_net, "n2", b);
-	doc = feed(f, "n2", 0, NULL);
+	feed_test_port(&f->t, f->net, "n1", a);
+	feed_test_port(&f->t, f->vlan_net, "n1", b);
+	feed_test_port(&f->t, f->vlan_net, "n2", b);
+	doc = feed_test_feed(&f->t, "n2", 0, NULL);
 	/* n2 has a port on the VLAN network only: that is the uplink's job. */
 	assert_int_equal(json_object_size(json_object_get(doc, "l2pop")), 0);
 	json_decref(doc);
-	doc = feed(f, "n1", 0, NULL);
+	doc = feed_test_feed(&f->t, "n1", 0, NULL);
 	assert_int_equal(json_object_size(json_object_get(doc, "l2pop")), 1);
-	assert_string_equal(remote_of(f, entry(doc, f->net)), ""); /* alone on it */
+	assert_string_equal(feed_test_remote(&f->t, entry(doc, f->net)), ""); /* alone on it */
 	json_decref(doc);
 }
 
@@ -250,34 +135,34 @@ static void a_port_moving_between_other_nodes_resends_the_entry(void **state)
 	int64_t rev, rev2;
 	json_t *doc;
 
-	port(f, f->net, "n1", a);
-	port(f, f->net, "n2", b);
-	port(f, f->net, "n3", c);
-	json_decref(feed(f, "n1", 0, &rev));
+	feed_test_port(&f->t, f->net, "n1", a);
+	feed_test_port(&f->t, f->net, "n2", b);
+	feed_test_port(&f->t, f->net, "n3", c);
+	json_decref(feed_test_feed(&f->t, "n1", 0, &rev));
 	/* Nothing changed: no entry. */
-	doc = feed(f, "n1", rev, NULL);
+	doc = feed_test_feed(&f->t, "n1", rev, NULL);
 	assert_int_equal(json_object_size(json_object_get(doc, "l2pop")), 0);
 	json_decref(doc);
 	/* A change on another network of other nodes is not this entry's. */
-	port(f, f->other_net, "n2", x);
-	doc = feed(f, "n1", rev, &rev);
+	feed_test_port(&f->t, f->other_net, "n2", x);
+	doc = feed_test_feed(&f->t, "n1", rev, &rev);
 	assert_null(entry(doc, f->net));
 	json_decref(doc);
 	/* c moves n3 -> n2: n1 hears it without any change of its own. */
 	bind_port(f, c, "n2");
-	doc = feed(f, "n1", rev, &rev2);
-	assert_string_equal(remote_of(f, entry(doc, f->net)),
+	doc = feed_test_feed(&f->t, "n1", rev, &rev2);
+	assert_string_equal(feed_test_remote(&f->t, entry(doc, f->net)),
 		strcmp(b, c) < 0 ? expect("n2", b, c) : expect("n2", c, b));
 	json_decref(doc);
 	/* c leaves n2 for no node at all. */
 	bind_port(f, c, "");
-	doc = feed(f, "n1", rev2, &rev);
-	assert_string_equal(remote_of(f, entry(doc, f->net)), expect("n2", b, NULL));
+	doc = feed_test_feed(&f->t, "n1", rev2, &rev);
+	assert_string_equal(feed_test_remote(&f->t, entry(doc, f->net)), expect("n2", b, NULL));
 	json_decref(doc);
 	/* b is deleted: only its tombstone says so. */
-	assert_int_equal(cp_res_delete(&f->ctx, &cp_kind_port, b), 0);
-	doc = feed(f, "n1", rev, NULL);
-	assert_string_equal(remote_of(f, entry(doc, f->net)), "");
+	assert_int_equal(cp_res_delete(&f->t.ctx, &cp_kind_port, b), 0);
+	doc = feed_test_feed(&f->t, "n1", rev, NULL);
+	assert_string_equal(feed_test_remote(&f->t, entry(doc, f->net)), "");
 	json_decref(doc);
 }
 
@@ -288,13 +173,13 @@ static void a_first_local_port_brings_the_entry(void **state)
 	int64_t rev;
 	json_t *doc;
 
-	port(f, f->net, "n2", b);
-	doc = feed(f, "n1", 0, &rev);
+	feed_test_port(&f->t, f->net, "n2", b);
+	doc = feed_test_feed(&f->t, "n1", 0, &rev);
 	assert_null(entry(doc, f->net));
 	json_decref(doc);
-	port(f, f->net, "n1", a);
-	doc = feed(f, "n1", rev, NULL);
-	assert_string_equal(remote_of(f, entry(doc, f->net)), expect("n2", b, NULL));
+	feed_test_port(&f->t, f->net, "n1", a);
+	doc = feed_test_feed(&f->t, "n1", rev, NULL);
+	assert_string_equal(feed_test_remote(&f->t, entry(doc, f->net)), expect("n2", b, NULL));
 	json_decref(doc);
 }
 
@@ -305,40 +190,40 @@ static void a_node_without_a_tunnel_address_is_no_peer(void **state)
 	int64_t rev;
 	json_t *doc;
 
-	port(f, f->net, "n1", a);
-	port(f, f->net, "n2", b);
-	port(f, f->net, "n4", c); /* n4 never registered */
-	doc = feed(f, "n1", 0, &rev);
-	assert_string_equal(remote_of(f, entry(doc, f->net)), expect("n2", b, NULL));
+	feed_test_port(&f->t, f->net, "n1", a);
+	feed_test_port(&f->t, f->net, "n2", b);
+	feed_test_port(&f->t, f->net, "n4", c); /* n4 never registered */
+	doc = feed_test_feed(&f->t, "n1", 0, &rev);
+	assert_string_equal(feed_test_remote(&f->t, entry(doc, f->net)), expect("n2", b, NULL));
 	json_decref(doc);
 	/* n2 restarts without a tunnel address: a change of every entry. */
-	report(f, "n2", NULL);
-	doc = feed(f, "n1", rev, NULL);
-	assert_string_equal(remote_of(f, entry(doc, f->net)), "");
+	feed_test_report(&f->t, "n2", NULL);
+	doc = feed_test_feed(&f->t, "n1", rev, NULL);
+	assert_string_equal(feed_test_remote(&f->t, entry(doc, f->net)), "");
 	json_decref(doc);
 }
 
 /* Makes node's last heartbeat long ago, as if it had stopped reporting. */
 static void silence(struct fixture *f, const char *node)
 {
-	json_t *agents = cp_obj_list(f->db, "agent", NULL, false, NULL, 0), *a;
+	json_t *agents = cp_obj_list(f->t.db, "agent", NULL, false, NULL, 0), *a;
 	size_t i;
 
-	assert_int_equal(cp_db_begin(f->db, true), 0);
+	assert_int_equal(cp_db_begin(f->t.db, true), 0);
 	json_array_foreach(agents, i, a)
 		if (strcmp(cp_json_str(a, "host"), node) == 0) {
 			json_object_set_new(a, "heartbeat_timestamp",
 				json_string("2000-01-01 00:00:00"));
-			assert_int_equal(cp_obj_rewrite(f->db, "agent", a), 0);
+			assert_int_equal(cp_obj_rewrite(f->t.db, "agent", a), 0);
 		}
-	assert_int_equal(cp_db_commit(f->db), 0);
+	assert_int_equal(cp_db_commit(f->t.db), 0);
 	json_decref(agents);
 }
 
 static const char *status_of(struct fixture *f, const char *port_id)
 {
 	static char buf[16];
-	json_t *p = cp_obj_get(f->db, "port", port_id);
+	json_t *p = cp_obj_get(f->t.db, "port", port_id);
 
 	snprintf(buf, sizeof(buf), "%s", cp_json_str(p, "status"));
 	json_decref(p);
@@ -352,40 +237,40 @@ static void a_dead_node_leaves_the_entry_and_comes_back(void **state)
 	int64_t rev, rev2;
 	json_t *doc;
 
-	port(f, f->net, "n1", a);
-	port(f, f->net, "n2", b);
-	port(f, f->net, "n3", c);
-	assert_int_equal(cp_port_report_status(&f->ctx, "n3", c, "ACTIVE", INT64_MAX), 0);
-	json_decref(feed(f, "n1", 0, &rev));
+	feed_test_port(&f->t, f->net, "n1", a);
+	feed_test_port(&f->t, f->net, "n2", b);
+	feed_test_port(&f->t, f->net, "n3", c);
+	assert_int_equal(cp_port_report_status(&f->t.ctx, "n3", c, "ACTIVE", INT64_MAX), 0);
+	json_decref(feed_test_feed(&f->t, "n1", 0, &rev));
 	/* Nobody is silent yet: the sweep writes nothing. */
-	assert_int_equal(cp_agent_sweep(&f->ctx, cp_now()), 0);
-	assert_int_equal(cp_db_revision(f->db), rev);
+	assert_int_equal(cp_agent_sweep(&f->t.ctx, cp_now()), 0);
+	assert_int_equal(cp_db_revision(f->t.db), rev);
 	silence(f, "n3");
-	assert_int_equal(cp_db_revision(f->db), rev); /* a heartbeat is no revision */
-	assert_int_equal(cp_agent_sweep(&f->ctx, cp_now()), 1);
+	assert_int_equal(cp_db_revision(f->t.db), rev); /* a heartbeat is no revision */
+	assert_int_equal(cp_agent_sweep(&f->t.ctx, cp_now()), 1);
 	assert_string_equal(status_of(f, c), "DOWN");
 	assert_string_equal(status_of(f, b), "DOWN"); /* never reported: untouched */
 	/* Declared once, not at every sweep. */
-	doc = feed(f, "n1", rev, &rev);
-	assert_string_equal(remote_of(f, entry(doc, f->net)), expect("n2", b, NULL));
+	doc = feed_test_feed(&f->t, "n1", rev, &rev);
+	assert_string_equal(feed_test_remote(&f->t, entry(doc, f->net)), expect("n2", b, NULL));
 	json_decref(doc);
-	assert_int_equal(cp_agent_sweep(&f->ctx, cp_now()), 0);
-	assert_int_equal(cp_db_revision(f->db), rev);
+	assert_int_equal(cp_agent_sweep(&f->t.ctx, cp_now()), 0);
+	assert_int_equal(cp_db_revision(f->t.db), rev);
 	/* n2 still tunnels to n1 but no longer to n3. */
-	doc = feed(f, "n2", 0, NULL);
-	assert_string_equal(remote_of(f, entry(doc, f->net)), expect("n1", a, NULL));
+	doc = feed_test_feed(&f->t, "n2", 0, NULL);
+	assert_string_equal(feed_test_remote(&f->t, entry(doc, f->net)), expect("n1", a, NULL));
 	json_decref(doc);
 	/* Back: its next report puts it in the entry again, its port DOWN
 	 * until its agent says the dataplane forwards. */
-	report(f, "n3", "192.0.2.3");
-	doc = feed(f, "n1", rev, &rev2);
+	feed_test_report(&f->t, "n3", "192.0.2.3");
+	doc = feed_test_feed(&f->t, "n1", rev, &rev2);
 	assert_true(rev2 > rev);
 	assert_string_equal(tunnel_of(entry(doc, f->net), "n3"), "192.0.2.3");
 	assert_string_equal(status_of(f, c), "DOWN");
 	json_decref(doc);
 	/* A plain heartbeat after that is no revision: alive is not news. */
-	report(f, "n3", "192.0.2.3");
-	assert_int_equal(cp_db_revision(f->db), rev2);
+	feed_test_report(&f->t, "n3", "192.0.2.3");
+	assert_int_equal(cp_db_revision(f->t.db), rev2);
 }
 
 int main(void)
@@ -393,17 +278,19 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			full_feed_lists_the_other_nodes_ports_behind_their_tunnel_ips, setup,
-			teardown),
+			feed_test_teardown),
 		cmocka_unit_test_setup_teardown(
 			networks_without_local_ports_and_vlan_networks_have_no_entry, setup,
-			teardown),
+			feed_test_teardown),
 		cmocka_unit_test_setup_teardown(
-			a_port_moving_between_other_nodes_resends_the_entry, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_first_local_port_brings_the_entry, setup, teardown),
+			a_port_moving_between_other_nodes_resends_the_entry, setup,
+			feed_test_teardown),
+		cmocka_unit_test_setup_teardown(a_first_local_port_brings_the_entry, setup,
+			feed_test_teardown),
 		cmocka_unit_test_setup_teardown(a_node_without_a_tunnel_address_is_no_peer, setup,
-			teardown),
+			feed_test_teardown),
 		cmocka_unit_test_setup_teardown(
-			a_dead_node_leaves_the_entry_and_comes_back, setup, teardown),
+			a_dead_node_leaves_the_entry_and_comes_back, setup, feed_test_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,7 +76,8 @@ static void a_gratuitous_arp_floods_its_network_only(void **state)
 	struct dp_inject_stats before = dp_inject_stats;
 
 	(void)state;
-	assert_int_equal(dp_inject_garp(dp_conf_net_by_name("ext"), &mac, test_ip("203.0.113.10")),
+	assert_int_equal(dp_inject_garp(dp_conf_net_by_name("ext"), &mac, test_ip("203.0.113.10"),
+	                                 false),
 	                0);
 	assert_int_equal(dp_inject_stats.sent, before.sent + 1);
 	/* Nothing leaves until the worker takes it into its graph. */
@@ -97,7 +98,7 @@ static void a_full_ring_drops_and_counts(void **state)
 	(void)state;
 	/* The ring holds DP_INJECT_RING_SIZE - 1; the rest are refused without waiting. */
 	for (unsigned int i = 0; i < DP_INJECT_RING_SIZE + 3; i++) {
-		int rc = dp_inject_garp(net, &mac, test_ip("203.0.113.11"));
+		int rc = dp_inject_garp(net, &mac, test_ip("203.0.113.11"), false);
 
 		assert_true(rc == 0 || rc == -ENOBUFS);
 		ok += rc == 0;
@@ -110,7 +111,7 @@ static void a_full_ring_drops_and_counts(void **state)
 	assert_int_equal(send_injected(), DP_INJECT_RING_SIZE - 1);
 	assert_int_equal(garps(pa, &mac, "203.0.113.11"), DP_INJECT_RING_SIZE - 1);
 	garps(pb, &mac, "203.0.113.11");
-	assert_int_equal(dp_inject_garp(net, &mac, test_ip("203.0.113.11")), 0);
+	assert_int_equal(dp_inject_garp(net, &mac, test_ip("203.0.113.11"), false), 0);
 	assert_int_equal(send_injected(), 1);
 	assert_int_equal(garps(pb, &mac, "203.0.113.11"), 1);
 	garps(pa, &mac, "203.0.113.11");

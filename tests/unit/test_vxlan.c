@@ -398,6 +398,35 @@ static void with_learning_a_frame_from_an_unknown_vtep_is_switched(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/* Another node's distributed router routed the frame here: its source is the
+ * interface MAC this node's router has on blue too, not a station behind the
+ * peer (l2/dp_l2.h, dp_l2_is_rif_mac). */
+static void a_learning_vtep_does_not_learn_a_router_interface_mac(void **state)
+{
+	struct dp_router_req r = {.name = "r1"};
+	struct pkt_spec s = {.dst = mac_of(0xa), .vlan = NO_VLAN, .in_port = vm};
+	struct rte_mbuf *m;
+	uint64_t key, v;
+
+	(void)state;
+	assert_int_equal(dp_conf_router_add(&r), 0);
+	test_router_if("r1", "blue", "192.168.1.254", 24);
+	test_forget_injected();
+	s.src = dp_router_confs[dp_conf_router_by_name("r1")]->rifs[0].mac;
+	m = encapsulated("10.0.0.2", 5000, pkt_ipv4_udp(test_pool, &s, "192.168.2.1",
+						     "192.168.1.2", 18));
+	assert_int_equal(underlay1(m), DP_L2_FLOOD); /* delivered: 0xa is not known yet */
+	key = dp_fdb_key(dp_conf_net_by_name("blue"), &s.src);
+	assert_false(dp_kv_lookup(&dp_tables.fdb, key, dp_kv_hash(key), &v));
+	rte_pktmbuf_free(m);
+	/* Any other source from the peer is learned behind it. */
+	m = from_peer(5000, 0xe, 0xa);
+	assert_int_equal(underlay1(m), DP_L2_FLOOD);
+	key = dp_fdb_key(dp_conf_net_by_name("blue"), &(struct rte_ether_addr){{2, 0, 0, 0, 0, 0xe}});
+	assert_true(dp_kv_lookup(&dp_tables.fdb, key, dp_kv_hash(key), &v));
+	rte_pktmbuf_free(m);
+}
+
 static void overlay_frame_is_never_sent_back_into_the_overlay(void **state)
 {
 	struct rte_mbuf *m = from_peer(5000, 0xe, 0xf);
@@ -667,6 +696,7 @@ int main(void)
 				unanswered_vtep_is_asked_again_each_second_then_its_frame_given_up,
 				setup),
 		cmocka_unit_test_setup(routed_frame_over_a_cold_overlay_waits_for_both_answers, setup),
+		cmocka_unit_test_setup(a_learning_vtep_does_not_learn_a_router_interface_mac, setup),
 	};
 
 	if (test_env_init("vxlan") < 0)
