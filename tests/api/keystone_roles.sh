@@ -13,11 +13,6 @@ set -euo pipefail
 
 start_controller
 tok=$(token admin "$T_ADMIN_PW" admin)
-new() { # KIND BODY: creates, prints the id
-	req POST "/identity/v3/$1s" "$tok" "{\"$1\": $2}"
-	expect_status 201 "create $1 $2"
-	jget "$R_BODY" "j['$1']['id']"
-}
 r1=$(new role '{"name": "r1"}')
 r2=$(new role '{"name": "r2"}')
 dom=$(new domain '{"name": "d1"}')

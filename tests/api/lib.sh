@@ -104,6 +104,13 @@ token() {
 		"$T_URL/identity/v3/auth/tokens" | tr -d '\r' | awk 'tolower($1) == "x-subject-token:" {print $2}'
 }
 
+# new KIND BODY: a Keystone object made with the admin token $tok; prints its id.
+new() {
+	req POST "/identity/v3/$1s" "$tok" "{\"$1\": $2}"
+	expect_status 201 "create $1 $2"
+	jget "$R_BODY" "j['$1']['id']"
+}
+
 # member_token PROJECT USER PASSWORD: a new project and a new user who is its
 # member (through the CLI); prints the user's token there.
 member_token() {

@@ -15,11 +15,6 @@ set -euo pipefail
 
 start_controller
 tok=$(token admin "$T_ADMIN_PW" admin)
-new() { # KIND BODY: creates, prints the id
-	req POST "/identity/v3/$1s" "$tok" "{\"$1\": $2}"
-	expect_status 201 "create $1 $2"
-	jget "$R_BODY" "j['$1']['id']"
-}
 # subject TOKEN: GET /v3/auth/tokens of TOKEN as admin (R_STATUS, R_BODY).
 subject() {
 	R_STATUS=$(curl -s -o "$T_DIR/subject" -w '%{http_code}' -H "X-Auth-Token: $tok" \
