@@ -29,7 +29,7 @@ struct dp_sg_set *dp_sg_share_get(const struct dp_sg_rule *rules, uint32_t n);
 void dp_sg_share_put(struct dp_sg_set *set);
 
 /* How many distinct sets are compiled, and how many references they have
- * (for tests and `virga dp sg` statistics). */
+ * (the unit tests' view; the CLI does not show it yet). */
 void dp_sg_share_counts(uint32_t *sets, uint32_t *refs);
 
 #endif
