@@ -260,6 +260,14 @@ int ag_feed_poll(struct ag_feed *f, int timeout_s)
 	return changed ? 1 : 0;
 }
 
+void ag_feed_note_status(json_t *statuses, const char *id, bool forwarding, bool shown_active)
+{
+	if (forwarding && !shown_active)
+		json_object_set_new(statuses, id, json_string("ACTIVE"));
+	else if (!forwarding && shown_active)
+		json_object_set_new(statuses, id, json_string("DOWN"));
+}
+
 int ag_feed_report_statuses(struct ag_feed *f, const char *kind, const json_t *statuses)
 {
 	struct ag_http_resp resp;
@@ -275,14 +283,16 @@ int ag_feed_report_statuses(struct ag_feed *f, const char *kind, const json_t *s
 	body = json_pack("{s:O, s:I}", "statuses", statuses, "applied_rev", (json_int_t)f->rev);
 	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
-	if (text == NULL)
-		return -ENOMEM;
-	rc = ag_http_request(f->controller, "PUT", path, f->token, text, FEED_SLACK_MS, &resp);
+	rc = text ? ag_http_request(f->controller, "PUT", path, f->token, text, FEED_SLACK_MS, &resp)
+	          : -ENOMEM;
 	free(text);
-	if (rc < 0)
+	if (rc < 0) {
+		ag_log(AG_WARN, "%zu %s statuses not reported (%s), will retry",
+		                json_object_size(statuses), kind, strerror(-rc));
 		return rc;
+	}
 	if (resp.status != 200) {
-		ag_log(AG_ERR, "%s: reporting %zu statuses: HTTP %d: %.200s", kind,
+		ag_log(AG_ERR, "%s: reporting %zu statuses: HTTP %d: %.200s (will retry)", kind,
 		                json_object_size(statuses), resp.status, resp.body);
 		free(resp.body);
 		return -EPROTO;

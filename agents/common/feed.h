@@ -42,9 +42,13 @@ int ag_feed_poll(struct ag_feed *f, int timeout_s);
  * they are not reported again; one the controller refuses as stale (it
  * changed since) or elsewhere is left, and the feed brings the newer object
  * next. 0 (nothing sent when statuses is empty), or a negative errno with
- * none taken (the next pass reports them again).
+ * none taken, logged (the next pass reports them again).
  */
 int ag_feed_report_statuses(struct ag_feed *f, const char *kind, const json_t *statuses);
+/* Into statuses, what to report of id: ACTIVE when the dataplane forwards
+ * for it and the controller does not show it ACTIVE, DOWN the other way
+ * round, nothing when they agree. */
+void ag_feed_note_status(json_t *statuses, const char *id, bool forwarding, bool shown_active);
 /* Merges a feed document's "l2pop" into f->l2pop (after its ports and
  * routers, as ag_feed_poll does), and drops the entries of networks the
  * node has neither a port on any more nor a router into (one it hosts, or

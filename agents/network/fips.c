@@ -229,20 +229,10 @@ static void ensure(struct ag_dp *dp, const struct ag_desired *d, const struct dp
 static void report(struct ag_feed *f, const struct ag_desired *d, const bool *have)
 {
 	json_t *statuses = json_object();
-	int rc;
 
-	for (size_t i = 0; i < d->n_fips; i++) {
-		const struct ag_fip *w = &d->fips[i];
-
-		if (have[i] && !w->active)
-			json_object_set_new(statuses, w->id, json_string("ACTIVE"));
-		else if (!have[i] && w->active)
-			json_object_set_new(statuses, w->id, json_string("DOWN"));
-	}
-	rc = statuses ? ag_feed_report_statuses(f, "floatingips", statuses) : -ENOMEM;
-	if (rc < 0)
-		ag_log(AG_WARN, "%zu floating IP statuses not reported (%s), will retry",
-		                json_object_size(statuses), strerror(-rc));
+	for (size_t i = 0; i < d->n_fips; i++)
+		ag_feed_note_status(statuses, d->fips[i].id, have[i], d->fips[i].active);
+	ag_feed_report_statuses(f, "floatingips", statuses);
 	json_decref(statuses);
 }
 

@@ -347,16 +347,6 @@ static void ensure_uplinks(struct ag_dp *dp, const struct dp_view *v)
 	}
 }
 
-/* What to tell the controller when what the dataplane does differs from what
- * it shows: into statuses, sent once the pass has every port. */
-static void note_status(json_t *statuses, const struct ag_port *p, bool forwarding)
-{
-	if (forwarding && !p->active)
-		json_object_set_new(statuses, p->id, json_string("ACTIVE"));
-	else if (!forwarding && p->active)
-		json_object_set_new(statuses, p->id, json_string("DOWN"));
-}
-
 int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const struct ag_desired *d,
                 struct ag_reconcile_stats *st)
 {
@@ -410,12 +400,10 @@ int ag_reconcile(struct ag_dp *dp, struct ag_nl *nl, struct ag_feed *f, const st
 			json_object_set_new(dp->ports_ok, p->dp_name, json_true());
 		else
 			json_object_del(dp->ports_ok, p->dp_name);
-		note_status(statuses, p, ok);
+		ag_feed_note_status(statuses, p->id, ok, p->active);
 	}
-	rc = ag_feed_report_statuses(f, "ports", statuses);
-	if (rc < 0)
-		ag_log(AG_WARN, "%zu port statuses not reported (%s), will retry",
-		                json_object_size(statuses), strerror(-rc));
+	/* Sent once the pass has every port. */
+	ag_feed_report_statuses(f, "ports", statuses);
 	json_decref(statuses);
 	ag_routers_ensure(dp, d, net_ok, st);
 	ag_fips_reconcile(dp, f, d, st);
