@@ -241,12 +241,6 @@ static int all_down(struct cp_ctx *ctx, const struct cp_kind *k, const char *hos
 	return rc ? rc : n;
 }
 
-static bool port_bound_to(struct cp_ctx *ctx, const json_t *port, const char *host)
-{
-	(void)ctx;
-	return strcmp(cp_json_str(port, "binding:host_id") ?: "", host) == 0;
-}
-
 /* Whether the agent is silent past the down time at now and not declared dead yet. */
 static bool newly_dead(const json_t *agent, int64_t now)
 {
@@ -285,7 +279,7 @@ int cp_agent_sweep(struct cp_ctx *ctx, int64_t now)
 			continue;
 		json_object_set_new(a, DECLARED_DEAD, json_true());
 		rc = cp_obj_put(ctx->db, "agent", a, NULL, NULL, false);
-		if (rc || (n = all_down(ctx, &cp_kind_port, host, port_bound_to)) < 0 ||
+		if (rc || (n = all_down(ctx, &cp_kind_port, host, cp_port_hosted_on)) < 0 ||
 			(n_fips = all_down(ctx, &cp_kind_floatingip, host, cp_fip_hosted_on)) < 0) {
 			rc = rc ? rc : n < 0 ? n : n_fips;
 			break;

@@ -67,7 +67,9 @@ int cp_fip_report_status(struct cp_ctx *ctx, const char *node, const char *fip_i
  * given) the pool's lowest free block of its prefixlen (else the pool's
  * default), overlapping no other subnet of the pool. */
 int cp_subnetpool_allocate(struct cp_ctx *ctx, json_t *subnet);
-/* Whether node hosts fip: the gateway of its router is bound there. */
+/* Whether node hosts port (it is bound there), or fip (the gateway of its
+ * router is bound there). */
+bool cp_port_hosted_on(struct cp_ctx *ctx, const json_t *port, const char *node);
 bool cp_fip_hosted_on(struct cp_ctx *ctx, const json_t *fip, const char *node);
 /* Many reports of one kind at once, {id: status}, in one transaction: those
  * refused alone (unknown, stale, elsewhere, a bad status) come back in

@@ -126,9 +126,15 @@ static int report_many(struct cp_ctx *ctx, const struct cp_kind *k, const char *
 	return rc;
 }
 
+bool cp_port_hosted_on(struct cp_ctx *ctx, const json_t *port, const char *node)
+{
+	(void)ctx;
+	return strcmp(cp_json_str(port, "binding:host_id") ?: "", node) == 0;
+}
+
 static int port_hosted(struct cp_ctx *ctx, const json_t *port, const char *node)
 {
-	if (strcmp(cp_json_str(port, "binding:host_id") ?: "", node) == 0)
+	if (cp_port_hosted_on(ctx, port, node))
 		return 0;
 	return cp_fail(&ctx->err, -EBUSY, "PortBoundElsewhere", "Port %s is not bound to node %s.",
 		cp_json_str(port, "id"), node);
