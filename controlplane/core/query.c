@@ -71,6 +71,11 @@ static enum tag_filter tag_filter_of(const char *key)
 	return NOT_TAGS_FILTER;
 }
 
+bool cp_query_is_tag_filter(const char *key)
+{
+	return tag_filter_of(key) != NOT_TAGS_FILTER;
+}
+
 /* Into *n the comma-separated tags of every value of wants, into *present
  * how many of them tags holds. */
 static void count_tags(const json_t *tags, const json_t *wants, size_t *n, size_t *present)

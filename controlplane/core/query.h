@@ -31,6 +31,8 @@ struct cp_list_opts {
  * tags against obj's "tags": tags (all of them), tags-any (one at least),
  * not-tags (not all), not-tags-any (none), as Neutron and Keystone. */
 bool cp_query_match(const json_t *obj, const json_t *filters);
+/* Whether key is one of those tag filters. */
+bool cp_query_is_tag_filter(const char *key);
 
 /* Sorts arr in place by the sort keys (stable; unsorted when n_sort == 0). */
 void cp_query_sort(json_t *arr, const struct cp_list_opts *opts);

@@ -495,20 +495,13 @@ static bool known_attr(const struct cp_kind *k, const char *key)
 	return known;
 }
 
-/* The tag filters beside "tags" itself (query.h). */
-static bool is_tag_filter(const char *key)
-{
-	return strcmp(key, "tags-any") == 0 || strcmp(key, "not-tags") == 0 ||
-	       strcmp(key, "not-tags-any") == 0;
-}
-
 int cp_res_check_filters(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *filters)
 {
 	const char *key;
 	const json_t *v;
 
 	json_object_foreach((json_t *)filters, key, v)
-		if (!known_attr(k, key) && !(is_tag_filter(key) && find_attr(k, "tags")))
+		if (!known_attr(k, key) && !(cp_query_is_tag_filter(key) && find_attr(k, "tags")))
 			return cp_fail(&ctx->err, -EINVAL, "HTTPBadRequest",
 				"[%.64s] is invalid attribute for filtering", key);
 	return 0;

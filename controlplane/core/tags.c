@@ -5,7 +5,6 @@
 #include "tags.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,9 +37,11 @@ static int check_list(struct cp_ctx *ctx, const struct cp_tag_rules *r, const js
 	size_t i, at;
 	int rc = 0;
 
-	if (!json_is_array(all) || (r->max_tags && json_array_size(all) > r->max_tags))
+	if (!json_is_array(all))
+		return cp_fail(&ctx->err, -EINVAL, r->invalid_type, "Expecting a list of tags.");
+	if (r->max_tags && json_array_size(all) > r->max_tags)
 		return cp_fail(&ctx->err, -EINVAL, r->invalid_type,
-			"Expecting a list of at most %zu tags.", r->max_tags ? r->max_tags : SIZE_MAX);
+			"Expecting a list of at most %zu tags.", r->max_tags);
 	for (i = 0; rc == 0 && i < json_array_size(all); i++) {
 		const char *t = json_string_value(json_array_get(all, i));
 
