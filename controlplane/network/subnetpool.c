@@ -129,16 +129,22 @@ static int pool_prepare(struct cp_ctx *ctx, json_t *pool, const json_t *old)
 	return 0;
 }
 
-/* The CIDRs of the pool's subnets into used (at most cap); how many. */
-static int pool_subnets(struct cp_ctx *ctx, const char *pool_id, struct cp_cidr *used, int cap)
+/* The CIDRs of the pool's subnets, every one (an allocation that missed one
+ * could overlap it), in *used (the caller frees); how many, or -ENOMEM. */
+static int pool_subnets(struct cp_ctx *ctx, const char *pool_id, struct cp_cidr **used)
 {
 	json_t *all = cp_obj_list(ctx->db, "subnet", NULL, false, NULL, 0), *s;
 	size_t i;
 	int n = 0;
 
+	*used = malloc((json_array_size(all) + 1) * sizeof(**used));
+	if (*used == NULL) {
+		json_decref(all);
+		return -ENOMEM;
+	}
 	json_array_foreach(all, i, s)
-		if (n < cap && strcmp(cp_json_str(s, "subnetpool_id") ?: "", pool_id) == 0 &&
-			cp_cidr_parse(cp_json_str(s, "cidr"), &used[n], false) == 0)
+		if (strcmp(cp_json_str(s, "subnetpool_id") ?: "", pool_id) == 0 &&
+			cp_cidr_parse(cp_json_str(s, "cidr"), &(*used)[n], false) == 0)
 			n++;
 	json_decref(all);
 	return n;
@@ -184,7 +190,7 @@ int cp_subnetpool_allocate(struct cp_ctx *ctx, json_t *subnet)
 {
 	const char *pool_id = cp_json_str(subnet, "subnetpool_id"), *cidr_s = cp_json_str(subnet,
 										 "cidr");
-	struct cp_cidr p[MAX_PREFIXES], used[1024], c;
+	struct cp_cidr p[MAX_PREFIXES], *used = NULL, c;
 	json_t *pool = NULL;
 	json_int_t len;
 	int n, n_used, rc;
@@ -195,8 +201,10 @@ int cp_subnetpool_allocate(struct cp_ctx *ctx, json_t *subnet)
 		return rc;
 	n = parse_prefixes(json_object_get(pool, "prefixes"), p);
 	len = int_or(subnet, "prefixlen", int_or(pool, "default_prefixlen", 0));
-	n_used = pool_subnets(ctx, pool_id, used, (int)(sizeof(used) / sizeof(used[0])));
-	if (cidr_s) {
+	n_used = pool_subnets(ctx, pool_id, &used);
+	if (n_used < 0) {
+		rc = cp_fail(&ctx->err, -ENOMEM, "InternalError", "out of memory");
+	} else if (cidr_s) {
 		if (cp_cidr_parse(cidr_s, &c, true) || n < 0 || !in_prefixes(p, n, &c))
 			rc = cp_fail(&ctx->err, -EINVAL, "InvalidInput",
 				"Invalid input for cidr: %s is not inside the prefixes of subnet pool %s",
@@ -224,17 +232,21 @@ int cp_subnetpool_allocate(struct cp_ctx *ctx, json_t *subnet)
 	if (rc == 0) {
 		cp_cidr_format(&c, s);
 		json_object_set_new(subnet, "cidr", json_string(s));
-		json_object_del(subnet, "prefixlen");
 	}
+	free(used);
 	json_decref(pool);
 	return rc;
 }
 
 static int pool_before_delete(struct cp_ctx *ctx, const json_t *pool)
 {
-	struct cp_cidr used[1];
+	struct cp_cidr *used;
+	int n = pool_subnets(ctx, cp_json_str(pool, "id"), &used);
 
-	if (pool_subnets(ctx, cp_json_str(pool, "id"), used, 1) > 0)
+	free(used);
+	if (n < 0)
+		return cp_fail(&ctx->err, -ENOMEM, "InternalError", "out of memory");
+	if (n > 0)
 		return cp_fail(&ctx->err, -EBUSY, "SubnetPoolInUse",
 			"Unable to complete operation on subnet pool %s: subnets use it.",
 			cp_json_str(pool, "id"));
