@@ -24,13 +24,6 @@ static int forbid(struct cp_ctx *ctx, const char *rule)
 		"Policy doesn't allow os_compute_api:os-hypervisors:%s to be performed.", rule);
 }
 
-static const json_t *offer_of(const json_t *agent)
-{
-	const json_t *c = json_object_get(json_object_get(agent, "configurations"), "compute");
-
-	return json_is_object(c) ? c : NULL;
-}
-
 static json_int_t num(const json_t *o, const char *key)
 {
 	return json_integer_value(json_object_get(o, key));
@@ -46,7 +39,7 @@ static json_t *brief(const json_t *agent, int64_t now)
 
 static json_t *detailed(const json_t *agent, const json_t *servers, int64_t now)
 {
-	const json_t *offer = offer_of(agent);
+	const json_t *offer = cp_sched_offer(agent);
 	/* The node's address even once it is dead: what it was is what an
 	 * operator looks for. */
 	const char *ip = cp_json_str(json_object_get(agent, "configurations"), "tunneling_ip");
@@ -106,7 +99,7 @@ int cp_hypervisor_list(struct cp_ctx *ctx, bool detail, json_t **out)
 		return rc;
 	*out = json_array();
 	json_array_foreach(agents, i, a)
-		if (offer_of(a))
+		if (cp_sched_offer(a))
 			json_array_append_new(*out, detail ? detailed(a, servers, now) : brief(a, now));
 	json_decref(agents);
 	json_decref(servers);
@@ -126,7 +119,7 @@ int cp_hypervisor_show(struct cp_ctx *ctx, const char *id, json_t **out)
 	if (rc)
 		return rc;
 	json_array_foreach(agents, i, a)
-		if (offer_of(a) && strcmp(cp_json_str(a, "id") ?: "", id) == 0) {
+		if (cp_sched_offer(a) && strcmp(cp_json_str(a, "id") ?: "", id) == 0) {
 			*out = detailed(a, servers, cp_now());
 			break;
 		}

@@ -38,6 +38,13 @@ static json_int_t num(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
+const json_t *cp_sched_offer(const json_t *agent)
+{
+	const json_t *c = json_object_get(json_object_get(agent, "configurations"), "compute");
+
+	return json_is_object(c) ? c : NULL;
+}
+
 void cp_sched_used(const json_t *servers, const char *host, struct cp_sched_use *u)
 {
 	const json_t *s;
@@ -87,11 +94,11 @@ int cp_sched_pick(const json_t *agents, const json_t *servers, const json_t *fla
 
 	host[0] = '\0';
 	json_array_foreach(agents, i, a) {
-		const json_t *offer = json_object_get(json_object_get(a, "configurations"), "compute");
+		const json_t *offer = cp_sched_offer(a);
 		const char *name = cp_json_str(a, "host");
 		struct room r;
 
-		if (!json_is_object(offer) || !name || !*name || strlen(name) >= 256 ||
+		if (!offer || !name || !*name || strlen(name) >= 256 ||
 			!cp_json_bool(a, "admin_state_up", true) || !cp_agent_alive_at(a, now, down_time))
 			continue;
 		r = room_left(offer, servers, name);

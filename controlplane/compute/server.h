@@ -108,6 +108,9 @@ struct cp_sched_use {
 	json_int_t vcpus, ram_mb, disk_gb, servers;
 };
 void cp_sched_used(const json_t *servers, const char *host, struct cp_sched_use *u);
+/* What agent offers for servers, its "configurations"."compute" object, or
+ * NULL when it is no compute node. Pure. */
+const json_t *cp_sched_offer(const json_t *agent);
 
 /*
  * Nova's os-hypervisors (hypervisor.c), admin only: every agent whose
