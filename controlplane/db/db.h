@@ -90,6 +90,8 @@ json_t *cp_obj_list_by(struct cp_db *db, const char *kind, const char *attr, con
  * for every network, and reading each network's ports for it read every
  * port of the cloud again on a first sync. */
 json_t *cp_obj_router_interfaces(struct cp_db *db, const char *network_id);
+/* Router router_id's interface ports, by the device_id index. */
+json_t *cp_obj_router_ports(struct cp_db *db, const char *router_id);
 /* Rows of kind whose attr is not the string value, and those whose attr
  * is but that were written after since_rev, in rowid order: SQLite reads
  * attr from the text, and only the rows returned are parsed. */

@@ -419,20 +419,6 @@ static const char *host_of(const struct feed_routers *fr, const char *rid)
 	return gw ? cp_json_str(gw, "binding:host_id") ?: "" : router_node;
 }
 
-/* Router rid's interface ports, by the device_id index: a poll reads
- * those of the routers it sends, not every router's of the cloud. */
-static json_t *interface_ports(struct cp_ctx *ctx, const char *rid)
-{
-	json_t *all = cp_obj_list_by(ctx->db, "port", "device_id", rid), *out = json_array(), *p;
-	size_t i;
-
-	json_array_foreach(all, i, p)
-		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0)
-			json_array_append(out, p);
-	json_decref(all);
-	return out;
-}
-
 /* Touches the routers with an interface on a subnet changed after since
  * (fr->subnets, before routers_end caches more), found by the subnets'
  * address allocations rather than a scan of the interface ports. */
@@ -473,9 +459,11 @@ static struct feed_list routers_sent(struct cp_ctx *ctx, struct feed_routers *fr
 		json_object_set_new(routers.ids, cp_json_str(r, "id") ?: "", json_true());
 	json_object_foreach(fr->touched, rid, r)
 		add_dep(ctx, &routers, "router", rid, since, true);
+	/* By the device_id index: the interfaces of the routers sent, not every
+	 * router's of the cloud. */
 	json_array_foreach(routers.arr, i, r)
 		json_object_set_new(fr->ports, cp_json_str(r, "id") ?: "",
-			interface_ports(ctx, cp_json_str(r, "id") ?: ""));
+			cp_obj_router_ports(ctx->db, cp_json_str(r, "id") ?: ""));
 	return routers;
 }
 

@@ -26,18 +26,15 @@
 
 #include <string.h>
 
-#define ROUTER_INTERFACE "network:router_interface"
-
 /* Adds the networks of router rid's interfaces to out (network id -> value). */
 static void router_networks(struct cp_ctx *ctx, const char *rid, json_t *out, json_t *value)
 {
-	json_t *ports = cp_obj_list_by(ctx->db, "port", "device_id", rid), *p;
+	json_t *ports = cp_obj_router_ports(ctx->db, rid), *p;
 	const char *nid;
 	size_t i;
 
 	json_array_foreach(ports, i, p)
-		if ((nid = cp_json_str(p, "network_id")) &&
-			strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0)
+		if ((nid = cp_json_str(p, "network_id")))
 			json_object_set(out, nid, value);
 	json_decref(ports);
 }

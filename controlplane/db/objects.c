@@ -270,6 +270,22 @@ json_t *cp_obj_router_interfaces(struct cp_db *db, const char *network_id)
 	return collect_bodies(db, st);
 }
 
+json_t *cp_obj_router_ports(struct cp_db *db, const char *router_id)
+{
+	json_t *all = cp_obj_list_by(db, "port", "device_id", router_id), *out = json_array(), *p;
+	size_t i;
+
+	json_array_foreach(all, i, p) {
+		const json_t *owner = json_object_get(p, "device_owner");
+
+		if (json_is_string(owner) &&
+			strcmp(json_string_value(owner), "network:router_interface") == 0)
+			json_array_append(out, p);
+	}
+	json_decref(all);
+	return out;
+}
+
 int cp_obj_count_owned(struct cp_db *db, const char *kind, const char *project_id)
 {
 	/* Answered from the (kind, project_id) index, without reading bodies. */
