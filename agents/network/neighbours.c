@@ -23,9 +23,8 @@
 bool ag_router_on_network(const struct ag_desired *d, const char *network)
 {
 	for (size_t i = 0; i < d->n_routers; i++)
-		for (size_t j = 0; j < d->routers[i].n_rifs; j++)
-			if (strcmp(d->routers[i].rifs[j].network, network) == 0)
-				return true;
+		if (ag_router_has_rif(&d->routers[i], network))
+			return true;
 	return false;
 }
 

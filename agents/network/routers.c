@@ -119,7 +119,7 @@ static const struct ag_router *desired_router(const struct ag_desired *d, const 
 	return NULL;
 }
 
-static bool desired_rif(const struct ag_router *r, const char *network)
+bool ag_router_has_rif(const struct ag_router *r, const char *network)
 {
 	for (size_t i = 0; r != NULL && i < r->n_rifs; i++)
 		if (strcmp(r->rifs[i].network, network) == 0)
@@ -299,7 +299,7 @@ void ag_routers_prune(struct ag_dp *dp, const struct ag_desired *d, struct ag_re
 		const struct dp_route_info *e = &v.routes[i];
 
 		if (!e->connected || !ag_is_uuid(e->router) ||
-		                desired_rif(desired_router(d, e->router), e->network))
+		                ag_router_has_rif(desired_router(d, e->router), e->network))
 			continue;
 		if (rif_del(dp, e->router, e->network) < 0)
 			st->failed++;

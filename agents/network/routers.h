@@ -40,7 +40,9 @@ void ag_routers_ensure(struct ag_dp *dp, const struct ag_desired *d, const bool 
  * and of the remote ports of f's l2pop entries, on each network a router
  * of d has an interface on. 0 or -ENOMEM. */
 int ag_neighs_build(const struct ag_feed *f, struct ag_desired *d);
-/* Whether a router of d has an interface on network. */
+/* Whether router r (NULL: none) has an interface on network; whether a
+ * router of d has. */
+bool ag_router_has_rif(const struct ag_router *r, const char *network);
 bool ag_router_on_network(const struct ag_desired *d, const char *network);
 
 /* ---- external gateways (network/gateway.c) ---- */
