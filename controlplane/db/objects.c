@@ -48,6 +48,7 @@ int cp_obj_put(struct cp_db *db, const char *kind, json_t *body, const char *pro
 
 	if (rev < 0)
 		return (int)rev;
+	cp_db_note_object_write(db, kind);
 	json_object_set_new(body, "revision_number", json_integer(rev));
 	text = json_dumps(body, JSON_COMPACT);
 	st = cp_db_prepare(db, "INSERT OR REPLACE INTO objects "
@@ -97,6 +98,7 @@ int cp_obj_rewrite(struct cp_db *db, const char *kind, const json_t *body)
 	char *text = json_dumps(body, JSON_COMPACT);
 	int rc = -EIO;
 
+	cp_db_note_object_write(db, kind);
 	if (st && text) {
 		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
@@ -118,6 +120,7 @@ int cp_obj_del(struct cp_db *db, const char *kind, const char *id)
 
 	if (rev < 0)
 		return (int)rev;
+	cp_db_note_object_write(db, kind);
 	st = prepare_kind(db, "INSERT INTO tombstones (kind, id, rev, parent_id) "
 			       "SELECT kind, id, ?2, parent_id FROM objects WHERE kind=?1 AND id=?3", kind);
 	if (st) {
