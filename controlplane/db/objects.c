@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "db.h"
+#include "obj_cache.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -74,7 +75,7 @@ static json_t *row_body(sqlite3_stmt *st, int col)
 {
 	const char *text = (const char *)sqlite3_column_text(st, col);
 
-	return text ? json_loads(text, 0, NULL) : NULL;
+	return text ? cp_obj_cache_load(text, (size_t)sqlite3_column_bytes(st, col)) : NULL;
 }
 
 json_t *cp_obj_get(struct cp_db *db, const char *kind, const char *id)
