@@ -103,6 +103,12 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS token_methods (hash TEXT PRIMARY KEY, methods TEXT NOT NULL);"
 	"CREATE TRIGGER IF NOT EXISTS token_methods_go AFTER DELETE ON tokens BEGIN"
 	"  DELETE FROM token_methods WHERE hash = old.hash; END;",
+	/* 10: the application credential a token was made with, for those
+	 * tokens only, beside tokens as token_methods is. */
+	"CREATE TABLE IF NOT EXISTS token_app_creds (hash TEXT PRIMARY KEY,"
+	"  app_cred_id TEXT NOT NULL);"
+	"CREATE TRIGGER IF NOT EXISTS token_app_creds_go AFTER DELETE ON tokens BEGIN"
+	"  DELETE FROM token_app_creds WHERE hash = old.hash; END;",
 };
 
 int cp_db_migrate(sqlite3 *h)
