@@ -49,14 +49,9 @@ eventually grep -q "router $rt: gateway on network $ext" "$AGENT_LOG" || die "ga
 
 ip netns exec "${TOPO_PREFIX}-vm" "$PY" "$PROBE" serve 8080 8081 &
 TOPO_PIDS+=($!)
-ip netns exec "${TOPO_PREFIX}-out" "$PY" "$PROBE" whois 9090 "$A_DIR/whois" &
-TOPO_PIDS+=($!)
+whois_server
 # vm_leaves_from ADDRESS: a connection from the VM to the outside arrives from ADDRESS.
-vm_leaves_from() {
-	rm -f "$A_DIR/whois"
-	tcp vm 203.0.113.1 9090 && echo "arrived from $(cat "$A_DIR/whois")" &&
-		[ "$(cat "$A_DIR/whois")" = "$1" ]
-}
+vm_leaves_from() { leaves_from vm "$1"; }
 
 fip=$(os floating ip create ext -f value -c id) || die "floating ip create"
 fip_ip=$(os floating ip show "$fip" -f value -c floating_ip_address) || die "floating ip show"
@@ -111,7 +106,7 @@ kill "$A_AGENT_PID"
 wait "$A_AGENT_PID" 2>/dev/null
 check "with the agent stopped the engine still has the floating IP" in_engine
 mark=$(wc -l <"$AGENT_LOG")
-start_agent --physnet-uplink "extnet=$(topo_if out)"
+start_agent "${OUTSIDE_UPLINK[@]}"
 restarted() {
 	for _ in $(seq 100); do
 		tail -n +"$((mark + 1))" "$AGENT_LOG" | grep -q 'reconciled with the dataplane' && return 0
