@@ -62,10 +62,16 @@ struct feed_routers {
 	json_t *subnets; /* subnet id -> subnet: those changed after since, then a cache */
 };
 
-static void note_interface(struct feed_routers *fr, json_t *port, int64_t since)
+/* Adds port, an interface or centralized SNAT port (router_csnat.c: the
+ * gateway node's own interface of the router on its subnet, where the
+ * router's instances on other nodes route their external traffic) of the
+ * router its device_id names, to that router's list in by_router; touches
+ * the router when the port or one of its subnets changed after since. */
+static void note_router_port(struct feed_routers *fr, json_t *by_router, json_t *port,
+	int64_t since)
 {
 	const char *rid = cp_json_str(port, "device_id") ?: "";
-	json_t *ports = json_object_get(fr->ports, rid), *f;
+	json_t *ports = json_object_get(by_router, rid), *f;
 	bool touched = rev_of(port) > since;
 	size_t i;
 
@@ -73,32 +79,13 @@ static void note_interface(struct feed_routers *fr, json_t *port, int64_t since)
 		return;
 	if (!ports) {
 		ports = json_array();
-		json_object_set_new(fr->ports, rid, ports);
+		json_object_set_new(by_router, rid, ports);
 	}
 	json_array_append(ports, port);
 	json_array_foreach(json_object_get(port, "fixed_ips"), i, f)
 		if (json_object_get(fr->subnets, cp_json_str(f, "subnet_id") ?: ""))
 			touched = true;
 	if (touched)
-		json_object_set_new(fr->touched, rid, json_true());
-}
-
-/* A centralized SNAT port (router_csnat.c): the gateway node's own
- * interface of the router on its subnet, where the router's instances on
- * the other nodes route their external traffic. */
-static void note_csnat(struct feed_routers *fr, json_t *port, int64_t since)
-{
-	const char *rid = cp_json_str(port, "device_id") ?: "";
-	json_t *ports = json_object_get(fr->csnat, rid);
-
-	if (!rid[0])
-		return;
-	if (!ports) {
-		ports = json_array();
-		json_object_set_new(fr->csnat, rid, ports);
-	}
-	json_array_append(ports, port);
-	if (rev_of(port) > since)
 		json_object_set_new(fr->touched, rid, json_true());
 }
 
@@ -609,11 +596,11 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		bool port_changed, bound = strcmp(cp_json_str(p, "binding:host_id") ?: "", node) == 0;
 
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0)
-			note_interface(&fr, p, since);
+			note_router_port(&fr, fr.ports, p, since);
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", CP_OWNER_ROUTER_SNAT) == 0) {
 			/* Not a VM port either: the router carries it, and the
 			 * l2pop entries (the scan below) say where it is. */
-			note_csnat(&fr, p, since);
+			note_router_port(&fr, fr.csnat, p, since);
 			continue;
 		}
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_GATEWAY) == 0) {

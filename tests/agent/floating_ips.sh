@@ -38,12 +38,8 @@ first_ip() { port_field "$1" fixed_ips | "$PY" -c 'import ast, sys; print(ast.li
 fixed=$(first_ip "$vm")
 fixed2=$(first_ip "$vm2")
 
-rt=$(os router create fr1 -f value -c id) || die "router create"
-os router add subnet fr1 fsub || die "router add subnet"
-os router set --external-gateway ext fr1 || die "router set --external-gateway"
-gw_ip=$(os router show fr1 -f json -c external_gateway_info |
-	"$PY" -c 'import json, sys; print(json.load(sys.stdin)["external_gateway_info"]["external_fixed_ips"][0]["ip_address"])') ||
-	die "router show"
+router_to_outside fr1 fsub
+rt=$RT gw_ip=$GW_IP
 ext=$(os network show ext -f value -c id) || die "network show ext"
 eventually grep -q "router $rt: gateway on network $ext" "$AGENT_LOG" || die "gateway not set"
 

@@ -144,6 +144,21 @@ start_with_outside() {
 	ext_network
 }
 
+# gateway_ip ROUTER: the address of the router's external gateway.
+gateway_ip() {
+	os router show "$1" -f json -c external_gateway_info | "$PY" -c \
+		'import json, sys; print(json.load(sys.stdin)["external_gateway_info"]["external_fixed_ips"][0]["ip_address"])'
+}
+
+# router_to_outside NAME SUBNET: a router on SUBNET with its gateway on
+# "ext" (SNAT on); its id in RT, its gateway address in GW_IP.
+router_to_outside() {
+	RT=$(os router create "$1" -f value -c id) || die "router create"
+	os router add subnet "$1" "$2" || die "router add subnet"
+	os router set --external-gateway ext "$1" || die "router set --external-gateway"
+	GW_IP=$(gateway_ip "$1") || die "router show"
+}
+
 # whois_server: on the outside, port 9090 notes where each connection
 # comes from; leaves_from NAME ADDRESS: a connection from namespace NAME to
 # it arrives from ADDRESS (what SNAT or a floating IP made of its source).

@@ -33,12 +33,8 @@ os subnet create --network mgnet --subnet-range 10.74.1.0/24 mgsub >/dev/null ||
 # The VMs' default group: the outside may ping them and reach tcp/8080.
 os security group rule create --protocol icmp default >/dev/null || die "rule icmp"
 os security group rule create --protocol tcp --dst-port 8080 default >/dev/null || die "rule tcp"
-rt=$(os router create mgrt -f value -c id) || die "router create"
-os router add subnet mgrt mgsub || die "router add subnet"
-os router set --external-gateway ext mgrt || die "router set --external-gateway"
-gw_ip=$(os router show mgrt -f json -c external_gateway_info |
-	"$PY" -c 'import json, sys; print(json.load(sys.stdin)["external_gateway_info"]["external_fixed_ips"][0]["ip_address"])') ||
-	die "router show"
+router_to_outside mgrt mgsub
+rt=$RT gw_ip=$GW_IP
 
 csnat_ports() { os port list --router mgrt --device-owner network:router_centralized_snat -f value -c ID; }
 csnat=$(csnat_ports) || die "port list csnat"
