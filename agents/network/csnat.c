@@ -20,7 +20,8 @@
  * The dataplane does not list second MACs: the agent re-sends one once per
  * agent start and dataplane boot, and after that when it changes,
  * `applied` remembering it under "rifmac2:ROUTER:NETWORK" (an interface
- * that goes takes its second MAC along: routers.c forgets it then).
+ * that goes takes its second MAC along: routers.c forgets it then). An
+ * interface without one is not told so at start (ag_csnat_ensure says why).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -58,8 +59,9 @@ void ag_csnat_build(const struct ag_feed *f, const json_t *r, bool gateway_here,
 
 	/* A gateway meant for this node but not programmed (its network
 	 * missing here) is no reason to send the traffic elsewhere. */
-	if (!json_is_object(gw) || (!gateway_here && strcmp(cs_str(gw, "host"), f->node) == 0))
-		return;
+	if (!json_is_object(gw) || cs_str(gw, "host")[0] == '\0' ||
+	                (!gateway_here && strcmp(cs_str(gw, "host"), f->node) == 0))
+		return; /* an unbound gateway: nowhere to send it (no l2pop entry either) */
 	json_array_foreach(json_object_get(r, "csnat_interfaces"), i, in)
 	{
 		if ((rif = rif_on(out, cs_str(in, "network_id"))) == NULL)
@@ -107,7 +109,12 @@ int ag_csnat_ensure(struct ag_dp *dp, const char *router, const struct ag_rif *r
 		want = want << 8 | rif->mac2[i];
 	mac2_key(key, sizeof(key), router, rif->network);
 	have = json_object_get(dp->applied, key);
-	if (have != NULL && json_integer_value(have) == want)
+	/* Nothing to set and nothing known set: not a round trip per interface
+	 * of every router at each agent start (a network node has thousands).
+	 * What that leaves is a second MAC whose csnat port went while the
+	 * agent was down, routed until the interface goes; no node sends to it,
+	 * as their permanent neighbours for it went with the port. */
+	if (have != NULL ? json_integer_value(have) == want : want == 0)
 		return 0;
 	snprintf(req.router, sizeof(req.router), "%s", router);
 	snprintf(req.network, sizeof(req.network), "%s", rif->network);
@@ -116,8 +123,6 @@ int ag_csnat_ensure(struct ag_dp *dp, const char *router, const struct ag_rif *r
 	if (rc < 0)
 		return rc;
 	json_object_set_new(dp->applied, key, json_integer(want));
-	if (want == 0 && have == NULL)
-		return 0; /* an agent start making sure: nothing to say */
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", rif->mac2[0], rif->mac2[1],
 	                rif->mac2[2], rif->mac2[3], rif->mac2[4], rif->mac2[5]);
 	if (want)
