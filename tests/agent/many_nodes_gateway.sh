@@ -6,7 +6,7 @@
 # extnet leads to an "outside" host (203.0.113.1); vm1 on node1 and vm2 on
 # node2 share one VXLAN subnet behind the router; node3 has no VM.
 #  - the router gets a csnat port on the subnet, bound to node1, listed by
-#    `openstack port list` and refused to a direct delete;
+#    `openstack port list` and refused to a direct delete (409 PortInUse);
 #  - node2's router has a default route via the csnat address, and the
 #    csnat port as a permanent neighbour (behind node1's tunnel);
 #  - vm2 pings the outside, and its connections arrive from the router's
@@ -44,6 +44,14 @@ csnat_ip=$(first_ip "$csnat")
 csnat_mac=$(port_field "$csnat" mac_address)
 check "with an address of its own on the subnet" test "$csnat_ip" != 10.74.1.1
 check_fails "a direct delete of the csnat port is refused" os port delete "$csnat"
+delete_refused() {
+	local code
+	code=$(curl -s -o "$A_DIR/delete.json" -w '%{http_code}' -X DELETE \
+		-H "X-Auth-Token: $(admin_token)" "$A_URL/network/v2.0/ports/$1")
+	cat "$A_DIR/delete.json"
+	[ "$code" = 409 ] && grep '"type": *"PortInUse"' "$A_DIR/delete.json" >/dev/null
+}
+check "as a 409 PortInUse through the REST API" delete_refused "$csnat"
 check "and it is still there" test "$(csnat_ports)" = "$csnat"
 
 node_vms mgnet mgnet
