@@ -49,8 +49,8 @@ static struct ag_rif *rif_on(struct ag_router *out, const char *network)
 	return NULL;
 }
 
-void ag_csnat_build(const struct ag_feed *f, const json_t *r, bool gateway_here,
-                struct ag_router *out)
+void ag_csnat_build(
+                const struct ag_feed *f, const json_t *r, bool gateway_here, struct ag_router *out)
 {
 	const json_t *gw = json_object_get(r, "gateway"), *in;
 	struct dp_ip_prefix ip;
@@ -126,10 +126,12 @@ int ag_csnat_ensure(struct ag_dp *dp, const char *router, const struct ag_rif *r
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", rif->mac2[0], rif->mac2[1],
 	                rif->mac2[2], rif->mac2[3], rif->mac2[4], rif->mac2[5]);
 	if (want)
-		ag_log(AG_INFO, "router %s: interface on network %s takes frames to %s too",
-		                router, rif->network, mac);
+		ag_log(AG_INFO, "router %s: interface on network %s takes frames to %s too", router,
+		                rif->network, mac);
 	else
-		ag_log(AG_INFO, "router %s: interface on network %s takes frames to its own MAC only",
+		ag_log(AG_INFO,
+		                "router %s: interface on network %s takes frames to its own MAC "
+		                "only",
 		                router, rif->network);
 	return 1;
 }

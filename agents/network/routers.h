@@ -75,8 +75,8 @@ bool ag_gateway_is_set(const struct ag_dp *dp, const char *router);
  * does not host it, out gets a default route via the csnat address of one
  * of its networks.
  */
-void ag_csnat_build(const struct ag_feed *f, const json_t *r, bool gateway_here,
-                struct ag_router *out);
+void ag_csnat_build(
+                const struct ag_feed *f, const json_t *r, bool gateway_here, struct ag_router *out);
 /* ROUTER_IF_MAC_SET for rif's second MAC unless it went through since the
  * agent started: 1 when it changed, 0 when kept, or -errno. */
 int ag_csnat_ensure(struct ag_dp *dp, const char *router, const struct ag_rif *rif);
