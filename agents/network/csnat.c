@@ -109,12 +109,16 @@ int ag_csnat_ensure(struct ag_dp *dp, const char *router, const struct ag_rif *r
 		want = want << 8 | rif->mac2[i];
 	mac2_key(key, sizeof(key), router, rif->network);
 	have = json_object_get(dp->applied, key);
-	/* Nothing to set and nothing known set: not a round trip per interface
-	 * of every router at each agent start (a network node has thousands).
-	 * What that leaves is a second MAC whose csnat port went while the
-	 * agent was down, routed until the interface goes; no node sends to it,
-	 * as their permanent neighbours for it went with the port. */
-	if (have != NULL ? json_integer_value(have) == want : want == 0)
+	/* Nothing to set and nothing known set: noted, not a round trip per
+	 * interface of every router at each agent start (a network node has
+	 * thousands). What that leaves is a second MAC whose csnat port went
+	 * while the agent was down, routed until the interface goes; no node
+	 * sends to it, as their permanent neighbours for it went with the port. */
+	if (have == NULL && want == 0) {
+		json_object_set_new(dp->applied, key, json_integer(0));
+		return 0;
+	}
+	if (have != NULL && json_integer_value(have) == want)
 		return 0;
 	snprintf(req.router, sizeof(req.router), "%s", router);
 	snprintf(req.network, sizeof(req.network), "%s", rif->network);
@@ -123,6 +127,8 @@ int ag_csnat_ensure(struct ag_dp *dp, const char *router, const struct ag_rif *r
 	if (rc < 0)
 		return rc;
 	json_object_set_new(dp->applied, key, json_integer(want));
+	if (have == NULL)
+		return 0; /* re-sent after a start, or with its interface (which said so) */
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", rif->mac2[0], rif->mac2[1],
 	                rif->mac2[2], rif->mac2[3], rif->mac2[4], rif->mac2[5]);
 	if (want)

@@ -78,7 +78,8 @@ bool ag_gateway_is_set(const struct ag_dp *dp, const char *router);
 void ag_csnat_build(
                 const struct ag_feed *f, const json_t *r, bool gateway_here, struct ag_router *out);
 /* ROUTER_IF_MAC_SET for rif's second MAC unless it went through since the
- * agent started: 1 when it changed, 0 when kept, or -errno. */
+ * agent started or the interface was added: 1 when it changed since, 0
+ * when kept (or re-sent after a start), or -errno. */
 int ag_csnat_ensure(struct ag_dp *dp, const char *router, const struct ag_rif *rif);
 /* The interface of router on network went, and its second MAC with it. */
 void ag_csnat_forget(struct ag_dp *dp, const char *router, const char *network);

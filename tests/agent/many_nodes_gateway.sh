@@ -10,7 +10,8 @@
 #  - node2's router has a default route via the csnat address, and the
 #    csnat port as a permanent neighbour (behind node1's tunnel);
 #  - vm2 pings the outside, and its connections arrive from the router's
-#    gateway address (SNAT on node1), as vm1's do;
+#    gateway address (SNAT on node1), as vm1's do, also after node1's
+#    agent restarts (which finds everything in place);
 #  - a floating IP on vm2: the outside pings it and connects through it
 #    (DNAT on node1, then over the tunnel to node2), and vm2's connections
 #    arrive from it (routed by node2 to node1, translated 1:1 there);
@@ -72,6 +73,19 @@ check "vm2 on node2 pings the outside" within 20 ns_ping vm2 203.0.113.1
 check "vm2's connections arrive from the router's gateway address (SNAT on node1)" \
 	within 10 leaves_from vm2 "$gw_ip"
 check "vm1's, on the gateway node, too" within 10 leaves_from vm1 "$gw_ip"
+
+# The gateway node's agent restarted: it finds the csnat MAC in place.
+kill -9 "${AGENT_PID[1]}"
+wait "${AGENT_PID[1]}" 2>/dev/null
+mark=$(wc -l <"$A_DIR/agent1.log")
+node_agent 1 "${OUTSIDE_UPLINK[@]}"
+since_restart() { tail -n +"$((mark + 1))" "$A_DIR/agent1.log"; }
+# (It sets the gateway again, GW_SET, counted as added: the engine lists no gateways.)
+restarted() { since_restart | grep 'reconciled with the dataplane' | grep ' 0 removed, 0 failed'; }
+check "node1's restarted agent reconciled, removing nothing" within 30 restarted
+csnat_changed() { since_restart | grep 'takes frames'; }
+check_fails "and found the csnat MAC in place (no change said)" csnat_changed
+check "vm2's connections still arrive from the gateway address" within 10 leaves_from vm2 "$gw_ip"
 
 fip=$(os floating ip create ext -f value -c id) || die "floating ip create"
 fip_ip=$(os floating ip show "$fip" -f value -c floating_ip_address) || die "floating ip show"

@@ -51,6 +51,14 @@ start_node() {
 	TOPO_DP_NETNS=$(topo_ns "node$n") topo_dataplane "$BUILD/dataplane/virga-dataplane" \
 		"$(dp_sock "$n")" || die "node$n's dataplane did not start"
 	DP_PID[$n]=${TOPO_PIDS[-1]}
+	node_agent "$n" "$@"
+}
+
+# node_agent N [ARG...]: node N's agent, as start_node starts it (again
+# after a kill: its dataplane keeps running).
+node_agent() {
+	local n=$1
+	shift
 	ip netns exec "$(topo_ns "node$n")" "$BUILD/agents/virga-agent" --node "node$n" \
 		--controller "$A_URL" --service-token-file "$SVC_TOKEN_FILE" \
 		--dp-socket "$(dp_sock "$n")" --poll-timeout 2 --report-interval 1 \
