@@ -5,6 +5,7 @@
 #include "feed_l2pop.h"
 #include "feed_servers.h"
 #include "../compute/server.h"
+#include "../network/network.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -57,13 +58,20 @@ struct feed_routers {
 	json_t *ports;	 /* router id -> its interface ports */
 	json_t *gateways; /* router id -> its gateway port */
 	json_t *touched; /* router id -> true: an interface port or its subnet changed */
+	json_t *csnat;	 /* router id -> its centralized SNAT ports */
 	json_t *subnets; /* subnet id -> subnet: those changed after since, then a cache */
 };
 
-static void note_interface(struct feed_routers *fr, json_t *port, int64_t since)
+/* Adds port, an interface or centralized SNAT port (router_csnat.c: the
+ * gateway node's own interface of the router on its subnet, where the
+ * router's instances on other nodes route their external traffic) of the
+ * router its device_id names, to that router's list in by_router; touches
+ * the router when the port or one of its subnets changed after since. */
+static void note_router_port(struct feed_routers *fr, json_t *by_router, json_t *port,
+	int64_t since)
 {
 	const char *rid = cp_json_str(port, "device_id") ?: "";
-	json_t *ports = json_object_get(fr->ports, rid), *f;
+	json_t *ports = json_object_get(by_router, rid), *f;
 	bool touched = rev_of(port) > since;
 	size_t i;
 
@@ -71,7 +79,7 @@ static void note_interface(struct feed_routers *fr, json_t *port, int64_t since)
 		return;
 	if (!ports) {
 		ports = json_array();
-		json_object_set_new(fr->ports, rid, ports);
+		json_object_set_new(by_router, rid, ports);
 	}
 	json_array_append(ports, port);
 	json_array_foreach(json_object_get(port, "fixed_ips"), i, f)
@@ -90,14 +98,15 @@ static const json_t *subnet_of(struct cp_ctx *ctx, struct feed_routers *fr, cons
 	return s;
 }
 
-/* One entry per fixed IP of the router's interface ports: what a dataplane
- * router interface needs (network, address, prefix length, MAC). */
-static json_t *interfaces_of(struct cp_ctx *ctx, struct feed_routers *fr, const char *rid)
+/* One entry per fixed IP of ports (a router's interface or csnat ports):
+ * what a dataplane router interface needs (network, address, prefix length,
+ * MAC). */
+static json_t *interfaces_of(struct cp_ctx *ctx, struct feed_routers *fr, const json_t *ports)
 {
 	json_t *out = json_array(), *p, *f;
 	size_t i, j;
 
-	json_array_foreach(json_object_get(fr->ports, rid), i, p)
+	json_array_foreach(ports, i, p)
 		json_array_foreach(json_object_get(p, "fixed_ips"), j, f) {
 			const char *sid = cp_json_str(f, "subnet_id") ?: "";
 			const json_t *s = subnet_of(ctx, fr, sid);
@@ -397,6 +406,7 @@ static void routers_begin(struct cp_ctx *ctx, struct feed_routers *fr, int64_t s
 	fr->ports = json_object();
 	fr->gateways = json_object();
 	fr->touched = json_object();
+	fr->csnat = json_object();
 	fr->subnets = json_object();
 	json_array_foreach(changed, i, s)
 		json_object_set(fr->subnets, cp_json_str(s, "id"), s);
@@ -534,11 +544,17 @@ static json_t *routers_end(struct cp_ctx *ctx, struct feed_routers *fr, struct f
 
 	json_array_foreach(routers->arr, i, r)
 	{
-		json_object_set_new(r, "interfaces", interfaces_of(ctx, fr, cp_json_str(r, "id")));
+		const char *rid = cp_json_str(r, "id") ?: "";
+
+		json_object_set_new(r, "interfaces",
+			interfaces_of(ctx, fr, json_object_get(fr->ports, rid)));
+		json_object_set_new(r, "csnat_interfaces",
+			interfaces_of(ctx, fr, json_object_get(fr->csnat, rid)));
 		json_object_set_new(r, "gateway", gateway_of(ctx, fr, r));
-		json_object_set_new(r, "host", json_string(host_of(fr, cp_json_str(r, "id") ?: "")));
+		json_object_set_new(r, "host", json_string(host_of(fr, rid)));
 	}
 	json_decref(fr->ports);
+	json_decref(fr->csnat);
 	json_decref(fr->gateways);
 	json_decref(fr->touched);
 	json_decref(fr->subnets);
@@ -580,7 +596,13 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		bool port_changed, bound = strcmp(cp_json_str(p, "binding:host_id") ?: "", node) == 0;
 
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0)
-			note_interface(&fr, p, since);
+			note_router_port(&fr, fr.ports, p, since);
+		if (strcmp(cp_json_str(p, "device_owner") ?: "", CP_OWNER_ROUTER_SNAT) == 0) {
+			/* Not a VM port either: the router carries it, and the
+			 * l2pop entries (the scan below) say where it is. */
+			note_router_port(&fr, fr.csnat, p, since);
+			continue;
+		}
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_GATEWAY) == 0) {
 			/* Not a VM port: the router carries it; its host (the
 			 * gateway node) gets the external network and subnets. */
