@@ -27,6 +27,7 @@ struct cp_caller {
 	 * application credentials (Keystone's unrestricted flag). */
 	char app_cred_id[CP_ID_LEN];
 	bool app_cred_restricted;
+	bool app_cred_rules; /* it has access rules: each request must match one */
 };
 
 /* A service error: code is a negative errno, type an OpenStack error type

@@ -15,8 +15,11 @@
  *
  * Access rules are kept and shown as Keystone keeps them: one object per
  * distinct (service, method, path) of a user, shared by the credentials
- * that name it, not deletable while one does. Virga does not enforce
- * them on requests yet (README says so).
+ * that name it, not deletable while one does. A token of a credential
+ * with rules serves only requests one of them matches, as
+ * keystonemiddleware enforces them in each service: the service's type,
+ * the method, and the path as the service sees it, where "*" stands for
+ * one segment and "**" for any number.
  *
  * Control threads only. Each public function runs its own transactions
  * except where identity.h says otherwise.
@@ -506,4 +509,65 @@ json_t *cp_identity_app_cred_roles(const json_t *cred, const json_t *held)
 			if (strcmp(cp_json_str(h, "id") ?: "", cp_json_str(want, "id") ?: "") == 0)
 				json_array_append_new(out, json_deep_copy(h));
 	return out;
+}
+
+/* Whether path matches pattern, "/"-separated, "*" one segment, "**" any. */
+static bool path_fits(const char *pattern, const char *path)
+{
+	const char *pe, *se;
+	size_t plen, slen;
+
+	while (*pattern == '/')
+		pattern++;
+	while (*path == '/')
+		path++;
+	if (!*pattern)
+		return !*path;
+	pe = strchr(pattern, '/');
+	plen = pe ? (size_t)(pe - pattern) : strlen(pattern);
+	if (plen == 2 && strncmp(pattern, "**", 2) == 0) {
+		for (;;) {
+			if (path_fits(pattern + plen, path))
+				return true;
+			if (!*path)
+				return false;
+			se = strchr(path, '/');
+			path = se ? se : path + strlen(path);
+			while (*path == '/')
+				path++;
+		}
+	}
+	if (!*path)
+		return false;
+	se = strchr(path, '/');
+	slen = se ? (size_t)(se - path) : strlen(path);
+	if (!(plen == 1 && *pattern == '*') && (plen != slen || strncmp(pattern, path, plen) != 0))
+		return false;
+	return path_fits(pattern + plen, path + slen);
+}
+
+int cp_identity_app_cred_permits(struct cp_ctx *ctx, const char *cred_id,
+	const char *const *services, const char *method, const char *path)
+{
+	json_t *cred, *id;
+	bool ok = false;
+	size_t i;
+
+	if (cp_db_begin(ctx->db, false))
+		return -EIO;
+	cred = cp_obj_get(ctx->db, KIND, cred_id);
+	json_array_foreach(json_object_get(cred, "access_rules"), i, id) {
+		json_t *r = cp_obj_get(ctx->db, RULE_KIND, json_string_value(id));
+		const char *svc = cp_json_str(r, "service") ?: "";
+
+		for (const char *const *s = services; r && *s && !ok; s++)
+			ok = strcmp(svc, *s) == 0 && strcmp(cp_json_str(r, "method") ?: "", method) == 0 &&
+				path_fits(cp_json_str(r, "path") ?: "", path);
+		json_decref(r);
+	}
+	cp_db_commit(ctx->db);
+	json_decref(cred);
+	return ok ? 0 : cp_fail(&ctx->err, -ENOKEY, "Unauthorized",
+				"The application credential's access rules do not allow %s %s.", method,
+				path);
 }

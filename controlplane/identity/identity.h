@@ -134,6 +134,11 @@ int cp_identity_app_cred_check(struct cp_ctx *ctx, const json_t *ref, const char
 	json_t **cred);
 int64_t cp_identity_app_cred_expiry(const json_t *cred);
 json_t *cp_identity_app_cred_roles(const json_t *cred, const json_t *held);
+/* For the API: 0 when one of cred_id's access rules allows method on path
+ * (as the service sees it, e.g. "/v2.1/servers") of a service whose type
+ * is one of services (NULL-terminated); -ENOKEY (401) else. */
+int cp_identity_app_cred_permits(struct cp_ctx *ctx, const char *cred_id,
+	const char *const *services, const char *method, const char *path);
 
 /* domain_projects.c: the projects API, where a project acting as a domain
  * (is_domain true) is a domain: created as one, and a domain's id shown,

@@ -334,6 +334,7 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 			json_decref(held);
 			snprintf(caller->app_cred_id, sizeof(caller->app_cred_id), "%s", cred_id);
 			caller->app_cred_restricted = !cp_json_bool(cred, "unrestricted", false);
+			caller->app_cred_rules = json_array_size(json_object_get(cred, "access_rules")) > 0;
 		}
 		snprintf(caller->user_id, sizeof(caller->user_id), "%s", user_id);
 		snprintf(caller->user_name, sizeof(caller->user_name), "%s",

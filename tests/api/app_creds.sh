@@ -202,6 +202,29 @@ req GET "/identity/v3/users/$uid/access_rules/$rid" "$mtok"
 expect_keystone_error 404 "the deleted rule"
 pass "access rules: shared, listed, shown, kept while used, deletable after"
 
+# --- access rules are enforced, as keystonemiddleware does ---
+rules='[{"service": "network", "method": "GET", "path": "/v2.0/networks"},
+	{"service": "network", "method": "GET", "path": "/v2.0/networks/*"},
+	{"service": "identity", "method": "GET", "path": "/v3/**"}]'
+out=$(as_u1 application credential create ac8 --secret s8 --access-rules "$rules" -f json)
+cred_token "{\"id\": \"$(jget "$out" "j['id']")\", \"secret\": \"s8\"}"
+expect_status 201 "ac8"
+rtok=$R_TOKEN
+for allowed in /network/v2.0/networks /identity/v3/auth/projects /identity/v3/users/$uid/application_credentials; do
+	req GET "$allowed" "$rtok"
+	expect_status 200 "a request its rules allow: $allowed"
+done
+req GET /network/v2.0/networks/0123456789abcdef0123456789abcdef "$rtok"
+expect_status 404 "one segment under '*' passes the rules"
+for refused in "GET /network/v2.0/ports" "GET /network/v2.0/networks/x/tags" "POST /network/v2.0/networks" \
+	"GET /compute/v2.1/servers" "GET /image/v2/images" "HEAD /network/v2.0/networks"; do
+	req ${refused% *} "${refused#* }" "$rtok" '{"network": {}}'
+	# Each service answers in its own error shape, as for any bad token.
+	expect_status 401 "a request its rules do not allow: $refused"
+done
+[ "$(os network list -f value -c Name | grep -c . || true)" = 0 ] || fail "a refused POST made a network"
+pass "a credential's access rules bound its tokens: service, method, path with * and **"
+
 # --- deletion ends tokens; the user's deletion takes everything ---
 req GET "/network/v2.0/networks" "$ac_tok"
 expect_status 200 "ac1's token, kept in the cache"
