@@ -114,6 +114,7 @@ struct api_route {
 extern const struct api_route api_version_routes[];
 extern const struct api_route api_identity_routes[];
 extern const struct api_route api_app_cred_routes[];
+extern const struct api_route api_ec2_routes[];
 extern const struct api_route api_domain_config_routes[];
 extern const struct api_route api_role_routes[];
 extern const struct api_route api_network_routes[];

@@ -15,6 +15,7 @@ static const struct api_route *const tables[] = {
 	api_version_routes,
 	api_identity_routes,
 	api_app_cred_routes,
+	api_ec2_routes,
 	api_domain_config_routes,
 	api_role_routes,
 	api_network_routes,

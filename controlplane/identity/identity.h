@@ -140,6 +140,15 @@ json_t *cp_identity_app_cred_roles(const json_t *cred, const json_t *held);
 int cp_identity_app_cred_permits(struct cp_ctx *ctx, const char *cred_id,
 	const char *const *services, const char *method, const char *path);
 
+/* ec2_creds.c: OS-EC2 credentials of user_id (the user's or an admin's):
+ * create on req's tenant_id (a project the user has a role on), list, and
+ * show or (delete_it) delete by access key. Each its own transaction. */
+int cp_identity_ec2_create(struct cp_ctx *ctx, const char *user_id, const json_t *req,
+	json_t **out);
+int cp_identity_ec2_list(struct cp_ctx *ctx, const char *user_id, json_t **out);
+int cp_identity_ec2_show(struct cp_ctx *ctx, const char *user_id, const char *access,
+	bool delete_it, json_t **out);
+
 /* domain_projects.c: the projects API, where a project acting as a domain
  * (is_domain true) is a domain: created as one, and a domain's id shown,
  * updated and deleted through the projects API as Keystone shows it
