@@ -272,3 +272,17 @@ int64_t cp_db_wait_revision(struct cp_db *db, int64_t since, int timeout_ms)
 	pthread_mutex_unlock(&db->rev_lock);
 	return rev;
 }
+
+int cp_db_end(struct cp_db *db, int rc, json_t **out)
+{
+	if (rc) {
+		cp_db_rollback(db);
+		return rc;
+	}
+	rc = cp_db_commit(db);
+	if (rc && out) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}

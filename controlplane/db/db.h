@@ -27,6 +27,10 @@ sqlite3 *cp_db_handle(struct cp_db *db);
 int cp_db_begin(struct cp_db *db, bool write);
 int cp_db_commit(struct cp_db *db);
 void cp_db_rollback(struct cp_db *db);
+/* Ends a write transaction by rc: rolled back when rc is an error (which
+ * is returned), else committed; a failed commit drops *out (when out is
+ * non-NULL), the answer built for it. */
+int cp_db_end(struct cp_db *db, int rc, json_t **out);
 
 /* Inside a write transaction: the revision this transaction writes (bumped
  * on first call, the same value afterwards). */

@@ -321,14 +321,7 @@ int cp_identity_app_cred_create(struct cp_ctx *ctx, const char *user_id, const j
 	}
 	sodium_memzero(secret, sizeof(secret));
 	json_decref(cred);
-	if (rc) {
-		cp_db_rollback(ctx->db);
-		return rc;
-	}
-	rc = cp_db_commit(ctx->db);
-	if (rc)
-		json_decref(*out);
-	return rc;
+	return cp_db_end(ctx->db, rc, out);
 }
 
 int cp_identity_app_cred_list(struct cp_ctx *ctx, const char *user_id, const char *name,
@@ -398,11 +391,7 @@ int cp_identity_app_cred_delete(struct cp_ctx *ctx, const char *user_id, const c
 	c = load(ctx, user_id, id);
 	rc = c ? cp_obj_del(ctx->db, KIND, id) : -ENOENT;
 	json_decref(c);
-	if (rc) {
-		cp_db_rollback(ctx->db);
-		return rc;
-	}
-	return cp_db_commit(ctx->db);
+	return cp_db_end(ctx->db, rc, NULL);
 }
 
 /* Whether any of user_id's credentials names rule id. */
@@ -450,11 +439,7 @@ int cp_identity_access_rules(struct cp_ctx *ctx, const char *user_id, const char
 	else
 		*out = rule_view(r);
 	json_decref(r);
-	if (rc) {
-		cp_db_rollback(ctx->db);
-		return rc;
-	}
-	return cp_db_commit(ctx->db);
+	return cp_db_end(ctx->db, rc, NULL);
 }
 
 int cp_identity_app_cred_check(struct cp_ctx *ctx, const json_t *ref, const char *user_id,

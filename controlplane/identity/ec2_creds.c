@@ -108,14 +108,7 @@ int cp_identity_ec2_create(struct cp_ctx *ctx, const char *user_id, const json_t
 	json_decref(blob);
 	json_decref(c);
 	sodium_memzero(secret, sizeof(secret));
-	if (rc) {
-		cp_db_rollback(ctx->db);
-		return rc;
-	}
-	rc = cp_db_commit(ctx->db);
-	if (rc)
-		json_decref(*out);
-	return rc;
+	return cp_db_end(ctx->db, rc, out);
 }
 
 int cp_identity_ec2_list(struct cp_ctx *ctx, const char *user_id, json_t **out)
@@ -161,9 +154,5 @@ int cp_identity_ec2_show(struct cp_ctx *ctx, const char *user_id, const char *ac
 		json_decref(v);
 	else
 		*out = v;
-	if (rc) {
-		cp_db_rollback(ctx->db);
-		return rc;
-	}
-	return cp_db_commit(ctx->db);
+	return cp_db_end(ctx->db, rc, NULL);
 }

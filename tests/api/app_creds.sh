@@ -22,14 +22,9 @@ set -euo pipefail
 
 start_controller
 tok=$(token admin "$T_ADMIN_PW" admin)
-mtok=$(member_token p1 u1 pw-u1)
-uid=$(os user show u1 -f value -c id)
-pid=$(os project show p1 -f value -c id)
-ACS="/identity/v3/users/$uid/application_credentials"
-# as_u1 ARGS...: the openstack CLI as u1 on p1.
-as_u1() {
-	OS_USERNAME=u1 OS_PASSWORD=pw-u1 OS_PROJECT_NAME=p1 os "$@"
-}
+member_p1
+mtok=$M_TOK uid=$M_UID pid=$M_PID
+ACS="/identity/v3/users/$M_UID/application_credentials"
 # with_cred ID SECRET ARGS...: the openstack CLI authenticated by an
 # application credential only.
 with_cred() {

@@ -12,13 +12,9 @@ set -euo pipefail
 
 start_controller
 tok=$(token admin "$T_ADMIN_PW" admin)
-mtok=$(member_token p1 u1 pw-u1)
-uid=$(os user show u1 -f value -c id)
-pid=$(os project show p1 -f value -c id)
-E="/identity/v3/users/$uid/credentials/OS-EC2"
-as_u1() {
-	OS_USERNAME=u1 OS_PASSWORD=pw-u1 OS_PROJECT_NAME=p1 os "$@"
-}
+member_p1
+mtok=$M_TOK uid=$M_UID pid=$M_PID
+E="/identity/v3/users/$M_UID/credentials/OS-EC2"
 creds() {
 	sqlite3 "$T_DIR/state/virga.db" "SELECT count(*) FROM objects WHERE kind='credential'"
 }

@@ -119,6 +119,16 @@ member_token() {
 }
 
 # req METHOD PATH TOKEN [BODY]: sets R_STATUS and R_BODY.
+# member_p1: project p1 with member u1 (password pw-u1); sets M_TOK (u1's
+# token on p1), M_UID and M_PID. as_u1 ARGS...: the CLI as u1 on p1.
+member_p1() {
+	M_TOK=$(member_token p1 u1 pw-u1)
+	M_UID=$(os user show u1 -f value -c id)
+	M_PID=$(os project show p1 -f value -c id)
+}
+as_u1() {
+	OS_USERNAME=u1 OS_PASSWORD=pw-u1 OS_PROJECT_NAME=p1 os "$@"
+}
 req() {
 	local method=$1 path=$2 tok=$3 body=${4-}
 	local out="$T_DIR/resp.$$"
