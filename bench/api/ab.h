@@ -84,6 +84,23 @@ int ab_token_project(struct ab_conn *c, const char *token, char *out, size_t cap
 /* n new users, each with the member role on token's project (ab_assign.c). */
 int ab_add_assignments(const char *url, const char *token, int n);
 
+/* ---- ab_feed.c: a node's change feed, as its agent reads it ---- */
+#define AB_FEED_MAX_READS 8
+struct ab_feed_times {
+	double full_ms[AB_FEED_MAX_READS]; /* first syncs (since=0) */
+	int full_runs;
+	double full_ms_median;
+	size_t full_bytes, full_ports;
+	double change_ms[AB_FEED_MAX_READS]; /* polls after one port of the node changed */
+	int change_runs;
+	double change_ms_median;
+	size_t change_bytes, change_ports;
+};
+/* reads first syncs of node's feed, then reads times: rename one of the
+ * node's ports (admin_token) and poll since the last revision (token). */
+int ab_feed_time(const char *url, const char *token, const char *admin_token, const char *node,
+                int reads, struct ab_feed_times *t);
+
 /* ---- ab_stats.c ---- */
 struct ab_result {
 	const char *op;

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Timing a node's change feed (GET /internal/v1/nodes/NODE/changes), the
+ * two reads an agent makes: its first sync (since=0, the node's whole
+ * state) and a poll after one change (since the revision it has, after
+ * one of its ports was updated). Each is the latency of one request on a
+ * kept-alive connection that is otherwise idle, so it is the controller's
+ * time to compute and send the answer plus one loopback round trip; the
+ * one-change poll asks timeout=0, so it is never held.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ab.h"
+
+/* GET the feed since rev; 0 with *doc (a new reference) and its size, or -errno. */
+static int read_feed(struct ab_conn *c, const char *token, const char *node, int64_t since,
+                double *ms, size_t *bytes, json_t **doc)
+{
+	char path[256];
+	struct ab_resp resp;
+	int64_t t0 = ab_now_ns();
+	int rc;
+
+	snprintf(path, sizeof(path), "/internal/v1/nodes/%s/changes?since=%lld&timeout=0", node,
+	                (long long)since);
+	rc = ab_request(c, "GET", path, token, NULL, NULL, &resp);
+	if (rc < 0)
+		return rc;
+	*ms = (double)(ab_now_ns() - t0) / 1e6;
+	if (resp.status != 200) {
+		fprintf(stderr, "virga-apibench: feed: HTTP %d: %.200s\n", resp.status, resp.body);
+		ab_resp_free(&resp);
+		return -EPROTO;
+	}
+	*bytes = resp.body_len;
+	*doc = json_loads(resp.body, 0, NULL);
+	ab_resp_free(&resp);
+	return *doc ? 0 : -EPROTO;
+}
+
+/* Renames port id (one change: the port's own revision moves, nothing else). */
+static int change_port(struct ab_conn *c, const char *admin_token, const char *id, int n)
+{
+	char path[160], body[128];
+	struct ab_resp resp;
+	int rc;
+
+	snprintf(path, sizeof(path), "/network/v2.0/ports/%s", id);
+	snprintf(body, sizeof(body), "{\"port\": {\"name\": \"apibench-change-%d\"}}", n);
+	rc = ab_request(c, "PUT", path, admin_token, NULL, body, &resp);
+	if (rc < 0)
+		return rc;
+	if (resp.status != 200) {
+		fprintf(stderr, "virga-apibench: PUT %s: HTTP %d: %.200s\n", path, resp.status,
+		                resp.body);
+		rc = -EPROTO;
+	}
+	ab_resp_free(&resp);
+	return rc;
+}
+
+static int64_t revision_of(const json_t *doc)
+{
+	return json_integer_value(json_object_get(doc, "revision"));
+}
+
+/* ab_median sorts: on a copy, so the runs stay in the order they ran. */
+static double median_of(const double *v, int n)
+{
+	double tmp[AB_FEED_MAX_READS];
+
+	memcpy(tmp, v, sizeof(*v) * (size_t)n);
+	return ab_median(tmp, (size_t)n);
+}
+
+int ab_feed_time(const char *url, const char *token, const char *admin_token, const char *node,
+                int reads, struct ab_feed_times *t)
+{
+	char port[64] = "";
+	struct ab_conn c;
+	int64_t rev = 0;
+	json_t *doc;
+	size_t bytes;
+	double ms;
+	int rc, i;
+
+	memset(t, 0, sizeof(*t));
+	rc = ab_conn_open(&c, url);
+	for (i = 0; rc == 0 && i < reads && i < AB_FEED_MAX_READS && !ab_stop; i++) {
+		rc = read_feed(&c, token, node, 0, &ms, &bytes, &doc);
+		if (rc < 0)
+			break;
+		t->full_ms[t->full_runs++] = ms;
+		t->full_bytes = bytes;
+		t->full_ports = json_array_size(json_object_get(doc, "ports"));
+		rev = revision_of(doc);
+		snprintf(port, sizeof(port), "%s",
+		                json_string_value(json_object_get(
+		                                json_array_get(json_object_get(doc, "ports"), 0), "id"))
+		                                ?: "");
+		json_decref(doc);
+	}
+	for (i = 0; rc == 0 && port[0] && i < reads && i < AB_FEED_MAX_READS && !ab_stop; i++) {
+		rc = change_port(&c, admin_token, port, i);
+		if (rc == 0)
+			rc = read_feed(&c, token, node, rev, &ms, &bytes, &doc);
+		if (rc < 0)
+			break;
+		t->change_ms[t->change_runs++] = ms;
+		t->change_bytes = bytes;
+		t->change_ports = json_array_size(json_object_get(doc, "ports"));
+		rev = revision_of(doc);
+		json_decref(doc);
+	}
+	ab_conn_close(&c);
+	t->full_ms_median = median_of(t->full_ms, t->full_runs);
+	t->change_ms_median = median_of(t->change_ms, t->change_runs);
+	return rc;
+}
