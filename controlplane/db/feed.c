@@ -3,6 +3,7 @@
 #include "feed_dhcp.h"
 #include "feed_dvr.h"
 #include "feed_l2pop.h"
+#include "feed_ports.h"
 #include "feed_servers.h"
 #include "../compute/server.h"
 
@@ -44,8 +45,8 @@ static json_t *list_end(struct feed_list *l)
 /*
  * Routers for the agents that instantiate them: a Neutron router interface
  * is a port owned by the router (device_owner below, device_id the router)
- * and bound to no host, so the feed gathers them from the port scan it does
- * anyway and embeds them in each router it sends. Updating such a port, or
+ * and bound to no host, so the feed reads a router's ports by the device_id
+ * index and embeds them in each router it sends. Updating such a port, or
  * its subnet, does not write the router: the router is sent again then too.
  */
 #define ROUTER_INTERFACE "network:router_interface"
@@ -54,8 +55,8 @@ static json_t *list_end(struct feed_list *l)
 #define ROUTER_GATEWAY "network:router_gateway"
 
 struct feed_routers {
-	json_t *ports;	 /* router id -> its interface ports */
-	json_t *gateways; /* router id -> its gateway port */
+	json_t *ports;	 /* router id -> its interface ports (router_load) */
+	json_t *gateways; /* router id -> its gateway port, or null (router_load) */
 	json_t *touched; /* router id -> true: an interface port or its subnet changed */
 	json_t *subnets; /* subnet id -> subnet: those changed after since, then a cache */
 };
@@ -90,6 +91,40 @@ static const json_t *subnet_of(struct cp_ctx *ctx, struct feed_routers *fr, cons
 	return s;
 }
 
+/* Reads router rid's ports once a poll, by the device_id index: its
+ * interfaces into fr->ports, its gateway port (the last one, null for
+ * none) into fr->gateways. */
+static void router_load(struct cp_ctx *ctx, struct feed_routers *fr, const char *rid)
+{
+	json_t *ports, *p, *ifs, *gw = json_null();
+	size_t i;
+
+	if (json_object_get(fr->gateways, rid))
+		return;
+	ports = cp_obj_list_by(ctx->db, "port", "device_id", rid);
+	ifs = json_array();
+	json_array_foreach(ports, i, p) {
+		const char *owner = cp_json_str(p, "device_owner") ?: "";
+
+		if (strcmp(owner, ROUTER_INTERFACE) == 0)
+			json_array_append(ifs, p);
+		else if (strcmp(owner, ROUTER_GATEWAY) == 0)
+			gw = p;
+	}
+	json_object_set_new(fr->ports, rid, ifs);
+	json_object_set(fr->gateways, rid, gw);
+	json_decref(ports);
+}
+
+static const json_t *gateway_port(struct cp_ctx *ctx, struct feed_routers *fr, const char *rid)
+{
+	const json_t *gw;
+
+	router_load(ctx, fr, rid);
+	gw = json_object_get(fr->gateways, rid);
+	return json_is_object(gw) ? gw : NULL;
+}
+
 /* One entry per fixed IP of the router's interface ports: what a dataplane
  * router interface needs (network, address, prefix length, MAC). */
 static json_t *interfaces_of(struct cp_ctx *ctx, struct feed_routers *fr, const char *rid)
@@ -119,7 +154,7 @@ static json_t *interfaces_of(struct cp_ctx *ctx, struct feed_routers *fr, const 
  * of the router's default route. null when it has none. */
 static json_t *gateway_of(struct cp_ctx *ctx, struct feed_routers *fr, const json_t *r)
 {
-	const json_t *p = json_object_get(fr->gateways, cp_json_str(r, "id") ?: "");
+	const json_t *p = gateway_port(ctx, fr, cp_json_str(r, "id") ?: "");
 	const json_t *info = json_object_get(r, "external_gateway_info");
 	json_t *f = p ? json_array_get(json_object_get(p, "fixed_ips"), 0) : NULL;
 	const json_t *s = f ? subnet_of(ctx, fr, cp_json_str(f, "subnet_id") ?: "") : NULL;
@@ -192,26 +227,19 @@ static void add_subnets(struct cp_ctx *ctx, struct feed_list *out, const char *n
  */
 struct feed_sgs {
 	json_t *local;	 /* group id -> true when a bound port using it changed */
-	json_t *members; /* group id -> the ports in it, on any node */
+	json_t *lists;	 /* for cp_feed_group_ports: the ports' group lists */
 };
 
-static void sgs_note_port(struct feed_sgs *fs, json_t *port, bool bound, bool changed)
+/* A bound port's groups are local; *changed: the port changed after since. */
+static void sgs_note_port(struct feed_sgs *fs, json_t *port, bool changed)
 {
-	json_t *v, *ports;
+	json_t *v;
 	size_t i;
 
 	json_array_foreach(json_object_get(port, "security_groups"), i, v) {
 		const char *gid = json_string_value(v);
 
-		if (!gid)
-			continue;
-		ports = json_object_get(fs->members, gid);
-		if (!ports) {
-			ports = json_array();
-			json_object_set_new(fs->members, gid, ports);
-		}
-		json_array_append(ports, port);
-		if (bound)
+		if (gid)
 			json_object_set_new(fs->local, gid,
 				json_boolean(changed || json_is_true(json_object_get(fs->local, gid))));
 	}
@@ -260,18 +288,20 @@ static void add_member(json_t *out, const json_t *port, const json_t *addr)
 			strchr(ip, ':') ? "IPv6" : "IPv4"));
 }
 
-/* [{port_id, ip_address (an address or a CIDR), ethertype}] of the group's ports. */
-static json_t *members_of(const struct feed_sgs *fs, const char *gid)
+/* [{port_id, ip_address (an address or a CIDR), ethertype}] of the group's
+ * ports, on any node: read only for a group that is sent. */
+static json_t *members_of(struct cp_ctx *ctx, struct feed_sgs *fs, const char *gid)
 {
-	json_t *out = json_array(), *p, *a;
+	json_t *out = json_array(), *ports = cp_feed_group_ports(ctx->db, gid, fs->lists), *p, *a;
 	size_t i, j;
 
-	json_array_foreach(json_object_get(fs->members, gid), i, p) {
+	json_array_foreach(ports, i, p) {
 		json_array_foreach(json_object_get(p, "fixed_ips"), j, a)
 			add_member(out, p, a);
 		json_array_foreach(json_object_get(p, "allowed_address_pairs"), j, a)
 			add_member(out, p, a);
 	}
+	json_decref(ports);
 	return out;
 }
 
@@ -317,7 +347,8 @@ static json_t *sgs_end(struct cp_ctx *ctx, struct feed_sgs *fs, int64_t since)
 		}
 		if (json_is_true(v) || json_object_get(moved, id))
 			json_object_set_new(send, id, json_true());
-		json_object_set_new(g, "members", members_of(fs, id));
+		if (json_object_get(send, id))
+			json_object_set_new(g, "members", members_of(ctx, fs, id));
 	}
 	json_object_foreach(groups, id, g)
 		if (json_object_get(send, id))
@@ -328,7 +359,7 @@ static json_t *sgs_end(struct cp_ctx *ctx, struct feed_sgs *fs, int64_t since)
 	json_decref(send);
 	json_decref(remote);
 	json_decref(fs->local);
-	json_decref(fs->members);
+	json_decref(fs->lists);
 	return out;
 }
 
@@ -412,9 +443,9 @@ void cp_feed_set_router_node(const char *node)
 }
 
 /* The node that routes for all of router rid: its gateway's, else the router node ("": none). */
-static const char *host_of(const struct feed_routers *fr, const char *rid)
+static const char *host_of(struct cp_ctx *ctx, struct feed_routers *fr, const char *rid)
 {
-	const json_t *gw = json_object_get(fr->gateways, rid);
+	const json_t *gw = gateway_port(ctx, fr, rid);
 
 	return gw ? cp_json_str(gw, "binding:host_id") ?: "" : router_node;
 }
@@ -455,20 +486,23 @@ static struct feed_list routers_sent(struct cp_ctx *ctx, struct feed_routers *fr
 	size_t i;
 
 	touch_by_subnets(ctx, fr);
-	json_array_foreach(routers.arr, i, r)
+	json_array_foreach(routers.arr, i, r) {
 		json_object_set_new(routers.ids, cp_json_str(r, "id") ?: "", json_true());
+		/* A first sync: every router and its ports are new to the node. */
+		if (since == 0)
+			json_object_set_new(fr->touched, cp_json_str(r, "id") ?: "", json_true());
+	}
 	json_object_foreach(fr->touched, rid, r)
 		add_dep(ctx, &routers, "router", rid, since, true);
 	/* By the device_id index: the interfaces of the routers sent, not every
 	 * router's of the cloud. */
 	json_array_foreach(routers.arr, i, r)
-		json_object_set_new(fr->ports, cp_json_str(r, "id") ?: "",
-			cp_obj_router_ports(ctx->db, cp_json_str(r, "id") ?: ""));
+		router_load(ctx, fr, cp_json_str(r, "id") ?: "");
 	return routers;
 }
 
 /* Whether network nid has an interface of a router that node hosts; memo caches the answer. */
-static bool net_hosted(struct cp_ctx *ctx, const struct feed_routers *fr, const char *node,
+static bool net_hosted(struct cp_ctx *ctx, struct feed_routers *fr, const char *node,
 	const char *nid, json_t *memo)
 {
 	json_t *ports, *p;
@@ -479,7 +513,7 @@ static bool net_hosted(struct cp_ctx *ctx, const struct feed_routers *fr, const 
 		return json_is_true(p);
 	ports = cp_obj_router_interfaces(ctx->db, nid);
 	json_array_foreach(ports, i, p)
-		if (strcmp(host_of(fr, cp_json_str(p, "device_id") ?: ""), node) == 0)
+		if (strcmp(host_of(ctx, fr, cp_json_str(p, "device_id") ?: ""), node) == 0)
 			yes = true;
 	json_decref(ports);
 	json_object_set_new(memo, nid, json_boolean(yes));
@@ -505,7 +539,7 @@ static void routers_hosted(struct cp_ctx *ctx, struct feed_routers *fr, const ch
 	size_t i;
 
 	json_object_foreach(fr->touched, rid, v) {
-		if (!node[0] || strcmp(host_of(fr, rid), node) != 0)
+		if (!node[0] || strcmp(host_of(ctx, fr, rid), node) != 0)
 			continue;
 		json_array_foreach(json_object_get(fr->ports, rid), i, p) {
 			if (!(nid = cp_json_str(p, "network_id")))
@@ -536,13 +570,42 @@ static json_t *routers_end(struct cp_ctx *ctx, struct feed_routers *fr, struct f
 	{
 		json_object_set_new(r, "interfaces", interfaces_of(ctx, fr, cp_json_str(r, "id")));
 		json_object_set_new(r, "gateway", gateway_of(ctx, fr, r));
-		json_object_set_new(r, "host", json_string(host_of(fr, cp_json_str(r, "id") ?: "")));
+		json_object_set_new(r, "host", json_string(host_of(ctx, fr, cp_json_str(r, "id") ?: "")));
 	}
 	json_decref(fr->ports);
 	json_decref(fr->gateways);
 	json_decref(fr->touched);
 	json_decref(fr->subnets);
 	return list_end(routers);
+}
+
+/*
+ * What the node's ports that did not change bring into a poll, from the
+ * binding index (no port read): their networks and those of its gateway
+ * ports, each sent when it changed, with its subnets that changed (all
+ * of them when the network's DHCP port changed); their networks in local
+ * (not changed); their groups in fs (not changed).
+ */
+static void node_bindings(struct cp_ctx *ctx, const struct cp_feed_bindings *bind, int64_t since,
+	const json_t *dhcp, struct feed_list *nets, struct feed_list *subnets, json_t *local,
+	struct feed_sgs *fs)
+{
+	const char *id;
+	json_t *v;
+
+	json_object_foreach(bind->networks, id, v) {
+		if (!json_object_get(local, id))
+			json_object_set_new(local, id, json_false());
+		add_dep(ctx, nets, "network", id, since, false);
+		add_subnets(ctx, subnets, id, since, cp_feed_dhcp_touched(dhcp, id));
+	}
+	json_object_foreach(bind->gateway_networks, id, v) {
+		add_dep(ctx, nets, "network", id, since, false);
+		add_subnets(ctx, subnets, id, since, false);
+	}
+	json_object_foreach(bind->groups, id, v)
+		if (!json_object_get(fs->local, id))
+			json_object_set_new(fs->local, id, json_false());
 }
 
 int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out)
@@ -554,6 +617,7 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	json_t *local = json_object(), *routed, *v; /* network id -> a port of the node on it changed */
 	const char *nid;
 	struct feed_sgs fs = {json_object(), json_object()};
+	struct cp_feed_bindings bind;
 	struct feed_routers fr;
 	struct feed_list sent;
 	sqlite3_stmt *st;
@@ -570,42 +634,43 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		rev = sqlite3_column_int64(st, 0);
 	cp_db_finish(ctx->db, st);
 	routers_begin(ctx, &fr, since);
-	/* Every port but the routers' interfaces that did not change: those,
-	 * two per router on a network node, are read for the routers sent
-	 * only (routers_sent). They carry no security groups, no binding and
-	 * no DHCP, so nothing below misses them. */
-	ports = cp_obj_list_but(ctx->db, "port", "device_owner", ROUTER_INTERFACE, since);
+	/* The ports changed after since one by one (the node's bound ones for
+	 * a first sync); the node's other ports only by what the binding index
+	 * says of them (node_bindings). Router interfaces carry no security
+	 * groups, no binding and no DHCP: unchanged, nothing below needs
+	 * them, and routers_sent reads those of the routers it sends. */
+	ports = cp_feed_ports_read(ctx->db, node, since);
 	dhcp = cp_feed_dhcp_begin(ports, since);
 	json_array_foreach(ports, i, p) {
-		bool port_changed, bound = strcmp(cp_json_str(p, "binding:host_id") ?: "", node) == 0;
+		bool port_changed = rev_of(p) > since;
+		bool bound = strcmp(cp_json_str(p, "binding:host_id") ?: "", node) == 0;
 
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0)
 			note_interface(&fr, p, since);
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_GATEWAY) == 0) {
-			/* Not a VM port: the router carries it; its host (the
-			 * gateway node) gets the external network and subnets. */
-			json_object_set(fr.gateways, cp_json_str(p, "device_id") ?: "", p);
-			if (rev_of(p) > since)
+			/* Not a VM port: the router carries it (router_load); its
+			 * host (the gateway node) gets the external network and
+			 * subnets, all of them when it changed. */
+			if (port_changed)
 				json_object_set_new(fr.touched, cp_json_str(p, "device_id") ?: "",
 					json_true());
 			if (bound) {
 				add_dep(ctx, &nets, "network", cp_json_str(p, "network_id"), since,
-					rev_of(p) > since);
+					port_changed);
 				add_subnets(ctx, &subnets, cp_json_str(p, "network_id"), since,
-					rev_of(p) > since);
+					port_changed);
 			}
 			continue;
 		}
-		sgs_note_port(&fs, p, bound, rev_of(p) > since);
 		if (!bound) {
 			/* A port bound away from (or never bound to) this node
 			 * leaves no tombstone: name it, so an agent that had it
 			 * removes it. Agents ignore ids they do not have. */
-			if (rev_of(p) > since)
+			if (port_changed)
 				json_array_append(unbound, json_object_get(p, "id"));
 			continue;
 		}
-		port_changed = rev_of(p) > since;
+		sgs_note_port(&fs, p, port_changed);
 		if (port_changed)
 			json_array_append(changed, p);
 		if ((nid = cp_json_str(p, "network_id")))
@@ -615,6 +680,8 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		add_subnets(ctx, &subnets, cp_json_str(p, "network_id"), since,
 			port_changed || cp_feed_dhcp_touched(dhcp, cp_json_str(p, "network_id")));
 	}
+	cp_feed_bindings_read(ctx->db, node, &bind);
+	node_bindings(ctx, &bind, since, dhcp, &nets, &subnets, local, &fs);
 	sent = routers_sent(ctx, &fr, since);
 	routers_hosted(ctx, &fr, node, since, &nets, &subnets);
 	routed = cp_feed_dvr_networks(ctx, local, fr.touched, since);
@@ -622,9 +689,10 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		add_dep(ctx, &nets, "network", nid, since, json_is_true(v));
 		add_subnets(ctx, &subnets, nid, since, json_is_true(v));
 	}
-	cp_feed_dhcp_end(dhcp, subnets.arr);
+	cp_feed_dhcp_end(ctx->db, dhcp, subnets.arr);
 	sgs = sgs_end(ctx, &fs, since);
-	l2pop = cp_feed_l2pop(ctx, ports, node, since, routed);
+	l2pop = cp_feed_l2pop(ctx, ports, &bind, node, since, routed);
+	cp_feed_bindings_free(&bind);
 	json_decref(local);
 	json_decref(routed);
 	servers = cp_feed_servers(ctx->db, node, since);

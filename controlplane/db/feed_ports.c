@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The change feed's reads of ports, by the indexes of migration 10. Each
+ * expression below is written as the index writes it, word for word:
+ * SQLite uses an index on an expression only for the same expression, and
+ * a partial one (WHERE kind='port') only for a query that says so too.
+ *
+ * Why these and not a typed column: the objects table is the store's, one
+ * JSON document a row, and every port write goes through cp_obj_put; an
+ * index on the document's own attributes stays right whoever writes the
+ * row, with nothing to keep in step. What it costs: each port write
+ * computes four more index keys (a json_extract each).
+ */
+#include "feed_ports.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HOST "json_extract(body, '$.\"binding:host_id\"')"
+#define OWNER "json_extract(body, '$.device_owner')"
+#define GROUPS "json_extract(body, '$.security_groups')"
+#define GATEWAY "'network:router_gateway'"
+
+static json_t *bodies(struct cp_db *db, sqlite3_stmt *st)
+{
+	json_t *out = json_array(), *o;
+
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st, 0);
+
+		if (text && (o = json_loads(text, 0, NULL)))
+			json_array_append_new(out, o);
+	}
+	cp_db_finish(db, st);
+	return out;
+}
+
+json_t *cp_feed_ports_read(struct cp_db *db, const char *node, int64_t since)
+{
+	sqlite3_stmt *st;
+
+	if (since > 0) {
+		/* objects_rev: the few rows written after since, of any kind
+		 * (without statistics SQLite would rather read every port). */
+		st = cp_db_prepare(db, "SELECT body FROM objects INDEXED BY objects_rev"
+				       " WHERE kind='port' AND rev > ?1 ORDER BY rowid");
+		if (st)
+			sqlite3_bind_int64(st, 1, since);
+		return bodies(db, st);
+	}
+	st = cp_db_prepare(db, "SELECT body FROM objects INDEXED BY objects_port_binding"
+			       " WHERE kind='port' AND " HOST "=?1 ORDER BY rowid");
+	if (st)
+		sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
+	return bodies(db, st);
+}
+
+/* Adds the ids of groups (a JSON array's text) to set. */
+static void add_groups(json_t *set, const char *groups)
+{
+	json_t *arr = groups ? json_loads(groups, 0, NULL) : NULL, *v;
+	size_t i;
+
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v))
+			json_object_set_new(set, json_string_value(v), json_true());
+	json_decref(arr);
+}
+
+void cp_feed_bindings_read(struct cp_db *db, const char *node, struct cp_feed_bindings *out)
+{
+	/* The distinct (owner, network, groups) of the node's ports: the index
+	 * holds all three, so no row is read; a node has few distinct ones
+	 * (its networks times the group lists its ports use). */
+	sqlite3_stmt *st = cp_db_prepare(db,
+		"SELECT DISTINCT " OWNER ", parent_id, " GROUPS " FROM objects"
+		" INDEXED BY objects_port_binding WHERE kind='port' AND " HOST "=?1");
+
+	out->networks = json_object();
+	out->gateway_networks = json_object();
+	out->groups = json_object();
+	if (!st)
+		return;
+	sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *owner = (const char *)sqlite3_column_text(st, 0);
+		const char *nid = (const char *)sqlite3_column_text(st, 1);
+		bool gateway = owner && strcmp(owner, "network:router_gateway") == 0;
+
+		if (nid)
+			json_object_set_new(gateway ? out->gateway_networks : out->networks, nid,
+				json_true());
+		if (!gateway)
+			add_groups(out->groups, (const char *)sqlite3_column_text(st, 2));
+	}
+	cp_db_finish(db, st);
+}
+
+void cp_feed_bindings_free(struct cp_feed_bindings *b)
+{
+	json_decref(b->networks);
+	json_decref(b->gateway_networks);
+	json_decref(b->groups);
+}
+
+json_t *cp_feed_ports_elsewhere(struct cp_db *db, const char *nid, const char *node)
+{
+	/* objects_port_network_host: the node's own ports on nid are passed
+	 * over in the index, never read. */
+	sqlite3_stmt *st = cp_db_prepare(db,
+		"SELECT body FROM objects INDEXED BY objects_port_network_host"
+		" WHERE kind='port' AND parent_id=?1 AND " HOST " > '' AND " HOST " <> ?2"
+		" ORDER BY rowid");
+
+	if (st) {
+		sqlite3_bind_text(st, 1, nid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, node, -1, SQLITE_STATIC);
+	}
+	return bodies(db, st);
+}
+
+/* memo: the distinct group lists of all ports (text -> true), read once a
+ * poll from objects_port_security_groups (index entries only). */
+static void group_lists(struct cp_db *db, json_t *memo)
+{
+	sqlite3_stmt *st;
+
+	if (json_object_size(memo))
+		return;
+	json_object_set_new(memo, "", json_false()); /* read, even if there are none */
+	st = cp_db_prepare(db, "SELECT DISTINCT " GROUPS " FROM objects"
+			       " INDEXED BY objects_port_security_groups WHERE kind='port'");
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		if (sqlite3_column_text(st, 0))
+			json_object_set_new(memo, (const char *)sqlite3_column_text(st, 0),
+				json_true());
+	cp_db_finish(db, st);
+}
+
+json_t *cp_feed_group_ports(struct cp_db *db, const char *gid, json_t *memo)
+{
+	json_t *lists = json_array(), *out = json_array(), *v, *in, *g;
+	const char *text;
+	sqlite3_stmt *st;
+	size_t i;
+
+	group_lists(db, memo);
+	json_object_foreach(memo, text, v) {
+		if (!json_is_true(v))
+			continue;
+		in = json_loads(text, 0, NULL);
+		json_array_foreach(in, i, g)
+			if (json_is_string(g) && strcmp(json_string_value(g), gid) == 0) {
+				json_array_append_new(lists, json_string(text));
+				break;
+			}
+		json_decref(in);
+	}
+	/* Only the members' addresses leave SQLite, not their documents. */
+	st = json_array_size(lists) ? cp_db_prepare(db,
+		"SELECT id, json_extract(body, '$.fixed_ips'),"
+		" json_extract(body, '$.allowed_address_pairs') FROM objects"
+		" INDEXED BY objects_port_security_groups WHERE kind='port' AND " GROUPS
+		" IN (SELECT value FROM json_each(?1)) AND " OWNER " IS NOT " GATEWAY
+		" ORDER BY rowid") : NULL;
+	if (st) {
+		char *arg = json_dumps(lists, JSON_COMPACT);
+
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+		free(arg);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *ips = (const char *)sqlite3_column_text(st, 1);
+			const char *pairs = (const char *)sqlite3_column_text(st, 2);
+
+			json_array_append_new(out, json_pack("{s:s, s:o, s:o}", "id",
+				(const char *)sqlite3_column_text(st, 0), "fixed_ips",
+				ips ? json_loads(ips, 0, NULL) ?: json_array() : json_array(),
+				"allowed_address_pairs", pairs ? json_loads(pairs, 0, NULL) ?: json_array() : json_array()));
+		}
+		cp_db_finish(db, st);
+	}
+	json_decref(lists);
+	return out;
+}
