@@ -451,29 +451,26 @@ static const char *host_of(struct cp_ctx *ctx, struct feed_routers *fr, const ch
 }
 
 /* Touches the routers with an interface on a subnet changed after since
- * (fr->subnets, before routers_end caches more), found by the subnets'
- * address allocations rather than a scan of the interface ports. */
-static void touch_by_subnets(struct cp_ctx *ctx, struct feed_routers *fr)
+ * (fr->subnets, before routers_end caches more): the router interfaces of
+ * the subnet's network, by their own index (an interface on a subnet is on
+ * its network), not the subnet's address allocations, which name every
+ * port on it. Not for a first sync, where routers_sent touches them all. */
+static void touch_by_subnets(struct cp_ctx *ctx, struct feed_routers *fr, int64_t since)
 {
-	sqlite3_stmt *st = cp_db_prepare(ctx->db,
-		"SELECT port_id FROM ip_allocations WHERE subnet_id=?");
 	const char *sid;
-	json_t *s, *p;
+	json_t *s, *ifs, *p, *f;
+	size_t i, j;
 
-	json_object_foreach(fr->subnets, sid, s) {
-		if (!st)
-			break;
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			p = cp_obj_get(ctx->db, "port", (const char *)sqlite3_column_text(st, 0));
-			if (p && strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0 &&
-				cp_json_str(p, "device_id"))
-				json_object_set_new(fr->touched, cp_json_str(p, "device_id"), json_true());
-			json_decref(p);
-		}
+	json_object_foreach(since ? fr->subnets : NULL, sid, s) {
+		ifs = cp_obj_router_interfaces(ctx->db, cp_json_str(s, "network_id") ?: "");
+		json_array_foreach(ifs, i, p)
+			json_array_foreach(json_object_get(p, "fixed_ips"), j, f)
+				if (strcmp(cp_json_str(f, "subnet_id") ?: "", sid) == 0 &&
+					cp_json_str(p, "device_id"))
+					json_object_set_new(fr->touched, cp_json_str(p, "device_id"),
+						json_true());
+		json_decref(ifs);
 	}
-	cp_db_finish(ctx->db, st);
 }
 
 /* The routers changed after since or touched through their interfaces,
@@ -485,7 +482,7 @@ static struct feed_list routers_sent(struct cp_ctx *ctx, struct feed_routers *fr
 	json_t *r;
 	size_t i;
 
-	touch_by_subnets(ctx, fr);
+	touch_by_subnets(ctx, fr, since);
 	json_array_foreach(routers.arr, i, r) {
 		json_object_set_new(routers.ids, cp_json_str(r, "id") ?: "", json_true());
 		/* A first sync: every router and its ports are new to the node. */
