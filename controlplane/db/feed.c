@@ -5,6 +5,8 @@
 #include "feed_l2pop.h"
 #include "feed_ports.h"
 #include "feed_servers.h"
+#include "feed_sgs.h"
+#include "feed_text.h"
 #include "../compute/server.h"
 
 #include <errno.h>
@@ -206,45 +208,6 @@ static void add_subnets(struct cp_ctx *ctx, struct feed_list *out, const char *n
 	json_decref(subs);
 }
 
-/*
- * Security groups for the agents that enforce them. A node gets the groups
- * of its bound ports, each with its rules, and the groups those rules name
- * as remote_group_id ("remote groups") with their "members": an address of
- * every port in the group, on any node (fixed IPs and allowed address
- * pairs, a port's own included, as Neutron expands a remote group). A
- * group is sent again when
- *  - it or one of its rules changed, or one of its rules was deleted (the
- *    group's own revision does not move then);
- *  - a bound port using it changed (a newly bound port brings its groups);
- *  - it is a remote group whose membership changed: sg_membership says
- *    when, as a port that left a group, or was deleted, no longer says
- *    which groups it was in (cp_feed_note_members);
- *  - it is a remote group of a group sent (a rule may name it for the
- *    first time, and the agent may hold it without members).
- * Cost: every poll loads the node's groups and their remote groups with
- * their rules, and a membership change resends the whole member list of
- * the group to every node that expands it.
- */
-struct feed_sgs {
-	json_t *local;	 /* group id -> true when a bound port using it changed */
-	json_t *lists;	 /* for cp_feed_group_ports: the ports' group lists */
-};
-
-/* A bound port's groups are local; *changed: the port changed after since. */
-static void sgs_note_port(struct feed_sgs *fs, json_t *port, bool changed)
-{
-	json_t *v;
-	size_t i;
-
-	json_array_foreach(json_object_get(port, "security_groups"), i, v) {
-		const char *gid = json_string_value(v);
-
-		if (gid)
-			json_object_set_new(fs->local, gid,
-				json_boolean(changed || json_is_true(json_object_get(fs->local, gid))));
-	}
-}
-
 /* The ids in the first column of sql's rows (one parameter: since), as a set. */
 json_t *cp_feed_ids_since(struct cp_ctx *ctx, const char *sql, int64_t since)
 {
@@ -261,164 +224,6 @@ json_t *cp_feed_ids_since(struct cp_ctx *ctx, const char *sql, int64_t since)
 	return out;
 }
 
-/* A group with its "security_group_rules"; *changed when it or a rule moved after since. */
-static json_t *group_load(struct cp_ctx *ctx, const char *id, int64_t since, bool *changed)
-{
-	json_t *g = cp_obj_get(ctx->db, "security_group", id), *rules, *r;
-	size_t i;
-
-	if (!g)
-		return NULL;
-	*changed = rev_of(g) > since;
-	rules = cp_obj_list(ctx->db, "security_group_rule", NULL, false, id, 0);
-	json_array_foreach(rules, i, r)
-		if (rev_of(r) > since)
-			*changed = true;
-	json_object_set_new(g, "security_group_rules", rules);
-	return g;
-}
-
-static void add_member(json_t *out, const json_t *port, const json_t *addr)
-{
-	const char *ip = cp_json_str(addr, "ip_address");
-
-	if (ip)
-		json_array_append_new(out, json_pack("{s:O, s:s, s:s}", "port_id",
-			json_object_get(port, "id"), "ip_address", ip, "ethertype",
-			strchr(ip, ':') ? "IPv6" : "IPv4"));
-}
-
-/* [{port_id, ip_address (an address or a CIDR), ethertype}] of the group's
- * ports, on any node: read only for a group that is sent. */
-static json_t *members_of(struct cp_ctx *ctx, struct feed_sgs *fs, const char *gid)
-{
-	json_t *out = json_array(), *ports = cp_feed_group_ports(ctx->db, gid, fs->lists), *p, *a;
-	size_t i, j;
-
-	json_array_foreach(ports, i, p) {
-		json_array_foreach(json_object_get(p, "fixed_ips"), j, a)
-			add_member(out, p, a);
-		json_array_foreach(json_object_get(p, "allowed_address_pairs"), j, a)
-			add_member(out, p, a);
-	}
-	json_decref(ports);
-	return out;
-}
-
-/* The node's groups and remote groups to send, as the comment above says. */
-static json_t *sgs_end(struct cp_ctx *ctx, struct feed_sgs *fs, int64_t since)
-{
-	json_t *gone = cp_feed_ids_since(ctx,
-		"SELECT parent_id FROM tombstones WHERE kind='security_group_rule' AND rev > ?",
-		since);
-	json_t *moved = cp_feed_ids_since(ctx, "SELECT group_id FROM sg_membership WHERE rev > ?", since);
-	json_t *groups = json_object(), *send = json_object(), *remote = json_object();
-	json_t *out = json_array(), *g, *v, *r;
-	const char *id;
-	bool changed;
-	size_t i;
-
-	json_object_foreach(fs->local, id, v) {
-		if (!(g = group_load(ctx, id, since, &changed)))
-			continue;
-		json_object_set_new(groups, id, g);
-		if (changed || json_is_true(v) || json_object_get(gone, id))
-			json_object_set_new(send, id, json_true());
-	}
-	/* remote: group id -> whether a group naming it is sent. */
-	json_object_foreach(groups, id, g) {
-		bool sent = json_object_get(send, id) != NULL;
-
-		json_array_foreach(json_object_get(g, "security_group_rules"), i, r) {
-			const char *rid = cp_json_str(r, "remote_group_id");
-
-			if (rid)
-				json_object_set_new(remote, rid, json_boolean(sent ||
-					json_is_true(json_object_get(remote, rid))));
-		}
-	}
-	json_object_foreach(remote, id, v) {
-		if (!(g = json_object_get(groups, id))) {
-			if (!(g = group_load(ctx, id, since, &changed)))
-				continue; /* deleted: the rule expands to nothing */
-			json_object_set_new(groups, id, g);
-			if (changed || json_object_get(gone, id))
-				json_object_set_new(send, id, json_true());
-		}
-		if (json_is_true(v) || json_object_get(moved, id))
-			json_object_set_new(send, id, json_true());
-		if (json_object_get(send, id))
-			json_object_set_new(g, "members", members_of(ctx, fs, id));
-	}
-	json_object_foreach(groups, id, g)
-		if (json_object_get(send, id))
-			json_array_append(out, g);
-	json_decref(gone);
-	json_decref(moved);
-	json_decref(groups);
-	json_decref(send);
-	json_decref(remote);
-	json_decref(fs->local);
-	json_decref(fs->lists);
-	return out;
-}
-
-int cp_feed_note_members(struct cp_db *db, const json_t *port, const json_t *old)
-{
-	static const char *const addr_keys[] = {"fixed_ips", "allowed_address_pairs"};
-	const json_t *sides[2] = {port, old}, *v;
-	bool moved = !port || !old;
-	json_t *in = json_object(); /* group id -> bit 1: in port, bit 2: in old */
-	const char *id;
-	int64_t rev;
-	size_t i;
-	int rc = 0;
-
-	for (size_t k = 0; !moved && k < 2; k++)
-		moved = !json_equal(json_object_get(port, addr_keys[k]),
-			json_object_get(old, addr_keys[k]));
-	for (int s = 0; s < 2; s++)
-		json_array_foreach(json_object_get(sides[s], "security_groups"), i, v)
-			if (json_string_value(v))
-				json_object_set_new(in, json_string_value(v),
-					json_integer(json_integer_value(json_object_get(in,
-						json_string_value(v))) | (1 << s)));
-	json_object_foreach(in, id, v) {
-		sqlite3_stmt *st;
-
-		/* Addresses that moved change every group of the port; otherwise
-		 * only the groups it joined or left. */
-		if (!moved && json_integer_value(v) == 3)
-			continue;
-		if ((rev = cp_db_tx_revision(db)) < 0 ||
-			!(st = cp_db_prepare(db,
-				  "INSERT OR REPLACE INTO sg_membership (group_id, rev) VALUES (?, ?)"))) {
-			rc = -EIO;
-			break;
-		}
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, rev);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-		cp_db_finish(db, st);
-		if (rc)
-			break;
-	}
-	json_decref(in);
-	return rc;
-}
-
-int cp_feed_forget_group(struct cp_db *db, const char *group_id)
-{
-	sqlite3_stmt *st = cp_db_prepare(db, "DELETE FROM sg_membership WHERE group_id = ?");
-	int rc;
-
-	if (!st)
-		return -EIO;
-	sqlite3_bind_text(st, 1, group_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-	cp_db_finish(db, st);
-	return rc;
-}
 
 static void routers_begin(struct cp_ctx *ctx, struct feed_routers *fr, int64_t since)
 {
@@ -585,7 +390,7 @@ static json_t *routers_end(struct cp_ctx *ctx, struct feed_routers *fr, struct f
  */
 static void node_bindings(struct cp_ctx *ctx, const struct cp_feed_bindings *bind, int64_t since,
 	const json_t *dhcp, struct feed_list *nets, struct feed_list *subnets, json_t *local,
-	struct feed_sgs *fs)
+	struct cp_feed_sgs *fs)
 {
 	const char *id;
 	json_t *v;
@@ -601,19 +406,18 @@ static void node_bindings(struct cp_ctx *ctx, const struct cp_feed_bindings *bin
 		add_subnets(ctx, subnets, id, since, false);
 	}
 	json_object_foreach(bind->groups, id, v)
-		if (!json_object_get(fs->local, id))
-			json_object_set_new(fs->local, id, json_false());
+		cp_feed_sgs_note_local(fs, id);
 }
 
-int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out)
+int cp_feed_changes_text(struct cp_ctx *ctx, const char *node, int64_t since, char **out)
 {
-	json_t *ports, *p, *changed = json_array();
+	json_t *ports, *texts, *p, *changed = json_array(), *members;
 	struct feed_list nets = list_new(json_array()), subnets = list_new(json_array());
 	json_t *deleted = json_array(), *tomb, *t;
-	json_t *unbound = json_array(), *routers, *fips, *sgs, *dhcp, *l2pop, *servers;
+	json_t *unbound = json_array(), *routers, *fips, *sgs, *dhcp, *l2pop, *servers, *rest;
 	json_t *local = json_object(), *routed, *v; /* network id -> a port of the node on it changed */
 	const char *nid;
-	struct feed_sgs fs = {json_object(), json_object()};
+	struct cp_feed_sgs fs;
 	struct cp_feed_bindings bind;
 	struct feed_routers fr;
 	struct feed_list sent;
@@ -631,12 +435,13 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		rev = sqlite3_column_int64(st, 0);
 	cp_db_finish(ctx->db, st);
 	routers_begin(ctx, &fr, since);
+	cp_feed_sgs_init(&fs);
 	/* The ports changed after since one by one (the node's bound ones for
 	 * a first sync); the node's other ports only by what the binding index
 	 * says of them (node_bindings). Router interfaces carry no security
 	 * groups, no binding and no DHCP: unchanged, nothing below needs
 	 * them, and routers_sent reads those of the routers it sends. */
-	ports = cp_feed_ports_read(ctx->db, node, since);
+	ports = cp_feed_ports_read(ctx->db, node, since, &texts);
 	dhcp = cp_feed_dhcp_begin(ports, since);
 	json_array_foreach(ports, i, p) {
 		bool port_changed = rev_of(p) > since;
@@ -667,9 +472,9 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 				json_array_append(unbound, json_object_get(p, "id"));
 			continue;
 		}
-		sgs_note_port(&fs, p, port_changed);
-		if (port_changed)
-			json_array_append(changed, p);
+		cp_feed_sgs_note_port(&fs, p, port_changed);
+		if (port_changed) /* sent as stored, not parsed and dumped again */
+			json_array_append(changed, json_array_get(texts, i));
 		if ((nid = cp_json_str(p, "network_id")))
 			json_object_set_new(local, nid, json_boolean(port_changed ||
 				json_is_true(json_object_get(local, nid))));
@@ -687,13 +492,14 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		add_subnets(ctx, &subnets, nid, since, json_is_true(v));
 	}
 	cp_feed_dhcp_end(ctx->db, dhcp, subnets.arr);
-	sgs = sgs_end(ctx, &fs, since);
+	sgs = cp_feed_sgs_end(ctx, &fs, since, &members);
 	l2pop = cp_feed_l2pop(ctx, ports, &bind, node, since, routed);
 	cp_feed_bindings_free(&bind);
 	json_decref(local);
 	json_decref(routed);
 	servers = cp_feed_servers(ctx->db, node, since);
 	json_decref(ports);
+	json_decref(texts);
 	/* Routers and floating IPs are not per node: each agent gets all that
 	 * changed. It instantiates a router with all its interfaces where it
 	 * has a port on one of its networks (as Neutron's DVR: feed_dvr.c
@@ -718,9 +524,25 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	}
 	json_decref(tomb);
 	cp_db_commit(ctx->db);
-	*out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "revision",
-		(json_int_t)rev, "ports", changed, "networks", list_end(&nets), "subnets", list_end(&subnets),
-		"security_groups", sgs, "routers", routers, "floatingips", fips, "unbound", unbound,
-		"deleted", deleted, "l2pop", l2pop, "servers", servers);
-	return 0;
+	rest = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "networks", list_end(&nets),
+		"subnets", list_end(&subnets), "routers", routers, "floatingips", fips, "unbound",
+		unbound, "deleted", deleted, "l2pop", l2pop, "servers", servers);
+	*out = cp_feed_text(rev, changed, sgs, members, rest);
+	json_decref(rest);
+	json_decref(changed);
+	json_decref(sgs);
+	json_decref(members);
+	return *out ? 0 : -ENOMEM;
+}
+
+int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out)
+{
+	char *text = NULL;
+	int rc = cp_feed_changes_text(ctx, node, since, &text);
+
+	if (rc)
+		return rc;
+	*out = json_loads(text, 0, NULL);
+	free(text);
+	return *out ? 0 : -ENOMEM;
 }

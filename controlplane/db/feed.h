@@ -60,6 +60,9 @@
  * ports on each, where its agent tunnels to, and their ports. An entry is
  * sent whole when any of its parts changed after since (feed_l2pop.c). */
 int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out);
+/* The same document as compact JSON text (malloc'ed), as the HTTP answer
+ * sends it: written once (feed_text.c), the ports as stored. */
+int cp_feed_changes_text(struct cp_ctx *ctx, const char *node, int64_t since, char **out);
 
 /* Set once at start (before any request): the node that hosts, whole, the
  * routers without an external gateway (--router-node), as Neutron's L3

@@ -35,24 +35,66 @@ static json_t *bodies(struct cp_db *db, sqlite3_stmt *st)
 	return out;
 }
 
-json_t *cp_feed_ports_read(struct cp_db *db, const char *node, int64_t since)
+/* The part of a port the feed's rules look at, from SQLite's JSON reading
+ * (no tree of the whole document), for the columns of ports_read. */
+static json_t *summary(sqlite3_stmt *st)
 {
+	static const char *const keys[] = {"id", "network_id", "revision_number",
+		"binding:host_id", "device_owner", "device_id", "security_groups", "fixed_ips"};
+	json_t *out = json_object(), *v;
+
+	for (int c = 1; c <= 8; c++) {
+		const char *text = (const char *)sqlite3_column_text(st, c);
+
+		if (!text)
+			continue;
+		if (c == 3)
+			v = json_integer(sqlite3_column_int64(st, c));
+		else if (c >= 7)
+			v = json_loads(text, JSON_DECODE_ANY, NULL);
+		else
+			v = json_string(text);
+		if (v)
+			json_object_set_new(out, keys[c - 1], v);
+	}
+	return out;
+}
+
+/* Its fixed IPs only for a router interface: note_interface is their one reader. */
+#define PORT_COLUMNS                                                                          \
+	"body, id, json_extract(body, '$.network_id'),"                                        \
+	" json_extract(body, '$.revision_number'), " HOST ", " OWNER ","                    \
+	" json_extract(body, '$.device_id'), " GROUPS ","                                      \
+	" CASE WHEN " OWNER "='network:router_interface'"                                      \
+	" THEN json_extract(body, '$.fixed_ips') END"
+
+json_t *cp_feed_ports_read(struct cp_db *db, const char *node, int64_t since, json_t **texts)
+{
+	json_t *out = json_array();
 	sqlite3_stmt *st;
 
+	*texts = json_array();
 	if (since > 0) {
 		/* objects_rev: the few rows written after since, of any kind
 		 * (without statistics SQLite would rather read every port). */
-		st = cp_db_prepare(db, "SELECT body FROM objects INDEXED BY objects_rev"
+		st = cp_db_prepare(db, "SELECT " PORT_COLUMNS " FROM objects INDEXED BY objects_rev"
 				       " WHERE kind='port' AND rev > ?1 ORDER BY rowid");
 		if (st)
 			sqlite3_bind_int64(st, 1, since);
-		return bodies(db, st);
+	} else {
+		st = cp_db_prepare(db, "SELECT " PORT_COLUMNS " FROM objects"
+				       " INDEXED BY objects_port_binding WHERE kind='port' AND " HOST
+				       "=?1 ORDER BY rowid");
+		if (st)
+			sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
 	}
-	st = cp_db_prepare(db, "SELECT body FROM objects INDEXED BY objects_port_binding"
-			       " WHERE kind='port' AND " HOST "=?1 ORDER BY rowid");
-	if (st)
-		sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
-	return bodies(db, st);
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		json_array_append_new(out, summary(st));
+		json_array_append_new(*texts, json_stringn((const char *)sqlite3_column_text(st, 0),
+			(size_t)sqlite3_column_bytes(st, 0)));
+	}
+	cp_db_finish(db, st);
+	return out;
 }
 
 /* Adds the ids of groups (a JSON array's text) to set. */
@@ -137,11 +179,12 @@ static void group_lists(struct cp_db *db, json_t *memo)
 	cp_db_finish(db, st);
 }
 
-json_t *cp_feed_group_ports(struct cp_db *db, const char *gid, json_t *memo)
+/* The distinct group lists (JSON array texts) that name gid, as a JSON
+ * array of strings: what the IN terms below take. */
+static json_t *lists_naming(struct cp_db *db, const char *gid, json_t *memo)
 {
-	json_t *lists = json_array(), *out = json_array(), *v, *in, *g;
+	json_t *lists = json_array(), *v, *in, *g;
 	const char *text;
-	sqlite3_stmt *st;
 	size_t i;
 
 	group_lists(db, memo);
@@ -156,6 +199,14 @@ json_t *cp_feed_group_ports(struct cp_db *db, const char *gid, json_t *memo)
 			}
 		json_decref(in);
 	}
+	return lists;
+}
+
+json_t *cp_feed_group_ports(struct cp_db *db, const char *gid, json_t *memo)
+{
+	json_t *lists = lists_naming(db, gid, memo), *out = json_array();
+	sqlite3_stmt *st;
+
 	/* Only the members' addresses leave SQLite, not their documents. */
 	st = json_array_size(lists) ? cp_db_prepare(db,
 		"SELECT id, json_extract(body, '$.fixed_ips'),"

@@ -14,8 +14,12 @@
 /* The ports a poll looks at one by one, in rowid order: since > 0, every
  * port changed after since (the node's or not: one bound away must be
  * named in "unbound"); since 0, the node's bound ports (an agent with
- * nothing has nothing to unbind). A new reference. */
-json_t *cp_feed_ports_read(struct cp_db *db, const char *node, int64_t since);
+ * nothing has nothing to unbind). Each as the part of it the feed's rules
+ * read ("id", "network_id", "revision_number", "binding:host_id",
+ * "device_owner", "device_id", "security_groups", and "fixed_ips" for a
+ * router interface), and in *texts, at the same index, its stored
+ * document as a string: what "ports" sends. New references. */
+json_t *cp_feed_ports_read(struct cp_db *db, const char *node, int64_t since, json_t **texts);
 
 /* The node's share of the ports, from the binding index alone (no port is
  * parsed): what its unchanged ports bring into a poll. Sets (id -> true). */
