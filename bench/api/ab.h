@@ -86,15 +86,15 @@ int ab_add_assignments(const char *url, const char *token, int n);
 
 /* ---- ab_feed.c: a node's change feed, as its agent reads it ---- */
 #define AB_FEED_MAX_READS 8
+struct ab_feed_reads {
+	double ms[AB_FEED_MAX_READS];
+	int runs;
+	double ms_median;
+	size_t bytes, ports; /* of the last read */
+};
 struct ab_feed_times {
-	double full_ms[AB_FEED_MAX_READS]; /* first syncs (since=0) */
-	int full_runs;
-	double full_ms_median;
-	size_t full_bytes, full_ports;
-	double change_ms[AB_FEED_MAX_READS]; /* polls after one port of the node changed */
-	int change_runs;
-	double change_ms_median;
-	size_t change_bytes, change_ports;
+	struct ab_feed_reads full;   /* first syncs (since=0) */
+	struct ab_feed_reads change; /* polls after one port of the node changed */
 };
 /* reads first syncs of node's feed, then reads times: rename one of the
  * node's ports (admin_token) and poll since the last revision (token). */

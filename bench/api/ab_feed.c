@@ -62,8 +62,12 @@ static int change_port(struct ab_conn *c, const char *admin_token, const char *i
 	return rc;
 }
 
-static int64_t revision_of(const json_t *doc)
+/* Records one read of doc; returns its revision, where the next poll starts. */
+static int64_t note_read(struct ab_feed_reads *r, double ms, size_t bytes, const json_t *doc)
 {
+	r->ms[r->runs++] = ms;
+	r->bytes = bytes;
+	r->ports = json_array_size(json_object_get(doc, "ports"));
 	return json_integer_value(json_object_get(doc, "revision"));
 }
 
@@ -93,10 +97,7 @@ int ab_feed_time(const char *url, const char *token, const char *admin_token, co
 		rc = read_feed(&c, token, node, 0, &ms, &bytes, &doc);
 		if (rc < 0)
 			break;
-		t->full_ms[t->full_runs++] = ms;
-		t->full_bytes = bytes;
-		t->full_ports = json_array_size(json_object_get(doc, "ports"));
-		rev = revision_of(doc);
+		rev = note_read(&t->full, ms, bytes, doc);
 		snprintf(port, sizeof(port), "%s",
 		                json_string_value(json_object_get(
 		                                json_array_get(json_object_get(doc, "ports"), 0), "id"))
@@ -109,14 +110,11 @@ int ab_feed_time(const char *url, const char *token, const char *admin_token, co
 			rc = read_feed(&c, token, node, rev, &ms, &bytes, &doc);
 		if (rc < 0)
 			break;
-		t->change_ms[t->change_runs++] = ms;
-		t->change_bytes = bytes;
-		t->change_ports = json_array_size(json_object_get(doc, "ports"));
-		rev = revision_of(doc);
+		rev = note_read(&t->change, ms, bytes, doc);
 		json_decref(doc);
 	}
 	ab_conn_close(&c);
-	t->full_ms_median = median_of(t->full_ms, t->full_runs);
-	t->change_ms_median = median_of(t->change_ms, t->change_runs);
+	t->full.ms_median = median_of(t->full.ms, t->full.runs);
+	t->change.ms_median = median_of(t->change.ms, t->change.runs);
 	return rc;
 }

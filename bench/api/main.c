@@ -676,7 +676,7 @@ int main(int argc, char **argv)
 			                "feed %d ports: created in %.1f s (%.0f/s), first sync %.1f "
 			                "ms, one change %.2f ms\n",
 			                feed[i], fres[i].create_seconds, fres[i].create_rps,
-			                fres[i].times.full_ms_median, fres[i].times.change_ms_median);
+			                fres[i].times.full.ms_median, fres[i].times.change.ms_median);
 	}
 
 	/* The report: medians over rounds of each (op, concurrency). */
@@ -706,23 +706,23 @@ int main(int argc, char **argv)
 			const struct ab_feed_times *t = &fres[i].times;
 			json_t *ms = json_array(), *change_ms = json_array();
 
-			for (k = 0; k < t->full_runs; k++)
-				json_array_append_new(ms, json_real(t->full_ms[k]));
-			for (k = 0; k < t->change_runs; k++)
-				json_array_append_new(change_ms, json_real(t->change_ms[k]));
+			for (k = 0; k < t->full.runs; k++)
+				json_array_append_new(ms, json_real(t->full.ms[k]));
+			for (k = 0; k < t->change.runs; k++)
+				json_array_append_new(change_ms, json_real(t->change.ms[k]));
 			json_array_append_new(fj,
 			                json_pack("{s:i, s:f, s:f, s:o, s:f, s:I, s:I, s:o, s:f, s:I, "
 			                          "s:I}",
 			                                "ports", fres[i].ports, "create_seconds",
 			                                fres[i].create_seconds, "create_rps",
 			                                fres[i].create_rps, "feed_ms", ms,
-			                                "feed_ms_median", t->full_ms_median,
-			                                "bytes", (json_int_t)t->full_bytes,
-			                                "ports_in_feed", (json_int_t)t->full_ports,
+			                                "feed_ms_median", t->full.ms_median,
+			                                "bytes", (json_int_t)t->full.bytes,
+			                                "ports_in_feed", (json_int_t)t->full.ports,
 			                                "change_ms", change_ms, "change_ms_median",
-			                                t->change_ms_median, "change_bytes",
-			                                (json_int_t)t->change_bytes, "change_ports",
-			                                (json_int_t)t->change_ports));
+			                                t->change.ms_median, "change_bytes",
+			                                (json_int_t)t->change.bytes, "change_ports",
+			                                (json_int_t)t->change.ports));
 		}
 		json_object_set_new(root, "requests", json_integer(requests));
 		json_object_set_new(root, "networks", json_integer(networks));
@@ -756,10 +756,10 @@ int main(int argc, char **argv)
 			for (i = 0; i < done_feed; i++)
 				printf("%-8d %11.2f %9.0f %15.1f %11zu %16.2f %12zu\n",
 				                fres[i].ports, fres[i].create_seconds,
-				                fres[i].create_rps, fres[i].times.full_ms_median,
-				                fres[i].times.full_bytes,
-				                fres[i].times.change_ms_median,
-				                fres[i].times.change_bytes);
+				                fres[i].create_rps, fres[i].times.full.ms_median,
+				                fres[i].times.full.bytes,
+				                fres[i].times.change.ms_median,
+				                fres[i].times.change.bytes);
 		}
 	}
 out:
