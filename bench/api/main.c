@@ -67,6 +67,7 @@ struct bench {
 	char (*feed_nets)[64];
 	int n_feed_nets;
 	char node[64]; /* binding:host_id of OP_PORT_CREATE_BOUND */
+	int server_pid; /* the bench's own controller, or 0 (--url) */
 };
 
 struct run {
@@ -400,7 +401,8 @@ static int feed_bench(struct bench *b, const char *svc_token, int k, int conc, i
 		return -EPROTO;
 	fr->create_seconds = cr.seconds;
 	fr->create_rps = cr.rps;
-	return ab_feed_time(b->url, svc_token, b->admin_token, b->node, reads, &fr->times);
+	return ab_feed_time(b->url, svc_token, b->admin_token, b->node, reads, b->server_pid,
+	                &fr->times);
 }
 
 /* ---- options and report ---- */
@@ -619,6 +621,7 @@ int main(int argc, char **argv)
 		}
 		url = ctl.url;
 		password = ctl.password;
+		b.server_pid = ctl.pid;
 		if (ab_controller_service_token(&ctl, svc_buf, sizeof(svc_buf)) == 0)
 			svc = svc_buf;
 	}
@@ -711,16 +714,18 @@ int main(int argc, char **argv)
 			for (k = 0; k < t->change.runs; k++)
 				json_array_append_new(change_ms, json_real(t->change.ms[k]));
 			json_array_append_new(fj,
-			                json_pack("{s:i, s:f, s:f, s:o, s:f, s:I, s:I, s:o, s:f, s:I, "
-			                          "s:I}",
+			                json_pack("{s:i, s:f, s:f, s:o, s:f, s:f, s:I, s:I, s:o, s:f, "
+			                          "s:f, s:I, s:I}",
 			                                "ports", fres[i].ports, "create_seconds",
 			                                fres[i].create_seconds, "create_rps",
 			                                fres[i].create_rps, "feed_ms", ms,
 			                                "feed_ms_median", t->full.ms_median,
+			                                "feed_cpu_ms", t->full.cpu_ms,
 			                                "bytes", (json_int_t)t->full.bytes,
 			                                "ports_in_feed", (json_int_t)t->full.ports,
 			                                "change_ms", change_ms, "change_ms_median",
-			                                t->change.ms_median, "change_bytes",
+			                                t->change.ms_median, "change_cpu_ms",
+			                                t->change.cpu_ms, "change_bytes",
 			                                (json_int_t)t->change.bytes, "change_ports",
 			                                (json_int_t)t->change.ports));
 		}
@@ -751,14 +756,16 @@ int main(int argc, char **argv)
 				                v[3] / 1e3, v[4] / 1e3);
 			}
 		if (done_feed) {
-			printf("\n%-8s %11s %9s %15s %11s %16s %12s\n", "ports", "create (s)",
-			                "create/s", "first sync ms", "bytes", "one change ms", "bytes");
+			printf("\n%-6s %10s %8s %14s %8s %10s %14s %8s %10s\n", "ports",
+			                "create (s)", "create/s", "first sync ms", "CPU ms", "bytes",
+			                "one change ms", "CPU ms", "bytes");
 			for (i = 0; i < done_feed; i++)
-				printf("%-8d %11.2f %9.0f %15.1f %11zu %16.2f %12zu\n",
+				printf("%-6d %10.2f %8.0f %14.1f %8.1f %10zu %14.2f %8.2f %10zu\n",
 				                fres[i].ports, fres[i].create_seconds,
 				                fres[i].create_rps, fres[i].times.full.ms_median,
-				                fres[i].times.full.bytes,
+				                fres[i].times.full.cpu_ms, fres[i].times.full.bytes,
 				                fres[i].times.change.ms_median,
+				                fres[i].times.change.cpu_ms,
 				                fres[i].times.change.bytes);
 		}
 	}
