@@ -208,6 +208,15 @@ static void add_subnets(struct cp_ctx *ctx, struct feed_list *out, const char *n
 	json_decref(subs);
 }
 
+json_t *cp_feed_networks_since(struct cp_ctx *ctx, int64_t since)
+{
+	/* objects_rev: the rows written after since; by kind, SQLite would
+	 * read the rev of every network. */
+	return cp_feed_ids_since(ctx,
+		"SELECT id FROM objects INDEXED BY objects_rev WHERE kind='network' AND rev > ?",
+		since);
+}
+
 /* The ids in the first column of sql's rows (one parameter: since), as a set. */
 json_t *cp_feed_ids_since(struct cp_ctx *ctx, const char *sql, int64_t since)
 {
@@ -386,27 +395,41 @@ static json_t *routers_end(struct cp_ctx *ctx, struct feed_routers *fr, struct f
  * binding index (no port read): their networks and those of its gateway
  * ports, each sent when it changed, with its subnets that changed (all
  * of them when the network's DHCP port changed); their networks in local
- * (not changed); their groups in fs (not changed).
+ * (not changed); their groups in fs (not changed). Found from what
+ * changed (moved networks, changed_subnets: routers_begin's), not by
+ * reading each of the node's networks. Nothing for a first sync, where
+ * every port is read and brings all of it.
  */
 static void node_bindings(struct cp_ctx *ctx, const struct cp_feed_bindings *bind, int64_t since,
-	const json_t *dhcp, struct feed_list *nets, struct feed_list *subnets, json_t *local,
-	struct cp_feed_sgs *fs)
+	const json_t *dhcp, const json_t *changed_subnets, struct feed_list *nets,
+	struct feed_list *subnets, json_t *local, struct cp_feed_sgs *fs)
 {
+	json_t *moved, *v;
 	const char *id;
-	json_t *v;
 
+	if (since == 0)
+		return;
+	moved = cp_feed_networks_since(ctx, since);
 	json_object_foreach(bind->networks, id, v) {
 		if (!json_object_get(local, id))
 			json_object_set_new(local, id, json_false());
-		add_dep(ctx, nets, "network", id, since, false);
-		add_subnets(ctx, subnets, id, since, cp_feed_dhcp_touched(dhcp, id));
+		if (json_object_get(moved, id))
+			add_dep(ctx, nets, "network", id, since, false);
+		if (cp_feed_dhcp_touched(dhcp, id))
+			add_subnets(ctx, subnets, id, since, true);
 	}
-	json_object_foreach(bind->gateway_networks, id, v) {
-		add_dep(ctx, nets, "network", id, since, false);
-		add_subnets(ctx, subnets, id, since, false);
+	json_object_foreach(bind->gateway_networks, id, v)
+		if (json_object_get(moved, id))
+			add_dep(ctx, nets, "network", id, since, false);
+	json_object_foreach((json_t *)changed_subnets, id, v) {
+		const char *nid = cp_json_str(v, "network_id") ?: "";
+
+		if (json_object_get(bind->networks, nid) || json_object_get(bind->gateway_networks, nid))
+			add_dep(ctx, subnets, "subnet", id, since, false);
 	}
 	json_object_foreach(bind->groups, id, v)
 		cp_feed_sgs_note_local(fs, id);
+	json_decref(moved);
 }
 
 int cp_feed_changes_text(struct cp_ctx *ctx, const char *node, int64_t since, char **out)
@@ -483,7 +506,7 @@ int cp_feed_changes_text(struct cp_ctx *ctx, const char *node, int64_t since, ch
 			port_changed || cp_feed_dhcp_touched(dhcp, cp_json_str(p, "network_id")));
 	}
 	cp_feed_bindings_read(ctx->db, node, &bind);
-	node_bindings(ctx, &bind, since, dhcp, &nets, &subnets, local, &fs);
+	node_bindings(ctx, &bind, since, dhcp, fr.subnets, &nets, &subnets, local, &fs);
 	sent = routers_sent(ctx, &fr, since);
 	routers_hosted(ctx, &fr, node, since, &nets, &subnets);
 	routed = cp_feed_dvr_networks(ctx, local, fr.touched, since);

@@ -192,7 +192,7 @@ json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports,
 	json_t *touched = cp_feed_ids_since(ctx,
 		"SELECT parent_id FROM tombstones WHERE kind='port' AND rev > ?", since);
 	bool nodes_changed;
-	json_t *tunnels = tunnels_of(ctx, since, &nodes_changed);
+	json_t *tunnels = tunnels_of(ctx, since, &nodes_changed), *moved;
 	const char *net_id;
 	json_t *v;
 	size_t i;
@@ -211,8 +211,16 @@ json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports,
 	json_object_foreach((json_t *)routed, net_id, v)
 		if (!json_object_get(local, net_id))
 			json_object_set(local, net_id, v);
+	/* Past a first sync or a node change, an entry nothing of which moved
+	 * is not sent: the node's other networks are not even read. */
+	moved = since && !nodes_changed ? cp_feed_networks_since(ctx, since) : NULL;
 	json_object_foreach(local, net_id, v) {
-		json_t *net = cp_obj_get(ctx->db, "network", net_id);
+		json_t *net;
+
+		if (moved && !json_is_true(v) && !json_object_get(touched, net_id) &&
+			!json_object_get(moved, net_id))
+			continue;
+		net = cp_obj_get(ctx->db, "network", net_id);
 
 		if (net &&
 			strcmp(cp_json_str(net, "provider:network_type") ?: "", "vxlan") == 0 &&
@@ -228,6 +236,7 @@ json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports,
 	}
 	json_decref(by_net);
 	json_decref(local);
+	json_decref(moved);
 	json_decref(touched);
 	json_decref(tunnels);
 	return out;

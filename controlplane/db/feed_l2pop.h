@@ -23,5 +23,7 @@ json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports,
 /* The ids in the first column of sql's rows (one parameter: since), as a
  * set (feed.c). */
 json_t *cp_feed_ids_since(struct cp_ctx *ctx, const char *sql, int64_t since);
+/* The networks written after since, as a set (feed.c). */
+json_t *cp_feed_networks_since(struct cp_ctx *ctx, int64_t since);
 
 #endif
