@@ -113,6 +113,8 @@ struct api_route {
 /* Route tables, one per area, NULL-method terminated. */
 extern const struct api_route api_version_routes[];
 extern const struct api_route api_identity_routes[];
+extern const struct api_route api_app_cred_routes[];
+extern const struct api_route api_ec2_routes[];
 extern const struct api_route api_domain_config_routes[];
 extern const struct api_route api_role_routes[];
 extern const struct api_route api_network_routes[];

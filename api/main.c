@@ -24,6 +24,7 @@
 #include "api.h"
 #include "../controlplane/compute/compute.h"
 #include "../controlplane/db/feed.h"
+#include "../controlplane/identity/token_cache.h"
 #include "../controlplane/network/network.h"
 
 #include <errno.h>
@@ -377,6 +378,7 @@ int main(int argc, char **argv)
 	snprintf(dbpath, sizeof(dbpath), "%s/virga.db", o.state_dir);
 	if (cp_db_open(&srv.db, dbpath) != 0)
 		return 1;
+	cp_token_cache_watch(srv.db);
 	rc = cp_identity_bootstrap(srv.db, o.admin_user, o.admin_password, o.admin_project,
 		&created);
 	if (rc == -EINVAL) {

@@ -14,6 +14,8 @@
 static const struct api_route *const tables[] = {
 	api_version_routes,
 	api_identity_routes,
+	api_app_cred_routes,
+	api_ec2_routes,
 	api_domain_config_routes,
 	api_role_routes,
 	api_network_routes,
@@ -48,9 +50,40 @@ static bool path_matches(struct api_req *req, const char *pattern)
 	return i == req->nseg;
 }
 
+/* The service types each mount serves (the catalog's, catalog.c). */
+static const struct {
+	const char *mount;
+	const char *types[4];
+} mounts[] = {
+	{"identity", {"identity"}},
+	{"network", {"network"}},
+	{"compute", {"compute"}},
+	{"image", {"image"}},
+	{"volume", {"block-storage", "volumev3", "volume"}},
+};
+
+/* A token of an application credential with access rules: the request
+ * must match one, by the path as the service under its mount sees it
+ * ("/v2.1/servers/..." under /compute), as keystonemiddleware checks. */
+static int access_rules_check(struct api_req *req)
+{
+	char path[1024] = "";
+	size_t n = 0;
+
+	for (int i = 1; i < req->nseg && n < sizeof(path); i++)
+		n += (size_t)snprintf(path + n, sizeof(path) - n, "/%s", req->seg[i]);
+	for (size_t m = 0; req->nseg > 0 && m < sizeof(mounts) / sizeof(mounts[0]); m++)
+		if (strcmp(req->seg[0], mounts[m].mount) == 0)
+			return cp_identity_app_cred_permits(&req->ctx, req->caller.app_cred_id,
+				mounts[m].types, req->method, path[0] ? path : "/");
+	return cp_fail(&req->ctx.err, -ENOKEY, "Unauthorized",
+		"The application credential's access rules do not allow this request.");
+}
+
 static int authenticate(struct api_req *req)
 {
 	const char *svc = req->srv->identity.service_token;
+	int rc;
 
 	if (!req->token || !req->token[0])
 		return cp_fail(&req->ctx.err, -ENOKEY, "Unauthorized",
@@ -61,7 +94,8 @@ static int authenticate(struct api_req *req)
 		req->caller.is_service = true;
 		return 0;
 	}
-	return cp_identity_validate(&req->ctx, req->token, &req->caller, NULL);
+	rc = cp_identity_validate(&req->ctx, req->token, &req->caller, NULL);
+	return rc == 0 && req->caller.app_cred_rules ? access_rules_check(req) : rc;
 }
 
 static int parse_body(struct api_req *req)

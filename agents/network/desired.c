@@ -348,6 +348,8 @@ static int build_router(const struct ag_feed *f, const json_t *r, struct ag_desi
 	rc = build_routes(r, out);
 	if (rc == 0 && gateway)
 		ag_gateway_route(r, out);
+	if (rc == 0)
+		ag_csnat_build(f, r, gateway, out);
 	return rc;
 }
 

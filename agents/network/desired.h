@@ -60,6 +60,8 @@ struct ag_rif {
 	uint8_t ip[4]; /* network order, as dp_api.h */
 	uint8_t prefixlen;
 	uint8_t mac[6];
+	/* A second MAC it takes frames for (its router's csnat port here, csnat.c); zeros: none. */
+	uint8_t mac2[6];
 };
 
 /* An extra route of a Neutron router ("routes": destination, nexthop). */

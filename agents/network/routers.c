@@ -168,6 +168,7 @@ static int rif_del(struct ag_dp *dp, const char *router, const char *network)
 	if (rc == 0) {
 		rif_key(key, sizeof(key), router, network);
 		json_object_del(dp->applied, key);
+		ag_csnat_forget(dp, router, network);
 		ag_log(AG_INFO, "router %s: removed its interface on network %s", router, network);
 	}
 	return rc;
@@ -409,7 +410,18 @@ static bool ensure_router(struct ag_dp *dp, const struct ag_desired *d, const bo
 		case RIF_FAILED:
 			st->failed++;
 			changed = true;
+			continue;
+		}
+		switch (ag_csnat_ensure(dp, r->id, &r->rifs[i])) {
+		case 0:
 			break;
+		case 1:
+			st->updated++;
+			changed = true;
+			break;
+		default:
+			st->failed++;
+			changed = true;
 		}
 	}
 	if (!changed)

@@ -67,6 +67,23 @@ void ag_gateway_forget(struct ag_dp *dp, const char *router);
 /* Whether GW_SET for router went through to this dataplane boot. */
 bool ag_gateway_is_set(const struct ag_dp *dp, const char *router);
 
+/* ---- centralized SNAT ports (network/csnat.c) ---- */
+/*
+ * After r's interfaces and routes are in out (out->routes with room for one
+ * more): where this node hosts r's gateway (gateway_here), each csnat port
+ * becomes the second MAC of out's interface on its network; on a node that
+ * does not host it, out gets a default route via the csnat address of one
+ * of its networks.
+ */
+void ag_csnat_build(
+                const struct ag_feed *f, const json_t *r, bool gateway_here, struct ag_router *out);
+/* ROUTER_IF_MAC_SET for rif's second MAC unless it went through since the
+ * agent started or the interface was added: 1 when it changed since, 0
+ * when kept (or re-sent after a start), or -errno. */
+int ag_csnat_ensure(struct ag_dp *dp, const char *router, const struct ag_rif *rif);
+/* The interface of router on network went, and its second MAC with it. */
+void ag_csnat_forget(struct ag_dp *dp, const char *router, const char *network);
+
 /* ---- floating IPs (network/fips.c) ---- */
 /*
  * The feed's associated floating IPs of routers whose gateway this node

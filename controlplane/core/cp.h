@@ -22,6 +22,12 @@ struct cp_caller {
 	char project_domain_id[CP_ID_LEN]; /* the scope's domain: readable by its members */
 	bool is_admin;   /* holds the admin role on its scope */
 	bool is_service; /* the agents' shared service token */
+	/* The application credential the token was made with ("" none), and
+	 * whether it is restricted: such a token cannot make or delete
+	 * application credentials (Keystone's unrestricted flag). */
+	char app_cred_id[CP_ID_LEN];
+	bool app_cred_restricted;
+	bool app_cred_rules; /* it has access rules: each request must match one */
 };
 
 /* A service error: code is a negative errno, type an OpenStack error type

@@ -42,8 +42,8 @@ void cp_query_sort(json_t *arr, const struct cp_list_opts *opts);
  * direction. Returns NULL (errno ENOENT) when the marker is not in arr. */
 json_t *cp_query_page(const json_t *arr, const struct cp_list_opts *opts, bool *more);
 
-/* A new object with only the named fields of obj (a copy of obj when fields
- * is NULL or empty). */
+/* A new object with only the named fields of obj; when fields is NULL or
+ * empty, a new reference to obj itself (the caller must not change it). */
 json_t *cp_query_fields(const json_t *obj, const json_t *fields);
 
 /* Compares two JSON scalars for sorting: null < bool < number < string. */

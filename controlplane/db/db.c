@@ -24,6 +24,8 @@ struct cp_db {
 	bool in_write;
 	void (*on_commit)(void *arg);
 	void *on_commit_arg;
+	void (*on_object_write)(void *arg, const char *kind);
+	void *on_object_write_arg;
 };
 
 sqlite3 *cp_db_handle(struct cp_db *db)
@@ -214,6 +216,18 @@ void cp_db_on_commit(struct cp_db *db, void (*fn)(void *arg), void *arg)
 {
 	db->on_commit = fn;
 	db->on_commit_arg = arg;
+}
+
+void cp_db_on_object_write(struct cp_db *db, void (*fn)(void *arg, const char *kind), void *arg)
+{
+	db->on_object_write = fn;
+	db->on_object_write_arg = arg;
+}
+
+void cp_db_note_object_write(struct cp_db *db, const char *kind)
+{
+	if (db->on_object_write)
+		db->on_object_write(db->on_object_write_arg, kind);
 }
 
 void cp_db_rollback(struct cp_db *db)

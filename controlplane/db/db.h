@@ -44,6 +44,14 @@ int64_t cp_db_wait_revision(struct cp_db *db, int64_t since, int timeout_ms);
  * not call back into db. One hook; fn NULL removes it. Set it while no other
  * thread uses db (it is read without a lock). */
 void cp_db_on_commit(struct cp_db *db, void (*fn)(void *arg), void *arg);
+/* Calls fn(arg, kind) for every object written or deleted (objects.c),
+ * inside the write transaction and holding the connection lock, before
+ * the commit: a reader that takes the lock afterwards sees fn's effects
+ * and the write together. fn must be quick and must not call back into
+ * db. One hook; same rules as cp_db_on_commit. */
+void cp_db_on_object_write(struct cp_db *db, void (*fn)(void *arg, const char *kind), void *arg);
+/* Called by objects.c for each object write: runs that hook. */
+void cp_db_note_object_write(struct cp_db *db, const char *kind);
 
 /* Runs one statement with no result rows; returns 0 or -EIO. */
 int cp_db_exec(struct cp_db *db, const char *sql);

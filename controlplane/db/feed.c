@@ -8,6 +8,7 @@
 #include "feed_sgs.h"
 #include "feed_text.h"
 #include "../compute/server.h"
+#include "../network/network.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -60,13 +61,20 @@ struct feed_routers {
 	json_t *ports;	 /* router id -> its interface ports (router_load) */
 	json_t *gateways; /* router id -> its gateway port, or null (router_load) */
 	json_t *touched; /* router id -> true: an interface port or its subnet changed */
+	json_t *csnat;	 /* router id -> its centralized SNAT ports */
 	json_t *subnets; /* subnet id -> subnet: those changed after since, then a cache */
 };
 
-static void note_interface(struct feed_routers *fr, json_t *port, int64_t since)
+/* Adds port, an interface or centralized SNAT port (router_csnat.c: the
+ * gateway node's own interface of the router on its subnet, where the
+ * router's instances on other nodes route their external traffic) of the
+ * router its device_id names, to that router's list in by_router; touches
+ * the router when the port or one of its subnets changed after since. */
+static void note_router_port(struct feed_routers *fr, json_t *by_router, json_t *port,
+	int64_t since)
 {
 	const char *rid = cp_json_str(port, "device_id") ?: "";
-	json_t *ports = json_object_get(fr->ports, rid), *f;
+	json_t *ports = json_object_get(by_router, rid), *f;
 	bool touched = rev_of(port) > since;
 	size_t i;
 
@@ -74,7 +82,7 @@ static void note_interface(struct feed_routers *fr, json_t *port, int64_t since)
 		return;
 	if (!ports) {
 		ports = json_array();
-		json_object_set_new(fr->ports, rid, ports);
+		json_object_set_new(by_router, rid, ports);
 	}
 	json_array_append(ports, port);
 	json_array_foreach(json_object_get(port, "fixed_ips"), i, f)
@@ -94,26 +102,30 @@ static const json_t *subnet_of(struct cp_ctx *ctx, struct feed_routers *fr, cons
 }
 
 /* Reads router rid's ports once a poll, by the device_id index: its
- * interfaces into fr->ports, its gateway port (the last one, null for
- * none) into fr->gateways. */
+ * interfaces into fr->ports, its centralized SNAT ports into fr->csnat,
+ * its gateway port (the last one, null for none) into fr->gateways. */
 static void router_load(struct cp_ctx *ctx, struct feed_routers *fr, const char *rid)
 {
-	json_t *ports, *p, *ifs, *gw = json_null();
+	json_t *ports, *p, *ifs, *csnat, *gw = json_null();
 	size_t i;
 
 	if (json_object_get(fr->gateways, rid))
 		return;
 	ports = cp_obj_list_by(ctx->db, "port", "device_id", rid);
 	ifs = json_array();
+	csnat = json_array();
 	json_array_foreach(ports, i, p) {
 		const char *owner = cp_json_str(p, "device_owner") ?: "";
 
 		if (strcmp(owner, ROUTER_INTERFACE) == 0)
 			json_array_append(ifs, p);
+		else if (strcmp(owner, CP_OWNER_ROUTER_SNAT) == 0)
+			json_array_append(csnat, p);
 		else if (strcmp(owner, ROUTER_GATEWAY) == 0)
 			gw = p;
 	}
 	json_object_set_new(fr->ports, rid, ifs);
+	json_object_set_new(fr->csnat, rid, csnat);
 	json_object_set(fr->gateways, rid, gw);
 	json_decref(ports);
 }
@@ -127,14 +139,15 @@ static const json_t *gateway_port(struct cp_ctx *ctx, struct feed_routers *fr, c
 	return json_is_object(gw) ? gw : NULL;
 }
 
-/* One entry per fixed IP of the router's interface ports: what a dataplane
- * router interface needs (network, address, prefix length, MAC). */
-static json_t *interfaces_of(struct cp_ctx *ctx, struct feed_routers *fr, const char *rid)
+/* One entry per fixed IP of ports (a router's interface or csnat ports):
+ * what a dataplane router interface needs (network, address, prefix length,
+ * MAC). */
+static json_t *interfaces_of(struct cp_ctx *ctx, struct feed_routers *fr, const json_t *ports)
 {
 	json_t *out = json_array(), *p, *f;
 	size_t i, j;
 
-	json_array_foreach(json_object_get(fr->ports, rid), i, p)
+	json_array_foreach(ports, i, p)
 		json_array_foreach(json_object_get(p, "fixed_ips"), j, f) {
 			const char *sid = cp_json_str(f, "subnet_id") ?: "";
 			const json_t *s = subnet_of(ctx, fr, sid);
@@ -242,6 +255,7 @@ static void routers_begin(struct cp_ctx *ctx, struct feed_routers *fr, int64_t s
 	fr->ports = json_object();
 	fr->gateways = json_object();
 	fr->touched = json_object();
+	fr->csnat = json_object();
 	fr->subnets = json_object();
 	json_array_foreach(changed, i, s)
 		json_object_set(fr->subnets, cp_json_str(s, "id"), s);
@@ -379,11 +393,17 @@ static json_t *routers_end(struct cp_ctx *ctx, struct feed_routers *fr, struct f
 
 	json_array_foreach(routers->arr, i, r)
 	{
-		json_object_set_new(r, "interfaces", interfaces_of(ctx, fr, cp_json_str(r, "id")));
+		const char *rid = cp_json_str(r, "id") ?: "";
+
+		json_object_set_new(r, "interfaces",
+			interfaces_of(ctx, fr, json_object_get(fr->ports, rid)));
+		json_object_set_new(r, "csnat_interfaces",
+			interfaces_of(ctx, fr, json_object_get(fr->csnat, rid)));
 		json_object_set_new(r, "gateway", gateway_of(ctx, fr, r));
-		json_object_set_new(r, "host", json_string(host_of(ctx, fr, cp_json_str(r, "id") ?: "")));
+		json_object_set_new(r, "host", json_string(host_of(ctx, fr, rid)));
 	}
 	json_decref(fr->ports);
+	json_decref(fr->csnat);
 	json_decref(fr->gateways);
 	json_decref(fr->touched);
 	json_decref(fr->subnets);
@@ -471,7 +491,13 @@ int cp_feed_changes_text(struct cp_ctx *ctx, const char *node, int64_t since, ch
 		bool bound = strcmp(cp_json_str(p, "binding:host_id") ?: "", node) == 0;
 
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0)
-			note_interface(&fr, p, since);
+			note_router_port(&fr, fr.ports, p, since);
+		if (strcmp(cp_json_str(p, "device_owner") ?: "", CP_OWNER_ROUTER_SNAT) == 0) {
+			/* Not a VM port either: the router carries it, and the
+			 * l2pop entries (the scan below) say where it is. */
+			note_router_port(&fr, fr.csnat, p, since);
+			continue;
+		}
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_GATEWAY) == 0) {
 			/* Not a VM port: the router carries it (router_load); its
 			 * host (the gateway node) gets the external network and

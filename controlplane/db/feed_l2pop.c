@@ -201,10 +201,12 @@ json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports,
 	json_array_foreach(ports, i, p)
 		if (cp_json_str(p, "network_id") && rev_of(p) > since)
 			json_object_set_new(touched, cp_json_str(p, "network_id"), json_true());
-	/* The node's networks, its gateway ports' too. */
+	/* The node's networks, its gateway and csnat ports' too. */
 	json_object_foreach(bind->networks, net_id, v)
 		json_object_set_new(local, net_id, json_false());
 	json_object_foreach(bind->gateway_networks, net_id, v)
+		json_object_set_new(local, net_id, json_false());
+	json_object_foreach(bind->csnat_networks, net_id, v)
 		json_object_set_new(local, net_id, json_false());
 	cp_feed_dvr_touch(ctx, touched, since);
 	/* local: network id -> whether its entry must be sent whatever changed. */

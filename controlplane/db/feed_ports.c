@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The change feed's reads of ports, by the indexes of migration 10. Each
+ * The change feed's reads of ports, by the indexes of migration 11. Each
  * expression below is written as the index writes it, word for word:
  * SQLite uses an index on an expression only for the same expression, and
  * a partial one (WHERE kind='port') only for a query that says so too.
@@ -12,6 +12,7 @@
  * computes four more index keys (a json_extract each).
  */
 #include "feed_ports.h"
+#include "../network/network.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -60,12 +61,13 @@ static json_t *summary(sqlite3_stmt *st)
 	return out;
 }
 
-/* Its fixed IPs only for a router interface: note_interface is their one reader. */
+/* Its fixed IPs only for a router's interface or csnat port: note_router_port
+ * is their one reader. */
 #define PORT_COLUMNS                                                                          \
 	"body, id, json_extract(body, '$.network_id'),"                                        \
 	" json_extract(body, '$.revision_number'), " HOST ", " OWNER ","                    \
 	" json_extract(body, '$.device_id'), " GROUPS ","                                      \
-	" CASE WHEN " OWNER "='network:router_interface'"                                      \
+	" CASE WHEN " OWNER " IN ('network:router_interface', '" CP_OWNER_ROUTER_SNAT "')"   \
 	" THEN json_extract(body, '$.fixed_ips') END"
 
 json_t *cp_feed_ports_read(struct cp_db *db, const char *node, int64_t since, json_t **texts)
@@ -123,6 +125,7 @@ void cp_feed_bindings_read(struct cp_db *db, const char *node, struct cp_feed_bi
 
 	out->networks = json_object();
 	out->gateway_networks = json_object();
+	out->csnat_networks = json_object();
 	out->groups = json_object();
 	if (!st)
 		return;
@@ -131,11 +134,14 @@ void cp_feed_bindings_read(struct cp_db *db, const char *node, struct cp_feed_bi
 		const char *owner = (const char *)sqlite3_column_text(st, 0);
 		const char *nid = (const char *)sqlite3_column_text(st, 1);
 		bool gateway = owner && strcmp(owner, "network:router_gateway") == 0;
+		bool csnat = owner && strcmp(owner, CP_OWNER_ROUTER_SNAT) == 0;
 
 		if (nid)
-			json_object_set_new(gateway ? out->gateway_networks : out->networks, nid,
-				json_true());
-		if (!gateway)
+			json_object_set_new(gateway ? out->gateway_networks
+					    : csnat ? out->csnat_networks
+						    : out->networks,
+				nid, json_true());
+		if (!gateway && !csnat)
 			add_groups(out->groups, (const char *)sqlite3_column_text(st, 2));
 	}
 	cp_db_finish(db, st);
@@ -145,6 +151,7 @@ void cp_feed_bindings_free(struct cp_feed_bindings *b)
 {
 	json_decref(b->networks);
 	json_decref(b->gateway_networks);
+	json_decref(b->csnat_networks);
 	json_decref(b->groups);
 }
 

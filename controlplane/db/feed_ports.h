@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the change feed reads of ports (feed_ports.c), for feed*.c only:
- * each read goes by an index of migration 10 and none reads every port of
+ * each read goes by an index of migration 11 and none reads every port of
  * the cloud, so a poll costs what changed and what the node has, not the
  * size of the database. Inside the feed's read transaction; control
  * threads only.
@@ -24,9 +24,10 @@ json_t *cp_feed_ports_read(struct cp_db *db, const char *node, int64_t since, js
 /* The node's share of the ports, from the binding index alone (no port is
  * parsed): what its unchanged ports bring into a poll. Sets (id -> true). */
 struct cp_feed_bindings {
-	json_t *networks;	  /* of its ports that are not router gateways */
+	json_t *networks;	  /* of its ports that are not a router's gateway or csnat port */
 	json_t *gateway_networks; /* of its router gateway ports */
-	json_t *groups;		  /* security groups of its ports that are not router gateways */
+	json_t *csnat_networks;	  /* of its routers' csnat ports (l2pop only) */
+	json_t *groups;		  /* security groups of the ports of networks */
 };
 void cp_feed_bindings_read(struct cp_db *db, const char *node, struct cp_feed_bindings *out);
 void cp_feed_bindings_free(struct cp_feed_bindings *b);

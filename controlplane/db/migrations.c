@@ -103,12 +103,18 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS token_methods (hash TEXT PRIMARY KEY, methods TEXT NOT NULL);"
 	"CREATE TRIGGER IF NOT EXISTS token_methods_go AFTER DELETE ON tokens BEGIN"
 	"  DELETE FROM token_methods WHERE hash = old.hash; END;",
-	/* 10: the change feed's reads (feed_ports.c), so that a poll reads
+	/* 10: the application credential a token was made with, for those
+	 * tokens only, beside tokens as token_methods is. */
+	"CREATE TABLE IF NOT EXISTS token_app_creds (hash TEXT PRIMARY KEY,"
+	"  app_cred_id TEXT NOT NULL);"
+	"CREATE TRIGGER IF NOT EXISTS token_app_creds_go AFTER DELETE ON tokens BEGIN"
+	"  DELETE FROM token_app_creds WHERE hash = old.hash; END;",
+	/* 11: the change feed's reads (feed_ports.c), so that a poll reads
 	 * what changed and what the node has, never every port: a node's
 	 * ports, with what its unchanged ones bring (their owner, network and
-	 * groups, all in the index); the ports of a network bound elsewhere (l2pop); and ports
-	 * by their group list (a remote group's members). The expressions
-	 * must stay as feed_ports.c writes them. */
+	 * groups, all in the index); the ports of a network bound elsewhere
+	 * (l2pop); and ports by their group list (a remote group's members).
+	 * The expressions must stay as feed_ports.c writes them. */
 	"CREATE INDEX IF NOT EXISTS objects_port_binding ON objects"
 	"  (json_extract(body, '$.\"binding:host_id\"'), json_extract(body, '$.device_owner'),"
 	"   parent_id, json_extract(body, '$.security_groups')) WHERE kind='port';"

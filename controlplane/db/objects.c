@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "db.h"
+#include "obj_cache.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -48,6 +49,7 @@ int cp_obj_put(struct cp_db *db, const char *kind, json_t *body, const char *pro
 
 	if (rev < 0)
 		return (int)rev;
+	cp_db_note_object_write(db, kind);
 	json_object_set_new(body, "revision_number", json_integer(rev));
 	text = json_dumps(body, JSON_COMPACT);
 	st = cp_db_prepare(db, "INSERT OR REPLACE INTO objects "
@@ -73,7 +75,7 @@ static json_t *row_body(sqlite3_stmt *st, int col)
 {
 	const char *text = (const char *)sqlite3_column_text(st, col);
 
-	return text ? json_loads(text, 0, NULL) : NULL;
+	return text ? cp_obj_cache_load(text, (size_t)sqlite3_column_bytes(st, col)) : NULL;
 }
 
 json_t *cp_obj_get(struct cp_db *db, const char *kind, const char *id)
@@ -97,6 +99,7 @@ int cp_obj_rewrite(struct cp_db *db, const char *kind, const json_t *body)
 	char *text = json_dumps(body, JSON_COMPACT);
 	int rc = -EIO;
 
+	cp_db_note_object_write(db, kind);
 	if (st && text) {
 		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
@@ -118,6 +121,7 @@ int cp_obj_del(struct cp_db *db, const char *kind, const char *id)
 
 	if (rev < 0)
 		return (int)rev;
+	cp_db_note_object_write(db, kind);
 	st = prepare_kind(db, "INSERT INTO tombstones (kind, id, rev, parent_id) "
 			       "SELECT kind, id, ?2, parent_id FROM objects WHERE kind=?1 AND id=?3", kind);
 	if (st) {

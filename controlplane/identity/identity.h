@@ -11,6 +11,7 @@
 
 #define CP_DEFAULT_DOMAIN "default"
 #define CP_TOKEN_LEN 65 /* 64 hex digits + NUL */
+#define CP_APP_CRED_KIND "application_credential"
 
 /* Service-wide settings, passed as ctx->svc to identity calls. */
 struct cp_identity {
@@ -100,9 +101,53 @@ json_t *cp_identity_effective_roles(struct cp_ctx *ctx, const char *user_id,
  * mismatch. */
 int cp_identity_set_password(struct cp_ctx *ctx, const char *user_id, const char *password);
 int cp_identity_check_password(struct cp_ctx *ctx, const char *user_id, const char *password);
+/* The same hashing for other secrets (application credentials): out is
+ * crypto_pwhash_STRBYTES (128) long. verify checks secret against hash, or
+ * against the dummy when hash is NULL or empty, failing then all the same
+ * (-EKEYREJECTED). Neither touches the database. */
+int cp_identity_hash_secret(struct cp_ctx *ctx, const char *secret, char out[128]);
+int cp_identity_verify_secret(struct cp_ctx *ctx, const char *hash, const char *secret);
 /* POST /v3/users/{id}/password by that user: body is the "user" object
  * (original_password, password); revokes the user's tokens. Own transaction. */
 int cp_identity_change_password(struct cp_ctx *ctx, const char *user_id, const json_t *body);
+
+/* app_creds.c: application credentials of user_id and their access rules
+ * (Keystone's shapes; the secret only in create's answer). Create is the
+ * user's own, from a project-scoped token not made with a restricted
+ * credential; the others the user's or an admin's. access_rules lists
+ * (id NULL), shows or (delete_it) deletes one: 403 while a credential
+ * names it. Each its own transaction. */
+int cp_identity_app_cred_create(struct cp_ctx *ctx, const char *user_id, const json_t *req,
+	json_t **out);
+int cp_identity_app_cred_list(struct cp_ctx *ctx, const char *user_id, const char *name,
+	json_t **out);
+int cp_identity_app_cred_show(struct cp_ctx *ctx, const char *user_id, const char *id,
+	json_t **out);
+int cp_identity_app_cred_delete(struct cp_ctx *ctx, const char *user_id, const char *id);
+int cp_identity_access_rules(struct cp_ctx *ctx, const char *user_id, const char *id,
+	bool delete_it, json_t **out);
+/* For tokens.c. check: the credential ref names ({id} or {name} of user_id,
+ * with its secret), when the secret matches and it has not expired; own
+ * transaction. expiry: its expires_at in seconds, 0 for none. roles: the
+ * credential's roles among held (the user's roles on its project now). */
+int cp_identity_app_cred_check(struct cp_ctx *ctx, const json_t *ref, const char *user_id,
+	json_t **cred);
+int64_t cp_identity_app_cred_expiry(const json_t *cred);
+json_t *cp_identity_app_cred_roles(const json_t *cred, const json_t *held);
+/* For the API: 0 when one of cred_id's access rules allows method on path
+ * (as the service sees it, e.g. "/v2.1/servers") of a service whose type
+ * is one of services (NULL-terminated); -ENOKEY (401) else. */
+int cp_identity_app_cred_permits(struct cp_ctx *ctx, const char *cred_id,
+	const char *const *services, const char *method, const char *path);
+
+/* ec2_creds.c: OS-EC2 credentials of user_id (the user's or an admin's):
+ * create on req's tenant_id (a project the user has a role on), list, and
+ * show or (delete_it) delete by access key. Each its own transaction. */
+int cp_identity_ec2_create(struct cp_ctx *ctx, const char *user_id, const json_t *req,
+	json_t **out);
+int cp_identity_ec2_list(struct cp_ctx *ctx, const char *user_id, json_t **out);
+int cp_identity_ec2_show(struct cp_ctx *ctx, const char *user_id, const char *access,
+	bool delete_it, json_t **out);
 
 /* domain_projects.c: the projects API, where a project acting as a domain
  * (is_domain true) is a domain: created as one, and a domain's id shown,

@@ -47,10 +47,12 @@ static int need_domain(struct cp_ctx *ctx, const json_t *obj)
 	return 0;
 }
 
-/* Removes the role assignments, memberships and credentials that mention id. */
+/* Removes the role assignments, memberships, credentials, application
+ * credentials and access rules whose field is id. */
 static int drop_references(struct cp_ctx *ctx, const char *field, const char *id)
 {
-	static const char *const kinds[] = {"role_assignment", "group_membership", "credential"};
+	static const char *const kinds[] = {"role_assignment", "group_membership", "credential",
+		"application_credential", "access_rule"};
 
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		json_t *all = cp_obj_list_by(ctx->db, kinds[k], field, id), *o;
@@ -132,7 +134,11 @@ static int project_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
 
 static int project_before_delete(struct cp_ctx *ctx, const json_t *obj)
 {
-	return drop_references(ctx, "target_id", cp_json_str(obj, "id"));
+	int rc = drop_references(ctx, "target_id", cp_json_str(obj, "id"));
+
+	/* Keystone drops a project's credentials and application credentials
+	 * with it. */
+	return rc ? rc : drop_references(ctx, "project_id", cp_json_str(obj, "id"));
 }
 
 static const struct cp_attr project_attrs[] = {

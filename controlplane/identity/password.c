@@ -162,28 +162,49 @@ static void rehash_if_needed(struct cp_ctx *ctx, const char *user_id, const char
 		cp_db_rollback(ctx->db);
 }
 
-int cp_identity_check_password(struct cp_ctx *ctx, const char *user_id, const char *password)
+_Static_assert(crypto_pwhash_STRBYTES == 128, "identity.h names the hash's length");
+
+int cp_identity_hash_secret(struct cp_ctx *ctx, const char *secret,
+	char out[crypto_pwhash_STRBYTES])
 {
-	char hash[crypto_pwhash_STRBYTES];
+	int rc = hash_gated(secret, out);
+
+	if (rc == -EAGAIN)
+		return busy(&ctx->err);
+	return rc ? cp_fail(&ctx->err, -ENOMEM, "InternalError", "secret hashing failed") : 0;
+}
+
+int cp_identity_verify_secret(struct cp_ctx *ctx, const char *hash, const char *secret)
+{
 	bool ok;
 	int rc;
 
 	pthread_once(&dummy_once, make_dummy);
-	stored_hash(ctx->db, user_id, hash);
 	rc = gate_enter();
 	if (rc)
 		return busy(&ctx->err);
 	/* Verify outside the database lock (argon2id is slow on purpose), and
 	 * against the dummy when there is no hash, so both cost the same. */
-	ok = crypto_pwhash_str_verify(hash[0] ? hash : dummy_hash, password, strlen(password)) ==
-		0 && hash[0];
+	ok = crypto_pwhash_str_verify(hash && hash[0] ? hash : dummy_hash, secret,
+		     strlen(secret)) == 0 && hash && hash[0];
 	gate_leave();
 	if (!ok)
 		return cp_fail(&ctx->err, -EKEYREJECTED, "Unauthorized",
 			"The request you have made requires authentication.");
-	rehash_if_needed(ctx, user_id, hash, password);
-	sodium_memzero(hash, sizeof(hash));
 	return 0;
+}
+
+int cp_identity_check_password(struct cp_ctx *ctx, const char *user_id, const char *password)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	int rc;
+
+	stored_hash(ctx->db, user_id, hash);
+	rc = cp_identity_verify_secret(ctx, hash, password);
+	if (rc == 0)
+		rehash_if_needed(ctx, user_id, hash, password);
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
 }
 
 int cp_identity_change_password(struct cp_ctx *ctx, const char *user_id, const json_t *body)

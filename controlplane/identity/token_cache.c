@@ -28,6 +28,35 @@ static struct {
 } kept = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static _Atomic uint64_t epoch;
+static const struct cp_db *watched;
+
+/* Kinds of the other services: nothing a token validation reads. */
+static bool kind_is_quiet(const char *kind)
+{
+	static const char *const quiet[] = {
+		"network", "subnet", "subnetpool", "port", "router", "floatingip",
+		"security_group", "security_group_rule", "agent", "server", "server_console",
+		"flavor", "keypair", "image", "volume", "volume_snapshot",
+	};
+
+	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
+		if (strcmp(kind, quiet[i]) == 0)
+			return true;
+	return false;
+}
+
+static void on_object_write(void *arg, const char *kind)
+{
+	(void)arg;
+	if (!kind_is_quiet(kind))
+		cp_token_cache_revoked();
+}
+
+void cp_token_cache_watch(struct cp_db *db)
+{
+	watched = db;
+	cp_db_on_object_write(db, on_object_write, NULL);
+}
 
 /* The hash is hex of a uniform BLAKE2b: its first digits are the index. */
 static struct slot *slot_of(const char *hash)
@@ -47,7 +76,7 @@ void cp_token_cache_stamp(struct cp_db *db, struct cp_token_stamp *st)
 	/* The epoch first: a revocation between the two reads then shows
 	 * as a newer epoch than the one kept. */
 	st->epoch = atomic_load(&epoch);
-	st->rev = cp_db_revision(db);
+	st->rev = db == watched ? 0 : cp_db_revision(db);
 }
 
 int cp_token_cache_get(struct cp_db *db, const char *hash, struct cp_caller *caller,

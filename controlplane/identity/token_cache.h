@@ -6,17 +6,23 @@
  *
  * Contract. Writers and readers: any control thread (MHD's pool), under
  * one mutex held only to copy an entry in or out. An entry is good for the
- * committed revision and the revocation epoch it was resolved at, and
- * until the token expires. Every write that can change what a validation
- * answers moves the revision (users, projects, domains, roles, role
- * assignments, group memberships, implied roles, the catalog: all are
- * objects, and every object write bumps it); revoking tokens writes no
- * object and moves the epoch instead. So a revoked token, a disabled or
- * deleted user or project and a removed assignment miss at once, and the
- * next validation re-reads them. When full, a new entry replaces the one
- * in its slot (direct-mapped by the token's hash). Only successful
- * validations are kept: a flood of bad tokens evicts nothing. Keys are the
- * tokens' BLAKE2b hashes, as in the database: the raw tokens are not kept.
+ * revocation epoch it was resolved at, and until the token expires. On the
+ * controller's database (cp_token_cache_watch) the epoch moves with every
+ * write of an object that can change what a validation answers, inside
+ * the writing transaction: users, projects, domains, roles, role
+ * assignments, group memberships, implied roles, the catalog, and any kind
+ * not known to be another service's (so a new identity kind is safe by
+ * default). Writes of the network, compute, image and volume services'
+ * objects leave the entries alone: a steady stream of port creates does
+ * not make every token resolve again. Revoking tokens writes no object and
+ * moves the epoch itself. So a revoked token, a disabled or deleted user or
+ * project and a removed assignment miss at once, and the next validation
+ * re-reads them. On a database not watched (unit tests opening their own),
+ * an entry is good only for the committed revision it was read at. When
+ * full, a new entry replaces the one in its slot (direct-mapped by the
+ * token's hash). Only successful validations are kept: a flood of bad
+ * tokens evicts nothing. Keys are the tokens' BLAKE2b hashes, as in the
+ * database: the raw tokens are not kept.
  */
 #ifndef CP_TOKEN_CACHE_H
 #define CP_TOKEN_CACHE_H
@@ -29,6 +35,9 @@ struct cp_token_stamp {
 	uint64_t epoch;
 };
 
+/* Makes db's object writes move the epoch (cp_db_on_object_write), once,
+ * before requests are served. */
+void cp_token_cache_watch(struct cp_db *db);
 void cp_token_cache_stamp(struct cp_db *db, struct cp_token_stamp *st);
 /* 0 when hash is kept, still current and not expired: fills caller and
  * *expires, and (doc non-NULL) *doc with a malloc'd copy of the document's

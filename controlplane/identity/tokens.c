@@ -93,9 +93,22 @@ static json_t *methods_array(const char *methods)
 	return arr;
 }
 
-static json_t *token_document(struct cp_ctx *ctx, const json_t *user, const json_t *project,
-	json_t *roles, int64_t issued, int64_t expires, const char *audit_id, const char *methods)
+/* What a token's document says: cred is the application credential it
+ * was made with, or NULL. */
+struct token_facts {
+	const json_t *user, *project, *cred;
+	json_t *roles;
+	int64_t issued, expires;
+	const char *audit_id, *methods;
+};
+
+static json_t *token_document(struct cp_ctx *ctx, const struct token_facts *f)
 {
+	const json_t *user = f->user, *project = f->project;
+	json_t *roles = f->roles;
+	int64_t issued = f->issued, expires = f->expires;
+	const char *audit_id = f->audit_id, *methods = f->methods;
+
 	char iss[32], exp[32];
 	json_t *t, *u = ref_of(ctx, user);
 
@@ -112,6 +125,11 @@ static json_t *token_document(struct cp_ctx *ctx, const json_t *user, const json
 		json_object_set_new(t, "catalog",
 			cp_identity_catalog(ctx, cp_json_str(project, "id")));
 	}
+	if (f->cred)
+		json_object_set_new(t, "application_credential",
+			json_pack("{s:O, s:O, s:b}", "id", json_object_get(f->cred, "id"), "name",
+				json_object_get(f->cred, "name"), "restricted",
+				!cp_json_bool(f->cred, "unrestricted", false)));
 	return json_pack("{s:o}", "token", t);
 }
 
@@ -178,9 +196,24 @@ static int resolve_scope(struct cp_ctx *ctx, const json_t *scope, const json_t *
 	return 0;
 }
 
+/* Adds a row of (hash, value) to one of the tables beside tokens. */
+static int note_beside(struct cp_ctx *ctx, const char *sql, const char *hash, const char *value)
+{
+	sqlite3_stmt *st = cp_db_prepare(ctx->db, sql);
+	int rc = -EIO;
+
+	if (st) {
+		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+	}
+	cp_db_finish(ctx->db, st);
+	return rc;
+}
+
 static int store_token(struct cp_ctx *ctx, const char *token, const char *user_id,
 	const char *project_id, int64_t issued, int64_t expires, const char *audit_id,
-	const char *methods)
+	const char *methods, const char *app_cred_id)
 {
 	char hash[CP_TOKEN_LEN];
 	sqlite3_stmt *st;
@@ -202,16 +235,12 @@ static int store_token(struct cp_ctx *ctx, const char *token, const char *user_i
 	}
 	cp_db_finish(ctx->db, st);
 	/* Password tokens, nearly all, need no row: "password" is the default. */
-	if (rc == 0 && strcmp(methods, "password") != 0) {
-		st = cp_db_prepare(ctx->db, "INSERT INTO token_methods (hash, methods) VALUES (?, ?)");
-		rc = -EIO;
-		if (st) {
-			sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, methods, -1, SQLITE_STATIC);
-			rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-		}
-		cp_db_finish(ctx->db, st);
-	}
+	if (rc == 0 && strcmp(methods, "password") != 0)
+		rc = note_beside(ctx, "INSERT INTO token_methods (hash, methods) VALUES (?, ?)", hash,
+			methods);
+	if (rc == 0 && app_cred_id)
+		rc = note_beside(ctx, "INSERT INTO token_app_creds (hash, app_cred_id) VALUES (?, ?)",
+			hash, app_cred_id);
 	/* Expired tokens are dead weight: sweep them while we hold the lock. */
 	if (rc == 0)
 		cp_db_exec(ctx->db, "DELETE FROM tokens WHERE expires_at < strftime('%s','now') - 86400");
@@ -223,11 +252,9 @@ static int store_token(struct cp_ctx *ctx, const char *token, const char *user_i
 }
 
 /* The document as compact JSON text, the form it is kept and sent in. */
-static int document_text(struct cp_ctx *ctx, const json_t *user, const json_t *project,
-	json_t *roles, int64_t issued, int64_t expires, const char *audit_id, const char *methods,
-	char **out)
+static int document_text(struct cp_ctx *ctx, const struct token_facts *f, char **out)
 {
-	json_t *doc = token_document(ctx, user, project, roles, issued, expires, audit_id, methods);
+	json_t *doc = token_document(ctx, f);
 
 	*out = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
@@ -240,10 +267,10 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 	int64_t *expires_out, char methods[METHODS_LEN])
 {
 	char hash[CP_TOKEN_LEN], user_id[CP_ID_LEN] = "", project_id[CP_ID_LEN] = "", audit[64] = "";
-	char methods_buf[METHODS_LEN] = "password";
+	char methods_buf[METHODS_LEN] = "password", cred_id[CP_ID_LEN] = "";
 	int64_t issued = 0, expires = 0;
 	int revoked = -1, rc = 0;
-	json_t *user = NULL, *project = NULL, *roles = NULL;
+	json_t *user = NULL, *project = NULL, *roles = NULL, *cred = NULL;
 	struct cp_token_stamp stamp;
 	sqlite3_stmt *st;
 
@@ -260,8 +287,9 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 	if (cp_db_begin(ctx->db, false))
 		return -EIO;
 	st = cp_db_prepare(ctx->db, "SELECT user_id, project_id, issued_at, expires_at, audit_id,"
-				    " revoked, coalesce(m.methods, 'password') FROM tokens t"
-				    " LEFT JOIN token_methods m USING (hash) WHERE hash=?");
+				    " revoked, coalesce(m.methods, 'password'), a.app_cred_id"
+				    " FROM tokens t LEFT JOIN token_methods m USING (hash)"
+				    " LEFT JOIN token_app_creds a USING (hash) WHERE hash=?");
 	if (st) {
 		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW) {
@@ -274,6 +302,8 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 			snprintf(audit, sizeof(audit), "%s", sqlite3_column_text(st, 4));
 			revoked = sqlite3_column_int(st, 5);
 			snprintf(methods_buf, sizeof(methods_buf), "%s", sqlite3_column_text(st, 6));
+			if (sqlite3_column_text(st, 7))
+				snprintf(cred_id, sizeof(cred_id), "%s", sqlite3_column_text(st, 7));
 		}
 	}
 	cp_db_finish(ctx->db, st);
@@ -291,8 +321,21 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 			rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized",
 				"The token's user or project is gone or disabled.");
 	}
+	/* A token of an application credential lives while it does. */
+	if (rc == 0 && cred_id[0] && !(cred = cp_obj_get(ctx->db, CP_APP_CRED_KIND, cred_id)))
+		rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized",
+			"The token's application credential is gone.");
 	if (rc == 0) {
 		roles = project ? cp_identity_effective_roles(ctx, user_id, project_id) : json_array();
+		if (cred) {
+			json_t *held = roles;
+
+			roles = cp_identity_app_cred_roles(cred, held);
+			json_decref(held);
+			snprintf(caller->app_cred_id, sizeof(caller->app_cred_id), "%s", cred_id);
+			caller->app_cred_restricted = !cp_json_bool(cred, "unrestricted", false);
+			caller->app_cred_rules = json_array_size(json_object_get(cred, "access_rules")) > 0;
+		}
 		snprintf(caller->user_id, sizeof(caller->user_id), "%s", user_id);
 		snprintf(caller->user_name, sizeof(caller->user_name), "%s",
 			cp_json_str(user, "name") ?: "");
@@ -305,9 +348,12 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 		if (project && json_array_size(roles) == 0)
 			rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized",
 				"The token's user has no role on its project any more.");
-		if (rc == 0 && out)
-			rc = document_text(ctx, user, project, roles, issued, expires, audit,
-				methods_buf, out);
+		if (rc == 0 && out) {
+			struct token_facts f = {user, project, cred, roles, issued, expires, audit,
+				methods_buf};
+
+			rc = document_text(ctx, &f, out);
+		}
 	}
 	cp_db_commit(ctx->db);
 	if (rc == 0)
@@ -315,6 +361,7 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 	json_decref(user);
 	json_decref(project);
 	json_decref(roles);
+	json_decref(cred);
 	if (rc == 0 && expires_out)
 		*expires_out = expires;
 	if (rc == 0 && methods)
@@ -328,6 +375,108 @@ int cp_identity_validate(struct cp_ctx *ctx, const char *token, struct cp_caller
 	return validate(ctx, token, caller, out, NULL, NULL);
 }
 
+/* Makes a token for f (issued, expires and methods set; the audit id is
+ * made here), stores it and gives its document. */
+static int issue(struct cp_ctx *ctx, struct token_facts *f, char *token, json_t **out)
+{
+	char audit[CP_ID_LEN];
+	uint8_t raw[32];
+	int rc;
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(token, CP_TOKEN_LEN, raw, sizeof(raw));
+	cp_uuid(audit, false);
+	audit[22] = '\0';
+	f->audit_id = audit;
+	rc = store_token(ctx, token, cp_json_str(f->user, "id"),
+		f->project ? cp_json_str(f->project, "id") : NULL, f->issued, f->expires, audit,
+		f->methods, f->cred ? cp_json_str(f->cred, "id") : NULL);
+	if (rc == 0) {
+		cp_db_begin(ctx->db, false);
+		*out = token_document(ctx, f);
+		cp_db_commit(ctx->db);
+	}
+	return rc;
+}
+
+static bool has_method(const json_t *methods, const char *name)
+{
+	const json_t *m;
+	size_t i;
+
+	json_array_foreach(methods, i, m)
+		if (json_is_string(m) && strcmp(json_string_value(m), name) == 0)
+			return true;
+	return false;
+}
+
+/* The application_credential method: a token of the credential's user on
+ * its project, with its roles the user still holds, living no longer than
+ * it. A scope may only name that project. */
+static int by_app_cred(struct cp_ctx *ctx, const json_t *auth, char *token, json_t **out)
+{
+	const struct cp_identity *ident = ctx->svc;
+	const json_t *ref = json_object_get(json_object_get(auth, "identity"),
+		"application_credential");
+	const json_t *uref = json_object_get(ref, "user");
+	const json_t *scope = json_object_get(auth, "scope");
+	const char *scope_pid = cp_json_str(json_object_get(scope, "project"), "id");
+	json_t *user = NULL, *cred = NULL, *project = NULL, *held;
+	int64_t now = cp_now(), until;
+	struct token_facts f = {0};
+	int rc;
+
+	if (uref) {
+		if (cp_db_begin(ctx->db, false))
+			return -EIO;
+		user = find_by_ref(ctx, "user", uref);
+		cp_db_commit(ctx->db);
+	}
+	/* An unknown user's credential is looked for under no user: the
+	 * secret is then checked against the dummy, in the same time. */
+	rc = cp_identity_app_cred_check(ctx, ref, uref ? (user ? cp_json_str(user, "id") : "") : NULL,
+		&cred);
+	json_decref(user);
+	user = NULL;
+	if (rc)
+		return rc == -EAGAIN || rc == -EINVAL ? rc : unauthorized(ctx);
+	if (cp_db_begin(ctx->db, false)) {
+		json_decref(cred);
+		return -EIO;
+	}
+	user = cp_obj_get(ctx->db, "user", cp_json_str(cred, "user_id"));
+	project = cp_obj_get(ctx->db, "project", cp_json_str(cred, "project_id"));
+	if (!user || !cp_json_bool(user, "enabled", true) || !project ||
+		!cp_json_bool(project, "enabled", true) ||
+		(scope && !json_is_null(scope) &&
+			strcmp(scope_pid ?: "", cp_json_str(project, "id")) != 0)) {
+		rc = unauthorized(ctx);
+	} else {
+		held = cp_identity_effective_roles(ctx, cp_json_str(user, "id"),
+			cp_json_str(project, "id"));
+		f.roles = cp_identity_app_cred_roles(cred, held);
+		json_decref(held);
+		if (json_array_size(f.roles) == 0)
+			rc = unauthorized(ctx);
+	}
+	cp_db_commit(ctx->db);
+	if (rc == 0) {
+		until = cp_identity_app_cred_expiry(cred);
+		f.user = user;
+		f.project = project;
+		f.cred = cred;
+		f.issued = now;
+		f.expires = until && until < now + ident->token_ttl ? until : now + ident->token_ttl;
+		f.methods = "application_credential";
+		rc = issue(ctx, &f, token, out);
+	}
+	json_decref(f.roles);
+	json_decref(user);
+	json_decref(project);
+	json_decref(cred);
+	return rc;
+}
+
 int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token, json_t **out)
 {
 	const struct cp_identity *ident = ctx->svc;
@@ -337,14 +486,15 @@ int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token
 	const char *password = cp_json_str(pw_user, "password");
 	const char *old_token = cp_json_str(json_object_get(identity, "token"), "id");
 	json_t *user = NULL, *project = NULL, *roles = NULL;
-	char audit[CP_ID_LEN], user_id[CP_ID_LEN] = "", made_with[METHODS_LEN + 8] = "password";
+	char user_id[CP_ID_LEN] = "", made_with[METHODS_LEN + 8] = "password";
 	int64_t now = cp_now(), expires = now + ident->token_ttl;
-	uint8_t raw[32];
 	int rc;
 
 	if (!json_is_object(auth) || !json_is_array(methods) || !json_array_size(methods))
 		return cp_fail(&ctx->err, -EINVAL, "ValidationError",
 			"Expecting to find identity.methods in auth.");
+	if (has_method(methods, "application_credential"))
+		return by_app_cred(ctx, auth, token, out);
 	if (old_token) {
 		/* Re-scoping with an existing token (the "token" method). The new
 		 * token dies when the old one does, as in Keystone: a stolen
@@ -355,6 +505,11 @@ int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token
 		rc = validate(ctx, old_token, &c, NULL, &expires, parent);
 		if (rc)
 			return rc;
+		/* A token of an application credential cannot be rescoped
+		 * into one that is not bound by it. */
+		if (c.app_cred_id[0])
+			return cp_fail(&ctx->err, -EPERM, "Forbidden",
+				"A token made with an application credential cannot be rescoped.");
 		/* Keystone's methods: this one and the parent's, each once. */
 		if (strcmp(parent, "token") == 0 || strncmp(parent, "token,", 6) == 0)
 			snprintf(made_with, sizeof(made_with), "%s", parent);
@@ -387,17 +542,9 @@ int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token
 	rc = resolve_scope(ctx, json_object_get(auth, "scope"), user, &project, &roles);
 	cp_db_commit(ctx->db);
 	if (rc == 0) {
-		randombytes_buf(raw, sizeof(raw));
-		sodium_bin2hex(token, CP_TOKEN_LEN, raw, sizeof(raw));
-		cp_uuid(audit, false);
-		audit[22] = '\0';
-		rc = store_token(ctx, token, cp_json_str(user, "id"),
-			project ? cp_json_str(project, "id") : NULL, now, expires, audit, made_with);
-	}
-	if (rc == 0) {
-		cp_db_begin(ctx->db, false);
-		*out = token_document(ctx, user, project, roles, now, expires, audit, made_with);
-		cp_db_commit(ctx->db);
+		struct token_facts f = {user, project, NULL, roles, now, expires, NULL, made_with};
+
+		rc = issue(ctx, &f, token, out);
 	}
 	json_decref(user);
 	json_decref(project);

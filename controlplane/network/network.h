@@ -102,6 +102,16 @@ int cp_port_create_internal(struct cp_ctx *ctx, const char *network_id, const ch
 /* The node that hosts every router's gateway port (its binding:host_id), as
  * Neutron DVR's snat node; "" leaves gateways unbound (hosted nowhere). */
 void cp_router_set_gateway_node(const char *node);
+/* Deletes a service port (its addresses go back to IPAM), bypassing the
+ * refusal of direct deletes. */
+int cp_port_delete_internal(struct cp_ctx *ctx, const json_t *port);
+/* A router's centralized SNAT port (Neutron DVR's csnat): one per subnet of
+ * its VXLAN interfaces while it has a gateway, bound to the gateway's node,
+ * where the router's instances on other nodes send their external traffic. */
+#define CP_OWNER_ROUTER_SNAT "network:router_centralized_snat"
+/* Inside the caller's write transaction: creates the csnat ports router
+ * should have and deletes the others (router_csnat.c). */
+int cp_router_sync_csnat(struct cp_ctx *ctx, const json_t *router);
 /* Deletes every port with this device_id and device_owner (NULL: any). */
 int cp_port_delete_by_device(struct cp_ctx *ctx, const char *device_id, const char *device_owner);
 json_t *cp_ports_of(struct cp_ctx *ctx, const char *device_id, const char *device_owner);

@@ -459,21 +459,24 @@ static int port_before_delete(struct cp_ctx *ctx, const json_t *port)
 	return rc ? rc : cp_port_release_ips(ctx, cp_json_str(port, "id"));
 }
 
+int cp_port_delete_internal(struct cp_ctx *ctx, const json_t *port)
+{
+	int rc = cp_port_release_ips(ctx, cp_json_str(port, "id"));
+
+	if (rc == 0)
+		rc = cp_feed_note_members(ctx->db, NULL, port);
+	return rc ? rc : cp_obj_del(ctx->db, "port", cp_json_str(port, "id"));
+}
+
 int cp_port_delete_by_device(struct cp_ctx *ctx, const char *device_id, const char *device_owner)
 {
 	json_t *ports = cp_ports_of(ctx, device_id, device_owner), *p;
 	size_t i;
 	int rc = 0;
 
-	json_array_foreach(ports, i, p) {
-		rc = cp_port_release_ips(ctx, cp_json_str(p, "id"));
-		if (rc == 0)
-			rc = cp_feed_note_members(ctx->db, NULL, p);
-		if (rc == 0)
-			rc = cp_obj_del(ctx->db, "port", cp_json_str(p, "id"));
-		if (rc)
+	json_array_foreach(ports, i, p)
+		if ((rc = cp_port_delete_internal(ctx, p)))
 			break;
-	}
 	json_decref(ports);
 	return rc;
 }

@@ -32,7 +32,7 @@ static bool network_device(const json_t *port)
 bool cp_port_managed(const json_t *port)
 {
 	static const char *const owners[] = {"network:router_interface", "network:router_gateway",
-		"network:floatingip"};
+		"network:floatingip", CP_OWNER_ROUTER_SNAT};
 	const char *owner = cp_json_str(port, "device_owner") ?: "";
 
 	for (size_t i = 0; i < sizeof(owners) / sizeof(owners[0]); i++)

@@ -161,6 +161,8 @@ static int router_prepare(struct cp_ctx *ctx, json_t *router, const json_t *old)
 
 	if (rc == 0)
 		rc = check_routes(ctx, router);
+	if (rc == 0 && old)
+		rc = cp_router_sync_csnat(ctx, router); /* a new router has no interfaces yet */
 	json_object_set_new(router, "status", json_string("ACTIVE"));
 	return rc;
 }
@@ -170,6 +172,7 @@ static int router_before_delete(struct cp_ctx *ctx, const json_t *router)
 	const char *rid = cp_json_str(router, "id");
 	json_t *ifaces = cp_ports_of(ctx, rid, "network:router_interface");
 	size_t n = json_array_size(ifaces);
+	int rc;
 
 	json_decref(ifaces);
 	if (n)
@@ -178,7 +181,8 @@ static int router_before_delete(struct cp_ctx *ctx, const json_t *router)
 	if (fips_use_router(ctx, rid))
 		return cp_fail(&ctx->err, -EBUSY, "RouterInUse",
 			"Router %s is still used by floating IPs", rid);
-	return cp_port_delete_by_device(ctx, rid, "network:router_gateway");
+	rc = cp_port_delete_by_device(ctx, rid, CP_OWNER_ROUTER_SNAT);
+	return rc ? rc : cp_port_delete_by_device(ctx, rid, "network:router_gateway");
 }
 
 static json_t *interface_info(const json_t *router, const json_t *port)
@@ -348,6 +352,8 @@ int cp_router_interface(struct cp_ctx *ctx, const char *router_id, const json_t 
 			 : remove_interface(ctx, router, body, &port);
 	if (rc == 0)
 		rc = check_routes(ctx, router); /* removing may orphan a next hop */
+	if (rc == 0)
+		rc = cp_router_sync_csnat(ctx, router);
 	if (rc == 0)
 		rc = cp_res_store(ctx, &cp_kind_router, router); /* bumps its revision */
 	if (rc == 0)

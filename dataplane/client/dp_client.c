@@ -83,6 +83,7 @@ static const char *const dp_msg_type_names[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_DHCP_SET] = "dhcp_set",
 	[DP_MSG_DHCP_DEL] = "dhcp_del",
 	[DP_MSG_DHCP_LIST] = "dhcp_list",
+	[DP_MSG_ROUTER_IF_MAC_SET] = "router_if_mac_set",
 };
 
 const char *dp_msg_type_name(enum dp_msg_type type)

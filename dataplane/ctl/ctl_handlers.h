@@ -64,6 +64,7 @@ HANDLER(dp_ctl_router_del);
 HANDLER(dp_ctl_router_list);
 HANDLER(dp_ctl_router_if_add);
 HANDLER(dp_ctl_router_if_del);
+HANDLER(dp_ctl_router_if_mac_set);
 HANDLER(dp_ctl_router_gw_set);
 HANDLER(dp_ctl_router_gw_clear);
 

@@ -17,6 +17,8 @@ FORWARD_HANDLER(dp_ctl_router_if_add, dp_conf_router_if_add)
 
 FORWARD_HANDLER(dp_ctl_router_if_del, dp_conf_router_if_del)
 
+FORWARD_HANDLER(dp_ctl_router_if_mac_set, dp_conf_router_if_mac_set)
+
 FORWARD_HANDLER(dp_ctl_route_add, dp_conf_route_add)
 
 FORWARD_HANDLER(dp_ctl_route_del, dp_conf_route_del)

@@ -223,6 +223,7 @@ const struct dp_ctl_handler dp_ctl_handlers[DP_MSG_TYPE_MAX] = {
 	[DP_MSG_ROUTER_LIST] = {sizeof(struct dp_list_req), dp_ctl_router_list},
 	[DP_MSG_ROUTER_IF_ADD] = {sizeof(struct dp_router_if_req), dp_ctl_router_if_add},
 	[DP_MSG_ROUTER_IF_DEL] = {sizeof(struct dp_router_if_req), dp_ctl_router_if_del},
+	[DP_MSG_ROUTER_IF_MAC_SET] = {sizeof(struct dp_router_if_req), dp_ctl_router_if_mac_set},
 	[DP_MSG_ROUTER_GW_SET] = {sizeof(struct dp_router_gw_req), dp_ctl_router_gw_set},
 	[DP_MSG_ROUTER_GW_CLEAR] = {sizeof(struct dp_router_gw_req), dp_ctl_router_gw_clear},
 	[DP_MSG_FIP_ADD] = {sizeof(struct dp_fip_req), dp_ctl_fip_add},

@@ -304,6 +304,41 @@ int dp_conf_router_if_del(const struct dp_router_if_req *req)
 	}
 	dp_conf_router_gw_forget_rif(c, slot);
 	c->rifs[slot] = (struct dp_rif){0};
+	c->rif_mac2[slot] = (struct rte_ether_addr){0};
 	dp_conf_publish_router(id);
+	return dp_conf_publish_network(net);
+}
+
+int dp_conf_router_if_mac_set(const struct dp_router_if_req *req)
+{
+	struct dp_net_rif on_net[DP_MAX_NET_RIFS];
+	struct dp_router_conf *c;
+	struct rte_ether_addr mac;
+	int id = router_of(req->router, &c), net, slot;
+
+	if (id < 0)
+		return id;
+	net = dp_conf_name_ok(req->network, sizeof(req->network), true)
+			? dp_conf_net_by_name(req->network)
+			: -EINVAL;
+	if (net < 0)
+		return net;
+	slot = rif_on(c, net);
+	if (slot < 0)
+		return slot;
+	memcpy(&mac, req->mac, 6);
+	if (rte_is_same_ether_addr(&mac, &c->rif_mac2[slot]))
+		return 0;
+	if (!rte_is_zero_ether_addr(&mac) &&
+			(!rte_is_unicast_ether_addr(&mac) ||
+					rte_is_same_ether_addr(&mac, &c->rifs[slot].mac)))
+		return -EINVAL;
+	/* A new one takes a place of the network's list; a replaced one keeps its own. */
+	if (rte_is_zero_ether_addr(&c->rif_mac2[slot]) && !rte_is_zero_ether_addr(&mac) &&
+			dp_conf_net_rifs(net, on_net) == DP_MAX_NET_RIFS)
+		return -ENOSPC;
+	c->rif_mac2[slot] = mac;
+	DP_LOG(INFO, "router %s: interface on %s %s its second MAC", c->name, req->network,
+			rte_is_zero_ether_addr(&mac) ? "lost" : "has");
 	return dp_conf_publish_network(net);
 }

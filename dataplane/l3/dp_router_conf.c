@@ -108,6 +108,10 @@ uint8_t dp_conf_net_rifs(uint16_t net_id, struct dp_net_rif *out)
 				continue;
 			out[n++] = (struct dp_net_rif){.mac = c->rifs[i].mac, .router_id = id,
 					.ip = c->rifs[i].ip, .rif = i};
+			/* No address: ARP is answered for the interface's own only. */
+			if (!rte_is_zero_ether_addr(&c->rif_mac2[i]) && n < DP_MAX_NET_RIFS)
+				out[n++] = (struct dp_net_rif){.mac = c->rif_mac2[i],
+						.router_id = id, .rif = i};
 		}
 	}
 	return n;

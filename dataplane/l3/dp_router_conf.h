@@ -47,6 +47,9 @@ struct dp_router_conf {
 	bool *nh_retired;
 	uint8_t n_rifs; /* slots in use are those with net_id != 0, below n_rifs */
 	struct dp_rif rifs[DP_MAX_RIFS];
+	/* Each interface's second MAC (ROUTER_IF_MAC_SET), all zeros for none:
+	 * only networks' snapshots list it, so workers never read it here. */
+	struct rte_ether_addr rif_mac2[DP_MAX_RIFS];
 	uint8_t gw_rif;	      /* DP_NO_GW_RIF: no gateway (GW_SET) */
 	uint8_t gw_snat;
 	uint16_t gw_port_min;
@@ -68,6 +71,7 @@ int dp_conf_router_add(const struct dp_router_req *req);
 int dp_conf_router_del(const struct dp_router_req *req);
 int dp_conf_router_if_add(const struct dp_router_if_req *req);
 int dp_conf_router_if_del(const struct dp_router_if_req *req);
+int dp_conf_router_if_mac_set(const struct dp_router_if_req *req);
 int dp_conf_route_add(const struct dp_route_req *req);
 int dp_conf_route_del(const struct dp_route_req *req);
 int dp_conf_router_gw_set(const struct dp_router_gw_req *req);

@@ -38,25 +38,16 @@ first_ip() { port_field "$1" fixed_ips | "$PY" -c 'import ast, sys; print(ast.li
 fixed=$(first_ip "$vm")
 fixed2=$(first_ip "$vm2")
 
-rt=$(os router create fr1 -f value -c id) || die "router create"
-os router add subnet fr1 fsub || die "router add subnet"
-os router set --external-gateway ext fr1 || die "router set --external-gateway"
-gw_ip=$(os router show fr1 -f json -c external_gateway_info |
-	"$PY" -c 'import json, sys; print(json.load(sys.stdin)["external_gateway_info"]["external_fixed_ips"][0]["ip_address"])') ||
-	die "router show"
+router_to_outside fr1 fsub
+rt=$RT gw_ip=$GW_IP
 ext=$(os network show ext -f value -c id) || die "network show ext"
 eventually grep -q "router $rt: gateway on network $ext" "$AGENT_LOG" || die "gateway not set"
 
 ip netns exec "${TOPO_PREFIX}-vm" "$PY" "$PROBE" serve 8080 8081 &
 TOPO_PIDS+=($!)
-ip netns exec "${TOPO_PREFIX}-out" "$PY" "$PROBE" whois 9090 "$A_DIR/whois" &
-TOPO_PIDS+=($!)
+whois_server
 # vm_leaves_from ADDRESS: a connection from the VM to the outside arrives from ADDRESS.
-vm_leaves_from() {
-	rm -f "$A_DIR/whois"
-	tcp vm 203.0.113.1 9090 && echo "arrived from $(cat "$A_DIR/whois")" &&
-		[ "$(cat "$A_DIR/whois")" = "$1" ]
-}
+vm_leaves_from() { leaves_from vm "$1"; }
 
 fip=$(os floating ip create ext -f value -c id) || die "floating ip create"
 fip_ip=$(os floating ip show "$fip" -f value -c floating_ip_address) || die "floating ip show"
@@ -111,7 +102,7 @@ kill "$A_AGENT_PID"
 wait "$A_AGENT_PID" 2>/dev/null
 check "with the agent stopped the engine still has the floating IP" in_engine
 mark=$(wc -l <"$AGENT_LOG")
-start_agent --physnet-uplink "extnet=$(topo_if out)"
+start_agent "${OUTSIDE_UPLINK[@]}"
 restarted() {
 	for _ in $(seq 100); do
 		tail -n +"$((mark + 1))" "$AGENT_LOG" | grep -q 'reconciled with the dataplane' && return 0

@@ -116,20 +116,60 @@ start_agent() {
 	A_AGENT_PID=$!
 }
 
-# start_with_outside MAC: the controller, the dataplane, an "outside"
-# namespace (eth0 MAC, 203.0.113.1/24) whose peer veth is the node's uplink
-# of physnet "extnet", the agent, and on that physnet the flat external
-# network "ext" with subnet "extsub" (203.0.113.0/24, the outside as its
-# gateway).
-start_with_outside() {
-	start_controller
-	start_dataplane
+# outside_host MAC: an "outside" namespace (eth0 MAC, 203.0.113.1/24) whose
+# peer veth, $(topo_if out), is to be a node's uplink of physnet "extnet"
+# (OUTSIDE_UPLINK: the agent's argument saying so).
+OUTSIDE_UPLINK=()
+outside_host() {
 	topo_host out "$1" 203.0.113.1/24
-	start_agent --physnet-uplink "extnet=$(topo_if out)"
+	OUTSIDE_UPLINK=(--physnet-uplink "extnet=$(topo_if out)")
+}
+
+# ext_network: on physnet "extnet" the flat external network "ext" with
+# subnet "extsub" (203.0.113.0/24, the outside as its gateway).
+ext_network() {
 	os network create --external --provider-network-type flat \
 		--provider-physical-network extnet ext >/dev/null || die "network create ext"
 	os subnet create --network ext --subnet-range 203.0.113.0/24 --gateway 203.0.113.1 \
 		--no-dhcp extsub >/dev/null || die "subnet create extsub"
+}
+
+# start_with_outside MAC: the controller, the dataplane, the outside host
+# (outside_host) on this node's uplink, the agent and the external network.
+start_with_outside() {
+	start_controller
+	start_dataplane
+	outside_host "$1"
+	start_agent "${OUTSIDE_UPLINK[@]}"
+	ext_network
+}
+
+# gateway_ip ROUTER: the address of the router's external gateway.
+gateway_ip() {
+	os router show "$1" -f json -c external_gateway_info | "$PY" -c \
+		'import json, sys; print(json.load(sys.stdin)["external_gateway_info"]["external_fixed_ips"][0]["ip_address"])'
+}
+
+# router_to_outside NAME SUBNET: a router on SUBNET with its gateway on
+# "ext" (SNAT on); its id in RT, its gateway address in GW_IP.
+router_to_outside() {
+	RT=$(os router create "$1" -f value -c id) || die "router create"
+	os router add subnet "$1" "$2" || die "router add subnet"
+	os router set --external-gateway ext "$1" || die "router set --external-gateway"
+	GW_IP=$(gateway_ip "$1") || die "router show"
+}
+
+# whois_server: on the outside, port 9090 notes where each connection
+# comes from; leaves_from NAME ADDRESS: a connection from namespace NAME to
+# it arrives from ADDRESS (what SNAT or a floating IP made of its source).
+whois_server() {
+	ip netns exec "${TOPO_PREFIX}-out" "$PY" "$PROBE" whois 9090 "$A_DIR/whois" &
+	TOPO_PIDS+=($!)
+}
+leaves_from() {
+	rm -f "$A_DIR/whois"
+	tcp "$1" 203.0.113.1 9090 && echo "arrived from $(cat "$A_DIR/whois")" &&
+		[ "$(cat "$A_DIR/whois")" = "$2" ]
 }
 
 # port_field ID FIELD: one attribute of a port, through the REST API (the

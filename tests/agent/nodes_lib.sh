@@ -41,18 +41,28 @@ dp_sock() { echo "$A_DIR/dp$1.sock"; }
 # vgn N ARG...: the virga CLI on node N's dataplane.
 vgn() { "$BUILD/tools/virga/virga" --socket "$(dp_sock "$1")" "${@:2}"; }
 
-# start_node N: node N's dataplane and agent (heartbeat every second).
+# start_node N [ARG...]: node N's dataplane and agent (heartbeat every
+# second); extra arguments (--physnet-uplink) go to the agent.
 DP_PID=() AGENT_PID=()
 start_node() {
 	local n=$1
+	shift
 	rm -f "$(dp_sock "$n")"
 	TOPO_DP_NETNS=$(topo_ns "node$n") topo_dataplane "$BUILD/dataplane/virga-dataplane" \
 		"$(dp_sock "$n")" || die "node$n's dataplane did not start"
 	DP_PID[$n]=${TOPO_PIDS[-1]}
+	node_agent "$n" "$@"
+}
+
+# node_agent N [ARG...]: node N's agent, as start_node starts it (again
+# after a kill: its dataplane keeps running).
+node_agent() {
+	local n=$1
+	shift
 	ip netns exec "$(topo_ns "node$n")" "$BUILD/agents/virga-agent" --node "node$n" \
 		--controller "$A_URL" --service-token-file "$SVC_TOKEN_FILE" \
 		--dp-socket "$(dp_sock "$n")" --poll-timeout 2 --report-interval 1 \
-		--tunnel-ip "172.31.0.$n/24" --underlay "$(topo_if "u$n")" \
+		--tunnel-ip "172.31.0.$n/24" --underlay "$(topo_if "u$n")" "$@" \
 		>>"$A_DIR/agent$n.log" 2>&1 &
 	AGENT_PID[$n]=$!
 	A_AGENT_PIDS+=($!)

@@ -23,9 +23,7 @@ os router add subnet r1 tsub || die "router add subnet"
 check_fails "without a gateway, the VM does not reach the outside" ns_ping vm 203.0.113.1
 
 os router set --external-gateway ext --disable-snat r1 || die "router set --external-gateway"
-gw_ip=$(os router show r1 -f json -c external_gateway_info |
-	"$PY" -c 'import json, sys; print(json.load(sys.stdin)["external_gateway_info"]["external_fixed_ips"][0]["ip_address"])') ||
-	die "router show"
+gw_ip=$(gateway_ip r1) || die "router show"
 gw_port=$(os port list --router r1 --device-owner network:router_gateway -f value -c ID) ||
 	die "port list gateway"
 check "the gateway port is bound to the gateway node" \

@@ -4,13 +4,16 @@
  * neighbours.c), from a feed cache written here: a node with a port on one
  * network of a router routes into the router's other VXLAN networks too,
  * and gets a permanent neighbour for every port on the router's networks,
- * its own and the remote ones of the l2pop entries.
+ * its own and the remote ones of the l2pop entries. Its external traffic
+ * goes to the gateway node through the router's csnat port there
+ * (agents/network/csnat.c).
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,12 +159,93 @@ static void a_local_port_wins_over_a_remote_entry_for_its_address(void **state)
 	ag_feed_free(&f);
 }
 
+#define EXT "eeeeeeee-0000-0000-0000-00000000000e"
+#define CSNAT1 RIF(NET1, "10.1.0.3", "fa:16:3e:00:03:01")
+
+/* R1 with a gateway on host and a csnat port on NET1. */
+static void gateway_on(struct ag_feed *f, const char *host)
+{
+	json_t *r = json_object_get(f->routers, R1);
+	char gw[512];
+
+	snprintf(gw, sizeof(gw),
+	                "{\"port_id\": \"g\", \"network_id\": \"" EXT "\", \"ip_address\": "
+	                "\"203.0.113.5\", \"prefixlen\": 24, \"mac_address\": "
+	                "\"fa:16:3e:00:04:01\", \"gateway_ip\": \"203.0.113.1\", \"host\": "
+	                "\"%s\", \"enable_snat\": true}",
+	                host);
+	json_object_set_new(r, "gateway", load(gw));
+	json_object_set_new(r, "host", json_string(host));
+	json_object_set_new(r, "csnat_interfaces", load("[" CSNAT1 "]"));
+	json_object_set_new(f->networks, EXT,
+	                json_pack("{s:s, s:s, s:s, s:i}", "id", EXT, "provider:network_type",
+	                                "flat", "provider:physical_network", "ext", "mtu", 1500));
+}
+
+static const char *routes_of(const struct ag_router *r)
+{
+	static char buf[256];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->n_routes; i++) {
+		char dst[INET_ADDRSTRLEN], hop[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, r->routes[i].prefix, dst, sizeof(dst));
+		inet_ntop(AF_INET, r->routes[i].nexthop, hop, sizeof(hop));
+		len += snprintf(buf + len, sizeof(buf) - len, "%s%s/%u via %s", i ? " " : "", dst,
+		                r->routes[i].prefixlen, hop);
+	}
+	return buf;
+}
+
+static void a_node_without_the_gateway_routes_out_through_the_csnat_port(void **state)
+{
+	static const uint8_t none[6];
+	struct ag_feed f;
+	struct ag_desired d;
+
+	(void)state;
+	feed_setup(&f);
+	gateway_on(&f, "n9");
+	assert_int_equal(ag_desired_build(&f, &d), 0);
+	assert_int_equal(d.n_routers, 1);
+	assert_string_equal(routes_of(&d.routers[0]), "0.0.0.0/0 via 10.1.0.3");
+	assert_string_equal(d.routers[0].gw_network, "");
+	assert_memory_equal(d.routers[0].rifs[0].mac2, none, 6);
+	ag_desired_free(&d);
+	ag_feed_free(&f);
+}
+
+static void the_gateway_node_takes_frames_to_the_csnat_mac(void **state)
+{
+	static const uint8_t csnat_mac[6] = {0xfa, 0x16, 0x3e, 0x00, 0x03, 0x01};
+	struct ag_feed f;
+	struct ag_desired d;
+
+	(void)state;
+	feed_setup(&f);
+	gateway_on(&f, NODE);
+	assert_int_equal(ag_desired_build(&f, &d), 0);
+	assert_int_equal(d.n_routers, 1);
+	assert_string_equal(d.routers[0].gw_network, EXT);
+	assert_string_equal(d.routers[0].rifs[0].network, NET1);
+	assert_memory_equal(d.routers[0].rifs[0].mac2, csnat_mac, 6);
+	/* Its way out is the external subnet's gateway, not its own csnat port. */
+	assert_string_equal(routes_of(&d.routers[0]), "0.0.0.0/0 via 203.0.113.1");
+	ag_desired_free(&d);
+	ag_feed_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	                cmocka_unit_test(a_port_on_one_network_brings_the_other_vxlan_networks),
 	                cmocka_unit_test(without_a_port_on_its_networks_the_router_is_not_here),
 	                cmocka_unit_test(a_local_port_wins_over_a_remote_entry_for_its_address),
+	                cmocka_unit_test(
+	                                a_node_without_the_gateway_routes_out_through_the_csnat_port),
+	                cmocka_unit_test(the_gateway_node_takes_frames_to_the_csnat_mac),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

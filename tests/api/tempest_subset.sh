@@ -8,8 +8,8 @@ set -euo pipefail
 : "${VIRGA_CONTROLLER:?VIRGA_CONTROLLER must point at the virga-controller binary}"
 BUILD=$(cd "$(dirname "$VIRGA_CONTROLLER")/.." && pwd)
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-REGEX='^tempest\.api\.identity\.admin\.v3\.(test_roles|test_credentials|test_policies|test_endpoint_groups|test_regions|test_project_tags|test_oauth_consumers)\.'
-EXPECTED=30
+REGEX='^tempest\.api\.identity\.(admin\.v3\.(test_roles|test_credentials|test_policies|test_endpoint_groups|test_regions|test_project_tags|test_oauth_consumers|test_application_credentials)|v3\.(test_application_credentials|test_access_rules|test_ec2_credentials))\.'
+EXPECTED=43
 
 out=$("$REPO/tools/conformance/run.sh" "$BUILD" "$REGEX" 2>&1) || { echo "$out"; echo "FAIL: tempest failed" >&2; exit 1; }
 echo "$out" | tail -3

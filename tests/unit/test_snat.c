@@ -4,7 +4,8 @@
  * table: TCP, UDP and ICMP echo leave from the gateway's address and a port
  * of the range, with checksums equal to a computation from scratch, and
  * their replies come back translated; an ICMP error from outside reaches the
- * inside host with the quoted header translated; the range used up refuses
+ * inside host with the quoted header translated; a frame to the interface's
+ * second MAC (ROUTER_IF_MAC_SET) is translated too; the range used up refuses
  * (counted) and the ports come back when the connections go; a hairpin to a
  * floating IP from behind the router, and to a host's own; the pool's
  * claims alone (kept port, per-worker offsets, 90% crossings); the folded
@@ -15,7 +16,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ct/dp_ct.h"
 #include "engine/dp_conf.h"
@@ -141,6 +144,58 @@ static void leaves_from_the_gateway_and_replies_come_back(void **state)
 		test_routed_free(&out);
 		test_routed_free(&back);
 	}
+}
+
+/* ROUTER_IF_MAC_SET on r1's interface on "lan" (zeros: none). */
+static int set_mac2(const struct rte_ether_addr *mac)
+{
+	struct dp_router_if_req req = {.router = "r1", .network = "lan"};
+
+	memcpy(req.mac, mac, 6);
+	return dp_conf_router_if_mac_set(&req);
+}
+
+/* Whether bridge_input hands a VM's frame to dst to the router (freed either way). */
+static bool routed_to(const struct rte_ether_addr *dst)
+{
+	struct pkt_spec s = {.src = vm, .dst = *dst, .vlan = NO_VLAN, .in_port = pv};
+	struct rte_mbuf *m = pkt_icmp_echo(test_pool, &s, "10.0.0.5", "203.0.113.50", 32);
+	uint16_t edge;
+
+	dp_bridge_input_burst(test_worker, &m, 1, &edge);
+	rte_pktmbuf_free(m);
+	return edge == DP_L2_ROUTE;
+}
+
+/* As the gateway node's router takes its csnat port's MAC (agents/network/csnat.c):
+ * what the router's other nodes route to it leaves translated like the rest. */
+static void a_frame_to_the_interfaces_second_mac_is_translated_too(void **state)
+{
+	static const struct rte_ether_addr csnat = {{0xfa, 0x16, 0x3e, 0, 0, 0x33}};
+	struct dp_router_if_req del = {.router = "r1", .network = "lan"};
+	struct pkt_spec s = {.src = vm, .dst = csnat, .vlan = NO_VLAN, .in_port = pv};
+	struct test_routed out;
+
+	(void)state;
+	assert_false(routed_to(&csnat));
+	assert_int_equal(set_mac2(&csnat), 0);
+	assert_int_equal(set_mac2(&csnat), 0); /* again: nothing to change */
+	assert_int_equal(set_mac2(&gw_lan), -EINVAL); /* the interface's own */
+	out = test_route_frame(pkt_l4(test_pool, &s, IPPROTO_UDP, "10.0.0.5", 1234,
+			"203.0.113.50", 80, 0, 32));
+	assert_int_equal(out.n, 1);
+	assert_int_equal(ip_of(out.m[0])->src_addr, test_ip("203.0.113.1"));
+	assert_int_equal(ip_of(out.m[0])->dst_addr, test_ip("203.0.113.50"));
+	test_assert_checksums_fresh(out.m[0]);
+	test_routed_free(&out);
+	assert_true(routed_to(&gw_lan)); /* the interface's own MAC still is */
+
+	assert_int_equal(set_mac2(&(struct rte_ether_addr){{0}}), 0);
+	assert_false(routed_to(&csnat));
+	/* The interface going takes it along: back, the interface has none. */
+	assert_int_equal(set_mac2(&csnat), 0);
+	assert_int_equal(dp_conf_router_if_del(&del), 0);
+	assert_int_equal(set_mac2(&csnat), -ENOENT);
 }
 
 static void an_icmp_error_from_outside_reaches_the_inside_host(void **state)
@@ -397,6 +452,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 			cmocka_unit_test_setup(leaves_from_the_gateway_and_replies_come_back, setup),
 			cmocka_unit_test_setup(an_icmp_error_from_outside_reaches_the_inside_host, setup),
+			cmocka_unit_test_setup(
+					a_frame_to_the_interfaces_second_mac_is_translated_too, setup),
 			cmocka_unit_test_setup(the_range_used_up_refuses_and_comes_back, setup),
 			cmocka_unit_test_setup(a_cleared_gateway_ends_its_translations, setup),
 			cmocka_unit_test_setup(a_hairpin_reaches_a_floating_ip_from_behind_the_router, setup),

@@ -96,6 +96,7 @@ enum dp_msg_type {
 	DP_MSG_DHCP_SET,
 	DP_MSG_DHCP_DEL,
 	DP_MSG_DHCP_LIST,
+	DP_MSG_ROUTER_IF_MAC_SET,
 	/* New types go here, before the end: a type's number never changes. */
 	DP_MSG_TYPE_MAX,
 };
@@ -510,6 +511,17 @@ struct dp_router_if_req {
 	uint8_t mac[6]; /* 00:00:00:00:00:00 = derive one */
 	uint8_t reserved2[2];
 };
+
+/*
+ * ROUTER_IF_MAC_SET (a dp_router_if_req; ip, prefixlen and the flags
+ * unused): a second MAC the router's interface on that network takes frames
+ * for, 00:00:00:00:00:00 for none; setting it again replaces it. It is how a
+ * node that hosts a router's gateway is reached by the same router on other
+ * nodes, which share the interface's own MAC (Neutron DVR's centralized
+ * SNAT port: each of those nodes has a permanent neighbour for that MAC
+ * behind this node's tunnel, and routes its external traffic to it). ARP is
+ * never answered for it. The interface going takes it along.
+ */
 
 struct dp_route_req {
 	char router[DP_NAME_LEN];
