@@ -30,8 +30,7 @@ static int feed_changes(struct api_req *req, const void *arg)
 	const char *since_s = api_query(req, "since"), *timeout_s = api_query(req, "timeout");
 	int timeout_ms = req->srv->feed_timeout_ms;
 	long long since = 0;
-	json_t *out = NULL;
-	char *end;
+	char *out = NULL, *end;
 	int rc;
 
 	(void)arg;
@@ -55,8 +54,9 @@ static int feed_changes(struct api_req *req, const void *arg)
 	}
 	if (!api_wait_revision(req, since, timeout_ms))
 		return api_reply(req, 202, NULL); /* held: never sent */
-	rc = cp_feed_changes(&req->ctx, req->arg[0], since, &out);
-	return rc ? rc : api_reply(req, 200, out);
+	/* As text: written once, never a tree dumped again (feed_text.c). */
+	rc = cp_feed_changes_text(&req->ctx, req->arg[0], since, &out);
+	return rc ? rc : api_reply_text(req, 200, out);
 }
 
 /* Who takes a status report: the service function of the object's kind. */

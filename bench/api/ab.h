@@ -84,6 +84,29 @@ int ab_token_project(struct ab_conn *c, const char *token, char *out, size_t cap
 /* n new users, each with the member role on token's project (ab_assign.c). */
 int ab_add_assignments(const char *url, const char *token, int n);
 
+/* ---- ab_feed.c: a node's change feed, as its agent reads it ---- */
+#define AB_FEED_MAX_READS 32
+struct ab_feed_reads {
+	double ms[AB_FEED_MAX_READS];
+	int runs;
+	double ms_median;
+	/* The controller's CPU time per read (utime + stime of the whole
+	 * process around each request, in clock ticks, so a mean over many
+	 * reads); -1 when the controller is not the bench's own. */
+	double cpu_ms;
+	size_t bytes, ports; /* of the last read */
+};
+struct ab_feed_times {
+	struct ab_feed_reads full;   /* first syncs (since=0) */
+	struct ab_feed_reads change; /* polls after one port of the node changed */
+};
+/* reads first syncs of node's feed, then reads times: rename one of the
+ * node's ports (admin_token) and poll since the last revision (token).
+ * server_pid: the controller's process (its CPU time is read from /proc),
+ * or 0. */
+int ab_feed_time(const char *url, const char *token, const char *admin_token, const char *node,
+                int reads, int server_pid, struct ab_feed_times *t);
+
 /* ---- ab_stats.c ---- */
 struct ab_result {
 	const char *op;

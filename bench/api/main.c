@@ -2,9 +2,9 @@
 /*
  * virga-apibench: requests/s and latency of four controller operations —
  * token validation, network list, port show, port create — with C keep-alive
- * connections, and the time the controller takes to serve a node's whole
- * change feed (since=0) for K bound ports. See BENCHMARKS.md, "Control
- * plane".
+ * connections, and the time the controller takes to serve a node's change
+ * feed for K bound ports: its first sync (since=0) and a poll after one
+ * change (ab_feed.c). See BENCHMARKS.md, "Control plane".
  *
  *   virga-apibench [--requests N] [--concurrency 1,4] [--rounds R]
  *                  [--networks N] [--assignments N] [--feed 1000,10000] [--json]
@@ -67,6 +67,7 @@ struct bench {
 	char (*feed_nets)[64];
 	int n_feed_nets;
 	char node[64]; /* binding:host_id of OP_PORT_CREATE_BOUND */
+	int server_pid; /* the bench's own controller, or 0 (--url) */
 };
 
 struct run {
@@ -359,19 +360,15 @@ static int setup(struct bench *b, int networks)
 struct feed_result {
 	int ports;
 	double create_seconds, create_rps;
-	double feed_ms[AB_MAX_LIST];
-	int feed_runs;
-	double feed_ms_median;
-	size_t bytes, changed;
-	int64_t total_ports;
+	struct ab_feed_times times;
 };
 
-/* Creates k ports bound to a fresh node, then times full reads of its feed. */
+/* Creates k ports bound to a fresh node, then times its first sync and a
+ * poll after one change (ab_feed.c). */
 static int feed_bench(struct bench *b, const char *svc_token, int k, int conc, int reads,
                 struct feed_result *fr)
 {
 	struct ab_result cr = {0};
-	char path[256];
 	struct ab_conn c;
 	int rc, i;
 
@@ -404,41 +401,8 @@ static int feed_bench(struct bench *b, const char *svc_token, int k, int conc, i
 		return -EPROTO;
 	fr->create_seconds = cr.seconds;
 	fr->create_rps = cr.rps;
-	snprintf(path, sizeof(path), "/internal/v1/nodes/%s/changes?since=0&timeout=0", b->node);
-	rc = ab_conn_open(&c, b->url);
-	for (i = 0; rc == 0 && i < reads && i < AB_MAX_LIST && !ab_stop; i++) {
-		struct ab_resp resp;
-		int64_t t0 = ab_now_ns();
-		json_t *j;
-
-		rc = ab_request(&c, "GET", path, svc_token, NULL, NULL, &resp);
-		if (rc < 0)
-			break;
-		fr->feed_ms[i] = (double)(ab_now_ns() - t0) / 1e6;
-		if (resp.status != 200) {
-			fprintf(stderr, "virga-apibench: feed: HTTP %d: %.200s\n", resp.status,
-			                resp.body);
-			ab_resp_free(&resp);
-			rc = -EPROTO;
-			break;
-		}
-		fr->bytes = resp.body_len;
-		j = json_loads(resp.body, 0, NULL);
-		fr->changed = json_array_size(json_object_get(j, "ports"));
-		fr->total_ports = (int64_t)(fr->changed +
-		                            json_array_size(json_object_get(j, "unbound")));
-		json_decref(j);
-		ab_resp_free(&resp);
-		fr->feed_runs++;
-	}
-	ab_conn_close(&c);
-	if (fr->feed_runs) {
-		double tmp[AB_MAX_LIST];
-
-		memcpy(tmp, fr->feed_ms, sizeof(tmp));
-		fr->feed_ms_median = ab_median(tmp, (size_t)fr->feed_runs);
-	}
-	return rc;
+	return ab_feed_time(b->url, svc_token, b->admin_token, b->node, reads, b->server_pid,
+	                &fr->times);
 }
 
 /* ---- options and report ---- */
@@ -657,6 +621,7 @@ int main(int argc, char **argv)
 		}
 		url = ctl.url;
 		password = ctl.password;
+		b.server_pid = ctl.pid;
 		if (ab_controller_service_token(&ctl, svc_buf, sizeof(svc_buf)) == 0)
 			svc = svc_buf;
 	}
@@ -710,9 +675,11 @@ int main(int argc, char **argv)
 			break;
 		done_feed++;
 		if (!json)
-			fprintf(stderr, "feed %d ports: created in %.1f s (%.0f/s), feed %.1f ms\n",
+			fprintf(stderr,
+			                "feed %d ports: created in %.1f s (%.0f/s), first sync %.1f "
+			                "ms, one change %.2f ms\n",
 			                feed[i], fres[i].create_seconds, fres[i].create_rps,
-			                fres[i].feed_ms_median);
+			                fres[i].times.full.ms_median, fres[i].times.change.ms_median);
 	}
 
 	/* The report: medians over rounds of each (op, concurrency). */
@@ -739,20 +706,28 @@ int main(int argc, char **argv)
 				                                "max_us", v[4]));
 			}
 		for (i = 0; i < done_feed; i++) {
-			json_t *ms = json_array();
+			const struct ab_feed_times *t = &fres[i].times;
+			json_t *ms = json_array(), *change_ms = json_array();
 
-			for (k = 0; k < fres[i].feed_runs; k++)
-				json_array_append_new(ms, json_real(fres[i].feed_ms[k]));
+			for (k = 0; k < t->full.runs; k++)
+				json_array_append_new(ms, json_real(t->full.ms[k]));
+			for (k = 0; k < t->change.runs; k++)
+				json_array_append_new(change_ms, json_real(t->change.ms[k]));
 			json_array_append_new(fj,
-			                json_pack("{s:i, s:f, s:f, s:o, s:f, s:I, s:I, s:I}",
+			                json_pack("{s:i, s:f, s:f, s:o, s:f, s:f, s:I, s:I, s:o, s:f, "
+			                          "s:f, s:I, s:I}",
 			                                "ports", fres[i].ports, "create_seconds",
 			                                fres[i].create_seconds, "create_rps",
 			                                fres[i].create_rps, "feed_ms", ms,
-			                                "feed_ms_median", fres[i].feed_ms_median,
-			                                "bytes", (json_int_t)fres[i].bytes,
-			                                "ports_in_feed",
-			                                (json_int_t)fres[i].changed, "ports_in_db",
-			                                (json_int_t)fres[i].total_ports));
+			                                "feed_ms_median", t->full.ms_median,
+			                                "feed_cpu_ms", t->full.cpu_ms,
+			                                "bytes", (json_int_t)t->full.bytes,
+			                                "ports_in_feed", (json_int_t)t->full.ports,
+			                                "change_ms", change_ms, "change_ms_median",
+			                                t->change.ms_median, "change_cpu_ms",
+			                                t->change.cpu_ms, "change_bytes",
+			                                (json_int_t)t->change.bytes, "change_ports",
+			                                (json_int_t)t->change.ports));
 		}
 		json_object_set_new(root, "requests", json_integer(requests));
 		json_object_set_new(root, "networks", json_integer(networks));
@@ -781,13 +756,17 @@ int main(int argc, char **argv)
 				                v[3] / 1e3, v[4] / 1e3);
 			}
 		if (done_feed) {
-			printf("\n%-8s %14s %12s %14s %12s %12s\n", "ports", "create (s)",
-			                "create/s", "feed ms (med)", "feed bytes", "ports in db");
+			printf("\n%-6s %10s %8s %14s %8s %10s %14s %8s %10s\n", "ports",
+			                "create (s)", "create/s", "first sync ms", "CPU ms", "bytes",
+			                "one change ms", "CPU ms", "bytes");
 			for (i = 0; i < done_feed; i++)
-				printf("%-8d %14.2f %12.0f %14.1f %12zu %12lld\n", fres[i].ports,
-				                fres[i].create_seconds, fres[i].create_rps,
-				                fres[i].feed_ms_median, fres[i].bytes,
-				                (long long)fres[i].total_ports);
+				printf("%-6d %10.2f %8.0f %14.1f %8.1f %10zu %14.2f %8.2f %10zu\n",
+				                fres[i].ports, fres[i].create_seconds,
+				                fres[i].create_rps, fres[i].times.full.ms_median,
+				                fres[i].times.full.cpu_ms, fres[i].times.full.bytes,
+				                fres[i].times.change.ms_median,
+				                fres[i].times.change.cpu_ms,
+				                fres[i].times.change.bytes);
 		}
 	}
 out:

@@ -3,7 +3,10 @@
 #include "feed_dhcp.h"
 #include "feed_dvr.h"
 #include "feed_l2pop.h"
+#include "feed_ports.h"
 #include "feed_servers.h"
+#include "feed_sgs.h"
+#include "feed_text.h"
 #include "../compute/server.h"
 #include "../network/network.h"
 
@@ -45,8 +48,8 @@ static json_t *list_end(struct feed_list *l)
 /*
  * Routers for the agents that instantiate them: a Neutron router interface
  * is a port owned by the router (device_owner below, device_id the router)
- * and bound to no host, so the feed gathers them from the port scan it does
- * anyway and embeds them in each router it sends. Updating such a port, or
+ * and bound to no host, so the feed reads a router's ports by the device_id
+ * index and embeds them in each router it sends. Updating such a port, or
  * its subnet, does not write the router: the router is sent again then too.
  */
 #define ROUTER_INTERFACE "network:router_interface"
@@ -55,8 +58,8 @@ static json_t *list_end(struct feed_list *l)
 #define ROUTER_GATEWAY "network:router_gateway"
 
 struct feed_routers {
-	json_t *ports;	 /* router id -> its interface ports */
-	json_t *gateways; /* router id -> its gateway port */
+	json_t *ports;	 /* router id -> its interface ports (router_load) */
+	json_t *gateways; /* router id -> its gateway port, or null (router_load) */
 	json_t *touched; /* router id -> true: an interface port or its subnet changed */
 	json_t *csnat;	 /* router id -> its centralized SNAT ports */
 	json_t *subnets; /* subnet id -> subnet: those changed after since, then a cache */
@@ -98,6 +101,44 @@ static const json_t *subnet_of(struct cp_ctx *ctx, struct feed_routers *fr, cons
 	return s;
 }
 
+/* Reads router rid's ports once a poll, by the device_id index: its
+ * interfaces into fr->ports, its centralized SNAT ports into fr->csnat,
+ * its gateway port (the last one, null for none) into fr->gateways. */
+static void router_load(struct cp_ctx *ctx, struct feed_routers *fr, const char *rid)
+{
+	json_t *ports, *p, *ifs, *csnat, *gw = json_null();
+	size_t i;
+
+	if (json_object_get(fr->gateways, rid))
+		return;
+	ports = cp_obj_list_by(ctx->db, "port", "device_id", rid);
+	ifs = json_array();
+	csnat = json_array();
+	json_array_foreach(ports, i, p) {
+		const char *owner = cp_json_str(p, "device_owner") ?: "";
+
+		if (strcmp(owner, ROUTER_INTERFACE) == 0)
+			json_array_append(ifs, p);
+		else if (strcmp(owner, CP_OWNER_ROUTER_SNAT) == 0)
+			json_array_append(csnat, p);
+		else if (strcmp(owner, ROUTER_GATEWAY) == 0)
+			gw = p;
+	}
+	json_object_set_new(fr->ports, rid, ifs);
+	json_object_set_new(fr->csnat, rid, csnat);
+	json_object_set(fr->gateways, rid, gw);
+	json_decref(ports);
+}
+
+static const json_t *gateway_port(struct cp_ctx *ctx, struct feed_routers *fr, const char *rid)
+{
+	const json_t *gw;
+
+	router_load(ctx, fr, rid);
+	gw = json_object_get(fr->gateways, rid);
+	return json_is_object(gw) ? gw : NULL;
+}
+
 /* One entry per fixed IP of ports (a router's interface or csnat ports):
  * what a dataplane router interface needs (network, address, prefix length,
  * MAC). */
@@ -128,7 +169,7 @@ static json_t *interfaces_of(struct cp_ctx *ctx, struct feed_routers *fr, const 
  * of the router's default route. null when it has none. */
 static json_t *gateway_of(struct cp_ctx *ctx, struct feed_routers *fr, const json_t *r)
 {
-	const json_t *p = json_object_get(fr->gateways, cp_json_str(r, "id") ?: "");
+	const json_t *p = gateway_port(ctx, fr, cp_json_str(r, "id") ?: "");
 	const json_t *info = json_object_get(r, "external_gateway_info");
 	json_t *f = p ? json_array_get(json_object_get(p, "fixed_ips"), 0) : NULL;
 	const json_t *s = f ? subnet_of(ctx, fr, cp_json_str(f, "subnet_id") ?: "") : NULL;
@@ -180,50 +221,13 @@ static void add_subnets(struct cp_ctx *ctx, struct feed_list *out, const char *n
 	json_decref(subs);
 }
 
-/*
- * Security groups for the agents that enforce them. A node gets the groups
- * of its bound ports, each with its rules, and the groups those rules name
- * as remote_group_id ("remote groups") with their "members": an address of
- * every port in the group, on any node (fixed IPs and allowed address
- * pairs, a port's own included, as Neutron expands a remote group). A
- * group is sent again when
- *  - it or one of its rules changed, or one of its rules was deleted (the
- *    group's own revision does not move then);
- *  - a bound port using it changed (a newly bound port brings its groups);
- *  - it is a remote group whose membership changed: sg_membership says
- *    when, as a port that left a group, or was deleted, no longer says
- *    which groups it was in (cp_feed_note_members);
- *  - it is a remote group of a group sent (a rule may name it for the
- *    first time, and the agent may hold it without members).
- * Cost: every poll loads the node's groups and their remote groups with
- * their rules, and a membership change resends the whole member list of
- * the group to every node that expands it.
- */
-struct feed_sgs {
-	json_t *local;	 /* group id -> true when a bound port using it changed */
-	json_t *members; /* group id -> the ports in it, on any node */
-};
-
-static void sgs_note_port(struct feed_sgs *fs, json_t *port, bool bound, bool changed)
+json_t *cp_feed_networks_since(struct cp_ctx *ctx, int64_t since)
 {
-	json_t *v, *ports;
-	size_t i;
-
-	json_array_foreach(json_object_get(port, "security_groups"), i, v) {
-		const char *gid = json_string_value(v);
-
-		if (!gid)
-			continue;
-		ports = json_object_get(fs->members, gid);
-		if (!ports) {
-			ports = json_array();
-			json_object_set_new(fs->members, gid, ports);
-		}
-		json_array_append(ports, port);
-		if (bound)
-			json_object_set_new(fs->local, gid,
-				json_boolean(changed || json_is_true(json_object_get(fs->local, gid))));
-	}
+	/* objects_rev: the rows written after since; by kind, SQLite would
+	 * read the rev of every network. */
+	return cp_feed_ids_since(ctx,
+		"SELECT id FROM objects INDEXED BY objects_rev WHERE kind='network' AND rev > ?",
+		since);
 }
 
 /* The ids in the first column of sql's rows (one parameter: since), as a set. */
@@ -242,161 +246,6 @@ json_t *cp_feed_ids_since(struct cp_ctx *ctx, const char *sql, int64_t since)
 	return out;
 }
 
-/* A group with its "security_group_rules"; *changed when it or a rule moved after since. */
-static json_t *group_load(struct cp_ctx *ctx, const char *id, int64_t since, bool *changed)
-{
-	json_t *g = cp_obj_get(ctx->db, "security_group", id), *rules, *r;
-	size_t i;
-
-	if (!g)
-		return NULL;
-	*changed = rev_of(g) > since;
-	rules = cp_obj_list(ctx->db, "security_group_rule", NULL, false, id, 0);
-	json_array_foreach(rules, i, r)
-		if (rev_of(r) > since)
-			*changed = true;
-	json_object_set_new(g, "security_group_rules", rules);
-	return g;
-}
-
-static void add_member(json_t *out, const json_t *port, const json_t *addr)
-{
-	const char *ip = cp_json_str(addr, "ip_address");
-
-	if (ip)
-		json_array_append_new(out, json_pack("{s:O, s:s, s:s}", "port_id",
-			json_object_get(port, "id"), "ip_address", ip, "ethertype",
-			strchr(ip, ':') ? "IPv6" : "IPv4"));
-}
-
-/* [{port_id, ip_address (an address or a CIDR), ethertype}] of the group's ports. */
-static json_t *members_of(const struct feed_sgs *fs, const char *gid)
-{
-	json_t *out = json_array(), *p, *a;
-	size_t i, j;
-
-	json_array_foreach(json_object_get(fs->members, gid), i, p) {
-		json_array_foreach(json_object_get(p, "fixed_ips"), j, a)
-			add_member(out, p, a);
-		json_array_foreach(json_object_get(p, "allowed_address_pairs"), j, a)
-			add_member(out, p, a);
-	}
-	return out;
-}
-
-/* The node's groups and remote groups to send, as the comment above says. */
-static json_t *sgs_end(struct cp_ctx *ctx, struct feed_sgs *fs, int64_t since)
-{
-	json_t *gone = cp_feed_ids_since(ctx,
-		"SELECT parent_id FROM tombstones WHERE kind='security_group_rule' AND rev > ?",
-		since);
-	json_t *moved = cp_feed_ids_since(ctx, "SELECT group_id FROM sg_membership WHERE rev > ?", since);
-	json_t *groups = json_object(), *send = json_object(), *remote = json_object();
-	json_t *out = json_array(), *g, *v, *r;
-	const char *id;
-	bool changed;
-	size_t i;
-
-	json_object_foreach(fs->local, id, v) {
-		if (!(g = group_load(ctx, id, since, &changed)))
-			continue;
-		json_object_set_new(groups, id, g);
-		if (changed || json_is_true(v) || json_object_get(gone, id))
-			json_object_set_new(send, id, json_true());
-	}
-	/* remote: group id -> whether a group naming it is sent. */
-	json_object_foreach(groups, id, g) {
-		bool sent = json_object_get(send, id) != NULL;
-
-		json_array_foreach(json_object_get(g, "security_group_rules"), i, r) {
-			const char *rid = cp_json_str(r, "remote_group_id");
-
-			if (rid)
-				json_object_set_new(remote, rid, json_boolean(sent ||
-					json_is_true(json_object_get(remote, rid))));
-		}
-	}
-	json_object_foreach(remote, id, v) {
-		if (!(g = json_object_get(groups, id))) {
-			if (!(g = group_load(ctx, id, since, &changed)))
-				continue; /* deleted: the rule expands to nothing */
-			json_object_set_new(groups, id, g);
-			if (changed || json_object_get(gone, id))
-				json_object_set_new(send, id, json_true());
-		}
-		if (json_is_true(v) || json_object_get(moved, id))
-			json_object_set_new(send, id, json_true());
-		json_object_set_new(g, "members", members_of(fs, id));
-	}
-	json_object_foreach(groups, id, g)
-		if (json_object_get(send, id))
-			json_array_append(out, g);
-	json_decref(gone);
-	json_decref(moved);
-	json_decref(groups);
-	json_decref(send);
-	json_decref(remote);
-	json_decref(fs->local);
-	json_decref(fs->members);
-	return out;
-}
-
-int cp_feed_note_members(struct cp_db *db, const json_t *port, const json_t *old)
-{
-	static const char *const addr_keys[] = {"fixed_ips", "allowed_address_pairs"};
-	const json_t *sides[2] = {port, old}, *v;
-	bool moved = !port || !old;
-	json_t *in = json_object(); /* group id -> bit 1: in port, bit 2: in old */
-	const char *id;
-	int64_t rev;
-	size_t i;
-	int rc = 0;
-
-	for (size_t k = 0; !moved && k < 2; k++)
-		moved = !json_equal(json_object_get(port, addr_keys[k]),
-			json_object_get(old, addr_keys[k]));
-	for (int s = 0; s < 2; s++)
-		json_array_foreach(json_object_get(sides[s], "security_groups"), i, v)
-			if (json_string_value(v))
-				json_object_set_new(in, json_string_value(v),
-					json_integer(json_integer_value(json_object_get(in,
-						json_string_value(v))) | (1 << s)));
-	json_object_foreach(in, id, v) {
-		sqlite3_stmt *st;
-
-		/* Addresses that moved change every group of the port; otherwise
-		 * only the groups it joined or left. */
-		if (!moved && json_integer_value(v) == 3)
-			continue;
-		if ((rev = cp_db_tx_revision(db)) < 0 ||
-			!(st = cp_db_prepare(db,
-				  "INSERT OR REPLACE INTO sg_membership (group_id, rev) VALUES (?, ?)"))) {
-			rc = -EIO;
-			break;
-		}
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, rev);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-		cp_db_finish(db, st);
-		if (rc)
-			break;
-	}
-	json_decref(in);
-	return rc;
-}
-
-int cp_feed_forget_group(struct cp_db *db, const char *group_id)
-{
-	sqlite3_stmt *st = cp_db_prepare(db, "DELETE FROM sg_membership WHERE group_id = ?");
-	int rc;
-
-	if (!st)
-		return -EIO;
-	sqlite3_bind_text(st, 1, group_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-	cp_db_finish(db, st);
-	return rc;
-}
 
 static void routers_begin(struct cp_ctx *ctx, struct feed_routers *fr, int64_t since)
 {
@@ -422,37 +271,34 @@ void cp_feed_set_router_node(const char *node)
 }
 
 /* The node that routes for all of router rid: its gateway's, else the router node ("": none). */
-static const char *host_of(const struct feed_routers *fr, const char *rid)
+static const char *host_of(struct cp_ctx *ctx, struct feed_routers *fr, const char *rid)
 {
-	const json_t *gw = json_object_get(fr->gateways, rid);
+	const json_t *gw = gateway_port(ctx, fr, rid);
 
 	return gw ? cp_json_str(gw, "binding:host_id") ?: "" : router_node;
 }
 
 /* Touches the routers with an interface on a subnet changed after since
- * (fr->subnets, before routers_end caches more), found by the subnets'
- * address allocations rather than a scan of the interface ports. */
-static void touch_by_subnets(struct cp_ctx *ctx, struct feed_routers *fr)
+ * (fr->subnets, before routers_end caches more): the router interfaces of
+ * the subnet's network, by their own index (an interface on a subnet is on
+ * its network), not the subnet's address allocations, which name every
+ * port on it. Not for a first sync, where routers_sent touches them all. */
+static void touch_by_subnets(struct cp_ctx *ctx, struct feed_routers *fr, int64_t since)
 {
-	sqlite3_stmt *st = cp_db_prepare(ctx->db,
-		"SELECT port_id FROM ip_allocations WHERE subnet_id=?");
 	const char *sid;
-	json_t *s, *p;
+	json_t *s, *ifs, *p, *f;
+	size_t i, j;
 
-	json_object_foreach(fr->subnets, sid, s) {
-		if (!st)
-			break;
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			p = cp_obj_get(ctx->db, "port", (const char *)sqlite3_column_text(st, 0));
-			if (p && strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0 &&
-				cp_json_str(p, "device_id"))
-				json_object_set_new(fr->touched, cp_json_str(p, "device_id"), json_true());
-			json_decref(p);
-		}
+	json_object_foreach(since ? fr->subnets : NULL, sid, s) {
+		ifs = cp_obj_router_interfaces(ctx->db, cp_json_str(s, "network_id") ?: "");
+		json_array_foreach(ifs, i, p)
+			json_array_foreach(json_object_get(p, "fixed_ips"), j, f)
+				if (strcmp(cp_json_str(f, "subnet_id") ?: "", sid) == 0 &&
+					cp_json_str(p, "device_id"))
+					json_object_set_new(fr->touched, cp_json_str(p, "device_id"),
+						json_true());
+		json_decref(ifs);
 	}
-	cp_db_finish(ctx->db, st);
 }
 
 /* The routers changed after since or touched through their interfaces,
@@ -464,21 +310,24 @@ static struct feed_list routers_sent(struct cp_ctx *ctx, struct feed_routers *fr
 	json_t *r;
 	size_t i;
 
-	touch_by_subnets(ctx, fr);
-	json_array_foreach(routers.arr, i, r)
+	touch_by_subnets(ctx, fr, since);
+	json_array_foreach(routers.arr, i, r) {
 		json_object_set_new(routers.ids, cp_json_str(r, "id") ?: "", json_true());
+		/* A first sync: every router and its ports are new to the node. */
+		if (since == 0)
+			json_object_set_new(fr->touched, cp_json_str(r, "id") ?: "", json_true());
+	}
 	json_object_foreach(fr->touched, rid, r)
 		add_dep(ctx, &routers, "router", rid, since, true);
 	/* By the device_id index: the interfaces of the routers sent, not every
 	 * router's of the cloud. */
 	json_array_foreach(routers.arr, i, r)
-		json_object_set_new(fr->ports, cp_json_str(r, "id") ?: "",
-			cp_obj_router_ports(ctx->db, cp_json_str(r, "id") ?: ""));
+		router_load(ctx, fr, cp_json_str(r, "id") ?: "");
 	return routers;
 }
 
 /* Whether network nid has an interface of a router that node hosts; memo caches the answer. */
-static bool net_hosted(struct cp_ctx *ctx, const struct feed_routers *fr, const char *node,
+static bool net_hosted(struct cp_ctx *ctx, struct feed_routers *fr, const char *node,
 	const char *nid, json_t *memo)
 {
 	json_t *ports, *p;
@@ -489,7 +338,7 @@ static bool net_hosted(struct cp_ctx *ctx, const struct feed_routers *fr, const 
 		return json_is_true(p);
 	ports = cp_obj_router_interfaces(ctx->db, nid);
 	json_array_foreach(ports, i, p)
-		if (strcmp(host_of(fr, cp_json_str(p, "device_id") ?: ""), node) == 0)
+		if (strcmp(host_of(ctx, fr, cp_json_str(p, "device_id") ?: ""), node) == 0)
 			yes = true;
 	json_decref(ports);
 	json_object_set_new(memo, nid, json_boolean(yes));
@@ -515,7 +364,7 @@ static void routers_hosted(struct cp_ctx *ctx, struct feed_routers *fr, const ch
 	size_t i;
 
 	json_object_foreach(fr->touched, rid, v) {
-		if (!node[0] || strcmp(host_of(fr, rid), node) != 0)
+		if (!node[0] || strcmp(host_of(ctx, fr, rid), node) != 0)
 			continue;
 		json_array_foreach(json_object_get(fr->ports, rid), i, p) {
 			if (!(nid = cp_json_str(p, "network_id")))
@@ -551,7 +400,7 @@ static json_t *routers_end(struct cp_ctx *ctx, struct feed_routers *fr, struct f
 		json_object_set_new(r, "csnat_interfaces",
 			interfaces_of(ctx, fr, json_object_get(fr->csnat, rid)));
 		json_object_set_new(r, "gateway", gateway_of(ctx, fr, r));
-		json_object_set_new(r, "host", json_string(host_of(fr, rid)));
+		json_object_set_new(r, "host", json_string(host_of(ctx, fr, rid)));
 	}
 	json_decref(fr->ports);
 	json_decref(fr->csnat);
@@ -561,15 +410,58 @@ static json_t *routers_end(struct cp_ctx *ctx, struct feed_routers *fr, struct f
 	return list_end(routers);
 }
 
-int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out)
+/*
+ * What the node's ports that did not change bring into a poll, from the
+ * binding index (no port read): their networks and those of its gateway
+ * ports, each sent when it changed, with its subnets that changed (all
+ * of them when the network's DHCP port changed); their networks in local
+ * (not changed); their groups in fs (not changed). Found from what
+ * changed (moved networks, changed_subnets: routers_begin's), not by
+ * reading each of the node's networks. Nothing for a first sync, where
+ * every port is read and brings all of it.
+ */
+static void node_bindings(struct cp_ctx *ctx, const struct cp_feed_bindings *bind, int64_t since,
+	const json_t *dhcp, const json_t *changed_subnets, struct feed_list *nets,
+	struct feed_list *subnets, json_t *local, struct cp_feed_sgs *fs)
 {
-	json_t *ports, *p, *changed = json_array();
+	json_t *moved, *v;
+	const char *id;
+
+	if (since == 0)
+		return;
+	moved = cp_feed_networks_since(ctx, since);
+	json_object_foreach(bind->networks, id, v) {
+		if (!json_object_get(local, id))
+			json_object_set_new(local, id, json_false());
+		if (json_object_get(moved, id))
+			add_dep(ctx, nets, "network", id, since, false);
+		if (cp_feed_dhcp_touched(dhcp, id))
+			add_subnets(ctx, subnets, id, since, true);
+	}
+	json_object_foreach(bind->gateway_networks, id, v)
+		if (json_object_get(moved, id))
+			add_dep(ctx, nets, "network", id, since, false);
+	json_object_foreach((json_t *)changed_subnets, id, v) {
+		const char *nid = cp_json_str(v, "network_id") ?: "";
+
+		if (json_object_get(bind->networks, nid) || json_object_get(bind->gateway_networks, nid))
+			add_dep(ctx, subnets, "subnet", id, since, false);
+	}
+	json_object_foreach(bind->groups, id, v)
+		cp_feed_sgs_note_local(fs, id);
+	json_decref(moved);
+}
+
+int cp_feed_changes_text(struct cp_ctx *ctx, const char *node, int64_t since, char **out)
+{
+	json_t *ports, *texts, *p, *changed = json_array(), *members;
 	struct feed_list nets = list_new(json_array()), subnets = list_new(json_array());
 	json_t *deleted = json_array(), *tomb, *t;
-	json_t *unbound = json_array(), *routers, *fips, *sgs, *dhcp, *l2pop, *servers;
+	json_t *unbound = json_array(), *routers, *fips, *sgs, *dhcp, *l2pop, *servers, *rest;
 	json_t *local = json_object(), *routed, *v; /* network id -> a port of the node on it changed */
 	const char *nid;
-	struct feed_sgs fs = {json_object(), json_object()};
+	struct cp_feed_sgs fs;
+	struct cp_feed_bindings bind;
 	struct feed_routers fr;
 	struct feed_list sent;
 	sqlite3_stmt *st;
@@ -586,14 +478,17 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		rev = sqlite3_column_int64(st, 0);
 	cp_db_finish(ctx->db, st);
 	routers_begin(ctx, &fr, since);
-	/* Every port but the routers' interfaces that did not change: those,
-	 * two per router on a network node, are read for the routers sent
-	 * only (routers_sent). They carry no security groups, no binding and
-	 * no DHCP, so nothing below misses them. */
-	ports = cp_obj_list_but(ctx->db, "port", "device_owner", ROUTER_INTERFACE, since);
+	cp_feed_sgs_init(&fs);
+	/* The ports changed after since one by one (the node's bound ones for
+	 * a first sync); the node's other ports only by what the binding index
+	 * says of them (node_bindings). Router interfaces carry no security
+	 * groups, no binding and no DHCP: unchanged, nothing below needs
+	 * them, and routers_sent reads those of the routers it sends. */
+	ports = cp_feed_ports_read(ctx->db, node, since, &texts);
 	dhcp = cp_feed_dhcp_begin(ports, since);
 	json_array_foreach(ports, i, p) {
-		bool port_changed, bound = strcmp(cp_json_str(p, "binding:host_id") ?: "", node) == 0;
+		bool port_changed = rev_of(p) > since;
+		bool bound = strcmp(cp_json_str(p, "binding:host_id") ?: "", node) == 0;
 
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_INTERFACE) == 0)
 			note_router_port(&fr, fr.ports, p, since);
@@ -604,32 +499,31 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 			continue;
 		}
 		if (strcmp(cp_json_str(p, "device_owner") ?: "", ROUTER_GATEWAY) == 0) {
-			/* Not a VM port: the router carries it; its host (the
-			 * gateway node) gets the external network and subnets. */
-			json_object_set(fr.gateways, cp_json_str(p, "device_id") ?: "", p);
-			if (rev_of(p) > since)
+			/* Not a VM port: the router carries it (router_load); its
+			 * host (the gateway node) gets the external network and
+			 * subnets, all of them when it changed. */
+			if (port_changed)
 				json_object_set_new(fr.touched, cp_json_str(p, "device_id") ?: "",
 					json_true());
 			if (bound) {
 				add_dep(ctx, &nets, "network", cp_json_str(p, "network_id"), since,
-					rev_of(p) > since);
+					port_changed);
 				add_subnets(ctx, &subnets, cp_json_str(p, "network_id"), since,
-					rev_of(p) > since);
+					port_changed);
 			}
 			continue;
 		}
-		sgs_note_port(&fs, p, bound, rev_of(p) > since);
 		if (!bound) {
 			/* A port bound away from (or never bound to) this node
 			 * leaves no tombstone: name it, so an agent that had it
 			 * removes it. Agents ignore ids they do not have. */
-			if (rev_of(p) > since)
+			if (port_changed)
 				json_array_append(unbound, json_object_get(p, "id"));
 			continue;
 		}
-		port_changed = rev_of(p) > since;
-		if (port_changed)
-			json_array_append(changed, p);
+		cp_feed_sgs_note_port(&fs, p, port_changed);
+		if (port_changed) /* sent as stored, not parsed and dumped again */
+			json_array_append(changed, json_array_get(texts, i));
 		if ((nid = cp_json_str(p, "network_id")))
 			json_object_set_new(local, nid, json_boolean(port_changed ||
 				json_is_true(json_object_get(local, nid))));
@@ -637,6 +531,8 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		add_subnets(ctx, &subnets, cp_json_str(p, "network_id"), since,
 			port_changed || cp_feed_dhcp_touched(dhcp, cp_json_str(p, "network_id")));
 	}
+	cp_feed_bindings_read(ctx->db, node, &bind);
+	node_bindings(ctx, &bind, since, dhcp, fr.subnets, &nets, &subnets, local, &fs);
 	sent = routers_sent(ctx, &fr, since);
 	routers_hosted(ctx, &fr, node, since, &nets, &subnets);
 	routed = cp_feed_dvr_networks(ctx, local, fr.touched, since);
@@ -644,13 +540,15 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 		add_dep(ctx, &nets, "network", nid, since, json_is_true(v));
 		add_subnets(ctx, &subnets, nid, since, json_is_true(v));
 	}
-	cp_feed_dhcp_end(dhcp, subnets.arr);
-	sgs = sgs_end(ctx, &fs, since);
-	l2pop = cp_feed_l2pop(ctx, ports, node, since, routed);
+	cp_feed_dhcp_end(ctx->db, dhcp, subnets.arr);
+	sgs = cp_feed_sgs_end(ctx, &fs, since, &members);
+	l2pop = cp_feed_l2pop(ctx, ports, &bind, node, since, routed);
+	cp_feed_bindings_free(&bind);
 	json_decref(local);
 	json_decref(routed);
 	servers = cp_feed_servers(ctx->db, node, since);
 	json_decref(ports);
+	json_decref(texts);
 	/* Routers and floating IPs are not per node: each agent gets all that
 	 * changed. It instantiates a router with all its interfaces where it
 	 * has a port on one of its networks (as Neutron's DVR: feed_dvr.c
@@ -675,9 +573,25 @@ int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t 
 	}
 	json_decref(tomb);
 	cp_db_commit(ctx->db);
-	*out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "revision",
-		(json_int_t)rev, "ports", changed, "networks", list_end(&nets), "subnets", list_end(&subnets),
-		"security_groups", sgs, "routers", routers, "floatingips", fips, "unbound", unbound,
-		"deleted", deleted, "l2pop", l2pop, "servers", servers);
-	return 0;
+	rest = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "networks", list_end(&nets),
+		"subnets", list_end(&subnets), "routers", routers, "floatingips", fips, "unbound",
+		unbound, "deleted", deleted, "l2pop", l2pop, "servers", servers);
+	*out = cp_feed_text(rev, changed, sgs, members, rest);
+	json_decref(rest);
+	json_decref(changed);
+	json_decref(sgs);
+	json_decref(members);
+	return *out ? 0 : -ENOMEM;
+}
+
+int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out)
+{
+	char *text = NULL;
+	int rc = cp_feed_changes_text(ctx, node, since, &text);
+
+	if (rc)
+		return rc;
+	*out = json_loads(text, 0, NULL);
+	free(text);
+	return *out ? 0 : -ENOMEM;
 }

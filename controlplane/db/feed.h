@@ -15,10 +15,18 @@
  * subnets and security groups they use that changed after since (all of
  * them for a port that itself changed, so a newly bound port arrives with
  * its dependencies). "unbound" names ports changed after since that are
- * not bound to the node (one moved away leaves no tombstone); routers and
- * floating IPs are every one changed after since. since == 0 gives the
- * full state of the node. Each subnet carries "dhcp_server_ip", its DHCP
- * port's address on it or null (feed_dhcp.c).
+ * not bound to the node (one moved away leaves no tombstone), none for
+ * since 0; routers and floating IPs are every one changed after since.
+ * since == 0 gives the full state of the node. Each subnet carries
+ * "dhcp_server_ip", its DHCP port's address on it or null (feed_dhcp.c).
+ *
+ * How a poll reads (feed_ports.c): the ports changed after since one by
+ * one (for since 0 the node's), by the revision index; what the node's
+ * unchanged ports bring (their networks and groups) from an index on
+ * their binding, without reading them; and for what is sent, its parts by
+ * index (an l2pop entry's ports, a remote group's members, a router's
+ * ports, a subnet's DHCP port). Its cost is what changed and what is
+ * sent, never the number of ports in the cloud.
  *
  * Each router carries "interfaces": [{port_id, network_id, subnet_id,
  * ip_address, prefixlen, mac_address}], one per fixed IP of its
@@ -52,6 +60,9 @@
  * ports on each, where its agent tunnels to, and their ports. An entry is
  * sent whole when any of its parts changed after since (feed_l2pop.c). */
 int cp_feed_changes(struct cp_ctx *ctx, const char *node, int64_t since, json_t **out);
+/* The same document as compact JSON text (malloc'ed), as the HTTP answer
+ * sends it: written once (feed_text.c), the ports as stored. */
+int cp_feed_changes_text(struct cp_ctx *ctx, const char *node, int64_t since, char **out);
 
 /* Set once at start (before any request): the node that hosts, whole, the
  * routers without an external gateway (--router-node), as Neutron's L3

@@ -19,8 +19,7 @@
  *
  * Cost per poll: one indexed read of the router interfaces of each network
  * the node has ports on, and of each network whose entry is sent or
- * touched, and one of the interfaces of each router found; the feed reads
- * every port of the cloud per poll already.
+ * touched, and one of the interfaces of each router found.
  */
 #include "feed_dvr.h"
 

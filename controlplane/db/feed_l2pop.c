@@ -25,9 +25,10 @@
  * any network). The cost is the whole port list of a network resent to
  * each of its nodes on any change of one of its ports; what it buys is
  * that an agent replaces an entry and never merges deltas, so a missed or
- * repeated poll cannot leave it wrong. A per-network revision stored on
- * each port write would avoid the scan, but the feed reads every port
- * anyway (feed.c) and the scan is what it already pays.
+ * repeated poll cannot leave it wrong. What a poll reads for it: the ports
+ * changed after since (feed.c reads them anyway), the node's networks from
+ * the binding index, and for each entry sent the ports of its network
+ * bound elsewhere (feed_ports.c), never every port.
  *
  * A network the node no longer has ports on is not sent (the node would
  * have nothing to remove: its agent drops the network, and the peers and
@@ -45,6 +46,7 @@
  */
 #include "feed_l2pop.h"
 #include "feed_dvr.h"
+#include "feed_ports.h"
 #include "../network/network.h"
 
 #include <stdlib.h>
@@ -130,12 +132,26 @@ static json_t *host_ports(json_t *hosts, const json_t *tunnels, const char *node
 	return mine;
 }
 
+/* The ports of network nid bound to nodes other than node, read once a
+ * poll into by_net (network id -> ports). */
+static const json_t *ports_on(struct cp_ctx *ctx, json_t *by_net, const char *nid,
+	const char *node)
+{
+	json_t *ports = json_object_get(by_net, nid);
+
+	if (!ports) {
+		ports = cp_feed_ports_elsewhere(ctx->db, nid, node);
+		json_object_set_new(by_net, nid, ports);
+	}
+	return ports;
+}
+
 /* The entry of network net: its ports on nodes other than node that a
  * tunnel reaches, grouped by node, nodes and ports in name and id order;
  * and, without ports, the nodes with ports on the networks of around
  * (those that share a router with net: they route into it, feed_dvr.c). */
-static json_t *entry_of(const json_t *net, const json_t *by_net, const json_t *around,
-	const json_t *tunnels, const char *node)
+static json_t *entry_of(struct cp_ctx *ctx, const json_t *net, json_t *by_net,
+	const json_t *around, const json_t *tunnels, const char *node)
 {
 	json_t *hosts = json_object(), *remote = json_array(), *p, *v, *mine;
 	const char **names;
@@ -143,11 +159,11 @@ static json_t *entry_of(const json_t *net, const json_t *by_net, const json_t *a
 	size_t i, n;
 
 	/* hosts: node -> {port id -> port} */
-	json_array_foreach(json_object_get(by_net, cp_json_str(net, "id")), i, p)
+	json_array_foreach(ports_on(ctx, by_net, cp_json_str(net, "id") ?: "", node), i, p)
 		if ((mine = host_ports(hosts, tunnels, node, cp_json_str(p, "binding:host_id"))))
 			json_object_set(mine, cp_json_str(p, "id") ?: "", p);
 	json_object_foreach((json_t *)around, nid, v)
-		json_array_foreach(json_object_get(by_net, nid), i, p)
+		json_array_foreach(ports_on(ctx, by_net, nid, node), i, p)
 			host_ports(hosts, tunnels, node, cp_json_str(p, "binding:host_id"));
 	names = sorted_keys(hosts, &n);
 	for (i = 0; names && i < n; i++) {
@@ -169,45 +185,44 @@ static json_t *entry_of(const json_t *net, const json_t *by_net, const json_t *a
 		json_object_get(net, "provider:segmentation_id"), "remote", remote);
 }
 
-json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports, const char *node, int64_t since,
-	const json_t *routed)
+json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports,
+	const struct cp_feed_bindings *bind, const char *node, int64_t since, const json_t *routed)
 {
 	json_t *out = json_object(), *by_net = json_object(), *local = json_object(), *p;
 	json_t *touched = cp_feed_ids_since(ctx,
 		"SELECT parent_id FROM tombstones WHERE kind='port' AND rev > ?", since);
 	bool nodes_changed;
-	json_t *tunnels = tunnels_of(ctx, since, &nodes_changed);
+	json_t *tunnels = tunnels_of(ctx, since, &nodes_changed), *moved;
 	const char *net_id;
 	json_t *v;
 	size_t i;
 
-	json_array_foreach(ports, i, p) {
-		const char *host = cp_json_str(p, "binding:host_id") ?: "";
-		const char *nid = cp_json_str(p, "network_id");
-		json_t *on_net;
-
-		if (!nid)
-			continue;
-		/* Unbound now, it may have been bound somewhere before. */
-		if (rev_of(p) > since)
-			json_object_set_new(touched, nid, json_true());
-		if (!host[0])
-			continue;
-		if (!(on_net = json_object_get(by_net, nid))) {
-			on_net = json_array();
-			json_object_set_new(by_net, nid, on_net);
-		}
-		json_array_append(on_net, p);
-		if (strcmp(host, node) == 0)
-			json_object_set_new(local, nid, json_false());
-	}
+	/* Unbound now, a changed port may have been bound somewhere before. */
+	json_array_foreach(ports, i, p)
+		if (cp_json_str(p, "network_id") && rev_of(p) > since)
+			json_object_set_new(touched, cp_json_str(p, "network_id"), json_true());
+	/* The node's networks, its gateway and csnat ports' too. */
+	json_object_foreach(bind->networks, net_id, v)
+		json_object_set_new(local, net_id, json_false());
+	json_object_foreach(bind->gateway_networks, net_id, v)
+		json_object_set_new(local, net_id, json_false());
+	json_object_foreach(bind->csnat_networks, net_id, v)
+		json_object_set_new(local, net_id, json_false());
 	cp_feed_dvr_touch(ctx, touched, since);
 	/* local: network id -> whether its entry must be sent whatever changed. */
 	json_object_foreach((json_t *)routed, net_id, v)
 		if (!json_object_get(local, net_id))
 			json_object_set(local, net_id, v);
+	/* Past a first sync or a node change, an entry nothing of which moved
+	 * is not sent: the node's other networks are not even read. */
+	moved = since && !nodes_changed ? cp_feed_networks_since(ctx, since) : NULL;
 	json_object_foreach(local, net_id, v) {
-		json_t *net = cp_obj_get(ctx->db, "network", net_id);
+		json_t *net;
+
+		if (moved && !json_is_true(v) && !json_object_get(touched, net_id) &&
+			!json_object_get(moved, net_id))
+			continue;
+		net = cp_obj_get(ctx->db, "network", net_id);
 
 		if (net &&
 			strcmp(cp_json_str(net, "provider:network_type") ?: "", "vxlan") == 0 &&
@@ -216,13 +231,14 @@ json_t *cp_feed_l2pop(struct cp_ctx *ctx, const json_t *ports, const char *node,
 			json_t *around = cp_feed_dvr_around(ctx, net_id);
 
 			json_object_set_new(out, net_id,
-				entry_of(net, by_net, around, tunnels, node));
+				entry_of(ctx, net, by_net, around, tunnels, node));
 			json_decref(around);
 		}
 		json_decref(net);
 	}
 	json_decref(by_net);
 	json_decref(local);
+	json_decref(moved);
 	json_decref(touched);
 	json_decref(tunnels);
 	return out;

@@ -70,12 +70,12 @@ static json_t *as_desired(struct cp_db *db, const json_t *s)
 
 json_t *cp_feed_servers(struct cp_db *db, const char *node, int64_t since)
 {
-	json_t *out = json_array(), *all = cp_obj_list(db, CP_SERVER_KIND, NULL, false, NULL, 0), *s;
+	json_t *out = json_array(), *all = cp_obj_list(db, CP_SERVER_KIND, NULL, false, NULL, since);
+	json_t *s;
 	size_t i;
 
 	json_array_foreach(all, i, s) {
-		if (strcmp(cp_json_str(s, "OS-EXT-SRV-ATTR:host") ?: "", node) != 0 ||
-			json_integer_value(json_object_get(s, "revision_number")) <= since)
+		if (strcmp(cp_json_str(s, "OS-EXT-SRV-ATTR:host") ?: "", node) != 0)
 			continue;
 		json_array_append_new(out, as_desired(db, s));
 	}

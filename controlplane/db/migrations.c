@@ -109,6 +109,19 @@ static const char *const migrations[] = {
 	"  app_cred_id TEXT NOT NULL);"
 	"CREATE TRIGGER IF NOT EXISTS token_app_creds_go AFTER DELETE ON tokens BEGIN"
 	"  DELETE FROM token_app_creds WHERE hash = old.hash; END;",
+	/* 11: the change feed's reads (feed_ports.c), so that a poll reads
+	 * what changed and what the node has, never every port: a node's
+	 * ports, with what its unchanged ones bring (their owner, network and
+	 * groups, all in the index); the ports of a network bound elsewhere
+	 * (l2pop); and ports by their group list (a remote group's members).
+	 * The expressions must stay as feed_ports.c writes them. */
+	"CREATE INDEX IF NOT EXISTS objects_port_binding ON objects"
+	"  (json_extract(body, '$.\"binding:host_id\"'), json_extract(body, '$.device_owner'),"
+	"   parent_id, json_extract(body, '$.security_groups')) WHERE kind='port';"
+	"CREATE INDEX IF NOT EXISTS objects_port_network_host ON objects"
+	"  (parent_id, json_extract(body, '$.\"binding:host_id\"')) WHERE kind='port';"
+	"CREATE INDEX IF NOT EXISTS objects_port_security_groups ON objects"
+	"  (json_extract(body, '$.security_groups')) WHERE kind='port';",
 };
 
 int cp_db_migrate(sqlite3 *h)
