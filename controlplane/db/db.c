@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "db.h"
+#include "sql.h"
 #include "stmt_cache.h"
 #include "../core/cp.h"
 
@@ -53,6 +53,28 @@ sqlite3_stmt *cp_db_prepare(struct cp_db *db, const char *sql)
 void cp_db_finish(struct cp_db *db, sqlite3_stmt *st)
 {
 	cp_stmt_cache_put(db->stmts, st);
+}
+
+int cp_db_run(struct cp_db *db, const char *sql, int n, const char *const texts[])
+{
+	sqlite3_stmt *st = cp_db_prepare(db, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, texts[i], -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_changes(db->h);
+	else if (rc == SQLITE_CONSTRAINT)
+		rc = -EEXIST;
+	else {
+		fprintf(stderr, "virga-controller: sql error: %s (%s)\n", sqlite3_errmsg(db->h), sql);
+		rc = -EIO;
+	}
+	cp_db_finish(db, st);
+	return rc;
 }
 
 /* One statement without rows through the cache: BEGIN and COMMIT run twice

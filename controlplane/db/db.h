@@ -5,13 +5,18 @@
  * single connection keeps transactions simple). Every write transaction
  * bumps the global revision once; waiters on the change feed are woken on
  * commit. Control threads only.
+ *
+ * This header and store.h are the store's whole interface: connection,
+ * transactions, revisions, JSON objects by kind, and the meaning-level
+ * operations on the tables beside them (store.h). No table name, SQL text
+ * or sqlite3 type crosses it (tests/check_store_sql.sh), so that a second
+ * backend can sit behind the same functions (see "Backends" below).
  */
 #ifndef CP_DB_H
 #define CP_DB_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sqlite3.h>
 #include <jansson.h>
 
 struct cp_db;
@@ -20,7 +25,6 @@ struct cp_db;
  * The database and its -wal/-shm files are made mode 0600. */
 int cp_db_open(struct cp_db **out, const char *path);
 void cp_db_close(struct cp_db *db);
-sqlite3 *cp_db_handle(struct cp_db *db);
 
 /* Takes the connection lock and starts a transaction (IMMEDIATE for writes).
  * Exactly one of commit/rollback must follow; both release the lock. */
@@ -52,18 +56,6 @@ void cp_db_on_commit(struct cp_db *db, void (*fn)(void *arg), void *arg);
 void cp_db_on_object_write(struct cp_db *db, void (*fn)(void *arg, const char *kind), void *arg);
 /* Called by objects.c for each object write: runs that hook. */
 void cp_db_note_object_write(struct cp_db *db, const char *kind);
-
-/* Runs one statement with no result rows; returns 0 or -EIO. */
-int cp_db_exec(struct cp_db *db, const char *sql);
-/* A statement for sql, ready to bind and step; NULL on error (logged).
- * Statements are kept and reused (stmt_cache.c): give it back with
- * cp_db_finish, never sqlite3_finalize. */
-sqlite3_stmt *cp_db_prepare(struct cp_db *db, const char *sql);
-/* Done with a statement from cp_db_prepare (NULL is fine). */
-void cp_db_finish(struct cp_db *db, sqlite3_stmt *st);
-
-/* The numbered schema migrations (migrations.c). */
-int cp_db_migrate(sqlite3 *h);
 
 /*
  * Generic object rows: every API resource is one row (kind, id) holding its
@@ -109,5 +101,15 @@ json_t *cp_obj_list_but(struct cp_db *db, const char *kind, const char *attr, co
 int cp_obj_count_owned(struct cp_db *db, const char *kind, const char *project_id);
 /* Tombstones of kind written after since_rev: array of {"id", "kind", "revision"}. */
 json_t *cp_obj_deleted_since(struct cp_db *db, int64_t since_rev);
+
+#include "store.h"
+
+/* feed.c reaches the SQLite side through this header (feed.h includes
+ * core/resource.h, which includes it); the store's other files include
+ * sql.h themselves. Outside controlplane/db CP_STORE_INTERNAL is not
+ * defined and none of it is visible. */
+#ifdef CP_STORE_INTERNAL
+#include "sql.h"
+#endif
 
 #endif

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Issued tokens: the tokens table (migration 2) by the token's hash, and
+ * token_methods beside it (migration 9) for the few tokens not made by
+ * password alone, so that the common row stays narrow; a trigger drops a
+ * token's methods with it.
+ */
+#include "sql.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The text of column col, "" for NULL, into out[size]. */
+static void column_text(sqlite3_stmt *st, int col, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(st, col);
+
+	snprintf(out, size, "%s", text ? (const char *)text : "");
+}
+
+int cp_store_token_put(struct cp_db *db, const char *hash, const struct cp_stored_token *t)
+{
+	sqlite3_stmt *st = cp_db_prepare(db, "INSERT INTO tokens (hash, user_id, project_id,"
+					     " issued_at, expires_at, audit_id) VALUES (?, ?, ?, ?, ?, ?)");
+	int rc = -EIO;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, t->user_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t->project_id[0] ? t->project_id : NULL, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, t->issued_at);
+	sqlite3_bind_int64(st, 5, t->expires_at);
+	sqlite3_bind_text(st, 6, t->audit_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	cp_db_finish(db, st);
+	/* Password tokens, nearly all, need no row: "password" is the default. */
+	if (rc == 0 && strcmp(t->methods, "password") != 0) {
+		const char *const args[] = {hash, t->methods};
+
+		if (cp_db_run(db, "INSERT INTO token_methods (hash, methods) VALUES (?1, ?2)", 2,
+			    args) < 0)
+			rc = -EIO;
+	}
+	return rc;
+}
+
+int cp_store_token_get(struct cp_db *db, const char *hash, struct cp_stored_token *t)
+{
+	sqlite3_stmt *st = cp_db_prepare(db, "SELECT user_id, project_id, issued_at, expires_at,"
+					     " audit_id, revoked, coalesce(m.methods, 'password')"
+					     " FROM tokens t LEFT JOIN token_methods m USING (hash)"
+					     " WHERE hash=?");
+	int rc = -EIO, step;
+
+	memset(t, 0, sizeof(*t));
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		column_text(st, 0, t->user_id, sizeof(t->user_id));
+		column_text(st, 1, t->project_id, sizeof(t->project_id));
+		t->issued_at = sqlite3_column_int64(st, 2);
+		t->expires_at = sqlite3_column_int64(st, 3);
+		column_text(st, 4, t->audit_id, sizeof(t->audit_id));
+		t->revoked = sqlite3_column_int(st, 5) != 0;
+		column_text(st, 6, t->methods, sizeof(t->methods));
+		rc = 0;
+	} else if (step == SQLITE_DONE) {
+		rc = -ENOENT;
+	}
+	cp_db_finish(db, st);
+	return rc;
+}
+
+int cp_store_token_revoke(struct cp_db *db, const char *hash, const char *user_id,
+	bool any_user)
+{
+	const char *const args[] = {hash, user_id, any_user ? "1" : "0"};
+	int n = cp_db_run(db, "UPDATE tokens SET revoked=1 WHERE hash=?1 AND revoked=0 AND"
+			      " (user_id=?2 OR ?3 = '1')", 3, args);
+
+	return n < 0 ? -EIO : n == 0 ? -ENOENT : 0;
+}
+
+int cp_store_tokens_revoke_user(struct cp_db *db, const char *user_id)
+{
+	return cp_db_run(db, "UPDATE tokens SET revoked=1 WHERE user_id=?1", 1, &user_id) < 0 ?
+		-EIO : 0;
+}
+
+int cp_store_tokens_drop_user(struct cp_db *db, const char *user_id)
+{
+	return cp_db_run(db, "DELETE FROM tokens WHERE user_id=?1", 1, &user_id) < 0 ? -EIO : 0;
+}
+
+int cp_store_tokens_sweep(struct cp_db *db, int64_t expired_before)
+{
+	sqlite3_stmt *st = cp_db_prepare(db, "DELETE FROM tokens WHERE expires_at < ?1");
+	int rc = -EIO;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, expired_before);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	cp_db_finish(db, st);
+	return rc;
+}
