@@ -10,7 +10,44 @@
  * transactions, revisions, JSON objects by kind, and the meaning-level
  * operations on the tables beside them (store.h). No table name, SQL text
  * or sqlite3 type crosses it (tests/check_store_sql.sh), so that a second
- * backend can sit behind the same functions (see "Backends" below).
+ * backend can sit behind the same functions.
+ *
+ * Backends (backend.h). A backend is a struct cp_store_backend: open,
+ * close, begin, commit, rollback, the revision counter, and one table per
+ * group of store.h's operations; db.c keeps the lock, the committed
+ * revision and its waiters for all of them, store.c dispatches store.h.
+ * SQLite (db_sqlite.c, store_*.c) is the only one today and the embedded
+ * default. Not behind the table yet, and SQLite's alone: the objects
+ * (objects.c, cp_obj_*: the next to move, as one more group) and the
+ * change feed's own queries (feed.c, which steps statements through
+ * sql.h; moving them means a store group for sg_membership and the
+ * feed's reads, in feed.c's branch).
+ *
+ * The PostgreSQL backend, planned and not built (cp_db_open refuses a
+ * postgresql:// URL until it is):
+ *  - libpq, one connection per controller behind the same lock as now
+ *    (PQprepare'd statements by name, as stmt_cache.c keeps SQLite's),
+ *    chosen by --database postgresql://... while a path stays SQLite;
+ *  - objects.body as jsonb, and every expression index of the SQLite
+ *    migrations as the same expression index on body->>'attr' (segment,
+ *    device_id, network:router_interface...), so that the lookups stay
+ *    indexed and no query parses every row;
+ *  - the same numbered migrations, each written once per dialect (a step
+ *    number means the same schema in both; schema_migrations holds the
+ *    step where SQLite uses PRAGMA user_version), INSERT OR REPLACE as
+ *    INSERT ... ON CONFLICT DO UPDATE, ?N as $N;
+ *  - write transactions BEGIN ISOLATION LEVEL SERIALIZABLE, retried from
+ *    the start on 40001/40P01 (serialization failure, deadlock), which
+ *    needs the service's write to be re-runnable: begin/commit gain a
+ *    retry loop around the caller's function, not around COMMIT alone;
+ *  - the revision from one row updated in each write transaction (it
+ *    serialises writers, as SQLite's single writer does), and the commit
+ *    followed by NOTIFY virga_revision, 'REV'; every controller LISTENs and
+ *    moves its committed revision on, so the feed's long poll
+ *    (cp_db_wait_revision) wakes for a write made on another controller;
+ *  - tests: the API suite run against both, PostgreSQL as a private
+ *    cluster the test starts (initdb and pg_ctl in a temporary directory,
+ *    as an unprivileged user, on a Unix socket).
  */
 #ifndef CP_DB_H
 #define CP_DB_H

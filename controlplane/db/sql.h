@@ -23,6 +23,12 @@ sqlite3_stmt *cp_db_prepare(struct cp_db *db, const char *sql);
 /* Done with a statement from cp_db_prepare (NULL is fine). */
 void cp_db_finish(struct cp_db *db, sqlite3_stmt *st);
 
+/* cp_db_prepare, with ?1..?n bound to texts[0..n-1] (NULL binds NULL). */
+sqlite3_stmt *cp_db_prepare_bound(struct cp_db *db, const char *sql, int n,
+	const char *const texts[]);
+/* Steps st, a statement without result rows, and finishes it: 0, or -EIO
+ * (logged) when it failed or st is NULL. */
+int cp_db_step_done(struct cp_db *db, sqlite3_stmt *st);
 /* Runs sql, a statement without result rows, with its parameters ?1..?n
  * bound to texts[0..n-1] (NULL binds NULL): the rows it changed, or -EIO
  * (logged). -EEXIST when it broke a constraint (a key already there). */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Networks' provider segments, read from the network objects through the
- * segment index (migration 7) rather than by parsing every network: the
- * queries must use the index's expressions exactly as written there.
+ * The SQLite backend's provider segments, read from the network objects
+ * through the segment index (migration 7) rather than by parsing every
+ * network: the queries must use the index's expressions exactly as written
+ * there.
  */
+#include "backend.h"
 #include "sql.h"
 
 #include <errno.h>
@@ -12,7 +14,7 @@
 #define NET_SEG "json_extract(body, '$.\"provider:segmentation_id\"')"
 #define NET_PHYS "json_extract(body, '$.\"provider:physical_network\"')"
 
-int cp_store_segment_taken(struct cp_db *db, const char *network_id, const char *type,
+static int sqlite_segment_taken(struct cp_db *db, const char *network_id, const char *type,
 	const char *physnet, int64_t segmentation_id)
 {
 	bool any_seg = segmentation_id < 0;
@@ -38,7 +40,7 @@ int cp_store_segment_taken(struct cp_db *db, const char *network_id, const char 
 
 /* The first gap in the VNIs in use, read in order from the segment index
  * (no network body is parsed). */
-int64_t cp_store_vni_first_free(struct cp_db *db)
+static int64_t sqlite_vni_first_free(struct cp_db *db)
 {
 	sqlite3_stmt *st = cp_db_prepare(db,
 		"SELECT DISTINCT " NET_SEG " FROM objects WHERE kind='network' AND " NET_TYPE
@@ -53,3 +55,8 @@ int64_t cp_store_vni_first_free(struct cp_db *db)
 	cp_db_finish(db, st);
 	return step == SQLITE_ROW || step == SQLITE_DONE ? vni : -EIO;
 }
+
+const struct cp_store_segment_ops cp_sqlite_segments = {
+	.taken = sqlite_segment_taken,
+	.vni_first_free = sqlite_vni_first_free,
+};

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Issued tokens: the tokens table (migration 2) by the token's hash, and
- * token_methods beside it (migration 9) for the few tokens not made by
- * password alone, so that the common row stays narrow; a trigger drops a
- * token's methods with it.
+ * The SQLite backend's issued tokens: the tokens table (migration 2) by
+ * the token's hash, and token_methods beside it (migration 9) for the few
+ * tokens not made by password alone, so that the common row stays narrow;
+ * a trigger drops a token's methods with it.
  */
+#include "backend.h"
 #include "sql.h"
 
 #include <errno.h>
@@ -19,23 +20,20 @@ static void column_text(sqlite3_stmt *st, int col, char *out, size_t size)
 	snprintf(out, size, "%s", text ? (const char *)text : "");
 }
 
-int cp_store_token_put(struct cp_db *db, const char *hash, const struct cp_stored_token *t)
+static int sqlite_token_put(struct cp_db *db, const char *hash, const struct cp_stored_token *t)
 {
-	sqlite3_stmt *st = cp_db_prepare(db, "INSERT INTO tokens (hash, user_id, project_id,"
-					     " issued_at, expires_at, audit_id) VALUES (?, ?, ?, ?, ?, ?)");
-	int rc = -EIO;
+	const char *const texts[] = {hash, t->user_id, t->project_id[0] ? t->project_id : NULL,
+		t->audit_id};
+	sqlite3_stmt *st = cp_db_prepare_bound(db,
+		"INSERT INTO tokens (hash, user_id, project_id, audit_id, issued_at, expires_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", 4, texts);
+	int rc;
 
-	if (!st)
-		return -EIO;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, t->user_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, t->project_id[0] ? t->project_id : NULL, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, t->issued_at);
-	sqlite3_bind_int64(st, 5, t->expires_at);
-	sqlite3_bind_text(st, 6, t->audit_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
-	cp_db_finish(db, st);
+	if (st) {
+		sqlite3_bind_int64(st, 5, t->issued_at);
+		sqlite3_bind_int64(st, 6, t->expires_at);
+	}
+	rc = cp_db_step_done(db, st);
 	/* Password tokens, nearly all, need no row: "password" is the default. */
 	if (rc == 0 && strcmp(t->methods, "password") != 0) {
 		const char *const args[] = {hash, t->methods};
@@ -47,18 +45,17 @@ int cp_store_token_put(struct cp_db *db, const char *hash, const struct cp_store
 	return rc;
 }
 
-int cp_store_token_get(struct cp_db *db, const char *hash, struct cp_stored_token *t)
+static int sqlite_token_get(struct cp_db *db, const char *hash, struct cp_stored_token *t)
 {
-	sqlite3_stmt *st = cp_db_prepare(db, "SELECT user_id, project_id, issued_at, expires_at,"
-					     " audit_id, revoked, coalesce(m.methods, 'password')"
-					     " FROM tokens t LEFT JOIN token_methods m USING (hash)"
-					     " WHERE hash=?");
+	sqlite3_stmt *st = cp_db_prepare_bound(db,
+		"SELECT user_id, project_id, issued_at, expires_at, audit_id, revoked,"
+		" coalesce(m.methods, 'password')"
+		" FROM tokens t LEFT JOIN token_methods m USING (hash) WHERE hash=?1", 1, &hash);
 	int rc = -EIO, step;
 
 	memset(t, 0, sizeof(*t));
 	if (!st)
 		return -EIO;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		column_text(st, 0, t->user_id, sizeof(t->user_id));
@@ -76,7 +73,7 @@ int cp_store_token_get(struct cp_db *db, const char *hash, struct cp_stored_toke
 	return rc;
 }
 
-int cp_store_token_revoke(struct cp_db *db, const char *hash, const char *user_id,
+static int sqlite_token_revoke(struct cp_db *db, const char *hash, const char *user_id,
 	bool any_user)
 {
 	const char *const args[] = {hash, user_id, any_user ? "1" : "0"};
@@ -86,27 +83,31 @@ int cp_store_token_revoke(struct cp_db *db, const char *hash, const char *user_i
 	return n < 0 ? -EIO : n == 0 ? -ENOENT : 0;
 }
 
-int cp_store_tokens_revoke_user(struct cp_db *db, const char *user_id)
+static int sqlite_tokens_revoke_user(struct cp_db *db, const char *user_id)
 {
 	return cp_db_run(db, "UPDATE tokens SET revoked=1 WHERE user_id=?1", 1, &user_id) < 0 ?
 		-EIO : 0;
 }
 
-int cp_store_tokens_drop_user(struct cp_db *db, const char *user_id)
+static int sqlite_tokens_drop_user(struct cp_db *db, const char *user_id)
 {
 	return cp_db_run(db, "DELETE FROM tokens WHERE user_id=?1", 1, &user_id) < 0 ? -EIO : 0;
 }
 
-int cp_store_tokens_sweep(struct cp_db *db, int64_t expired_before)
+static int sqlite_tokens_sweep(struct cp_db *db, int64_t expired_before)
 {
 	sqlite3_stmt *st = cp_db_prepare(db, "DELETE FROM tokens WHERE expires_at < ?1");
-	int rc = -EIO;
 
-	if (!st)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, expired_before);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		rc = 0;
-	cp_db_finish(db, st);
-	return rc;
+	if (st)
+		sqlite3_bind_int64(st, 1, expired_before);
+	return cp_db_step_done(db, st);
 }
+
+const struct cp_store_token_ops cp_sqlite_tokens = {
+	.put = sqlite_token_put,
+	.get = sqlite_token_get,
+	.revoke = sqlite_token_revoke,
+	.revoke_user = sqlite_tokens_revoke_user,
+	.drop_user = sqlite_tokens_drop_user,
+	.sweep = sqlite_tokens_sweep,
+};

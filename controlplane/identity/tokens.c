@@ -258,7 +258,8 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 				"The token's user or project is gone or disabled.");
 	}
 	if (rc == 0) {
-		roles = project ? cp_identity_effective_roles(ctx, t.user_id, t.project_id) : json_array();
+		roles = project ? cp_identity_effective_roles(ctx, t.user_id, t.project_id)
+				: json_array();
 		snprintf(caller->user_id, sizeof(caller->user_id), "%s", t.user_id);
 		snprintf(caller->user_name, sizeof(caller->user_name), "%s",
 			cp_json_str(user, "name") ?: "");
