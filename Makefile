@@ -6,7 +6,7 @@ MESON_OPTS ?= -Dwerror=true
 DEB_PACKAGES := qemu-utils build-essential meson ninja-build pkg-config \
 	libdpdk-dev dpdk-dev dpdk libpcap-dev \
 	libmnl-dev libnftnl-dev libvirt-dev libjansson-dev libmicrohttpd-dev libcurl4-gnutls-dev libgnutls28-dev \
-	libsqlite3-dev sqlite3 libsodium-dev libcmocka-dev \
+	libsqlite3-dev sqlite3 postgresql libpq-dev libsodium-dev libcmocka-dev \
 	iproute2 iputils-ping ethtool tcpdump procps python3-scapy busybox \
 	python3-openstackclient curl openssl tempest \
 	qemu-system-x86 genisoimage syslinux mtools \

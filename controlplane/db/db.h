@@ -5,13 +5,55 @@
  * single connection keeps transactions simple). Every write transaction
  * bumps the global revision once; waiters on the change feed are woken on
  * commit. Control threads only.
+ *
+ * This header and store.h are the store's whole interface: connection,
+ * transactions, revisions, JSON objects by kind, and the meaning-level
+ * operations on the tables beside them (store.h). No table name, SQL text
+ * or sqlite3 type crosses it (tests/check_store_sql.sh), so that a second
+ * backend can sit behind the same functions.
+ *
+ * Backends (backend.h). A backend is a struct cp_store_backend: open,
+ * close, begin, commit, rollback, the revision counter, and one table per
+ * group of store.h's operations; db.c keeps the lock, the committed
+ * revision and its waiters for all of them, store.c dispatches store.h.
+ * SQLite (db_sqlite.c, store_*.c) is the only one today and the embedded
+ * default. Not behind the table yet, and SQLite's alone: the objects
+ * (objects.c, cp_obj_*: the next to move, as one more group) and the
+ * change feed's own queries (feed.c, which steps statements through
+ * sql.h; moving them means a store group for sg_membership and the
+ * feed's reads, in feed.c's branch).
+ *
+ * The PostgreSQL backend, planned and not built (cp_db_open refuses a
+ * postgresql:// URL until it is):
+ *  - libpq, one connection per controller behind the same lock as now
+ *    (PQprepare'd statements by name, as stmt_cache.c keeps SQLite's),
+ *    chosen by --database postgresql://... while a path stays SQLite;
+ *  - objects.body as jsonb, and every expression index of the SQLite
+ *    migrations as the same expression index on body->>'attr' (segment,
+ *    device_id, network:router_interface...), so that the lookups stay
+ *    indexed and no query parses every row;
+ *  - the same numbered migrations, each written once per dialect (a step
+ *    number means the same schema in both; schema_migrations holds the
+ *    step where SQLite uses PRAGMA user_version), INSERT OR REPLACE as
+ *    INSERT ... ON CONFLICT DO UPDATE, ?N as $N;
+ *  - write transactions BEGIN ISOLATION LEVEL SERIALIZABLE, retried from
+ *    the start on 40001/40P01 (serialization failure, deadlock), which
+ *    needs the service's write to be re-runnable: begin/commit gain a
+ *    retry loop around the caller's function, not around COMMIT alone;
+ *  - the revision from one row updated in each write transaction (it
+ *    serialises writers, as SQLite's single writer does), and the commit
+ *    followed by NOTIFY virga_revision, 'REV'; every controller LISTENs and
+ *    moves its committed revision on, so the feed's long poll
+ *    (cp_db_wait_revision) wakes for a write made on another controller;
+ *  - tests: the API suite run against both, PostgreSQL as a private
+ *    cluster the test starts (initdb and pg_ctl in a temporary directory,
+ *    as an unprivileged user, on a Unix socket).
  */
 #ifndef CP_DB_H
 #define CP_DB_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sqlite3.h>
 #include <jansson.h>
 
 struct cp_db;
@@ -20,7 +62,6 @@ struct cp_db;
  * The database and its -wal/-shm files are made mode 0600. */
 int cp_db_open(struct cp_db **out, const char *path);
 void cp_db_close(struct cp_db *db);
-sqlite3 *cp_db_handle(struct cp_db *db);
 
 /* Takes the connection lock and starts a transaction (IMMEDIATE for writes).
  * Exactly one of commit/rollback must follow; both release the lock. */
@@ -56,18 +97,6 @@ void cp_db_on_commit(struct cp_db *db, void (*fn)(void *arg), void *arg);
 void cp_db_on_object_write(struct cp_db *db, void (*fn)(void *arg, const char *kind), void *arg);
 /* Called by objects.c for each object write: runs that hook. */
 void cp_db_note_object_write(struct cp_db *db, const char *kind);
-
-/* Runs one statement with no result rows; returns 0 or -EIO. */
-int cp_db_exec(struct cp_db *db, const char *sql);
-/* A statement for sql, ready to bind and step; NULL on error (logged).
- * Statements are kept and reused (stmt_cache.c): give it back with
- * cp_db_finish, never sqlite3_finalize. */
-sqlite3_stmt *cp_db_prepare(struct cp_db *db, const char *sql);
-/* Done with a statement from cp_db_prepare (NULL is fine). */
-void cp_db_finish(struct cp_db *db, sqlite3_stmt *st);
-
-/* The numbered schema migrations (migrations.c). */
-int cp_db_migrate(sqlite3 *h);
 
 /*
  * Generic object rows: every API resource is one row (kind, id) holding its
@@ -113,5 +142,15 @@ json_t *cp_obj_list_but(struct cp_db *db, const char *kind, const char *attr, co
 int cp_obj_count_owned(struct cp_db *db, const char *kind, const char *project_id);
 /* Tombstones of kind written after since_rev: array of {"id", "kind", "revision"}. */
 json_t *cp_obj_deleted_since(struct cp_db *db, int64_t since_rev);
+
+#include "store.h"
+
+/* feed.c reaches the SQLite side through this header (feed.h includes
+ * core/resource.h, which includes it); the store's other files include
+ * sql.h themselves. Outside controlplane/db CP_STORE_INTERNAL is not
+ * defined and none of it is visible. */
+#ifdef CP_STORE_INTERNAL
+#include "sql.h"
+#endif
 
 #endif

@@ -4,7 +4,7 @@
  * the next one. PRAGMA user_version records the last applied step; each step
  * runs in its own transaction with the version bump.
  */
-#include "db.h"
+#include "sql.h"
 
 #include <errno.h>
 #include <stdio.h>

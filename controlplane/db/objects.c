@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "db.h"
+#include "sql.h"
 #include "obj_cache.h"
 
 #include <errno.h>

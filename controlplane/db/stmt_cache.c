@@ -17,7 +17,7 @@
  * lock of its own beyond that; the cache's mutex only guards against a
  * caller outside a transaction (migrations, the revision at open).
  */
-#include "db.h"
+#include "sql.h"
 #include "stmt_cache.h"
 
 #include <pthread.h>

@@ -118,33 +118,28 @@ static bool in_list(const json_t *arr, const char *s)
 	return false;
 }
 
+struct held_roles {
+	const char *actor_type;
+	json_t *ids;
+};
+
+static int add_held_role(const char *role_id, const char *actor_type, void *arg)
+{
+	struct held_roles *h = arg;
+
+	if (strcmp(actor_type, h->actor_type) == 0 && !in_list(h->ids, role_id))
+		json_array_append_new(h->ids, json_string(role_id));
+	return 0;
+}
+
 /* Appends to ids the roles an actor of actor_type holds directly on
- * target. Assignment ids are "target:actor:role" (assignment_id, and
- * bootstrap.c's), ids hold no ':', so one actor's assignments on a target
- * are one range of the objects' primary key: resolving a token reads its
- * user's and groups' rows, however many others the project has. */
+ * target, reading only that actor's assignments there (store_assignments.c). */
 static void roles_on(struct cp_ctx *ctx, const char *target, const char *actor_type,
 	const char *actor, json_t *ids)
 {
-	char lo[2 * CP_ID_LEN + 4], hi[2 * CP_ID_LEN + 4];
-	sqlite3_stmt *st = cp_db_prepare(ctx->db,
-		"SELECT json_extract(body, '$.role_id'), json_extract(body, '$.actor_type')"
-		" FROM objects WHERE kind='role_assignment' AND id >= ?1 AND id < ?2 ORDER BY rowid");
+	struct held_roles h = {actor_type, ids};
 
-	if (!st)
-		return;
-	snprintf(lo, sizeof(lo), "%s:%s:", target, actor);
-	snprintf(hi, sizeof(hi), "%s:%s;", target, actor); /* ';' is the byte after ':' */
-	sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *role = (const char *)sqlite3_column_text(st, 0);
-		const char *type = (const char *)sqlite3_column_text(st, 1);
-
-		if (role && type && strcmp(type, actor_type) == 0 && !in_list(ids, role))
-			json_array_append_new(ids, json_string(role));
-	}
-	cp_db_finish(ctx->db, st);
+	cp_store_assignments_of(ctx->db, target, actor, add_held_role, &h);
 }
 
 json_t *cp_identity_effective_roles(struct cp_ctx *ctx, const char *user_id,

@@ -178,20 +178,14 @@ static int user_prepare(struct cp_ctx *ctx, json_t *obj, const json_t *old)
 static int user_before_delete(struct cp_ctx *ctx, const json_t *obj)
 {
 	const char *id = cp_json_str(obj, "id");
-	sqlite3_stmt *st;
 	int rc = drop_references(ctx, "actor_id", id);
 
 	if (rc == 0)
 		rc = drop_references(ctx, "user_id", id);
-	for (int i = 0; rc == 0 && i < 2; i++) {
-		st = cp_db_prepare(ctx->db, i ? "DELETE FROM tokens WHERE user_id=?"
-					      : "DELETE FROM passwords WHERE user_id=?");
-		if (!st)
-			return -EIO;
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-		cp_db_finish(ctx->db, st);
-	}
+	if (rc == 0)
+		rc = cp_store_password_drop(ctx->db, id);
+	if (rc == 0)
+		rc = cp_store_tokens_drop_user(ctx->db, id);
 	return rc;
 }
 

@@ -107,21 +107,13 @@ static void make_dummy(void)
 int cp_identity_set_password(struct cp_ctx *ctx, const char *user_id, const char *password)
 {
 	char hash[crypto_pwhash_STRBYTES];
-	sqlite3_stmt *st;
 	int rc = hash_gated(password, hash);
 
 	if (rc == -EAGAIN)
 		return busy(&ctx->err);
 	if (rc)
 		return cp_fail(&ctx->err, -ENOMEM, "InternalError", "password hashing failed");
-	rc = -EIO;
-	st = cp_db_prepare(ctx->db, "INSERT OR REPLACE INTO passwords (user_id, hash) VALUES (?, ?)");
-	if (st) {
-		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-	}
-	cp_db_finish(ctx->db, st);
+	rc = cp_store_password_put(ctx->db, user_id, hash);
 	sodium_memzero(hash, sizeof(hash));
 	return rc;
 }
@@ -129,19 +121,10 @@ int cp_identity_set_password(struct cp_ctx *ctx, const char *user_id, const char
 /* The stored hash of user_id into hash ("" when none). Own transaction. */
 static void stored_hash(struct cp_db *db, const char *user_id, char hash[crypto_pwhash_STRBYTES])
 {
-	sqlite3_stmt *st;
-
 	hash[0] = '\0';
 	if (!user_id || cp_db_begin(db, false))
 		return;
-	st = cp_db_prepare(db, "SELECT hash FROM passwords WHERE user_id=?");
-	if (st) {
-		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-			snprintf(hash, crypto_pwhash_STRBYTES, "%s",
-				(const char *)sqlite3_column_text(st, 0));
-	}
-	cp_db_finish(db, st);
+	cp_store_password_get(db, user_id, hash, crypto_pwhash_STRBYTES);
 	cp_db_commit(db);
 }
 

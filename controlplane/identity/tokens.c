@@ -79,7 +79,7 @@ static json_t *ref_of(struct cp_ctx *ctx, const json_t *obj)
 	return ref;
 }
 
-#define METHODS_LEN 64 /* "token,password" and room to spare */
+#define METHODS_LEN CP_STORE_METHODS_LEN
 
 /* The methods column ("token,password") as the document's array. */
 static json_t *methods_array(const char *methods)
@@ -196,54 +196,27 @@ static int resolve_scope(struct cp_ctx *ctx, const json_t *scope, const json_t *
 	return 0;
 }
 
-/* Adds a row of (hash, value) to one of the tables beside tokens. */
-static int note_beside(struct cp_ctx *ctx, const char *sql, const char *hash, const char *value)
-{
-	sqlite3_stmt *st = cp_db_prepare(ctx->db, sql);
-	int rc = -EIO;
-
-	if (st) {
-		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-	}
-	cp_db_finish(ctx->db, st);
-	return rc;
-}
-
 static int store_token(struct cp_ctx *ctx, const char *token, const char *user_id,
 	const char *project_id, int64_t issued, int64_t expires, const char *audit_id,
 	const char *methods, const char *app_cred_id)
 {
 	char hash[CP_TOKEN_LEN];
-	sqlite3_stmt *st;
-	int rc = -EIO;
+	struct cp_stored_token t = {.issued_at = issued, .expires_at = expires};
+	int rc;
 
+	snprintf(t.user_id, sizeof(t.user_id), "%s", user_id);
+	snprintf(t.project_id, sizeof(t.project_id), "%s", project_id ?: "");
+	snprintf(t.audit_id, sizeof(t.audit_id), "%s", audit_id);
+	snprintf(t.methods, sizeof(t.methods), "%s", methods);
+	snprintf(t.app_cred_id, sizeof(t.app_cred_id), "%s", app_cred_id ?: "");
 	token_hash(token, hash);
 	if (cp_db_begin(ctx->db, true))
 		return -EIO;
-	st = cp_db_prepare(ctx->db, "INSERT INTO tokens (hash, user_id, project_id, issued_at,"
-				    " expires_at, audit_id) VALUES (?, ?, ?, ?, ?, ?)");
-	if (st) {
-		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, user_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, project_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, issued);
-		sqlite3_bind_int64(st, 5, expires);
-		sqlite3_bind_text(st, 6, audit_id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-	}
-	cp_db_finish(ctx->db, st);
-	/* Password tokens, nearly all, need no row: "password" is the default. */
-	if (rc == 0 && strcmp(methods, "password") != 0)
-		rc = note_beside(ctx, "INSERT INTO token_methods (hash, methods) VALUES (?, ?)", hash,
-			methods);
-	if (rc == 0 && app_cred_id)
-		rc = note_beside(ctx, "INSERT INTO token_app_creds (hash, app_cred_id) VALUES (?, ?)",
-			hash, app_cred_id);
-	/* Expired tokens are dead weight: sweep them while we hold the lock. */
+	rc = cp_store_token_put(ctx->db, hash, &t);
+	/* Expired tokens are dead weight: sweep those a day past expiry while
+	 * we hold the lock (a day: "expired", not "unknown", for a while). */
 	if (rc == 0)
-		cp_db_exec(ctx->db, "DELETE FROM tokens WHERE expires_at < strftime('%s','now') - 86400");
+		cp_store_tokens_sweep(ctx->db, cp_now() - 86400);
 	if (rc) {
 		cp_db_rollback(ctx->db);
 		return rc;
@@ -266,13 +239,12 @@ static int document_text(struct cp_ctx *ctx, const struct token_facts *f, char *
 static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *caller, char **out,
 	int64_t *expires_out, char methods[METHODS_LEN])
 {
-	char hash[CP_TOKEN_LEN], user_id[CP_ID_LEN] = "", project_id[CP_ID_LEN] = "", audit[64] = "";
-	char methods_buf[METHODS_LEN] = "password", cred_id[CP_ID_LEN] = "";
-	int64_t issued = 0, expires = 0;
-	int revoked = -1, rc = 0;
+	char hash[CP_TOKEN_LEN];
+	int64_t expires = 0;
+	int rc;
 	json_t *user = NULL, *project = NULL, *roles = NULL, *cred = NULL;
 	struct cp_token_stamp stamp;
-	sqlite3_stmt *st;
+	struct cp_stored_token t;
 
 	memset(caller, 0, sizeof(*caller));
 	if (!token || strlen(token) != CP_TOKEN_LEN - 1)
@@ -286,60 +258,43 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 	cp_token_cache_stamp(ctx->db, &stamp);
 	if (cp_db_begin(ctx->db, false))
 		return -EIO;
-	st = cp_db_prepare(ctx->db, "SELECT user_id, project_id, issued_at, expires_at, audit_id,"
-				    " revoked, coalesce(m.methods, 'password'), a.app_cred_id"
-				    " FROM tokens t LEFT JOIN token_methods m USING (hash)"
-				    " LEFT JOIN token_app_creds a USING (hash) WHERE hash=?");
-	if (st) {
-		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(user_id, sizeof(user_id), "%s", sqlite3_column_text(st, 0));
-			if (sqlite3_column_text(st, 1))
-				snprintf(project_id, sizeof(project_id), "%s",
-					sqlite3_column_text(st, 1));
-			issued = sqlite3_column_int64(st, 2);
-			expires = sqlite3_column_int64(st, 3);
-			snprintf(audit, sizeof(audit), "%s", sqlite3_column_text(st, 4));
-			revoked = sqlite3_column_int(st, 5);
-			snprintf(methods_buf, sizeof(methods_buf), "%s", sqlite3_column_text(st, 6));
-			if (sqlite3_column_text(st, 7))
-				snprintf(cred_id, sizeof(cred_id), "%s", sqlite3_column_text(st, 7));
-		}
-	}
-	cp_db_finish(ctx->db, st);
-	if (revoked < 0)
+	rc = cp_store_token_get(ctx->db, hash, &t);
+	expires = t.expires_at;
+	if (rc)
 		rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized", "The token is not valid.");
-	else if (revoked)
+	else if (t.revoked)
 		rc = cp_fail(&ctx->err, -EKEYREVOKED, "Unauthorized", "The token has been revoked.");
 	else if (expires <= cp_now())
 		rc = cp_fail(&ctx->err, -EKEYEXPIRED, "Unauthorized", "The token has expired.");
 	if (rc == 0) {
-		user = cp_obj_get(ctx->db, "user", user_id);
-		project = project_id[0] ? cp_obj_get(ctx->db, "project", project_id) : NULL;
+		user = cp_obj_get(ctx->db, "user", t.user_id);
+		project = t.project_id[0] ? cp_obj_get(ctx->db, "project", t.project_id) : NULL;
 		if (!user || !cp_json_bool(user, "enabled", true) ||
-			(project_id[0] && (!project || !cp_json_bool(project, "enabled", true))))
+			(t.project_id[0] && (!project || !cp_json_bool(project, "enabled", true))))
 			rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized",
 				"The token's user or project is gone or disabled.");
 	}
 	/* A token of an application credential lives while it does. */
-	if (rc == 0 && cred_id[0] && !(cred = cp_obj_get(ctx->db, CP_APP_CRED_KIND, cred_id)))
+	if (rc == 0 && t.app_cred_id[0] &&
+		!(cred = cp_obj_get(ctx->db, CP_APP_CRED_KIND, t.app_cred_id)))
 		rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized",
 			"The token's application credential is gone.");
 	if (rc == 0) {
-		roles = project ? cp_identity_effective_roles(ctx, user_id, project_id) : json_array();
+		roles = project ? cp_identity_effective_roles(ctx, t.user_id, t.project_id)
+				: json_array();
 		if (cred) {
 			json_t *held = roles;
 
 			roles = cp_identity_app_cred_roles(cred, held);
 			json_decref(held);
-			snprintf(caller->app_cred_id, sizeof(caller->app_cred_id), "%s", cred_id);
+			snprintf(caller->app_cred_id, sizeof(caller->app_cred_id), "%s", t.app_cred_id);
 			caller->app_cred_restricted = !cp_json_bool(cred, "unrestricted", false);
 			caller->app_cred_rules = json_array_size(json_object_get(cred, "access_rules")) > 0;
 		}
-		snprintf(caller->user_id, sizeof(caller->user_id), "%s", user_id);
+		snprintf(caller->user_id, sizeof(caller->user_id), "%s", t.user_id);
 		snprintf(caller->user_name, sizeof(caller->user_name), "%s",
 			cp_json_str(user, "name") ?: "");
-		snprintf(caller->project_id, sizeof(caller->project_id), "%s", project_id);
+		snprintf(caller->project_id, sizeof(caller->project_id), "%s", t.project_id);
 		snprintf(caller->domain_id, sizeof(caller->domain_id), "%s",
 			cp_json_str(user, "domain_id") ?: "");
 		snprintf(caller->project_domain_id, sizeof(caller->project_domain_id), "%s",
@@ -349,8 +304,8 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 			rc = cp_fail(&ctx->err, -ENOKEY, "Unauthorized",
 				"The token's user has no role on its project any more.");
 		if (rc == 0 && out) {
-			struct token_facts f = {user, project, cred, roles, issued, expires, audit,
-				methods_buf};
+			struct token_facts f = {user, project, cred, roles, t.issued_at, expires,
+				t.audit_id, t.methods};
 
 			rc = document_text(ctx, &f, out);
 		}
@@ -365,7 +320,7 @@ static int validate(struct cp_ctx *ctx, const char *token, struct cp_caller *cal
 	if (rc == 0 && expires_out)
 		*expires_out = expires;
 	if (rc == 0 && methods)
-		memcpy(methods, methods_buf, METHODS_LEN);
+		memcpy(methods, t.methods, METHODS_LEN);
 	return rc;
 }
 
@@ -555,27 +510,18 @@ int cp_identity_authenticate(struct cp_ctx *ctx, const json_t *auth, char *token
 int cp_identity_revoke(struct cp_ctx *ctx, const char *token)
 {
 	char hash[CP_TOKEN_LEN];
-	sqlite3_stmt *st;
-	int rc = -EIO;
+	int rc;
 
 	if (!token || strlen(token) != CP_TOKEN_LEN - 1)
 		return cp_fail(&ctx->err, -ENOENT, "Not Found", "Could not find token.");
 	token_hash(token, hash);
 	if (cp_db_begin(ctx->db, true))
 		return -EIO;
-	st = cp_db_prepare(ctx->db, "UPDATE tokens SET revoked=1 WHERE hash=? AND revoked=0 AND"
-				    " (user_id=? OR ?)");
-	if (st) {
-		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, ctx->caller->user_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, ctx->caller->is_admin);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-		if (rc == 0 && sqlite3_changes(cp_db_handle(ctx->db)) == 0)
-			rc = cp_fail(&ctx->err, -ENOENT, "Not Found", "Could not find token.");
-	}
+	rc = cp_store_token_revoke(ctx->db, hash, ctx->caller->user_id, ctx->caller->is_admin);
+	if (rc == -ENOENT)
+		rc = cp_fail(&ctx->err, -ENOENT, "Not Found", "Could not find token.");
 	if (rc == 0)
 		cp_token_cache_revoked();
-	cp_db_finish(ctx->db, st);
 	if (rc) {
 		cp_db_rollback(ctx->db);
 		return rc;
@@ -585,14 +531,8 @@ int cp_identity_revoke(struct cp_ctx *ctx, const char *token)
 
 int cp_identity_revoke_user(struct cp_ctx *ctx, const char *user_id)
 {
-	sqlite3_stmt *st = cp_db_prepare(ctx->db, "UPDATE tokens SET revoked=1 WHERE user_id=?");
-	int rc = -EIO;
+	int rc = cp_store_tokens_revoke_user(ctx->db, user_id);
 
-	if (st) {
-		sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-	}
-	cp_db_finish(ctx->db, st);
 	if (rc == 0)
 		cp_token_cache_revoked();
 	return rc;

@@ -18,53 +18,24 @@ json_t *cp_net_get(struct cp_ctx *ctx, const char *kind, const char *id)
 	return id ? cp_obj_get(ctx->db, kind, id) : NULL;
 }
 
-/* The expressions of the segment index (migration 7): queries must use them as written. */
-#define NET_TYPE "json_extract(body, '$.\"provider:network_type\"')"
-#define NET_SEG "json_extract(body, '$.\"provider:segmentation_id\"')"
-#define NET_PHYS "json_extract(body, '$.\"provider:physical_network\"')"
-
-/* Whether another network has net's segment (a flat one: its physnet), by the segment index. */
+/* Whether another network has net's segment (a flat one: its physnet). */
 static bool segment_taken(struct cp_ctx *ctx, const json_t *net)
 {
 	const char *type = cp_json_str(net, "provider:network_type") ?: "";
-	const char *phys = cp_json_str(net, "provider:physical_network");
 	bool flat = strcmp(type, "flat") == 0;
-	sqlite3_stmt *st = cp_db_prepare(ctx->db, flat ?
-		"SELECT 1 FROM objects WHERE kind='network' AND " NET_TYPE "=?1 AND id!=?2"
-		" AND (?3 IS NULL OR " NET_PHYS "=?3) LIMIT 1" :
-		"SELECT 1 FROM objects WHERE kind='network' AND " NET_TYPE "=?1 AND id!=?2"
-		" AND (?3 IS NULL OR " NET_PHYS "=?3) AND " NET_SEG "=?4 LIMIT 1");
-	bool taken;
+	int taken = cp_store_segment_taken(ctx->db, cp_json_str(net, "id") ?: "", type,
+		cp_json_str(net, "provider:physical_network"),
+		flat ? -1 : json_integer_value(json_object_get(net, "provider:segmentation_id")));
 
-	if (!st)
-		return true; /* refuse rather than share a segment */
-	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, cp_json_str(net, "id") ?: "", -1, SQLITE_STATIC);
-	if (phys)
-		sqlite3_bind_text(st, 3, phys, -1, SQLITE_STATIC);
-	if (!flat)
-		sqlite3_bind_int64(st, 4,
-			json_integer_value(json_object_get(net, "provider:segmentation_id")));
-	taken = sqlite3_step(st) == SQLITE_ROW;
-	cp_db_finish(ctx->db, st);
-	return taken;
+	return taken != 0; /* an error refuses rather than share a segment */
 }
 
-/* The lowest VNI no other network uses: the first gap in the VNIs in use,
- * read in order from the segment index (no network body is parsed). */
+/* The lowest VNI no other network uses, or -1 when none is left. */
 static json_int_t free_vni(struct cp_ctx *ctx)
 {
-	sqlite3_stmt *st = cp_db_prepare(ctx->db,
-		"SELECT DISTINCT " NET_SEG " FROM objects WHERE kind='network' AND " NET_TYPE
-		"='vxlan' AND " NET_SEG " >= 1 ORDER BY 1");
-	json_int_t vni = 1;
+	int64_t vni = cp_store_vni_first_free(ctx->db);
 
-	if (!st)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == vni)
-		vni++;
-	cp_db_finish(ctx->db, st);
-	return vni <= VXLAN_MAX_VNI ? vni : -1;
+	return vni >= 1 && vni <= VXLAN_MAX_VNI ? vni : -1;
 }
 
 static int check_segment(struct cp_ctx *ctx, json_t *net)

@@ -32,66 +32,52 @@ json_t *cp_ports_of(struct cp_ctx *ctx, const char *device_id, const char *devic
 
 int cp_port_release_ips(struct cp_ctx *ctx, const char *port_id)
 {
-	sqlite3_stmt *st = cp_db_prepare(ctx->db, "DELETE FROM ip_allocations WHERE port_id=?");
-	int rc;
+	return cp_store_allocs_release_port(ctx->db, port_id);
+}
 
-	if (!st)
-		return -EIO;
-	sqlite3_bind_text(st, 1, port_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
-	cp_db_finish(ctx->db, st);
-	return rc;
+struct used_ips {
+	cp_u128 *v;
+	size_t n, cap;
+};
+
+static int add_used_ip(const char *text, void *arg)
+{
+	struct used_ips *u = arg;
+	int fam;
+	cp_u128 ip;
+
+	if (cp_ip_parse(text, &fam, &ip))
+		return 0;
+	if (u->n == u->cap) {
+		cp_u128 *nv = realloc(u->v, (u->cap = u->cap ? u->cap * 2 : 64) * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		u->v = nv;
+	}
+	u->v[u->n++] = ip;
+	return 0;
 }
 
 /* Sorted used addresses of a subnet; *n set. Caller frees. */
 static cp_u128 *used_ips(struct cp_ctx *ctx, const char *subnet_id, size_t *n)
 {
-	sqlite3_stmt *st = cp_db_prepare(ctx->db,
-		"SELECT ip_address FROM ip_allocations WHERE subnet_id=?");
-	cp_u128 *v = NULL;
-	size_t cap = 0;
+	struct used_ips u = {NULL, 0, 0};
 
-	*n = 0;
-	if (!st)
-		return NULL;
-	sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int fam;
-		cp_u128 ip;
-
-		if (cp_ip_parse((const char *)sqlite3_column_text(st, 0), &fam, &ip))
-			continue;
-		if (*n == cap) {
-			cp_u128 *nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v));
-
-			if (!nv)
-				break;
-			v = nv;
-		}
-		v[(*n)++] = ip;
-	}
-	cp_db_finish(ctx->db, st);
-	cp_ipam_sort(v, *n);
-	return v;
+	cp_store_allocs_of_subnet(ctx->db, subnet_id, add_used_ip, &u);
+	cp_ipam_sort(u.v, u.n);
+	*n = u.n;
+	return u.v;
 }
 
 static int record_ip(struct cp_ctx *ctx, const char *subnet_id, const char *ip, const char *port_id)
 {
-	sqlite3_stmt *st = cp_db_prepare(ctx->db,
-		"INSERT INTO ip_allocations (subnet_id, ip_address, port_id) VALUES (?, ?, ?)");
-	int rc;
+	int rc = cp_store_alloc_add(ctx->db, subnet_id, ip, port_id);
 
-	if (!st)
-		return -EIO;
-	sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, ip, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, port_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	cp_db_finish(ctx->db, st);
-	if (rc == SQLITE_CONSTRAINT)
+	if (rc == -EADDRINUSE)
 		return cp_fail(&ctx->err, -EADDRINUSE, "IpAddressAlreadyAllocated",
 			"IP address %s already allocated in subnet %s", ip, subnet_id);
-	return rc == SQLITE_DONE ? 0 : -EIO;
+	return rc;
 }
 
 /* Allocates one address on subnet (ip NULL: the next free one). */

@@ -133,25 +133,19 @@ static json_t *defaults(void)
 	return out;
 }
 
-/* Overrides the defaults in limits with project_id's rows. */
+static int override_limit(const char *resource, int64_t limit, void *limits)
+{
+	/* A resource a later version dropped stays out of the answer. */
+	if (json_object_get(limits, resource))
+		json_object_set_new(limits, resource, json_integer(limit));
+	return 0;
+}
+
+/* Overrides the defaults in limits with project_id's own. */
 static int read_limits(struct cp_ctx *ctx, const char *project_id, json_t *limits)
 {
-	sqlite3_stmt *st = cp_db_prepare(ctx->db,
-		"SELECT resource, hard_limit FROM quotas WHERE project_id=?");
-	int rc;
-
-	if (!st)
-		return db_error(ctx);
-	sqlite3_bind_text(st, 1, project_id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *res = (const char *)sqlite3_column_text(st, 0);
-
-		/* A resource a later version dropped stays out of the answer. */
-		if (res && json_object_get(limits, res))
-			json_object_set_new(limits, res, json_integer(sqlite3_column_int64(st, 1)));
-	}
-	cp_db_finish(ctx->db, st);
-	return rc == SQLITE_DONE ? 0 : db_error(ctx);
+	return cp_store_quota_limits(ctx->db, project_id, override_limit, limits) ? db_error(ctx)
+										   : 0;
 }
 
 /* Neutron's details: limit, objects counted now, and no reservations
@@ -202,30 +196,31 @@ int cp_quota_show(struct cp_ctx *ctx, const char *project_id, enum cp_quota_view
 
 int cp_quota_list(struct cp_ctx *ctx, json_t **out)
 {
-	json_t *list;
-	sqlite3_stmt *st;
+	json_t *list, *projects, *p;
+	size_t i;
 	int rc = cp_policy_check(ctx->caller, "quota", CP_READ, NULL, NULL, &ctx->err);
 
 	if (rc)
 		return rc;
 	if (cp_db_begin(ctx->db, false))
 		return db_error(ctx);
-	st = cp_db_prepare(ctx->db, "SELECT DISTINCT project_id FROM quotas ORDER BY project_id");
-	if (!st) {
+	projects = cp_store_quota_projects(ctx->db);
+	if (!projects) {
 		cp_db_commit(ctx->db);
 		return db_error(ctx);
 	}
 	list = json_array();
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		const char *project_id = (const char *)sqlite3_column_text(st, 0);
+	json_array_foreach(projects, i, p) {
+		const char *project_id = json_string_value(p);
 		json_t *q = defaults();
 
-		rc = read_limits(ctx, project_id, q);
+		if (rc == 0)
+			rc = read_limits(ctx, project_id, q);
 		json_object_set_new(q, "project_id", json_string(project_id));
 		json_object_set_new(q, "tenant_id", json_string(project_id));
 		json_array_append_new(list, q);
 	}
-	cp_db_finish(ctx->db, st);
+	json_decref(projects);
 	cp_db_commit(ctx->db);
 	if (rc) {
 		json_decref(list);
@@ -238,19 +233,7 @@ int cp_quota_list(struct cp_ctx *ctx, json_t **out)
 static int put_limit(struct cp_ctx *ctx, const char *project_id, const char *resource,
 	json_int_t limit)
 {
-	sqlite3_stmt *st = cp_db_prepare(ctx->db,
-		"INSERT OR REPLACE INTO quotas (project_id, resource, hard_limit)"
-		" VALUES (?, ?, ?)");
-	int rc;
-
-	if (!st)
-		return db_error(ctx);
-	sqlite3_bind_text(st, 1, project_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, resource, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, limit);
-	rc = sqlite3_step(st);
-	cp_db_finish(ctx->db, st);
-	return rc == SQLITE_DONE ? 0 : db_error(ctx);
+	return cp_store_quota_put(ctx->db, project_id, resource, limit) ? db_error(ctx) : 0;
 }
 
 /* Neutron's --check-limit: no limit below what the project already has. */
@@ -309,21 +292,14 @@ int cp_quota_update(struct cp_ctx *ctx, const char *project_id, const json_t *re
 
 int cp_quota_reset(struct cp_ctx *ctx, const char *project_id)
 {
-	sqlite3_stmt *st;
 	int rc = cp_policy_check(ctx->caller, "quota", CP_DELETE, NULL, project_id, &ctx->err);
 
 	if (rc)
 		return rc;
 	if (cp_db_begin(ctx->db, true))
 		return db_error(ctx);
-	st = cp_db_prepare(ctx->db, "DELETE FROM quotas WHERE project_id=?");
-	if (st) {
-		sqlite3_bind_text(st, 1, project_id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(ctx);
-		cp_db_finish(ctx->db, st);
-	} else {
+	if (cp_store_quota_reset(ctx->db, project_id))
 		rc = db_error(ctx);
-	}
 	if (rc) {
 		cp_db_rollback(ctx->db);
 		return rc;
@@ -336,22 +312,15 @@ int cp_quota_reset(struct cp_ctx *ctx, const char *project_id)
 static int limit_of(struct cp_ctx *ctx, const char *project_id, const char *resource,
 	json_int_t *limit)
 {
-	sqlite3_stmt *st;
+	int64_t own;
 	int rc;
 
 	if (cp_quota_default(resource, limit))
 		return -ENOENT;
-	st = cp_db_prepare(ctx->db,
-		"SELECT hard_limit FROM quotas WHERE project_id=? AND resource=?");
-	if (!st)
-		return db_error(ctx);
-	sqlite3_bind_text(st, 1, project_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, resource, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*limit = sqlite3_column_int64(st, 0);
-	cp_db_finish(ctx->db, st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(ctx);
+	rc = cp_store_quota_get(ctx->db, project_id, resource, &own);
+	if (rc == 0)
+		*limit = own;
+	return rc == 0 || rc == -ENOENT ? 0 : db_error(ctx);
 }
 
 int cp_quota_check(struct cp_ctx *ctx, const struct cp_kind *k, const json_t *obj)

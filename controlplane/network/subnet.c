@@ -197,21 +197,16 @@ static int subnet_after_create(struct cp_ctx *ctx, json_t *subnet)
 
 static int subnet_before_delete(struct cp_ctx *ctx, const json_t *subnet)
 {
-	sqlite3_stmt *st;
-	int n = 0, rc;
+	int n, rc;
 
 	/* The DHCP server's address is the subnet's own: it goes first. */
 	rc = cp_dhcp_port_sync(ctx, cp_json_str(subnet, "network_id"), NULL,
 		cp_json_str(subnet, "id"), false);
 	if (rc)
 		return rc;
-	st = cp_db_prepare(ctx->db, "SELECT count(*) FROM ip_allocations WHERE subnet_id=?");
-	if (!st)
+	n = cp_store_allocs_count(ctx->db, cp_json_str(subnet, "id"));
+	if (n < 0)
 		return -EIO;
-	sqlite3_bind_text(st, 1, cp_json_str(subnet, "id"), -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	cp_db_finish(ctx->db, st);
 	if (n > 0)
 		return cp_fail(&ctx->err, -EBUSY, "SubnetInUse",
 			"Unable to complete operation on subnet %s: One or more ports have an IP "

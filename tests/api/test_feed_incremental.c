@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "feed_test.h"
+#include "../../controlplane/db/sql.h"
 
 #define NODE_PORTS 20
 #define PORTS_ELSEWHERE 400

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../controlplane/db/db.h"
+#include "../../controlplane/db/sql.h"
 
 #define N_ROWS 2000
 #define N_KEYS 200 /* so each key has N_ROWS / N_KEYS rows */
